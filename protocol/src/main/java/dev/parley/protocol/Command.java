@@ -1,0 +1,74 @@
+package dev.parley.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A client-to-server command. The server decodes commands with {@link CommandDecoder}; clients
+ * encode them with {@link ParleyJson#write(Object)}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Command.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = Command.Join.class, name = "join"),
+    @JsonSubTypes.Type(value = Command.Leave.class, name = "leave"),
+    @JsonSubTypes.Type(value = Command.Send.class, name = "send"),
+    @JsonSubTypes.Type(value = Command.SendDm.class, name = "dm"),
+    @JsonSubTypes.Type(value = Command.Typing.class, name = "typing"),
+    @JsonSubTypes.Type(value = Command.Who.class, name = "who"),
+    @JsonSubTypes.Type(value = Command.ListRooms.class, name = "rooms"),
+    @JsonSubTypes.Type(value = Command.FetchHistory.class, name = "history"),
+    @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface Command {
+
+    /** The id the reply will carry, or {@code null}. */
+    RequestId id();
+
+    /** {@code hello}: the first command of every session. {@code token} and {@code resume} are optional. */
+    record Hello(RequestId id, String nick, String token, String resume) implements Command {
+    }
+
+    /** {@code join}; {@code since} is optional and asks for recovery of what was missed. */
+    record Join(RequestId id, String room, StreamPosition since) implements Command {
+    }
+
+    /** {@code leave}. */
+    record Leave(RequestId id, String room) implements Command {
+    }
+
+    /** {@code send}: a message to a room the sender is a member of. */
+    record Send(RequestId id, String room, String text) implements Command {
+    }
+
+    /** {@code dm}: a direct message to one user. */
+    record SendDm(RequestId id, String to, String text) implements Command {
+    }
+
+    /** {@code typing}: tells the other members of a room; no reply, never stored. */
+    record Typing(RequestId id, String room) implements Command {
+    }
+
+    /** {@code who}: the members of a room. */
+    record Who(RequestId id, String room) implements Command {
+    }
+
+    /** {@code rooms}: the rooms that exist and their member counts. */
+    record ListRooms(RequestId id) implements Command {
+    }
+
+    /**
+     * {@code history}: up to {@code limit} messages (default {@value #DEFAULT_LIMIT}, at most
+     * {@value #MAX_LIMIT}) with offset below {@code before} (default: all), oldest first.
+     */
+    record FetchHistory(RequestId id, String room, Long before, Integer limit) implements Command {
+        public static final int DEFAULT_LIMIT = 50;
+        public static final int MAX_LIMIT = 100;
+    }
+
+    /** {@code ping}: answered with {@code pong}, for clients that cannot see WebSocket pings. */
+    record Ping(RequestId id) implements Command {
+    }
+}

@@ -1,0 +1,31 @@
+package dev.parley.protocol;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
+/** The {@code code} of an {@code error} reply. The connection stays open after any of them. */
+public enum ErrorCode {
+    BAD_JSON,
+    BAD_REQUEST,
+    UNKNOWN_TYPE,
+    NOT_READY,
+    NICK_INVALID,
+    NICK_TAKEN,
+    ROOM_INVALID,
+    NOT_MEMBER,
+    TOO_MANY_ROOMS,
+    TEXT_TOO_LONG,
+    NO_SUCH_USER,
+    RATE_LIMITED,
+    UNAUTHORIZED,
+    INTERNAL;
+
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
+    /** The code as it appears on the wire, such as {@code nick_taken}. */
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+}

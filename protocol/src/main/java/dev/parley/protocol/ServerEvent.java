@@ -1,0 +1,114 @@
+package dev.parley.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.List;
+
+/**
+ * A server-to-client event: a direct reply to a command (it carries the command's {@code id}) or
+ * a push ({@code message}, {@code presence}, {@code dm}, {@code typing}).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ServerEvent.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = ServerEvent.Joined.class, name = "joined"),
+    @JsonSubTypes.Type(value = ServerEvent.Left.class, name = "left"),
+    @JsonSubTypes.Type(value = ServerEvent.Ack.class, name = "ack"),
+    @JsonSubTypes.Type(value = ServerEvent.Message.class, name = "message"),
+    @JsonSubTypes.Type(value = ServerEvent.Presence.class, name = "presence"),
+    @JsonSubTypes.Type(value = ServerEvent.Dm.class, name = "dm"),
+    @JsonSubTypes.Type(value = ServerEvent.Typing.class, name = "typing"),
+    @JsonSubTypes.Type(value = ServerEvent.Members.class, name = "members"),
+    @JsonSubTypes.Type(value = ServerEvent.Rooms.class, name = "rooms"),
+    @JsonSubTypes.Type(value = ServerEvent.History.class, name = "history"),
+    @JsonSubTypes.Type(value = ServerEvent.Pong.class, name = "pong"),
+    @JsonSubTypes.Type(value = ServerEvent.Error.class, name = "error"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface ServerEvent {
+
+    /** A direct reply to the command that carried {@link #id()}. */
+    sealed interface Reply extends ServerEvent {
+        RequestId id();
+    }
+
+    /** The reply to {@code hello}. */
+    record Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
+                   long idleTimeoutMs, Limits limits, String server) implements Reply {
+    }
+
+    /** The reply to {@code join}: where the room stands and the messages to show or recover. */
+    record Joined(RequestId id, String room, String epoch, long offset, List<String> members,
+                  boolean recovered, List<Message> messages) implements Reply {
+        public Joined {
+            members = members == null ? List.of() : List.copyOf(members);
+            messages = messages == null ? List.of() : List.copyOf(messages);
+        }
+    }
+
+    /** The reply to {@code leave}. */
+    record Left(RequestId id, String room) implements Reply {
+    }
+
+    /** The reply to {@code send} (with the room and offset) and to {@code dm} (without). */
+    record Ack(RequestId id, String room, Long offset, long ts) implements Reply {
+    }
+
+    /** A room message, delivered to every member in offset order. */
+    record Message(String room, long offset, long ts, String from, String text) implements ServerEvent {
+    }
+
+    /** Someone joined or left a room. */
+    record Presence(String room, PresenceKind event, String nick, long ts) implements ServerEvent {
+    }
+
+    /** What a {@link Presence} event reports. */
+    enum PresenceKind {
+        @JsonProperty("join") JOIN,
+        @JsonProperty("leave") LEAVE
+    }
+
+    /** A direct message. */
+    record Dm(String from, String to, String text, long ts) implements ServerEvent {
+    }
+
+    /** Someone is typing in a room. */
+    record Typing(String room, String nick) implements ServerEvent {
+    }
+
+    /** The reply to {@code who}. */
+    record Members(RequestId id, String room, List<String> members) implements Reply {
+        public Members {
+            members = members == null ? List.of() : List.copyOf(members);
+        }
+    }
+
+    /** The reply to {@code rooms}. */
+    record Rooms(RequestId id, List<RoomInfo> rooms) implements Reply {
+        public Rooms {
+            rooms = rooms == null ? List.of() : List.copyOf(rooms);
+        }
+    }
+
+    /** One entry of {@link Rooms}. */
+    record RoomInfo(String room, int members) {
+    }
+
+    /** The reply to {@code history}: messages oldest first. */
+    record History(RequestId id, String room, String epoch, List<Message> messages) implements Reply {
+        public History {
+            messages = messages == null ? List.of() : List.copyOf(messages);
+        }
+    }
+
+    /** The reply to {@code ping}. */
+    record Pong(RequestId id, long ts) implements Reply {
+    }
+
+    /** The reply to a command that failed; {@code message} is for humans. */
+    record Error(RequestId id, ErrorCode code, String message) implements Reply {
+    }
+}

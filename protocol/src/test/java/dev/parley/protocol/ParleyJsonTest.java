@@ -1,0 +1,60 @@
+package dev.parley.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ParleyJsonTest {
+
+    @Test
+    void writesEventsWithTheirTypeFirstAndWithoutNulls() {
+        String json = ParleyJson.write(new ServerEvent.Ack(RequestId.of("a"), null, null, 5));
+        assertThat(json).isEqualTo("{\"type\":\"ack\",\"id\":\"a\",\"ts\":5}");
+    }
+
+    @Test
+    void nestedMessagesCarryTheirType() {
+        ServerEvent.Message m = new ServerEvent.Message("r", 1, 2, "alice", "hi");
+        String json = ParleyJson.write(new ServerEvent.History(RequestId.of(8), "r", "e-1", List.of(m)));
+        assertThat(json).isEqualTo("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"epoch\":\"e-1\",\"messages\":"
+                + "[{\"type\":\"message\",\"room\":\"r\",\"offset\":1,\"ts\":2,\"from\":\"alice\",\"text\":\"hi\"}]}");
+    }
+
+    @Test
+    void roundTripsEveryEvent() throws Exception {
+        List<ServerEvent> events = List.of(
+                new ServerEvent.Welcome(RequestId.of(1), "s-1", "alice", "sec", 25000, 60000,
+                        new Limits(65536, 4000, 50, 20, 40), "parley/1"),
+                new ServerEvent.Joined(RequestId.of(2), "r", "e-1", 3, List.of("alice"), true,
+                        List.of(new ServerEvent.Message("r", 3, 9, "bob", "yo"))),
+                new ServerEvent.Left(RequestId.of(3), "r"),
+                new ServerEvent.Ack(RequestId.of(4), "r", 58L, 1),
+                new ServerEvent.Presence("r", ServerEvent.PresenceKind.LEAVE, "bob", 7),
+                new ServerEvent.Dm("alice", "bob", "psst", 8),
+                new ServerEvent.Typing("r", "bob"),
+                new ServerEvent.Members(RequestId.of(6), "r", List.of("a", "b")),
+                new ServerEvent.Rooms(RequestId.of(7), List.of(new ServerEvent.RoomInfo("r", 12))),
+                new ServerEvent.Pong(RequestId.of(9), 10),
+                new ServerEvent.Error(null, ErrorCode.NICK_TAKEN, "taken"));
+        for (ServerEvent event : events) {
+            assertThat(ParleyJson.readEvent(ParleyJson.write(event))).isEqualTo(event);
+        }
+        assertThat(ParleyJson.write(events.get(4))).contains("\"event\":\"leave\"");
+        assertThat(ParleyJson.write(events.get(10))).contains("\"code\":\"nick_taken\"");
+    }
+
+    @Test
+    void readsUnknownEventsAsNullAndIgnoresUnknownFields() throws Exception {
+        assertThat(ParleyJson.readEvent("{\"type\":\"teleport\",\"x\":1}")).isNull();
+        assertThat(ParleyJson.readEvent("{\"type\":\"pong\",\"id\":1,\"ts\":2,\"extra\":true}"))
+                .isEqualTo(new ServerEvent.Pong(RequestId.of(1), 2));
+    }
+
+    @Test
+    void writesCommandsAsTheServerReadsThem() throws Exception {
+        Command join = new Command.Join(RequestId.of(2), "general", new StreamPosition("e-1", 41));
+        assertThat(CommandDecoder.decode(ParleyJson.mapper().readTree(ParleyJson.write(join)))).isEqualTo(join);
+    }
+}

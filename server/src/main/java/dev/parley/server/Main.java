@@ -1,0 +1,180 @@
+package dev.parley.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code java -jar parley-server.jar [options]}: runs a server until SIGTERM or SIGINT, then stops
+ * gracefully and exits 0. Every option falls back to an environment variable
+ * ({@code --port} to {@code PARLEY_PORT}, and so on); a bad value exits 2 with a one-line error.
+ */
+@Command(name = "parley-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Parley: a real-time WebSocket chat server. Serves the browser client at /, "
+                + "the WebSocket at /ws, /healthz and /metrics on one port.%n"
+                + "Every option can also be set by the environment variable named after it.")
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "${env:PARLEY_HOST:-0.0.0.0}", paramLabel = "ADDRESS",
+            description = "Address to listen on (PARLEY_HOST). Default: ${DEFAULT-VALUE}")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8080}",
+            description = "Port to listen on, 0 for any free one (PARLEY_PORT). Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--transport", defaultValue = "${env:PARLEY_TRANSPORT:-auto}", paramLabel = "auto|epoll|nio",
+            converter = TransportConverter.class,
+            description = "Socket transport; auto takes epoll where it loads (PARLEY_TRANSPORT). Default: ${DEFAULT-VALUE}")
+    ServerConfig.TransportType transport;
+
+    @Option(names = "--io-threads", defaultValue = "${env:PARLEY_IO_THREADS:-0}", paramLabel = "N",
+            description = "Worker event loops, 0 for twice the cores (PARLEY_IO_THREADS). Default: ${DEFAULT-VALUE}")
+    int ioThreads;
+
+    @Option(names = "--heartbeat-ms", defaultValue = "${env:PARLEY_HEARTBEAT_MS:-25000}", paramLabel = "MS",
+            description = "Interval of the server's WebSocket pings (PARLEY_HEARTBEAT_MS). Default: ${DEFAULT-VALUE}")
+    long heartbeatMs;
+
+    @Option(names = "--idle-timeout-ms", defaultValue = "${env:PARLEY_IDLE_TIMEOUT_MS:-60000}", paramLabel = "MS",
+            description = "Close a silent client with 4000 after this long (PARLEY_IDLE_TIMEOUT_MS). Default: ${DEFAULT-VALUE}")
+    long idleTimeoutMs;
+
+    @Option(names = "--hello-timeout-ms", defaultValue = "${env:PARLEY_HELLO_TIMEOUT_MS:-10000}", paramLabel = "MS",
+            description = "Close a client that has not said hello with 4008 after this long "
+                    + "(PARLEY_HELLO_TIMEOUT_MS). Default: ${DEFAULT-VALUE}")
+    long helloTimeoutMs;
+
+    @Option(names = "--max-frame-bytes", defaultValue = "${env:PARLEY_MAX_FRAME_BYTES:-65536}", paramLabel = "BYTES",
+            description = "Largest message, reassembled and inflated; larger ones close with 1009 "
+                    + "(PARLEY_MAX_FRAME_BYTES). Default: ${DEFAULT-VALUE}")
+    int maxFrameBytes;
+
+    @Option(names = "--max-text-chars", defaultValue = "${env:PARLEY_MAX_TEXT_CHARS:-4000}", paramLabel = "N",
+            description = "Longest message text (PARLEY_MAX_TEXT_CHARS). Default: ${DEFAULT-VALUE}")
+    int maxTextChars;
+
+    @Option(names = "--max-rooms", defaultValue = "${env:PARLEY_MAX_ROOMS:-50}", paramLabel = "N",
+            description = "Rooms one session may be in (PARLEY_MAX_ROOMS). Default: ${DEFAULT-VALUE}")
+    int maxRooms;
+
+    @Option(names = "--rate-per-sec", defaultValue = "${env:PARLEY_RATE_PER_SEC:-20}", paramLabel = "N",
+            description = "Sustained send, dm and typing commands per second and session "
+                    + "(PARLEY_RATE_PER_SEC). Default: ${DEFAULT-VALUE}")
+    int ratePerSec;
+
+    @Option(names = "--burst", defaultValue = "${env:PARLEY_BURST:-40}", paramLabel = "N",
+            description = "Rate-limit burst; more rejections in a row close with 1008 (PARLEY_BURST). Default: ${DEFAULT-VALUE}")
+    int burst;
+
+    @Option(names = "--history-size", defaultValue = "${env:PARLEY_HISTORY_SIZE:-100}", paramLabel = "N",
+            description = "Messages kept per room (PARLEY_HISTORY_SIZE). Default: ${DEFAULT-VALUE}")
+    int historySize;
+
+    @Option(names = "--history-on-join", defaultValue = "${env:PARLEY_HISTORY_ON_JOIN:-20}", paramLabel = "N",
+            description = "Latest messages sent with joined when nothing is recovered "
+                    + "(PARLEY_HISTORY_ON_JOIN). Default: ${DEFAULT-VALUE}")
+    int historyOnJoin;
+
+    @Option(names = "--max-outbound-bytes", defaultValue = "${env:PARLEY_MAX_OUTBOUND_BYTES:-1048576}", paramLabel = "BYTES",
+            description = "Unsent bytes past which a client is closed with 4001 (PARLEY_MAX_OUTBOUND_BYTES). "
+                    + "Default: ${DEFAULT-VALUE}")
+    int maxOutboundBytes;
+
+    @Option(names = "--shutdown-grace-ms", defaultValue = "${env:PARLEY_SHUTDOWN_GRACE_MS:-5000}", paramLabel = "MS",
+            description = "On SIGTERM, how long to wait for clients to close (PARLEY_SHUTDOWN_GRACE_MS). "
+                    + "Default: ${DEFAULT-VALUE}")
+    long shutdownGraceMs;
+
+    @Option(names = "--compression", defaultValue = "${env:PARLEY_COMPRESSION:-true}", arity = "1", paramLabel = "true|false",
+            description = "Negotiate permessage-deflate when offered (PARLEY_COMPRESSION). Default: ${DEFAULT-VALUE}")
+    boolean compression;
+
+    @Option(names = "--allowed-origins", defaultValue = "${env:PARLEY_ALLOWED_ORIGINS:-}", split = ",", paramLabel = "ORIGIN",
+            description = "Comma-separated origins allowed to open a WebSocket; empty allows any "
+                    + "(PARLEY_ALLOWED_ORIGINS). Default: any")
+    List<String> allowedOrigins;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with one-line errors for bad options. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("parley-server: " + e.getMessage() + " (see --help)");
+            return CommandLine.ExitCode.USAGE;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() {
+        ServerConfig config = config();
+        ParleyServer server;
+        try {
+            server = ParleyServer.start(config);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            LOG.error("cannot listen on {}:{}: {}", config.host(), config.port(), cause.toString());
+            return 1;
+        }
+        for (String signal : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(signal), received -> server.stop());
+        }
+        server.stopped().join();
+        return CommandLine.ExitCode.OK;
+    }
+
+    private ServerConfig config() {
+        try {
+            return ServerConfig.builder()
+                    .host(host).port(port).transport(transport).ioThreads(ioThreads)
+                    .heartbeatMs(heartbeatMs).idleTimeoutMs(idleTimeoutMs).helloTimeoutMs(helloTimeoutMs)
+                    .maxFrameBytes(maxFrameBytes).maxTextChars(maxTextChars).maxRooms(maxRooms)
+                    .ratePerSec(ratePerSec).burst(burst)
+                    .historySize(historySize).historyOnJoin(historyOnJoin)
+                    .maxOutboundBytes(maxOutboundBytes).shutdownGraceMs(shutdownGraceMs)
+                    .compression(compression)
+                    .allowedOrigins(allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** Accepts the transport in any case. */
+    static final class TransportConverter implements CommandLine.ITypeConverter<ServerConfig.TransportType> {
+        @Override
+        public ServerConfig.TransportType convert(String value) {
+            try {
+                return ServerConfig.TransportType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not one of auto, epoll, nio");
+            }
+        }
+    }
+
+    /** {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"parley-server " + ParleyServer.VERSION};
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.parley.server;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.ProtocolVersion;
+import dev.parley.server.broker.Broker;
+import dev.parley.server.broker.MemoryBroker;
+import dev.parley.server.http.StaticFiles;
+import dev.parley.server.hub.Hub;
+import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.presence.MemoryPresence;
+import dev.parley.server.presence.Presence;
+import dev.parley.server.session.SessionSettings;
+import dev.parley.server.transport.ClosingHandshake;
+import dev.parley.server.transport.ParleyChannelInitializer;
+import dev.parley.server.transport.ServerContext;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running Parley server: one port for the browser client, {@code /healthz}, {@code /metrics}
+ * and the WebSocket at {@code /ws}. {@link #start} binds and returns; {@link #stop} stops
+ * gracefully: it stops accepting, closes every client with 1001, waits up to
+ * {@code shutdownGraceMs} for their close handshakes, then releases everything.
+ *
+ * <pre>{@code
+ * try (ParleyServer server = ParleyServer.start(ServerConfig.builder().port(0).build())) {
+ *     URI ws = server.webSocketUri();
+ * }
+ * }</pre>
+ */
+public final class ParleyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
+    public static final String VERSION = versionOf(ParleyServer.class);
+
+    private final ServerConfig config;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
+    private final Broker broker;
+    private final Presence presence;
+    private final Hub hub;
+    private final ServerMetrics metrics;
+    private final String transportName;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private Channel serverChannel;
+
+    private ParleyServer(ServerConfig config) {
+        this.config = config;
+        boolean epoll = switch (config.transport()) {
+            case EPOLL -> {
+                Epoll.ensureAvailability();
+                yield true;
+            }
+            case NIO -> false;
+            case AUTO -> Epoll.isAvailable();
+        };
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.transportName = epoll ? "epoll" : "nio";
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        this.broker = new MemoryBroker(config.historySize(), System::currentTimeMillis);
+        this.presence = new MemoryPresence();
+        this.metrics = new ServerMetrics();
+        this.hub = new Hub(broker, presence, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis);
+        metrics.gaugeActiveRooms(hub::activeRooms);
+    }
+
+    /** Starts a server and waits until it listens. Not for event-loop threads. */
+    public static ParleyServer start(ServerConfig config) {
+        return startAsync(config).join();
+    }
+
+    /** Starts a server; completes once it listens, or fails when it cannot bind. */
+    public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
+        ParleyServer server = new ParleyServer(config);
+        return server.bind().whenComplete((bound, failure) -> {
+            if (failure != null) {
+                server.release();
+            }
+        });
+    }
+
+    private CompletableFuture<ParleyServer> bind() {
+        SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
+                config.historyOnJoin(), "parley/" + VERSION);
+        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, webSockets);
+        StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
+        ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files, stopping::get);
+        Class<? extends ServerChannel> channelType = transportName.equals("epoll")
+                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
+                .childHandler(initializer);
+        CompletableFuture<ParleyServer> bound = new CompletableFuture<>();
+        bootstrap.bind(config.host(), config.port()).addListener((ChannelFutureListener) future -> {
+            if (!future.isSuccess()) {
+                bound.completeExceptionally(future.cause());
+                return;
+            }
+            serverChannel = future.channel();
+            LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
+                            + "max frame {} B, max text {} chars, max rooms {}, rate {}/s burst {}, history {} "
+                            + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms",
+                    VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
+                    config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
+                    config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
+                    config.maxOutboundBytes(), config.compression() ? "on" : "off",
+                    config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs());
+            bound.complete(this);
+        });
+        return bound;
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** {@code ws://host:port/ws}, with a loopback host when listening on every address. */
+    public URI webSocketUri() {
+        return uri("ws", ProtocolVersion.WEBSOCKET_PATH);
+    }
+
+    /** {@code http://host:port/}. */
+    public URI httpUri() {
+        return uri("http", "/");
+    }
+
+    private URI uri(String scheme, String path) {
+        InetSocketAddress address = address();
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
+        return URI.create(scheme + "://" + host + ":" + address.getPort() + path);
+    }
+
+    /** The transport in use: {@code epoll} or {@code nio}. */
+    public String transport() {
+        return transportName;
+    }
+
+    /** The hub, for tests and embedding applications that inspect membership. */
+    public Hub hub() {
+        return hub;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops gracefully; the first call starts the stop, every call returns its completion. */
+    public CompletableFuture<Void> stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return stopped;
+        }
+        LOG.info("stopping: closing {} WebSocket connection(s) with 1001", webSockets.size());
+        if (serverChannel != null) {
+            serverChannel.close();
+        }
+        long closeDeadline = Math.min(config.closeTimeoutMs(), config.shutdownGraceMs());
+        for (Channel channel : connections) {
+            if (webSockets.contains(channel)) {
+                channel.eventLoop().execute(() -> ClosingHandshake.start(channel, CloseCode.GOING_AWAY, closeDeadline));
+            } else {
+                channel.close();
+            }
+        }
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        connections.newCloseFuture().addListener(all -> drained.complete(null));
+        GlobalEventExecutor.INSTANCE.schedule(() -> drained.complete(null), config.shutdownGraceMs(), TimeUnit.MILLISECONDS);
+        drained.thenRun(() -> connections.close().addListener(closed -> release()));
+        return stopped;
+    }
+
+    /** When the server has stopped. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    private void release() {
+        broker.close();
+        presence.close();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
+                bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(boss -> {
+                    metrics.close();
+                    LOG.info("stopped");
+                    stopped.complete(null);
+                }));
+    }
+
+    /** Stops gracefully and waits. Not for event-loop threads. */
+    @Override
+    public void close() {
+        stop().join();
+    }
+
+    private static String versionOf(Class<?> type) {
+        String version = type.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

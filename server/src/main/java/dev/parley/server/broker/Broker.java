@@ -1,0 +1,47 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where room traffic is ordered, kept and carried between nodes. Everything that crosses from one
+ * session to another goes through here, so a clustered implementation replaces this interface
+ * alone; {@link MemoryBroker} serves a single node.
+ *
+ * <p>Guarantees: offsets of a room start at 1 and grow by exactly 1; the {@link BrokerListener} of
+ * every node sees a room's messages, presence and typing events in one order, messages in offset
+ * order. Methods never block; results complete on any thread.
+ */
+public interface Broker extends AutoCloseable {
+
+    /** Sets the one listener of this node. Called once, before any traffic. */
+    void listen(BrokerListener listener);
+
+    /** Gives the message the room's next offset, keeps it in history and delivers it. */
+    CompletableFuture<ServerEvent.Message> publish(String room, String from, String text);
+
+    /** Delivers a {@code presence} or {@code typing} event to the room's members; never kept. */
+    void broadcast(String room, ServerEvent event);
+
+    /** Delivers a direct message; completes with whether a live recipient received it. */
+    CompletableFuture<Boolean> direct(ServerEvent.Dm dm);
+
+    /**
+     * Where the room stands for a member who joins now: its epoch and latest offset, and either
+     * every message after {@code since} ({@code recovered}) or the latest {@code latest} messages.
+     */
+    CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest);
+
+    /** Up to {@code limit} kept messages with offset below {@code before}, oldest first. */
+    CompletableFuture<HistorySlice> history(String room, long before, int limit);
+
+    /** The rooms that have history, with their latest offsets. */
+    CompletableFuture<Map<String, Long>> roomsWithHistory();
+
+    /** Releases what the broker holds; it serves nothing afterwards. */
+    @Override
+    void close();
+}

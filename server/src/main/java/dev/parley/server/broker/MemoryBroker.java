@@ -1,0 +1,110 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The single-node {@link Broker}: history lives in this process and dies with it, so every room
+ * shares one epoch drawn at start-up, and a restart gives all rooms a new one.
+ *
+ * <p>Publishing holds the room log's monitor while it assigns the offset and hands the message to
+ * the listener, which is what keeps every member's deliveries in offset order. A room appears here
+ * with its first message and is kept for as long as the process lives.
+ */
+public final class MemoryBroker implements Broker {
+    private final String epoch = "e-" + Long.toString(new SecureRandom().nextLong() >>> 1, 36);
+    private final int historySize;
+    private final LongSupplier clock;
+    private final Map<String, RoomLog> logs = new ConcurrentHashMap<>();
+    private volatile BrokerListener listener;
+
+    /** {@code historySize} messages are kept per room; {@code clock} gives the messages' {@code ts}. */
+    public MemoryBroker(int historySize, LongSupplier clock) {
+        if (historySize < 0) {
+            throw new IllegalArgumentException("historySize < 0");
+        }
+        this.historySize = historySize;
+        this.clock = clock;
+    }
+
+    @Override
+    public void listen(BrokerListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text) {
+        RoomLog log = logs.computeIfAbsent(room, name -> new RoomLog(name, historySize));
+        ServerEvent.Message message;
+        synchronized (log) {
+            message = log.append(from, text, clock.getAsLong());
+            listener.onMessage(message);
+        }
+        return CompletableFuture.completedFuture(message);
+    }
+
+    @Override
+    public void broadcast(String room, ServerEvent event) {
+        String about = event instanceof ServerEvent.Presence p ? p.nick()
+                : event instanceof ServerEvent.Typing t ? t.nick() : null;
+        listener.onRoomEvent(room, about, event);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
+        return CompletableFuture.completedFuture(listener.onDirect(dm));
+    }
+
+    @Override
+    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest) {
+        RoomLog log = logs.get(room);
+        if (log == null) {
+            boolean recovered = since != null && since.epoch().equals(epoch) && since.offset() == 0;
+            return CompletableFuture.completedFuture(new Recovery(epoch, 0, recovered, List.of()));
+        }
+        synchronized (log) {
+            long offset = log.offset();
+            boolean recovered = since != null && since.epoch().equals(epoch)
+                    && since.offset() <= offset && since.offset() >= log.oldest() - 1;
+            long from = recovered ? since.offset() + 1 : offset + 1 - latest;
+            return CompletableFuture.completedFuture(
+                    new Recovery(epoch, offset, recovered, log.range(from, offset + 1)));
+        }
+    }
+
+    @Override
+    public CompletableFuture<HistorySlice> history(String room, long before, int limit) {
+        RoomLog log = logs.get(room);
+        if (log == null) {
+            return CompletableFuture.completedFuture(new HistorySlice(epoch, List.of()));
+        }
+        synchronized (log) {
+            long to = Math.min(before, log.offset() + 1);
+            return CompletableFuture.completedFuture(new HistorySlice(epoch, log.range(to - limit, to)));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> roomsWithHistory() {
+        Map<String, Long> rooms = new HashMap<>();
+        logs.forEach((room, log) -> {
+            synchronized (log) {
+                rooms.put(room, log.offset());
+            }
+        });
+        return CompletableFuture.completedFuture(rooms);
+    }
+
+    @Override
+    public void close() {
+        logs.clear();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.parley.server.hub;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The local members of one room, grouped by the event loop that owns them. Fan-out queues one
+ * task per loop and does so under this object's monitor, so every loop receives a room's events in
+ * the order the room produced them; an inline write on the caller's loop could overtake tasks
+ * other loops had already queued there.
+ */
+final class Subscribers {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscribers.class);
+
+    /** Copy-on-write, replaced under the monitor. */
+    private Map<EventExecutor, Member[]> byLoop = Map.of();
+    private int size;
+
+    synchronized void add(Member member) {
+        Map<EventExecutor, Member[]> next = new HashMap<>(byLoop);
+        Member[] group = next.getOrDefault(member.executor(), new Member[0]);
+        if (Arrays.asList(group).contains(member)) {
+            return;
+        }
+        Member[] grown = Arrays.copyOf(group, group.length + 1);
+        grown[group.length] = member;
+        next.put(member.executor(), grown);
+        byLoop = next;
+        size++;
+    }
+
+    /** Removes {@code member}; returns whether the room has no local member left. */
+    synchronized boolean remove(Member member) {
+        Member[] group = byLoop.get(member.executor());
+        if (group != null && Arrays.asList(group).contains(member)) {
+            Map<EventExecutor, Member[]> next = new HashMap<>(byLoop);
+            Member[] shrunk = Arrays.stream(group).filter(m -> m != member).toArray(Member[]::new);
+            if (shrunk.length == 0) {
+                next.remove(member.executor());
+            } else {
+                next.put(member.executor(), shrunk);
+            }
+            byLoop = next;
+            size--;
+        }
+        return size == 0;
+    }
+
+    /**
+     * Queues {@code payload} for every member but those whose nick is {@code skipNick}; returns
+     * how many it was queued for. {@code payload} is borrowed: each loop gets its own duplicate.
+     */
+    synchronized int fanOut(String room, long offset, String skipNick, ByteBuf payload) {
+        int recipients = 0;
+        for (Map.Entry<EventExecutor, Member[]> entry : byLoop.entrySet()) {
+            Member[] group = entry.getValue();
+            ByteBuf shared = payload.retainedDuplicate();
+            try {
+                entry.getKey().execute(() -> deliverAll(group, room, offset, skipNick, shared));
+                recipients += group.length;
+            } catch (RejectedExecutionException shuttingDown) {
+                shared.release();
+            }
+        }
+        return recipients;
+    }
+
+    private static void deliver(Member member, String room, long offset, ByteBuf shared) {
+        try {
+            member.deliver(room, offset, shared);
+        } catch (RuntimeException e) {
+            LOG.warn("delivery to session {} failed", member.id(), e);
+        }
+    }
+
+    private static void deliverAll(Member[] group, String room, long offset, String skipNick, ByteBuf shared) {
+        try {
+            for (Member member : group) {
+                if (skipNick == null || !skipNick.equals(member.nick())) {
+                    deliver(member, room, offset, shared);
+                }
+            }
+        } finally {
+            shared.release();
+        }
+    }
+}

@@ -1,0 +1,380 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Names;
+import dev.parley.protocol.RequestId;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.server.hub.Hub;
+import dev.parley.server.hub.Member;
+import dev.parley.server.metrics.ServerMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * One client's conversation with the server: the protocol's state machine from {@code hello} to
+ * the end of the connection. It validates each command, applies the rate limit, asks the
+ * {@link Hub} to act, and answers on its {@link Transport}.
+ *
+ * <p>Confined to the transport's event loop: every method but {@link #nick()} and {@link #id()}
+ * runs there, so its state needs no locks. {@link #end()} runs exactly once, when the connection
+ * has closed.
+ */
+public final class Session implements Member {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private enum State { NEW, SAYING_HELLO, READY, CLOSED }
+
+    /** A room this session is in, and the last offset it was sent there. */
+    private static final class Membership {
+        long lastOffset;
+    }
+
+    private final String id = "s-" + randomToken(9);
+    private final Transport transport;
+    private final Hub hub;
+    private final SessionSettings settings;
+    private final ServerMetrics metrics;
+    private final LongSupplier clock;
+    private final TokenBucket rateLimit;
+    private final Map<String, Membership> rooms = new HashMap<>(4);
+    private volatile String nick;
+    private String resumeSecret;
+    private State state = State.NEW;
+    private boolean ended;
+    private int rejectedInARow;
+
+    public Session(Transport transport, Hub hub, SessionSettings settings, ServerMetrics metrics, LongSupplier clock) {
+        this.transport = transport;
+        this.hub = hub;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.rateLimit = new TokenBucket(settings.limits().ratePerSec(), settings.limits().burst(), System.nanoTime());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String nick() {
+        return nick;
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return transport.executor();
+    }
+
+    /** Whether {@code hello} has been answered with {@code welcome}. */
+    public boolean isReady() {
+        return state == State.READY;
+    }
+
+    /** Handles one decoded command. */
+    public void handle(Command command) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (command instanceof Command.Hello hello) {
+            hello(hello);
+        } else if (state != State.READY) {
+            fail(command.id(), ErrorCode.NOT_READY, "the first command must be hello");
+        } else if (command instanceof Command.Join join) {
+            join(join);
+        } else if (command instanceof Command.Leave leave) {
+            leave(leave);
+        } else if (command instanceof Command.Send send) {
+            send(send);
+        } else if (command instanceof Command.SendDm dm) {
+            directMessage(dm);
+        } else if (command instanceof Command.Typing typing) {
+            typing(typing);
+        } else if (command instanceof Command.Who who) {
+            who(who);
+        } else if (command instanceof Command.ListRooms listRooms) {
+            reply(listRooms.id(), hub.rooms(), rooms -> new ServerEvent.Rooms(listRooms.id(), rooms));
+        } else if (command instanceof Command.FetchHistory history) {
+            history(history);
+        } else if (command instanceof Command.Ping ping) {
+            transport.send(new ServerEvent.Pong(ping.id(), clock.getAsLong()));
+        }
+    }
+
+    /** Answers a command the transport could not decode. */
+    public void reject(ServerEvent.Error error) {
+        if (state != State.CLOSED) {
+            metrics.error(error.code());
+            transport.send(error);
+        }
+    }
+
+    private void hello(Command.Hello hello) {
+        if (state != State.NEW) {
+            fail(hello.id(), ErrorCode.BAD_REQUEST, "hello was already said");
+            return;
+        }
+        if (!Names.isValidNick(hello.nick())) {
+            fail(hello.id(), ErrorCode.NICK_INVALID, "a nick is 1 to " + Names.MAX_NICK_LENGTH
+                    + " letters, digits, '_', '-' or '.'");
+            return;
+        }
+        state = State.SAYING_HELLO;
+        nick = hello.nick();
+        resumeSecret = randomToken(18);
+        whenDone(hub.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), claim -> {
+            if (ended) {
+                if (claim.granted()) {
+                    hub.logout(this);
+                }
+            } else if (!claim.granted()) {
+                nick = null;
+                state = State.NEW;
+                fail(hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
+            } else {
+                state = State.READY;
+                transport.send(new ServerEvent.Welcome(hello.id(), id, nick, resumeSecret, settings.heartbeatMs(),
+                        settings.idleTimeoutMs(), settings.limits(), settings.server()));
+            }
+        });
+    }
+
+    private void join(Command.Join join) {
+        String room = join.room();
+        if (!validRoom(join.id(), room)) {
+            return;
+        }
+        if (rooms.containsKey(room)) {
+            reply(join.id(), hub.rejoin(room, join.since(), settings.historyOnJoin()), joined -> joinedEvent(join, joined));
+            return;
+        }
+        if (rooms.size() >= settings.limits().maxRooms()) {
+            fail(join.id(), ErrorCode.TOO_MANY_ROOMS, "at most " + settings.limits().maxRooms() + " rooms per session");
+            return;
+        }
+        Membership membership = new Membership();
+        rooms.put(room, membership);
+        reply(join.id(), hub.join(this, room, join.since(), settings.historyOnJoin()), joined -> {
+            membership.lastOffset = Math.max(membership.lastOffset, joined.recovery().offset());
+            return joinedEvent(join, joined);
+        });
+    }
+
+    private static ServerEvent.Joined joinedEvent(Command.Join join, Hub.Joined joined) {
+        return new ServerEvent.Joined(join.id(), join.room(), joined.recovery().epoch(), joined.recovery().offset(),
+                joined.members(), joined.recovery().recovered(), joined.recovery().messages());
+    }
+
+    private void leave(Command.Leave leave) {
+        if (validRoom(leave.id(), leave.room()) && isMember(leave.id(), leave.room())) {
+            rooms.remove(leave.room());
+            reply(leave.id(), hub.leave(this, leave.room()), done -> new ServerEvent.Left(leave.id(), leave.room()));
+        }
+    }
+
+    private void send(Command.Send send) {
+        if (admitted(send.id()) && validRoom(send.id(), send.room()) && isMember(send.id(), send.room())
+                && validText(send.id(), send.text())) {
+            reply(send.id(), hub.publish(this, send.room(), send.text()),
+                    message -> new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
+        }
+    }
+
+    private void directMessage(Command.SendDm dm) {
+        if (!admitted(dm.id()) || !validText(dm.id(), dm.text())) {
+            return;
+        }
+        if (!Names.isValidNick(dm.to())) {
+            fail(dm.id(), ErrorCode.NO_SUCH_USER, "no user '" + dm.to() + "' is online");
+            return;
+        }
+        whenDone(hub.direct(this, dm.to(), dm.text()), dm.id(), ts -> {
+            if (ts == null) {
+                fail(dm.id(), ErrorCode.NO_SUCH_USER, "no user '" + dm.to() + "' is online");
+            } else {
+                transport.send(new ServerEvent.Ack(dm.id(), null, null, ts));
+            }
+        });
+    }
+
+    private void typing(Command.Typing typing) {
+        if (admitted(typing.id()) && validRoom(typing.id(), typing.room()) && isMember(typing.id(), typing.room())) {
+            hub.typing(this, typing.room());
+        }
+    }
+
+    private void who(Command.Who who) {
+        if (validRoom(who.id(), who.room())) {
+            reply(who.id(), hub.members(who.room()), members -> new ServerEvent.Members(who.id(), who.room(), members));
+        }
+    }
+
+    private void history(Command.FetchHistory history) {
+        if (!validRoom(history.id(), history.room())) {
+            return;
+        }
+        long before = history.before() == null ? Long.MAX_VALUE : history.before();
+        int limit = history.limit() == null ? Command.FetchHistory.DEFAULT_LIMIT : history.limit();
+        reply(history.id(), hub.history(history.room(), before, limit),
+                slice -> new ServerEvent.History(history.id(), history.room(), slice.epoch(), slice.messages()));
+    }
+
+    /** Applies the rate limit to {@code send}, {@code dm} and {@code typing}; closes a client that keeps flooding. */
+    private boolean admitted(RequestId id) {
+        if (rateLimit.tryTake(System.nanoTime())) {
+            rejectedInARow = 0;
+            return true;
+        }
+        fail(id, ErrorCode.RATE_LIMITED, "more than " + settings.limits().ratePerSec() + " a second");
+        if (++rejectedInARow > settings.limits().burst()) {
+            LOG.debug("{} closed for flooding", this);
+            transport.close(CloseCode.POLICY_VIOLATION);
+        }
+        return false;
+    }
+
+    private boolean validRoom(RequestId id, String room) {
+        if (Names.isValidRoom(room)) {
+            return true;
+        }
+        fail(id, ErrorCode.ROOM_INVALID, "a room name is 1 to " + Names.MAX_ROOM_LENGTH
+                + " letters, digits, '_', '-' or '.'");
+        return false;
+    }
+
+    private boolean isMember(RequestId id, String room) {
+        if (rooms.containsKey(room)) {
+            return true;
+        }
+        fail(id, ErrorCode.NOT_MEMBER, "not a member of '" + room + "'");
+        return false;
+    }
+
+    private boolean validText(RequestId id, String text) {
+        int max = settings.limits().maxTextChars();
+        if (text.isEmpty()) {
+            fail(id, ErrorCode.BAD_REQUEST, "field 'text' must not be empty");
+            return false;
+        }
+        if (text.length() > max && text.codePointCount(0, text.length()) > max) {
+            fail(id, ErrorCode.TEXT_TOO_LONG, "at most " + max + " characters");
+            return false;
+        }
+        return true;
+    }
+
+    private void fail(RequestId id, ErrorCode code, String message) {
+        metrics.error(code);
+        transport.send(new ServerEvent.Error(id, code, message));
+    }
+
+    /** Sends the reply {@code toEvent} makes of the result, on this session's loop. */
+    private <T> void reply(RequestId id, CompletableFuture<T> result,
+                           Function<T, ServerEvent> toEvent) {
+        whenDone(result, id, value -> {
+            if (!ended) {
+                transport.send(toEvent.apply(value));
+            }
+        });
+    }
+
+    /**
+     * Runs {@code action} on this session's loop once {@code result} is done: at once when it is
+     * done already (as it is with the in-memory broker), so that a reply precedes the deliveries the
+     * command caused; a failure becomes an {@code internal} error.
+     */
+    private <T> void whenDone(CompletableFuture<T> result, RequestId id, Consumer<T> action) {
+        if (result.isDone() && transport.executor().inEventLoop()) {
+            complete(result, id, action);
+        } else {
+            result.whenComplete((value, failure) -> transport.executor().execute(() -> complete(result, id, action)));
+        }
+    }
+
+    private <T> void complete(CompletableFuture<T> result, RequestId id, Consumer<T> action) {
+        T value;
+        try {
+            value = result.join();
+        } catch (RuntimeException e) {
+            LOG.warn("session {}: a request failed", this.id, e);
+            if (!ended) {
+                fail(id, ErrorCode.INTERNAL, "internal error");
+            }
+            return;
+        }
+        action.accept(value);
+    }
+
+    @Override
+    public void deliver(String room, long offset, ByteBuf payload) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (room != null) {
+            Membership membership = rooms.get(room);
+            if (membership == null || (offset > 0 && offset <= membership.lastOffset)) {
+                return;
+            }
+            if (offset > 0) {
+                membership.lastOffset = offset;
+            }
+        }
+        transport.send(payload.retainedDuplicate());
+    }
+
+    @Override
+    public CompletableFuture<Void> evict() {
+        state = State.CLOSED;
+        CompletableFuture<Void> left = leaveAll();
+        transport.close(CloseCode.SESSION_REPLACED);
+        return left;
+    }
+
+    /** The connection has closed: leave every room, give up the nick. Runs once; later calls do nothing. */
+    public void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        state = State.CLOSED;
+        leaveAll().whenComplete((done, failure) -> hub.logout(this));
+    }
+
+    private CompletableFuture<Void> leaveAll() {
+        List<CompletableFuture<Void>> leaves = new ArrayList<>(rooms.size());
+        for (String room : rooms.keySet()) {
+            leaves.add(hub.leave(this, room));
+        }
+        rooms.clear();
+        return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));
+    }
+
+    private static String randomToken(int bytes) {
+        byte[] token = new byte[bytes];
+        RANDOM.nextBytes(token);
+        return ID_ENCODER.encodeToString(token);
+    }
+
+    @Override
+    public String toString() {
+        return id + (nick == null ? "" : " (" + nick + ")");
+    }
+}

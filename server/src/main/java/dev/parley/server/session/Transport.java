@@ -1,0 +1,26 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.ServerEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * A session's connection, as the chat logic sees it: send events, close with a code. The Netty
+ * implementation is {@code transport.ChannelTransport}; tests use a recording fake. Called only on
+ * {@link #executor()}.
+ */
+public interface Transport {
+
+    /** The event loop that owns the connection and the session on it. */
+    EventExecutor executor();
+
+    /** Encodes and sends one event. Dropped once the connection is closing. */
+    void send(ServerEvent event);
+
+    /** Sends one encoded event, taking ownership of {@code payload}. Dropped once closing. */
+    void send(ByteBuf payload);
+
+    /** Starts the closing handshake with {@code code}; the first call wins, later ones do nothing. */
+    void close(CloseCode code);
+}

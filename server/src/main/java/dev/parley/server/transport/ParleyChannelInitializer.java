@@ -1,0 +1,127 @@
+package dev.parley.server.transport;
+
+import dev.parley.protocol.ProtocolVersion;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.http.HealthHandler;
+import dev.parley.server.http.MetricsHandler;
+import dev.parley.server.http.OriginCheckHandler;
+import dev.parley.server.http.StaticFileHandler;
+import dev.parley.server.http.StaticFiles;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Assembles every connection's pipeline, and re-assembles it when the connection upgrades to a
+ * WebSocket. One port serves both:
+ *
+ * <pre>
+ * HTTP phase:  flush | http-timeout | http | http-keepalive | http-aggregator | origin | ws-deflate
+ *              | ws-protocol | ws-aggregator | healthz | metrics | static | upgrade | session
+ * upgraded:    flush | keepalive | ws-decoder, ws-encoder, deflate codecs | utf8 | ws-protocol
+ *              | ws-aggregator | slow-consumer | session
+ * </pre>
+ *
+ * A message enters at {@code ws-decoder}, is validated ({@code utf8}), reassembled
+ * ({@code ws-aggregator}) and reaches {@link WebSocketSessionHandler}; what sessions send leaves
+ * through {@code ws-encoder}, with flushes coalesced by {@code flush}.
+ */
+public final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
+    /** Largest HTTP request accepted; requests to this server have no bodies. */
+    private static final int MAX_HTTP_REQUEST_BYTES = 8192;
+    /** Flushes coalesced before one is forced through, when writes come from outside a read. */
+    private static final int FLUSHES_PER_BATCH = 256;
+
+    private final ServerContext context;
+    private final WebSocketServerProtocolConfig webSocketConfig;
+    private final OriginCheckHandler originCheck;
+    private final HealthHandler health;
+    private final MetricsHandler metrics;
+    private final StaticFileHandler staticFiles;
+    private final SlowConsumerHandler slowConsumer;
+
+    public ParleyChannelInitializer(ServerContext context, StaticFiles files, BooleanSupplier stopping) {
+        ServerConfig config = context.config();
+        this.context = context;
+        this.webSocketConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(ProtocolVersion.WEBSOCKET_PATH)
+                .subprotocols(ProtocolVersion.SUBPROTOCOL)
+                .checkStartsWith(true)
+                .handshakeTimeoutMillis(config.handshakeTimeoutMs())
+                .handleCloseFrames(false)
+                .sendCloseFrame(null)
+                .dropPongFrames(true)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(config.maxFrameBytes())
+                        .allowExtensions(config.compression())
+                        .closeOnProtocolViolation(true)
+                        .withUTF8Validator(true)
+                        .build())
+                .build();
+        this.originCheck = new OriginCheckHandler(ProtocolVersion.WEBSOCKET_PATH, config.allowedOrigins());
+        this.health = new HealthHandler(stopping, context.metrics()::activeConnections);
+        this.metrics = new MetricsHandler(context.metrics());
+        this.staticFiles = new StaticFileHandler(files);
+        this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        ServerConfig config = context.config();
+        context.connections().add(channel);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
+        pipeline.addLast("http-timeout", new ReadTimeoutHandler(config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS));
+        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
+        pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        pipeline.addLast("origin", originCheck);
+        if (config.compression()) {
+            pipeline.addLast("ws-deflate", new WebSocketServerCompressionHandler(config.maxFrameBytes()));
+        }
+        pipeline.addLast("ws-protocol", new WebSocketServerProtocolHandler(webSocketConfig));
+        pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
+        pipeline.addLast("healthz", health);
+        pipeline.addLast("metrics", metrics);
+        pipeline.addLast("static", staticFiles);
+        pipeline.addLast("upgrade", new UpgradeHandler());
+        pipeline.addLast("session", new WebSocketSessionHandler(context));
+    }
+
+    /** Swaps the HTTP-phase handlers for the WebSocket ones once the handshake completes. */
+    private final class UpgradeHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                ServerConfig config = context.config();
+                ChannelPipeline pipeline = ctx.pipeline();
+                pipeline.remove("http-timeout");
+                pipeline.remove("http-keepalive");
+                pipeline.remove("origin");
+                pipeline.remove("healthz");
+                pipeline.remove("metrics");
+                pipeline.remove("static");
+                pipeline.addAfter("flush", "keepalive",
+                        new KeepAliveHandler(config.heartbeatMs(), config.idleTimeoutMs(), config.closeTimeoutMs()));
+                pipeline.addBefore("session", "slow-consumer", slowConsumer);
+                pipeline.remove(this);
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+}

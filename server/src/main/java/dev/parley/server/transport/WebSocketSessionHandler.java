@@ -1,0 +1,144 @@
+package dev.parley.server.transport;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.CommandDecoder;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.server.hub.Hub;
+import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.session.Session;
+import dev.parley.server.session.SessionSettings;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last handler of an upgraded connection: it owns the connection's {@link Session}, turns
+ * text frames into commands for it, and ends it exactly once when the channel closes, whatever
+ * closed it. A session exists only after the WebSocket handshake has completed.
+ *
+ * <p>Frames other than text are answered with the protocol's close codes; client mistakes are
+ * logged at DEBUG without stack traces.
+ */
+final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketSessionHandler.class);
+    /** Close code of a connection that ended without a close frame (RFC 6455, 7.1.5). */
+    private static final int ABNORMAL_CLOSURE = 1006;
+    /** Close code of a close frame that carried none (RFC 6455, 7.1.5). */
+    private static final int NO_STATUS = 1005;
+
+    private final ServerContext context;
+    private Session session;
+    private ScheduledFuture<?> helloTimeout;
+
+    WebSocketSessionHandler(ServerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            start(ctx.channel());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void start(Channel channel) {
+        ServerMetrics metrics = context.metrics();
+        long closeTimeoutMs = context.config().closeTimeoutMs();
+        session = new Session(new ChannelTransport(channel, metrics, closeTimeoutMs), context.hub(),
+                context.sessionSettings(), metrics, System::currentTimeMillis);
+        metrics.connectionOpened();
+        context.webSockets().add(channel);
+        helloTimeout = channel.eventLoop().schedule(() -> {
+            if (!session.isReady()) {
+                ClosingHandshake.start(channel, CloseCode.HELLO_TIMEOUT, closeTimeoutMs);
+            }
+        }, context.config().helloTimeoutMs(), TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(closed -> end(channel));
+        LOG.debug("{} connected from {}", session, channel.remoteAddress());
+    }
+
+    private void end(Channel channel) {
+        helloTimeout.cancel(false);
+        session.end();
+        Integer sent = ClosingHandshake.sentCode(channel);
+        int code = sent != null ? sent : ABNORMAL_CLOSURE;
+        context.metrics().connectionClosed(code);
+        LOG.debug("{} ended with {}", session, code);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame) {
+            context.metrics().frameIn();
+            read(ctx.channel(), (TextWebSocketFrame) frame);
+        } else if (frame instanceof CloseWebSocketFrame) {
+            closeFrame(ctx.channel(), (CloseWebSocketFrame) frame);
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            close(ctx.channel(), CloseCode.UNSUPPORTED_DATA);
+        }
+    }
+
+    private void read(Channel channel, TextWebSocketFrame frame) {
+        if (frame.content().readableBytes() > context.config().maxFrameBytes()) {
+            close(channel, CloseCode.MESSAGE_TOO_BIG);
+            return;
+        }
+        try {
+            session.handle(CommandDecoder.decode(new ByteBufInputStream(frame.content())));
+        } catch (ProtocolException e) {
+            session.reject(e.toEvent());
+        }
+    }
+
+    /** Answers the client's close frame, or takes it as the answer to ours, and drops the connection. */
+    private void closeFrame(Channel channel, CloseWebSocketFrame frame) {
+        if (ClosingHandshake.markSent(channel, frame.statusCode() < 0 ? NO_STATUS : frame.statusCode())) {
+            channel.writeAndFlush(new CloseWebSocketFrame(true, 0, frame.content().retain()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private void close(Channel channel, CloseCode code) {
+        ClosingHandshake.start(channel, code, context.config().closeTimeoutMs());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Channel channel = ctx.channel();
+        if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
+            LOG.debug("{}: message too big: {}", session, cause.getMessage());
+            close(channel, CloseCode.MESSAGE_TOO_BIG);
+        } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof IOException
+                || cause instanceof ReadTimeoutException) {
+            LOG.debug("{}: {}", session == null ? channel : session, cause.toString());
+            channel.close();
+        } else {
+            LOG.warn("{}: unexpected failure, closing with 1011", session == null ? channel : session, cause);
+            if (session == null) {
+                channel.close();
+            } else {
+                close(channel, CloseCode.INTERNAL_ERROR);
+            }
+        }
+    }
+}
