@@ -55,6 +55,8 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             start(ctx.channel());
+        } else if (evt == ServerContext.STOPPING && session != null) {
+            close(ctx.channel(), CloseCode.GOING_AWAY);
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -65,7 +67,6 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         session = new Session(new ChannelTransport(channel, metrics, closeTimeoutMs), context.hub(),
                 context.sessionSettings(), metrics, System::currentTimeMillis);
         metrics.connectionOpened();
-        context.webSockets().add(channel);
         helloTimeout = channel.eventLoop().schedule(() -> {
             if (!session.isReady()) {
                 ClosingHandshake.start(channel, CloseCode.HELLO_TIMEOUT, closeTimeoutMs);
@@ -73,6 +74,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         }, context.config().helloTimeoutMs(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(closed -> end(channel));
         LOG.debug("{} connected from {}", session, channel.remoteAddress());
+        if (context.stopping().getAsBoolean()) {
+            close(channel, CloseCode.GOING_AWAY);
+        }
     }
 
     private void end(Channel channel) {
