@@ -33,7 +33,7 @@ public final class Main implements Callable<Integer> {
             description = "Address to listen on (PARLEY_HOST). Default: ${DEFAULT-VALUE}")
     String host;
 
-    @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8080}",
+    @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8080}", paramLabel = "PORT",
             description = "Port to listen on, 0 for any free one (PARLEY_PORT). Default: ${DEFAULT-VALUE}")
     int port;
 
