@@ -80,7 +80,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void end(Channel channel) {
-        helloTimeout.cancel(false);
+        if (helloTimeout != null) {
+            helloTimeout.cancel(false);
+        }
         session.end();
         Integer sent = ClosingHandshake.sentCode(channel);
         int code = sent != null ? sent : ABNORMAL_CLOSURE;
@@ -109,6 +111,10 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             session.handle(CommandDecoder.decode(new ByteBufInputStream(frame.content())));
         } catch (ProtocolException e) {
             session.reject(e.toEvent());
+        }
+        if (helloTimeout != null && session.isReady()) {
+            helloTimeout.cancel(false);
+            helloTimeout = null;
         }
     }
 
