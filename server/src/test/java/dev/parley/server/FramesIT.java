@@ -95,6 +95,25 @@ class FramesIT {
     }
 
     @Test
+    void aCompressedMessageThatInflatesPastTheLimitClosesWith1009() throws IOException {
+        try (RawWebSocket ws = RawWebSocket.connect(server.address(), "/ws", 0,
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            ws.send(RawWebSocket.TEXT, true, true, deflate(new byte[MAX_FRAME * 4]));
+            assertThat(ws.readUntil(RawWebSocket.CLOSE).closeCode()).isEqualTo(1009);
+        }
+    }
+
+    /** Raw DEFLATE as RFC 7692 sends it: sync-flushed, without the trailing 00 00 ff ff. */
+    private static byte[] deflate(byte[] data) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(data);
+        byte[] out = new byte[data.length + 64];
+        int length = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+        deflater.end();
+        return java.util.Arrays.copyOf(out, length - 4);
+    }
+
+    @Test
     void permessageDeflateIsNegotiatedWhenOffered() {
         Draft_6455 deflate = new Draft_6455(new PerMessageDeflateExtension());
         try (TestSocket socket = TestSocket.connect(server.webSocketUri(), deflate, Map.of())) {
