@@ -38,6 +38,28 @@ class FramesIT {
     }
 
     @Test
+    void framesSentRightBehindTheUpgradeRequestAreNotLost() throws IOException {
+        try (java.net.Socket tcp = RawWebSocket.connectTcp(server.address())) {
+            String upgrade = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            byte[] hello = "{\"type\":\"hello\",\"nick\":\"eager\"}".getBytes(StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            both.write(upgrade.getBytes(StandardCharsets.US_ASCII));
+            both.write(0x81);
+            both.write(0x80 | hello.length);
+            both.write(new byte[4]);
+            both.write(hello);
+            tcp.getOutputStream().write(both.toByteArray());
+            assertThat(RawWebSocket.readHead(tcp.getInputStream())).startsWith("HTTP/1.1 101");
+            java.io.DataInputStream in = new java.io.DataInputStream(tcp.getInputStream());
+            assertThat(in.readUnsignedByte()).isEqualTo(0x81);
+            byte[] welcome = new byte[in.readUnsignedByte() == 126 ? in.readUnsignedShort() : 0];
+            in.readFully(welcome);
+            assertThat(new String(welcome, StandardCharsets.UTF_8)).startsWith("{\"type\":\"welcome\"");
+        }
+    }
+
+    @Test
     void binaryFramesCloseWith1003() throws IOException {
         try (RawWebSocket ws = hello("binary")) {
             ws.send(RawWebSocket.BINARY, true, new byte[] {1, 2, 3});
@@ -53,10 +75,13 @@ class FramesIT {
         }
     }
 
+    /** Only the header is sent: the limit is checked on it, and unread payload would reset the connection. */
     @Test
     void aFrameOverTheLimitClosesWith1009() throws IOException {
         try (RawWebSocket ws = hello("big")) {
-            ws.send(RawWebSocket.TEXT, true, new byte[MAX_FRAME + 1]);
+            int length = MAX_FRAME + 1;
+            ws.socket().getOutputStream().write(new byte[] {(byte) 0x81, (byte) (0x80 | 126),
+                    (byte) (length >>> 8), (byte) length, 0, 0, 0, 0});
             assertThat(ws.readUntil(RawWebSocket.CLOSE).closeCode()).isEqualTo(1009);
         }
     }

@@ -13,7 +13,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -31,13 +32,19 @@ import java.util.concurrent.TimeUnit;
  * WebSocket. One port serves both:
  *
  * <pre>
- * HTTP phase:  flush | http-timeout | http | http-keepalive | http-aggregator | origin | ws-deflate
+ * HTTP phase:  flush | http-timeout | http-encoder | http-decoder | http-keepalive | http-aggregator | origin | ws-deflate
  *              | ws-protocol | ws-aggregator | healthz | metrics | static | upgrade | session
- * upgraded:    flush | keepalive | ws-decoder, ws-encoder, deflate codecs | utf8 | ws-protocol
+ * upgraded:    flush | keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
  *              | ws-aggregator | slow-consumer | session
  * </pre>
  *
- * permessage-deflate accepts {@code server_no_context_takeover}, which Java-WebSocket and other
+ * The HTTP decoder and encoder are separate handlers, not an {@code HttpServerCodec}, so that the
+ * handshake replaces the decoder in place and frames a client sends right behind its upgrade
+ * request reach the WebSocket decoder instead of being lost. The encoder comes first, so that the
+ * WebSocket encoder the handshake puts in its place also lies ahead of the decoder, whose close
+ * frames for protocol violations must pass through it.
+ *
+ * <p>permessage-deflate accepts {@code server_no_context_takeover}, which Java-WebSocket and other
  * clients ask for, and caps inflated messages at {@code maxFrameBytes}.
  *
  * <p>A message enters at {@code ws-decoder}, is validated ({@code utf8}), reassembled
@@ -101,7 +108,8 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
         pipeline.addLast("http-timeout", new ReadTimeoutHandler(config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS));
-        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("http-encoder", new HttpResponseEncoder());
+        pipeline.addLast("http-decoder", new HttpRequestDecoder());
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         pipeline.addLast("origin", originCheck);
