@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The session state machine against a real hub and a recording transport, on one event loop. */
 class SessionTest {
@@ -147,9 +148,9 @@ class SessionTest {
         RecordingTransport freshTransport = new RecordingTransport(loop);
         Session fresh = session(freshTransport);
         run(() -> fresh.handle(new Command.Hello(RequestId.of(7), "Carol", null, secret)));
+        await().untilAsserted(() -> assertThat(freshTransport.sent(ServerEvent.Welcome.class)).singleElement()
+                .satisfies(w -> assertThat(w.resume()).isNotEqualTo(secret)));
         assertThat(oldTransport.closes).containsExactly(CloseCode.SESSION_REPLACED);
-        assertThat(freshTransport.sent(ServerEvent.Welcome.class)).singleElement()
-                .satisfies(w -> assertThat(w.resume()).isNotEqualTo(secret));
         assertThat(hub.members("r").join()).isEmpty();
         run(old::end);
         assertThat(hub.memberCount()).as("the old session's end does not free the new one's nick").isEqualTo(1);
