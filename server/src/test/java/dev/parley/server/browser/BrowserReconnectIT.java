@@ -1,0 +1,129 @@
+package dev.parley.server.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.TcpProxy;
+import dev.parley.testing.TestSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import static dev.parley.server.browser.ChatPage.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A browser whose connection the network drops: a {@link TcpProxy} between it and the server is
+ * cut while a Java client keeps talking, and the page must come back by itself and show every
+ * message it missed, in order, once — or, when the server no longer has them, say so.
+ */
+class BrowserReconnectIT {
+    private static final int HISTORY_SIZE = 30;
+    private static final int HISTORY_ON_JOIN = 10;
+
+    private static ChatFixture fixture;
+    private static URI socket;
+    private static TcpProxy proxy;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        fixture = ChatFixture.start(config -> config.historySize(HISTORY_SIZE).historyOnJoin(HISTORY_ON_JOIN));
+        socket = fixture.server().webSocketUri();
+        proxy = fixture.proxy();
+        browser = fixture.launch(1280, 800);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @AfterEach
+    void closeTabAndCheckConsole() {
+        browser.closeTab();
+        assertThat(browser.consoleErrors()).as("nothing but the lost WebSocket may be reported")
+                .allMatch(error -> error.contains("WebSocket"));
+    }
+
+    /**
+     * The page through the proxy, in a new tab (a tab keeps its session for reloads), signed in; the
+     * first reconnect comes {@code backoffMs / 2} to {@code backoffMs} after a connection is lost.
+     */
+    private static ChatPage openThroughProxy(String nick, int backoffMs) {
+        ChatPage page = browser.openInNewTab(proxy.rewrite(fixture.page("backoff=" + backoffMs)));
+        page.login(nick);
+        return page;
+    }
+
+    @Test
+    void afterTheConnectionDropsTheBrowserReconnectsAndShowsEveryMissedMessageInOrder() {
+        ChatPage page = openThroughProxy("alice", 3000);
+        try (TestSocket bob = TestSocket.login(socket, "bob")) {
+            bob.request("joined", "type", "join", "room", "resilient");
+            page.joinRoom("resilient");
+            assertThat(bob.next("presence").get("event").asText()).isEqualTo("join");
+            bob.request("ack", "type", "send", "room", "resilient", "text", "before the cut");
+            eventually(() -> assertThat(page.messages("room:resilient")).containsExactly("bob: before the cut"));
+
+            proxy.cutAll();
+            eventually(() -> assertThat(page.connectionState()).isEqualTo("waiting"));
+            JsonNode left = bob.next("presence");
+            assertThat(left.get("event").asText()).isEqualTo("leave");
+            // more than a join shows by itself: only a re-join with `since` brings them all back
+            List<String> missed = IntStream.rangeClosed(1, HISTORY_ON_JOIN + 5).mapToObj(i -> "missed " + i).toList();
+            for (String text : missed) {
+                bob.request("ack", "type", "send", "room", "resilient", "text", text);
+            }
+            assertThat(page.connectionState()).as("the messages went out while alice was away").isEqualTo("waiting");
+            JsonNode back = bob.next("presence");
+            assertThat(back.get("event").asText()).as("alice is back on her own").isEqualTo("join");
+            bob.request("ack", "type", "send", "room", "resilient", "text", "after the reconnect");
+
+            List<String> expected = new ArrayList<>();
+            expected.add("bob: before the cut");
+            missed.forEach(text -> expected.add("bob: " + text));
+            expected.add("bob: after the reconnect");
+            eventually(() -> assertThat(page.messages("room:resilient")).containsExactlyElementsOf(expected));
+            assertThat(page.offsets("room:resilient")).containsExactlyElementsOf(
+                    LongStream.rangeClosed(1, missed.size() + 2).boxed().toList());
+            assertThat(page.items("room:resilient")).extracting(ChatPage.Item::kind).doesNotContain("gap");
+            eventually(() -> assertThat(page.connectionState()).isEqualTo("online"));
+        }
+    }
+
+    @Test
+    void whenTheServerNoLongerHasWhatWasMissedThePageMarksTheGap() {
+        ChatPage page = openThroughProxy("carol", 60_000);
+        try (TestSocket dave = TestSocket.login(socket, "dave")) {
+            dave.request("joined", "type", "join", "room", "forgetful");
+            page.joinRoom("forgetful");
+            dave.request("ack", "type", "send", "room", "forgetful", "text", "before the cut");
+            eventually(() -> assertThat(page.messages("room:forgetful")).containsExactly("dave: before the cut"));
+
+            proxy.cutAll();
+            eventually(() -> assertThat(page.connectionState()).isEqualTo("waiting"));
+            int missed = HISTORY_SIZE + 5;
+            for (int i = 1; i <= missed; i++) {
+                dave.request("ack", "type", "send", "room", "forgetful", "text", "missed " + i);
+            }
+            page.clickReconnectNow();
+
+            List<String> expected = new ArrayList<>();
+            expected.add("dave: before the cut");
+            expected.add("gap");
+            IntStream.rangeClosed(missed - HISTORY_ON_JOIN + 1, missed).forEach(i -> expected.add("dave: missed " + i));
+            eventually(() -> assertThat(page.items("room:forgetful")).extracting(ChatPage.Item::summary)
+                    .containsExactlyElementsOf(expected));
+            assertThat(page.items("room:forgetful").get(1).text()).isEqualTo("You were disconnected: messages may be missing here");
+            assertThat(page.connectionState()).isEqualTo("online");
+        }
+    }
+}
