@@ -40,6 +40,11 @@ export function mountSidebar(store, chat, focusComposer) {
       toggle.focus();
     }
   });
+  document.addEventListener('click', (event) => {
+    if (chatRoot.classList.contains('nav-open') && !byId('sidebar').contains(event.target) && !toggle.contains(event.target)) {
+      setDrawer(false);
+    }
+  });
 
   function renderConversations(list, kind) {
     const active = store.active;

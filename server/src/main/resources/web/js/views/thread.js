@@ -20,8 +20,9 @@ export class Thread {
   #older = el('button', { type: 'button', class: 'link-button load-older', text: 'Load older messages' });
   #olderNote = el('p', { class: 'thread-note' });
   #jump = el('button', { type: 'button', class: 'jump', hidden: true, text: 'New messages ↓' });
-  /** The last item rendered, to decide on day separators and grouping of the next. */
+  /** The last item rendered, to decide on grouping the next with it, and the day of the last one with a time. */
   #last = null;
+  #lastDay = null;
   /** Whether to keep the newest message in view. */
   #stick = true;
 
@@ -86,6 +87,7 @@ export class Thread {
   rebuild() {
     const fromBottom = this.element.scrollHeight - this.element.scrollTop;
     this.#last = null;
+    this.#lastDay = null;
     this.#list.replaceChildren(...this.#conversation.items.flatMap((item) => this.#render(item)));
     this.element.scrollTop = this.element.scrollHeight - fromBottom;
     this.#fill();
@@ -120,9 +122,10 @@ export class Thread {
     this.#last = item;
     const nodes = [];
     if (item.ts !== undefined) {
-      const today = day(item.ts);
-      if (!previous || previous.ts === undefined || day(previous.ts).key !== today.key) {
-        nodes.push(el('li', { class: 'day' }, el('span', { text: today.label })));
+      const itemDay = day(item.ts);
+      if (itemDay.key !== this.#lastDay) {
+        nodes.push(el('li', { class: 'day' }, el('span', { text: itemDay.label })));
+        this.#lastDay = itemDay.key;
       }
     }
     if (item.type === 'gap') {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.util.List;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A browser and a Java-WebSocket client in the same rooms: they talk both ways, whatever the Java
  * side sends is shown as text and never run, and the browser pages in older history on scrolling up.
  */
+@ExtendWith(RequiresChromium.class)
 class BrowserAndJavaClientIT {
     private static final int HISTORY_SIZE = 100;
     private static final int HISTORY_ON_JOIN = 20;

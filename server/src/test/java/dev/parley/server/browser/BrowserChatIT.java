@@ -4,9 +4,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static dev.parley.server.browser.ChatPage.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two people chatting in two real browsers: messages, presence, typing, unread counts, direct
  * messages, nickname errors and the keyboard. Leaves screenshots of the chat under {@code target/}.
  */
+@ExtendWith(RequiresChromium.class)
 class BrowserChatIT {
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static ChatFixture fixture;
     private static Browser aliceBrowser;
     private static Browser bobBrowser;
@@ -142,6 +146,7 @@ class BrowserChatIT {
 
             tab.press(Keys.ENTER);
             eventually(() -> assertThat(tab.loginError()).isEqualTo("“bob” is already taken. Pick another nickname."));
+            bobBrowser.screenshot(SCREENSHOTS.resolve("browser-nick-taken.png"));
             tab.submitNick("not valid!");
             eventually(() -> assertThat(tab.loginError()).startsWith("A nickname is 1 to 32 letters"));
             assertThat(tab.loginShown()).isTrue();
@@ -158,14 +163,45 @@ class BrowserChatIT {
         }
     }
 
+    @Test
+    void everyControlHasAName() {
+        List<String> unnamed = alice.controls().stream()
+                .filter(control -> control.isDisplayed() && control.getAccessibleName().isBlank())
+                .map(control -> control.getTagName() + "#" + control.getDomAttribute("id"))
+                .toList();
+        assertThat(alice.controls()).hasSizeGreaterThan(10);
+        assertThat(unnamed).isEmpty();
+    }
+
+    @Test
+    void onAPhoneTheConversationsAreADrawer() {
+        bob.joinRoom("pocket");
+        bobBrowser.resize(390, 844);
+        try {
+            assertThat(bob.script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+            assertThat(bob.sidebarShown()).isFalse();
+            bob.toggleDrawer();
+            eventually(() -> assertThat(bob.sidebarShown()).isTrue());
+            bobBrowser.screenshot(SCREENSHOTS.resolve("browser-phone-drawer.png"));
+            bob.show("room:general");
+            eventually(() -> {
+                assertThat(bob.sidebarShown()).isFalse();
+                assertThat(bob.activeTitle()).isEqualTo("#general");
+                assertThat(bob.focused()).isEqualTo("composer-text");
+            });
+        } finally {
+            bobBrowser.resize(1280, 800);
+        }
+    }
+
     /** The chat as people see it: wide and light, wide and dark, and phone-sized. */
     private static void screenshots() {
         aliceBrowser.screenshot(Path.of("target", "browser-chat.png"));
         aliceBrowser.colorScheme("dark");
-        aliceBrowser.screenshot(Path.of("target", "screenshots", "browser-chat-dark.png"));
+        aliceBrowser.screenshot(SCREENSHOTS.resolve("browser-chat-dark.png"));
         aliceBrowser.colorScheme("light");
         bobBrowser.resize(390, 844);
-        bobBrowser.screenshot(Path.of("target", "screenshots", "browser-chat-phone.png"));
+        bobBrowser.screenshot(SCREENSHOTS.resolve("browser-chat-phone.png"));
         bobBrowser.resize(1280, 800);
     }
 }

@@ -7,8 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cut while a Java client keeps talking, and the page must come back by itself and show every
  * message it missed, in order, once — or, when the server no longer has them, say so.
  */
+@ExtendWith(RequiresChromium.class)
 class BrowserReconnectIT {
     private static final int HISTORY_SIZE = 30;
     private static final int HISTORY_ON_JOIN = 10;
@@ -123,6 +126,7 @@ class BrowserReconnectIT {
             eventually(() -> assertThat(page.items("room:forgetful")).extracting(ChatPage.Item::summary)
                     .containsExactlyElementsOf(expected));
             assertThat(page.items("room:forgetful").get(1).text()).isEqualTo("You were disconnected: messages may be missing here");
+            browser.screenshot(Path.of("target", "screenshots", "browser-gap.png"));
             assertThat(page.connectionState()).isEqualTo("online");
         }
     }

@@ -22,12 +22,8 @@ final class ChatFixture implements AutoCloseable {
         this.server = server;
     }
 
-    /**
-     * Skips the calling class unless Chromium is installed, then starts a server. The rate limit is
-     * raised so that tests can fill rooms quickly; {@code tune} changes anything else.
-     */
+    /** Starts a server. The rate limit is raised so that tests can fill rooms quickly; {@code tune} changes anything else. */
     static ChatFixture start(UnaryOperator<ServerConfig.Builder> tune) {
-        Chromium.assumeInstalled();
         return new ChatFixture(ParleyServer.start(tune.apply(ServerConfig.builder()
                 .host("127.0.0.1").port(0).ratePerSec(10_000).burst(10_000)).build()));
     }

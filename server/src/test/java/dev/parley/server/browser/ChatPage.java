@@ -114,6 +114,21 @@ final class ChatPage {
                 "button[data-conversation='" + conversation + "']")).getDomAttribute("aria-current")).isNotNull());
     }
 
+    /** Whether the sidebar with the conversations can be seen (on a phone it is a drawer). */
+    boolean sidebarShown() {
+        return driver.findElement(By.id("sidebar")).isDisplayed();
+    }
+
+    /** Clicks the top bar's button that opens and closes the conversations drawer on narrow screens. */
+    void toggleDrawer() {
+        driver.findElement(By.id("nav-toggle")).click();
+    }
+
+    /** Every button, field and link on the page, shown or not. */
+    List<WebElement> controls() {
+        return driver.findElements(By.cssSelector("button, input, textarea, a"));
+    }
+
     /** The ids of the conversations in the sidebar, rooms first. */
     List<String> conversations() {
         return strings("return [...document.querySelectorAll('button[data-conversation]')].map(b => b.dataset.conversation)");

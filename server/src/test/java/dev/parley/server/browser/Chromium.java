@@ -1,6 +1,5 @@
 package dev.parley.server.browser;
 
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -22,8 +21,8 @@ import java.util.stream.Stream;
  * tests. Both binaries are named outright, so Selenium Manager never runs and nothing is
  * downloaded; every browser gets a fresh profile, deleted when it quits.
  *
- * <p>Where Chromium is not installed the tests are skipped (a JUnit assumption) with a message
- * that says how to install it.
+ * <p>Where Chromium is not installed, {@link RequiresChromium} skips the browser tests with
+ * {@link #NOT_INSTALLED}, which says how to install it.
  */
 final class Chromium {
     static final Path BROWSER = Path.of(System.getProperty("parley.chromium", "/usr/bin/chromium"));
@@ -32,11 +31,11 @@ final class Chromium {
     private Chromium() {
     }
 
-    /** Skips the calling test class unless Chromium and its driver are installed. */
-    static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
-                "browser tests skipped: no " + BROWSER + " or " + DRIVER
-                        + "; install them with: sudo apt-get install chromium chromium-driver");
+    static final String NOT_INSTALLED = "browser tests skipped: no " + BROWSER + " or " + DRIVER
+            + "; install them with: sudo apt-get install chromium chromium-driver";
+
+    static boolean installed() {
+        return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
     }
 
     /** A new headless browser with an empty profile, its window {@code width} x {@code height}. */
