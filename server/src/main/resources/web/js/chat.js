@@ -80,6 +80,9 @@ export class Chat {
     const existing = this.#store.conversation('room', room);
     if (existing) {
       this.#store.setActive(existing);
+      if (!existing.joined && !this.#joining.has(room)) {
+        await this.#join(room);
+      }
       return;
     }
     await this.#join(room);
@@ -248,11 +251,11 @@ export class Chat {
   }
 
   #event(event, replayed = false) {
-    const room = event.room === undefined ? null : this.#store.conversation('room', event.room);
-    if (room && !replayed && this.#joining.has(room.name)) {
-      this.#joining.get(room.name).push(event);
+    if (!replayed && this.#joining.has(event.room)) {
+      this.#joining.get(event.room).push(event);
       return;
     }
+    const room = event.room === undefined ? null : this.#store.conversation('room', event.room);
     switch (event.type) {
       case 'message':
         if (room?.joined) {

@@ -9,7 +9,8 @@ const REFUSALS = {
 
 /**
  * The nickname form, shown until the server welcomes us and again when it refuses our `hello`
- * (`nick_taken`, `nick_invalid`) — the refusal is shown right under the field.
+ * (`nick_taken`, `nick_invalid`) — the refusal is shown right under the field. A reloaded tab
+ * that is resuming its session skips the form unless the server cannot be reached.
  */
 export function mountLogin(store, chat) {
   const login = byId('login');
@@ -45,16 +46,26 @@ export function mountLogin(store, chat) {
   input.addEventListener('input', () => showError(''));
   byId('sign-out').addEventListener('click', () => chat.signOut());
 
-  store.on('me', (nick) => {
-    const signedIn = nick !== null;
+  function show(signedIn) {
     login.hidden = signedIn;
     chatRoot.hidden = !signedIn;
     me.hidden = !signedIn;
-    meNick.textContent = nick ?? '';
     if (!signedIn) {
       input.value = input.value || storage.nick();
       input.focus();
       input.select();
+    }
+  }
+
+  store.on('me', (nick) => {
+    meNick.textContent = nick ?? '';
+    show(nick !== null);
+  });
+
+  // a reloaded tab comes back on its own; the form shows only if the server cannot be reached
+  store.on('status', (status) => {
+    if (store.me === null && status.state === 'waiting' && login.hidden) {
+      show(false);
     }
   });
 

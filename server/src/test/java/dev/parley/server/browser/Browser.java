@@ -35,6 +35,12 @@ final class Browser implements AutoCloseable {
         return ChatPage.loaded(driver);
     }
 
+    /** Reloads the current tab, as the browser's reload button does. */
+    ChatPage reload() {
+        driver.navigate().refresh();
+        return ChatPage.loaded(driver);
+    }
+
     /** Loads the chat page at {@code uri} in a new tab, which becomes the current one. */
     ChatPage openInNewTab(URI uri) {
         driver.switchTo().newWindow(WindowType.TAB);

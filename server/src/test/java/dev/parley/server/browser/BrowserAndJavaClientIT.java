@@ -62,10 +62,7 @@ class BrowserAndJavaClientIT {
             eventually(() -> assertThat(page.messages("room:mixed")).containsExactly("java: hello from Java"));
 
             page.send("hello from the browser");
-            JsonNode message = java.next("message");
-            while (!message.get("from").asText().equals("alice")) {
-                message = java.next("message");
-            }
+            JsonNode message = java.take(event -> event.path("from").asText().equals("alice"), "alice's message");
             assertThat(message.get("text").asText()).isEqualTo("hello from the browser");
             assertThat(message.get("offset").asLong()).isEqualTo(2);
 

@@ -103,6 +103,29 @@ class BrowserReconnectIT {
     }
 
     @Test
+    void aReloadedTabComesBackAsTheSameNickInTheSameRoomsWithoutAsking() {
+        ChatPage page = openThroughProxy("erin", 3000);
+        try (TestSocket frank = TestSocket.login(socket, "frank")) {
+            frank.request("joined", "type", "join", "room", "reloaders");
+            page.joinRoom("reloaders");
+            frank.request("ack", "type", "send", "room", "reloaders", "text", "still here?");
+            eventually(() -> assertThat(page.messages("room:reloaders")).containsExactly("frank: still here?"));
+
+            ChatPage reloaded = browser.reload();
+            eventually(() -> {
+                assertThat(reloaded.signedInAs()).isEqualTo("erin");
+                assertThat(reloaded.conversations()).containsExactly("room:general", "room:reloaders");
+                assertThat(reloaded.messages("room:reloaders")).containsExactly("frank: still here?");
+            });
+            assertThat(reloaded.loginShown()).isFalse();
+            reloaded.show("room:reloaders");
+            reloaded.send("yes");
+            JsonNode answer = frank.take(event -> event.path("from").asText().equals("erin"), "erin's message");
+            assertThat(answer.get("text").asText()).isEqualTo("yes");
+        }
+    }
+
+    @Test
     void whenTheServerNoLongerHasWhatWasMissedThePageMarksTheGap() {
         ChatPage page = openThroughProxy("carol", 60_000);
         try (TestSocket dave = TestSocket.login(socket, "dave")) {

@@ -79,8 +79,13 @@ final class ChatPage {
     /** Signs in and waits until the chat is shown. */
     void login(String nick) {
         submitNick(nick);
-        eventually(() -> assertThat(text(By.id("me-nick"))).isEqualTo(nick));
+        eventually(() -> assertThat(signedInAs()).isEqualTo(nick));
         eventually(() -> assertThat(activeTitle()).isNotEqualTo("No conversation"));
+    }
+
+    /** The nick in the top bar; empty when not signed in. */
+    String signedInAs() {
+        return text(By.id("me-nick"));
     }
 
     boolean loginShown() {
