@@ -47,7 +47,18 @@ final class Browser implements AutoCloseable {
         return open(uri);
     }
 
-    /** Closes the current tab and goes back to the first one. */
+    /**
+     * Loads the chat page in a tab of its own, closing the tabs earlier tests left (a tab keeps its
+     * session across loads; a new tab starts without one).
+     */
+    ChatPage openInFreshTab(URI uri) {
+        while (driver.getWindowHandles().size() > 1) {
+            closeTab();
+        }
+        return openInNewTab(uri);
+    }
+
+    /** Closes the current tab and goes to another one. */
     void closeTab() {
         driver.close();
         driver.switchTo().window(driver.getWindowHandles().iterator().next());

@@ -2,11 +2,10 @@ package dev.parley.server.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.TestSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.util.List;
@@ -24,30 +23,18 @@ class BrowserAndJavaClientIT {
     private static final int HISTORY_SIZE = 100;
     private static final int HISTORY_ON_JOIN = 20;
 
-    private static ChatFixture fixture;
+    @RegisterExtension
+    static final ChatFixture FIXTURE = ChatFixture.server(
+            config -> config.historySize(HISTORY_SIZE).historyOnJoin(HISTORY_ON_JOIN));
+
     private static URI socket;
-    private static Browser browser;
     private static ChatPage page;
 
     @BeforeAll
     static void start() {
-        fixture = ChatFixture.start(config -> config.historySize(HISTORY_SIZE).historyOnJoin(HISTORY_ON_JOIN));
-        socket = fixture.server().webSocketUri();
-        browser = fixture.launch(1280, 800);
-        page = browser.open(fixture.page(""));
+        socket = FIXTURE.socket();
+        page = FIXTURE.launch(1280, 800).open(FIXTURE.page(""));
         page.login("alice");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.parley.server.browser;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 
 import java.nio.file.Path;
@@ -20,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RequiresChromium.class)
 class BrowserChatIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static ChatFixture fixture;
+    @RegisterExtension
+    static final ChatFixture FIXTURE = ChatFixture.server(config -> config);
+
     private static Browser aliceBrowser;
     private static Browser bobBrowser;
     private static ChatPage alice;
@@ -28,26 +29,12 @@ class BrowserChatIT {
 
     @BeforeAll
     static void start() {
-        fixture = ChatFixture.start(config -> config);
-        aliceBrowser = fixture.launch(1280, 800);
-        bobBrowser = fixture.launch(1280, 800);
-        alice = aliceBrowser.open(fixture.page(""));
+        aliceBrowser = FIXTURE.launch(1280, 800);
+        bobBrowser = FIXTURE.launch(1280, 800);
+        alice = aliceBrowser.open(FIXTURE.page(""));
         alice.login("alice");
-        bob = bobBrowser.open(fixture.page(""));
+        bob = bobBrowser.open(FIXTURE.page(""));
         bob.login("bob");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        assertThat(aliceBrowser.consoleErrors()).as("alice's console").isEmpty();
-        assertThat(bobBrowser.consoleErrors()).as("bob's console").isEmpty();
     }
 
     @Test
@@ -138,7 +125,7 @@ class BrowserChatIT {
 
     @Test
     void nicknameRefusalsShowUnderTheFieldAndTheKeyboardIsEnough() {
-        ChatPage tab = bobBrowser.openInNewTab(fixture.page(""));
+        ChatPage tab = bobBrowser.openInNewTab(FIXTURE.page(""));
         try {
             assertThat(tab.loginShown()).isTrue();
             assertThat(tab.nickField()).as("remembered from the first tab").isEqualTo("bob");

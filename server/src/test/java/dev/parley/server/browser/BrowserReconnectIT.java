@@ -3,13 +3,11 @@ package dev.parley.server.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,52 +27,46 @@ class BrowserReconnectIT {
     private static final int HISTORY_SIZE = 30;
     private static final int HISTORY_ON_JOIN = 10;
 
-    private static ChatFixture fixture;
-    private static URI socket;
+    /** The browser reports the WebSocket it lost; nothing else may go wrong. */
+    @RegisterExtension
+    static final ChatFixture FIXTURE = ChatFixture.server(
+                    config -> config.historySize(HISTORY_SIZE).historyOnJoin(HISTORY_ON_JOIN))
+            .expectingConsoleErrors(error -> error.contains("WebSocket connection to"));
+
     private static TcpProxy proxy;
     private static Browser browser;
 
     @BeforeAll
     static void start() {
-        fixture = ChatFixture.start(config -> config.historySize(HISTORY_SIZE).historyOnJoin(HISTORY_ON_JOIN));
-        socket = fixture.server().webSocketUri();
-        proxy = fixture.proxy();
-        browser = fixture.launch(1280, 800);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    @AfterEach
-    void closeTabAndCheckConsole() {
-        browser.closeTab();
-        assertThat(browser.consoleErrors()).as("nothing but the lost WebSocket may be reported")
-                .allMatch(error -> error.contains("WebSocket"));
+        proxy = FIXTURE.proxy();
+        browser = FIXTURE.launch(1280, 800);
     }
 
     /**
-     * The page through the proxy, in a new tab (a tab keeps its session for reloads), signed in; the
-     * first reconnect comes {@code backoffMs / 2} to {@code backoffMs} after a connection is lost.
+     * The page through the proxy, signed in as {@code nick}; after losing its connection it comes
+     * back {@code backoffMs / 2} to {@code backoffMs} later.
      */
     private static ChatPage openThroughProxy(String nick, int backoffMs) {
-        ChatPage page = browser.openInNewTab(proxy.rewrite(fixture.page("backoff=" + backoffMs)));
+        ChatPage page = browser.openInFreshTab(proxy.rewrite(FIXTURE.page("backoff=" + backoffMs)));
         page.login(nick);
         return page;
+    }
+
+    /** {@code nick} on a Java client in {@code room} with the page, and one message from them shown there. */
+    private static TestSocket inRoomWith(ChatPage page, String nick, String room) {
+        TestSocket other = TestSocket.login(FIXTURE.socket(), nick);
+        other.request("joined", "type", "join", "room", room);
+        page.joinRoom(room);
+        other.request("ack", "type", "send", "room", room, "text", "before");
+        eventually(() -> assertThat(page.messages("room:" + room)).containsExactly(nick + ": before"));
+        return other;
     }
 
     @Test
     void afterTheConnectionDropsTheBrowserReconnectsAndShowsEveryMissedMessageInOrder() {
         ChatPage page = openThroughProxy("alice", 3000);
-        try (TestSocket bob = TestSocket.login(socket, "bob")) {
-            bob.request("joined", "type", "join", "room", "resilient");
-            page.joinRoom("resilient");
+        try (TestSocket bob = inRoomWith(page, "bob", "resilient")) {
             assertThat(bob.next("presence").get("event").asText()).isEqualTo("join");
-            bob.request("ack", "type", "send", "room", "resilient", "text", "before the cut");
-            eventually(() -> assertThat(page.messages("room:resilient")).containsExactly("bob: before the cut"));
 
             proxy.cutAll();
             eventually(() -> assertThat(page.connectionState()).isEqualTo("waiting"));
@@ -91,7 +83,7 @@ class BrowserReconnectIT {
             bob.request("ack", "type", "send", "room", "resilient", "text", "after the reconnect");
 
             List<String> expected = new ArrayList<>();
-            expected.add("bob: before the cut");
+            expected.add("bob: before");
             missed.forEach(text -> expected.add("bob: " + text));
             expected.add("bob: after the reconnect");
             eventually(() -> assertThat(page.messages("room:resilient")).containsExactlyElementsOf(expected));
@@ -105,17 +97,12 @@ class BrowserReconnectIT {
     @Test
     void aReloadedTabComesBackAsTheSameNickInTheSameRoomsWithoutAsking() {
         ChatPage page = openThroughProxy("erin", 3000);
-        try (TestSocket frank = TestSocket.login(socket, "frank")) {
-            frank.request("joined", "type", "join", "room", "reloaders");
-            page.joinRoom("reloaders");
-            frank.request("ack", "type", "send", "room", "reloaders", "text", "still here?");
-            eventually(() -> assertThat(page.messages("room:reloaders")).containsExactly("frank: still here?"));
-
+        try (TestSocket frank = inRoomWith(page, "frank", "reloaders")) {
             ChatPage reloaded = browser.reload();
             eventually(() -> {
                 assertThat(reloaded.signedInAs()).isEqualTo("erin");
                 assertThat(reloaded.conversations()).containsExactly("room:general", "room:reloaders");
-                assertThat(reloaded.messages("room:reloaders")).containsExactly("frank: still here?");
+                assertThat(reloaded.messages("room:reloaders")).containsExactly("frank: before");
             });
             assertThat(reloaded.loginShown()).isFalse();
             reloaded.show("room:reloaders");
@@ -128,12 +115,7 @@ class BrowserReconnectIT {
     @Test
     void whenTheServerNoLongerHasWhatWasMissedThePageMarksTheGap() {
         ChatPage page = openThroughProxy("carol", 60_000);
-        try (TestSocket dave = TestSocket.login(socket, "dave")) {
-            dave.request("joined", "type", "join", "room", "forgetful");
-            page.joinRoom("forgetful");
-            dave.request("ack", "type", "send", "room", "forgetful", "text", "before the cut");
-            eventually(() -> assertThat(page.messages("room:forgetful")).containsExactly("dave: before the cut"));
-
+        try (TestSocket dave = inRoomWith(page, "dave", "forgetful")) {
             proxy.cutAll();
             eventually(() -> assertThat(page.connectionState()).isEqualTo("waiting"));
             int missed = HISTORY_SIZE + 5;
@@ -143,7 +125,7 @@ class BrowserReconnectIT {
             page.clickReconnectNow();
 
             List<String> expected = new ArrayList<>();
-            expected.add("dave: before the cut");
+            expected.add("dave: before");
             expected.add("gap");
             IntStream.rangeClosed(missed - HISTORY_ON_JOIN + 1, missed).forEach(i -> expected.add("dave: missed " + i));
             eventually(() -> assertThat(page.items("room:forgetful")).extracting(ChatPage.Item::summary)
