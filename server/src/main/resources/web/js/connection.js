@@ -65,10 +65,6 @@ export class Connection {
     window.addEventListener('online', () => this.retryNow());
   }
 
-  get state() {
-    return this.#state;
-  }
-
   get online() {
     return this.#state === 'online';
   }

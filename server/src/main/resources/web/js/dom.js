@@ -45,6 +45,19 @@ export function byId(id) {
 }
 
 /**
+ * Makes `button` show and hide a panel through the class `openClass` on `root`, telling assistive
+ * technology with `aria-expanded`. Returns `set(open)` for closing it from elsewhere.
+ */
+export function disclosure(button, root, openClass) {
+  const set = (open) => {
+    root.classList.toggle(openClass, open);
+    button.setAttribute('aria-expanded', String(open));
+  };
+  button.addEventListener('click', () => set(!root.classList.contains(openClass)));
+  return set;
+}
+
+/**
  * Keeps `parent`'s children in step with `keys` (in order) without rebuilding the ones that stay,
  * so that focus and scroll survive updates: `create(key)` makes a missing child, `update(child, key)`
  * refreshes one. Children are found by their `data-key`.

@@ -38,9 +38,10 @@ export class Conversation {
 
 /**
  * Everything the page shows, and who to tell when it changes. Views subscribe with on(type, fn)
- * to: 'me', 'login', 'status', 'conversations' (added, removed, unread, joined), 'active',
- * 'items' ({conversation, appended} or {conversation, replaced}), 'members', 'typing', 'older',
- * 'directory'. Only the Chat controller changes it.
+ * to: 'me', 'login', 'status', 'conversations' (added, removed, unread, joined), 'removed',
+ * 'active', 'items' ({conversation, appended} or {conversation, replaced: true}), 'members',
+ * 'typing', 'older' and 'directory'. The Chat controller makes every change but one: views pick
+ * the conversation shown (setActive).
  */
 export class Store {
   /** Our nick once welcomed, else null. */

@@ -1,4 +1,4 @@
-import { byId, el, reconcile } from '../dom.js';
+import { byId, disclosure, el, reconcile } from '../dom.js';
 
 /**
  * Who is in the shown room, kept up to date from `joined` and `presence`. Picking someone opens
@@ -10,12 +10,7 @@ export function mountMembers(store, chat, focusComposer) {
   const heading = byId('members-heading');
   const toggle = byId('members-toggle');
 
-  function setPanel(open) {
-    chatRoot.classList.toggle('members-open', open);
-    toggle.setAttribute('aria-expanded', String(open));
-  }
-
-  toggle.addEventListener('click', () => setPanel(!chatRoot.classList.contains('members-open')));
+  const setPanel = disclosure(toggle, chatRoot, 'members-open');
 
   function render() {
     const active = store.active;

@@ -1,5 +1,5 @@
 import { Disconnected } from '../connection.js';
-import { byId, el, reconcile, setChildren } from '../dom.js';
+import { byId, disclosure, el, reconcile, setChildren } from '../dom.js';
 
 const JOIN_ERRORS = {
   room_invalid: 'A room name is 1 to 64 letters, digits, _, - or . (no spaces).',
@@ -22,10 +22,7 @@ export function mountSidebar(store, chat, focusComposer) {
   const joinInput = byId('join-room');
   const joinError = byId('join-error');
 
-  function setDrawer(open) {
-    chatRoot.classList.toggle('nav-open', open);
-    toggle.setAttribute('aria-expanded', String(open));
-  }
+  const setDrawer = disclosure(toggle, chatRoot, 'nav-open');
 
   function picked(conversation) {
     store.setActive(conversation);
@@ -33,7 +30,6 @@ export function mountSidebar(store, chat, focusComposer) {
     focusComposer();
   }
 
-  toggle.addEventListener('click', () => setDrawer(!chatRoot.classList.contains('nav-open')));
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && chatRoot.classList.contains('nav-open')) {
       setDrawer(false);
