@@ -64,7 +64,8 @@ class BrowserReconnectIT {
 
     @Test
     void afterTheConnectionDropsTheBrowserReconnectsAndShowsEveryMissedMessageInOrder() {
-        ChatPage page = openThroughProxy("alice", 3000);
+        // back 2 to 4 s after the cut: time enough, even on a busy machine, to send while it is away
+        ChatPage page = openThroughProxy("alice", 4000);
         try (TestSocket bob = inRoomWith(page, "bob", "resilient")) {
             assertThat(bob.next("presence").get("event").asText()).isEqualTo("join");
 
