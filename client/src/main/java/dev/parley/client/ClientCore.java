@@ -323,7 +323,7 @@ final class ClientCore implements Connection.Handler {
 
     @Override
     public void received(Connection c, ServerEvent event) {
-        if (c != connection) {
+        if (c != connection || phase == Phase.CLOSED) {
             return;
         }
         if (event instanceof ServerEvent.Reply reply) {
@@ -430,8 +430,9 @@ final class ClientCore implements Connection.Handler {
                     + watchdog.attempts() + " attempts" : "the connection was lost", disconnect));
             return;
         }
-        LOG.info("{}: connection lost ({}); reconnect attempt {} in {} ms", name, disconnect, watchdog.attempts(),
-                wait.toMillis());
+        LOG.info("{}: {} ({}); reconnect attempt {} in {} ms", name,
+                state == ConnectionState.CONNECTED ? "connection lost" : "reconnect attempt failed", disconnect,
+                watchdog.attempts(), wait.toMillis());
         phase = Phase.WAITING_TO_RECONNECT;
         if (state == ConnectionState.CONNECTED) {
             state = ConnectionState.RECONNECTING;

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * The client's event thread: it calls the {@link ParleyListener} and completes request futures,
  * one task at a time in the order the control thread hands them over, so that a slow listener
- * never holds up the socket or the client's timers. After {@link #finish} no listener call is made
- * but the final {@link ParleyListener#onClosed}, and the thread ends.
+ * never holds up the socket or the client's timers. {@link #finish} ends it with
+ * {@link ParleyListener#onClosed}.
  */
 final class EventDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
@@ -59,12 +59,19 @@ final class EventDispatcher {
     }
 
     /**
-     * Stops listener calls, then calls {@link ParleyListener#onClosed} after the tasks already
-     * queued (their future completions still happen), and lets the thread end. Runs once.
+     * Calls {@link ParleyListener#onClosed} last and lets the thread end. After the application's
+     * own close ({@code cause} null) the events still queued are dropped, since it asked for no
+     * more; after a failure they are delivered first, since they happened before it. Future
+     * completions already queued run either way. Called once.
      */
     void finish(Throwable cause) {
-        finished = true;
-        run(() -> call(l -> l.onClosed(cause)));
+        if (cause == null) {
+            finished = true;
+        }
+        run(() -> {
+            finished = true;
+            call(l -> l.onClosed(cause));
+        });
         executor.shutdown();
     }
 

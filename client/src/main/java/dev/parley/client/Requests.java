@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.protocol.Command;
+import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
 
@@ -49,7 +50,7 @@ final class Requests {
 
         @Override
         public String toString() {
-            return command.getClass().getSimpleName().toLowerCase() + " #" + id;
+            return ParleyJson.mapper().valueToTree(command).path("type").asText() + " #" + id;
         }
     }
 

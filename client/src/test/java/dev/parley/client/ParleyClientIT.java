@@ -113,13 +113,21 @@ class ParleyClientIT {
         assertThat(bob.texts("general")).containsExactly("after bob");
     }
 
+    /** alice and bob, both in {@code room}. */
+    private List<ParleyClient> aliceAndBobIn(String room, Recorder bob) {
+        ParleyClient a = connect("alice", new Recorder());
+        ParleyClient b = connect("bob", bob);
+        result(a.join(room));
+        result(b.join(room));
+        return List.of(a, b);
+    }
+
     @Test
     void leaveEndsDelivery() {
         Recorder bob = new Recorder();
-        ParleyClient a = connect("alice", new Recorder());
-        ParleyClient b = connect("bob", bob);
-        result(a.join("general"));
-        result(b.join("general"));
+        List<ParleyClient> clients = aliceAndBobIn("general", bob);
+        ParleyClient a = clients.get(0);
+        ParleyClient b = clients.get(1);
 
         assertThat(result(b.leave("general")).room()).isEqualTo("general");
         result(a.send("general", "bob is gone"));
@@ -166,10 +174,7 @@ class ParleyClientIT {
     @Test
     void typingReachesTheOtherMembers() {
         Recorder bob = new Recorder();
-        ParleyClient a = connect("alice", new Recorder());
-        ParleyClient b = connect("bob", bob);
-        result(a.join("general"));
-        result(b.join("general"));
+        ParleyClient a = aliceAndBobIn("general", bob).get(0);
 
         a.typing("general");
         await().atMost(TIMEOUT).until(() -> !bob.of(ServerEvent.Typing.class).isEmpty());

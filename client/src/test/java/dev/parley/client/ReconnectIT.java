@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -105,23 +106,15 @@ class ReconnectIT {
     @Test
     void requestsWaitForTheReconnect() {
         start(ServerConfig.builder().port(0));
-        List<CompletableFuture<ServerEvent.Ack>> during = new ArrayList<>();
-        ParleyClient[] self = new ParleyClient[1];
-        Recorder alice = new Recorder() {
-            @Override
-            public void onDisconnected(Disconnect disconnect) {
-                super.onDisconnected(disconnect);
-                during.add(self[0].send("general", "sent while away"));
-            }
-        };
-        self[0] = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice).reconnect(PATIENT));
-        result(self[0].join("general"));
+        Recorder alice = new Recorder();
+        ParleyClient a = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice).reconnect(PATIENT));
+        result(a.join("general"));
+        CompletableFuture<ServerEvent.Ack> whileAway = new CompletableFuture<>();
+        alice.whenDisconnected = () -> a.send("general", "sent while away").whenComplete(complete(whileAway));
 
         proxy.cutAll();
 
-        await().atMost(TIMEOUT).until(() -> during.size() == 1);
-        ServerEvent.Ack ack = result(during.get(0));
-        assertThat(ack.offset()).isEqualTo(1L);
+        assertThat(result(whileAway).offset()).isEqualTo(1L);
         await().atMost(TIMEOUT).until(() -> alice.texts("general").contains("sent while away"));
         assertThat(alice.of(Recorder.Connected.class)).extracting(Recorder.Connected::reconnected).containsExactly(false, true);
     }
@@ -129,24 +122,28 @@ class ReconnectIT {
     @Test
     void requestsFailFastWhenTheOptionsSaySo() {
         start(ServerConfig.builder().port(0));
-        List<CompletableFuture<ServerEvent.Pong>> during = new ArrayList<>();
-        ParleyClient[] self = new ParleyClient[1];
-        Recorder alice = new Recorder() {
-            @Override
-            public void onDisconnected(Disconnect disconnect) {
-                super.onDisconnected(disconnect);
-                during.add(self[0].ping());
-            }
-        };
-        self[0] = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice).reconnect(PATIENT)
+        Recorder alice = new Recorder();
+        ParleyClient a = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice).reconnect(PATIENT)
                 .whileReconnecting(ParleyClient.WhileReconnecting.FAIL));
+        CompletableFuture<ServerEvent.Pong> whileAway = new CompletableFuture<>();
+        alice.whenDisconnected = () -> a.ping().whenComplete(complete(whileAway));
 
         proxy.cutAll();
 
-        await().atMost(TIMEOUT).until(() -> during.size() == 1 && during.get(0).isDone());
-        assertThat(catchThrowable(() -> during.get(0).join())).hasCauseInstanceOf(ParleyConnectionException.class);
-        await().atMost(TIMEOUT).until(() -> self[0].state() == ConnectionState.CONNECTED);
-        assertThat(result(self[0].ping()).ts()).isPositive();
+        assertThat(catchThrowable(() -> result(whileAway))).hasCauseInstanceOf(ParleyConnectionException.class);
+        await().atMost(TIMEOUT).until(() -> a.state() == ConnectionState.CONNECTED);
+        assertThat(result(a.ping()).ts()).isPositive();
+    }
+
+    /** Passes a request's outcome on to {@code target}. */
+    private static <T> BiConsumer<T, Throwable> complete(CompletableFuture<T> target) {
+        return (value, failure) -> {
+            if (failure == null) {
+                target.complete(value);
+            } else {
+                target.completeExceptionally(failure);
+            }
+        };
     }
 
     @Test

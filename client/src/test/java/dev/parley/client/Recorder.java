@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /** A listener that records every call, in order, with the thread it came on, for tests to wait on and inspect. */
-class Recorder implements ParleyListener {
+final class Recorder implements ParleyListener {
     record Connected(ServerEvent.Welcome welcome, boolean reconnected) {
     }
 
@@ -68,9 +68,13 @@ class Recorder implements ParleyListener {
         record(new Connected(welcome, reconnected));
     }
 
+    /** Runs on the event thread right after a disconnect is recorded, while the client reconnects. */
+    volatile Runnable whenDisconnected = () -> { };
+
     @Override
     public void onDisconnected(Disconnect disconnect) {
         record(disconnect);
+        whenDisconnected.run();
     }
 
     @Override

@@ -101,8 +101,12 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        server.stop(1000);
+    public void close() {
+        try {
+            server.stop(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private final class Server extends WebSocketServer {
