@@ -61,10 +61,16 @@ public final class ParleyClient implements AutoCloseable {
      * {@code nick_taken}), or a {@link ParleyConnectionException} when no connection can be made
      * within {@link Options#connectTimeout()}; the first connection is not retried. Cancelling the
      * returned future closes the client.
+     *
+     * @param uri the server's WebSocket endpoint, such as {@code ws://localhost:8080/ws} ({@code wss://} for TLS)
+     * @throws IllegalArgumentException when {@code uri} is not a {@code ws://} or {@code wss://} URI with a host
      */
     public static CompletableFuture<ParleyClient> connect(URI uri, Options options) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
+        if (!("ws".equalsIgnoreCase(uri.getScheme()) || "wss".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
+        }
         ClientCore core = new ClientCore(uri, options);
         ParleyClient client = new ParleyClient(core);
         CompletableFuture<ParleyClient> connected = core.start().thenApply(welcome -> client);

@@ -243,6 +243,15 @@ class ParleyClientIT {
     }
 
     @Test
+    void onlyWebSocketUrisAreAccepted() {
+        ParleyClient.Options options = ParleyClient.Options.builder("alice").build();
+        assertThatThrownBy(() -> ParleyClient.connect(URI.create("http://localhost:8080/ws"), options))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ParleyClient.connect(URI.create("ws:relative"), options))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void requestsAfterCloseFail() {
         Recorder alice = new Recorder();
         ParleyClient a = connect("alice", alice);

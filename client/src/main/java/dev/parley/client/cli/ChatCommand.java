@@ -6,7 +6,10 @@ import org.jline.terminal.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,8 +97,14 @@ public final class ChatCommand implements Callable<Integer> {
         return commandLine.execute(args);
     }
 
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (!("ws".equalsIgnoreCase(url.getScheme()) || "wss".equalsIgnoreCase(url.getScheme())) || url.getHost() == null) {
+            throw new ParameterException(spec.commandLine(), "--url must be a ws:// or wss:// URL, such as ws://localhost:8080/ws");
+        }
         if (rooms.isEmpty()) {
             rooms.add("general");
         }

@@ -165,6 +165,9 @@ class ChatCommandIT {
         assertThat(run(new Capture(), err, args("--nick", "alice", "--send", "x", "--listen"))).isEqualTo(2);
         assertThat(err.text()).contains("mutually exclusive");
         assertThat(run(new Capture(), new Capture(), args("--send", "x"))).isEqualTo(2);
+        Capture badUrl = new Capture();
+        assertThat(run(new Capture(), badUrl, "--url", "http://localhost:8080/", "--nick", "alice")).isEqualTo(2);
+        assertThat(badUrl.text()).contains("--url must be a ws:// or wss:// URL");
         Capture help = new Capture();
         assertThat(run(help, new Capture(), "--help")).isZero();
         assertThat(help.text()).contains("--listen", "--send", "Exit codes");
