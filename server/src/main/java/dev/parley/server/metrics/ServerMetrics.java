@@ -23,8 +23,6 @@ import java.util.function.Supplier;
  * thread-safe and cheap enough for the event loops' hot paths.
  */
 public final class ServerMetrics implements AutoCloseable {
-    private static final int NO_STATUS = 1005;
-    private static final int ABNORMAL = 1006;
     private static final int OTHER = -1;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -73,7 +71,8 @@ public final class ServerMetrics implements AutoCloseable {
      */
     public void connectionClosed(int closeCode) {
         activeConnections.decrementAndGet();
-        int known = CloseCode.of(closeCode) != null || closeCode == NO_STATUS || closeCode == ABNORMAL ? closeCode : OTHER;
+        int known = CloseCode.of(closeCode) != null || closeCode == CloseCode.NO_STATUS_RECEIVED
+                || closeCode == CloseCode.ABNORMAL_CLOSURE ? closeCode : OTHER;
         closes.computeIfAbsent(known, code -> Counter.builder("parley.closes")
                 .tag("code", code == OTHER ? "other" : Integer.toString(code))
                 .description("Connections ended, by close code").register(registry)).increment();

@@ -40,11 +40,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSessionHandler.class);
-    /** Close code of a connection that ended without a close frame (RFC 6455, 7.1.5). */
-    private static final int ABNORMAL_CLOSURE = 1006;
-    /** Close code of a close frame that carried none (RFC 6455, 7.1.5). */
-    private static final int NO_STATUS = 1005;
-
     /** Frames held while the handshake completes; more than this is no client we want. */
     private static final int MAX_EARLY_FRAMES = 16;
 
@@ -104,7 +99,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         }
         session.end();
         Integer sent = ClosingHandshake.sentCode(channel);
-        int code = sent != null ? sent : ABNORMAL_CLOSURE;
+        int code = sent != null ? sent : CloseCode.ABNORMAL_CLOSURE;
         context.metrics().connectionClosed(code);
         LOG.debug("{} ended with {}", session, code);
     }
@@ -160,7 +155,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
 
     /** Answers the client's close frame, or takes it as the answer to ours, and drops the connection. */
     private void closeFrame(Channel channel, CloseWebSocketFrame frame) {
-        if (ClosingHandshake.markSent(channel, frame.statusCode() < 0 ? NO_STATUS : frame.statusCode())) {
+        if (ClosingHandshake.markSent(channel, frame.statusCode() < 0 ? CloseCode.NO_STATUS_RECEIVED : frame.statusCode())) {
             channel.writeAndFlush(new CloseWebSocketFrame(true, 0, frame.content().retain()))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
