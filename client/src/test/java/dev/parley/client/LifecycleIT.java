@@ -146,9 +146,14 @@ class LifecycleIT {
 
     @Test
     void closeFromTheEventThreadDoesNotWaitForItself() {
+        CompletableFuture<Void> callbackAttached = new CompletableFuture<>();
         server = new ScriptedServer((connection, command) -> switch (command.path("type").asText()) {
             case "hello" -> ScriptedServer.welcome(command, "r1", 60_000);
-            case "ping" -> "{\"type\":\"pong\",\"id\":" + command.get("id") + ",\"ts\":1}";
+            case "ping" -> {
+                // hold the pong until the callback is attached, so that the event thread completes it
+                callbackAttached.join();
+                yield "{\"type\":\"pong\",\"id\":" + command.get("id") + ",\"ts\":1}";
+            }
             default -> null;
         });
         Recorder alice = new Recorder();
@@ -157,6 +162,7 @@ class LifecycleIT {
             client.close();
             return Thread.currentThread().getName();
         });
+        callbackAttached.complete(null);
 
         assertThat(closedOn).succeedsWithin(TIMEOUT).isEqualTo("parley-client-alice-events");
         assertThat(alice.closed).succeedsWithin(TIMEOUT);
