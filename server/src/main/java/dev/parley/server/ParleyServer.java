@@ -119,7 +119,7 @@ public final class ParleyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
+                        new WriteBufferWaterMark(config.maxOutboundBytes(), config.maxOutboundBytes()))
                 .childHandler(initializer);
         CompletableFuture<ParleyServer> bound = new CompletableFuture<>();
         bootstrap.bind(config.host(), config.port()).addListener((ChannelFutureListener) future -> {

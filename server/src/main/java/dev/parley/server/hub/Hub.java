@@ -7,12 +7,11 @@ import dev.parley.server.broker.Broker;
 import dev.parley.server.broker.BrokerListener;
 import dev.parley.server.broker.HistorySlice;
 import dev.parley.server.broker.Recovery;
-import dev.parley.server.codec.EventEncoder;
+import dev.parley.server.codec.EncodedEvent;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.util.ArrayList;
@@ -176,11 +175,11 @@ public final class Hub implements BrokerListener {
         if (subscribers == null) {
             return;
         }
-        ByteBuf payload = EventEncoder.encode(alloc, event);
+        EncodedEvent encoded = EncodedEvent.encode(alloc, event);
         try {
-            metrics.delivered(subscribers.fanOut(room, offset, skipNick, payload));
+            metrics.delivered(subscribers.fanOut(room, offset, skipNick, encoded));
         } finally {
-            payload.release();
+            encoded.release();
         }
     }
 
@@ -190,17 +189,17 @@ public final class Hub implements BrokerListener {
         if (recipient == null) {
             return false;
         }
-        ByteBuf payload = EventEncoder.encode(alloc, new ServerEvent.Dm(dm.from(), recipient.nick(), dm.text(), dm.ts()));
+        EncodedEvent encoded = EncodedEvent.encode(alloc, new ServerEvent.Dm(dm.from(), recipient.nick(), dm.text(), dm.ts()));
         try {
             recipient.executor().execute(() -> {
                 try {
-                    recipient.deliver(null, 0, payload);
+                    Subscribers.deliver(recipient, null, 0, encoded);
                 } finally {
-                    payload.release();
+                    encoded.release();
                 }
             });
         } catch (RejectedExecutionException shuttingDown) {
-            payload.release();
+            encoded.release();
             return false;
         }
         metrics.delivered(1);

@@ -1,13 +1,14 @@
 package dev.parley.server.hub;
 
-import io.netty.buffer.ByteBuf;
+import dev.parley.server.codec.EncodedEvent;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the {@link Hub} needs of a connected session. The hub calls {@link #deliver} and
- * {@link #evict} only on the member's {@link #executor()}, the one thread that owns its state.
+ * What the {@link Hub} needs of a connected session. The hub calls {@link #deliver},
+ * {@link #flush} and {@link #evict} only on the member's {@link #executor()}, the one thread that
+ * owns its state.
  */
 public interface Member {
 
@@ -20,10 +21,14 @@ public interface Member {
     EventExecutor executor();
 
     /**
-     * Sends one encoded event of {@code room} ({@code offset} 0 for events outside the room's
-     * history). {@code payload} is only borrowed: retain what is kept.
+     * Queues one encoded event of {@code room} ({@code offset} 0 for events outside the room's
+     * history; {@code room} null for a direct message) without flushing it. {@code event} is only
+     * borrowed: retain what is kept.
      */
-    void deliver(String room, long offset, ByteBuf payload);
+    void deliver(String room, long offset, EncodedEvent event);
+
+    /** Sends what {@link #deliver} queued. */
+    void flush();
 
     /**
      * Another connection has taken over this member's nick with its resume secret: leave every

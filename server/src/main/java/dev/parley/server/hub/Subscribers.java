@@ -1,6 +1,6 @@
 package dev.parley.server.hub;
 
-import io.netty.buffer.ByteBuf;
+import dev.parley.server.codec.EncodedEvent;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +54,14 @@ final class Subscribers {
     }
 
     /**
-     * Queues {@code payload} for every member but those whose nick is {@code skipNick}; returns
-     * how many it was queued for. {@code payload} is borrowed: each loop gets its own duplicate.
+     * Queues {@code event} for every member but those whose nick is {@code skipNick}; returns
+     * how many it was queued for. {@code event} is borrowed: each loop gets its own duplicate.
      */
-    synchronized int fanOut(String room, long offset, String skipNick, ByteBuf payload) {
+    synchronized int fanOut(String room, long offset, String skipNick, EncodedEvent event) {
         int recipients = 0;
         for (Map.Entry<EventExecutor, Member[]> entry : byLoop.entrySet()) {
             Member[] group = entry.getValue();
-            ByteBuf shared = payload.retainedDuplicate();
+            EncodedEvent shared = event.retainedDuplicate();
             try {
                 entry.getKey().execute(() -> deliverAll(group, room, offset, skipNick, shared));
                 recipients += group.length;
@@ -72,15 +72,21 @@ final class Subscribers {
         return recipients;
     }
 
-    private static void deliver(Member member, String room, long offset, ByteBuf shared) {
+    /**
+     * Queues {@code shared} for {@code member}, and its flush for later in this loop's turn. The
+     * flush is queued first, so that it runs before anything the write itself queues, such as the
+     * slow-consumer check.
+     */
+    static void deliver(Member member, String room, long offset, EncodedEvent shared) {
         try {
+            FlushBatch.add(member);
             member.deliver(room, offset, shared);
         } catch (RuntimeException e) {
             LOG.warn("delivery to session {} failed", member.id(), e);
         }
     }
 
-    private static void deliverAll(Member[] group, String room, long offset, String skipNick, ByteBuf shared) {
+    private static void deliverAll(Member[] group, String room, long offset, String skipNick, EncodedEvent shared) {
         try {
             for (Member member : group) {
                 if (skipNick == null || !skipNick.equals(member.nick())) {

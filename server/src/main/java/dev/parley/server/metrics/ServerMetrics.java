@@ -90,8 +90,10 @@ public final class ServerMetrics implements AutoCloseable {
         framesOut.increment();
     }
 
+    /** Events queued for {@code recipients} connections by one fan-out, each one frame out. */
     public void delivered(int recipients) {
         deliveries.increment(recipients);
+        framesOut.increment(recipients);
     }
 
     public void error(ErrorCode code) {

@@ -9,7 +9,7 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.hub.Member;
 import dev.parley.server.metrics.ServerMetrics;
-import io.netty.buffer.ByteBuf;
+import dev.parley.server.codec.EncodedEvent;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -324,7 +324,7 @@ public final class Session implements Member {
     }
 
     @Override
-    public void deliver(String room, long offset, ByteBuf payload) {
+    public void deliver(String room, long offset, EncodedEvent event) {
         if (state == State.CLOSED) {
             return;
         }
@@ -337,7 +337,12 @@ public final class Session implements Member {
                 membership.lastOffset = offset;
             }
         }
-        transport.send(payload.retainedDuplicate());
+        transport.write(event);
+    }
+
+    @Override
+    public void flush() {
+        transport.flush();
     }
 
     @Override

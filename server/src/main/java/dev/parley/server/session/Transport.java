@@ -2,7 +2,7 @@ package dev.parley.server.session;
 
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ServerEvent;
-import io.netty.buffer.ByteBuf;
+import dev.parley.server.codec.EncodedEvent;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
@@ -18,8 +18,11 @@ public interface Transport {
     /** Encodes and sends one event. Dropped once the connection is closing. */
     void send(ServerEvent event);
 
-    /** Sends one encoded event, taking ownership of {@code payload}. Dropped once closing. */
-    void send(ByteBuf payload);
+    /** Queues one event encoded for many recipients, without flushing; {@code event} is borrowed. Dropped once closing. */
+    void write(EncodedEvent event);
+
+    /** Sends what {@link #write} queued. */
+    void flush();
 
     /** Starts the closing handshake with {@code code}; the first call wins, later ones do nothing. */
     void close(CloseCode code);

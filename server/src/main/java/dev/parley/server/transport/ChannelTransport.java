@@ -5,19 +5,23 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.server.codec.EventEncoder;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.Transport;
-import io.netty.buffer.ByteBuf;
+import dev.parley.server.codec.EncodedEvent;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * A session's {@link Transport} on a Netty channel: events become text frames; flushes are
- * coalesced per event-loop turn by the pipeline's {@code FlushConsolidationHandler}.
+ * A session's {@link Transport} on a Netty channel. Replies become text frames, flushed at once
+ * (or at the end of the read they answer, by the pipeline's {@code FlushConsolidationHandler}).
+ * Fan-out events arrive encoded once for every recipient: a connection without compression gets
+ * the ready-made frame bytes, which pass the WebSocket encoder untouched.
  */
 final class ChannelTransport implements Transport {
     private final Channel channel;
     private final ServerMetrics metrics;
     private final long closeTimeoutMs;
+    private Boolean compressed;
 
     ChannelTransport(Channel channel, ServerMetrics metrics, long closeTimeoutMs) {
         this.channel = channel;
@@ -32,19 +36,41 @@ final class ChannelTransport implements Transport {
 
     @Override
     public void send(ServerEvent event) {
-        if (!ClosingHandshake.started(channel)) {
-            send(EventEncoder.encode(channel.alloc(), event));
+        if (open()) {
+            metrics.frameOut();
+            channel.writeAndFlush(new TextWebSocketFrame(EventEncoder.encode(channel.alloc(), event)),
+                    channel.voidPromise());
         }
     }
 
     @Override
-    public void send(ByteBuf payload) {
-        if (ClosingHandshake.started(channel) || !channel.isActive()) {
-            payload.release();
-            return;
+    public void write(EncodedEvent event) {
+        if (open()) {
+            Object frame = compressed() ? new TextWebSocketFrame(event.json().retainedDuplicate())
+                    : event.frame().retainedDuplicate();
+            channel.write(frame, channel.voidPromise());
         }
-        metrics.frameOut();
-        channel.writeAndFlush(new TextWebSocketFrame(payload), channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    private boolean open() {
+        return channel.isActive() && !ClosingHandshake.started(channel);
+    }
+
+    /**
+     * Whether an extension (permessage-deflate) was negotiated: its encoder must see frames, not
+     * finished bytes.
+     * Asked on the first fan-out write, when the handshake has long been complete.
+     */
+    private boolean compressed() {
+        if (compressed == null) {
+            compressed = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
+        }
+        return compressed;
     }
 
     @Override

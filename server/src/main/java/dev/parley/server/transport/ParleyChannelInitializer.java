@@ -49,12 +49,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A message enters at {@code ws-decoder}, is validated ({@code utf8}), reassembled
  * ({@code ws-aggregator}) and reaches {@link WebSocketSessionHandler}; what sessions send leaves
- * through {@code ws-encoder}, with flushes coalesced by {@code flush}.
+ * through {@code ws-encoder}, with flushes coalesced by {@code flush} during reads.
  */
 public final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** Largest HTTP request accepted; requests to this server have no bodies. */
     private static final int MAX_HTTP_REQUEST_BYTES = 8192;
-    /** Flushes coalesced before one is forced through, when writes come from outside a read. */
+    /**
+     * Flushes of replies coalesced before one is forced through within one read. Fan-out writes,
+     * outside reads, are flushed once per event-loop turn by the hub instead.
+     */
     private static final int FLUSHES_PER_BATCH = 256;
     /** zlib's default trade-off of speed and size. */
     private static final int DEFLATE_LEVEL = 6;
@@ -106,7 +109,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         ServerConfig config = context.config();
         context.connections().add(channel);
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
+        pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_BATCH, false));
         pipeline.addLast("http-timeout", new ReadTimeoutHandler(config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS));
         pipeline.addLast("http-encoder", new HttpResponseEncoder());
         pipeline.addLast("http-decoder", new HttpRequestDecoder());

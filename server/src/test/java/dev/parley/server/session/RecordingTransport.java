@@ -3,7 +3,7 @@ package dev.parley.server.session;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
-import io.netty.buffer.ByteBuf;
+import dev.parley.server.codec.EncodedEvent;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
@@ -17,6 +17,7 @@ final class RecordingTransport implements Transport {
     private final EventExecutor executor;
     final List<ServerEvent> sent = new CopyOnWriteArrayList<>();
     final List<CloseCode> closes = new CopyOnWriteArrayList<>();
+    volatile int flushes;
 
     RecordingTransport(EventExecutor executor) {
         this.executor = executor;
@@ -33,14 +34,17 @@ final class RecordingTransport implements Transport {
     }
 
     @Override
-    public void send(ByteBuf payload) {
+    public void write(EncodedEvent event) {
         try {
-            sent.add(ParleyJson.readEvent(payload.toString(StandardCharsets.UTF_8)));
+            sent.add(ParleyJson.readEvent(event.json().toString(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            payload.release();
         }
+    }
+
+    @Override
+    public void flush() {
+        flushes++;
     }
 
     @Override

@@ -4,21 +4,18 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Limits;
-import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.broker.MemoryBroker;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.MemoryPresence;
-import io.netty.buffer.ByteBuf;
+import dev.parley.server.codec.EncodedEvent;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -63,8 +60,8 @@ class SessionTest {
         return session;
     }
 
-    private static ByteBuf json(ServerEvent event) {
-        return Unpooled.copiedBuffer(ParleyJson.write(event), StandardCharsets.UTF_8);
+    private static EncodedEvent encoded(ServerEvent event) {
+        return EncodedEvent.encode(ByteBufAllocator.DEFAULT, event);
     }
 
     @Test
@@ -82,9 +79,9 @@ class SessionTest {
         RecordingTransport transport = new RecordingTransport(loop);
         Session session = ready(transport, "alice");
         run(() -> session.handle(new Command.Join(null, "r", null)));
-        ByteBuf two = json(new ServerEvent.Message("r", 2, 1, "x", "two"));
-        ByteBuf one = json(new ServerEvent.Message("r", 1, 1, "x", "one"));
-        ByteBuf elsewhere = json(new ServerEvent.Message("other", 3, 1, "x", "other"));
+        EncodedEvent two = encoded(new ServerEvent.Message("r", 2, 1, "x", "two"));
+        EncodedEvent one = encoded(new ServerEvent.Message("r", 1, 1, "x", "one"));
+        EncodedEvent elsewhere = encoded(new ServerEvent.Message("other", 3, 1, "x", "other"));
         try {
             run(() -> {
                 session.deliver("r", 2, two);
