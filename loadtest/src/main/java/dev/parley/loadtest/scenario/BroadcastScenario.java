@@ -1,0 +1,118 @@
+package dev.parley.loadtest.scenario;
+
+import dev.parley.loadtest.report.Latency;
+import dev.parley.loadtest.report.PercentilePoint;
+import dev.parley.loadtest.report.Report;
+import dev.parley.loadtest.report.SearchResult;
+import dev.parley.loadtest.report.SearchStep;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code broadcast}: {@code clients} sessions over {@code rooms} rooms, {@code senders} of them
+ * sending {@code rate} messages a second each; every member of a room, the sender included, must
+ * receive every message once and in order. With a {@link Search}, the rate is stepped up by
+ * {@code factor} until a step is not sustainable (p99 over the bound, deliveries behind the
+ * offered load, or not drained in time), and the highest sustainable deliveries per second is
+ * reported.
+ */
+public final class BroadcastScenario implements Scenario {
+    /** A step keeps up when it delivers at least this share of the offered deliveries. */
+    static final double KEEP_UP_SHARE = 0.95;
+    private static final String SUSTAINABLE = "sustainable";
+
+    /** The load; {@code search} is null for a single run at {@code rate}. */
+    public record Settings(int clients, int rooms, int senders, double rate, int size, double warmupSeconds,
+                           double durationSeconds, Search search) {
+    }
+
+    /** How {@code --max-deliveries-search} steps: from {@code rate}, times {@code factor}, at most {@code maxSteps}. */
+    public record Search(double p99BoundMs, double factor, int maxSteps) {
+    }
+
+    private final Settings s;
+
+    public BroadcastScenario(Settings settings) {
+        this.s = settings;
+    }
+
+    @Override
+    public Report run(RunContext ctx) {
+        Report.Builder report = ctx.report("broadcast")
+                .parameter("clients", s.clients()).parameter("rooms", s.rooms()).parameter("senders", s.senders())
+                .parameter("ratePerSender", s.rate()).parameter("sizeChars", s.size())
+                .parameter("warmupSeconds", s.warmupSeconds()).parameter("durationSeconds", s.durationSeconds());
+        ChatLoad chat = new ChatLoad(ctx, s.rooms(), s.size());
+        try {
+            report.connections(chat.setup(s.clients()).summary());
+            report.parameter("members", chat.members());
+            ChatLoad.PhaseResult chosen = s.search() == null
+                    ? chat.runPhase(s.senders(), s.rate(), s.warmupSeconds(), s.durationSeconds())
+                    : search(ctx, chat, report);
+            Faults faults = chat.faults();
+            describe(report, chosen);
+            report.traffic(ctx.stats().sentCount(), ctx.stats().ackedCount(), ctx.stats().deliveredCount(), faults.expected())
+                    .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
+        } finally {
+            chat.close();
+        }
+        return ctx.finish(report);
+    }
+
+    /** Fills the window and latency parts of a report from one phase. */
+    static void describe(Report.Builder report, ChatLoad.PhaseResult phase) {
+        if (!phase.drained()) {
+            report.parameter("drained", false);
+        }
+        report.window(phase.measuredSeconds(), phase.sentInWindow(), phase.deliveredInWindow(),
+                        phase.offeredDeliveriesPerSec())
+                .latency(Latency.ofMicros(phase.latencyMicros()), PercentilePoint.distribution(phase.latencyMicros()));
+    }
+
+    private ChatLoad.PhaseResult search(RunContext ctx, ChatLoad chat, Report.Builder report) {
+        Search search = s.search();
+        List<SearchStep> steps = new ArrayList<>();
+        ChatLoad.PhaseResult best = null;
+        ChatLoad.PhaseResult last = null;
+        long lostBefore = 0;
+        double rate = s.rate();
+        for (int step = 0; step < search.maxSteps(); step++, rate *= search.factor()) {
+            ctx.out().println(String.format(Locale.ROOT, "-- search step %d: %.2f messages/s per sender", step + 1, rate));
+            last = chat.runPhase(s.senders(), rate, s.warmupSeconds(), s.durationSeconds());
+            long lostSoFar = chat.faults().lost();
+            long lost = lostSoFar - lostBefore;
+            lostBefore = lostSoFar;
+            double p99 = Latency.ofMicros(last.latencyMicros()).p99Ms();
+            String verdict = verdict(last, p99, lost, search.p99BoundMs());
+            boolean sustainable = verdict.equals(SUSTAINABLE);
+            steps.add(new SearchStep(rate, last.offeredDeliveriesPerSec(), last.deliveriesPerSec(), p99, lost,
+                    sustainable, verdict));
+            if (!sustainable) {
+                break;
+            }
+            best = last;
+        }
+        report.parameter("p99BoundMs", search.p99BoundMs()).parameter("searchFactor", search.factor())
+                .search(new SearchResult(search.p99BoundMs(), best == null ? 0 : best.deliveriesPerSec(),
+                        best == null ? 0 : best.ratePerSender(), steps));
+        return best != null ? best : last;
+    }
+
+    private static String verdict(ChatLoad.PhaseResult phase, double p99, long lost, double boundMs) {
+        if (!phase.drained()) {
+            return "not drained in time";
+        }
+        if (lost > 0) {
+            return lost + " lost";
+        }
+        if (phase.deliveriesPerSec() < KEEP_UP_SHARE * phase.offeredDeliveriesPerSec()) {
+            return "fell behind";
+        }
+        if (p99 > boundMs) {
+            return "p99 over bound";
+        }
+        return SUSTAINABLE;
+    }
+}
