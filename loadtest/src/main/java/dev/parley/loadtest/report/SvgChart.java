@@ -1,5 +1,6 @@
 package dev.parley.loadtest.report;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,7 +59,7 @@ public final class SvgChart {
                 + "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">", WIDTH, HEIGHT, WIDTH, HEIGHT));
         svg.append("<title>").append(Html.escape(title)).append("</title>");
         svg.append(text(LEFT, 18, "start", "chart-title", title));
-        for (double y = 0; y <= topY + yStep / 2; y += yStep) {
+        for (double y = 0; y <= topY + yStep * 1e-6; y += yStep) {
             double py = frame.py(y);
             svg.append(line(LEFT, py, WIDTH - RIGHT, py, "grid"));
             svg.append(text(LEFT - 6, py + 4, "end", "tick", number(y)));
@@ -95,7 +96,7 @@ public final class SvgChart {
             return;
         }
         double step = niceStep((frame.maxX - frame.minX) / TICKS);
-        for (double x = Math.ceil(frame.minX / step) * step; x <= frame.maxX + step / 2; x += step) {
+        for (double x = Math.ceil(frame.minX / step) * step; x <= frame.maxX + step * 1e-6; x += step) {
             svg.append(text(frame.px(x), HEIGHT - BOTTOM + 16, "middle", "tick", number(x)));
         }
     }
@@ -119,15 +120,12 @@ public final class SvgChart {
         return remaining <= Math.pow(10, -MAX_NINES) ? MAX_NINES : Math.log10(1 / remaining);
     }
 
-    private static String percentileLabel(int nines) {
-        if (nines == 0) {
-            return "0%";
+    /** 0%, 90%, 99%, 99.9%, 99.99%, ... for 0, 1, 2, 3, 4 nines. */
+    static String percentileLabel(int nines) {
+        if (nines < 2) {
+            return nines == 0 ? "0%" : "90%";
         }
-        StringBuilder label = new StringBuilder("9");
-        for (int i = 1; i < nines; i++) {
-            label.append(i == 1 ? ".9" : "9");
-        }
-        return label.append(nines == 1 ? "0%" : "%").toString();
+        return "99" + (nines > 2 ? "." + "9".repeat(nines - 2) : "") + "%";
     }
 
     /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
@@ -139,10 +137,11 @@ public final class SvgChart {
     }
 
     private static String number(double value) {
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            return String.format(Locale.ROOT, "%,d", (long) value);
+        double rounded = Math.round(value * 1000) / 1000.0;
+        if (rounded == Math.rint(rounded) && Math.abs(rounded) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) rounded);
         }
-        return String.format(Locale.ROOT, "%.3g", value);
+        return BigDecimal.valueOf(rounded).stripTrailingZeros().toPlainString();
     }
 
     private static String line(double x1, double y1, double x2, double y2, String cssClass) {
