@@ -60,6 +60,7 @@ final class ScenarioRunner {
                 common.maxErrors, Main.VERSION)) {
             out.println("parley-loadtest " + spec.name() + " against " + common.url + " (" + client.transport()
                     + ", sources: " + sources + ")");
+            ctx.warmUp();
             report = scenario.run(ctx);
         }
         ReportWriter.write(report, common.report);

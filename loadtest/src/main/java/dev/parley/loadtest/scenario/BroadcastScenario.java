@@ -5,6 +5,7 @@ import dev.parley.loadtest.report.PercentilePoint;
 import dev.parley.loadtest.report.Report;
 import dev.parley.loadtest.report.SearchResult;
 import dev.parley.loadtest.report.SearchStep;
+import dev.parley.loadtest.run.LiveStats;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,12 @@ public final class BroadcastScenario implements Scenario {
     /** The load; {@code search} is null for a single run at {@code rate}. */
     public record Settings(int clients, int rooms, int senders, double rate, int size, double warmupSeconds,
                            double durationSeconds, Search search) {
+        /** Adds these settings to a report's parameters. */
+        Report.Builder describe(Report.Builder report) {
+            return report.parameter("clients", clients).parameter("rooms", rooms).parameter("senders", senders)
+                    .parameter("ratePerSender", rate).parameter("sizeChars", size)
+                    .parameter("warmupSeconds", warmupSeconds).parameter("durationSeconds", durationSeconds);
+        }
     }
 
     /** How {@code --max-deliveries-search} steps: from {@code rate}, times {@code factor}, at most {@code maxSteps}. */
@@ -40,10 +47,7 @@ public final class BroadcastScenario implements Scenario {
 
     @Override
     public Report run(RunContext ctx) {
-        Report.Builder report = ctx.report("broadcast")
-                .parameter("clients", s.clients()).parameter("rooms", s.rooms()).parameter("senders", s.senders())
-                .parameter("ratePerSender", s.rate()).parameter("sizeChars", s.size())
-                .parameter("warmupSeconds", s.warmupSeconds()).parameter("durationSeconds", s.durationSeconds());
+        Report.Builder report = s.describe(ctx.report("broadcast"));
         ChatLoad chat = new ChatLoad(ctx, s.rooms(), s.size());
         try {
             report.connections(chat.setup(s.clients()).summary());
@@ -51,24 +55,23 @@ public final class BroadcastScenario implements Scenario {
             ChatLoad.PhaseResult chosen = s.search() == null
                     ? chat.runPhase(s.senders(), s.rate(), s.warmupSeconds(), s.durationSeconds())
                     : search(ctx, chat, report);
-            Faults faults = chat.faults();
-            describe(report, chosen);
-            report.traffic(ctx.stats().sentCount(), ctx.stats().ackedCount(), ctx.stats().deliveredCount(), faults.expected())
-                    .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
+            describe(report, chosen, chat.faults(), ctx.stats());
         } finally {
             chat.close();
         }
         return ctx.finish(report);
     }
 
-    /** Fills the window and latency parts of a report from one phase. */
-    static void describe(Report.Builder report, ChatLoad.PhaseResult phase) {
+    /** Fills the traffic parts of a report: the run's totals, the delivery checks, and the window of {@code phase}. */
+    static void describe(Report.Builder report, ChatLoad.PhaseResult phase, Faults faults, LiveStats stats) {
         if (!phase.drained()) {
             report.parameter("drained", false);
         }
         report.window(phase.measuredSeconds(), phase.sentInWindow(), phase.deliveredInWindow(),
                         phase.offeredDeliveriesPerSec())
-                .latency(Latency.ofMicros(phase.latencyMicros()), PercentilePoint.distribution(phase.latencyMicros()));
+                .latency(Latency.ofMicros(phase.latencyMicros()), PercentilePoint.distribution(phase.latencyMicros()))
+                .traffic(stats.sentCount(), stats.ackedCount(), stats.deliveredCount(), faults.expected())
+                .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
     }
 
     private ChatLoad.PhaseResult search(RunContext ctx, ChatLoad chat, Report.Builder report) {

@@ -22,11 +22,8 @@ public final class ChurnScenario implements Scenario {
     @Override
     public Report run(RunContext ctx) {
         BroadcastScenario.Settings load = s.load();
-        Report.Builder report = ctx.report("churn")
-                .parameter("clients", load.clients()).parameter("rooms", load.rooms()).parameter("senders", load.senders())
-                .parameter("ratePerSender", load.rate()).parameter("sizeChars", load.size())
-                .parameter("churnPerSec", s.churnRate()).parameter("churnLifetimeSeconds", s.churnLifetimeSeconds())
-                .parameter("warmupSeconds", load.warmupSeconds()).parameter("durationSeconds", load.durationSeconds());
+        Report.Builder report = load.describe(ctx.report("churn"))
+                .parameter("churnPerSec", s.churnRate()).parameter("churnLifetimeSeconds", s.churnLifetimeSeconds());
         ChatLoad chat = new ChatLoad(ctx, load.rooms(), load.size());
         try {
             report.connections(chat.setup(load.clients()).summary());
@@ -43,10 +40,7 @@ public final class ChurnScenario implements Scenario {
                     .parameter("churnOpenedPerSec", Math.round(churned.opened() / churnSeconds))
                     .parameter("churnConnectToJoinedP50Ms", join.p50Ms())
                     .parameter("churnConnectToJoinedP99Ms", join.p99Ms());
-            Faults faults = chat.faults().plus(churn.faults());
-            BroadcastScenario.describe(report, phase);
-            report.traffic(ctx.stats().sentCount(), ctx.stats().ackedCount(), ctx.stats().deliveredCount(), faults.expected())
-                    .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
+            BroadcastScenario.describe(report, phase, chat.faults().plus(churn.faults()), ctx.stats());
         } finally {
             chat.close();
         }

@@ -1,6 +1,8 @@
 package dev.parley.loadtest.scenario;
 
+import dev.parley.loadtest.net.FailureCause;
 import dev.parley.loadtest.net.LoadClient;
+import dev.parley.loadtest.net.LoadSession;
 import dev.parley.loadtest.report.Report;
 import dev.parley.loadtest.run.Connector;
 import dev.parley.loadtest.run.LiveStats;
@@ -11,7 +13,10 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What every scenario runs with: the client, the live counts, the progress line, the connector,
@@ -27,6 +32,7 @@ public final class RunContext implements AutoCloseable {
     private final PrintStream out;
     private final long drainTimeoutMs;
     private final int concurrency;
+    private final long connectTimeoutMs;
     private final long maxErrors;
     private final String runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
     private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -42,6 +48,7 @@ public final class RunContext implements AutoCloseable {
         this.out = out;
         this.drainTimeoutMs = drainTimeoutMs;
         this.concurrency = connect.concurrency();
+        this.connectTimeoutMs = connect.timeoutMs();
         this.maxErrors = maxErrors;
         this.harness = String.format(Locale.ROOT, "parley-loadtest %s (%s, %d cores)", version, client.transport(),
                 Runtime.getRuntime().availableProcessors());
@@ -78,6 +85,24 @@ public final class RunContext implements AutoCloseable {
     /** Requests (joins) in flight at once during setup; the connect concurrency. */
     public int concurrency() {
         return concurrency;
+    }
+
+    /**
+     * Opens and closes one session before anything is measured, so the first measured sessions
+     * do not pay for this JVM loading and compiling its connection path (about a second on a cold
+     * JVM). A failure is only printed: the measured connections will report it by cause.
+     */
+    public void warmUp() {
+        LoadSession session = client.open("lt" + runId + "-warmup");
+        try {
+            session.opened().get(3L * connectTimeoutMs, TimeUnit.MILLISECONDS);
+            session.close().get(connectTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            session.close();
+            out.println("warm-up session failed: " + FailureCause.of(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The nick of harness session {@code i}. */
