@@ -4,8 +4,10 @@
 #
 #   bench/run.sh [standard|quick]      (build first: ./mvnw -B package -DskipTests, or verify)
 #
-# Environment: PORT (default 18181), PROFILE=1 records a JFR profile of the server per scenario,
-# OPEN=1 opens the index in a browser when one is available.
+# Environment: PORT (default 18181); PROFILE=1 records a JFR profile of the server and of the
+# harness per scenario (read them with bench/hot-methods.sh); OPEN=1 opens the index in a browser;
+# QUIET_LOAD (default 1.0): before each scenario, wait up to QUIET_WAIT seconds (default 180) for
+# the 1-minute load average to fall below it, so other work on a shared machine skews less.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -46,13 +48,18 @@ mkdir -p "$RUN_DIR"
 } > "$RUN_DIR/environment.txt"
 cat "$RUN_DIR/environment.txt"
 
+wait_quiet() { # $1 = scenario directory
+  local limit="${QUIET_LOAD:-1.0}" waited=0
+  while (( waited < ${QUIET_WAIT:-180} )) && awk -v l="$limit" '{ exit !($1 >= l) }' /proc/loadavg; do
+    sleep 5
+    waited=$(( waited + 5 ))
+  done
+  echo "load average before the run (waited ${waited}s for < $limit): $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$1/load.txt"
+}
+
 SERVER_PID=""
 start_server() { # $1 = scenario directory
-  local jfr=()
-  if [[ "${PROFILE:-0}" == 1 ]]; then
-    jfr=(-XX:StartFlightRecording=filename="$1/server.jfr",settings=profile,dumponexit=true)
-  fi
-  java "${SERVER_JVM[@]}" "${jfr[@]}" -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" > "$1/server.log" 2>&1 &
+  java "${SERVER_JVM[@]}" $(jfr_flags "$1/server.jfr") -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" > "$1/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:${PORT}/healthz" > /dev/null 2>&1 && return 0
@@ -61,6 +68,10 @@ start_server() { # $1 = scenario directory
   done
   echo "bench: the server did not come up; see $1/server.log" >&2
   exit 3
+}
+
+jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
+  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true"
 }
 
 stop_server() {
@@ -80,8 +91,9 @@ scenario() { # $1 = name, $2 = harness subcommand, rest = its options
   mkdir -p "$dir"
   echo
   echo "=== $name: $command $*"
+  wait_quiet "$dir"
   start_server "$dir"
-  java "${HARNESS_JVM[@]}" -jar "$HARNESS_JAR" "$command" --url "$URL" --report "$dir" \
+  java "${HARNESS_JVM[@]}" $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$command" --url "$URL" --report "$dir" \
       --server-pid "$SERVER_PID" "$@" 2>&1 | tee "$dir/harness.log"
   local code=${PIPESTATUS[0]}
   (( code > WORST )) && WORST=$code

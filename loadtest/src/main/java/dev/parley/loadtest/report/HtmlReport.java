@@ -30,6 +30,7 @@ public final class HtmlReport {
             .chart .grid{stroke:#eceef3}.chart .axis-line{stroke:#9aa3b2}
             .chart text{font-size:11px;fill:#5b6475}.chart .chart-title{font-size:13px;font-weight:600;fill:#1d2330}
             .chart .legend{font-size:12px;font-weight:600}
+            .chart .marker{stroke:#b0b6c3;stroke-dasharray:4 3}.chart .marker-label{font-size:10px;fill:#8a93a5}
             ul.failures{color:#c62828}
             """;
 
@@ -113,26 +114,29 @@ public final class HtmlReport {
             connections.add(new double[] {t.second(), t.connections()});
             p99.add(new double[] {t.second(), t.p99Ms()});
         }
+        List<SvgChart.Marker> phases = phases(r.timeline());
         h.append("<h2>Over time</h2>").append(SvgChart.render("Throughput per second", "seconds", "per second",
                 SvgChart.XScale.LINEAR, List.of(new SvgChart.Series("delivered/s", "#3366cc", delivered),
-                        new SvgChart.Series("sent/s", "#dc7633", sent))));
-        h.append(SvgChart.render("p99 latency per second", "seconds", "ms", SvgChart.XScale.LINEAR,
-                List.of(new SvgChart.Series("p99", "#8e44ad", p99))));
+                        new SvgChart.Series("sent/s", "#dc7633", sent)), phases));
+        h.append(SvgChart.render("p99 latency per second (all messages, warm-up included)", "seconds", "ms",
+                SvgChart.XScale.LINEAR, List.of(new SvgChart.Series("p99", "#8e44ad", p99)), phases));
         h.append(SvgChart.render("Open sessions", "seconds", "sessions", SvgChart.XScale.LINEAR,
-                List.of(new SvgChart.Series("sessions", "#2e8540", connections))));
-        h.append("<p class=\"sub\">Phases by second: ").append(Html.escape(phases(r.timeline()))).append("</p>");
+                List.of(new SvgChart.Series("sessions", "#2e8540", connections)), phases));
     }
 
-    private static String phases(List<TimelinePoint> timeline) {
-        StringBuilder text = new StringBuilder();
+    /** A marker where each phase's first second ends (each point covers the second before it). */
+    private static List<SvgChart.Marker> phases(List<TimelinePoint> timeline) {
+        List<SvgChart.Marker> markers = new ArrayList<>();
         String current = null;
+        long previous = 0;
         for (TimelinePoint t : timeline) {
             if (!t.phase().equals(current)) {
                 current = t.phase();
-                text.append(text.length() == 0 ? "" : ", ").append(current).append(" from ").append(t.second()).append(" s");
+                markers.add(new SvgChart.Marker(previous, current));
             }
+            previous = t.second();
         }
-        return text.toString();
+        return markers;
     }
 
     private static void appendSearch(StringBuilder h, SearchResult search) {

@@ -13,10 +13,12 @@ public final class SvgChart {
     private static final int WIDTH = 760;
     private static final int HEIGHT = 300;
     private static final int LEFT = 64;
-    private static final int RIGHT = 16;
+    private static final int RIGHT = 28;
     private static final int TOP = 28;
     private static final int BOTTOM = 44;
     private static final int TICKS = 5;
+    /** Series with this few points also get a dot per point (a single point is otherwise invisible). */
+    private static final int MAX_DOTTED_POINTS = 20;
     /** The percentile axis ends at 99.9999%: {@code log10(1 / (1 - p))} of it. */
     private static final double MAX_NINES = 6;
 
@@ -33,8 +35,18 @@ public final class SvgChart {
     private SvgChart() {
     }
 
+    /** A labelled vertical line at {@code x}, such as the start of a phase. */
+    public record Marker(double x, String label) {
+    }
+
     /** The chart as an {@code <svg>} element. */
     public static String render(String title, String xLabel, String yLabel, XScale scale, List<Series> series) {
+        return render(title, xLabel, yLabel, scale, series, List.of());
+    }
+
+    /** The chart as an {@code <svg>} element, with vertical markers (linear scale only). */
+    public static String render(String title, String xLabel, String yLabel, XScale scale, List<Series> series,
+                                List<Marker> markers) {
         double maxX = scale == XScale.PERCENTILE ? 2 : 1;
         double minX = scale == XScale.PERCENTILE ? 0 : Double.MAX_VALUE;
         double maxY = 0;
@@ -71,6 +83,13 @@ public final class SvgChart {
                 TOP + (HEIGHT - TOP - BOTTOM) / 2.0, Html.escape(yLabel)));
         svg.append(line(LEFT, TOP, LEFT, HEIGHT - BOTTOM, "axis-line"));
         svg.append(line(LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM, "axis-line"));
+        for (Marker marker : markers) {
+            double px = frame.px(marker.x());
+            if (scale == XScale.LINEAR && px >= LEFT && px <= WIDTH - RIGHT) {
+                svg.append(line(px, TOP, px, HEIGHT - BOTTOM, "marker"));
+                svg.append(text(px + 3, TOP + 10, "start", "marker-label", marker.label()));
+            }
+        }
         if (!any) {
             svg.append(text(LEFT + (WIDTH - LEFT - RIGHT) / 2.0, TOP + (HEIGHT - TOP - BOTTOM) / 2.0, "middle",
                     "tick", "no data"));
@@ -110,6 +129,12 @@ public final class SvgChart {
             svg.append(String.format(Locale.ROOT, "%.1f,%.1f ", frame.px(x(scale, p[0])), frame.py(p[1])));
         }
         svg.append("\"/>");
+        if (s.points().size() <= MAX_DOTTED_POINTS) {
+            for (double[] p : s.points()) {
+                svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>",
+                        frame.px(x(scale, p[0])), frame.py(p[1]), Html.escape(s.color())));
+            }
+        }
     }
 
     private static double x(XScale scale, double value) {
