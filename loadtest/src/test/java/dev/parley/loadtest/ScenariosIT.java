@@ -34,7 +34,8 @@ class ScenariosIT {
     @Test
     void broadcastDeliversEveryMessageToEveryMemberOnceAndInOrder() throws Exception {
         Runs.Run run = Runs.run(dir, "broadcast", server.webSocketUri(), "--clients", "20", "--rooms", "2",
-                "--senders", "4", "--rate", "10", "--size", "80", "--warmup", "1", "--duration", "2");
+                "--senders", "4", "--rate", "10", "--size", "80", "--warmup", "1", "--duration", "2",
+                "--server-pid", Long.toString(ProcessHandle.current().pid()));
 
         JsonNode r = run.report();
         assertThat(run.exitCode()).isEqualTo(Main.EXIT_PASSED);
@@ -53,6 +54,9 @@ class ScenariosIT {
         assertThat(r.get("offeredDeliveriesPerSec").asDouble()).isEqualTo(400);
         assertThat(r.get("deliveriesPerSec").asDouble()).isPositive();
         assertThat(r.get("timeline").size()).isGreaterThanOrEqualTo(3);
+        assertThat(r.at("/cpu/serverCpuSeconds").asDouble()).isPositive();
+        assertThat(r.at("/cpu/harnessCpuSeconds").asDouble()).isPositive();
+        assertThat(r.at("/cpu/serverCpuMicrosPerDelivery").asDouble()).isPositive();
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class BenchmarkIndex {
     public static final String MARKDOWN = "summary.md";
     private static final String ENVIRONMENT = "environment.txt";
     private static final List<String> COLUMNS = List.of("run", "verdict", "sessions", "deliveries/s", "p50", "p99",
-            "p99.9", "max", "lost/dup/reord", "errors", "heap/session", "RSS/session", "sustainable deliveries/s");
+            "p99.9", "max", "lost/dup/reord", "errors", "heap/session", "RSS/session", "server CPU/delivery", "sustainable deliveries/s");
 
     private BenchmarkIndex() {
     }
@@ -67,6 +67,8 @@ public final class BenchmarkIndex {
                 HtmlReport.count(r.path("errors").asLong()),
                 server.isMissingNode() ? "" : HtmlReport.bytes(server.path("heapBytesPerSession").asLong(-1)),
                 server.isMissingNode() ? "" : HtmlReport.bytes(server.path("rssBytesPerSession").asLong(-1)),
+                r.at("/cpu/serverCpuMicrosPerDelivery").asDouble(-1) < 0 ? ""
+                        : String.format(Locale.ROOT, "%.2f µs", r.at("/cpu/serverCpuMicrosPerDelivery").asDouble()),
                 search.isMissingNode() ? "" : HtmlReport.count(Math.round(
                         search.path("highestSustainableDeliveriesPerSec").asDouble())));
     }

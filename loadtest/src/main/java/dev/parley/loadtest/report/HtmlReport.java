@@ -58,6 +58,7 @@ public final class HtmlReport {
         appendSearch(h, r.search());
         appendConnections(h, r.connections());
         appendServer(h, r.server());
+        appendCpu(h, r.cpu());
         h.append("<h2>Parameters</h2><table>");
         r.parameters().forEach((k, v) -> row(h, k, String.valueOf(v)));
         h.append("</table>");
@@ -85,6 +86,10 @@ public final class HtmlReport {
         }
         if (r.server() != null && r.server().rssBytesPerSession() >= 0) {
             tile(h, "server RSS / session", bytes(r.server().rssBytesPerSession()), false);
+        }
+        if (r.cpu() != null && r.cpu().serverCpuMicrosPerDelivery() >= 0) {
+            tile(h, "server CPU / delivery", String.format(Locale.ROOT, "%.2f µs", r.cpu().serverCpuMicrosPerDelivery()),
+                    false);
         }
         if (r.search() != null) {
             tile(h, "sustainable deliveries/s", count(Math.round(r.search().highestSustainableDeliveriesPerSec())), false);
@@ -190,6 +195,19 @@ public final class HtmlReport {
         row(h, "RSS before / after", bytes(s.rssBeforeBytes()) + " / " + bytes(s.rssAfterBytes()));
         row(h, "RSS per session", bytes(s.rssBytesPerSession()));
         row(h, "full GC before each look", s.gcForced() ? "yes (jcmd GC.run)" : "no");
+        h.append("</table>");
+    }
+
+    private static void appendCpu(StringBuilder h, CpuUse cpu) {
+        if (cpu == null) {
+            return;
+        }
+        h.append("<h2>CPU during the measurement window</h2><table>");
+        row(h, "server CPU", cpu.serverCpuSeconds() < 0 ? "unknown (no --server-pid)"
+                : String.format(Locale.ROOT, "%.1f s (%.2f cores busy)", cpu.serverCpuSeconds(), cpu.serverCoresBusy()));
+        row(h, "server CPU per delivery", cpu.serverCpuMicrosPerDelivery() < 0 ? "unknown"
+                : String.format(Locale.ROOT, "%.2f µs", cpu.serverCpuMicrosPerDelivery()));
+        row(h, "harness CPU", String.format(Locale.ROOT, "%.1f s", cpu.harnessCpuSeconds()));
         h.append("</table>");
     }
 

@@ -40,6 +40,7 @@ public record Report(
         long maxErrors,
         Map<String, Long> errorsByKind,
         ServerFootprint server,
+        CpuUse cpu,
         SearchResult search,
         List<PercentilePoint> latencyDistribution,
         List<TimelinePoint> timeline,
@@ -74,6 +75,7 @@ public record Report(
         private long maxErrors;
         private Map<String, Long> errorsByKind = Map.of();
         private ServerFootprint server;
+        private CpuUse cpu;
         private SearchResult search;
         private List<TimelinePoint> timeline = List.of();
 
@@ -140,6 +142,11 @@ public record Report(
             return this;
         }
 
+        public Builder cpu(CpuUse cpu) {
+            this.cpu = cpu;
+            return this;
+        }
+
         public Builder search(SearchResult search) {
             this.search = search;
             return this;
@@ -170,7 +177,7 @@ public record Report(
                     new LinkedHashMap<>(parameters), connections, measuredSeconds, sent, acked, delivered,
                     expectedDeliveries, measuredSeconds > 0 ? sentInWindow / seconds : 0,
                     measuredSeconds > 0 ? deliveredInWindow / seconds : 0, offeredDeliveriesPerSec, latency,
-                    lost, duplicated, reordered, errors, maxErrors, errorsByKind, server, search, distribution,
+                    lost, duplicated, reordered, errors, maxErrors, errorsByKind, server, cpu, search, distribution,
                     timeline, failures.isEmpty(), List.copyOf(failures));
         }
     }

@@ -40,6 +40,13 @@ public final class TextSummary {
             line(t, "server RSS", HtmlReport.bytes(s.rssBeforeBytes()) + " → " + HtmlReport.bytes(s.rssAfterBytes())
                     + " = " + HtmlReport.bytes(s.rssBytesPerSession()) + " per session");
         }
+        CpuUse cpu = r.cpu();
+        if (cpu != null) {
+            line(t, "CPU in window", (cpu.serverCpuSeconds() < 0 ? "server unknown"
+                    : String.format(Locale.ROOT, "server %.1f s (%.2f cores, %.2f µs per delivery)",
+                    cpu.serverCpuSeconds(), cpu.serverCoresBusy(), cpu.serverCpuMicrosPerDelivery()))
+                    + String.format(Locale.ROOT, ", harness %.1f s", cpu.harnessCpuSeconds()));
+        }
         SearchResult search = r.search();
         if (search != null) {
             for (SearchStep step : search.steps()) {

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +20,18 @@ import java.util.concurrent.TimeUnit;
  * Looks at the server from outside: heap used from its Prometheus {@code /metrics} (Parley's, or
  * any server exporting {@code jvm_memory_used_bytes{area="heap"}}), and, when the server runs on
  * this machine and its pid is known, its resident set size from {@code /proc} and a full GC
- * through {@code jcmd} before reading the heap, so the heap figure is live data, not garbage.
+ * through {@code jcmd} before reading the heap, so the heap figure is live data, not garbage, and
+ * its CPU time, so a run can say what each delivery cost the server even on a machine it shares.
  */
 public final class ServerProbe {
     private static final Logger LOG = LoggerFactory.getLogger(ServerProbe.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final long GC_TIMEOUT_SECONDS = 60;
+    /** utime and stime in /proc/PID/stat, counted from the field after the command's closing parenthesis. */
+    private static final int STAT_UTIME = 11;
+    private static final int STAT_STIME = 12;
+    /** Linux reports process times in USER_HZ ticks, 100 a second on every mainstream kernel. */
+    private static final long NANOS_PER_TICK = 10_000_000;
 
     /** What one look saw; {@code heapBytes} or {@code rssBytes} is -1 when unknown. */
     public record Sample(long heapBytes, long rssBytes, boolean gcForced) {
@@ -86,6 +93,31 @@ public final class ServerProbe {
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path jcmd = javaHome.resolve("bin").resolve("jcmd");
         return Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd";
+    }
+
+    /**
+     * CPU time the server has used so far (user + system), in nanoseconds, or -1 when its pid is
+     * unknown. Read from {@code /proc/PID/stat}, in clock ticks of 10 ms.
+     */
+    public long serverCpuNanos() {
+        if (pid.isEmpty()) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid.getAsLong()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[STAT_UTIME]) + Long.parseLong(fields[STAT_STIME]);
+            return ticks * NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no CPU time for pid {}: {}", pid, e.toString());
+            return -1;
+        }
+    }
+
+    /** CPU time this harness process has used so far, in nanoseconds, or -1. */
+    public static long harnessCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** VmRSS of {@code pid}, or -1. */

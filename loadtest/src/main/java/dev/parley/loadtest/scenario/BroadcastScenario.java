@@ -70,6 +70,7 @@ public final class BroadcastScenario implements Scenario {
         report.window(phase.measuredSeconds(), phase.sentInWindow(), phase.deliveredInWindow(),
                         phase.offeredDeliveriesPerSec())
                 .latency(Latency.ofMicros(phase.latencyMicros()), PercentilePoint.distribution(phase.latencyMicros()))
+                .cpu(phase.cpu())
                 .traffic(stats.sentCount(), stats.ackedCount(), stats.deliveredCount(), faults.expected())
                 .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
     }

@@ -2,10 +2,12 @@ package dev.parley.loadtest.scenario;
 
 import dev.parley.loadtest.net.FailureCause;
 import dev.parley.loadtest.net.LoadSession;
+import dev.parley.loadtest.report.CpuUse;
 import dev.parley.loadtest.run.Connector;
 import dev.parley.loadtest.run.LiveStats;
 import dev.parley.loadtest.run.PacedSender;
 import dev.parley.loadtest.run.Payload;
+import dev.parley.loadtest.run.ServerProbe;
 import dev.parley.loadtest.run.Waits;
 import dev.parley.protocol.Command;
 import org.HdrHistogram.Histogram;
@@ -31,7 +33,7 @@ final class ChatLoad {
 
     /** One phase's outcome. Rates are per second of the measurement window; latency in µs. */
     record PhaseResult(double ratePerSender, double measuredSeconds, long sentInWindow, long deliveredInWindow,
-                       double offeredDeliveriesPerSec, Histogram latencyMicros, boolean drained) {
+                       double offeredDeliveriesPerSec, Histogram latencyMicros, boolean drained, CpuUse cpu) {
         double deliveriesPerSec() {
             return deliveredInWindow / measuredSeconds;
         }
@@ -143,10 +145,14 @@ final class ChatLoad {
         Waits.sleepUntil(measureStart);
         long sent0 = stats.sentCount();
         long delivered0 = stats.deliveredCount();
+        long serverCpu0 = ctx.probe().serverCpuNanos();
+        long harnessCpu0 = ServerProbe.harnessCpuNanos();
         ctx.progress().phase("measure");
         Waits.sleepUntil(end);
         long sent1 = stats.sentCount();
         long delivered1 = stats.deliveredCount();
+        CpuUse cpu = CpuUse.of(durationSeconds, cpuSpent(serverCpu0, ctx.probe().serverCpuNanos()),
+                cpuSpent(harnessCpu0, ServerProbe.harnessCpuNanos()), delivered1 - delivered0);
         ctx.progress().phase("drain");
         CompletableFuture<?> sendersDone = CompletableFuture.allOf(paced.stream().map(PacedSender::done)
                 .toArray(CompletableFuture[]::new));
@@ -154,7 +160,12 @@ final class ChatLoad {
                 && members.stream().allMatch(m -> m.receiver().drained()), ctx.drainTimeoutMs());
         paced.forEach(PacedSender::stop);
         return new PhaseResult(ratePerSender, durationSeconds, sent1 - sent0, delivered1 - delivered0, offered,
-                stats.measuredLatencies(), drained);
+                stats.measuredLatencies(), drained, cpu);
+    }
+
+    /** CPU nanoseconds between two readings, -1 when either is unknown. */
+    static long cpuSpent(long before, long after) {
+        return before < 0 || after < 0 ? -1 : after - before;
     }
 
     /** Every member's delivery check, added up on the members' event loops. */

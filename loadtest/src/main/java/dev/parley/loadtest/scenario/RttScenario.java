@@ -3,12 +3,14 @@ package dev.parley.loadtest.scenario;
 import dev.parley.loadtest.net.LoadSession;
 import dev.parley.loadtest.net.SessionClose;
 import dev.parley.loadtest.net.SessionListener;
+import dev.parley.loadtest.report.CpuUse;
 import dev.parley.loadtest.report.Latency;
 import dev.parley.loadtest.report.PercentilePoint;
 import dev.parley.loadtest.report.Report;
 import dev.parley.loadtest.run.Connector;
 import dev.parley.loadtest.run.LiveStats;
 import dev.parley.loadtest.run.PacedSender;
+import dev.parley.loadtest.run.ServerProbe;
 import dev.parley.loadtest.run.Waits;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.RequestId;
@@ -72,10 +74,14 @@ public final class RttScenario implements Scenario {
             Waits.sleepUntil(measureStart);
             long sent0 = stats.sentCount();
             long answered0 = stats.deliveredCount();
+            long serverCpu0 = ctx.probe().serverCpuNanos();
+            long harnessCpu0 = ServerProbe.harnessCpuNanos();
             ctx.progress().phase("measure");
             Waits.sleepUntil(end);
             long sent1 = stats.sentCount();
             long answered1 = stats.deliveredCount();
+            report.cpu(CpuUse.of(s.durationSeconds(), ChatLoad.cpuSpent(serverCpu0, ctx.probe().serverCpuNanos()),
+                    ChatLoad.cpuSpent(harnessCpu0, ServerProbe.harnessCpuNanos()), answered1 - answered0));
             ctx.progress().phase("drain");
             CompletableFuture<?> done = CompletableFuture.allOf(senders.stream().map(PacedSender::done)
                     .toArray(CompletableFuture[]::new));
