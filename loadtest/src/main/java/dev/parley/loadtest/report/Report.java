@@ -109,12 +109,14 @@ public record Report(
             return this;
         }
 
-        /** What happened inside the measurement window of {@code seconds}. */
-        public Builder window(double seconds, long sentInWindow, long deliveredInWindow, double offeredDeliveriesPerSec) {
+        /** What happened inside the measurement window of {@code seconds}, and the CPU it took. */
+        public Builder window(double seconds, long sentInWindow, long deliveredInWindow, double offeredDeliveriesPerSec,
+                              CpuUse cpu) {
             this.measuredSeconds = seconds;
             this.sentInWindow = sentInWindow;
             this.deliveredInWindow = deliveredInWindow;
             this.offeredDeliveriesPerSec = offeredDeliveriesPerSec;
+            this.cpu = cpu;
             return this;
         }
 
@@ -139,11 +141,6 @@ public record Report(
 
         public Builder server(ServerFootprint server) {
             this.server = server;
-            return this;
-        }
-
-        public Builder cpu(CpuUse cpu) {
-            this.cpu = cpu;
             return this;
         }
 

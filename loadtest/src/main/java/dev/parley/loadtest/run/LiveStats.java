@@ -24,6 +24,7 @@ public final class LiveStats {
     private final LongAdder acked = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder delivered = new LongAdder();
+    private final LongAdder events = new LongAdder();
     private final AtomicInteger connections = new AtomicInteger();
     private final ErrorCounts errors = new ErrorCounts();
     private final Recorder measured = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
@@ -46,6 +47,15 @@ public final class LiveStats {
         if (intendedNanos >= windowStart && intendedNanos < windowEnd) {
             measured.recordValue(micros);
         }
+    }
+
+    /** Any event arrived (a message, a presence, a reply, ...). */
+    public void event() {
+        events.increment();
+    }
+
+    public long eventCount() {
+        return events.sum();
     }
 
     public void sent() {

@@ -3,6 +3,7 @@ package dev.parley.loadtest.run;
 import dev.parley.loadtest.net.LoadSession;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -53,6 +54,11 @@ public final class PacedSender {
 
     public CompletableFuture<Void> done() {
         return done;
+    }
+
+    /** Whether every one of {@code senders} has finished. */
+    public static boolean allDone(List<PacedSender> senders) {
+        return senders.stream().allMatch(sender -> sender.done.isDone());
     }
 
     /** Stops early (idempotent). Any thread. */

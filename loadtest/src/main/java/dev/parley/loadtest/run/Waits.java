@@ -2,6 +2,7 @@ package dev.parley.loadtest.run;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /** Waiting on the orchestrating thread (never an event loop) for a time or a condition. */
 public final class Waits {
@@ -26,6 +27,28 @@ public final class Waits {
                 return false;
             }
             LockSupport.parkNanos(POLL_NANOS);
+        }
+        return true;
+    }
+
+    /**
+     * Waits until {@code counter} has not moved for {@code quietMs}, or {@code timeoutMs} passes;
+     * whether it went quiet.
+     */
+    public static boolean awaitQuiet(LongSupplier counter, long quietMs, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        long last = counter.getAsLong();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < quietMs * 1_000_000) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+            long now = counter.getAsLong();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
         }
         return true;
     }

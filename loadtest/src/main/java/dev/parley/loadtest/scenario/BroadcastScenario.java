@@ -6,6 +6,7 @@ import dev.parley.loadtest.report.Report;
 import dev.parley.loadtest.report.SearchResult;
 import dev.parley.loadtest.report.SearchStep;
 import dev.parley.loadtest.run.LiveStats;
+import dev.parley.loadtest.run.MeasuredWindow;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -67,10 +68,9 @@ public final class BroadcastScenario implements Scenario {
         if (!phase.drained()) {
             report.parameter("drained", false);
         }
-        report.window(phase.measuredSeconds(), phase.sentInWindow(), phase.deliveredInWindow(),
-                        phase.offeredDeliveriesPerSec())
+        MeasuredWindow.Result window = phase.window();
+        report.window(window.seconds(), window.sent(), window.delivered(), phase.offeredDeliveriesPerSec(), window.cpu())
                 .latency(Latency.ofMicros(phase.latencyMicros()), PercentilePoint.distribution(phase.latencyMicros()))
-                .cpu(phase.cpu())
                 .traffic(stats.sentCount(), stats.ackedCount(), stats.deliveredCount(), faults.expected())
                 .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
     }

@@ -2,12 +2,11 @@ package dev.parley.loadtest.scenario;
 
 import dev.parley.loadtest.net.FailureCause;
 import dev.parley.loadtest.net.LoadSession;
-import dev.parley.loadtest.report.CpuUse;
 import dev.parley.loadtest.run.Connector;
 import dev.parley.loadtest.run.LiveStats;
 import dev.parley.loadtest.run.PacedSender;
+import dev.parley.loadtest.run.MeasuredWindow;
 import dev.parley.loadtest.run.Payload;
-import dev.parley.loadtest.run.ServerProbe;
 import dev.parley.loadtest.run.Waits;
 import dev.parley.protocol.Command;
 import org.HdrHistogram.Histogram;
@@ -22,20 +21,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Rooms full of harness sessions and senders that talk in them: what {@code broadcast} and
- * {@code churn} (and the deliveries search) are made of. {@link #setup} opens the sessions and
- * joins session {@code i} to room {@code i mod rooms}; {@link #runPhase} lets the first
+ * {@code churn} (and the deliveries search) are made of. {@link #setup} opens the sessions,
+ * joins session {@code i} to room {@code i mod rooms} and waits for the presence announcements
+ * to settle; {@link #runPhase} lets the first
  * {@code senders} sessions send at a fixed rate through a warm-up and a measurement window, then
  * drains; {@link #faults} adds up every receiver's delivery check; {@link #close} ends it all.
  */
 final class ChatLoad {
-    /** Time between scheduling the senders and their first intended message. */
-    private static final long START_DELAY_NANOS = 50_000_000;
+    /**
+     * After the joins, how long no event may arrive before sending starts: every join is announced
+     * to every member, and a big room's announcements are still being delivered when the last
+     * {@code joined} arrives.
+     */
+    private static final long SETTLE_QUIET_MS = 500;
 
     /** One phase's outcome. Rates are per second of the measurement window; latency in µs. */
-    record PhaseResult(double ratePerSender, double measuredSeconds, long sentInWindow, long deliveredInWindow,
-                       double offeredDeliveriesPerSec, Histogram latencyMicros, boolean drained, CpuUse cpu) {
+    record PhaseResult(double ratePerSender, MeasuredWindow.Result window, double offeredDeliveriesPerSec,
+                       Histogram latencyMicros, boolean drained) {
         double deliveriesPerSec() {
-            return deliveredInWindow / measuredSeconds;
+            return window.delivered() / window.seconds();
         }
     }
 
@@ -104,6 +108,8 @@ final class ChatLoad {
                 members.add(member);
             }
         }
+        ctx.progress().phase("settle");
+        Waits.awaitQuiet(stats::eventCount, SETTLE_QUIET_MS, ctx.drainTimeoutMs());
         return connected;
     }
 
@@ -123,10 +129,7 @@ final class ChatLoad {
      */
     PhaseResult runPhase(int senders, double ratePerSender, double warmupSeconds, double durationSeconds) {
         int count = Math.min(senders, members.size());
-        long start = System.nanoTime() + START_DELAY_NANOS;
-        long measureStart = start + (long) (warmupSeconds * 1e9);
-        long end = measureStart + (long) (durationSeconds * 1e9);
-        stats.window(measureStart, end);
+        MeasuredWindow window = MeasuredWindow.open(stats, warmupSeconds, durationSeconds);
         double offered = 0;
         List<PacedSender> paced = new ArrayList<>(count);
         double intervalNanos = 1e9 / ratePerSender;
@@ -135,37 +138,17 @@ final class ChatLoad {
             String room = sender.receiver().room().name();
             offered += ratePerSender * sender.receiver().room().members();
             LoadSession session = sender.session();
-            long first = start + (long) (j * intervalNanos / count);
-            paced.add(new PacedSender(session, ratePerSender, first, end, intended -> {
+            long first = window.start() + (long) (j * intervalNanos / count);
+            paced.add(new PacedSender(session, ratePerSender, first, window.end(), intended -> {
                 session.send(new Command.Send(null, room, Payload.text(intended, size)));
                 stats.sent();
             }).start());
         }
-        ctx.progress().phase("warmup");
-        Waits.sleepUntil(measureStart);
-        long sent0 = stats.sentCount();
-        long delivered0 = stats.deliveredCount();
-        long serverCpu0 = ctx.probe().serverCpuNanos();
-        long harnessCpu0 = ServerProbe.harnessCpuNanos();
-        ctx.progress().phase("measure");
-        Waits.sleepUntil(end);
-        long sent1 = stats.sentCount();
-        long delivered1 = stats.deliveredCount();
-        CpuUse cpu = CpuUse.of(durationSeconds, cpuSpent(serverCpu0, ctx.probe().serverCpuNanos()),
-                cpuSpent(harnessCpu0, ServerProbe.harnessCpuNanos()), delivered1 - delivered0);
-        ctx.progress().phase("drain");
-        CompletableFuture<?> sendersDone = CompletableFuture.allOf(paced.stream().map(PacedSender::done)
-                .toArray(CompletableFuture[]::new));
-        boolean drained = Waits.await(() -> sendersDone.isDone() && stats.allAnswered()
+        MeasuredWindow.Result measured = window.await(ctx.progress(), ctx.probe());
+        boolean drained = Waits.await(() -> PacedSender.allDone(paced) && stats.allAnswered()
                 && members.stream().allMatch(m -> m.receiver().drained()), ctx.drainTimeoutMs());
         paced.forEach(PacedSender::stop);
-        return new PhaseResult(ratePerSender, durationSeconds, sent1 - sent0, delivered1 - delivered0, offered,
-                stats.measuredLatencies(), drained, cpu);
-    }
-
-    /** CPU nanoseconds between two readings, -1 when either is unknown. */
-    static long cpuSpent(long before, long after) {
-        return before < 0 || after < 0 ? -1 : after - before;
+        return new PhaseResult(ratePerSender, measured, offered, stats.measuredLatencies(), drained);
     }
 
     /** Every member's delivery check, added up on the members' event loops. */

@@ -66,6 +66,7 @@ final class Receiver implements SessionListener {
 
     @Override
     public void onEvent(LoadSession session, ServerEvent event, long receivedNanos) {
+        stats.event();
         if (event instanceof ServerEvent.Message message) {
             received(message, receivedNanos);
         } else if (event instanceof ServerEvent.Ack ack) {

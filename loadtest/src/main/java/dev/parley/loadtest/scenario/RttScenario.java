@@ -3,14 +3,13 @@ package dev.parley.loadtest.scenario;
 import dev.parley.loadtest.net.LoadSession;
 import dev.parley.loadtest.net.SessionClose;
 import dev.parley.loadtest.net.SessionListener;
-import dev.parley.loadtest.report.CpuUse;
 import dev.parley.loadtest.report.Latency;
 import dev.parley.loadtest.report.PercentilePoint;
 import dev.parley.loadtest.report.Report;
 import dev.parley.loadtest.run.Connector;
 import dev.parley.loadtest.run.LiveStats;
+import dev.parley.loadtest.run.MeasuredWindow;
 import dev.parley.loadtest.run.PacedSender;
-import dev.parley.loadtest.run.ServerProbe;
 import dev.parley.loadtest.run.Waits;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.RequestId;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code rtt}: every session sends the protocol's {@code ping} at a fixed rate, its id being the
@@ -55,10 +53,7 @@ public final class RttScenario implements Scenario {
         });
         try {
             report.connections(opened.summary());
-            long start = System.nanoTime() + 50_000_000;
-            long measureStart = start + (long) (s.warmupSeconds() * 1e9);
-            long end = measureStart + (long) (s.durationSeconds() * 1e9);
-            stats.window(measureStart, end);
+            MeasuredWindow window = MeasuredWindow.open(stats, s.warmupSeconds(), s.durationSeconds());
             List<PacedSender> senders = new ArrayList<>();
             double interval = 1e9 / s.rate();
             List<Pinger> live = new ArrayList<>();
@@ -67,31 +62,17 @@ public final class RttScenario implements Scenario {
             }
             for (int i = 0; i < live.size(); i++) {
                 Pinger pinger = live.get(i);
-                senders.add(new PacedSender(pinger.session, s.rate(), start + (long) (i * interval / live.size()), end,
-                        pinger::ping).start());
+                senders.add(new PacedSender(pinger.session, s.rate(), window.start() + (long) (i * interval / live.size()),
+                        window.end(), pinger::ping).start());
             }
-            ctx.progress().phase("warmup");
-            Waits.sleepUntil(measureStart);
-            long sent0 = stats.sentCount();
-            long answered0 = stats.deliveredCount();
-            long serverCpu0 = ctx.probe().serverCpuNanos();
-            long harnessCpu0 = ServerProbe.harnessCpuNanos();
-            ctx.progress().phase("measure");
-            Waits.sleepUntil(end);
-            long sent1 = stats.sentCount();
-            long answered1 = stats.deliveredCount();
-            report.cpu(CpuUse.of(s.durationSeconds(), ChatLoad.cpuSpent(serverCpu0, ctx.probe().serverCpuNanos()),
-                    ChatLoad.cpuSpent(harnessCpu0, ServerProbe.harnessCpuNanos()), answered1 - answered0));
-            ctx.progress().phase("drain");
-            CompletableFuture<?> done = CompletableFuture.allOf(senders.stream().map(PacedSender::done)
-                    .toArray(CompletableFuture[]::new));
-            Waits.await(() -> done.isDone() && stats.allAnswered(), ctx.drainTimeoutMs());
+            MeasuredWindow.Result measured = window.await(ctx.progress(), ctx.probe());
+            Waits.await(() -> PacedSender.allDone(senders) && stats.allAnswered(), ctx.drainTimeoutMs());
             Histogram latency = stats.measuredLatencies();
             Faults faults = Faults.NONE;
             for (Pinger pinger : live) {
                 faults = faults.plus(pinger.session.eventLoop().submit(pinger::faults).syncUninterruptibly().getNow());
             }
-            report.window(s.durationSeconds(), sent1 - sent0, answered1 - answered0, s.rate() * live.size())
+            report.window(measured.seconds(), measured.sent(), measured.delivered(), s.rate() * live.size(), measured.cpu())
                     .latency(Latency.ofMicros(latency), PercentilePoint.distribution(latency))
                     .traffic(stats.sentCount(), stats.ackedCount(), stats.deliveredCount(), faults.expected())
                     .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());

@@ -27,7 +27,7 @@ class ReportWriterTest {
                 .parameter("clients", 10).parameter("note", "<b>&\"quoted\"</b>")
                 .connections(new ConnectionSummary(10, 9, 1, Map.of("refused", 1L), Latency.ofMicros(micros), 100))
                 .traffic(100, 100, 1000, 1000)
-                .window(2, 50, 500, 250)
+                .window(2, 50, 500, 250, CpuUse.of(2, 1_000_000_000, 2_000_000_000, 500))
                 .latency(Latency.ofMicros(micros), PercentilePoint.distribution(micros))
                 .deliveryFaults(lost, 0, 0)
                 .server(ServerFootprint.between(9, 1_000_000, 1_090_000, 10_000_000, 11_000_000, true))
@@ -51,6 +51,8 @@ class ReportWriterTest {
         assertThat(json.get("passed").asBoolean()).isTrue();
         assertThat(json.at("/server/heapBytesPerSession").asLong()).isEqualTo(10_000);
         assertThat(json.at("/search/steps").size()).isEqualTo(2);
+        assertThat(json.at("/cpu/serverCpuMicrosPerDelivery").asDouble()).isEqualTo(2000);
+        assertThat(json.at("/cpu/serverCoresBusy").asDouble()).isEqualTo(0.5);
         assertThat(json.get("latencyDistribution").size()).isGreaterThan(10);
 
         Document html = ReportFiles.html(dir);
