@@ -16,6 +16,11 @@ public enum CloseCode {
     HELLO_TIMEOUT(4008, "hello timeout"),
     SESSION_REPLACED(4009, "session replaced");
 
+    /** Reported for a close frame that carried no code; never sent (RFC 6455, 7.1.5). */
+    public static final int NO_STATUS_RECEIVED = 1005;
+    /** Reported for a connection that ended without a close frame; never sent (RFC 6455, 7.1.5). */
+    public static final int ABNORMAL_CLOSURE = 1006;
+
     private final int code;
     private final String reason;
 

@@ -33,7 +33,7 @@ public final class Main implements Callable<Integer> {
             description = "Address to listen on (PARLEY_HOST). Default: ${DEFAULT-VALUE}")
     String host;
 
-    @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8080}",
+    @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8080}", paramLabel = "PORT",
             description = "Port to listen on, 0 for any free one (PARLEY_PORT). Default: ${DEFAULT-VALUE}")
     int port;
 
@@ -131,7 +131,8 @@ public final class Main implements Callable<Integer> {
             server = ParleyServer.start(config);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            LOG.error("cannot listen on {}:{}: {}", config.host(), config.port(), cause.toString());
+            LOG.error("cannot listen on {}:{} with transport {}: {}", config.host(), config.port(),
+                    config.transport().name().toLowerCase(Locale.ROOT), cause.toString());
             return 1;
         }
         for (String signal : List.of("TERM", "INT")) {

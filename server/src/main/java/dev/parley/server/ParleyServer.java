@@ -1,6 +1,5 @@
 package dev.parley.server;
 
-import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ProtocolVersion;
 import dev.parley.server.broker.Broker;
 import dev.parley.server.broker.MemoryBroker;
@@ -10,7 +9,6 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.MemoryPresence;
 import dev.parley.server.presence.Presence;
 import dev.parley.server.session.SessionSettings;
-import dev.parley.server.transport.ClosingHandshake;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
 import io.netty.bootstrap.ServerBootstrap;
@@ -60,7 +58,6 @@ public final class ParleyServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
-    private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
     private final Broker broker;
     private final Presence presence;
     private final Hub hub;
@@ -109,9 +106,9 @@ public final class ParleyServer implements AutoCloseable {
     private CompletableFuture<ParleyServer> bind() {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION);
-        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, webSockets);
+        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, stopping::get);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
-        ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files, stopping::get);
+        ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         Class<? extends ServerChannel> channelType = transportName.equals("epoll")
                 ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -184,23 +181,23 @@ public final class ParleyServer implements AutoCloseable {
         if (!stopping.compareAndSet(false, true)) {
             return stopped;
         }
-        LOG.info("stopping: closing {} WebSocket connection(s) with 1001", webSockets.size());
+        LOG.info("stopping: closing {} connection(s), WebSockets with 1001", connections.size());
         if (serverChannel != null) {
             serverChannel.close();
         }
-        long closeDeadline = Math.min(config.closeTimeoutMs(), config.shutdownGraceMs());
         for (Channel channel : connections) {
-            if (webSockets.contains(channel)) {
-                channel.eventLoop().execute(() -> ClosingHandshake.start(channel, CloseCode.GOING_AWAY, closeDeadline));
-            } else {
-                channel.close();
-            }
+            channel.pipeline().fireUserEventTriggered(ServerContext.STOPPING);
         }
         CompletableFuture<Void> drained = new CompletableFuture<>();
         connections.newCloseFuture().addListener(all -> drained.complete(null));
         GlobalEventExecutor.INSTANCE.schedule(() -> drained.complete(null), config.shutdownGraceMs(), TimeUnit.MILLISECONDS);
         drained.thenRun(() -> connections.close().addListener(closed -> release()));
         return stopped;
+    }
+
+    /** The worker event loops, for tests that look for timers left behind. */
+    EventLoopGroup workers() {
+        return workerGroup;
     }
 
     /** When the server has stopped. */

@@ -51,7 +51,7 @@ public record ServerConfig(
         requireRange("ratePerSec", ratePerSec, 1, 1_000_000);
         requireRange("burst", burst, 1, 1_000_000);
         requireRange("historySize", historySize, 0, 1_000_000);
-        requireRange("historyOnJoin", historyOnJoin, 0, historySize);
+        requireRange("historyOnJoin", historyOnJoin, 0, 1_000_000);
         requireRange("maxOutboundBytes", maxOutboundBytes, 1024, Integer.MAX_VALUE);
         requireRange("shutdownGraceMs", shutdownGraceMs, 0, Long.MAX_VALUE);
     }

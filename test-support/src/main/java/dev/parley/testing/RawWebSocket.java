@@ -55,6 +55,15 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** As {@link #connect(InetSocketAddress, String)}, with a small receive buffer when {@code receiveBuffer > 0}. */
     public static RawWebSocket connect(InetSocketAddress address, String path, int receiveBuffer) throws IOException {
+        return connect(address, path, receiveBuffer, "");
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, String, int)}, with {@code extraHeaders} (each line
+     * ending in CRLF) added to the upgrade request, such as an extension offer.
+     */
+    public static RawWebSocket connect(InetSocketAddress address, String path, int receiveBuffer, String extraHeaders)
+            throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -62,7 +71,7 @@ public final class RawWebSocket implements AutoCloseable {
         socket.connect(address, (int) TestSocket.TIMEOUT.toMillis());
         socket.setSoTimeout((int) TestSocket.TIMEOUT.toMillis());
         RawWebSocket ws = new RawWebSocket(socket);
-        ws.handshake(address, path);
+        ws.handshake(address, path, extraHeaders);
         return ws;
     }
 
@@ -74,14 +83,14 @@ public final class RawWebSocket implements AutoCloseable {
         return socket;
     }
 
-    private void handshake(InetSocketAddress address, String path) throws IOException {
+    private void handshake(InetSocketAddress address, String path, String extraHeaders) throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String request = "GET " + path + " HTTP/1.1\r\n"
                 + "Host: " + address.getHostString() + ":" + address.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String head = readHead(in);
@@ -111,8 +120,13 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame as a client must. */
     public void send(int opcode, boolean fin, byte[] payload) throws IOException {
+        send(opcode, fin, false, payload);
+    }
+
+    /** Sends one masked frame; {@code rsv1} marks a compressed message (permessage-deflate). */
+    public void send(int opcode, boolean fin, boolean rsv1, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
+        frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {

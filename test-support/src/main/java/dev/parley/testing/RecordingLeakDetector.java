@@ -17,6 +17,11 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
+    /** Netty's factory also looks this obsolete constructor up, and logs an error when it is missing. */
+    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+        this(resourceType, samplingInterval);
+    }
+
     @Override
     protected void reportTracedLeak(String resourceType, String records) {
         LEAKS.add(resourceType + records);

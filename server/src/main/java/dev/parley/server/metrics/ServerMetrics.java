@@ -1,5 +1,6 @@
 package dev.parley.server.metrics;
 
+import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
  * thread-safe and cheap enough for the event loops' hot paths.
  */
 public final class ServerMetrics implements AutoCloseable {
+    private static final int OTHER = -1;
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final AtomicLong activeConnections = new AtomicLong();
@@ -61,10 +64,17 @@ public final class ServerMetrics implements AutoCloseable {
         activeConnections.incrementAndGet();
     }
 
-    /** A connection ended with {@code closeCode}, 1006 when it ended without a close frame. */
+    /**
+     * A connection ended with {@code closeCode}: 1006 when it ended without a close frame, 1005 when
+     * the client's close frame had no code. Codes Parley does not define count as {@code other}, so
+     * that clients cannot make the metric grow without bound.
+     */
     public void connectionClosed(int closeCode) {
         activeConnections.decrementAndGet();
-        closes.computeIfAbsent(closeCode, code -> Counter.builder("parley.closes").tag("code", Integer.toString(code))
+        int known = CloseCode.of(closeCode) != null || closeCode == CloseCode.NO_STATUS_RECEIVED
+                || closeCode == CloseCode.ABNORMAL_CLOSURE ? closeCode : OTHER;
+        closes.computeIfAbsent(known, code -> Counter.builder("parley.closes")
+                .tag("code", code == OTHER ? "other" : Integer.toString(code))
                 .description("Connections ended, by close code").register(registry)).increment();
     }
 

@@ -13,31 +13,41 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * Assembles every connection's pipeline, and re-assembles it when the connection upgrades to a
  * WebSocket. One port serves both:
  *
  * <pre>
- * HTTP phase:  flush | http-timeout | http | http-keepalive | http-aggregator | origin | ws-deflate
+ * HTTP phase:  flush | http-timeout | http-encoder | http-decoder | http-keepalive | http-aggregator | origin | ws-deflate
  *              | ws-protocol | ws-aggregator | healthz | metrics | static | upgrade | session
- * upgraded:    flush | keepalive | ws-decoder, ws-encoder, deflate codecs | utf8 | ws-protocol
+ * upgraded:    flush | keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
  *              | ws-aggregator | slow-consumer | session
  * </pre>
  *
- * A message enters at {@code ws-decoder}, is validated ({@code utf8}), reassembled
+ * The HTTP decoder and encoder are separate handlers, not an {@code HttpServerCodec}, so that the
+ * handshake replaces the decoder in place and frames a client sends right behind its upgrade
+ * request reach the WebSocket decoder instead of being lost. The encoder comes first, so that the
+ * WebSocket encoder the handshake puts in its place also lies ahead of the decoder, whose close
+ * frames for protocol violations must pass through it.
+ *
+ * <p>permessage-deflate accepts {@code server_no_context_takeover}, which Java-WebSocket and other
+ * clients ask for, and caps inflated messages at {@code maxFrameBytes}.
+ *
+ * <p>A message enters at {@code ws-decoder}, is validated ({@code utf8}), reassembled
  * ({@code ws-aggregator}) and reaches {@link WebSocketSessionHandler}; what sessions send leaves
  * through {@code ws-encoder}, with flushes coalesced by {@code flush}.
  */
@@ -46,6 +56,17 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
     private static final int MAX_HTTP_REQUEST_BYTES = 8192;
     /** Flushes coalesced before one is forced through, when writes come from outside a read. */
     private static final int FLUSHES_PER_BATCH = 256;
+    /** zlib's default trade-off of speed and size. */
+    private static final int DEFLATE_LEVEL = 6;
+    /** The client's deflate window, as RFC 7692 allows by default. */
+    private static final int MAX_WINDOW_BITS = 15;
+
+    /**
+     * The name under which {@link WebSocketServerProtocolHandler} adds its (package-private)
+     * handshake handler; it removes that handler as soon as an upgrade starts.
+     */
+    private static final String HANDSHAKE_HANDLER =
+            "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler";
 
     private final ServerContext context;
     private final WebSocketServerProtocolConfig webSocketConfig;
@@ -55,7 +76,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
     private final StaticFileHandler staticFiles;
     private final SlowConsumerHandler slowConsumer;
 
-    public ParleyChannelInitializer(ServerContext context, StaticFiles files, BooleanSupplier stopping) {
+    public ParleyChannelInitializer(ServerContext context, StaticFiles files) {
         ServerConfig config = context.config();
         this.context = context;
         this.webSocketConfig = WebSocketServerProtocolConfig.newBuilder()
@@ -74,7 +95,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                         .build())
                 .build();
         this.originCheck = new OriginCheckHandler(ProtocolVersion.WEBSOCKET_PATH, config.allowedOrigins());
-        this.health = new HealthHandler(stopping, context.metrics()::activeConnections);
+        this.health = new HealthHandler(context.stopping(), context.metrics()::activeConnections);
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
         this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
@@ -87,12 +108,14 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
         pipeline.addLast("http-timeout", new ReadTimeoutHandler(config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS));
-        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("http-encoder", new HttpResponseEncoder());
+        pipeline.addLast("http-decoder", new HttpRequestDecoder());
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         pipeline.addLast("origin", originCheck);
         if (config.compression()) {
-            pipeline.addLast("ws-deflate", new WebSocketServerCompressionHandler(config.maxFrameBytes()));
+            pipeline.addLast("ws-deflate", new WebSocketServerExtensionHandler(new PerMessageDeflateServerExtensionHandshaker(
+                    DEFLATE_LEVEL, false, MAX_WINDOW_BITS, true, false, config.maxFrameBytes())));
         }
         pipeline.addLast("ws-protocol", new WebSocketServerProtocolHandler(webSocketConfig));
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
@@ -103,11 +126,17 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         pipeline.addLast("session", new WebSocketSessionHandler(context));
     }
 
-    /** Swaps the HTTP-phase handlers for the WebSocket ones once the handshake completes. */
+    /**
+     * Swaps the HTTP-phase handlers for the WebSocket ones once the handshake completes. Until
+     * then it also answers a graceful stop: a connection still speaking HTTP is closed at once; one
+     * whose upgrade is under way is closed with 1001 by the session handler when it completes.
+     */
     private final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (evt == ServerContext.STOPPING && ctx.pipeline().context(HANDSHAKE_HANDLER) != null) {
+                ctx.close();
+            } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 ServerConfig config = context.config();
                 ChannelPipeline pipeline = ctx.pipeline();
                 pipeline.remove("http-timeout");

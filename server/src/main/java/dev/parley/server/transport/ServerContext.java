@@ -6,10 +6,15 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.SessionSettings;
 import io.netty.channel.group.ChannelGroup;
 
+import java.util.function.BooleanSupplier;
+
 /**
- * What the pipeline's handlers share: the configuration, the hub, the metrics, and the groups a
- * graceful stop closes: every connection, and the upgraded ones it closes with 1001.
+ * What the pipeline's handlers share: the configuration, the hub, the metrics, every open
+ * connection (for a graceful stop), and whether the server is stopping.
  */
 public record ServerContext(ServerConfig config, Hub hub, ServerMetrics metrics, SessionSettings sessionSettings,
-                            ChannelGroup connections, ChannelGroup webSockets) {
+                            ChannelGroup connections, BooleanSupplier stopping) {
+
+    /** The user event a graceful stop fires on every connection's pipeline. */
+    public static final Object STOPPING = "parley.stopping";
 }

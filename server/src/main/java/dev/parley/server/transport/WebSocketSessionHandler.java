@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,14 +40,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSessionHandler.class);
-    /** Close code of a connection that ended without a close frame (RFC 6455, 7.1.5). */
-    private static final int ABNORMAL_CLOSURE = 1006;
-    /** Close code of a close frame that carried none (RFC 6455, 7.1.5). */
-    private static final int NO_STATUS = 1005;
+    /** Frames held while the handshake completes; more than this is no client we want. */
+    private static final int MAX_EARLY_FRAMES = 16;
 
     private final ServerContext context;
     private Session session;
     private ScheduledFuture<?> helloTimeout;
+    /** Frames that arrived right behind the upgrade request, before the handshake completed. */
+    private List<WebSocketFrame> early;
 
     WebSocketSessionHandler(ServerContext context) {
         this.context = context;
@@ -54,18 +56,20 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            start(ctx.channel());
+            start(ctx);
+        } else if (evt == ServerContext.STOPPING && session != null) {
+            close(ctx.channel(), CloseCode.GOING_AWAY);
         }
         ctx.fireUserEventTriggered(evt);
     }
 
-    private void start(Channel channel) {
+    private void start(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
         ServerMetrics metrics = context.metrics();
         long closeTimeoutMs = context.config().closeTimeoutMs();
         session = new Session(new ChannelTransport(channel, metrics, closeTimeoutMs), context.hub(),
                 context.sessionSettings(), metrics, System::currentTimeMillis);
         metrics.connectionOpened();
-        context.webSockets().add(channel);
         helloTimeout = channel.eventLoop().schedule(() -> {
             if (!session.isReady()) {
                 ClosingHandshake.start(channel, CloseCode.HELLO_TIMEOUT, closeTimeoutMs);
@@ -73,26 +77,63 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         }, context.config().helloTimeoutMs(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(closed -> end(channel));
         LOG.debug("{} connected from {}", session, channel.remoteAddress());
+        if (context.stopping().getAsBoolean()) {
+            close(channel, CloseCode.GOING_AWAY);
+        }
+        if (early != null) {
+            List<WebSocketFrame> frames = early;
+            early = null;
+            for (WebSocketFrame frame : frames) {
+                try {
+                    channelRead0(ctx, frame);
+                } finally {
+                    frame.release();
+                }
+            }
+        }
     }
 
     private void end(Channel channel) {
-        helloTimeout.cancel(false);
+        if (helloTimeout != null) {
+            helloTimeout.cancel(false);
+        }
         session.end();
         Integer sent = ClosingHandshake.sentCode(channel);
-        int code = sent != null ? sent : ABNORMAL_CLOSURE;
+        int code = sent != null ? sent : CloseCode.ABNORMAL_CLOSURE;
         context.metrics().connectionClosed(code);
         LOG.debug("{} ended with {}", session, code);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof TextWebSocketFrame) {
+        if (session == null) {
+            holdUntilHandshake(ctx, frame);
+        } else if (frame instanceof TextWebSocketFrame) {
             context.metrics().frameIn();
             read(ctx.channel(), (TextWebSocketFrame) frame);
         } else if (frame instanceof CloseWebSocketFrame) {
             closeFrame(ctx.channel(), (CloseWebSocketFrame) frame);
         } else if (frame instanceof BinaryWebSocketFrame) {
             close(ctx.channel(), CloseCode.UNSUPPORTED_DATA);
+        }
+    }
+
+    private void holdUntilHandshake(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (early == null) {
+            early = new ArrayList<>(2);
+        }
+        if (early.size() == MAX_EARLY_FRAMES) {
+            ctx.close();
+            return;
+        }
+        early.add(frame.retain());
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (early != null) {
+            early.forEach(WebSocketFrame::release);
+            early = null;
         }
     }
 
@@ -106,11 +147,15 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         } catch (ProtocolException e) {
             session.reject(e.toEvent());
         }
+        if (helloTimeout != null && session.isReady()) {
+            helloTimeout.cancel(false);
+            helloTimeout = null;
+        }
     }
 
     /** Answers the client's close frame, or takes it as the answer to ours, and drops the connection. */
     private void closeFrame(Channel channel, CloseWebSocketFrame frame) {
-        if (ClosingHandshake.markSent(channel, frame.statusCode() < 0 ? NO_STATUS : frame.statusCode())) {
+        if (ClosingHandshake.markSent(channel, frame.statusCode() < 0 ? CloseCode.NO_STATUS_RECEIVED : frame.statusCode())) {
             channel.writeAndFlush(new CloseWebSocketFrame(true, 0, frame.content().retain()))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -1,0 +1,236 @@
+package dev.parley.client.cli;
+
+import dev.parley.client.Disconnect;
+import dev.parley.client.Gap;
+import dev.parley.client.ParleyClient;
+import dev.parley.client.ParleyListener;
+import dev.parley.protocol.ServerEvent;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The interactive chat: reads lines from a {@link Console}, sends plain lines to the current room
+ * and runs slash commands, and prints what arrives, as it arrives. Commands run one at a time on
+ * the calling thread, each waiting for its reply; events are printed from the client's event thread.
+ */
+final class ChatShell implements ParleyListener {
+    static final List<String> HELP = List.of(
+            "/join <room>              join a room and make it the current one",
+            "/leave [room]             leave a room (default: the current one)",
+            "/msg <nick> <text>        send a direct message",
+            "/who [room]               list the members of a room",
+            "/rooms                    list the rooms",
+            "/history [room] [limit]   show the latest messages of a room",
+            "/quit                     leave (so does Ctrl-D)",
+            "anything else             is sent to the current room");
+
+    private final Console console;
+    private final EventFormatter format;
+    private final Duration wait;
+    /** The rooms joined, in the order joined; main thread only. */
+    private final Set<String> rooms = new LinkedHashSet<>();
+    private ParleyClient client;
+    private String current;
+
+    ChatShell(Console console, String nick, Duration requestTimeout) {
+        this.console = console;
+        this.format = new EventFormatter(nick);
+        this.wait = requestTimeout.plusSeconds(1);
+    }
+
+    /** Connects, joins {@code initialRooms}, then chats until the input ends or {@code /quit}; returns the exit code. */
+    int run(URI url, ParleyClient.Options.Builder options, List<String> initialRooms) {
+        try {
+            client = ParleyClient.connect(url, options.listener(this).build()).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Failures.UNREACHABLE;
+        } catch (ExecutionException | TimeoutException e) {
+            console.print(format.problem("could not connect to " + url + ": " + Failures.describe(e)));
+            return Failures.exitCode(e);
+        }
+        try (ParleyClient connected = client) {
+            console.print(format.notice("connected to " + url + " as " + connected.welcome().nick()
+                    + "; /help lists the commands"));
+            initialRooms.forEach(this::join);
+            String line;
+            while ((line = console.readLine(current == null ? "> " : "[" + current + "]> ")) != null) {
+                if (!handle(line.strip())) {
+                    break;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Runs one line; false when it asks to quit. */
+    private boolean handle(String line) {
+        if (line.isEmpty()) {
+            return true;
+        }
+        if (!line.startsWith("/")) {
+            say(line);
+            return true;
+        }
+        String[] words = line.split("\\s+", 3);
+        String argument = words.length > 1 ? words[1] : null;
+        switch (words[0]) {
+            case "/quit", "/exit" -> {
+                return false;
+            }
+            case "/join" -> {
+                if (argument == null) {
+                    console.print(format.problem("usage: /join <room>"));
+                } else {
+                    join(argument);
+                }
+            }
+            case "/leave" -> leave(argument == null ? current : argument);
+            case "/msg" -> {
+                if (words.length < 3) {
+                    console.print(format.problem("usage: /msg <nick> <text>"));
+                } else {
+                    request(client.dm(words[1], words[2]), ack -> console.print(format.sentDm(words[1], words[2], ack.ts())));
+                }
+            }
+            case "/who" -> inRoom(argument, room -> request(client.who(room), members ->
+                    console.print(format.notice("#" + room + ": " + String.join(", ", members.members())))));
+            case "/rooms" -> request(client.rooms(), this::showRooms);
+            case "/history" -> history(line.split("\\s+"));
+            case "/help" -> HELP.forEach(help -> console.print(format.notice(help)));
+            default -> console.print(format.problem("unknown command " + words[0] + "; /help lists them"));
+        }
+        return true;
+    }
+
+    /** Sends a line to the current room; it shows when the server delivers it back, like everyone else's. */
+    private void say(String text) {
+        inRoom(null, room -> request(client.send(room, text), ack -> { }));
+    }
+
+    private void join(String room) {
+        request(client.join(room).thenApply(joined -> {
+            joined.messages().forEach(m -> console.print(format.message(m)));
+            return joined;
+        }), joined -> {
+            rooms.add(room);
+            current = room;
+            console.print(format.notice("joined #" + room + "; members: " + String.join(", ", joined.members())));
+        });
+    }
+
+    private void leave(String room) {
+        if (room == null) {
+            console.print(format.problem("usage: /leave <room>"));
+            return;
+        }
+        request(client.leave(room), left -> {
+            rooms.remove(room);
+            if (room.equals(current)) {
+                current = rooms.stream().reduce((first, second) -> second).orElse(null);
+            }
+            console.print(format.notice("left #" + room + (current == null ? "" : "; now in #" + current)));
+        });
+    }
+
+    private void history(String[] words) {
+        String room = null;
+        int limit = 20;
+        for (int i = 1; i < words.length; i++) {
+            if (words[i].matches("\\d{1,3}")) {
+                limit = Integer.parseInt(words[i]);
+            } else {
+                room = words[i];
+            }
+        }
+        int max = limit;
+        inRoom(room, r -> request(client.history(r, Long.MAX_VALUE, max), history -> {
+            if (history.messages().isEmpty()) {
+                console.print(format.notice("no messages in #" + r));
+            }
+            history.messages().forEach(m -> console.print(format.message(m)));
+        }));
+    }
+
+    private void showRooms(ServerEvent.Rooms rooms) {
+        if (rooms.rooms().isEmpty()) {
+            console.print(format.notice("no rooms yet"));
+        } else {
+            console.print(format.notice("rooms: " + rooms.rooms().stream()
+                    .map(info -> "#" + info.room() + " (" + info.members() + ")").collect(Collectors.joining(", "))));
+        }
+    }
+
+    /** Runs {@code action} on {@code room}, or the current room when it is null; complains when there is none. */
+    private void inRoom(String room, Consumer<String> action) {
+        String target = room == null ? current : room;
+        if (target == null) {
+            console.print(format.problem("join a room first: /join <room>"));
+        } else {
+            action.accept(target);
+        }
+    }
+
+    /** Waits for a reply and hands it on, or prints why there is none. */
+    private <T> void request(CompletableFuture<T> reply, Consumer<T> then) {
+        try {
+            then.accept(reply.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            console.print(format.problem(Failures.describe(e)));
+        }
+    }
+
+    // ---- events, on the client's event thread ----
+
+    @Override
+    public void onMessage(ServerEvent.Message message) {
+        console.print(format.message(message));
+    }
+
+    @Override
+    public void onPresence(ServerEvent.Presence presence) {
+        console.print(format.presence(presence));
+    }
+
+    @Override
+    public void onDm(ServerEvent.Dm dm) {
+        console.print(format.dm(dm));
+    }
+
+    @Override
+    public void onGap(Gap gap) {
+        console.print(format.problem("some messages in #" + gap.room() + " could not be recovered"
+                + (gap.historyLost() ? " (the server lost its history)" : "")));
+    }
+
+    @Override
+    public void onDisconnected(Disconnect disconnect) {
+        console.print(format.problem("connection lost (" + disconnect + "); reconnecting"));
+    }
+
+    @Override
+    public void onConnected(ServerEvent.Welcome welcome, boolean reconnected) {
+        if (reconnected) {
+            console.print(format.notice("reconnected"));
+        }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        if (cause != null) {
+            console.print(format.problem("disconnected: " + Failures.describe(cause) + "; /quit to leave"));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.parley.client;
+
+import dev.parley.protocol.ServerEvent;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/** A listener that records every call, in order, with the thread it came on, for tests to wait on and inspect. */
+final class Recorder implements ParleyListener {
+    record Connected(ServerEvent.Welcome welcome, boolean reconnected) {
+    }
+
+    record Closed(Throwable cause) {
+    }
+
+    final List<Object> events = new CopyOnWriteArrayList<>();
+    final List<String> threads = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+
+    private void record(Object event) {
+        threads.add(Thread.currentThread().getName());
+        events.add(event);
+    }
+
+    <T> List<T> of(Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
+    }
+
+    List<ServerEvent.Message> messages() {
+        return of(ServerEvent.Message.class);
+    }
+
+    /** The texts of the messages received in {@code room}, in order. */
+    List<String> texts(String room) {
+        return messages().stream().filter(m -> m.room().equals(room)).map(ServerEvent.Message::text)
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public void onMessage(ServerEvent.Message message) {
+        record(message);
+    }
+
+    @Override
+    public void onPresence(ServerEvent.Presence presence) {
+        record(presence);
+    }
+
+    @Override
+    public void onTyping(ServerEvent.Typing typing) {
+        record(typing);
+    }
+
+    @Override
+    public void onDm(ServerEvent.Dm dm) {
+        record(dm);
+    }
+
+    @Override
+    public void onGap(Gap gap) {
+        record(gap);
+    }
+
+    @Override
+    public void onConnected(ServerEvent.Welcome welcome, boolean reconnected) {
+        record(new Connected(welcome, reconnected));
+    }
+
+    /** Runs on the event thread right after a disconnect is recorded, while the client reconnects. */
+    volatile Runnable whenDisconnected = () -> { };
+
+    @Override
+    public void onDisconnected(Disconnect disconnect) {
+        record(disconnect);
+        whenDisconnected.run();
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        record(new Closed(cause));
+        closed.complete(cause);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.parley.client;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoomTrackerTest {
+    private final RoomTracker tracker = new RoomTracker();
+
+    private static ServerEvent.Message message(long offset) {
+        return new ServerEvent.Message("general", offset, 1000 + offset, "bob", "m" + offset);
+    }
+
+    private static ServerEvent.Joined joined(String epoch, long offset, boolean recovered, long... messages) {
+        return new ServerEvent.Joined(null, "general", epoch, offset, List.of("alice"), recovered,
+                Arrays.stream(messages).mapToObj(RoomTrackerTest::message).toList());
+    }
+
+    private static List<Long> offsets(List<ServerEvent.Message> messages) {
+        return messages.stream().map(ServerEvent.Message::offset).toList();
+    }
+
+    private void joinedAt(long offset) {
+        tracker.joinSent("general");
+        tracker.joined(joined("e1", offset, false, LongStream.rangeClosed(Math.max(1, offset - 2), offset).toArray()));
+    }
+
+    @Test
+    void aFirstJoinSetsThePositionAndDeliversNoHistory() {
+        tracker.joinSent("general");
+        RoomTracker.Outcome outcome = tracker.joined(joined("e1", 5, false, 3, 4, 5));
+
+        assertThat(outcome.gap()).isNull();
+        assertThat(outcome.messages()).isEmpty();
+        assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 5));
+    }
+
+    @Test
+    void liveMessagesAreDeliveredOnceInOrder() {
+        joinedAt(5);
+
+        assertThat(offsets(tracker.message(message(6)))).containsExactly(6L);
+        assertThat(tracker.message(message(6))).isEmpty();
+        assertThat(tracker.message(message(4))).isEmpty();
+        assertThat(offsets(tracker.message(message(7)))).containsExactly(7L);
+        assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 7));
+    }
+
+    @Test
+    void messagesArrivingBeforeTheJoinedReplyAreHeldAndDeduplicated() {
+        tracker.joinSent("general");
+        assertThat(tracker.message(message(5))).isEmpty();
+        assertThat(tracker.message(message(6))).isEmpty();
+
+        RoomTracker.Outcome outcome = tracker.joined(joined("e1", 5, false, 4, 5));
+
+        assertThat(offsets(outcome.messages())).containsExactly(6L);
+        assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 6));
+    }
+
+    @Test
+    void aRejoinDeliversOnlyWhatWasMissed() {
+        joinedAt(5);
+        tracker.message(message(6));
+        tracker.connectionLost();
+        assertThat(tracker.positions()).containsEntry("general", new StreamPosition("e1", 6));
+
+        tracker.joinSent("general");
+        tracker.message(message(9)); // live, before the reply: held
+        RoomTracker.Outcome outcome = tracker.joined(joined("e1", 8, true, 6, 7, 8));
+
+        assertThat(outcome.gap()).isNull();
+        assertThat(offsets(outcome.messages())).containsExactly(7L, 8L, 9L);
+    }
+
+    @Test
+    void anUnrecoveredRejoinReportsAGapThenTheLatestMessages() {
+        joinedAt(5);
+        tracker.connectionLost();
+
+        tracker.joinSent("general");
+        RoomTracker.Outcome outcome = tracker.joined(joined("e1", 40, false, 38, 39, 40));
+
+        assertThat(outcome.gap()).isEqualTo(new Gap("general", new StreamPosition("e1", 5), "e1", 40));
+        assertThat(outcome.gap().historyLost()).isFalse();
+        assertThat(offsets(outcome.messages())).containsExactly(38L, 39L, 40L);
+    }
+
+    @Test
+    void aNewEpochIsAGapAndStartsTheOffsetsAgain() {
+        joinedAt(50);
+        tracker.connectionLost();
+
+        tracker.joinSent("general");
+        RoomTracker.Outcome outcome = tracker.joined(joined("e2", 2, false, 1, 2));
+
+        assertThat(outcome.gap().historyLost()).isTrue();
+        assertThat(offsets(outcome.messages())).containsExactly(1L, 2L);
+        assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e2", 2));
+        assertThat(offsets(tracker.message(message(3)))).containsExactly(3L);
+    }
+
+    @Test
+    void aFailedFirstJoinForgetsTheRoomAndItsHeldMessages() {
+        tracker.joinSent("general");
+        tracker.message(message(1));
+
+        assertThat(tracker.joinFailed("general")).isEmpty();
+        assertThat(tracker.isJoined("general")).isFalse();
+        assertThat(tracker.message(message(2))).isEmpty();
+    }
+
+    @Test
+    void aFailedRepeatJoinReleasesTheHeldMessages() {
+        joinedAt(5);
+        tracker.joinSent("general");
+        tracker.message(message(6));
+
+        assertThat(offsets(tracker.joinFailed("general"))).containsExactly(6L);
+    }
+
+    @Test
+    void leftRoomsAndUnjoinedRoomsDeliverNothing() {
+        joinedAt(5);
+        tracker.left("general");
+
+        assertThat(tracker.message(message(6))).isEmpty();
+        assertThat(tracker.positions()).isEmpty();
+    }
+
+    @Test
+    void joinsInFlightAreForgottenWithTheConnection() {
+        tracker.joinSent("general");
+        tracker.connectionLost();
+
+        assertThat(tracker.positions()).isEmpty();
+        assertThat(tracker.message(message(1))).isEmpty();
+    }
+}

@@ -1,0 +1,281 @@
+package dev.parley.client.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.server.ParleyServer;
+import dev.parley.server.ServerConfig;
+import dev.parley.testing.TestSocket;
+import org.jline.terminal.TerminalBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The terminal client driven through its entry point, in-process, against a real server. */
+class ChatCommandIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ParleyServer server;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() {
+        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0).maxTextChars(20).build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+        server.close();
+    }
+
+    /** Captured stdout or stderr of one run. */
+    private static final class Capture {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        List<String> lines() {
+            return text().lines().collect(Collectors.toList());
+        }
+    }
+
+    /** A command run on its own thread, as a process would be. */
+    private final class Run {
+        final Capture out = new Capture();
+        final Capture err = new Capture();
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        final Thread thread;
+
+        Run(InputStream in, ChatCommand.TerminalSource terminals, String... args) {
+            thread = new Thread(() -> exit.complete(ChatCommand.execute(args, in, out.stream, err.stream, terminals)));
+            thread.start();
+            resources.add(() -> {
+                thread.interrupt();
+                thread.join(TIMEOUT.toMillis());
+            });
+        }
+
+        int awaitExit() {
+            return exit.orTimeout(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        }
+    }
+
+    private String[] args(String... more) {
+        return Stream.concat(Stream.of("--url", server.webSocketUri().toString()), Stream.of(more)).toArray(String[]::new);
+    }
+
+    private int run(Capture out, Capture err, String... args) {
+        return ChatCommand.execute(args, new ByteArrayInputStream(new byte[0]), out.stream, err.stream, () -> null);
+    }
+
+    private TestSocket member(String nick, String room) {
+        TestSocket socket = TestSocket.login(server.webSocketUri(), nick);
+        resources.add(socket);
+        socket.request("joined", "type", "join", "id", 1, "room", room);
+        return socket;
+    }
+
+    private void awaitMember(TestSocket observer, String room, String nick) {
+        await().atMost(TIMEOUT).until(() -> {
+            JsonNode members = observer.request("members", "type", "who", "id", "w", "room", room).path("members");
+            return members.toString().contains('"' + nick + '"');
+        });
+    }
+
+    @Test
+    void sendExitsZeroOnceAcknowledged() {
+        TestSocket bob = member("bob", "general");
+        Capture out = new Capture();
+        Capture err = new Capture();
+
+        int exit = run(out, err, args("--nick", "alice", "--room", "general", "--send", "hello from a script"));
+
+        assertThat(exit).as(err.text()).isZero();
+        JsonNode message = bob.next("message");
+        assertThat(message.path("from").asText()).isEqualTo("alice");
+        assertThat(message.path("text").asText()).isEqualTo("hello from a script");
+        assertThat(out.text()).isEmpty();
+    }
+
+    @Test
+    void aRefusedSendExitsWithTheErrorCode() {
+        Capture out = new Capture();
+        Capture err = new Capture();
+
+        int exit = run(out, err, args("--nick", "alice", "--send", "far too long for this server"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.text()).startsWith("parley-client: text_too_long: ");
+    }
+
+    @Test
+    void aTakenNickExitsWithTheErrorCode() {
+        member("alice", "general");
+        Capture err = new Capture();
+
+        int exit = run(new Capture(), err, args("--nick", "alice", "--send", "hi"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.text()).contains("nick_taken");
+    }
+
+    @Test
+    void noServerExitsThree() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Capture err = new Capture();
+
+        int exit = run(new Capture(), err, "--url", "ws://127.0.0.1:" + port + "/ws", "--nick", "alice", "--send", "hi");
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.text()).contains("could not connect");
+    }
+
+    @Test
+    void badCommandLinesExitTwo() {
+        Capture err = new Capture();
+        assertThat(run(new Capture(), err, args("--nick", "alice", "--send", "x", "--listen"))).isEqualTo(2);
+        assertThat(err.text()).contains("mutually exclusive");
+        assertThat(run(new Capture(), new Capture(), args("--send", "x"))).isEqualTo(2);
+        Capture badUrl = new Capture();
+        assertThat(run(new Capture(), badUrl, "--url", "http://localhost:8080/", "--nick", "alice")).isEqualTo(2);
+        assertThat(badUrl.text()).contains("--url must be a ws:// or wss:// URL");
+        Capture help = new Capture();
+        assertThat(run(help, new Capture(), "--help")).isZero();
+        assertThat(help.text()).contains("--listen", "--send", "Exit codes");
+    }
+
+    @Test
+    void listenPrintsEveryEventAsAJsonLine() {
+        TestSocket bob = member("bob", "general");
+        Run listen = new Run(new ByteArrayInputStream(new byte[0]), () -> null, args("--nick", "carol", "--listen"));
+        awaitMember(bob, "general", "carol");
+
+        bob.send("type", "send", "id", 2, "room", "general", "text", "hi carol");
+        bob.send("type", "dm", "id", 3, "to", "carol", "text", "psst");
+        bob.send("type", "typing", "room", "general");
+        bob.send("type", "leave", "id", 4, "room", "general");
+
+        await().atMost(TIMEOUT).until(() -> listen.out.lines().size() >= 5);
+        List<JsonNode> events = listen.out.lines().stream().map(ChatCommandIT::parse).collect(Collectors.toList());
+        assertThat(events).extracting(e -> e.path("type").asText())
+                .containsExactly("connected", "message", "dm", "typing", "presence");
+        assertThat(events.get(0).path("nick").asText()).isEqualTo("carol");
+        assertThat(events.get(1).path("text").asText()).isEqualTo("hi carol");
+        assertThat(events.get(1).path("offset").asLong()).isEqualTo(1);
+        assertThat(events.get(2).path("from").asText()).isEqualTo("bob");
+        assertThat(events.get(4).path("event").asText()).isEqualTo("leave");
+
+        listen.thread.interrupt();
+        assertThat(listen.awaitExit()).isZero();
+        assertThat(listen.out.lines()).last().satisfies(line -> assertThat(parse(line).path("type").asText()).isEqualTo("closed"));
+    }
+
+    @Test
+    void interactiveWithPipedInput() throws IOException {
+        TestSocket bob = member("bob", "general");
+        PipedOutputStream keyboard = new PipedOutputStream();
+        Run chat = new Run(new PipedInputStream(keyboard), () -> null, args("--nick", "alice"));
+        awaitMember(bob, "general", "alice");
+
+        type(keyboard, "hello everyone");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("#general <alice> hello everyone"));
+        assertThat(bob.next("message").path("text").asText()).isEqualTo("hello everyone");
+
+        bob.send("type", "send", "id", 2, "room", "general", "text", "hi alice");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("#general <bob> hi alice"));
+
+        type(keyboard, "/who");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* #general: alice, bob"));
+        type(keyboard, "/msg bob psst");
+        assertThat(bob.next("dm").path("text").asText()).isEqualTo("psst");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("-> *bob* psst"));
+        type(keyboard, "/rooms");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* rooms: #general (2)"));
+        type(keyboard, "/history general 1");
+        await().atMost(TIMEOUT).until(() -> chat.out.lines().stream().filter(l -> l.endsWith("<bob> hi alice")).count() == 2);
+        type(keyboard, "this line is over twenty characters");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("! text_too_long: "));
+        type(keyboard, "/join random");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* joined #random; members: alice"));
+        type(keyboard, "/leave");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* left #random; now in #general"));
+        type(keyboard, "/dance");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("! unknown command /dance"));
+        type(keyboard, "/quit");
+
+        assertThat(chat.awaitExit()).isZero();
+        assertThat(chat.out.text()).doesNotContain("\u001b[");
+        bob.take(e -> e.path("type").asText().equals("presence") && e.path("event").asText().equals("leave")
+                && e.path("nick").asText().equals("alice"), "alice leaving");
+    }
+
+    @Test
+    void interactiveEndsAtTheEndOfInput() {
+        Run chat = new Run(new ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8)), () -> null,
+                args("--nick", "alice"));
+
+        assertThat(chat.awaitExit()).isZero();
+        assertThat(chat.out.text()).contains("* connected to ", "* joined #general");
+    }
+
+    @Test
+    void interactiveOnATerminalShowsColour() throws IOException {
+        TestSocket bob = member("bob", "general");
+        PipedOutputStream keyboard = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keyboard);
+        Capture screen = new Capture();
+        Run chat = new Run(new ByteArrayInputStream(new byte[0]), () -> TerminalBuilder.builder().system(false)
+                .streams(in, screen.stream).type("xterm-256color").build(), args("--nick", "alice"));
+        awaitMember(bob, "general", "alice");
+
+        bob.send("type", "send", "id", 2, "room", "general", "text", "in colour");
+        await().atMost(TIMEOUT).until(() -> screen.text().contains("in colour"));
+        type(keyboard, "/quit");
+
+        assertThat(chat.awaitExit()).isZero();
+        assertThat(screen.text()).contains("\u001b[", "<bob>", "[general]> ");
+        assertThat(chat.out.text()).isEmpty();
+    }
+
+    private static void type(PipedOutputStream keyboard, String line) throws IOException {
+        keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.parley.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ServerConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ServerConfig config = ServerConfig.builder().build();
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.heartbeatMs()).isEqualTo(25_000);
+        assertThat(config.idleTimeoutMs()).isEqualTo(60_000);
+        assertThat(config.helloTimeoutMs()).isEqualTo(10_000);
+        assertThat(config.handshakeTimeoutMs()).isEqualTo(10_000);
+        assertThat(config.closeTimeoutMs()).isEqualTo(5_000);
+        assertThat(config.limits()).isEqualTo(new dev.parley.protocol.Limits(65536, 4000, 50, 20, 40));
+        assertThat(config.historySize()).isEqualTo(100);
+        assertThat(config.historyOnJoin()).isEqualTo(20);
+        assertThat(config.maxOutboundBytes()).isEqualTo(1 << 20);
+        assertThat(config.shutdownGraceMs()).isEqualTo(5_000);
+        assertThat(config.compression()).isTrue();
+        assertThat(config.allowedOrigins()).isEmpty();
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+    }
+
+    @Test
+    void rejectsValuesOutOfRangeWithTheirName() {
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().port(-1).build())
+                .withMessage("port must be from 0 to 65535, not -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().heartbeatMs(0).build())
+                .withMessage("heartbeatMs must be at least 1, not 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxFrameBytes(100).maxTextChars(50).build())
+                .withMessageStartingWith("maxFrameBytes");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxTextChars(70_000).build())
+                .withMessageStartingWith("maxTextChars");
+        assertThat(ServerConfig.builder().allowedOrigins(List.of("https://a")).build().allowedOrigins()).containsExactly("https://a");
+    }
+}

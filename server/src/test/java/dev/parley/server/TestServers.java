@@ -1,0 +1,38 @@
+package dev.parley.server;
+
+import dev.parley.testing.TestSocket;
+
+import java.util.function.UnaryOperator;
+
+/** Servers for the integration tests: loopback, any free port, short timers. */
+final class TestServers {
+    private TestServers() {
+    }
+
+    /** The base configuration of every test server; tests override what they exercise. */
+    static ServerConfig.Builder config() {
+        return ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .ioThreads(4)
+                .heartbeatMs(500)
+                .idleTimeoutMs(5_000)
+                .closeTimeoutMs(2_000)
+                .shutdownGraceMs(2_000);
+    }
+
+    static ParleyServer start() {
+        return ParleyServer.start(config().build());
+    }
+
+    static ParleyServer start(UnaryOperator<ServerConfig.Builder> customize) {
+        return ParleyServer.start(customize.apply(config()).build());
+    }
+
+    /** A client that has said hello as {@code nick} and joined {@code room}. */
+    static TestSocket member(ParleyServer server, String nick, String room) {
+        TestSocket socket = TestSocket.login(server.webSocketUri(), nick);
+        socket.request("joined", "type", "join", "id", "j-" + room, "room", room);
+        return socket;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MemoryBrokerTest {
+    private final MemoryBroker broker = new MemoryBroker(5, () -> 7L);
+    private final List<ServerEvent> delivered = new ArrayList<>();
+    private String epoch;
+
+    @BeforeEach
+    void setUp() {
+        broker.listen(new BrokerListener() {
+            @Override
+            public void onMessage(ServerEvent.Message message) {
+                delivered.add(message);
+            }
+
+            @Override
+            public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+                delivered.add(event);
+            }
+
+            @Override
+            public boolean onDirect(ServerEvent.Dm dm) {
+                return dm.to().equals("here");
+            }
+        });
+        epoch = broker.recover("r", null, 0).join().epoch();
+    }
+
+    private void publish(int count) {
+        for (int i = 1; i <= count; i++) {
+            broker.publish("r", "alice", "m" + i).join();
+        }
+    }
+
+    private static List<Long> offsets(List<ServerEvent.Message> messages) {
+        return messages.stream().map(ServerEvent.Message::offset).toList();
+    }
+
+    @Test
+    void offsetsStartAtOneAndGrowByOneAndAreDeliveredAsAssigned() {
+        publish(3);
+        broker.publish("other", "bob", "x").join();
+        assertThat(delivered).extracting(e -> ((ServerEvent.Message) e).offset()).containsExactly(1L, 2L, 3L, 1L);
+        assertThat(delivered.get(0)).isEqualTo(new ServerEvent.Message("r", 1, 7, "alice", "m1"));
+    }
+
+    @Test
+    void recoversFromInsideTheRetainedHistoryOnly() {
+        publish(8);
+        Recovery recovered = broker.recover("r", new StreamPosition(epoch, 3), 2).join();
+        assertThat(recovered.recovered()).isTrue();
+        assertThat(offsets(recovered.messages())).containsExactly(4L, 5L, 6L, 7L, 8L);
+        Recovery tooOld = broker.recover("r", new StreamPosition(epoch, 2), 2).join();
+        assertThat(tooOld.recovered()).isFalse();
+        assertThat(offsets(tooOld.messages())).containsExactly(7L, 8L);
+        assertThat(broker.recover("r", new StreamPosition("e-other", 7), 2).join().recovered()).isFalse();
+        assertThat(broker.recover("r", new StreamPosition(epoch, 9), 2).join().recovered()).isFalse();
+        Recovery current = broker.recover("r", new StreamPosition(epoch, 8), 2).join();
+        assertThat(current.recovered()).isTrue();
+        assertThat(current.messages()).isEmpty();
+        assertThat(current.offset()).isEqualTo(8);
+    }
+
+    @Test
+    void anEmptyRoomRecoversFromOffsetZero() {
+        assertThat(broker.recover("empty", new StreamPosition(epoch, 0), 5).join().recovered()).isTrue();
+        assertThat(broker.recover("empty", null, 5).join().recovered()).isFalse();
+    }
+
+    @Test
+    void historyPagesBackwards() {
+        publish(8);
+        assertThat(offsets(broker.history("r", Long.MAX_VALUE, 3).join().messages())).containsExactly(6L, 7L, 8L);
+        assertThat(offsets(broker.history("r", 6, 50).join().messages())).containsExactly(4L, 5L);
+        assertThat(broker.history("r", 4, 50).join().messages()).isEmpty();
+        assertThat(broker.history("missing", 4, 50).join().epoch()).isEqualTo(epoch);
+    }
+
+    @Test
+    void keepsNothingWithAHistoryOfZero() {
+        MemoryBroker forgetful = new MemoryBroker(0, () -> 1L);
+        forgetful.listen(ignoring());
+        forgetful.publish("r", "a", "x").join();
+        assertThat(forgetful.history("r", Long.MAX_VALUE, 10).join().messages()).isEmpty();
+        String e = forgetful.recover("r", null, 0).join().epoch();
+        assertThat(forgetful.recover("r", new StreamPosition(e, 1), 5).join().recovered()).isTrue();
+        assertThat(forgetful.recover("r", new StreamPosition(e, 0), 5).join().recovered()).isFalse();
+    }
+
+    private static BrokerListener ignoring() {
+        return new BrokerListener() {
+            @Override
+            public void onMessage(ServerEvent.Message message) {
+            }
+
+            @Override
+            public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+            }
+
+            @Override
+            public boolean onDirect(ServerEvent.Dm dm) {
+                return false;
+            }
+        };
+    }
+
+    @Test
+    void roomsWithHistoryAndDirectMessages() {
+        publish(2);
+        assertThat(broker.roomsWithHistory().join()).containsExactlyEntriesOf(java.util.Map.of("r", 2L));
+        assertThat(broker.direct(new ServerEvent.Dm("a", "here", "x", 1)).join()).isTrue();
+        assertThat(broker.direct(new ServerEvent.Dm("a", "gone", "x", 1)).join()).isFalse();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Limits;
+import dev.parley.protocol.ParleyJson;
+import dev.parley.protocol.RequestId;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.server.broker.MemoryBroker;
+import dev.parley.server.hub.Hub;
+import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.presence.MemoryPresence;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The session state machine against a real hub and a recording transport, on one event loop. */
+class SessionTest {
+    private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3);
+    private final DefaultEventLoop loop = new DefaultEventLoop();
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final Hub hub = new Hub(new MemoryBroker(10, () -> 42L), new MemoryPresence(), metrics,
+            ByteBufAllocator.DEFAULT, () -> 42L);
+
+    @AfterEach
+    void tearDown() throws Exception {
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        metrics.close();
+    }
+
+    private <T> T onLoop(Callable<T> action) throws Exception {
+        T result = loop.submit(action).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        return result;
+    }
+
+    private void run(Runnable action) throws Exception {
+        onLoop(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private Session session(RecordingTransport transport) {
+        return new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test"), metrics, () -> 42L);
+    }
+
+    private Session ready(RecordingTransport transport, String nick) throws Exception {
+        Session session = session(transport);
+        run(() -> session.handle(new Command.Hello(RequestId.of(1), nick, null, null)));
+        assertThat(transport.sent(ServerEvent.Welcome.class)).hasSize(1);
+        return session;
+    }
+
+    private static ByteBuf json(ServerEvent event) {
+        return Unpooled.copiedBuffer(ParleyJson.write(event), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void onlyHelloBeforeWelcome() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = session(transport);
+        run(() -> session.handle(new Command.Join(RequestId.of(2), "r", null)));
+        assertThat(transport.sent(ServerEvent.Error.class)).singleElement()
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_READY));
+        assertThat(session.isReady()).isFalse();
+    }
+
+    @Test
+    void deliversEachOffsetOnceAndOnlyToMembers() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = ready(transport, "alice");
+        run(() -> session.handle(new Command.Join(null, "r", null)));
+        ByteBuf two = json(new ServerEvent.Message("r", 2, 1, "x", "two"));
+        ByteBuf one = json(new ServerEvent.Message("r", 1, 1, "x", "one"));
+        ByteBuf elsewhere = json(new ServerEvent.Message("other", 3, 1, "x", "other"));
+        try {
+            run(() -> {
+                session.deliver("r", 2, two);
+                session.deliver("r", 1, one);
+                session.deliver("r", 2, two);
+                session.deliver("other", 3, elsewhere);
+            });
+        } finally {
+            two.release();
+            one.release();
+            elsewhere.release();
+        }
+        assertThat(transport.sent(ServerEvent.Message.class)).extracting(ServerEvent.Message::text).containsExactly("two");
+    }
+
+    @Test
+    void floodingPastTheBurstClosesWith1008() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = ready(transport, "flood");
+        run(() -> session.handle(new Command.Join(null, "r", null)));
+        run(() -> {
+            for (int i = 0; i < LIMITS.burst() * 2 + 1; i++) {
+                session.handle(new Command.Typing(null, "r"));
+            }
+        });
+        assertThat(transport.sent(ServerEvent.Error.class)).hasSize(LIMITS.burst() + 1)
+                .allSatisfy(e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+        assertThat(transport.closes).containsExactly(CloseCode.POLICY_VIOLATION);
+    }
+
+    @Test
+    void endingLeavesEveryRoomOnceAndFreesTheNick() throws Exception {
+        RecordingTransport aliceTransport = new RecordingTransport(loop);
+        RecordingTransport bobTransport = new RecordingTransport(loop);
+        Session alice = ready(aliceTransport, "alice");
+        Session bob = ready(bobTransport, "bob");
+        run(() -> {
+            alice.handle(new Command.Join(null, "a", null));
+            alice.handle(new Command.Join(null, "b", null));
+            bob.handle(new Command.Join(null, "a", null));
+            bob.handle(new Command.Join(null, "b", null));
+        });
+        run(() -> {
+            alice.end();
+            alice.end();
+        });
+        assertThat(bobTransport.sent(ServerEvent.Presence.class))
+                .filteredOn(p -> p.event() == ServerEvent.PresenceKind.LEAVE)
+                .extracting(ServerEvent.Presence::room).containsExactlyInAnyOrder("a", "b");
+        assertThat(hub.memberCount()).isEqualTo(1);
+        ready(new RecordingTransport(loop), "ALICE");
+    }
+
+    @Test
+    void evictionLeavesTheRoomsAndClosesWith4009() throws Exception {
+        RecordingTransport oldTransport = new RecordingTransport(loop);
+        Session old = ready(oldTransport, "carol");
+        run(() -> old.handle(new Command.Join(null, "r", null)));
+        String secret = oldTransport.sent(ServerEvent.Welcome.class).get(0).resume();
+
+        RecordingTransport freshTransport = new RecordingTransport(loop);
+        Session fresh = session(freshTransport);
+        run(() -> fresh.handle(new Command.Hello(RequestId.of(7), "Carol", null, secret)));
+        await().untilAsserted(() -> assertThat(freshTransport.sent(ServerEvent.Welcome.class)).singleElement()
+                .satisfies(w -> assertThat(w.resume()).isNotEqualTo(secret)));
+        assertThat(oldTransport.closes).containsExactly(CloseCode.SESSION_REPLACED);
+        assertThat(hub.members("r").join()).isEmpty();
+        run(old::end);
+        assertThat(hub.memberCount()).as("the old session's end does not free the new one's nick").isEqualTo(1);
+    }
+}
