@@ -1,5 +1,6 @@
 package dev.parley.loadtest.net;
 
+import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ParleyJson;
@@ -37,7 +38,7 @@ public final class LoadSession {
     private volatile boolean closeRequested;
     private volatile long welcomeNanos;
     private Throwable failure;
-    private int closeCode = SessionClose.ABNORMAL;
+    private int closeCode = CloseCode.ABNORMAL_CLOSURE;
     private String closeReason = "";
 
     LoadSession(String nick, long openStartNanos) {
@@ -181,7 +182,7 @@ public final class LoadSession {
 
     void inactive() {
         String cause = failure != null ? FailureCause.of(failure)
-                : closeCode == SessionClose.ABNORMAL ? "closed before welcome"
+                : closeCode == CloseCode.ABNORMAL_CLOSURE ? "closed before welcome"
                 : "closed " + closeCode + " before welcome";
         SessionFailure ended = new SessionFailure(cause);
         for (CompletableFuture<ServerEvent.Reply> waiting : pending.values()) {
@@ -203,7 +204,7 @@ public final class LoadSession {
         for (CompletableFuture<ServerEvent.Reply> waiting : pending.values()) {
             waiting.completeExceptionally(cause);
         }
-        closed.complete(new SessionClose(SessionClose.ABNORMAL, "not connected", closeRequested));
+        closed.complete(new SessionClose(CloseCode.ABNORMAL_CLOSURE, "not connected", closeRequested));
     }
 
     private static String wireName(ErrorCode code) {
