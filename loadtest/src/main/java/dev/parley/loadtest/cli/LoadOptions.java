@@ -34,6 +34,11 @@ public final class LoadOptions {
             description = "Measured sending. Default: ${DEFAULT-VALUE}")
     double duration;
 
+    @Option(names = "--settle-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "After the joins, wait at most this long for the join announcements to stop arriving "
+                    + "(half a second without any event) before sending. Default: ${DEFAULT-VALUE}")
+    double settleTimeout;
+
     BroadcastScenario.Settings settings(BroadcastScenario.Search search) {
         Checks.atLeast("--clients", clients, 1);
         Checks.atLeast("--rooms", rooms, 1);
@@ -42,6 +47,8 @@ public final class LoadOptions {
         Checks.atLeast("--size", size, 1);
         Checks.atLeast("--warmup", warmup, 0);
         Checks.positive("--duration", duration);
-        return new BroadcastScenario.Settings(clients, rooms, senders, rate, size, warmup, duration, search);
+        Checks.atLeast("--settle-timeout", settleTimeout, 0);
+        return new BroadcastScenario.Settings(clients, rooms, senders, rate, size, warmup, duration, settleTimeout,
+                search);
     }
 }

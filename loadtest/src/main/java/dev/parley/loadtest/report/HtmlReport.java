@@ -111,18 +111,21 @@ public final class HtmlReport {
         }
         List<double[]> sent = new ArrayList<>();
         List<double[]> delivered = new ArrayList<>();
+        List<double[]> events = new ArrayList<>();
         List<double[]> connections = new ArrayList<>();
         List<double[]> p99 = new ArrayList<>();
         for (TimelinePoint t : r.timeline()) {
             sent.add(new double[] {t.second(), t.sentPerSec()});
             delivered.add(new double[] {t.second(), t.deliveredPerSec()});
+            events.add(new double[] {t.second(), t.eventsPerSec()});
             connections.add(new double[] {t.second(), t.connections()});
             p99.add(new double[] {t.second(), t.p99Ms()});
         }
         List<SvgChart.Marker> phases = phases(r.timeline());
         h.append("<h2>Over time</h2>").append(SvgChart.render("Throughput per second", "seconds", "per second",
                 SvgChart.XScale.LINEAR, List.of(new SvgChart.Series("delivered/s", "#3366cc", delivered),
-                        new SvgChart.Series("sent/s", "#dc7633", sent)), phases));
+                        new SvgChart.Series("sent/s", "#dc7633", sent),
+                        new SvgChart.Series("all events/s", "#9aa3b2", events)), phases));
         h.append(SvgChart.render("p99 latency per second (all messages, warm-up included)", "seconds", "ms",
                 SvgChart.XScale.LINEAR, List.of(new SvgChart.Series("p99", "#8e44ad", p99)), phases));
         h.append(SvgChart.render("Open sessions", "seconds", "sessions", SvgChart.XScale.LINEAR,

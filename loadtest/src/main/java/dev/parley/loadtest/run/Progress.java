@@ -12,8 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prints one progress line a second (connections, sent/s, delivered/s, p99 of that second,
- * errors so far) and keeps each second as a {@link TimelinePoint} for the report's charts. Runs on
+ * Prints one progress line a second (connections, sent/s, delivered/s, p99 of that second and of
+ * the run so far, errors so far) and keeps each second as a {@link TimelinePoint} for the report's charts. Runs on
  * its own daemon thread; {@link #close()} takes the last partial second and stops it.
  */
 public final class Progress implements AutoCloseable {
@@ -29,7 +29,10 @@ public final class Progress implements AutoCloseable {
     private volatile String phase = "connect";
     private long lastSent;
     private long lastDelivered;
+    private long lastEvents;
     private long lastTickNanos = startNanos;
+    /** Every latency since the run started (µs), for the "so far" figure. */
+    private final Histogram soFar = new Histogram(LiveStats.MAX_LATENCY_MICROS, 3);
 
     public Progress(LiveStats stats, PrintStream out) {
         this.stats = stats;
@@ -47,19 +50,27 @@ public final class Progress implements AutoCloseable {
         double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
         long sent = stats.sentCount();
         long delivered = stats.deliveredCount();
+        long events = stats.eventCount();
         Histogram recent = stats.recentLatencies();
-        double p99 = recent.getTotalCount() == 0 ? 0 : recent.getValueAtPercentile(99) / 1000.0;
+        soFar.add(recent);
+        double p99 = p99Ms(recent);
         TimelinePoint point = new TimelinePoint(Math.round((now - startNanos) / 1e9), phase, stats.connections(),
-                Math.round((sent - lastSent) / seconds), Math.round((delivered - lastDelivered) / seconds), p99,
-                stats.errors().total());
+                Math.round((sent - lastSent) / seconds), Math.round((delivered - lastDelivered) / seconds),
+                Math.round((events - lastEvents) / seconds), p99, stats.errors().total());
         lastSent = sent;
         lastDelivered = delivered;
+        lastEvents = events;
         lastTickNanos = now;
         timeline.add(point);
         out.println(String.format(Locale.ROOT,
-                "[%5ds] %-8s conns %,7d | sent/s %,9d | delivered/s %,10d | p99 %9.2f ms | errors %,d",
+                "[%5ds] %-8s conns %,7d | sent/s %,8d | delivered/s %,9d | events/s %,9d | p99 %8.2f ms, so far %8.2f ms"
+                        + " | errors %,d",
                 point.second(), point.phase(), point.connections(), point.sentPerSec(), point.deliveredPerSec(),
-                point.p99Ms(), point.errors()));
+                point.eventsPerSec(), point.p99Ms(), p99Ms(soFar), point.errors()));
+    }
+
+    private static double p99Ms(Histogram micros) {
+        return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(99) / 1000.0;
     }
 
     /** The seconds recorded so far. */

@@ -27,7 +27,7 @@ public final class BroadcastScenario implements Scenario {
 
     /** The load; {@code search} is null for a single run at {@code rate}. */
     public record Settings(int clients, int rooms, int senders, double rate, int size, double warmupSeconds,
-                           double durationSeconds, Search search) {
+                           double durationSeconds, double settleSeconds, Search search) {
         /** Adds these settings to a report's parameters. */
         Report.Builder describe(Report.Builder report) {
             return report.parameter("clients", clients).parameter("rooms", rooms).parameter("senders", senders)
@@ -49,7 +49,7 @@ public final class BroadcastScenario implements Scenario {
     @Override
     public Report run(RunContext ctx) {
         Report.Builder report = s.describe(ctx.report("broadcast"));
-        ChatLoad chat = new ChatLoad(ctx, s.rooms(), s.size());
+        ChatLoad chat = new ChatLoad(ctx, s.rooms(), s.size(), s.settleSeconds());
         try {
             report.connections(chat.setup(s.clients()).summary());
             report.parameter("members", chat.members());

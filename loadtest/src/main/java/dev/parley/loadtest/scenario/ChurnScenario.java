@@ -24,7 +24,7 @@ public final class ChurnScenario implements Scenario {
         BroadcastScenario.Settings load = s.load();
         Report.Builder report = load.describe(ctx.report("churn"))
                 .parameter("churnPerSec", s.churnRate()).parameter("churnLifetimeSeconds", s.churnLifetimeSeconds());
-        ChatLoad chat = new ChatLoad(ctx, load.rooms(), load.size());
+        ChatLoad chat = new ChatLoad(ctx, load.rooms(), load.size(), load.settleSeconds());
         try {
             report.connections(chat.setup(load.clients()).summary());
             ChurnDriver churn = new ChurnDriver(ctx, chat, s.churnRate(), s.churnLifetimeSeconds(), load.clients());

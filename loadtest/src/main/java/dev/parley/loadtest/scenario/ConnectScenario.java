@@ -27,7 +27,7 @@ public final class ConnectScenario implements Scenario {
     public Report run(RunContext ctx) {
         Report.Builder report = ctx.report("connect").parameter("clients", s.clients()).parameter("rooms", s.rooms())
                 .parameter("holdSeconds", s.holdSeconds());
-        ChatLoad sessions = new ChatLoad(ctx, s.rooms(), 1);
+        ChatLoad sessions = new ChatLoad(ctx, s.rooms(), 1, ctx.drainTimeoutMs() / 1000.0);
         try {
             ServerProbe.Sample before = ctx.probe().sample();
             Connector.Result opened = sessions.setup(s.clients());

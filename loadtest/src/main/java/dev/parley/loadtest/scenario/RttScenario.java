@@ -108,6 +108,7 @@ public final class RttScenario implements Scenario {
 
         @Override
         public void onEvent(LoadSession s, ServerEvent event, long receivedNanos) {
+            stats.event();
             if (event instanceof ServerEvent.Pong pong && pong.id() != null && pong.id().value() instanceof Long id) {
                 Long oldest = outstanding.peekFirst();
                 if (oldest != null && oldest.longValue() == id) {

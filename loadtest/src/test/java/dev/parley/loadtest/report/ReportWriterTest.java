@@ -33,8 +33,8 @@ class ReportWriterTest {
                 .server(ServerFootprint.between(9, 1_000_000, 1_090_000, 10_000_000, 11_000_000, true))
                 .search(new SearchResult(50, 250, 4, List.of(new SearchStep(4, 250, 250, 10, 0, true, "sustainable"),
                         new SearchStep(6, 375, 300, 80, 0, false, "p99 over bound"))))
-                .timeline(List.of(new TimelinePoint(1, "warmup", 9, 25, 250, 12.5, 0),
-                        new TimelinePoint(2, "measure", 9, 25, 250, 9.5, 0)))
+                .timeline(List.of(new TimelinePoint(1, "warmup", 9, 25, 250, 300, 12.5, 0),
+                        new TimelinePoint(2, "measure", 9, 25, 250, 300, 9.5, 0)))
                 .errors(errors == 0 ? Map.of() : Map.of("error reply: rate_limited", errors), budget)
                 .build();
     }
