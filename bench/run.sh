@@ -5,7 +5,8 @@
 #   bench/run.sh [standard|quick]      (build first: ./mvnw -B package -DskipTests, or verify)
 #
 # Environment: PORT (default 18181); PROFILE=1 records a JFR profile of the server and of the
-# harness per scenario (read them with bench/hot-methods.sh); OPEN=1 opens the index in a browser;
+# harness per scenario (read them with bench/hot-methods.sh); the index opens in a browser when
+# there is a desktop to open it on (OPEN=0: never);
 # QUIET_LOAD (default 1.0): before each scenario, wait up to QUIET_WAIT seconds (default 180) for
 # the 1-minute load average to fall below it, so other work on a shared machine skews less.
 set -u
@@ -135,9 +136,11 @@ esac
 
 echo
 java -jar "$HARNESS_JAR" summary "$RUN_DIR"
-if [[ "${OPEN:-0}" == 1 ]]; then
-  for browser in xdg-open open; do
-    command -v "$browser" > /dev/null && { "$browser" "$RUN_DIR/index.html" > /dev/null 2>&1 & break; }
-  done
+if [[ "${OPEN:-1}" == 1 ]]; then
+  if [[ "$(uname)" == Darwin ]]; then
+    open "$RUN_DIR/index.html"
+  elif [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]] && command -v xdg-open > /dev/null; then
+    xdg-open "$RUN_DIR/index.html" > /dev/null 2>&1 &
+  fi
 fi
 exit "$WORST"

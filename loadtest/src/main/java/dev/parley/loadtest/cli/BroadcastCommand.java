@@ -41,6 +41,11 @@ public final class BroadcastCommand implements Callable<Integer> {
             description = "Most search steps. Default: ${DEFAULT-VALUE}")
     int searchMaxSteps;
 
+    @Option(names = "--search-retries", defaultValue = "1", paramLabel = "N",
+            description = "Runs of a failed step again before the search stops (a shared machine stalls now and "
+                    + "then). Default: ${DEFAULT-VALUE}")
+    int searchRetries;
+
     @Override
     public Integer call() throws Exception {
         return ScenarioRunner.run(spec, common, () -> {
@@ -49,7 +54,8 @@ public final class BroadcastCommand implements Callable<Integer> {
                 Checks.positive("--p99-bound-ms", p99BoundMs);
                 Checks.atLeast("--search-factor", searchFactor, 1.01);
                 Checks.atLeast("--search-max-steps", searchMaxSteps, 1);
-                searchSettings = new BroadcastScenario.Search(p99BoundMs, searchFactor, searchMaxSteps);
+                Checks.atLeast("--search-retries", searchRetries, 0);
+                searchSettings = new BroadcastScenario.Search(p99BoundMs, searchFactor, searchMaxSteps, searchRetries);
             }
             return new BroadcastScenario(load.settings(searchSettings));
         });

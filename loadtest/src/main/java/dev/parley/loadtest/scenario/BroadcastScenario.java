@@ -36,8 +36,12 @@ public final class BroadcastScenario implements Scenario {
         }
     }
 
-    /** How {@code --max-deliveries-search} steps: from {@code rate}, times {@code factor}, at most {@code maxSteps}. */
-    public record Search(double p99BoundMs, double factor, int maxSteps) {
+    /**
+     * How {@code --max-deliveries-search} steps: from {@code rate}, times {@code factor}, at most
+     * {@code maxSteps}; a step that fails is run again up to {@code retries} times before the
+     * search stops, so one stall of a shared machine does not end it.
+     */
+    public record Search(double p99BoundMs, double factor, int maxSteps, int retries) {
     }
 
     private final Settings s;
@@ -82,7 +86,8 @@ public final class BroadcastScenario implements Scenario {
         ChatLoad.PhaseResult last = null;
         long lostBefore = 0;
         double rate = s.rate();
-        for (int step = 0; step < search.maxSteps(); step++, rate *= search.factor()) {
+        int retriesLeft = search.retries();
+        for (int step = 0; step < search.maxSteps(); ) {
             ctx.out().println(String.format(Locale.ROOT, "-- search step %d: %.2f messages/s per sender", step + 1, rate));
             last = chat.runPhase(s.senders(), rate, s.warmupSeconds(), s.durationSeconds());
             long lostSoFar = chat.faults().lost();
@@ -91,12 +96,20 @@ public final class BroadcastScenario implements Scenario {
             double p99 = Latency.ofMicros(last.latencyMicros()).p99Ms();
             String verdict = verdict(last, p99, lost, search.p99BoundMs());
             boolean sustainable = verdict.equals(SUSTAINABLE);
+            boolean retry = !sustainable && retriesLeft > 0;
             steps.add(new SearchStep(rate, last.offeredDeliveriesPerSec(), last.deliveriesPerSec(), p99, lost,
-                    sustainable, verdict));
+                    sustainable, retry ? verdict + "; retried" : verdict));
+            if (retry) {
+                retriesLeft--;
+                continue;
+            }
             if (!sustainable) {
                 break;
             }
             best = last;
+            retriesLeft = search.retries();
+            step++;
+            rate *= search.factor();
         }
         report.parameter("p99BoundMs", search.p99BoundMs()).parameter("searchFactor", search.factor())
                 .search(new SearchResult(search.p99BoundMs(), best == null ? 0 : best.deliveriesPerSec(),

@@ -4,8 +4,8 @@ import dev.parley.loadtest.net.FailureCause;
 import dev.parley.loadtest.net.LoadSession;
 import dev.parley.loadtest.run.Connector;
 import dev.parley.loadtest.run.LiveStats;
-import dev.parley.loadtest.run.PacedSender;
 import dev.parley.loadtest.run.MeasuredWindow;
+import dev.parley.loadtest.run.PacedSender;
 import dev.parley.loadtest.run.Payload;
 import dev.parley.loadtest.run.Waits;
 import dev.parley.protocol.Command;
@@ -23,9 +23,8 @@ import java.util.concurrent.TimeUnit;
  * Rooms full of harness sessions and senders that talk in them: what {@code broadcast} and
  * {@code churn} (and the deliveries search) are made of. {@link #setup} opens the sessions,
  * joins session {@code i} to room {@code i mod rooms} and waits for the presence announcements
- * to settle; {@link #runPhase} lets the first
- * {@code senders} sessions send at a fixed rate through a warm-up and a measurement window, then
- * drains; {@link #faults} adds up every receiver's delivery check; {@link #close} ends it all.
+ * to settle; {@link #runPhase} lets the first {@code senders} sessions send at a fixed rate
+ * through a warm-up and a measurement window, then drains; {@link #faults} adds up every receiver's delivery check; {@link #close} ends it all.
  */
 final class ChatLoad {
     /**
@@ -172,10 +171,9 @@ final class ChatLoad {
         if (connected != null) {
             connected.sessions().forEach(s -> closed.add(s.close()));
         }
-        try {
-            CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).get(ctx.drainTimeoutMs(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            stats.errors().add("close: " + FailureCause.of(e));
+        CompletableFuture<Void> all = CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new));
+        if (!Waits.await(all::isDone, ctx.drainTimeoutMs())) {
+            stats.errors().add("close: not closed in time");
         }
     }
 }
