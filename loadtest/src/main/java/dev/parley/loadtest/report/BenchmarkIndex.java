@@ -90,6 +90,7 @@ public final class BenchmarkIndex {
                 .append("<title>Parley benchmarks ").append(Html.escape(title)).append("</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:24px;color:#1d2330}")
                 .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #e1e4ea;padding:4px 8px}")
+                .append("td.n{white-space:nowrap;text-align:right}")
                 .append("th{background:#f1f3f7}.PASS{color:#2e8540;font-weight:600}.FAIL{color:#c62828;font-weight:600}")
                 .append("pre{background:#f6f7f9;padding:10px;font-size:12px}</style></head><body>")
                 .append("<h1>Parley benchmarks ").append(Html.escape(title)).append("</h1><table><tr>");
