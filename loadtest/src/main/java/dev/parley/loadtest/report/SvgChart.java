@@ -12,7 +12,7 @@ import java.util.Locale;
 public final class SvgChart {
     private static final int WIDTH = 760;
     private static final int HEIGHT = 300;
-    private static final int LEFT = 64;
+    private static final int LEFT = 76;
     private static final int RIGHT = 28;
     private static final int TOP = 28;
     private static final int BOTTOM = 44;
