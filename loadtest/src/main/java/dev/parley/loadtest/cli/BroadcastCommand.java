@@ -1,0 +1,63 @@
+package dev.parley.loadtest.cli;
+
+import dev.parley.loadtest.scenario.BroadcastScenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code broadcast}: see {@link BroadcastScenario}. */
+@Command(name = "broadcast", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = "N clients over R rooms; S senders send at a fixed rate each; every member must receive "
+                + "every message of its room once and in order. Latency is measured from each message's intended "
+                + "send time.")
+public final class BroadcastCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    LoadOptions load;
+
+    @Option(names = "--max-deliveries-search",
+            description = "Step the rate up (from --rate, times --search-factor) until p99 passes --p99-bound-ms "
+                    + "or deliveries fall behind; report the highest sustainable deliveries per second.")
+    boolean search;
+
+    @Option(names = "--p99-bound-ms", defaultValue = "50", paramLabel = "MS",
+            description = "The search's p99 bound. Default: ${DEFAULT-VALUE}")
+    double p99BoundMs;
+
+    @Option(names = "--search-factor", defaultValue = "1.5", paramLabel = "X",
+            description = "Rate multiplier between search steps. Default: ${DEFAULT-VALUE}")
+    double searchFactor;
+
+    @Option(names = "--search-max-steps", defaultValue = "12", paramLabel = "N",
+            description = "Most search steps. Default: ${DEFAULT-VALUE}")
+    int searchMaxSteps;
+
+    @Option(names = "--search-retries", defaultValue = "1", paramLabel = "N",
+            description = "Runs of a failed step again before the search stops (a shared machine stalls now and "
+                    + "then). Default: ${DEFAULT-VALUE}")
+    int searchRetries;
+
+    @Override
+    public Integer call() throws Exception {
+        return ScenarioRunner.run(spec, common, () -> {
+            BroadcastScenario.Search searchSettings = null;
+            if (search) {
+                Checks.positive("--p99-bound-ms", p99BoundMs);
+                Checks.atLeast("--search-factor", searchFactor, 1.01);
+                Checks.atLeast("--search-max-steps", searchMaxSteps, 1);
+                Checks.atLeast("--search-retries", searchRetries, 0);
+                searchSettings = new BroadcastScenario.Search(p99BoundMs, searchFactor, searchMaxSteps, searchRetries);
+            }
+            return new BroadcastScenario(load.settings(searchSettings));
+        });
+    }
+}

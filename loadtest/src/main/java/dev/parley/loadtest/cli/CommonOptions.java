@@ -1,0 +1,58 @@
+package dev.parley.loadtest.cli;
+
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/** The options every scenario takes: where the server is, how to connect, where the report goes. */
+public final class CommonOptions {
+    @Option(names = "--url", required = true, paramLabel = "ws://HOST:PORT/ws",
+            description = "The server's WebSocket URL.")
+    URI url;
+
+    @Option(names = "--report", defaultValue = "loadtest-report", paramLabel = "DIR",
+            description = "Directory for report.json, report.html and summary.txt. Default: ${DEFAULT-VALUE}")
+    Path report;
+
+    @Option(names = "--connect-concurrency", defaultValue = "256", paramLabel = "N",
+            description = "Session openings (and joins) in flight at once. Default: ${DEFAULT-VALUE}")
+    int connectConcurrency;
+
+    @Option(names = "--ramp-up", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Spread the session openings over this long; 0 opens them as fast as the "
+                    + "concurrency allows. Default: ${DEFAULT-VALUE}")
+    double rampUpSeconds;
+
+    @Option(names = "--source-addresses", defaultValue = "auto", paramLabel = "auto|none|LIST",
+            description = "Local addresses to connect from, in turn: auto (127.0.0.1-127.0.0.8 for a loopback "
+                    + "server), none, or a list such as 127.0.0.1-127.0.0.16,127.0.1.1. Default: ${DEFAULT-VALUE}")
+    String sourceAddresses;
+
+    @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+            description = "Client event loops; 0 for one per core. Default: ${DEFAULT-VALUE}")
+    int ioThreads;
+
+    @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MS",
+            description = "Limit for each of TCP connect, WebSocket handshake and hello. Default: ${DEFAULT-VALUE}")
+    int timeoutMs;
+
+    @Option(names = "--drain-timeout", defaultValue = "15", paramLabel = "SECONDS",
+            description = "After sending stops, how long to wait for outstanding deliveries (and for joins "
+                    + "and closes). Default: ${DEFAULT-VALUE}")
+    double drainTimeoutSeconds;
+
+    @Option(names = "--max-errors", defaultValue = "0", paramLabel = "N",
+            description = "Error budget: more errors (failed connects, error replies, closes by the server) "
+                    + "fail the run. Default: ${DEFAULT-VALUE}")
+    long maxErrors;
+
+    @Option(names = "--metrics-url", paramLabel = "URL",
+            description = "Prometheus metrics of the server, for its heap. Default: http://HOST:PORT/metrics of --url")
+    URI metricsUrl;
+
+    @Option(names = "--server-pid", paramLabel = "PID",
+            description = "The server's pid when it runs on this machine: its RSS is read from /proc and a full GC "
+                    + "(jcmd PID GC.run) precedes each heap reading.")
+    Long serverPid;
+}

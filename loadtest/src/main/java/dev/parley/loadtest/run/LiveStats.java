@@ -1,0 +1,120 @@
+package dev.parley.loadtest.run;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The running counts of one harness run, written by every event loop at once (adders and
+ * HdrHistogram {@link Recorder}s: no locks on the hot path). Latencies are kept in microseconds.
+ *
+ * <p>Two latency recorders: {@code recent} takes every delivery and is emptied by the progress
+ * line each second; {@code measured} takes only messages whose intended send time falls inside
+ * the measurement window, so warm-up and drain never leak into the reported percentiles.
+ */
+public final class LiveStats {
+    /** Latencies above one hour are recorded as one hour. */
+    public static final long MAX_LATENCY_MICROS = TimeUnit.HOURS.toMicros(1);
+    private static final int SIGNIFICANT_DIGITS = 3;
+
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder acked = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder events = new LongAdder();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ErrorCounts errors = new ErrorCounts();
+    private final Recorder measured = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
+    private final Recorder recent = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
+    private volatile long windowStart = Long.MAX_VALUE;
+    private volatile long windowEnd = Long.MIN_VALUE;
+
+    /** From now on, latencies of messages intended in {@code [startNanos, endNanos)} are measured. */
+    public void window(long startNanos, long endNanos) {
+        windowEnd = endNanos;
+        windowStart = startNanos;
+        measured.reset();
+    }
+
+    /** One delivery (or pong) of a message intended at {@code intendedNanos}. */
+    public void delivered(long intendedNanos, long receivedNanos) {
+        delivered.increment();
+        long micros = Math.min(MAX_LATENCY_MICROS, Math.max(0, (receivedNanos - intendedNanos) / 1_000));
+        recent.recordValue(micros);
+        if (intendedNanos >= windowStart && intendedNanos < windowEnd) {
+            measured.recordValue(micros);
+        }
+    }
+
+    /** Any event arrived (a message, a presence, a reply, ...). */
+    public void event() {
+        events.increment();
+    }
+
+    public long eventCount() {
+        return events.sum();
+    }
+
+    public void sent() {
+        sent.increment();
+    }
+
+    public void acked() {
+        acked.increment();
+    }
+
+    /** A sent command was answered with an {@code error} instead of being carried out. */
+    public void rejected() {
+        rejected.increment();
+    }
+
+    public void connected() {
+        connections.incrementAndGet();
+    }
+
+    public void disconnected() {
+        connections.decrementAndGet();
+    }
+
+    public long sentCount() {
+        return sent.sum();
+    }
+
+    public long ackedCount() {
+        return acked.sum();
+    }
+
+    public long rejectedCount() {
+        return rejected.sum();
+    }
+
+    /** Whether every command sent so far has been acknowledged or rejected. */
+    public boolean allAnswered() {
+        return acked.sum() + rejected.sum() >= sent.sum();
+    }
+
+    public long deliveredCount() {
+        return delivered.sum();
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    public ErrorCounts errors() {
+        return errors;
+    }
+
+    /** The measured latencies since {@link #window} (µs). */
+    public Histogram measuredLatencies() {
+        return measured.getIntervalHistogram();
+    }
+
+    /** Every latency since the last call (µs). */
+    public Histogram recentLatencies() {
+        return recent.getIntervalHistogram();
+    }
+}
