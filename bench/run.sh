@@ -4,17 +4,21 @@
 #
 #   bench/run.sh [standard|quick]      (build first: ./mvnw -B package -DskipTests, or verify)
 #
-# Environment: PORT (default 18181); PROFILE=1 records a JFR profile of the server and of the
-# harness per scenario (read them with bench/hot-methods.sh); the index opens in a browser when
-# there is a desktop to open it on (OPEN=0: never);
-# QUIET_LOAD (default 1.0): before each scenario, wait up to QUIET_WAIT seconds (default 180) for
-# the 1-minute load average to fall below it, so other work on a shared machine skews less.
+# Environment:
+#   PORT         default 18181
+#   SERVER_JAR   default server/target/parley-server.jar: measure another build the same way
+#   ONLY         a regular expression of the scenarios to run ('04|05': 04-room-5k, 05-max-deliveries)
+#   PROFILE=1    records a JFR profile of the server and of the harness per scenario (read them
+#                with bench/hot-methods.sh)
+#   OPEN=0       never open the index in a browser (it opens when there is a desktop)
+#   QUIET_LOAD   default 1.0: before each scenario, wait up to QUIET_WAIT seconds (default 180)
+#                for the 1-minute load average to fall below it, so other work skews less
 set -u
 cd "$(dirname "$0")/.."
 
 MODE="${1:-standard}"
 PORT="${PORT:-18181}"
-SERVER_JAR=server/target/parley-server.jar
+SERVER_JAR="${SERVER_JAR:-server/target/parley-server.jar}"
 HARNESS_JAR=loadtest/target/parley-loadtest.jar
 URL="ws://127.0.0.1:${PORT}/ws"
 
@@ -88,6 +92,7 @@ WORST=0
 scenario() { # $1 = name, $2 = harness subcommand, rest = its options
   local name="$1" command="$2"
   shift 2
+  [[ "$name" =~ ${ONLY:-.} ]] || return 0
   local dir="$RUN_DIR/$name"
   mkdir -p "$dir"
   echo
