@@ -39,23 +39,9 @@ class FramesIT {
 
     @Test
     void framesSentRightBehindTheUpgradeRequestAreNotLost() throws IOException {
-        try (java.net.Socket tcp = RawWebSocket.connectTcp(server.address())) {
-            String upgrade = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-            byte[] hello = "{\"type\":\"hello\",\"nick\":\"eager\"}".getBytes(StandardCharsets.UTF_8);
-            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
-            both.write(upgrade.getBytes(StandardCharsets.US_ASCII));
-            both.write(0x81);
-            both.write(0x80 | hello.length);
-            both.write(new byte[4]);
-            both.write(hello);
-            tcp.getOutputStream().write(both.toByteArray());
-            assertThat(RawWebSocket.readHead(tcp.getInputStream())).startsWith("HTTP/1.1 101");
-            java.io.DataInputStream in = new java.io.DataInputStream(tcp.getInputStream());
-            assertThat(in.readUnsignedByte()).isEqualTo(0x81);
-            byte[] welcome = new byte[in.readUnsignedByte() == 126 ? in.readUnsignedShort() : 0];
-            in.readFully(welcome);
-            assertThat(new String(welcome, StandardCharsets.UTF_8)).startsWith("{\"type\":\"welcome\"");
+        try (RawWebSocket ws = RawWebSocket.connectSendingAtOnce(server.address(), "/ws",
+                "{\"type\":\"hello\",\"nick\":\"eager\"}")) {
+            assertThat(ws.readText()).startsWith("{\"type\":\"welcome\"");
         }
     }
 

@@ -64,6 +64,20 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public static RawWebSocket connect(InetSocketAddress address, String path, int receiveBuffer, String extraHeaders)
             throws IOException {
+        return connect(address, path, receiveBuffer, extraHeaders, new byte[0]);
+    }
+
+    /**
+     * Connects and sends {@code text} as a frame in the same write as the upgrade request, before
+     * the 101 has arrived, as an impatient client does.
+     */
+    public static RawWebSocket connectSendingAtOnce(InetSocketAddress address, String path, String text)
+            throws IOException {
+        return connect(address, path, 0, "", frame(TEXT, true, false, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static RawWebSocket connect(InetSocketAddress address, String path, int receiveBuffer, String extraHeaders,
+                                        byte[] behindTheRequest) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -71,7 +85,7 @@ public final class RawWebSocket implements AutoCloseable {
         socket.connect(address, (int) TestSocket.TIMEOUT.toMillis());
         socket.setSoTimeout((int) TestSocket.TIMEOUT.toMillis());
         RawWebSocket ws = new RawWebSocket(socket);
-        ws.handshake(address, path, extraHeaders);
+        ws.handshake(address, path, extraHeaders, behindTheRequest);
         return ws;
     }
 
@@ -83,7 +97,8 @@ public final class RawWebSocket implements AutoCloseable {
         return socket;
     }
 
-    private void handshake(InetSocketAddress address, String path, String extraHeaders) throws IOException {
+    private void handshake(InetSocketAddress address, String path, String extraHeaders, byte[] behindTheRequest)
+            throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String request = "GET " + path + " HTTP/1.1\r\n"
@@ -91,7 +106,10 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(request.getBytes(StandardCharsets.US_ASCII));
+        bytes.write(behindTheRequest);
+        out.write(bytes.toByteArray());
         out.flush();
         String head = readHead(in);
         if (!head.startsWith("HTTP/1.1 101")) {
@@ -125,6 +143,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame; {@code rsv1} marks a compressed message (permessage-deflate). */
     public void send(int opcode, boolean fin, boolean rsv1, byte[] payload) throws IOException {
+        out.write(frame(opcode, fin, rsv1, payload));
+        out.flush();
+    }
+
+    /** One masked frame, as a client must send it. */
+    private static byte[] frame(int opcode, boolean fin, boolean rsv1, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
@@ -145,8 +169,7 @@ public final class RawWebSocket implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
     }
 
     /** Sends a close frame with {@code code}. */
