@@ -282,8 +282,7 @@ public final class Session implements Member {
     }
 
     private void fail(RequestId id, ErrorCode code, String message) {
-        metrics.error(code);
-        transport.send(new ServerEvent.Error(id, code, message));
+        reject(new ServerEvent.Error(id, code, message));
     }
 
     /** Sends the reply {@code toEvent} makes of the result, on this session's loop. */
