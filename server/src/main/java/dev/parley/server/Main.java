@@ -109,6 +109,11 @@ public final class Main implements Callable<Integer> {
                     + "(PARLEY_ALLOWED_ORIGINS). Default: any")
     List<String> allowedOrigins;
 
+    @Option(names = "--presence-limit", defaultValue = "${env:PARLEY_PRESENCE_LIMIT:-1000}", paramLabel = "N",
+            description = "Members past which a room sends occupancy counts instead of each join and leave "
+                    + "(PARLEY_PRESENCE_LIMIT). Default: ${DEFAULT-VALUE}")
+    int presenceLimit;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -153,6 +158,7 @@ public final class Main implements Callable<Integer> {
                     .maxOutboundBytes(maxOutboundBytes).shutdownGraceMs(shutdownGraceMs)
                     .compression(compression)
                     .allowedOrigins(allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList())
+                    .presenceLimit(presenceLimit)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

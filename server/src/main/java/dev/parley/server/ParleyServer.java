@@ -84,7 +84,8 @@ public final class ParleyServer implements AutoCloseable {
         this.broker = new MemoryBroker(config.historySize(), System::currentTimeMillis);
         this.presence = new MemoryPresence();
         this.metrics = new ServerMetrics();
-        this.hub = new Hub(broker, presence, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis);
+        this.hub = new Hub(broker, presence, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis,
+                config.presenceLimit(), workerGroup.next());
         metrics.gaugeActiveRooms(hub::activeRooms);
     }
 
@@ -129,11 +130,11 @@ public final class ParleyServer implements AutoCloseable {
             }
             serverChannel = future.channel();
             LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
-                            + "max frame {} B, max text {} chars, max rooms {}, rate {}/s burst {}, history {} "
+                            + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
                             + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms",
                     VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
-                    config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
+                    config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
                     config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs());
             bound.complete(this);
@@ -206,6 +207,7 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private void release() {
+        hub.close();
         broker.close();
         presence.close();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->

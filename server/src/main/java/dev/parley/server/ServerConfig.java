@@ -29,7 +29,8 @@ public record ServerConfig(
         int maxOutboundBytes,
         long shutdownGraceMs,
         boolean compression,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        int presenceLimit) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -54,6 +55,7 @@ public record ServerConfig(
         requireRange("historyOnJoin", historyOnJoin, 0, 1_000_000);
         requireRange("maxOutboundBytes", maxOutboundBytes, 1024, Integer.MAX_VALUE);
         requireRange("shutdownGraceMs", shutdownGraceMs, 0, Long.MAX_VALUE);
+        requireRange("presenceLimit", presenceLimit, 1, 1_000_000);
     }
 
     private static void requirePositive(String name, long value) {
@@ -69,7 +71,7 @@ public record ServerConfig(
 
     /** The limits announced in {@code welcome}. */
     public Limits limits() {
-        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst);
+        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit);
     }
 
     public static Builder builder() {
@@ -102,6 +104,7 @@ public record ServerConfig(
         private long shutdownGraceMs = 5_000;
         private boolean compression = true;
         private List<String> allowedOrigins = List.of();
+        private int presenceLimit = 1000;
 
         private Builder() {
         }
@@ -127,6 +130,7 @@ public record ServerConfig(
             shutdownGraceMs = c.shutdownGraceMs;
             compression = c.compression;
             allowedOrigins = c.allowedOrigins;
+            presenceLimit = c.presenceLimit;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -249,10 +253,17 @@ public record ServerConfig(
             return this;
         }
 
+        /** Members past which a room announces occupancy instead of each join and leave; default 1000. */
+        public Builder presenceLimit(int presenceLimit) {
+            this.presenceLimit = presenceLimit;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
-                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins);
+                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
+                    presenceLimit);
         }
     }
 }

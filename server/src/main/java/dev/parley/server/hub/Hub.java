@@ -13,6 +13,7 @@ import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,30 +32,48 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: called from every event loop at once.
  */
-public final class Hub implements BrokerListener {
-    /** A member-list limit that lists a whole room. */
-    private static final int EVERYONE = Integer.MAX_VALUE;
+public final class Hub implements BrokerListener, AutoCloseable {
+    /** How often members of rooms over the presence limit are told the room's count, when it changed. */
+    static final long OCCUPANCY_INTERVAL_MS = 1000;
 
     private final Broker broker;
     private final Presence presence;
     private final ServerMetrics metrics;
     private final ByteBufAllocator alloc;
     private final LongSupplier clock;
+    private final int presenceLimit;
+    private final OccupancyWatch occupancy;
     private final Map<String, Member> membersById = new ConcurrentHashMap<>();
     private final Map<String, Member> membersByNick = new ConcurrentHashMap<>();
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
 
-    public Hub(Broker broker, Presence presence, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock) {
+    /**
+     * @param presenceLimit members past which a room's joins and leaves are not announced one by
+     *                      one: its members are told the count instead, at most once a second
+     * @param timers        runs the reads of those counts
+     */
+    public Hub(Broker broker, Presence presence, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock,
+               int presenceLimit, EventExecutor timers) {
         this.broker = broker;
         this.presence = presence;
         this.metrics = metrics;
         this.alloc = alloc;
         this.clock = clock;
+        this.presenceLimit = presenceLimit;
+        this.occupancy = new OccupancyWatch(presence, presenceLimit, timers, OCCUPANCY_INTERVAL_MS, rooms::containsKey,
+                (room, count) -> fanOut(room, 0, null, new ServerEvent.Occupancy(room, count, clock.getAsLong())));
         broker.listen(this);
     }
 
-    /** A joined room as its new member sees it. */
-    public record Joined(List<String> members, Recovery recovery) {
+    /**
+     * A joined room as its new member sees it: the first members in nick order (at most the
+     * presence limit) and how many there are.
+     */
+    public record Joined(List<String> members, int memberCount, Recovery recovery) {
+    }
+
+    /** A page of a room's members in nick order; {@code next} is where the next page starts, or null. */
+    public record MemberPage(List<String> members, String next) {
     }
 
     /**
@@ -91,7 +110,7 @@ public final class Hub implements BrokerListener {
 
     /**
      * Adds {@code member} to {@code room}: from now on it receives the room's events. Completes
-     * with the member list and what the member missed since {@code since}, or the latest messages.
+     * with the first members and what the member missed since {@code since}, or the latest messages.
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
         rooms.compute(room, (name, subscribers) -> {
@@ -99,18 +118,23 @@ public final class Hub implements BrokerListener {
             updated.add(member);
             return updated;
         });
-        CompletableFuture<List<String>> members = presence.join(room, member.nick())
-                .thenCompose(change -> presence.members(room, null, EVERYONE));
-        return members.thenCombine(broker.recover(room, since, latest), Joined::new).thenApply(joined -> {
-            broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
-                    clock.getAsLong()));
-            return joined;
-        });
+        return presence.join(room, member.nick()).thenCompose(change -> joined(room, change.members(), since, latest)
+                .thenApply(joined -> {
+                    if (change.changed()) {
+                        announce(room, ServerEvent.PresenceKind.JOIN, member.nick(), change.members());
+                    }
+                    return joined;
+                }));
     }
 
-    /** The member list and recovery for a member who joins a room it is already in. */
+    /** The first members and recovery for a member who joins a room it is already in. */
     public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest) {
-        return presence.members(room, null, EVERYONE).thenCombine(broker.recover(room, since, latest), Joined::new);
+        return presence.count(room).thenCompose(count -> joined(room, count, since, latest));
+    }
+
+    private CompletableFuture<Joined> joined(String room, int count, StreamPosition since, int latest) {
+        return presence.members(room, null, presenceLimit).thenCombine(broker.recover(room, since, latest),
+                (members, recovery) -> new Joined(members, count, recovery));
     }
 
     /** Removes {@code member} from {@code room} and tells the other members. */
@@ -118,10 +142,26 @@ public final class Hub implements BrokerListener {
         rooms.computeIfPresent(room, (name, subscribers) -> subscribers.remove(member) ? null : subscribers);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
-                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, member.nick(),
-                        clock.getAsLong()));
+                announce(room, ServerEvent.PresenceKind.LEAVE, member.nick(), change.members());
             }
         });
+    }
+
+    /**
+     * Tells the room of a join or leave that changed its members to {@code count}: one by one while
+     * the room with that member in it is within the presence limit; otherwise the change is left to
+     * the occupancy watch. The join that takes a room over the limit tells every node, through the
+     * broker, to watch it.
+     */
+    private void announce(String room, ServerEvent.PresenceKind kind, String nick, int count) {
+        int withMember = kind == ServerEvent.PresenceKind.JOIN ? count : count + 1;
+        if (withMember <= presenceLimit) {
+            broker.broadcast(room, new ServerEvent.Presence(room, kind, nick, clock.getAsLong()));
+        } else if (kind == ServerEvent.PresenceKind.JOIN && count == presenceLimit + 1) {
+            broker.broadcast(room, new ServerEvent.Occupancy(room, count, clock.getAsLong()));
+        } else {
+            occupancy.watch(room);
+        }
     }
 
     public CompletableFuture<ServerEvent.Message> publish(Member member, String room, String text) {
@@ -139,8 +179,11 @@ public final class Hub implements BrokerListener {
                 .thenApply(delivered -> delivered ? ts : null);
     }
 
-    public CompletableFuture<List<String>> members(String room) {
-        return presence.members(room, null, EVERYONE);
+    /** Up to {@code limit} members of {@code room} in nick order, after {@code after} when it is not null. */
+    public CompletableFuture<MemberPage> members(String room, String after, int limit) {
+        return presence.members(room, after, limit + 1).thenApply(members -> members.size() <= limit
+                ? new MemberPage(members, null)
+                : new MemberPage(members.subList(0, limit), members.get(limit - 1)));
     }
 
     /** Every room that has members or history, by name. */
@@ -173,9 +216,16 @@ public final class Hub implements BrokerListener {
         fanOut(message.room(), message.offset(), null, message);
     }
 
+    /** A room event; an {@code occupancy} event says the room has gone over the presence limit. */
     @Override
     public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
-        fanOut(room, 0, aboutNick, event);
+        if (event instanceof ServerEvent.Occupancy) {
+            if (rooms.containsKey(room)) {
+                occupancy.watch(room);
+            }
+        } else {
+            fanOut(room, 0, aboutNick, event);
+        }
     }
 
     private void fanOut(String room, long offset, String skipNick, ServerEvent event) {
@@ -212,5 +262,11 @@ public final class Hub implements BrokerListener {
         }
         metrics.delivered(1);
         return true;
+    }
+
+    /** Stops the occupancy reads; the hub serves nothing afterwards. */
+    @Override
+    public void close() {
+        occupancy.close();
     }
 }

@@ -180,7 +180,7 @@ public final class Session implements Member {
 
     private static ServerEvent.Joined joinedEvent(Command.Join join, Hub.Joined joined) {
         return new ServerEvent.Joined(join.id(), join.room(), joined.recovery().epoch(), joined.recovery().offset(),
-                joined.members(), joined.recovery().recovered(), joined.recovery().messages());
+                joined.members(), joined.memberCount(), joined.recovery().recovered(), joined.recovery().messages());
     }
 
     private void leave(Command.Leave leave) {
@@ -223,7 +223,9 @@ public final class Session implements Member {
 
     private void who(Command.Who who) {
         if (validRoom(who.id(), who.room())) {
-            reply(who.id(), hub.members(who.room()), members -> new ServerEvent.Members(who.id(), who.room(), members));
+            int limit = who.limit() == null ? Command.Who.MAX_LIMIT : who.limit();
+            reply(who.id(), hub.members(who.room(), who.after(), limit),
+                    page -> new ServerEvent.Members(who.id(), who.room(), page.members(), page.next()));
         }
     }
 
