@@ -53,6 +53,7 @@ final class ChatLoad {
     private final List<RoomState> rooms = new ArrayList<>();
     private final List<Member> members = new ArrayList<>();
     private Connector.Result connected;
+    private double fillSeconds;
 
     ChatLoad(RunContext ctx, int roomCount, int size, double settleSeconds) {
         this.ctx = ctx;
@@ -69,6 +70,7 @@ final class ChatLoad {
      * idle); returns how the opening went.
      */
     Connector.Result setup(int clients) {
+        long start = System.nanoTime();
         ctx.progress().phase("connect");
         Map<LoadSession, Receiver> receivers = new IdentityHashMap<>();
         connected = ctx.connector().open(clients, ctx::nick, session -> {
@@ -104,6 +106,7 @@ final class ChatLoad {
                     }));
         }
         CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        fillSeconds = (System.nanoTime() - start) / 1e9;
         for (Member member : joined) {
             if (member != null) {
                 members.add(member);
@@ -114,6 +117,11 @@ final class ChatLoad {
             ctx.out().println("-- join announcements still arriving after the settle timeout; sending anyway");
         }
         return connected;
+    }
+
+    /** Seconds from the first connect to the last {@code joined}. */
+    double fillSeconds() {
+        return fillSeconds;
     }
 
     /** Sessions that joined their room. */
