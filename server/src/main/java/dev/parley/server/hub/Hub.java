@@ -114,7 +114,7 @@ public final class Hub implements BrokerListener, AutoCloseable {
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
         rooms.compute(room, (name, subscribers) -> {
-            Subscribers updated = subscribers == null ? new Subscribers() : subscribers;
+            Subscribers updated = subscribers == null ? new Subscribers(name) : subscribers;
             updated.add(member);
             return updated;
         });
@@ -125,6 +125,15 @@ public final class Hub implements BrokerListener, AutoCloseable {
                     }
                     return joined;
                 }));
+    }
+
+    /**
+     * {@code room} as the hub keeps it while it has local members: sessions keep this one string
+     * rather than each its own copy.
+     */
+    public String roomName(String room) {
+        Subscribers subscribers = rooms.get(room);
+        return subscribers == null ? room : subscribers.room;
     }
 
     /** The first members and recovery for a member who joins a room it is already in. */

@@ -17,9 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -41,19 +39,15 @@ public final class Session implements Member {
 
     private enum State { NEW, SAYING_HELLO, READY, CLOSED }
 
-    /** A room this session is in, and the last offset it was sent there. */
-    private static final class Membership {
-        long lastOffset;
-    }
-
     private final String id = "s-" + randomToken(9);
     private final Transport transport;
     private final Hub hub;
     private final SessionSettings settings;
     private final ServerMetrics metrics;
     private final LongSupplier clock;
-    private final TokenBucket rateLimit;
-    private final Map<String, Membership> rooms = new HashMap<>(4);
+    /** Made on the first rate-limited command (full, as it would be by then): most sessions only listen. */
+    private TokenBucket rateLimit;
+    private final RoomOffsets rooms = new RoomOffsets();
     private volatile String nick;
     private String resumeSecret;
     private State state = State.NEW;
@@ -66,7 +60,6 @@ public final class Session implements Member {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
-        this.rateLimit = new TokenBucket(settings.limits().ratePerSec(), settings.limits().burst(), System.nanoTime());
     }
 
     @Override
@@ -162,7 +155,7 @@ public final class Session implements Member {
         if (!validRoom(join.id(), room)) {
             return;
         }
-        if (rooms.containsKey(room)) {
+        if (rooms.contains(room)) {
             reply(join.id(), hub.rejoin(room, join.since(), settings.historyOnJoin()), joined -> joinedEvent(join, joined));
             return;
         }
@@ -170,10 +163,9 @@ public final class Session implements Member {
             fail(join.id(), ErrorCode.TOO_MANY_ROOMS, "at most " + settings.limits().maxRooms() + " rooms per session");
             return;
         }
-        Membership membership = new Membership();
-        rooms.put(room, membership);
+        rooms.add(hub.roomName(room));
         reply(join.id(), hub.join(this, room, join.since(), settings.historyOnJoin()), joined -> {
-            membership.lastOffset = Math.max(membership.lastOffset, joined.recovery().offset());
+            rooms.advanceTo(room, joined.recovery().offset());
             return joinedEvent(join, joined);
         });
     }
@@ -241,6 +233,9 @@ public final class Session implements Member {
 
     /** Applies the rate limit to {@code send}, {@code dm} and {@code typing}; closes a client that keeps flooding. */
     private boolean admitted(RequestId id) {
+        if (rateLimit == null) {
+            rateLimit = new TokenBucket(settings.limits().ratePerSec(), settings.limits().burst(), System.nanoTime());
+        }
         if (rateLimit.tryTake(System.nanoTime())) {
             rejectedInARow = 0;
             return true;
@@ -263,7 +258,7 @@ public final class Session implements Member {
     }
 
     private boolean isMember(RequestId id, String room) {
-        if (rooms.containsKey(room)) {
+        if (rooms.contains(room)) {
             return true;
         }
         fail(id, ErrorCode.NOT_MEMBER, "not a member of '" + room + "'");
@@ -329,16 +324,9 @@ public final class Session implements Member {
         if (state == State.CLOSED) {
             return;
         }
-        if (room != null) {
-            Membership membership = rooms.get(room);
-            if (membership == null || (offset > 0 && offset <= membership.lastOffset)) {
-                return;
-            }
-            if (offset > 0) {
-                membership.lastOffset = offset;
-            }
+        if (room == null || rooms.accept(room, offset)) {
+            transport.write(event);
         }
-        transport.write(event);
     }
 
     @Override
@@ -365,11 +353,11 @@ public final class Session implements Member {
     }
 
     private CompletableFuture<Void> leaveAll() {
-        List<CompletableFuture<Void>> leaves = new ArrayList<>(rooms.size());
-        for (String room : rooms.keySet()) {
+        List<String> left = rooms.clear();
+        List<CompletableFuture<Void>> leaves = new ArrayList<>(left.size());
+        for (String room : left) {
             leaves.add(hub.leave(this, room));
         }
-        rooms.clear();
         return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));
     }
 
