@@ -46,9 +46,9 @@ def main(directory):
             by_thread[thread].append((at, values["allocated"]))
         elif window_start <= at <= window_end:
             frames = ((values.get("stackTrace") or {}).get("frames")) or []
-            site = next((f["method"]["type"]["name"] + "." + f["method"]["name"] for f in frames
-                         if f["method"]["type"]["name"].startswith(("dev.parley", "io.netty"))), "?")
-            samples[(values["objectClass"]["name"], site)] += values["weight"]
+            types = [(f["method"]["type"]["name"].replace("/", "."), f["method"]["name"]) for f in frames]
+            site = next((t + "." + m for t, m in types if t.startswith(("dev.parley", "io.netty"))), "?")
+            samples[(values["objectClass"]["name"].replace("/", "."), site)] += values["weight"]
 
     def allocated(points):
         before = [v for t, v in points if t <= window_start]
