@@ -13,8 +13,10 @@
 #   ONLY         a regular expression of the scenarios to run ('04|05': 04-room-5k, 05-max-deliveries)
 #   SERVER_JAVA  the java command of the server, default java: compare runtimes the same way
 #   SERVER_JVM   the server's JVM flags, default "-Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication"
+#   REFERENCE=1  measure bench/reference/server.js (Node and ws, a baseline that is not Parley)
+#                instead of a server jar; it serves the connect and broadcast scenarios
 #   PROFILE=1    records a JFR profile of the server and of the harness per scenario (read them
-#                with bench/hot-methods.sh)
+#                with bench/hot-methods.sh; bench/allocation.py gives a broadcast's bytes per delivery)
 #   OPEN=0       never open the index in a browser (it opens when there is a desktop)
 #   QUIET_LOAD   default 1.0: before each scenario, wait up to QUIET_WAIT seconds (default 180)
 #                for the 1-minute load average to fall below it, so other work skews less
@@ -55,6 +57,7 @@ mkdir -p "$RUN_DIR"
   echo "java:        $(java -version 2>&1 | head -1)"
   echo "server java: $("$SERVER_JAVA" -version 2>&1 | head -1)"
   echo "open files:  $FD_LIMIT per process (server and harness each)"
+  [[ "${REFERENCE:-0}" == 1 ]] && echo "server:      node bench/reference/server.js --port $PORT (the reference)"
   echo "server:      $SERVER_JAVA ${SERVER_JVM[*]} -jar $SERVER_JAR ${SERVER_OPTS[*]}"
   echo "harness:     java ${HARNESS_JVM[*]} -jar $HARNESS_JAR <scenario> --url $URL ..."
   echo "note:        server and harness share this machine's cores"
@@ -72,8 +75,12 @@ wait_quiet() { # $1 = scenario directory
 
 SERVER_PID=""
 start_server() { # $1 = scenario directory
-  "$SERVER_JAVA" "${SERVER_JVM[@]}" "-Xlog:gc,safepoint:file=$1/gc.log:uptime,level,tags" $(jfr_flags "$1/server.jfr") \
-      -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" > "$1/server.log" 2>&1 &
+  if [[ "${REFERENCE:-0}" == 1 ]]; then
+    [[ -d bench/reference/node_modules ]] || npm install --prefix bench/reference --no-audit --no-fund > /dev/null
+    node bench/reference/server.js --port "$PORT" > "$1/server.log" 2>&1 &
+  else
+    start_java_server "$1"
+  fi
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:${PORT}/healthz" > /dev/null 2>&1 && return 0
@@ -84,8 +91,14 @@ start_server() { # $1 = scenario directory
   exit 3
 }
 
+start_java_server() { # $1 = scenario directory
+  "$SERVER_JAVA" "${SERVER_JVM[@]}" "-Xlog:gc,safepoint:file=$1/gc.log:uptime,level,tags" $(jfr_flags "$1/server.jfr") \
+      -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" > "$1/server.log" 2>&1 &
+}
+
 jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
-  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true"
+  # each thread's allocated bytes every second, for bench/allocation.py
+  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
 }
 
 stop_server() {
@@ -124,9 +137,9 @@ large_rooms() {
   scenario 09-idle-max-100rooms connect --clients "$MAX_SESSIONS" --rooms 100 --duration 5
   scenario 10-fill-10k-room connect --clients 10000 --rooms 1 --duration 2
   scenario 11-broadcast-2k-4rooms-50k broadcast --clients 2000 --rooms 4 --senders 40 --rate 2.5 --size 100 \
-      --warmup 10 --duration 30
+      --warmup 5 --duration 20
   scenario 12-broadcast-2k-4rooms-100k broadcast --clients 2000 --rooms 4 --senders 40 --rate 5 --size 100 \
-      --warmup 10 --duration 30
+      --warmup 5 --duration 20
 }
 
 case "$MODE" in

@@ -54,6 +54,7 @@ final class ChatLoad {
     private final List<Member> members = new ArrayList<>();
     private Connector.Result connected;
     private double fillSeconds;
+    private double joinSeconds;
 
     ChatLoad(RunContext ctx, int roomCount, int size, double settleSeconds) {
         this.ctx = ctx;
@@ -82,6 +83,7 @@ final class ChatLoad {
         });
         List<LoadSession> sessions = rooms.isEmpty() ? List.of() : connected.sessions();
         ctx.progress().phase("join");
+        long joinStart = System.nanoTime();
         Member[] joined = new Member[sessions.size()];
         Semaphore inFlight = new Semaphore(ctx.concurrency());
         List<CompletableFuture<?>> joins = new ArrayList<>();
@@ -107,6 +109,7 @@ final class ChatLoad {
         }
         CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         fillSeconds = (System.nanoTime() - start) / 1e9;
+        joinSeconds = (System.nanoTime() - joinStart) / 1e9;
         for (Member member : joined) {
             if (member != null) {
                 members.add(member);
@@ -122,6 +125,11 @@ final class ChatLoad {
     /** Seconds from the first connect to the last {@code joined}. */
     double fillSeconds() {
         return fillSeconds;
+    }
+
+    /** Seconds from the first {@code join} sent to the last {@code joined}. */
+    double joinSeconds() {
+        return joinSeconds;
     }
 
     /** Sessions that joined their room. */
