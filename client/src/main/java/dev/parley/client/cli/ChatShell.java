@@ -128,8 +128,9 @@ final class ChatShell implements ParleyListener {
         }), joined -> {
             rooms.add(room);
             current = room;
-            console.print(format.notice("joined #" + room + "; " + joined.memberCount() + " members: "
-                    + names(joined.members(), joined.memberCount())));
+            int count = joined.memberCount();
+            console.print(format.notice("joined #" + room + "; " + count + (count == 1 ? " member: " : " members: ")
+                    + names(joined.members(), count)));
         });
     }
 

@@ -227,7 +227,7 @@ class ChatCommandIT {
         type(keyboard, "this line is over twenty characters");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("! text_too_long: "));
         type(keyboard, "/join random");
-        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* joined #random; 1 members: alice"));
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* joined #random; 1 member: alice"));
         type(keyboard, "/leave");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* left #random; now in #general"));
         type(keyboard, "/dance");
