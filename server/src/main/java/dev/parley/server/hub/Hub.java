@@ -12,6 +12,7 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
+import dev.parley.server.presence.RoomChange;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
@@ -70,12 +72,19 @@ public final class Hub implements BrokerListener {
             membersById.put(member.id(), member);
             membersByNick.put(Names.nickKey(nick), member);
             Member replaced = claim.replaced() == null ? null : membersById.get(claim.replaced());
-            if (replaced == null) {
-                return CompletableFuture.completedFuture(claim);
-            }
             CompletableFuture<Void> evicted = new CompletableFuture<>();
-            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> evicted.complete(null)));
-            return evicted.thenApply(done -> claim);
+            if (replaced == null) {
+                evicted.complete(null);
+            } else {
+                replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> evicted.complete(null)));
+            }
+            return evicted.thenCompose(done -> broker.watchUser(nick)).handle((watched, failure) -> {
+                if (failure != null) {
+                    logout(member);
+                    throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+                }
+                return claim;
+            });
         });
     }
 
@@ -84,7 +93,9 @@ public final class Hub implements BrokerListener {
         membersById.remove(member.id(), member);
         String nick = member.nick();
         if (nick != null) {
-            membersByNick.remove(Names.nickKey(nick), member);
+            if (membersByNick.remove(Names.nickKey(nick), member)) {
+                broker.unwatchUser(nick);
+            }
             presence.release(nick, member.id());
         }
     }
@@ -94,17 +105,34 @@ public final class Hub implements BrokerListener {
      * with the member list and what the member missed since {@code since}, or the latest messages.
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
+        List<CompletableFuture<Void>> watched = new ArrayList<>(1);
         rooms.compute(room, (name, subscribers) -> {
             Subscribers updated = subscribers == null ? new Subscribers() : subscribers;
             updated.add(member);
+            watched.add(broker.watch(room));
             return updated;
         });
-        CompletableFuture<List<String>> members = presence.join(room, member.nick())
-                .thenCompose(change -> presence.members(room, null, EVERYONE));
-        return members.thenCombine(broker.recover(room, since, latest), Joined::new).thenApply(joined -> {
-            broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
-                    clock.getAsLong()));
-            return joined;
+        CompletableFuture<RoomChange> entered = presence.join(room, member.nick());
+        // The room's live events reach this node before its history is read, so that the member's
+        // session can merge the two by offset without a gap.
+        CompletableFuture<Recovery> recovery = watched.get(0).thenCompose(ready -> broker.recover(room, since, latest));
+        CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, EVERYONE))
+                .thenCombine(recovery, Joined::new);
+        return joined.handle((value, failure) -> {
+            if (failure != null) {
+                unsubscribe(member, room);
+                entered.thenAccept(change -> {
+                    if (change.changed()) {
+                        presence.leave(room, member.nick());
+                    }
+                });
+                throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+            }
+            if (entered.join().changed()) {
+                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
+                        clock.getAsLong()));
+            }
+            return value;
         });
     }
 
@@ -115,12 +143,22 @@ public final class Hub implements BrokerListener {
 
     /** Removes {@code member} from {@code room} and tells the other members. */
     public CompletableFuture<Void> leave(Member member, String room) {
-        rooms.computeIfPresent(room, (name, subscribers) -> subscribers.remove(member) ? null : subscribers);
+        unsubscribe(member, room);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
                 broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, member.nick(),
                         clock.getAsLong()));
             }
+        });
+    }
+
+    private void unsubscribe(Member member, String room) {
+        rooms.computeIfPresent(room, (name, subscribers) -> {
+            if (!subscribers.remove(member)) {
+                return subscribers;
+            }
+            broker.unwatch(room);
+            return null;
         });
     }
 
@@ -188,6 +226,14 @@ public final class Hub implements BrokerListener {
             metrics.delivered(subscribers.fanOut(room, offset, skipNick, encoded));
         } finally {
             encoded.release();
+        }
+    }
+
+    @Override
+    public void onRoomLost(String room) {
+        Subscribers subscribers = rooms.get(room);
+        if (subscribers != null) {
+            subscribers.forEachMember(member -> member.lostTrack(room));
         }
     }
 
