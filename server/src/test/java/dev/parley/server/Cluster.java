@@ -23,13 +23,18 @@ final class Cluster implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts Redis and {@code size} nodes on it, with short Redis timeouts and checks. */
+    /** Starts Redis and {@code size} nodes on it that check their rooms' positions every 200 ms. */
     static Cluster start(int size) {
+        return start(size, 200);
+    }
+
+    /** Starts Redis and {@code size} nodes on it that check their rooms' positions every {@code checkMs}. */
+    static Cluster start(int size, long checkMs) {
         Cluster cluster = new Cluster(RedisServer.start());
         try {
             for (int i = 0; i < size; i++) {
                 cluster.nodes.add(TestServers.start(c -> c.redisUri(cluster.redis.uri()).redisTimeoutMs(5_000)
-                        .redisCheckMs(200).ratePerSec(10_000).burst(10_000)));
+                        .redisCheckMs(checkMs).ratePerSec(10_000).burst(10_000)));
             }
         } catch (RuntimeException e) {
             cluster.close();

@@ -137,6 +137,9 @@ final class RoomFeed {
      * still be on their way, and if the history no longer has them either, the live path decides.
      */
     private void fetch(long from, long to, boolean seenPast) {
+        if (seenPast) {
+            LOG.info("room {}: messages {} to {} were lost on the way; reading them from the history", room, from, to);
+        }
         fetching = true;
         fetcher.fetch(room, from, to).whenComplete((range, failure) -> fetched(to, seenPast, range, failure));
     }
