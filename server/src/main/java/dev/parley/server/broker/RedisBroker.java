@@ -127,7 +127,9 @@ public final class RedisBroker implements Broker {
                 .thenCompose(subscribed -> redis.call(redis.commands().hmget(meta(room), "epoch", "top")))
                 .whenComplete((position, failure) -> {
                     if (failure != null) {
-                        watches.remove(room, watch);
+                        if (watches.remove(room, watch)) {
+                            unsubscribe(channel(room));
+                        }
                         watch.ready().completeExceptionally(failure);
                     } else {
                         watch.feed().start(position.get(0).getValueOrElse(null),
