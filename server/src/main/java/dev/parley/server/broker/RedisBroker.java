@@ -127,9 +127,8 @@ public final class RedisBroker implements Broker {
                 .thenCompose(subscribed -> redis.call(redis.commands().hmget(meta(room), "epoch", "top")))
                 .whenComplete((position, failure) -> {
                     if (failure != null) {
-                        if (watches.remove(room, watch)) {
-                            unsubscribe(channel(room));
-                        }
+                        // The subscription, if made, stays: unsubscribing here could undo a newer watch's.
+                        watches.remove(room, watch);
                         watch.ready().completeExceptionally(failure);
                     } else {
                         watch.feed().start(position.get(0).getValueOrElse(null),
