@@ -12,6 +12,7 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
+import dev.parley.server.presence.PresenceListener;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: called from every event loop at once.
  */
-public final class Hub implements BrokerListener {
+public final class Hub implements BrokerListener, PresenceListener {
     /** A member-list limit that lists a whole room. */
     private static final int EVERYONE = Integer.MAX_VALUE;
 
@@ -43,6 +44,8 @@ public final class Hub implements BrokerListener {
     private final Map<String, Member> membersById = new ConcurrentHashMap<>();
     private final Map<String, Member> membersByNick = new ConcurrentHashMap<>();
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
+    /** Evictions under way by session id, so that a second request waits for the same one. */
+    private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
 
     public Hub(Broker broker, Presence presence, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock) {
         this.broker = broker;
@@ -51,6 +54,7 @@ public final class Hub implements BrokerListener {
         this.alloc = alloc;
         this.clock = clock;
         broker.listen(this);
+        presence.listen(this);
     }
 
     /** A joined room as its new member sees it. */
@@ -60,7 +64,7 @@ public final class Hub implements BrokerListener {
     /**
      * Gives {@code nick} to {@code member}. When a live session held it and {@code presentedResume}
      * is its secret, that session is evicted first and the claim completes once it has left its
-     * rooms.
+     * rooms (a session on another node is evicted by its node before the presence's claim completes).
      */
     public CompletableFuture<NickClaim> login(Member member, String nick, String resumeSecret, String presentedResume) {
         return presence.claim(nick, new NickOwner(member.id(), resumeSecret), presentedResume).thenCompose(claim -> {
@@ -69,14 +73,37 @@ public final class Hub implements BrokerListener {
             }
             membersById.put(member.id(), member);
             membersByNick.put(Names.nickKey(nick), member);
-            Member replaced = claim.replaced() == null ? null : membersById.get(claim.replaced());
-            if (replaced == null) {
+            if (claim.replaced() == null) {
                 return CompletableFuture.completedFuture(claim);
             }
-            CompletableFuture<Void> evicted = new CompletableFuture<>();
-            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> evicted.complete(null)));
-            return evicted.thenApply(done -> claim);
+            return evict(claim.replaced()).thenApply(done -> claim);
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> evict(String sessionId) {
+        Member replaced = membersById.get(sessionId);
+        if (replaced == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> evicted = evictions.putIfAbsent(sessionId, started);
+        if (evicted != null) {
+            return evicted;
+        }
+        started.whenComplete((done, failure) -> evictions.remove(sessionId, started));
+        try {
+            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> started.complete(null)));
+        } catch (RejectedExecutionException shuttingDown) {
+            started.complete(null);
+        }
+        return started;
+    }
+
+    /** Tells the room that {@code nick} has left it; also for members whose node died. */
+    @Override
+    public void memberExpired(String room, String nick) {
+        broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, nick, clock.getAsLong()));
     }
 
     /** Forgets a member that has ended; it must have left its rooms. */
@@ -118,8 +145,7 @@ public final class Hub implements BrokerListener {
         rooms.computeIfPresent(room, (name, subscribers) -> subscribers.remove(member) ? null : subscribers);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
-                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, member.nick(),
-                        clock.getAsLong()));
+                memberExpired(room, member.nick());
             }
         });
     }

@@ -38,6 +38,13 @@ public interface Presence extends AutoCloseable {
     /** Every room with members, with its member count. */
     CompletableFuture<Map<String, Integer>> rooms();
 
+    /**
+     * Where to report members removed because their node died, and sessions to evict because their
+     * nick was taken over on another node. A single node has neither, so by default nothing is kept.
+     */
+    default void listen(PresenceListener listener) {
+    }
+
     @Override
     void close();
 }

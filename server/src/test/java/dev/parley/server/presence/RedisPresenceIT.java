@@ -1,0 +1,217 @@
+package dev.parley.server.presence;
+
+import dev.parley.testing.RedisServer;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** {@link RedisPresence} of several nodes (one client each) against a real redis-server. */
+class RedisPresenceIT {
+    private static final RedisPresence.Settings FAST = new RedisPresence.Settings(Duration.ofMillis(1500),
+            Duration.ofMillis(250), Duration.ofSeconds(2));
+    private static final Duration WITHIN = Duration.ofSeconds(6);
+
+    private RedisServer redis;
+    private final List<RedisClient> clients = new ArrayList<>();
+    private final List<RedisPresence> nodes = new ArrayList<>();
+
+    /** What a node's hub would be asked, and how long its evictions take. */
+    private static final class Recorder implements PresenceListener {
+        final Queue<String> expired = new ConcurrentLinkedQueue<>();
+        final Queue<String> evicted = new ConcurrentLinkedQueue<>();
+        volatile CompletableFuture<Void> eviction = CompletableFuture.completedFuture(null);
+
+        @Override
+        public void memberExpired(String room, String nick) {
+            expired.add(room + "/" + nick);
+        }
+
+        @Override
+        public CompletableFuture<Void> evict(String sessionId) {
+            evicted.add(sessionId);
+            return eviction;
+        }
+    }
+
+    @BeforeEach
+    void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stopAll() {
+        nodes.forEach(RedisPresence::close);
+        clients.forEach(RedisClient::shutdown);
+        redis.close();
+    }
+
+    private RedisClient client() {
+        RedisClient client = RedisClient.create(redis.uri());
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(1)))
+                .build());
+        clients.add(client);
+        return client;
+    }
+
+    private RedisPresence node(RedisClient client, String id, Recorder recorder) {
+        RedisPresence node = RedisPresence.start(client, id, FAST);
+        node.listen(recorder);
+        nodes.add(node);
+        return node;
+    }
+
+    private RedisPresence node(String id, Recorder recorder) {
+        return node(client(), id, recorder);
+    }
+
+    @Test
+    void nicksAreUniqueAcrossNodesCaseInsensitivelyAndReleasedOnlyByTheirHolder() {
+        RedisPresence a = node("a", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        assertThat(a.claim("Alice", new NickOwner("s-1", "secret"), null).join()).isEqualTo(NickClaim.GRANTED);
+        assertThat(b.claim("alice", new NickOwner("s-2", "other"), null).join()).isEqualTo(NickClaim.TAKEN);
+        assertThat(b.claim("ALICE", new NickOwner("s-2", "other"), "wrong").join()).isEqualTo(NickClaim.TAKEN);
+        a.release("alice", "s-9").join();
+        assertThat(b.claim("alice", new NickOwner("s-2", "other"), null).join())
+                .as("a release by a session that does not hold the nick").isEqualTo(NickClaim.TAKEN);
+        a.release("ALICE", "s-1").join();
+        assertThat(b.claim("alice", new NickOwner("s-2", "other"), null).join()).isEqualTo(NickClaim.GRANTED);
+    }
+
+    @Test
+    void aResumeOnAnotherNodeWaitsUntilTheHoldingNodeEvictedTheOldSession() {
+        Recorder atA = new Recorder();
+        RedisPresence a = node("a", atA);
+        RedisPresence b = node("b", new Recorder());
+        RedisPresence c = node("c", new Recorder());
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        CompletableFuture<Void> leftRooms = new CompletableFuture<>();
+        atA.eviction = leftRooms;
+
+        CompletableFuture<NickClaim> resumed = b.claim("alice", new NickOwner("s-2", "next"), "secret");
+        await().atMost(WITHIN).until(() -> atA.evicted.contains("s-1"));
+        assertThat(resumed).as("the claimant waits for the old session to leave its rooms").isNotDone();
+        leftRooms.complete(null);
+        assertThat(resumed.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo(NickClaim.replacing("s-1"));
+
+        a.release("alice", "s-1").join();
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), null).join())
+                .as("the old session's late release leaves the new claim").isEqualTo(NickClaim.TAKEN);
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "secret").join())
+                .as("the old secret is spent").isEqualTo(NickClaim.TAKEN);
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "next").join()).isEqualTo(NickClaim.replacing("s-2"));
+    }
+
+    @Test
+    void aResumeOnTheSameNodeIsLeftToTheHub() {
+        Recorder recorder = new Recorder();
+        RedisPresence a = node("a", recorder);
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        assertThat(a.claim("alice", new NickOwner("s-2", "next"), "secret").join()).isEqualTo(NickClaim.replacing("s-1"));
+        assertThat(recorder.evicted).isEmpty();
+    }
+
+    @Test
+    void membersAreReadInNickOrderPageByPageAndCountedAcrossNodes() {
+        RedisPresence a = node("a", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        assertThat(a.join("r", "carol").join()).isEqualTo(new RoomChange(true, 1));
+        assertThat(b.join("r", "alice").join()).isEqualTo(new RoomChange(true, 2));
+        assertThat(a.join("r", "carol").join()).as("already in").isEqualTo(new RoomChange(false, 2));
+        b.join("r", "Bob").join();
+        b.join("r", "dave").join();
+        assertThat(a.members("r", null, 10).join()).containsExactly("Bob", "alice", "carol", "dave");
+        assertThat(a.members("r", null, 2).join()).containsExactly("Bob", "alice");
+        assertThat(a.members("r", "alice", 2).join()).containsExactly("carol", "dave");
+        assertThat(a.members("r", "dave", 2).join()).isEmpty();
+        assertThat(b.count("r").join()).isEqualTo(4);
+
+        b.join("s", "alice").join();
+        assertThat(a.rooms().join()).isEqualTo(Map.of("r", 4, "s", 1));
+        assertThat(b.leave("s", "alice").join()).isEqualTo(new RoomChange(true, 0));
+        assertThat(b.leave("s", "alice").join()).as("already out").isEqualTo(new RoomChange(false, 0));
+        assertThat(a.rooms().join()).isEqualTo(Map.of("r", 4));
+        assertThat(a.count("s").join()).isZero();
+    }
+
+    @Test
+    void aNodeThatStopsRefreshingLosesItsMembersAndNickAndEachRemovalIsReportedOnce() {
+        Recorder atB = new Recorder();
+        Recorder atC = new Recorder();
+        RedisClient dying = client();
+        RedisPresence a = node(dying, "a", new Recorder());
+        RedisPresence b = node("b", atB);
+        RedisPresence c = node("c", atC);
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        a.join("r", "alice").join();
+        a.join("lonely", "alice").join();
+        b.join("r", "bob").join();
+        c.join("r", "carol").join();
+
+        dying.shutdown(0, 0, TimeUnit.SECONDS);
+
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob", "carol")));
+        await().atMost(WITHIN).until(() -> !b.rooms().join().containsKey("lonely"));
+        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null).join()).isEqualTo(NickClaim.GRANTED);
+        List<String> reported = new ArrayList<>(atB.expired);
+        reported.addAll(atC.expired);
+        assertThat(reported).containsExactly("r/alice");
+        assertThat(b.members("r", null, 10).join()).as("live members stay").containsExactly("bob", "carol");
+    }
+
+    @Test
+    void commandsFailFastWhileRedisIsDownAndANodeRestoresItsEntriesWhenRedisComesBackEmpty() {
+        RedisPresence a = node("a", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        a.join("r", "alice").join();
+        b.join("r", "bob").join();
+
+        redis.kill();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> a.join("r", "carol").orTimeout(5, TimeUnit.SECONDS).join())
+                .hasRootCauseInstanceOf(io.lettuce.core.RedisException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+
+        redis.restart();
+        await().atMost(WITHIN).ignoreExceptions()
+                .until(() -> a.members("r", null, 10).join().equals(List.of("alice", "bob")));
+        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null).join()).isEqualTo(NickClaim.TAKEN);
+        assertThat(a.rooms().join()).isEqualTo(Map.of("r", 2));
+        assertThat(a.members("r", null, 10).join()).as("the failed join left nothing behind").doesNotContain("carol");
+    }
+
+    @Test
+    void aClaimTakenByAnotherSessionWhileRedisHadLostItEvictsTheLocalSession() {
+        Recorder recorder = new Recorder();
+        RedisPresence a = node("a", recorder);
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        try (StatefulRedisConnection<String, String> raw = client().connect()) {
+            raw.sync().set("nick:{alice}", "b s-7 hash");
+        }
+        await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
+        a.release("alice", "s-1").join();
+        try (StatefulRedisConnection<String, String> raw = client().connect()) {
+            assertThat(raw.sync().get("nick:{alice}")).isEqualTo("b s-7 hash");
+        }
+    }
+}
