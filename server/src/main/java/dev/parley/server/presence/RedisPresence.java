@@ -388,7 +388,8 @@ public final class RedisPresence implements Presence {
     /**
      * One round of keeping this node's entries alive: re-add its members and claims (re-creating
      * them when Redis lost them), then remove the expired members of its rooms and forget rooms
-     * that nobody refreshed.
+     * that nobody refreshed. The first round after failed ones removes nothing: after an outage
+     * every entry may have expired, and the other nodes need a round to re-add their live ones.
      */
     private void refresh() {
         try {
@@ -400,6 +401,7 @@ public final class RedisPresence implements Presence {
     }
 
     private void refreshRound() {
+        boolean removeExpired = !refreshFailing.get();
         List<CompletableFuture<?>> steps = new ArrayList<>();
         for (String room : localMembers.keySet()) {
             localMembers.computeIfPresent(room, (name, nicks) -> {
@@ -423,12 +425,15 @@ public final class RedisPresence implements Presence {
                 return owner;
             });
         }
-        for (String room : localMembers.keySet()) {
-            steps.add(redis.<List<Object>>eval(PresenceScripts.REMOVE_EXPIRED, ScriptOutputType.MULTI, roomKeys(room))
-                    .toCompletableFuture().thenAccept(expired -> expired.forEach(nick ->
-                            listener.memberExpired(room, (String) nick))));
+        if (removeExpired) {
+            for (String room : localMembers.keySet()) {
+                steps.add(redis.<List<Object>>eval(PresenceScripts.REMOVE_EXPIRED, ScriptOutputType.MULTI, roomKeys(room))
+                        .toCompletableFuture().thenAccept(expired -> expired.forEach(nick ->
+                                listener.memberExpired(room, (String) nick))));
+            }
+            steps.add(redis.eval(PresenceScripts.REMOVE_EXPIRED_ROOMS, ScriptOutputType.INTEGER, ROOM_INDEX)
+                    .toCompletableFuture());
         }
-        steps.add(redis.eval(PresenceScripts.REMOVE_EXPIRED_ROOMS, ScriptOutputType.INTEGER, ROOM_INDEX).toCompletableFuture());
         CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> reportRefresh(failure));
     }
 
