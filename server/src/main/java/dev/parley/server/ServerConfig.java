@@ -29,7 +29,10 @@ public record ServerConfig(
         int maxOutboundBytes,
         long shutdownGraceMs,
         boolean compression,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        String redisUri,
+        long redisTimeoutMs,
+        long redisCheckMs) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -54,6 +57,11 @@ public record ServerConfig(
         requireRange("historyOnJoin", historyOnJoin, 0, 1_000_000);
         requireRange("maxOutboundBytes", maxOutboundBytes, 1024, Integer.MAX_VALUE);
         requireRange("shutdownGraceMs", shutdownGraceMs, 0, Long.MAX_VALUE);
+        if (redisUri != null && !redisUri.matches("rediss?://.+")) {
+            throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://..., not " + redisUri);
+        }
+        requirePositive("redisTimeoutMs", redisTimeoutMs);
+        requirePositive("redisCheckMs", redisCheckMs);
     }
 
     private static void requirePositive(String name, long value) {
@@ -102,6 +110,9 @@ public record ServerConfig(
         private long shutdownGraceMs = 5_000;
         private boolean compression = true;
         private List<String> allowedOrigins = List.of();
+        private String redisUri;
+        private long redisTimeoutMs = 2_000;
+        private long redisCheckMs = 2_000;
 
         private Builder() {
         }
@@ -127,6 +138,9 @@ public record ServerConfig(
             shutdownGraceMs = c.shutdownGraceMs;
             compression = c.compression;
             allowedOrigins = c.allowedOrigins;
+            redisUri = c.redisUri;
+            redisTimeoutMs = c.redisTimeoutMs;
+            redisCheckMs = c.redisCheckMs;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -249,10 +263,29 @@ public record ServerConfig(
             return this;
         }
 
+        /** The Redis that makes this node one of a cluster; default none, serving alone from memory. */
+        public Builder redisUri(String redisUri) {
+            this.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri;
+            return this;
+        }
+
+        /** Longest wait for a Redis reply before the command fails as unavailable; default 2 s. */
+        public Builder redisTimeoutMs(long redisTimeoutMs) {
+            this.redisTimeoutMs = redisTimeoutMs;
+            return this;
+        }
+
+        /** Interval of the check of each subscribed room's position against Redis; default 2 s. */
+        public Builder redisCheckMs(long redisCheckMs) {
+            this.redisCheckMs = redisCheckMs;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
-                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins);
+                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
+                    redisUri, redisTimeoutMs, redisCheckMs);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
 import dev.parley.server.presence.PresenceListener;
+import dev.parley.server.presence.RoomChange;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
@@ -73,10 +75,15 @@ public final class Hub implements BrokerListener, PresenceListener {
             }
             membersById.put(member.id(), member);
             membersByNick.put(Names.nickKey(nick), member);
-            if (claim.replaced() == null) {
-                return CompletableFuture.completedFuture(claim);
-            }
-            return evict(claim.replaced()).thenApply(done -> claim);
+            CompletableFuture<Void> evicted = claim.replaced() == null
+                    ? CompletableFuture.completedFuture(null) : evict(claim.replaced());
+            return evicted.thenCompose(done -> broker.watchUser(nick)).handle((watched, failure) -> {
+                if (failure != null) {
+                    logout(member);
+                    throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+                }
+                return claim;
+            });
         });
     }
 
@@ -111,7 +118,9 @@ public final class Hub implements BrokerListener, PresenceListener {
         membersById.remove(member.id(), member);
         String nick = member.nick();
         if (nick != null) {
-            membersByNick.remove(Names.nickKey(nick), member);
+            if (membersByNick.remove(Names.nickKey(nick), member)) {
+                broker.unwatchUser(nick);
+            }
             presence.release(nick, member.id());
         }
     }
@@ -121,17 +130,34 @@ public final class Hub implements BrokerListener, PresenceListener {
      * with the member list and what the member missed since {@code since}, or the latest messages.
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
+        List<CompletableFuture<Void>> watched = new ArrayList<>(1);
         rooms.compute(room, (name, subscribers) -> {
             Subscribers updated = subscribers == null ? new Subscribers() : subscribers;
             updated.add(member);
+            watched.add(broker.watch(room));
             return updated;
         });
-        CompletableFuture<List<String>> members = presence.join(room, member.nick())
-                .thenCompose(change -> presence.members(room, null, EVERYONE));
-        return members.thenCombine(broker.recover(room, since, latest), Joined::new).thenApply(joined -> {
-            broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
-                    clock.getAsLong()));
-            return joined;
+        CompletableFuture<RoomChange> entered = presence.join(room, member.nick());
+        // The room's live events reach this node before its history is read, so that the member's
+        // session can merge the two by offset without a gap.
+        CompletableFuture<Recovery> recovery = watched.get(0).thenCompose(ready -> broker.recover(room, since, latest));
+        CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, EVERYONE))
+                .thenCombine(recovery, Joined::new);
+        return joined.handle((value, failure) -> {
+            if (failure != null) {
+                unsubscribe(member, room);
+                entered.thenAccept(change -> {
+                    if (change.changed()) {
+                        presence.leave(room, member.nick());
+                    }
+                });
+                throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+            }
+            if (entered.join().changed()) {
+                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
+                        clock.getAsLong()));
+            }
+            return value;
         });
     }
 
@@ -142,11 +168,21 @@ public final class Hub implements BrokerListener, PresenceListener {
 
     /** Removes {@code member} from {@code room} and tells the other members. */
     public CompletableFuture<Void> leave(Member member, String room) {
-        rooms.computeIfPresent(room, (name, subscribers) -> subscribers.remove(member) ? null : subscribers);
+        unsubscribe(member, room);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
                 memberExpired(room, member.nick());
             }
+        });
+    }
+
+    private void unsubscribe(Member member, String room) {
+        rooms.computeIfPresent(room, (name, subscribers) -> {
+            if (!subscribers.remove(member)) {
+                return subscribers;
+            }
+            broker.unwatch(room);
+            return null;
         });
     }
 
@@ -214,6 +250,14 @@ public final class Hub implements BrokerListener, PresenceListener {
             metrics.delivered(subscribers.fanOut(room, offset, skipNick, encoded));
         } finally {
             encoded.release();
+        }
+    }
+
+    @Override
+    public void onRoomLost(String room) {
+        Subscribers subscribers = rooms.get(room);
+        if (subscribers != null) {
+            subscribers.forEachMember(member -> member.lostTrack(room));
         }
     }
 
