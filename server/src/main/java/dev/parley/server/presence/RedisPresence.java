@@ -1,19 +1,16 @@
 package dev.parley.server.presence;
 
 import dev.parley.protocol.Names;
+import dev.parley.server.redis.Redis;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,12 +28,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,7 +54,6 @@ public final class RedisPresence implements Presence {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPresence.class);
     private static final String ROOM_INDEX = "presence:rooms";
     private static final int CLAIM_ATTEMPTS = 3;
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final PresenceListener NO_LISTENER = new PresenceListener() {
         @Override
@@ -106,14 +100,11 @@ public final class RedisPresence implements Presence {
         }
     }
 
+    private final Redis redis;
+    private final RedisAsyncCommands<String, String> commands;
     private final String nodeId;
     private final Settings settings;
     private final String ttlMs;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> redis;
-    private final StatefulRedisPubSubConnection<String, String> nodeChannel;
-    private final ScheduledExecutorService timer;
-    private final Disposable reconnects;
     /** This node's claims by key; an entry is read and changed only inside its map entry's compute. */
     private final Map<String, Owner> claims = new ConcurrentHashMap<>();
     /** This node's members by room; a set is read and changed only inside its map entry's compute. */
@@ -123,53 +114,44 @@ public final class RedisPresence implements Presence {
     private final AtomicBoolean refreshFailing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile PresenceListener listener = NO_LISTENER;
+    private volatile Future<?> refreshing;
 
-    private RedisPresence(RedisClient client, String nodeId, Settings settings) {
-        if (nodeId.isEmpty() || nodeId.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("a node id is one word: '" + nodeId + "'");
-        }
+    private RedisPresence(Redis redis, String nodeId, Settings settings) {
+        this.redis = redis;
+        this.commands = redis.commands();
         this.nodeId = nodeId;
         this.settings = settings;
         this.ttlMs = Long.toString(settings.ttl().toMillis());
-        this.connection = client.connect();
-        this.redis = connection.async();
-        this.nodeChannel = client.connectPubSub();
-        nodeChannel.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                onNodeMessage(message);
-            }
-        });
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "presence-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.reconnects = client.getResources().eventBus().get()
-                .filter(ConnectionActivatedEvent.class::isInstance)
-                .subscribe(event -> refreshSoon());
     }
 
     /**
-     * Connects to Redis through {@code client} and starts refreshing. Waits for Redis (at most a
-     * few seconds), so call it at startup, not on an event loop. {@code nodeId} names this node
-     * to the others and must be unique among them.
+     * Starts the presence of node {@code nodeId} (one word, unique among the nodes; a restarted
+     * node takes a new one): subscribes to its node channel, then refreshes every
+     * {@code refreshInterval} and whenever a connection to Redis comes back.
      */
-    public static RedisPresence start(RedisClient client, String nodeId, Settings settings) {
-        RedisPresence presence = new RedisPresence(client, nodeId, settings);
-        try {
-            presence.nodeChannel.async().subscribe(nodeChannel(nodeId)).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            presence.close();
-            throw new IllegalStateException("interrupted while subscribing to the node channel", e);
-        } catch (ExecutionException | TimeoutException e) {
-            presence.close();
-            throw new IllegalStateException("cannot subscribe to the node channel", e);
+    public static CompletableFuture<RedisPresence> open(Redis redis, String nodeId, Settings settings) {
+        if (nodeId.isEmpty() || nodeId.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("a node id is one word: '" + nodeId + "'");
         }
-        long interval = settings.refreshInterval().toMillis();
-        presence.timer.scheduleWithFixedDelay(presence::refresh, interval, interval, TimeUnit.MILLISECONDS);
-        return presence;
+        RedisPresence presence = new RedisPresence(redis, nodeId, settings);
+        return redis.connectPubSub().thenCompose(channel -> presence.subscribe(channel)).thenApply(subscribed -> {
+            long interval = settings.refreshInterval().toMillis();
+            presence.refreshing = redis.timers().scheduleWithFixedDelay(presence::refresh, interval, interval,
+                    TimeUnit.MILLISECONDS);
+            redis.onConnected(presence::refreshSoon);
+            return presence;
+        });
+    }
+
+    private CompletableFuture<Void> subscribe(StatefulRedisPubSubConnection<String, String> channel) {
+        channel.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String name, String message) {
+                redis.received();
+                onNodeMessage(message);
+            }
+        });
+        return redis.call(channel.async().subscribe(nodeChannel(nodeId)));
     }
 
     @Override
@@ -186,13 +168,13 @@ public final class RedisPresence implements Presence {
     }
 
     private CompletableFuture<NickClaim> claim(String key, Owner owner, String presentedHash, int attempts) {
-        return redis.set(key, owner.encode(), SetArgs.Builder.nx().px(settings.ttl().toMillis())).toCompletableFuture()
+        return call(commands.set(key, owner.encode(), SetArgs.Builder.nx().px(settings.ttl().toMillis())))
                 .thenCompose(ok -> {
                     if (ok != null) {
                         claims.put(key, owner);
                         return CompletableFuture.completedFuture(NickClaim.GRANTED);
                     }
-                    return redis.get(key).toCompletableFuture().thenCompose(value -> {
+                    return call(commands.get(key)).thenCompose(value -> {
                         if (value == null) {
                             return retry(key, owner, presentedHash, attempts);
                         }
@@ -200,8 +182,8 @@ public final class RedisPresence implements Presence {
                         if (holder == null || presentedHash == null || !sameHash(holder.secretHash(), presentedHash)) {
                             return CompletableFuture.completedFuture(NickClaim.TAKEN);
                         }
-                        return redis.<Long>eval(PresenceScripts.TAKE_OVER, ScriptOutputType.INTEGER, new String[] {key},
-                                value, owner.encode(), ttlMs).toCompletableFuture().thenCompose(took -> {
+                        return call(commands.<Long>eval(PresenceScripts.TAKE_OVER, ScriptOutputType.INTEGER,
+                                new String[] {key}, value, owner.encode(), ttlMs)).thenCompose(took -> {
                                     if (took == 0) {
                                         return retry(key, owner, presentedHash, attempts);
                                     }
@@ -228,8 +210,8 @@ public final class RedisPresence implements Presence {
             if (!owner.session().equals(sessionId)) {
                 return owner;
             }
-            released.set(redis.<Long>eval(PresenceScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key},
-                    owner.encode()).toCompletableFuture().thenApply(deleted -> null));
+            released.set(call(commands.<Long>eval(PresenceScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key},
+                    owner.encode())).thenApply(deleted -> null));
             return null;
         });
         return released.get();
@@ -250,7 +232,7 @@ public final class RedisPresence implements Presence {
         long id = evictionIds.incrementAndGet();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         evictions.put(id, answered);
-        redis.publish(nodeChannel(holder.node()), "evict " + id + ' ' + nodeId + ' ' + holder.session())
+        publish(nodeChannel(holder.node()), "evict " + id + ' ' + nodeId + ' ' + holder.session())
                 .whenComplete((listeners, failure) -> {
                     if (failure != null || listeners == 0) {
                         answered.complete(null);
@@ -272,7 +254,7 @@ public final class RedisPresence implements Presence {
         String[] parts = message.split(" ");
         if (parts.length == 4 && parts[0].equals("evict")) {
             listener.evict(parts[3]).whenComplete((done, failure) ->
-                    redis.publish(nodeChannel(parts[2]), "evicted " + parts[1]));
+                    publish(nodeChannel(parts[2]), "evicted " + parts[1]));
         } else if (parts.length == 2 && parts[0].equals("evicted") && isNumber(parts[1])) {
             CompletableFuture<Void> answered = evictions.get(Long.parseLong(parts[1]));
             if (answered != null) {
@@ -321,8 +303,8 @@ public final class RedisPresence implements Presence {
             if (nicks != null) {
                 nicks.remove(nick);
             }
-            removed.set(redis.<List<Object>>eval(PresenceScripts.REMOVE_MEMBER, ScriptOutputType.MULTI, roomKeys(room),
-                    nick).toCompletableFuture());
+            removed.set(call(commands.<List<Object>>eval(PresenceScripts.REMOVE_MEMBER, ScriptOutputType.MULTI,
+                    roomKeys(room), nick)));
             return nicks == null || nicks.isEmpty() ? null : nicks;
         });
         return removed.get().thenApply(reply -> new RoomChange(number(reply, 0) == 1, (int) number(reply, 1)));
@@ -332,20 +314,20 @@ public final class RedisPresence implements Presence {
     public CompletableFuture<List<String>> members(String room, String after, int limit) {
         Range<String> range = after == null ? Range.unbounded()
                 : Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded());
-        return redis.zrangebylex(membersKey(room), range, Limit.create(0, limit)).toCompletableFuture()
+        return call(commands.zrangebylex(membersKey(room), range, Limit.create(0, limit)))
                 .thenApply(Collections::unmodifiableList);
     }
 
     @Override
     public CompletableFuture<Integer> count(String room) {
-        return redis.zcard(membersKey(room)).toCompletableFuture().thenApply(Long::intValue);
+        return call(commands.zcard(membersKey(room))).thenApply(Long::intValue);
     }
 
     @Override
     public CompletableFuture<Map<String, Integer>> rooms() {
-        return redis.zrange(ROOM_INDEX, 0, -1).toCompletableFuture().thenCompose(names -> {
+        return call(commands.zrange(ROOM_INDEX, 0, -1)).thenCompose(names -> {
             Map<String, CompletableFuture<Long>> counts = new LinkedHashMap<>();
-            names.forEach(room -> counts.put(room, redis.zcard(membersKey(room)).toCompletableFuture()));
+            names.forEach(room -> counts.put(room, call(commands.zcard(membersKey(room)))));
             return CompletableFuture.allOf(counts.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
                 Map<String, Integer> withMembers = new HashMap<>();
                 counts.forEach((room, count) -> {
@@ -366,22 +348,25 @@ public final class RedisPresence implements Presence {
         for (int i = 0; i < nicks.size(); i++) {
             args[i + 1] = nicks.get(i);
         }
-        return redis.<List<Object>>eval(PresenceScripts.ADD_MEMBERS, ScriptOutputType.MULTI, roomKeys(room), args)
-                .toCompletableFuture();
+        return call(commands.<List<Object>>eval(PresenceScripts.ADD_MEMBERS, ScriptOutputType.MULTI, roomKeys(room), args));
     }
 
     /** Keeps {@code room} in the room index until the expiry {@link #addMembers} gave its members. */
     private CompletableFuture<Long> index(String room, List<Object> added) {
-        return redis.zadd(ROOM_INDEX, number(added, 2), room).toCompletableFuture();
+        return call(commands.zadd(ROOM_INDEX, number(added, 2), room));
     }
 
     // ---- refresh and expiry
 
+    /** A connection to Redis came (back) up: put back at once what Redis may have lost. */
     private void refreshSoon() {
+        if (closed.get()) {
+            return;
+        }
         try {
-            timer.execute(this::refresh);
-        } catch (RejectedExecutionException closing) {
-            // closed: nothing left to refresh
+            redis.timers().execute(this::refresh);
+        } catch (RejectedExecutionException shuttingDown) {
+            // Redis is being closed: nothing left to refresh
         }
     }
 
@@ -416,8 +401,8 @@ public final class RedisPresence implements Presence {
         }
         for (String key : claims.keySet()) {
             claims.computeIfPresent(key, (name, owner) -> {
-                steps.add(redis.<Long>eval(PresenceScripts.REFRESH_CLAIM, ScriptOutputType.INTEGER, new String[] {key},
-                        owner.encode(), ttlMs).toCompletableFuture().thenAccept(kept -> {
+                steps.add(call(commands.<Long>eval(PresenceScripts.REFRESH_CLAIM, ScriptOutputType.INTEGER,
+                        new String[] {key}, owner.encode(), ttlMs)).thenAccept(kept -> {
                             if (kept == 0) {
                                 lost(key, owner);
                             }
@@ -427,12 +412,11 @@ public final class RedisPresence implements Presence {
         }
         if (removeExpired) {
             for (String room : localMembers.keySet()) {
-                steps.add(redis.<List<Object>>eval(PresenceScripts.REMOVE_EXPIRED, ScriptOutputType.MULTI, roomKeys(room))
-                        .toCompletableFuture().thenAccept(expired -> expired.forEach(nick ->
+                steps.add(call(commands.<List<Object>>eval(PresenceScripts.REMOVE_EXPIRED, ScriptOutputType.MULTI,
+                        roomKeys(room))).thenAccept(expired -> expired.forEach(nick ->
                                 listener.memberExpired(room, (String) nick))));
             }
-            steps.add(redis.eval(PresenceScripts.REMOVE_EXPIRED_ROOMS, ScriptOutputType.INTEGER, ROOM_INDEX)
-                    .toCompletableFuture());
+            steps.add(call(commands.eval(PresenceScripts.REMOVE_EXPIRED_ROOMS, ScriptOutputType.INTEGER, ROOM_INDEX)));
         }
         CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> reportRefresh(failure));
     }
@@ -460,36 +444,47 @@ public final class RedisPresence implements Presence {
     }
 
     /**
-     * Stops refreshing, removes what this node still holds (sessions normally left and released
-     * already), then closes the connections.
+     * Stops refreshing and removes what this node still holds (its sessions normally left and
+     * released already). The connections belong to {@link Redis}.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        reconnects.dispose();
-        timer.shutdownNow();
-        List<CompletableFuture<?>> removals = new ArrayList<>();
+        Future<?> timer = refreshing;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         try {
             for (String room : List.copyOf(localMembers.keySet())) {
                 Set<String> nicks = localMembers.remove(room);
                 if (nicks != null) {
-                    List.copyOf(nicks).forEach(nick -> removals.add(leave(room, nick)));
+                    List.copyOf(nicks).forEach(nick -> leave(room, nick));
                 }
             }
             for (Map.Entry<String, Owner> claim : List.copyOf(claims.entrySet())) {
-                removals.add(releaseKey(claim.getKey(), claim.getValue().session()));
+                releaseKey(claim.getKey(), claim.getValue().session());
             }
         } catch (RuntimeException clientShutDown) {
             LOG.warn("could not remove this node's presence from Redis; it expires: {}", clientShutDown.toString());
         }
-        CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
-                .orTimeout(settings.evictionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((done, failure) -> {
-                    nodeChannel.closeAsync();
-                    connection.closeAsync();
-                });
+    }
+
+    // ---- Redis
+
+    /**
+     * Every command goes through here: failures become {@code UnavailableException} and are counted.
+     * Scripts are sent with {@code EVAL}, not by their SHA: the commands about one room or nick must
+     * reach Redis in the order they were sent, which retrying a {@code NOSCRIPT} would break.
+     */
+    private <T> CompletableFuture<T> call(CompletionStage<T> command) {
+        return redis.call(command);
+    }
+
+    private CompletableFuture<Long> publish(String channel, String message) {
+        redis.published();
+        return call(commands.publish(channel, message));
     }
 
     // ---- keys and values
