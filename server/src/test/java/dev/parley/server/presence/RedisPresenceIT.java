@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** {@link RedisPresence} of several nodes (one client each) against a real redis-server. */
-class RedisPresenceIT {
+/** {@link RedisPresence} of several nodes (one Redis connection each) against a real redis-server. */
+class RedisPresenceIT extends PresenceContract {
     private static final RedisPresence.Settings FAST = new RedisPresence.Settings(Duration.ofMillis(1500),
             Duration.ofMillis(250), Duration.ofSeconds(2));
     private static final Duration WITHIN = Duration.ofSeconds(6);
@@ -80,6 +80,14 @@ class RedisPresenceIT {
         return node(connect(), id, recorder);
     }
 
+    @Override
+    Presence node(int index) {
+        while (nodes.size() <= index) {
+            node("n" + nodes.size(), new Recorder());
+        }
+        return nodes.get(index);
+    }
+
     /** Runs one command on a connection of its own, as an operator would with redis-cli. */
     private String raw(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, String> command) {
         RedisClient client = RedisClient.create(redis.uri());
@@ -88,20 +96,6 @@ class RedisPresenceIT {
         } finally {
             client.shutdown(0, 0, TimeUnit.SECONDS);
         }
-    }
-
-    @Test
-    void nicksAreUniqueAcrossNodesCaseInsensitivelyAndReleasedOnlyByTheirHolder() {
-        RedisPresence a = node("a", new Recorder());
-        RedisPresence b = node("b", new Recorder());
-        assertThat(a.claim("Alice", new NickOwner("s-1", "secret"), null).join()).isEqualTo(NickClaim.GRANTED);
-        assertThat(b.claim("alice", new NickOwner("s-2", "other"), null).join()).isEqualTo(NickClaim.TAKEN);
-        assertThat(b.claim("ALICE", new NickOwner("s-2", "other"), "wrong").join()).isEqualTo(NickClaim.TAKEN);
-        a.release("alice", "s-9").join();
-        assertThat(b.claim("alice", new NickOwner("s-2", "other"), null).join())
-                .as("a release by a session that does not hold the nick").isEqualTo(NickClaim.TAKEN);
-        a.release("ALICE", "s-1").join();
-        assertThat(b.claim("alice", new NickOwner("s-2", "other"), null).join()).isEqualTo(NickClaim.GRANTED);
     }
 
     @Test
@@ -135,29 +129,6 @@ class RedisPresenceIT {
         a.claim("alice", new NickOwner("s-1", "secret"), null).join();
         assertThat(a.claim("alice", new NickOwner("s-2", "next"), "secret").join()).isEqualTo(NickClaim.replacing("s-1"));
         assertThat(recorder.evicted).isEmpty();
-    }
-
-    @Test
-    void membersAreReadInNickOrderPageByPageAndCountedAcrossNodes() {
-        RedisPresence a = node("a", new Recorder());
-        RedisPresence b = node("b", new Recorder());
-        assertThat(a.join("r", "carol").join()).isEqualTo(new RoomChange(true, 1));
-        assertThat(b.join("r", "alice").join()).isEqualTo(new RoomChange(true, 2));
-        assertThat(a.join("r", "carol").join()).as("already in").isEqualTo(new RoomChange(false, 2));
-        b.join("r", "Bob").join();
-        b.join("r", "dave").join();
-        assertThat(a.members("r", null, 10).join()).containsExactly("Bob", "alice", "carol", "dave");
-        assertThat(a.members("r", null, 2).join()).containsExactly("Bob", "alice");
-        assertThat(a.members("r", "alice", 2).join()).containsExactly("carol", "dave");
-        assertThat(a.members("r", "dave", 2).join()).isEmpty();
-        assertThat(b.count("r").join()).isEqualTo(4);
-
-        b.join("s", "alice").join();
-        assertThat(a.rooms().join()).isEqualTo(Map.of("r", 4, "s", 1));
-        assertThat(b.leave("s", "alice").join()).isEqualTo(new RoomChange(true, 0));
-        assertThat(b.leave("s", "alice").join()).as("already out").isEqualTo(new RoomChange(false, 0));
-        assertThat(a.rooms().join()).isEqualTo(Map.of("r", 4));
-        assertThat(a.count("s").join()).isZero();
     }
 
     @Test
