@@ -70,7 +70,11 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     private RedisPresence node(Redis connection, String id, Recorder recorder) {
-        RedisPresence node = RedisPresence.open(connection, id, FAST).join();
+        return node(connection, id, recorder, FAST);
+    }
+
+    private RedisPresence node(Redis connection, String id, Recorder recorder, RedisPresence.Settings settings) {
+        RedisPresence node = RedisPresence.open(connection, id, settings).join();
         node.listen(recorder);
         nodes.add(node);
         return node;
@@ -177,6 +181,18 @@ class RedisPresenceIT extends PresenceContract {
         assertThat(b.claim("alice", new NickOwner("s-2", "x"), null).join()).isEqualTo(NickClaim.TAKEN);
         assertThat(a.rooms().join()).isEqualTo(Map.of("r", 2));
         assertThat(a.members("r", null, 10).join()).as("the failed join left nothing behind").doesNotContain("carol");
+    }
+
+    @Test
+    void aNodePutsBackWhatRedisLostAsSoonAsItIsConnectedAgainNotAtItsNextRefresh() {
+        RedisPresence a = node(connect(), "a", new Recorder(), new RedisPresence.Settings(Duration.ofMinutes(2),
+                Duration.ofMinutes(1), Duration.ofSeconds(2)));
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        a.join("r", "alice").join();
+        redis.kill();
+        redis.restart();
+        await().atMost(WITHIN).ignoreExceptions().until(() -> a.members("r", null, 10).join().equals(List.of("alice")));
+        assertThat(raw(commands -> commands.get("nick:{alice}"))).startsWith("a s-1 ");
     }
 
     @Test
