@@ -117,6 +117,31 @@ class ClusterPresenceIT {
     }
 
     @Test
+    void whileRedisIsDownPresenceIsUnavailableAndWhenItComesBackEmptyTheNodesPutTheirMembersBackSilently() {
+        try (TestSocket a = member(0, "stays-a", "restart-room");
+             TestSocket b = member(1, "stays-b", "restart-room")) {
+            a.take(e -> e.path("nick").asText().equals("stays-b"), "stays-b joined");
+            redis.kill();
+            JsonNode refused = a.request("error", "type", "who", "room", "restart-room");
+            assertThat(refused.get("code").asText()).isEqualTo("unavailable");
+            try (TestSocket newcomer = TestSocket.connect(node(2))) {
+                assertThat(newcomer.request("error", "type", "hello", "nick", "newcomer").get("code").asText())
+                        .isEqualTo("unavailable");
+            }
+            assertThat(a.isOpen()).isTrue();
+
+            redis.restart();
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> who(b, "restart-room").equals(List.of("stays-a", "stays-b")));
+            for (TestSocket member : List.of(a, b)) {
+                member.request("pong", "type", "ping");
+                assertThat(member.queued()).as("no presence announced for members that never left")
+                        .noneMatch(e -> e.path("type").asText().equals("presence"));
+            }
+        }
+    }
+
+    @Test
     void theMembersOfANodeKilledWithSignal9LeaveTheirRoomsAndEachOtherMemberIsToldOnce() throws Exception {
         try (ServerProcess doomed = ServerProcess.start(ServerProcess.javaJar("--host", "127.0.0.1", "--port", "0",
                 "--redis-uri", redis.uri(), "--presence-ttl-ms", Long.toString(TTL_MS),
