@@ -107,9 +107,13 @@ public final class Hub implements BrokerListener, PresenceListener {
         return started;
     }
 
-    /** Tells the room that {@code nick} has left it; also for members whose node died. */
+    /** A member whose node died was removed from {@code room} by this node: the room is told here, once. */
     @Override
     public void memberExpired(String room, String nick) {
+        announceLeave(room, nick);
+    }
+
+    private void announceLeave(String room, String nick) {
         broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, nick, clock.getAsLong()));
     }
 
@@ -171,7 +175,7 @@ public final class Hub implements BrokerListener, PresenceListener {
         unsubscribe(member, room);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
-                memberExpired(room, member.nick());
+                announceLeave(room, member.nick());
             }
         });
     }

@@ -134,7 +134,7 @@ public final class RedisPresence implements Presence {
             throw new IllegalArgumentException("a node id is one word: '" + nodeId + "'");
         }
         RedisPresence presence = new RedisPresence(redis, nodeId, settings);
-        return redis.connectPubSub().thenCompose(channel -> presence.subscribe(channel)).thenApply(subscribed -> {
+        return redis.connectPubSub().thenCompose(presence::subscribe).thenApply(subscribed -> {
             long interval = settings.refreshInterval().toMillis();
             presence.refreshing = redis.timers().scheduleWithFixedDelay(presence::refresh, interval, interval,
                     TimeUnit.MILLISECONDS);
