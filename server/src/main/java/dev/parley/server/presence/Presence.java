@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Who is online and who is in which room, across every node: nick ownership (unique,
- * case-insensitive) and room member lists. {@link MemoryPresence} serves a single node. Methods
- * never block; results complete on any thread.
+ * case-insensitive) and room member lists. {@link MemoryPresence} serves a single node,
+ * {@link RedisPresence} the nodes of a cluster. Methods never block; results complete on any thread,
+ * and fail when the shared store cannot be reached.
  */
 public interface Presence extends AutoCloseable {
 
