@@ -8,6 +8,7 @@ import dev.parley.server.presence.MemoryPresence;
 import dev.parley.server.presence.Presence;
 import dev.parley.server.presence.RedisPresence;
 import dev.parley.server.redis.Redis;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -34,18 +35,19 @@ record Backend(Broker broker, Presence presence, BooleanSupplier reachable, Supp
                     new MemoryPresence(), () -> true, () -> CompletableFuture.completedFuture(null)));
         }
         return Redis.connect(config.redisUri(), Duration.ofMillis(config.redisTimeoutMs()), metrics.registry())
-                .thenCompose(redis -> onRedis(redis, config).whenComplete((backend, failure) -> {
+                .thenCompose(redis -> onRedis(redis, config, metrics.registry()).whenComplete((backend, failure) -> {
                     if (failure != null) {
                         redis.closeAsync();
                     }
                 }));
     }
 
-    private static CompletableFuture<Backend> onRedis(Redis redis, ServerConfig config) {
+    private static CompletableFuture<Backend> onRedis(Redis redis, ServerConfig config, MeterRegistry registry) {
         CompletableFuture<RedisBroker> broker = RedisBroker.open(redis, config.historySize(), CLOCK,
                 Duration.ofMillis(config.redisCheckMs()));
         CompletableFuture<RedisPresence> presence = RedisPresence.open(redis, nodeId(), new RedisPresence.Settings(
-                Duration.ofMillis(config.presenceTtlMs()), Duration.ofMillis(config.presenceRefreshMs()), EVICTION_TIMEOUT));
+                Duration.ofMillis(config.presenceTtlMs()), Duration.ofMillis(config.presenceRefreshMs()), EVICTION_TIMEOUT),
+                registry);
         return broker.thenCombine(presence, (b, p) -> new Backend(b, p, redis::isReachable, redis::closeAsync));
     }
 

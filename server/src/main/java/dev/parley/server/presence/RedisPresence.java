@@ -9,6 +9,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,13 +117,25 @@ public final class RedisPresence implements Presence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile PresenceListener listener = NO_LISTENER;
     private volatile Future<?> refreshing;
+    private final Counter expired;
+    private final Counter evictionsAsked;
+    private final Counter evictionsUnconfirmed;
+    private final Counter claimsLost;
 
-    private RedisPresence(Redis redis, String nodeId, Settings settings) {
+    private RedisPresence(Redis redis, String nodeId, Settings settings, MeterRegistry registry) {
         this.redis = redis;
         this.commands = redis.commands();
         this.nodeId = nodeId;
         this.settings = settings;
         this.ttlMs = Long.toString(settings.ttl().toMillis());
+        this.expired = Counter.builder("parley.presence.expired")
+                .description("Members of dead nodes that this node removed from their rooms").register(registry);
+        this.evictionsAsked = Counter.builder("parley.presence.evictions")
+                .description("Sessions on other nodes that this node asked to evict for a resume").register(registry);
+        this.evictionsUnconfirmed = Counter.builder("parley.presence.evictions.unconfirmed")
+                .description("Evictions on other nodes not confirmed within the timeout").register(registry);
+        this.claimsLost = Counter.builder("parley.presence.claims.lost")
+                .description("Local sessions whose nick claim another session held after Redis lost it").register(registry);
     }
 
     /**
@@ -129,11 +143,12 @@ public final class RedisPresence implements Presence {
      * node takes a new one): subscribes to its node channel, then refreshes every
      * {@code refreshInterval} and whenever a connection to Redis comes back.
      */
-    public static CompletableFuture<RedisPresence> open(Redis redis, String nodeId, Settings settings) {
+    public static CompletableFuture<RedisPresence> open(Redis redis, String nodeId, Settings settings,
+                                                       MeterRegistry registry) {
         if (nodeId.isEmpty() || nodeId.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("a node id is one word: '" + nodeId + "'");
         }
-        RedisPresence presence = new RedisPresence(redis, nodeId, settings);
+        RedisPresence presence = new RedisPresence(redis, nodeId, settings, registry);
         return redis.connectPubSub().thenCompose(presence::subscribe).thenApply(subscribed -> {
             long interval = settings.refreshInterval().toMillis();
             presence.refreshing = redis.timers().scheduleWithFixedDelay(presence::refresh, interval, interval,
@@ -229,6 +244,7 @@ public final class RedisPresence implements Presence {
         if (holder.node().equals(nodeId)) {
             return DONE;
         }
+        evictionsAsked.increment();
         long id = evictionIds.incrementAndGet();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         evictions.put(id, answered);
@@ -242,6 +258,7 @@ public final class RedisPresence implements Presence {
                 .handle((done, failure) -> {
                     evictions.remove(id);
                     if (failure != null) {
+                        evictionsUnconfirmed.increment();
                         LOG.warn("node {} did not confirm evicting session {} within {} ms; going on", holder.node(),
                                 holder.session(), settings.evictionTimeout().toMillis());
                     }
@@ -413,8 +430,10 @@ public final class RedisPresence implements Presence {
         if (removeExpired) {
             for (String room : localMembers.keySet()) {
                 steps.add(call(commands.<List<Object>>eval(PresenceScripts.REMOVE_EXPIRED, ScriptOutputType.MULTI,
-                        roomKeys(room))).thenAccept(expired -> expired.forEach(nick ->
-                                listener.memberExpired(room, (String) nick))));
+                        roomKeys(room))).thenAccept(removed -> removed.forEach(nick -> {
+                            expired.increment();
+                            listener.memberExpired(room, (String) nick);
+                        })));
             }
             steps.add(call(commands.eval(PresenceScripts.REMOVE_EXPIRED_ROOMS, ScriptOutputType.INTEGER, ROOM_INDEX)));
         }
@@ -438,6 +457,7 @@ public final class RedisPresence implements Presence {
      */
     private void lost(String key, Owner owner) {
         if (claims.remove(key, owner)) {
+            claimsLost.increment();
             LOG.info("session {} lost its nick claim {} to another session; evicting it", owner.session(), key);
             listener.evict(owner.session());
         }

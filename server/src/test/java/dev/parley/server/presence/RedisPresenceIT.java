@@ -31,6 +31,7 @@ class RedisPresenceIT extends PresenceContract {
 
     private RedisServer redis;
     private final List<Redis> connections = new ArrayList<>();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final List<RedisPresence> nodes = new ArrayList<>();
 
     /** What a node's hub would be asked, and how long its evictions take. */
@@ -74,7 +75,7 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     private RedisPresence node(Redis connection, String id, Recorder recorder, RedisPresence.Settings settings) {
-        RedisPresence node = RedisPresence.open(connection, id, settings).join();
+        RedisPresence node = RedisPresence.open(connection, id, settings, metrics).join();
         node.listen(recorder);
         nodes.add(node);
         return node;
@@ -117,6 +118,8 @@ class RedisPresenceIT extends PresenceContract {
         assertThat(resumed).as("the claimant waits for the old session to leave its rooms").isNotDone();
         leftRooms.complete(null);
         assertThat(resumed.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo(NickClaim.replacing("s-1"));
+        assertThat(metrics.counter("parley.presence.evictions").count()).isEqualTo(1);
+        assertThat(metrics.counter("parley.presence.evictions.unconfirmed").count()).isZero();
 
         a.release("alice", "s-1").join();
         assertThat(c.claim("alice", new NickOwner("s-3", "x"), null).join())
@@ -157,6 +160,7 @@ class RedisPresenceIT extends PresenceContract {
         List<String> reported = new ArrayList<>(atB.expired);
         reported.addAll(atC.expired);
         assertThat(reported).containsExactly("r/alice");
+        assertThat(metrics.counter("parley.presence.expired").count()).isEqualTo(1);
         assertThat(b.members("r", null, 10).join()).as("live members stay").containsExactly("bob", "carol");
     }
 
