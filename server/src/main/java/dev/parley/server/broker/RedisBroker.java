@@ -60,6 +60,7 @@ public final class RedisBroker implements Broker {
     private static final LuaScript PUBLISH = script("publish");
     private static final LuaScript RECOVER = script("recover");
     private static final LuaScript RANGE = script("range");
+    private static final List<LuaScript> SCRIPTS = List.of(PUBLISH, RECOVER, RANGE);
 
     private final Redis redis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -85,7 +86,10 @@ public final class RedisBroker implements Broker {
                 received(channel, payload);
             }
         });
-        redis.onConnected(this::checkAll);
+        redis.onConnected(() -> {
+            loadScripts(redis).exceptionally(failure -> null);
+            checkAll();
+        });
         long every = checkInterval.toMillis();
         checks = redis.timers().scheduleAtFixedRate(this::checkAll, every, every, TimeUnit.MILLISECONDS);
     }
@@ -97,7 +101,13 @@ public final class RedisBroker implements Broker {
      */
     public static CompletableFuture<RedisBroker> open(Redis redis, int historySize, LongSupplier clock,
                                                      Duration checkInterval) {
-        return redis.connectPubSub().thenApply(pubSub -> new RedisBroker(redis, pubSub, historySize, clock, checkInterval));
+        return loadScripts(redis).thenCompose(loaded -> redis.connectPubSub())
+                .thenApply(pubSub -> new RedisBroker(redis, pubSub, historySize, clock, checkInterval));
+    }
+
+    private static CompletableFuture<Void> loadScripts(Redis redis) {
+        return CompletableFuture.allOf(SCRIPTS.stream().map(script -> redis.call(script.load(redis.commands())))
+                .toArray(CompletableFuture[]::new));
     }
 
     @Override

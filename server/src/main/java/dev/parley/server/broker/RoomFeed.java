@@ -1,6 +1,8 @@
 package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * them, and it is held while the listener is called, which only queues work.
  */
 final class RoomFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomFeed.class);
 
     /** Reads the room's kept messages with offsets {@code from..to}. */
     interface Fetcher {
@@ -56,6 +59,8 @@ final class RoomFeed {
     /** Guarded by this: whether the starting position is known, and whether a fetch is under way. */
     private boolean started;
     private boolean fetching;
+    /** Guarded by this: the position the previous check read. */
+    private Position checked;
 
     RoomFeed(String room, BrokerListener listener, Fetcher fetcher) {
         this.room = room;
@@ -81,9 +86,17 @@ final class RoomFeed {
         drain();
     }
 
-    /** The room's position as Redis has it now; also retries a fetch that failed. */
+    /**
+     * The room's position as Redis has it now. Messages published up to the previous check's
+     * position have had a whole interval to arrive; those that have not are fetched. (The current
+     * position would mistake messages still on their way for lost ones.) Also retries a fetch
+     * that failed.
+     */
     synchronized void check(String epoch, long top) {
-        pending.add(new Position(epoch, top));
+        if (checked != null) {
+            pending.add(checked);
+        }
+        checked = new Position(epoch, top);
         drain();
     }
 
@@ -101,12 +114,13 @@ final class RoomFeed {
                 epoch = itemEpoch;
             }
             if (!epoch.equals(itemEpoch)) {
+                LOG.warn("room {}: its history {} was replaced by {}; its members must recover", room, epoch, itemEpoch);
                 pending.poll();
                 epoch = itemEpoch;
                 last = item instanceof Live live ? live.message().offset() : target;
                 listener.onRoomLost(room);
             } else if (target > last) {
-                fetch(last + 1, target);
+                fetch(last + 1, target, item instanceof Live);
             } else {
                 pending.poll();
                 if (item instanceof Live live && live.message().offset() == last + 1) {
@@ -117,18 +131,25 @@ final class RoomFeed {
         }
     }
 
-    private void fetch(long from, long to) {
+    /**
+     * Reads the messages up to {@code to} that have not arrived. {@code seenPast}: a later message
+     * has arrived, so these are lost on the way for sure; otherwise (a check's position) they may
+     * still be on their way, and if the history no longer has them either, the live path decides.
+     */
+    private void fetch(long from, long to, boolean seenPast) {
         fetching = true;
-        fetcher.fetch(room, from, to).whenComplete((range, failure) -> fetched(to, range, failure));
+        fetcher.fetch(room, from, to).whenComplete((range, failure) -> fetched(to, seenPast, range, failure));
     }
 
-    private synchronized void fetched(long to, Fetched range, Throwable failure) {
+    private synchronized void fetched(long to, boolean seenPast, Fetched range, Throwable failure) {
         fetching = false;
         if (failure != null) {
             return; // the next event or check tries again
         }
         if (!range.epoch().equals(epoch)) {
             pending.addFirst(new Position(range.epoch(), range.top()));
+        } else if (!seenPast && !range.messages().isEmpty() && range.messages().get(0).offset() > last + 1) {
+            pending.poll();
         } else {
             for (ServerEvent.Message message : range.messages()) {
                 if (message.offset() == last + 1) {
@@ -137,6 +158,8 @@ final class RoomFeed {
                 }
             }
             if (last < to) {
+                LOG.warn("room {}: messages {} to {} were lost on the way and are no longer kept; its members must recover",
+                        room, last + 1, to);
                 last = to;
                 listener.onRoomLost(room);
             }

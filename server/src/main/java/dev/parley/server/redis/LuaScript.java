@@ -14,6 +14,9 @@ import java.util.concurrent.CompletionException;
 /**
  * A Lua script run by its SHA1 ({@code EVALSHA}), sent in full ({@code EVAL}) only when Redis does
  * not have it cached, as after a restart ({@code NOSCRIPT}). Immutable and thread-safe.
+ *
+ * <p>{@link #load} it on every (re)connection: a command sent again after {@code NOSCRIPT} runs
+ * after commands sent later that found the script, which changes their order.
  */
 public final class LuaScript {
     private final String source;
@@ -31,6 +34,11 @@ public final class LuaScript {
         return bySha.handle((value, failure) -> failure == null ? bySha
                 : isNoScript(failure) ? commands.<T>eval(source, output, keys, args).toCompletableFuture() : bySha)
                 .thenCompose(result -> result);
+    }
+
+    /** Puts the script in Redis's cache ({@code SCRIPT LOAD}). */
+    public CompletableFuture<String> load(RedisAsyncCommands<String, String> commands) {
+        return commands.scriptLoad(source).toCompletableFuture();
     }
 
     private static boolean isNoScript(Throwable failure) {
