@@ -21,32 +21,28 @@ class ClusterPresenceIT {
     private static final long TTL_MS = 1500;
     private static final long REFRESH_MS = 300;
 
+    private static Cluster cluster;
     private static RedisServer redis;
-    private static final List<ParleyServer> nodes = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(TestServers.start(config -> config.redisUri(redis.uri())
-                    .presenceTtlMs(TTL_MS).presenceRefreshMs(REFRESH_MS)));
-        }
+        cluster = Cluster.start(3, config -> config.presenceTtlMs(TTL_MS).presenceRefreshMs(REFRESH_MS));
+        redis = cluster.redis();
     }
 
     @AfterAll
     static void stop() {
-        nodes.forEach(ParleyServer::close);
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private static URI node(int i) {
-        return nodes.get(i).webSocketUri();
+        return cluster.node(i).webSocketUri();
     }
 
     private static TestSocket member(int node, String nick, String room) {
-        return TestServers.member(nodes.get(node), nick, room);
+        return TestServers.member(cluster.node(node), nick, room);
     }
 
     private static List<String> who(TestSocket socket, String room) {
