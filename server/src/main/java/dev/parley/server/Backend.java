@@ -6,9 +6,13 @@ import dev.parley.server.broker.RedisBroker;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.MemoryPresence;
 import dev.parley.server.presence.Presence;
+import dev.parley.server.presence.RedisPresence;
 import dev.parley.server.redis.Redis;
+import io.micrometer.core.instrument.MeterRegistry;
 
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -21,6 +25,8 @@ import java.util.function.Supplier;
  */
 record Backend(Broker broker, Presence presence, BooleanSupplier reachable, Supplier<CompletableFuture<Void>> release) {
     private static final LongSupplier CLOCK = System::currentTimeMillis;
+    /** How long a resume waits for another node to close the session it replaces. */
+    private static final Duration EVICTION_TIMEOUT = Duration.ofSeconds(5);
 
     /** In memory without {@code redisUri}; on Redis with it, once connected. Fails when Redis cannot be reached. */
     static CompletableFuture<Backend> open(ServerConfig config, ServerMetrics metrics) {
@@ -29,18 +35,27 @@ record Backend(Broker broker, Presence presence, BooleanSupplier reachable, Supp
                     new MemoryPresence(), () -> true, () -> CompletableFuture.completedFuture(null)));
         }
         return Redis.connect(config.redisUri(), Duration.ofMillis(config.redisTimeoutMs()), metrics.registry())
-                .thenCompose(redis -> onRedis(redis, config).whenComplete((backend, failure) -> {
+                .thenCompose(redis -> onRedis(redis, config, metrics.registry()).whenComplete((backend, failure) -> {
                     if (failure != null) {
                         redis.closeAsync();
                     }
                 }));
     }
 
-    private static CompletableFuture<Backend> onRedis(Redis redis, ServerConfig config) {
+    private static CompletableFuture<Backend> onRedis(Redis redis, ServerConfig config, MeterRegistry registry) {
         CompletableFuture<RedisBroker> broker = RedisBroker.open(redis, config.historySize(), CLOCK,
                 Duration.ofMillis(config.redisCheckMs()));
-        CompletableFuture<Presence> presence = CompletableFuture.completedFuture(new MemoryPresence());
+        CompletableFuture<RedisPresence> presence = RedisPresence.open(redis, nodeId(), new RedisPresence.Settings(
+                Duration.ofMillis(config.presenceTtlMs()), Duration.ofMillis(config.presenceRefreshMs()), EVICTION_TIMEOUT),
+                registry);
         return broker.thenCombine(presence, (b, p) -> new Backend(b, p, redis::isReachable, redis::closeAsync));
+    }
+
+    /** A new name for this node each start: a restarted node holds none of its earlier sessions. */
+    private static String nodeId() {
+        byte[] id = new byte[9];
+        new SecureRandom().nextBytes(id);
+        return "n-" + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
     /** Closes the broker and presence, then their connections; completes when they are released. */

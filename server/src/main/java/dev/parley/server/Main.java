@@ -124,6 +124,17 @@ public final class Main implements Callable<Integer> {
                     + "last message (PARLEY_REDIS_CHECK_MS). Default: ${DEFAULT-VALUE}")
     long redisCheckMs;
 
+    @Option(names = "--presence-ttl-ms", defaultValue = "${env:PARLEY_PRESENCE_TTL_MS:-40000}", paramLabel = "MS",
+            description = "With Redis: how long nick claims and room memberships live unless their node refreshes them; "
+                    + "a dead node's members leave within this plus the refresh interval (PARLEY_PRESENCE_TTL_MS). "
+                    + "Default: ${DEFAULT-VALUE}")
+    long presenceTtlMs;
+
+    @Option(names = "--presence-refresh-ms", defaultValue = "${env:PARLEY_PRESENCE_REFRESH_MS:-10000}", paramLabel = "MS",
+            description = "With Redis: interval at which a node refreshes its claims and memberships and removes "
+                    + "expired ones (PARLEY_PRESENCE_REFRESH_MS). Default: ${DEFAULT-VALUE}")
+    long presenceRefreshMs;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -170,6 +181,7 @@ public final class Main implements Callable<Integer> {
                     .compression(compression)
                     .allowedOrigins(allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList())
                     .redisUri(redisUri).redisTimeoutMs(redisTimeoutMs).redisCheckMs(redisCheckMs)
+                    .presenceTtlMs(presenceTtlMs).presenceRefreshMs(presenceRefreshMs)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

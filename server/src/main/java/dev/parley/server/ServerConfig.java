@@ -32,7 +32,9 @@ public record ServerConfig(
         List<String> allowedOrigins,
         String redisUri,
         long redisTimeoutMs,
-        long redisCheckMs) {
+        long redisCheckMs,
+        long presenceTtlMs,
+        long presenceRefreshMs) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -62,6 +64,10 @@ public record ServerConfig(
         }
         requirePositive("redisTimeoutMs", redisTimeoutMs);
         requirePositive("redisCheckMs", redisCheckMs);
+        requirePositive("presenceRefreshMs", presenceRefreshMs);
+        if (presenceTtlMs <= presenceRefreshMs) {
+            throw new IllegalArgumentException("presenceTtlMs must be longer than presenceRefreshMs, not " + presenceTtlMs);
+        }
     }
 
     private static void requirePositive(String name, long value) {
@@ -113,6 +119,8 @@ public record ServerConfig(
         private String redisUri;
         private long redisTimeoutMs = 2_000;
         private long redisCheckMs = 2_000;
+        private long presenceTtlMs = 40_000;
+        private long presenceRefreshMs = 10_000;
 
         private Builder() {
         }
@@ -141,6 +149,8 @@ public record ServerConfig(
             redisUri = c.redisUri;
             redisTimeoutMs = c.redisTimeoutMs;
             redisCheckMs = c.redisCheckMs;
+            presenceTtlMs = c.presenceTtlMs;
+            presenceRefreshMs = c.presenceRefreshMs;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -281,11 +291,27 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * How long a clustered node's nick claims and room memberships live in Redis unless it
+         * refreshes them; the members of a node that died leave within this plus the refresh
+         * interval. Default 40 s.
+         */
+        public Builder presenceTtlMs(long presenceTtlMs) {
+            this.presenceTtlMs = presenceTtlMs;
+            return this;
+        }
+
+        /** How often a clustered node refreshes its claims and memberships and removes expired ones; default 10 s. */
+        public Builder presenceRefreshMs(long presenceRefreshMs) {
+            this.presenceRefreshMs = presenceRefreshMs;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
                     historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
-                    redisUri, redisTimeoutMs, redisCheckMs);
+                    redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Several server nodes in this JVM, on free ports, that share one real {@code redis-server}
@@ -25,16 +26,16 @@ final class Cluster implements AutoCloseable {
 
     /** Starts Redis and {@code size} nodes on it that check their rooms' positions every 200 ms. */
     static Cluster start(int size) {
-        return start(size, 200);
+        return start(size, UnaryOperator.identity());
     }
 
-    /** Starts Redis and {@code size} nodes on it that check their rooms' positions every {@code checkMs}. */
-    static Cluster start(int size, long checkMs) {
+    /** As {@link #start(int)}, each node's configuration changed by {@code customize}. */
+    static Cluster start(int size, UnaryOperator<ServerConfig.Builder> customize) {
         Cluster cluster = new Cluster(RedisServer.start());
         try {
             for (int i = 0; i < size; i++) {
-                cluster.nodes.add(TestServers.start(c -> c.redisUri(cluster.redis.uri()).redisTimeoutMs(5_000)
-                        .redisCheckMs(checkMs).ratePerSec(10_000).burst(10_000)));
+                cluster.nodes.add(TestServers.start(c -> customize.apply(c.redisUri(cluster.redis.uri())
+                        .redisTimeoutMs(5_000).redisCheckMs(200).ratePerSec(10_000).burst(10_000))));
             }
         } catch (RuntimeException e) {
             cluster.close();

@@ -78,7 +78,7 @@ class ClusterFaultIT {
 
     @Test
     void aGapInTheLiveMessagesIsFilledFromTheStreamBeforeLaterMessages() {
-        cluster = Cluster.start(2, 60_000);
+        cluster = Cluster.start(2, c -> c.redisCheckMs(60_000));
         loseMessagesOfAPublishSubscribeBlip(true);
     }
 

@@ -40,4 +40,15 @@ class ServerConfigTest {
                 .withMessageStartingWith("maxTextChars");
         assertThat(ServerConfig.builder().allowedOrigins(List.of("https://a")).build().allowedOrigins()).containsExactly("https://a");
     }
+
+    @Test
+    void aPresenceEntryOutlivesItsRefreshInterval() {
+        ServerConfig config = ServerConfig.builder().build();
+        assertThat(config.presenceTtlMs()).isEqualTo(40_000);
+        assertThat(config.presenceRefreshMs()).isEqualTo(10_000);
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceTtlMs(500).presenceRefreshMs(500).build())
+                .withMessageStartingWith("presenceTtlMs");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceRefreshMs(0).build())
+                .withMessageStartingWith("presenceRefreshMs");
+    }
 }

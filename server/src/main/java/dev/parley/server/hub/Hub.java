@@ -12,6 +12,7 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
+import dev.parley.server.presence.PresenceListener;
 import dev.parley.server.presence.RoomChange;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -33,7 +34,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: called from every event loop at once.
  */
-public final class Hub implements BrokerListener {
+public final class Hub implements BrokerListener, PresenceListener {
     /** A member-list limit that lists a whole room. */
     private static final int EVERYONE = Integer.MAX_VALUE;
 
@@ -45,6 +46,8 @@ public final class Hub implements BrokerListener {
     private final Map<String, Member> membersById = new ConcurrentHashMap<>();
     private final Map<String, Member> membersByNick = new ConcurrentHashMap<>();
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
+    /** Evictions under way by session id, so that a second request waits for the same one. */
+    private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
 
     public Hub(Broker broker, Presence presence, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock) {
         this.broker = broker;
@@ -53,6 +56,7 @@ public final class Hub implements BrokerListener {
         this.alloc = alloc;
         this.clock = clock;
         broker.listen(this);
+        presence.listen(this);
     }
 
     /** A joined room as its new member sees it. */
@@ -62,7 +66,7 @@ public final class Hub implements BrokerListener {
     /**
      * Gives {@code nick} to {@code member}. When a live session held it and {@code presentedResume}
      * is its secret, that session is evicted first and the claim completes once it has left its
-     * rooms.
+     * rooms (a session on another node is evicted by its node before the presence's claim completes).
      */
     public CompletableFuture<NickClaim> login(Member member, String nick, String resumeSecret, String presentedResume) {
         return presence.claim(nick, new NickOwner(member.id(), resumeSecret), presentedResume).thenCompose(claim -> {
@@ -71,13 +75,8 @@ public final class Hub implements BrokerListener {
             }
             membersById.put(member.id(), member);
             membersByNick.put(Names.nickKey(nick), member);
-            Member replaced = claim.replaced() == null ? null : membersById.get(claim.replaced());
-            CompletableFuture<Void> evicted = new CompletableFuture<>();
-            if (replaced == null) {
-                evicted.complete(null);
-            } else {
-                replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> evicted.complete(null)));
-            }
+            CompletableFuture<Void> evicted = claim.replaced() == null
+                    ? CompletableFuture.completedFuture(null) : evict(claim.replaced());
             return evicted.thenCompose(done -> broker.watchUser(nick)).handle((watched, failure) -> {
                 if (failure != null) {
                     logout(member);
@@ -86,6 +85,36 @@ public final class Hub implements BrokerListener {
                 return claim;
             });
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> evict(String sessionId) {
+        Member replaced = membersById.get(sessionId);
+        if (replaced == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> evicted = evictions.putIfAbsent(sessionId, started);
+        if (evicted != null) {
+            return evicted;
+        }
+        started.whenComplete((done, failure) -> evictions.remove(sessionId, started));
+        try {
+            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> started.complete(null)));
+        } catch (RejectedExecutionException shuttingDown) {
+            started.complete(null);
+        }
+        return started;
+    }
+
+    /** A member whose node died was removed from {@code room} by this node: the room is told here, once. */
+    @Override
+    public void memberExpired(String room, String nick) {
+        announceLeave(room, nick);
+    }
+
+    private void announceLeave(String room, String nick) {
+        broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, nick, clock.getAsLong()));
     }
 
     /** Forgets a member that has ended; it must have left its rooms. */
@@ -146,8 +175,7 @@ public final class Hub implements BrokerListener {
         unsubscribe(member, room);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
-                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, member.nick(),
-                        clock.getAsLong()));
+                announceLeave(room, member.nick());
             }
         });
     }

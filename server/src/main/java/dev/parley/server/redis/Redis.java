@@ -12,6 +12,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectedEvent;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
@@ -97,6 +98,8 @@ public final class Redis implements AutoCloseable {
         events = resources.eventBus().get().subscribe(event -> {
             if (event instanceof ConnectedEvent) {
                 connects.increment();
+            } else if (event instanceof ConnectionActivatedEvent) {
+                // Only now does the connection take commands again; at ConnectedEvent it still rejects them.
                 connectedListeners.forEach(Runnable::run);
             } else if (event instanceof DisconnectedEvent) {
                 disconnects.increment();
@@ -188,7 +191,7 @@ public final class Redis implements AutoCloseable {
         pubSubIn.increment();
     }
 
-    /** Runs {@code listener} (on a Lettuce thread; it must not block) whenever a connection to Redis comes up. */
+    /** Runs {@code listener} (on a Lettuce thread; it must not block) whenever a connection to Redis takes commands again. */
     public void onConnected(Runnable listener) {
         connectedListeners.add(listener);
     }
