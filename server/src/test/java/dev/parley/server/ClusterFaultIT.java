@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.TestSocket;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,24 @@ class ClusterFaultIT {
             assertThat(joined.get("recovered").asBoolean()).isFalse();
             assertThat(joined.get("epoch").asText()).isNotEqualTo(epoch);
             assertThat(joined.get("messages")).extracting(m -> m.get("text").asText()).containsExactly("after");
+        }
+    }
+
+    @Test
+    void aRedisThatDoesNotAnswerInTimeMakesCommandsUnavailableAndTheNodeNotReadyUntilItDoes() {
+        cluster = Cluster.start(1, c -> c.redisTimeoutMs(1_000));
+        try (TestSocket alice = TestServers.member(cluster.node(0), "slow-alice", "slow");
+             RedisClient admin = RedisClient.create(cluster.redis().uri());
+             StatefulRedisConnection<String, String> connection = admin.connect()) {
+            // A script that keeps Redis busy for 3 s: other clients wait behind it.
+            connection.async().eval("local t = redis.call('time'); local stop = t[1] * 1000000 + t[2] + 3000000; "
+                    + "repeat t = redis.call('time') until t[1] * 1000000 + t[2] >= stop", ScriptOutputType.STATUS);
+            long asked = System.nanoTime();
+            assertThat(alice.request("error", "type", "history", "room", "slow").get("code").asText()).isEqualTo("unavailable");
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(2_800));
+            assertThat(Cluster.readiness(cluster.node(0))).isEqualTo(503);
+            await().atMost(REDIS_BACK).until(() -> Cluster.readiness(cluster.node(0)) == 200);
+            alice.request("ack", "type", "send", "room", "slow", "text", "answered again");
         }
     }
 

@@ -2,8 +2,11 @@ package dev.parley.server.redis;
 
 import dev.parley.server.UnavailableException;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -57,6 +60,8 @@ public final class Redis implements AutoCloseable {
      * Apart from the server's loops, so that Redis replies never wait behind client traffic.
      */
     private static final int IO_THREADS = 2;
+    /** Apart from the command timeout, which may be far shorter than a connection's set-up. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RECONNECT_MIN = Duration.ofMillis(50);
     private static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
 
@@ -71,6 +76,8 @@ public final class Redis implements AutoCloseable {
     private final Counter failed;
     private final Counter pubSubIn;
     private final Counter pubSubOut;
+    /** False from a command's timeout until the next command succeeds. */
+    private volatile boolean answering = true;
 
     private Redis(RedisClient client, ClientResources resources, RedisURI uri,
                   StatefulRedisConnection<String, String> connection, MeterRegistry registry) {
@@ -127,7 +134,7 @@ public final class Redis implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
                 .build());
         return client.connectAsync(StringCodec.UTF8, redisUri).toCompletableFuture()
                 .thenApply(connection -> new Redis(client, resources, redisUri, connection, registry))
@@ -157,20 +164,26 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * The result of a Redis command. A connection that is down, a reply later than the timeout or
-     * a lost connection fail it with {@link UnavailableException}; an error Redis replied with
-     * fails it as it is. Either failure is counted.
+     * The result of a Redis command. A connection that is down, a reply later than the timeout, a
+     * lost connection, or Redis busy with a script or loading its data fail it with
+     * {@link UnavailableException}; another error Redis replied with fails it as it is. Either
+     * failure is counted.
      */
     public <T> CompletableFuture<T> call(CompletionStage<T> command) {
         CompletableFuture<T> result = new CompletableFuture<>();
         command.whenComplete((value, failure) -> {
             if (failure == null) {
+                answering = true;
                 result.complete(value);
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            if (cause instanceof RedisCommandExecutionException) {
+            if (cause instanceof RedisCommandTimeoutException) {
+                answering = false;
+            }
+            if (cause instanceof RedisCommandExecutionException && !(cause instanceof RedisBusyException)
+                    && !(cause instanceof RedisLoadingException)) {
                 failed.increment();
                 result.completeExceptionally(cause);
             } else {
@@ -201,8 +214,15 @@ public final class Redis implements AutoCloseable {
         return resources.eventExecutorGroup();
     }
 
-    /** Whether every connection to Redis is up: the node's readiness. */
+    /**
+     * Whether every connection to Redis is up and the last command either succeeded or failed for
+     * another reason than a timeout (a Redis that accepts connections but does not answer): the
+     * node's readiness.
+     */
     public boolean isReachable() {
+        if (!answering) {
+            return false;
+        }
         for (StatefulConnection<String, String> c : connections) {
             if (!c.isOpen()) {
                 return false;
