@@ -24,7 +24,7 @@ final class Cluster implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts Redis and {@code size} nodes on it, with short Redis timeouts and checks. */
+    /** Starts Redis and {@code size} nodes on it that check their rooms' positions every 200 ms. */
     static Cluster start(int size) {
         return start(size, UnaryOperator.identity());
     }

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -173,6 +176,19 @@ class ClusterIT {
                 }
             }
         }
+    }
+
+    @Test
+    void redisTrafficIsMeasured() throws Exception {
+        try (TestSocket member = member(0, "measured", "measured")) {
+            member.request("ack", "type", "send", "room", "measured", "text", "count me");
+            member.next("message");
+        }
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(cluster.node(0).httpUri().resolve("/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("lettuce_command_completion_seconds", "parley_redis_pubsub_in_total",
+                "parley_redis_pubsub_out_total", "parley_redis_errors_total", "parley_redis_connects_total",
+                "parley_redis_reconnect_attempts_total", "parley_redis_up 1.0");
     }
 
     @Test

@@ -127,6 +127,7 @@ public final class RedisBroker implements Broker {
                 .thenCompose(subscribed -> redis.call(redis.commands().hmget(meta(room), "epoch", "top")))
                 .whenComplete((position, failure) -> {
                     if (failure != null) {
+                        // The subscription, if made, stays: unsubscribing here could undo a newer watch's.
                         watches.remove(room, watch);
                         watch.ready().completeExceptionally(failure);
                     } else {

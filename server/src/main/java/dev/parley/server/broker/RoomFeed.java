@@ -56,6 +56,8 @@ final class RoomFeed {
     /** Guarded by this: the epoch and offset delivered last; epoch null until the room has one. */
     private String epoch;
     private long last;
+    /** Guarded by this: the epoch that {@code epoch} replaced; what still arrives of it is stale. */
+    private String replaced;
     /** Guarded by this: whether the starting position is known, and whether a fetch is under way. */
     private boolean started;
     private boolean fetching;
@@ -113,9 +115,12 @@ final class RoomFeed {
             if (epoch == null) {
                 epoch = itemEpoch;
             }
-            if (!epoch.equals(itemEpoch)) {
+            if (itemEpoch.equals(replaced)) {
+                pending.poll();
+            } else if (!epoch.equals(itemEpoch)) {
                 LOG.warn("room {}: its history {} was replaced by {}; its members must recover", room, epoch, itemEpoch);
                 pending.poll();
+                replaced = epoch;
                 epoch = itemEpoch;
                 last = item instanceof Live live ? live.message().offset() : target;
                 listener.onRoomLost(room);
@@ -137,6 +142,9 @@ final class RoomFeed {
      * still be on their way, and if the history no longer has them either, the live path decides.
      */
     private void fetch(long from, long to, boolean seenPast) {
+        if (seenPast) {
+            LOG.info("room {}: messages {} to {} were lost on the way; reading them from the history", room, from, to);
+        }
         fetching = true;
         fetcher.fetch(room, from, to).whenComplete((range, failure) -> fetched(to, seenPast, range, failure));
     }
