@@ -43,9 +43,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * refreshes them, room members with an expiry each, and a channel per node over which a node asks
  * another to evict a session whose nick was taken over with its resume secret.
  *
- * <p>Keys: {@code nick:{<nick key>}} holds the claim ({@code <node> <session> <secret hash>}),
- * {@code presence:{<room>}:members} the room's nicks (score 0, so read in nick order) and
- * {@code presence:{<room>}:expiry} the same nicks scored by expiry time; {@code presence:rooms}
+ * <p>Keys: {@code parley:nick:{<nick key>}} holds the claim ({@code <node> <session> <secret hash>}),
+ * {@code parley:presence:{<room>}:members} the room's nicks (score 0, so read in nick order) and
+ * {@code parley:presence:{<room>}:expiry} the same nicks scored by expiry time; {@code parley:presence:rooms}
  * lists rooms with members, scored by when no node will have refreshed them any more. Every
  * {@code refreshInterval} this node re-adds its own claims and members (re-creating what Redis
  * lost), then removes the expired members of the rooms it has members in and reports each one it
@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RedisPresence implements Presence {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPresence.class);
-    private static final String ROOM_INDEX = "presence:rooms";
+    private static final String ROOM_INDEX = "parley:presence:rooms";
     private static final int CLAIM_ATTEMPTS = 3;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final PresenceListener NO_LISTENER = new PresenceListener() {
@@ -510,19 +510,19 @@ public final class RedisPresence implements Presence {
     // ---- keys and values
 
     private static String nickKey(String nick) {
-        return "nick:{" + Names.nickKey(nick) + '}';
+        return "parley:nick:{" + Names.nickKey(nick) + '}';
     }
 
     private static String membersKey(String room) {
-        return "presence:{" + room + "}:members";
+        return "parley:presence:{" + room + "}:members";
     }
 
     private static String[] roomKeys(String room) {
-        return new String[] {membersKey(room), "presence:{" + room + "}:expiry"};
+        return new String[] {membersKey(room), "parley:presence:{" + room + "}:expiry"};
     }
 
     private static String nodeChannel(String nodeId) {
-        return "node:{" + nodeId + '}';
+        return "parley:node:" + nodeId;
     }
 
     private static long number(List<Object> reply, int index) {

@@ -196,7 +196,7 @@ class RedisPresenceIT extends PresenceContract {
         redis.kill();
         redis.restart();
         await().atMost(WITHIN).ignoreExceptions().until(() -> a.members("r", null, 10).join().equals(List.of("alice")));
-        assertThat(raw(commands -> commands.get("nick:{alice}"))).startsWith("a s-1 ");
+        assertThat(raw(commands -> commands.get("parley:nick:{alice}"))).startsWith("a s-1 ");
     }
 
     @Test
@@ -204,9 +204,9 @@ class RedisPresenceIT extends PresenceContract {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
         a.claim("alice", new NickOwner("s-1", "secret"), null).join();
-        raw(redis -> redis.set("nick:{alice}", "b s-7 hash"));
+        raw(redis -> redis.set("parley:nick:{alice}", "b s-7 hash"));
         await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
         a.release("alice", "s-1").join();
-        assertThat(raw(redis -> redis.get("nick:{alice}"))).isEqualTo("b s-7 hash");
+        assertThat(raw(redis -> redis.get("parley:nick:{alice}"))).isEqualTo("b s-7 hash");
     }
 }
