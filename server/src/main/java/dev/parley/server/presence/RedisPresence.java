@@ -74,9 +74,6 @@ public final class RedisPresence implements Presence {
      * session. A member of a node that dies is removed within {@code ttl + refreshInterval}.
      */
     public record Settings(Duration ttl, Duration refreshInterval, Duration evictionTimeout) {
-        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(40), Duration.ofSeconds(10),
-                Duration.ofSeconds(5));
-
         public Settings {
             Objects.requireNonNull(ttl, "ttl");
             Objects.requireNonNull(refreshInterval, "refreshInterval");
