@@ -200,7 +200,7 @@ public final class RedisPresence implements Presence {
                                         return retry(key, owner, presentedHash, attempts);
                                     }
                                     claims.put(key, owner);
-                                    return evictElsewhere(holder).thenApply(done -> NickClaim.replacing(holder.session()));
+                                    return evictElsewhere(key, holder).thenApply(done -> NickClaim.replacing(holder.session()));
                                 });
                     });
                 });
@@ -237,7 +237,7 @@ public final class RedisPresence implements Presence {
      * holder's channel any more (it died: nothing of it will remove the new session's rooms).
      * After {@code evictionTimeout} without an answer it completes anyway, so a resume never hangs.
      */
-    private CompletableFuture<Void> evictElsewhere(Owner holder) {
+    private CompletableFuture<Void> evictElsewhere(String key, Owner holder) {
         if (holder.node().equals(nodeId)) {
             return DONE;
         }
@@ -245,7 +245,7 @@ public final class RedisPresence implements Presence {
         long id = evictionIds.incrementAndGet();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         evictions.put(id, answered);
-        publish(nodeChannel(holder.node()), "evict " + id + ' ' + nodeId + ' ' + holder.session())
+        publish(nodeChannel(holder.node()), "evict " + id + ' ' + nodeId + ' ' + holder.session() + ' ' + key)
                 .whenComplete((listeners, failure) -> {
                     if (failure != null || listeners == 0) {
                         answered.complete(null);
@@ -263,10 +263,15 @@ public final class RedisPresence implements Presence {
                 });
     }
 
-    /** {@code evict <id> <reply node> <session>} from a claimant, or {@code evicted <id>} from an evicting node. */
+    /**
+     * {@code evict <id> <reply node> <session> <nick key>} from a claimant, or {@code evicted <id>}
+     * from an evicting node. The evicted session's claim is forgotten first: it is not this node's
+     * to refresh or to report lost any more.
+     */
     private void onNodeMessage(String message) {
         String[] parts = message.split(" ");
-        if (parts.length == 4 && parts[0].equals("evict")) {
+        if (parts.length == 5 && parts[0].equals("evict")) {
+            claims.computeIfPresent(parts[4], (key, owner) -> owner.session().equals(parts[3]) ? null : owner);
             listener.evict(parts[3]).whenComplete((done, failure) ->
                     publish(nodeChannel(parts[2]), "evicted " + parts[1]));
         } else if (parts.length == 2 && parts[0].equals("evicted") && isNumber(parts[1])) {

@@ -130,6 +130,30 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     @Test
+    void aResumeGoesOnWithoutTheHoldingNodeWhenItIsGoneAndAfterATimeoutWhenItDoesNotAnswer() {
+        Recorder silent = new Recorder();
+        silent.eviction = new CompletableFuture<>();
+        RedisPresence a = node("a", silent);
+        Redis dying = connect();
+        RedisPresence d = node(dying, "d", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        a.claim("slow", new NickOwner("s-1", "one"), null).join();
+        d.claim("gone", new NickOwner("s-2", "two"), null).join();
+        dying.close();
+
+        long start = System.nanoTime();
+        assertThat(b.claim("gone", new NickOwner("s-3", "x"), "two").orTimeout(5, TimeUnit.SECONDS).join())
+                .isEqualTo(NickClaim.replacing("s-2"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nobody listens for the dead node: no wait")
+                .isLessThan(FAST.evictionTimeout());
+
+        assertThat(b.claim("slow", new NickOwner("s-4", "y"), "one").orTimeout(10, TimeUnit.SECONDS).join())
+                .isEqualTo(NickClaim.replacing("s-1"));
+        assertThat(silent.evicted).containsOnly("s-1");
+        assertThat(metrics.counter("parley.presence.evictions.unconfirmed").count()).isEqualTo(1);
+    }
+
+    @Test
     void aResumeOnTheSameNodeIsLeftToTheHub() {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
