@@ -112,12 +112,12 @@ public final class RedisPresence implements Presence {
     private final AtomicLong evictionIds = new AtomicLong();
     private final AtomicBoolean refreshFailing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile PresenceListener listener = NO_LISTENER;
-    private volatile Future<?> refreshing;
     private final Counter expired;
     private final Counter evictionsAsked;
     private final Counter evictionsUnconfirmed;
     private final Counter claimsLost;
+    private volatile PresenceListener listener = NO_LISTENER;
+    private volatile Future<?> refreshing;
 
     private RedisPresence(Redis redis, String nodeId, Settings settings, MeterRegistry registry) {
         this.redis = redis;
