@@ -60,7 +60,8 @@ public record ServerConfig(
         requireRange("maxOutboundBytes", maxOutboundBytes, 1024, Integer.MAX_VALUE);
         requireRange("shutdownGraceMs", shutdownGraceMs, 0, Long.MAX_VALUE);
         if (redisUri != null && !redisUri.matches("rediss?://.+")) {
-            throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://..., not " + redisUri);
+            // The value is not repeated: it may hold a password.
+            throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://...");
         }
         requirePositive("redisTimeoutMs", redisTimeoutMs);
         requirePositive("redisCheckMs", redisCheckMs);

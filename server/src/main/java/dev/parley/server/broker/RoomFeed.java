@@ -156,8 +156,8 @@ final class RoomFeed {
         }
         if (!range.epoch().equals(epoch)) {
             pending.addFirst(new Position(range.epoch(), range.top()));
-        } else if (!seenPast && !range.messages().isEmpty() && range.messages().get(0).offset() > last + 1) {
-            pending.poll();
+        } else if (!seenPast && (range.messages().isEmpty() || range.messages().get(0).offset() > last + 1)) {
+            pending.poll(); // the history moved on while this node lags behind: the live path decides
         } else {
             for (ServerEvent.Message message : range.messages()) {
                 if (message.offset() == last + 1) {

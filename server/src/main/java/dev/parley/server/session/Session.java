@@ -52,6 +52,8 @@ public final class Session implements Member {
     private static final class Membership {
         long lastOffset;
         int pendingReplies;
+        /** The room went on past what can be delivered; the session closes once its replies are out. */
+        boolean lost;
         /** Deliveries held back, each retained until it is written or dropped; null when none. */
         List<Held> held;
 
@@ -228,7 +230,15 @@ public final class Session implements Member {
      * behind them go out, but for those the replies already covered.
      */
     private void settle(String room, Membership membership) {
-        if (--membership.pendingReplies > 0 || membership.held == null || rooms.get(room) != membership) {
+        if (--membership.pendingReplies > 0 || rooms.get(room) != membership) {
+            return;
+        }
+        if (membership.lost) {
+            membership.drop();
+            closeToRecover(room);
+            return;
+        }
+        if (membership.held == null) {
             return;
         }
         List<Held> held = membership.held;
@@ -428,13 +438,26 @@ public final class Session implements Member {
         transport.flush();
     }
 
-    /** Closes with 1012, so that the client reconnects and re-joins with {@code since}, learning what it lost. */
+    /**
+     * Closes with 1012, so that the client reconnects and re-joins with {@code since}, learning
+     * what it lost; replies on their way (an {@code ack}) go out first, held-back deliveries not.
+     */
     @Override
     public void lostTrack(String room) {
-        if (state != State.CLOSED && rooms.containsKey(room)) {
-            LOG.info("{}: room '{}' lost messages it cannot deliver in order; closing so that the client recovers", this, room);
-            transport.close(CloseCode.SERVICE_RESTART);
+        Membership membership = rooms.get(room);
+        if (state == State.CLOSED || membership == null) {
+            return;
         }
+        if (membership.pendingReplies > 0) {
+            membership.lost = true;
+        } else {
+            closeToRecover(room);
+        }
+    }
+
+    private void closeToRecover(String room) {
+        LOG.info("{}: room '{}' lost messages it cannot deliver in order; closing so that the client recovers", this, room);
+        transport.close(CloseCode.SERVICE_RESTART);
     }
 
     @Override

@@ -109,6 +109,17 @@ class RoomFeedTest {
     }
 
     @Test
+    void aCheckOfANodeThatLagsBehindTheHistoryLosesNothing() {
+        history.removeIf(m -> m.offset() < 5);
+        feed.start(EPOCH, 1);
+        feed.check(EPOCH, 3);
+        feed.check(EPOCH, 10);
+        answer(2, 3);
+        feed.onMessage(EPOCH, message(2));
+        assertThat(delivered).containsExactly(2L);
+    }
+
+    @Test
     void aGapTheHistoryNoLongerHoldsLosesTheRoom() {
         history.removeIf(m -> m.offset() < 5);
         feed.start(EPOCH, 1);
