@@ -43,9 +43,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * refreshes them, room members with an expiry each, and a channel per node over which a node asks
  * another to evict a session whose nick was taken over with its resume secret.
  *
- * <p>Keys: {@code nick:{<nick key>}} holds the claim ({@code <node> <session> <secret hash>}),
- * {@code presence:{<room>}:members} the room's nicks (score 0, so read in nick order) and
- * {@code presence:{<room>}:expiry} the same nicks scored by expiry time; {@code presence:rooms}
+ * <p>Keys: {@code parley:nick:{<nick key>}} holds the claim ({@code <node> <session> <secret hash>}),
+ * {@code parley:presence:{<room>}:members} the room's nicks (score 0, so read in nick order) and
+ * {@code parley:presence:{<room>}:expiry} the same nicks scored by expiry time; {@code parley:presence:rooms}
  * lists rooms with members, scored by when no node will have refreshed them any more. Every
  * {@code refreshInterval} this node re-adds its own claims and members (re-creating what Redis
  * lost), then removes the expired members of the rooms it has members in and reports each one it
@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RedisPresence implements Presence {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPresence.class);
-    private static final String ROOM_INDEX = "presence:rooms";
+    private static final String ROOM_INDEX = "parley:presence:rooms";
     private static final int CLAIM_ATTEMPTS = 3;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final PresenceListener NO_LISTENER = new PresenceListener() {
@@ -74,9 +74,6 @@ public final class RedisPresence implements Presence {
      * session. A member of a node that dies is removed within {@code ttl + refreshInterval}.
      */
     public record Settings(Duration ttl, Duration refreshInterval, Duration evictionTimeout) {
-        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(40), Duration.ofSeconds(10),
-                Duration.ofSeconds(5));
-
         public Settings {
             Objects.requireNonNull(ttl, "ttl");
             Objects.requireNonNull(refreshInterval, "refreshInterval");
@@ -115,12 +112,12 @@ public final class RedisPresence implements Presence {
     private final AtomicLong evictionIds = new AtomicLong();
     private final AtomicBoolean refreshFailing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile PresenceListener listener = NO_LISTENER;
-    private volatile Future<?> refreshing;
     private final Counter expired;
     private final Counter evictionsAsked;
     private final Counter evictionsUnconfirmed;
     private final Counter claimsLost;
+    private volatile PresenceListener listener = NO_LISTENER;
+    private volatile Future<?> refreshing;
 
     private RedisPresence(Redis redis, String nodeId, Settings settings, MeterRegistry registry) {
         this.redis = redis;
@@ -203,7 +200,7 @@ public final class RedisPresence implements Presence {
                                         return retry(key, owner, presentedHash, attempts);
                                     }
                                     claims.put(key, owner);
-                                    return evictElsewhere(holder).thenApply(done -> NickClaim.replacing(holder.session()));
+                                    return evictElsewhere(key, holder).thenApply(done -> NickClaim.replacing(holder.session()));
                                 });
                     });
                 });
@@ -240,7 +237,7 @@ public final class RedisPresence implements Presence {
      * holder's channel any more (it died: nothing of it will remove the new session's rooms).
      * After {@code evictionTimeout} without an answer it completes anyway, so a resume never hangs.
      */
-    private CompletableFuture<Void> evictElsewhere(Owner holder) {
+    private CompletableFuture<Void> evictElsewhere(String key, Owner holder) {
         if (holder.node().equals(nodeId)) {
             return DONE;
         }
@@ -248,7 +245,7 @@ public final class RedisPresence implements Presence {
         long id = evictionIds.incrementAndGet();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         evictions.put(id, answered);
-        publish(nodeChannel(holder.node()), "evict " + id + ' ' + nodeId + ' ' + holder.session())
+        publish(nodeChannel(holder.node()), "evict " + id + ' ' + nodeId + ' ' + holder.session() + ' ' + key)
                 .whenComplete((listeners, failure) -> {
                     if (failure != null || listeners == 0) {
                         answered.complete(null);
@@ -266,10 +263,15 @@ public final class RedisPresence implements Presence {
                 });
     }
 
-    /** {@code evict <id> <reply node> <session>} from a claimant, or {@code evicted <id>} from an evicting node. */
+    /**
+     * {@code evict <id> <reply node> <session> <nick key>} from a claimant, or {@code evicted <id>}
+     * from an evicting node. The evicted session's claim is forgotten first: it is not this node's
+     * to refresh or to report lost any more.
+     */
     private void onNodeMessage(String message) {
         String[] parts = message.split(" ");
-        if (parts.length == 4 && parts[0].equals("evict")) {
+        if (parts.length == 5 && parts[0].equals("evict")) {
+            claims.computeIfPresent(parts[4], (key, owner) -> owner.session().equals(parts[3]) ? null : owner);
             listener.evict(parts[3]).whenComplete((done, failure) ->
                     publish(nodeChannel(parts[2]), "evicted " + parts[1]));
         } else if (parts.length == 2 && parts[0].equals("evicted") && isNumber(parts[1])) {
@@ -510,19 +512,19 @@ public final class RedisPresence implements Presence {
     // ---- keys and values
 
     private static String nickKey(String nick) {
-        return "nick:{" + Names.nickKey(nick) + '}';
+        return "parley:nick:{" + Names.nickKey(nick) + '}';
     }
 
     private static String membersKey(String room) {
-        return "presence:{" + room + "}:members";
+        return "parley:presence:{" + room + "}:members";
     }
 
     private static String[] roomKeys(String room) {
-        return new String[] {membersKey(room), "presence:{" + room + "}:expiry"};
+        return new String[] {membersKey(room), "parley:presence:{" + room + "}:expiry"};
     }
 
     private static String nodeChannel(String nodeId) {
-        return "node:{" + nodeId + '}';
+        return "parley:node:" + nodeId;
     }
 
     private static long number(List<Object> reply, int index) {

@@ -130,6 +130,30 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     @Test
+    void aResumeGoesOnWithoutTheHoldingNodeWhenItIsGoneAndAfterATimeoutWhenItDoesNotAnswer() {
+        Recorder silent = new Recorder();
+        silent.eviction = new CompletableFuture<>();
+        RedisPresence a = node("a", silent);
+        Redis dying = connect();
+        RedisPresence d = node(dying, "d", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        a.claim("slow", new NickOwner("s-1", "one"), null).join();
+        d.claim("gone", new NickOwner("s-2", "two"), null).join();
+        dying.close();
+
+        long start = System.nanoTime();
+        assertThat(b.claim("gone", new NickOwner("s-3", "x"), "two").orTimeout(5, TimeUnit.SECONDS).join())
+                .isEqualTo(NickClaim.replacing("s-2"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nobody listens for the dead node: no wait")
+                .isLessThan(FAST.evictionTimeout());
+
+        assertThat(b.claim("slow", new NickOwner("s-4", "y"), "one").orTimeout(10, TimeUnit.SECONDS).join())
+                .isEqualTo(NickClaim.replacing("s-1"));
+        assertThat(silent.evicted).containsOnly("s-1");
+        assertThat(metrics.counter("parley.presence.evictions.unconfirmed").count()).isEqualTo(1);
+    }
+
+    @Test
     void aResumeOnTheSameNodeIsLeftToTheHub() {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
@@ -196,7 +220,7 @@ class RedisPresenceIT extends PresenceContract {
         redis.kill();
         redis.restart();
         await().atMost(WITHIN).ignoreExceptions().until(() -> a.members("r", null, 10).join().equals(List.of("alice")));
-        assertThat(raw(commands -> commands.get("nick:{alice}"))).startsWith("a s-1 ");
+        assertThat(raw(commands -> commands.get("parley:nick:{alice}"))).startsWith("a s-1 ");
     }
 
     @Test
@@ -204,9 +228,9 @@ class RedisPresenceIT extends PresenceContract {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
         a.claim("alice", new NickOwner("s-1", "secret"), null).join();
-        raw(redis -> redis.set("nick:{alice}", "b s-7 hash"));
+        raw(redis -> redis.set("parley:nick:{alice}", "b s-7 hash"));
         await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
         a.release("alice", "s-1").join();
-        assertThat(raw(redis -> redis.get("nick:{alice}"))).isEqualTo("b s-7 hash");
+        assertThat(raw(redis -> redis.get("parley:nick:{alice}"))).isEqualTo("b s-7 hash");
     }
 }
