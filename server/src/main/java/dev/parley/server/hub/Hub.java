@@ -12,6 +12,8 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
+import dev.parley.server.presence.PresenceListener;
+import dev.parley.server.presence.RoomChange;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
@@ -32,7 +35,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: called from every event loop at once.
  */
-public final class Hub implements BrokerListener, AutoCloseable {
+public final class Hub implements BrokerListener, PresenceListener, AutoCloseable {
     /** How often members of rooms over the presence limit are told the room's count, when it changed. */
     static final long OCCUPANCY_INTERVAL_MS = 1000;
 
@@ -46,6 +49,8 @@ public final class Hub implements BrokerListener, AutoCloseable {
     private final Map<String, Member> membersById = new ConcurrentHashMap<>();
     private final Map<String, Member> membersByNick = new ConcurrentHashMap<>();
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
+    /** Evictions under way by session id, so that a second request waits for the same one. */
+    private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
 
     /**
      * @param presenceLimit members past which a room's joins and leaves are not announced one by
@@ -63,6 +68,7 @@ public final class Hub implements BrokerListener, AutoCloseable {
         this.occupancy = new OccupancyWatch(presence, presenceLimit, timers, OCCUPANCY_INTERVAL_MS, rooms::containsKey,
                 (room, count) -> fanOut(room, 0, null, new ServerEvent.Occupancy(room, count, clock.getAsLong())));
         broker.listen(this);
+        presence.listen(this);
     }
 
     /**
@@ -79,7 +85,7 @@ public final class Hub implements BrokerListener, AutoCloseable {
     /**
      * Gives {@code nick} to {@code member}. When a live session held it and {@code presentedResume}
      * is its secret, that session is evicted first and the claim completes once it has left its
-     * rooms.
+     * rooms (a session on another node is evicted by its node before the presence's claim completes).
      */
     public CompletableFuture<NickClaim> login(Member member, String nick, String resumeSecret, String presentedResume) {
         return presence.claim(nick, new NickOwner(member.id(), resumeSecret), presentedResume).thenCompose(claim -> {
@@ -88,14 +94,45 @@ public final class Hub implements BrokerListener, AutoCloseable {
             }
             membersById.put(member.id(), member);
             membersByNick.put(Names.nickKey(nick), member);
-            Member replaced = claim.replaced() == null ? null : membersById.get(claim.replaced());
-            if (replaced == null) {
-                return CompletableFuture.completedFuture(claim);
-            }
-            CompletableFuture<Void> evicted = new CompletableFuture<>();
-            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> evicted.complete(null)));
-            return evicted.thenApply(done -> claim);
+            CompletableFuture<Void> evicted = claim.replaced() == null
+                    ? CompletableFuture.completedFuture(null) : evict(claim.replaced());
+            return evicted.thenCompose(done -> broker.watchUser(nick)).handle((watched, failure) -> {
+                if (failure != null) {
+                    logout(member);
+                    throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+                }
+                return claim;
+            });
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> evict(String sessionId) {
+        Member replaced = membersById.get(sessionId);
+        if (replaced == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> evicted = evictions.putIfAbsent(sessionId, started);
+        if (evicted != null) {
+            return evicted;
+        }
+        started.whenComplete((done, failure) -> evictions.remove(sessionId, started));
+        try {
+            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> started.complete(null)));
+        } catch (RejectedExecutionException shuttingDown) {
+            started.complete(null);
+        }
+        return started;
+    }
+
+    /**
+     * A member whose node died was removed from {@code room} by this node: the room is told here,
+     * once (by its count, in a room over the presence limit).
+     */
+    @Override
+    public void memberExpired(String room, String nick) {
+        presence.count(room).thenAccept(count -> announce(room, ServerEvent.PresenceKind.LEAVE, nick, count));
     }
 
     /** Forgets a member that has ended; it must have left its rooms. */
@@ -103,7 +140,9 @@ public final class Hub implements BrokerListener, AutoCloseable {
         membersById.remove(member.id(), member);
         String nick = member.nick();
         if (nick != null) {
-            membersByNick.remove(Names.nickKey(nick), member);
+            if (membersByNick.remove(Names.nickKey(nick), member)) {
+                broker.unwatchUser(nick);
+            }
             presence.release(nick, member.id());
         }
     }
@@ -113,18 +152,35 @@ public final class Hub implements BrokerListener, AutoCloseable {
      * with the first members and what the member missed since {@code since}, or the latest messages.
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
+        List<CompletableFuture<Void>> watched = new ArrayList<>(1);
         rooms.compute(room, (name, subscribers) -> {
             Subscribers updated = subscribers == null ? new Subscribers(name) : subscribers;
             updated.add(member);
+            watched.add(broker.watch(room));
             return updated;
         });
-        return presence.join(room, member.nick()).thenCompose(change -> joined(room, change.members(), since, latest)
-                .thenApply(joined -> {
+        CompletableFuture<RoomChange> entered = presence.join(room, member.nick());
+        // The room's live events reach this node before its history is read, so that the member's
+        // session can merge the two by offset without a gap.
+        CompletableFuture<Recovery> recovery = watched.get(0).thenCompose(ready -> broker.recover(room, since, latest));
+        CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, presenceLimit))
+                .thenCombine(recovery, (members, recovered) -> new Joined(members, entered.join().members(), recovered));
+        return joined.handle((value, failure) -> {
+            if (failure != null) {
+                unsubscribe(member, room);
+                entered.thenAccept(change -> {
                     if (change.changed()) {
-                        announce(room, ServerEvent.PresenceKind.JOIN, member.nick(), change.members());
+                        presence.leave(room, member.nick());
                     }
-                    return joined;
-                }));
+                });
+                throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+            }
+            RoomChange change = entered.join();
+            if (change.changed()) {
+                announce(room, ServerEvent.PresenceKind.JOIN, member.nick(), change.members());
+            }
+            return value;
+        });
     }
 
     /**
@@ -138,17 +194,13 @@ public final class Hub implements BrokerListener, AutoCloseable {
 
     /** The first members and recovery for a member who joins a room it is already in. */
     public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest) {
-        return presence.count(room).thenCompose(count -> joined(room, count, since, latest));
-    }
-
-    private CompletableFuture<Joined> joined(String room, int count, StreamPosition since, int latest) {
-        return presence.members(room, null, presenceLimit).thenCombine(broker.recover(room, since, latest),
-                (members, recovery) -> new Joined(members, count, recovery));
+        return presence.count(room).thenCompose(count -> presence.members(room, null, presenceLimit)
+                .thenCombine(broker.recover(room, since, latest), (members, recovery) -> new Joined(members, count, recovery)));
     }
 
     /** Removes {@code member} from {@code room} and tells the other members. */
     public CompletableFuture<Void> leave(Member member, String room) {
-        rooms.computeIfPresent(room, (name, subscribers) -> subscribers.remove(member) ? null : subscribers);
+        unsubscribe(member, room);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
                 announce(room, ServerEvent.PresenceKind.LEAVE, member.nick(), change.members());
@@ -171,6 +223,16 @@ public final class Hub implements BrokerListener, AutoCloseable {
         } else {
             occupancy.watch(room);
         }
+    }
+
+    private void unsubscribe(Member member, String room) {
+        rooms.computeIfPresent(room, (name, subscribers) -> {
+            if (!subscribers.remove(member)) {
+                return subscribers;
+            }
+            broker.unwatch(room);
+            return null;
+        });
     }
 
     public CompletableFuture<ServerEvent.Message> publish(Member member, String room, String text) {
@@ -247,6 +309,14 @@ public final class Hub implements BrokerListener, AutoCloseable {
             metrics.delivered(subscribers.fanOut(room, offset, skipNick, encoded));
         } finally {
             encoded.release();
+        }
+    }
+
+    @Override
+    public void onRoomLost(String room) {
+        Subscribers subscribers = rooms.get(room);
+        if (subscribers != null) {
+            subscribers.forEachMember(member -> member.lostTrack(room));
         }
     }
 
