@@ -96,6 +96,18 @@ export class Chat {
     this.#store.setActive(this.#store.ensure('dm', nick));
   }
 
+  /** Loads the next page of a large room's member list (the server sends the first with `joined`). */
+  async moreMembers(room) {
+    if (room.membersNext === null) {
+      return;
+    }
+    const page = await this.#connection.request({ type: 'who', room: room.name, after: room.membersNext });
+    const known = new Set(room.members);
+    room.members = [...room.members, ...page.members.filter((nick) => !known.has(nick))].sort(byName);
+    room.membersNext = page.next ?? null;
+    this.#store.emit('members', room);
+  }
+
   /** Leaves a room, or closes a direct-message conversation. */
   async close(conversation) {
     this.#store.remove(conversation);
@@ -243,6 +255,9 @@ export class Chat {
     conversation.lastOffset = Math.max(conversation.lastOffset, joined.offset);
     conversation.joined = true;
     conversation.members = joined.members.slice().sort(byName);
+    conversation.memberCount = joined.memberCount ?? joined.members.length;
+    // members come in the server's nick order: the last one is where the next page starts
+    conversation.membersNext = joined.members.length < conversation.memberCount ? joined.members.at(-1) : null;
     if (fresh.length > 0) {
       this.#store.append(conversation, fresh.map((message) => this.#item(message)));
     }
@@ -265,6 +280,12 @@ export class Chat {
       case 'presence':
         if (room?.joined) {
           this.#presence(room, event);
+        }
+        break;
+      case 'occupancy':
+        if (room?.joined) {
+          room.memberCount = event.members;
+          this.#store.emit('members', room);
         }
         break;
       case 'typing':
@@ -299,7 +320,10 @@ export class Chat {
 
   #presence(room, presence) {
     const present = room.members.includes(presence.nick);
-    if (presence.event === 'join' && !present) {
+    room.memberCount = Math.max(0, room.memberCount + (presence.event === 'join' ? 1 : -1));
+    // a joiner past the pages loaded so far shows up when they are loaded
+    const loaded = room.membersNext === null || presence.nick < room.membersNext;
+    if (presence.event === 'join' && !present && loaded) {
       room.members = [...room.members, presence.nick].sort(byName);
     } else if (presence.event === 'leave' && present) {
       room.members = room.members.filter((member) => member !== presence.nick);
