@@ -29,7 +29,8 @@ public record ServerConfig(
         int maxOutboundBytes,
         long shutdownGraceMs,
         boolean compression,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        long drainDelayMs) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -54,6 +55,7 @@ public record ServerConfig(
         requireRange("historyOnJoin", historyOnJoin, 0, 1_000_000);
         requireRange("maxOutboundBytes", maxOutboundBytes, 1024, Integer.MAX_VALUE);
         requireRange("shutdownGraceMs", shutdownGraceMs, 0, Long.MAX_VALUE);
+        requireRange("drainDelayMs", drainDelayMs, 0, Long.MAX_VALUE);
     }
 
     private static void requirePositive(String name, long value) {
@@ -102,6 +104,7 @@ public record ServerConfig(
         private long shutdownGraceMs = 5_000;
         private boolean compression = true;
         private List<String> allowedOrigins = List.of();
+        private long drainDelayMs;
 
         private Builder() {
         }
@@ -127,6 +130,7 @@ public record ServerConfig(
             shutdownGraceMs = c.shutdownGraceMs;
             compression = c.compression;
             allowedOrigins = c.allowedOrigins;
+            drainDelayMs = c.drainDelayMs;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -249,10 +253,20 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * On a graceful stop, how long the server keeps serving with {@code /readyz} at 503 before it
+         * closes its sessions, so that a load balancer stops sending it new ones; default 0.
+         */
+        public Builder drainDelayMs(long drainDelayMs) {
+            this.drainDelayMs = drainDelayMs;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
-                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins);
+                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
+                    drainDelayMs);
         }
     }
 }

@@ -104,6 +104,15 @@ class HttpIT {
     }
 
     @Test
+    void readyzSaysReadyWhileTheServerAcceptsSessions() throws Exception {
+        HttpResponse<String> ready = get("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(ready.headers().firstValue("cache-control")).hasValue("no-store");
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+    }
+
+    @Test
     void metricsAreInThePrometheusFormat() throws Exception {
         try (TestSocket client = TestServers.member(server, "metered", "metrics-room")) {
             client.request("ack", "type", "send", "room", "metrics-room", "text", "count me");
