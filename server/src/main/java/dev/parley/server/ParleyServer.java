@@ -115,7 +115,7 @@ public final class ParleyServer implements AutoCloseable {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION);
         ServerContext context = new ServerContext(config, hub, metrics, settings, connections, closing::get,
-                () -> !stopping.get());
+                stopping::get);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         Class<? extends ServerChannel> channelType = transportName.equals("epoll")

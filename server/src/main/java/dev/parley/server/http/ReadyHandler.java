@@ -12,19 +12,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code GET /readyz}: readiness for load balancers. {@code {"status":"ready"}} with 200 while
- * this node accepts new sessions, {@code {"status":"not ready"}} with 503 otherwise (from the
- * first moment of a graceful stop), so that the balancer sends new clients elsewhere while the
- * node still serves the ones it has.
+ * {@code GET /readyz}: whether load balancers should send this node new sessions. 200
+ * {@code {"status":"ready"}}; 503 {@code "stopping"} once a graceful stop has begun, or
+ * {@code "unavailable"} while what the node depends on (the cluster's Redis) is out of reach.
  */
 @ChannelHandler.Sharable
 public final class ReadyHandler extends HttpEndpoint {
     public static final String PATH = "/readyz";
 
-    private final BooleanSupplier ready;
+    private final BooleanSupplier stopping;
+    private final BooleanSupplier reachable;
 
-    public ReadyHandler(BooleanSupplier ready) {
-        this.ready = ready;
+    public ReadyHandler(BooleanSupplier stopping, BooleanSupplier reachable) {
+        this.stopping = stopping;
+        this.reachable = reachable;
     }
 
     @Override
@@ -34,10 +35,10 @@ public final class ReadyHandler extends HttpEndpoint {
 
     @Override
     void serve(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        boolean up = ready.getAsBoolean();
-        String body = "{\"status\":\"" + (up ? "ready" : "not ready") + "\"}";
-        FullHttpResponse response = response(up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "application/json", body.getBytes(StandardCharsets.UTF_8));
+        String status = stopping.getAsBoolean() ? "stopping" : reachable.getAsBoolean() ? "ready" : "unavailable";
+        byte[] body = ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = response(status.equals("ready") ? HttpResponseStatus.OK
+                : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json", body);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         send(ctx, request, response);
     }
