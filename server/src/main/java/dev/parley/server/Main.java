@@ -147,7 +147,8 @@ public final class Main implements Callable<Integer> {
         return CommandLine.ExitCode.OK;
     }
 
-    private ServerConfig config() {
+    /** The configuration the parsed options (and their environment variables) describe. */
+    ServerConfig config() {
         try {
             return ServerConfig.builder()
                     .host(host).port(port).transport(transport).ioThreads(ioThreads)
