@@ -102,7 +102,8 @@ class DeploymentFilesTest {
         JsonNode pod = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")
                 && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow().at("/spec/template/spec");
         JsonNode container = pod.get("containers").get(0);
-        ServerConfig config = configFrom(envOf(container.get("env")));
+        Map<String, String> env = envOf(container.get("env"));
+        ServerConfig config = configFrom(env);
 
         JsonNode port = container.get("ports").get(0);
         assertThat(port.get("containerPort").asInt()).as("the port the server listens on").isEqualTo(config.port());
@@ -124,7 +125,7 @@ class DeploymentFilesTest {
         JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")
                 && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow();
         assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(portName);
-        assertReachesRedis(config, docs.stream().filter(d -> d.path("kind").asText().equals("Service"))
+        assertReachesRedis(env, docs.stream().filter(d -> d.path("kind").asText().equals("Service"))
                 .collect(HashMap<String, Integer>::new, (m, s) -> m.put(s.at("/metadata/name").asText(),
                         s.at("/spec/ports/0/port").asInt()), Map::putAll));
     }
@@ -139,10 +140,11 @@ class DeploymentFilesTest {
         for (String name : List.of("node1", "node2", "node3")) {
             JsonNode node = services.get(name);
             assertThat(node).as(name).isNotNull();
-            ServerConfig config = configFrom(envFile(node.get("env_file").asText()));
+            Map<String, String> env = envFile(node.get("env_file").asText());
+            ServerConfig config = configFrom(env);
             assertThat(Duration.parse("PT" + node.get("stop_grace_period").asText().toUpperCase()).toMillis())
                     .as("no SIGKILL in the middle of %s's stop", name).isGreaterThan(stopMs(config));
-            assertReachesRedis(config, redis);
+            assertReachesRedis(env, redis);
             nodes.add(name + ":" + config.port());
             assertThat(config.drainDelayMs()).as("the proxy's checks notice before sessions close")
                     .isGreaterThan(HaProxyConfig.read().checkIntervalMs() * HaProxyConfig.read().fall());
@@ -164,8 +166,9 @@ class DeploymentFilesTest {
                 .containsPattern("timeout tunnel +" + (ServerConfig.builder().build().idleTimeoutMs() / 1000 + 5) + "s");
     }
 
-    private static void assertReachesRedis(ServerConfig config, Map<String, Integer> services) {
-        URI redis = URI.create(config.redisUri());
+    /** The nodes' Redis is one of {@code services} (name to port). */
+    private static void assertReachesRedis(Map<String, String> env, Map<String, Integer> services) {
+        URI redis = URI.create(env.get("PARLEY_REDIS_URI"));
         assertThat(services).as("the Redis named in %s", redis).containsEntry(redis.getHost(), redis.getPort());
     }
 
