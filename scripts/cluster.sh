@@ -29,7 +29,8 @@ SERVER_JAR="${SERVER_JAR:-server/target/parley-server.jar}"
 read -r -a JAVA_OPTS <<< "${NODE_JAVA_OPTS:--Xmx512m}"
 export PARLEY_DRAIN_DELAY_MS="${PARLEY_DRAIN_DELAY_MS:-2000}"
 export PARLEY_SHUTDOWN_GRACE_MS="${PARLEY_SHUTDOWN_GRACE_MS:-5000}"
-START_TIMEOUT_S=60
+# A JVM on a busy machine can take a while to start.
+START_TIMEOUT_S=120
 # HAProxy marks a node up after 2 good checks 1 s apart (deploy/haproxy.cfg).
 PROXY_RISE_S=3
 

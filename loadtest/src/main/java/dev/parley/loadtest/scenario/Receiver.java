@@ -147,6 +147,10 @@ final class Receiver implements SessionListener {
         }
         DeliveryTracker.Verdict verdict = tracker.accept(message.offset());
         reached = tracker.lastOffset();
+        if (message.offset() > room.finalOffset()) {
+            // stored though not (yet) acknowledged, e.g. its ack was lost with a connection: owed to every member
+            room.reached(message.offset());
+        }
         if (verdict == DeliveryTracker.Verdict.DUPLICATE) {
             return;
         }
