@@ -77,7 +77,9 @@ public final class RollingRestartScenario implements Scenario {
             ctx.progress().phase("restart " + (done.size() + 1) + "/" + s.commands().size());
             int exit = run(command, s.commandTimeoutSeconds());
             done.add(new NodeRestart(command, exit, (start - runStart) / 1e9, (System.nanoTime() - start) / 1e9));
-            ctx.progress().phase("measure");
+            if (System.nanoTime() < loadEnd) {
+                ctx.progress().phase("measure");
+            }
         }
         return done;
     }
