@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the one proxy port chat, and one of them survives a graceful restart of its node by resuming
  * through the proxy on another node and recovering what it missed.
  */
-class ClusterIT {
+class ClusterTopologyIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path SCRIPT = ROOT.resolve("scripts/cluster.sh");
     private static final Pattern CONNECTIONS = Pattern.compile("\"connections\":(\\d+)");
