@@ -66,7 +66,7 @@ class ClusterTopologyIT {
         if (exit != 0) {
             script("stop");
         }
-        assertThat(exit).as("cluster.sh start; logs in " + env.get("PARLEY_CLUSTER_DIR")).isZero();
+        assertThat(exit).as("cluster.sh start; see the logs in " + env.get("PARLEY_CLUSTER_DIR")).isZero();
     }
 
     @AfterAll
@@ -128,7 +128,10 @@ class ClusterTopologyIT {
         List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
         command.addAll(List.of(args));
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).inheritIO();
+            Path log = Path.of(env.get("PARLEY_CLUSTER_DIR"), "cluster.sh.log");
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(180, TimeUnit.SECONDS)) {
