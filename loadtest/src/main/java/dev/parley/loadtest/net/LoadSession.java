@@ -25,7 +25,7 @@ import java.util.function.Function;
  * secret, the requests awaiting replies and the listener.
  *
  * <p>Lifecycle: connecting → {@code welcome} ({@link #opened()} completes) → usable. When the
- * server closes the connection with 1001 or it drops, and {@link Reconnection} allows, the session
+ * server closes the connection with 1001 (or 1012) or it drops, and {@link Reconnection} allows, the session
  * reconnects through the client's URLs with jittered backoff, says {@code hello} with its resume
  * secret, lets the listener re-join ({@link SessionListener#onResumed}) and is usable again; any
  * other end, a {@link #close()}, or giving up ends it for good ({@link #closed()} completes).
@@ -35,6 +35,7 @@ import java.util.function.Function;
  * {@link #flush} must be called there (the paced senders run there).
  */
 public final class LoadSession {
+    private static final int SERVICE_RESTART = 1012;
     private final String nick;
     private final LoadClient client;
     private final EventLoop loop;
@@ -322,9 +323,12 @@ public final class LoadSession {
         }
     }
 
-    /** Whether a connection closed with {@code code} is worth coming back for: a stopping server, or a drop. */
+    /**
+     * Whether a connection closed with {@code code} is worth coming back for: a stopping server, a
+     * drop, or RFC 6455's "service restart" (a clustered server's 1012: reconnect and recover).
+     */
     private static boolean reconnects(int code) {
-        return code == CloseCode.GOING_AWAY.code() || code == CloseCode.ABNORMAL_CLOSURE;
+        return code == CloseCode.GOING_AWAY.code() || code == CloseCode.ABNORMAL_CLOSURE || code == SERVICE_RESTART;
     }
 
     private static String wireName(ErrorCode code) {
