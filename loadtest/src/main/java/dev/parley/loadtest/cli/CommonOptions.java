@@ -50,7 +50,7 @@ public final class CommonOptions {
     long maxErrors;
 
     @Option(names = "--reconnect", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "A session the server closes with 1001, or whose connection drops, reconnects, resumes and "
+            description = "A session the server closes with 1001 (or 1012), or whose connection drops, reconnects, resumes and "
                     + "re-joins its room with since; its delivery checks carry on. Default: ${DEFAULT-VALUE}")
     boolean reconnect;
 
