@@ -35,7 +35,6 @@ import java.util.function.Function;
  * {@link #flush} must be called there (the paced senders run there).
  */
 public final class LoadSession {
-    private static final int SERVICE_RESTART = 1012;
     private final String nick;
     private final LoadClient client;
     private final EventLoop loop;
@@ -325,10 +324,11 @@ public final class LoadSession {
 
     /**
      * Whether a connection closed with {@code code} is worth coming back for: a stopping server, a
-     * drop, or RFC 6455's "service restart" (a clustered server's 1012: reconnect and recover).
+     * drop, or a clustered server's 1012 (a room's history was lost: reconnect and recover).
      */
     private static boolean reconnects(int code) {
-        return code == CloseCode.GOING_AWAY.code() || code == CloseCode.ABNORMAL_CLOSURE || code == SERVICE_RESTART;
+        return code == CloseCode.GOING_AWAY.code() || code == CloseCode.ABNORMAL_CLOSURE
+                || code == CloseCode.SERVICE_RESTART.code();
     }
 
     private static String wireName(ErrorCode code) {

@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Who is online and who is in which room, across every node: nick ownership (unique,
- * case-insensitive) and room member lists. {@link MemoryPresence} serves a single node. Methods
- * never block; results complete on any thread.
+ * case-insensitive) and room member lists. {@link MemoryPresence} serves a single node,
+ * {@link RedisPresence} the nodes of a cluster. Methods never block; results complete on any thread,
+ * and fail when the shared store cannot be reached.
  */
 public interface Presence extends AutoCloseable {
 
@@ -20,16 +21,30 @@ public interface Presence extends AutoCloseable {
     /** Releases {@code nick} if {@code sessionId} still holds it. */
     CompletableFuture<Void> release(String nick, String sessionId);
 
-    /** Adds {@code nick} to the room's members; completes with the members, {@code nick} included. */
-    CompletableFuture<List<String>> join(String room, String nick);
+    /** Adds {@code nick} to the room's members. */
+    CompletableFuture<RoomChange> join(String room, String nick);
 
-    CompletableFuture<Void> leave(String room, String nick);
+    /** Removes {@code nick} from the room's members. */
+    CompletableFuture<RoomChange> leave(String room, String nick);
 
-    /** The room's members, sorted. */
-    CompletableFuture<List<String>> members(String room);
+    /**
+     * Up to {@code limit} of the room's members in nick order ({@link String#compareTo}), those
+     * after {@code after} only when it is not null, so that large rooms can be read page by page.
+     */
+    CompletableFuture<List<String>> members(String room, String after, int limit);
+
+    /** How many members the room has. */
+    CompletableFuture<Integer> count(String room);
 
     /** Every room with members, with its member count. */
     CompletableFuture<Map<String, Integer>> rooms();
+
+    /**
+     * Where to report members removed because their node died, and sessions to evict because their
+     * nick was taken over on another node. A single node has neither, so by default nothing is kept.
+     */
+    default void listen(PresenceListener listener) {
+    }
 
     @Override
     void close();
