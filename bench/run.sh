@@ -2,13 +2,19 @@
 # Parley's standard benchmark: starts the server jar the same way for every scenario, runs the
 # load-test harness against it, and writes every report plus an index under target/bench/<time>/.
 #
-#   bench/run.sh [standard|quick|large] (build first: ./mvnw -B package -DskipTests, or verify)
-#
-# large: the large-room and tail-latency scenarios alone (heap per session in rooms, filling a
-# 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000 deliveries/s).
+#   bench/run.sh [standard|quick|large|cluster|rolling-restart]
+#                                      (build first: ./mvnw -B package -DskipTests, or verify)
+#   large            the large-room and tail-latency scenarios alone (heap per session in rooms,
+#                    filling a 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000
+#                    deliveries/s)
+#   cluster          the same broadcast load on 1 node in memory, 1 node on Redis and 3 nodes on
+#                    Redis (sessions spread over the 3 URLs), side by side
+#   rolling-restart  Redis, 3 nodes and HAProxy (scripts/cluster.sh): the broadcast load through the
+#                    proxy while each node is restarted gracefully in turn, then while one is killed
+#                    with SIGKILL and started again
 #
 # Environment:
-#   PORT         default 18181
+#   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
 #   SERVER_JAR   default server/target/parley-server.jar: measure another build the same way
 #   ONLY         a regular expression of the scenarios to run ('04|05': 04-room-5k, 05-max-deliveries)
 #   SERVER_JAVA  the java command of the server, default java: compare runtimes the same way
@@ -28,14 +34,33 @@ PORT="${PORT:-18181}"
 SERVER_JAR="${SERVER_JAR:-server/target/parley-server.jar}"
 HARNESS_JAR=loadtest/target/parley-loadtest.jar
 URL="ws://127.0.0.1:${PORT}/ws"
+REDIS_PORT=$(( PORT + 10 ))
+REDIS_URI="redis://127.0.0.1:${REDIS_PORT}"
 
 # Fixed JVM flags: a benchmark is only comparable with the same heap and collector every time.
 # shellcheck disable=SC2206
 SERVER_JVM=(${SERVER_JVM:--Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication})
 SERVER_JAVA="${SERVER_JAVA:-java}"
 # The default rate limit (20/s, burst 40 per session) would cap every sender; benchmarks lift it.
-SERVER_OPTS=(--host 127.0.0.1 --port "$PORT" --rate-per-sec 100000 --burst 100000)
+SERVER_OPTS=(--host 127.0.0.1 --rate-per-sec 100000 --burst 100000)
 HARNESS_JVM=(-Xms1g -Xmx3g -XX:+UseG1GC)
+# Several nodes share the machine: a smaller heap each.
+NODE_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC -XX:+UseStringDeduplication)
+
+# scripts/cluster.sh on this run's ports, with the benchmark's JVM flags and rate limits.
+cluster() {
+  PARLEY_CLUSTER_DIR="${PARLEY_CLUSTER_DIR:?}" PARLEY_PROXY_PORT="$PORT" \
+      PARLEY_NODE_PORTS="$(( PORT + 1 )) $(( PORT + 2 )) $(( PORT + 3 ))" PARLEY_REDIS_PORT="$REDIS_PORT" \
+      SERVER_JAR="$SERVER_JAR" NODE_JAVA_OPTS="${NODE_JVM[*]}" PARLEY_RATE_PER_SEC=100000 PARLEY_BURST=100000 \
+      PARLEY_HISTORY_SIZE=1000 scripts/cluster.sh "$@"
+}
+
+# `bench/run.sh node restart|kill N`: what the rolling-restart scenarios run between measurements.
+if [[ "$MODE" == node ]]; then
+  shift
+  cluster "$@"
+  exit $?
+fi
 
 for jar in "$SERVER_JAR" "$HARNESS_JAR"; do
   [[ -f "$jar" ]] || { echo "bench: $jar is missing; build first: ./mvnw -B package -DskipTests" >&2; exit 2; }
@@ -73,27 +98,77 @@ wait_quiet() { # $1 = scenario directory
   echo "load average before the run (waited ${waited}s for < $limit): $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$1/load.txt"
 }
 
+# What the scenarios run against, set before each group of them: one node in memory (single),
+# one node on Redis (single-redis), three nodes on Redis reached directly (nodes3), or
+# scripts/cluster.sh's Redis, three nodes and HAProxy (proxy3).
+TOPOLOGY=single
 SERVER_PID=""
-start_server() { # $1 = scenario directory
-  if [[ "${REFERENCE:-0}" == 1 ]]; then
-    [[ -d bench/reference/node_modules ]] || npm install --prefix bench/reference --no-audit --no-fund > /dev/null
-    node bench/reference/server.js --port "$PORT" > "$1/server.log" 2>&1 &
-  else
-    start_java_server "$1"
-  fi
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:${PORT}/healthz" > /dev/null 2>&1 && return 0
-    kill -0 "$SERVER_PID" 2> /dev/null || break
+REDIS_PID=""
+NODE_PIDS=()
+
+await_http() { # $1 = URL, $2 = pid that must stay alive, $3 = log to point at
+  for _ in $(seq 1 150); do
+    curl -fsS "$1" > /dev/null 2>&1 && return 0
+    kill -0 "$2" 2> /dev/null || break
     sleep 0.2
   done
-  echo "bench: the server did not come up; see $1/server.log" >&2
+  echo "bench: $1 did not come up; see $3" >&2
   exit 3
 }
 
-start_java_server() { # $1 = scenario directory
-  "$SERVER_JAVA" "${SERVER_JVM[@]}" "-Xlog:gc,safepoint:file=$1/gc.log:uptime,level,tags" $(jfr_flags "$1/server.jfr") \
-      -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" > "$1/server.log" 2>&1 &
+start_redis() { # $1 = scenario directory
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$1/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do
+    (exec 3<> "/dev/tcp/127.0.0.1/$REDIS_PORT") 2> /dev/null && return 0
+    sleep 0.2
+  done
+  echo "bench: redis-server did not come up; see $1/redis.log" >&2
+  exit 3
+}
+
+start_server() { # $1 = scenario directory
+  case "$TOPOLOGY" in
+    single|single-redis)
+      local redis=()
+      if [[ "$TOPOLOGY" == single-redis ]]; then
+        start_redis "$1"
+        redis=(--redis-uri "$REDIS_URI")
+      fi
+      if [[ "${REFERENCE:-0}" == 1 ]]; then
+        [[ -d bench/reference/node_modules ]] || npm install --prefix bench/reference --no-audit --no-fund > /dev/null
+        node bench/reference/server.js --port "$PORT" > "$1/server.log" 2>&1 &
+        SERVER_PID=$!
+        await_http "http://127.0.0.1:${PORT}/healthz" "$SERVER_PID" "$1/server.log"
+      else
+        "$SERVER_JAVA" "${SERVER_JVM[@]}" "-Xlog:gc,safepoint:file=$1/gc.log:uptime,level,tags" $(jfr_flags "$1/server.jfr") \
+            -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" --port "$PORT" "${redis[@]}" > "$1/server.log" 2>&1 &
+        SERVER_PID=$!
+        await_http "http://127.0.0.1:${PORT}/readyz" "$SERVER_PID" "$1/server.log"
+      fi
+      ;;
+    nodes3)
+      start_redis "$1"
+      NODE_PIDS=()
+      for n in 0 1 2; do
+        java "${NODE_JVM[@]}" -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" --port $(( PORT + n )) --redis-uri "$REDIS_URI" \
+            > "$1/node$(( n + 1 )).log" 2>&1 &
+        NODE_PIDS+=($!)
+        await_http "http://127.0.0.1:$(( PORT + n ))/readyz" "$!" "$1/node$(( n + 1 )).log"
+      done
+      ;;
+    proxy3)
+      PARLEY_CLUSTER_DIR="$1/cluster" cluster start || exit 3
+      ;;
+  esac
+}
+
+# The harness's --url for the topology.
+urls() {
+  case "$TOPOLOGY" in
+    nodes3) echo "ws://127.0.0.1:${PORT}/ws,ws://127.0.0.1:$(( PORT + 1 ))/ws,ws://127.0.0.1:$(( PORT + 2 ))/ws" ;;
+    *) echo "$URL" ;;
+  esac
 }
 
 jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
@@ -101,12 +176,20 @@ jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
   [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
 }
 
+stop_pid() { # $1 = pid
+  kill -TERM "$1" 2> /dev/null
+  wait "$1" 2> /dev/null
+}
+
 stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill -TERM "$SERVER_PID" 2> /dev/null
-    wait "$SERVER_PID" 2> /dev/null
-    SERVER_PID=""
-  fi
+  [[ -n "$SERVER_PID" ]] && stop_pid "$SERVER_PID"
+  SERVER_PID=""
+  for pid in "${NODE_PIDS[@]}"; do stop_pid "$pid"; done
+  NODE_PIDS=()
+  [[ -n "${CLUSTER_DIR:-}" ]] && PARLEY_CLUSTER_DIR="$CLUSTER_DIR" cluster stop
+  CLUSTER_DIR=""
+  [[ -n "$REDIS_PID" ]] && stop_pid "$REDIS_PID"
+  REDIS_PID=""
 }
 trap stop_server EXIT
 
@@ -121,8 +204,11 @@ scenario() { # $1 = name, $2 = harness subcommand, rest = its options
   echo "=== $name: $command $*"
   wait_quiet "$dir"
   start_server "$dir"
-  java "${HARNESS_JVM[@]}" $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$command" --url "$URL" --report "$dir" \
-      --server-pid "$SERVER_PID" "$@" 2>&1 | tee "$dir/harness.log"
+  [[ "$TOPOLOGY" == proxy3 ]] && CLUSTER_DIR="$dir/cluster"
+  local pid=()
+  [[ -n "$SERVER_PID" ]] && pid=(--server-pid "$SERVER_PID")
+  java "${HARNESS_JVM[@]}" $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$command" --url "$(urls)" \
+      --report "$dir" "${pid[@]}" "$@" 2>&1 | tee "$dir/harness.log"
   local code=${PIPESTATUS[0]}
   (( code > WORST )) && WORST=$code
   stop_server
@@ -169,8 +255,30 @@ case "$MODE" in
         --warmup 1 --duration 5
     scenario 07-rtt rtt --clients 100 --rate 5 --warmup 1 --duration 5
     ;;
+  cluster)
+    # One load, three topologies: what Redis costs one node, and what three nodes on Redis deliver.
+    load=(broadcast --clients 2000 --rooms 20 --senders 200 --rate 1 --size 100 --warmup 10 --duration 30)
+    TOPOLOGY=single scenario c1-memory-1node "${load[@]}"
+    TOPOLOGY=single-redis scenario c2-redis-1node "${load[@]}"
+    TOPOLOGY=nodes3 scenario c3-redis-3nodes "${load[@]}"
+    TOPOLOGY=single scenario c4-max-memory-1node "${load[@]:0:11}" --warmup 5 --duration 10 \
+        --max-deliveries-search --p99-bound-ms 50 --search-factor 1.5 --search-max-steps 8
+    TOPOLOGY=nodes3 scenario c5-max-redis-3nodes "${load[@]:0:11}" --warmup 5 --duration 10 \
+        --max-deliveries-search --p99-bound-ms 50 --search-factor 1.5 --search-max-steps 8
+    ;;
+  rolling-restart)
+    # 2,000 clients in 20 rooms of 100, 200 senders at 1/s: 20,000 deliveries/s through HAProxy.
+    load=(--clients 2000 --rooms 20 --senders 200 --rate 1 --size 100 --warmup 10 --settle-timeout 120
+        --drain-timeout 60 --restart-pause 10 --restart-timeout 180)
+    TOPOLOGY=proxy3 scenario r1-rolling-restart rolling-restart "${load[@]}" --duration 150 \
+        --restart "PARLEY_CLUSTER_DIR=$RUN_DIR/r1-rolling-restart/cluster $0 node restart 1" \
+        --restart "PARLEY_CLUSTER_DIR=$RUN_DIR/r1-rolling-restart/cluster $0 node restart 2" \
+        --restart "PARLEY_CLUSTER_DIR=$RUN_DIR/r1-rolling-restart/cluster $0 node restart 3"
+    TOPOLOGY=proxy3 scenario r2-kill-one rolling-restart "${load[@]}" --duration 60 \
+        --restart "PARLEY_CLUSTER_DIR=$RUN_DIR/r2-kill-one/cluster $0 node kill 2"
+    ;;
   *)
-    echo "usage: bench/run.sh [standard|quick|large]" >&2
+    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart]" >&2
     exit 2
     ;;
 esac

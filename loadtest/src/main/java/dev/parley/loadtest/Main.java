@@ -3,6 +3,7 @@ package dev.parley.loadtest;
 import dev.parley.loadtest.cli.BroadcastCommand;
 import dev.parley.loadtest.cli.ChurnCommand;
 import dev.parley.loadtest.cli.ConnectCommand;
+import dev.parley.loadtest.cli.RollingRestartCommand;
 import dev.parley.loadtest.cli.RttCommand;
 import dev.parley.loadtest.cli.SummaryCommand;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
         usageHelpAutoWidth = true,
         description = "Load-test harness for servers that speak the Parley protocol (PROTOCOL.md).",
         subcommands = {ConnectCommand.class, BroadcastCommand.class, ChurnCommand.class, RttCommand.class,
+                RollingRestartCommand.class,
                 SummaryCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:deliveries lost, duplicated or reordered, or errors over budget",

@@ -19,7 +19,12 @@ final class Runs {
 
     /** Runs {@code scenario} against {@code url} with {@code options}, reporting into {@code dir}; checks both files. */
     static Run run(Path dir, String scenario, URI url, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of(scenario, "--url", url.toString(), "--report", dir.toString(),
+        return run(dir, scenario, url.toString(), options);
+    }
+
+    /** Runs {@code scenario} against {@code urls} (comma-separated), as {@link #run(Path, String, URI, String...)}. */
+    static Run run(Path dir, String scenario, String urls, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(scenario, "--url", urls, "--report", dir.toString(),
                 "--drain-timeout", "10"));
         args.addAll(List.of(options));
         int exit = Main.run(args.toArray(String[]::new));

@@ -100,6 +100,11 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}")
     long shutdownGraceMs;
 
+    @Option(names = "--drain-delay-ms", defaultValue = "${env:PARLEY_DRAIN_DELAY_MS:-0}", paramLabel = "MS",
+            description = "On SIGTERM, how long to keep serving with /readyz at 503 before closing sessions, so a "
+                    + "load balancer sends no new ones (PARLEY_DRAIN_DELAY_MS). Default: ${DEFAULT-VALUE}")
+    long drainDelayMs;
+
     @Option(names = "--compression", defaultValue = "${env:PARLEY_COMPRESSION:-true}", arity = "1", paramLabel = "true|false",
             description = "Negotiate permessage-deflate when offered (PARLEY_COMPRESSION). Default: ${DEFAULT-VALUE}")
     boolean compression;
@@ -174,7 +179,8 @@ public final class Main implements Callable<Integer> {
         return CommandLine.ExitCode.OK;
     }
 
-    private ServerConfig config() {
+    /** The configuration the parsed options (and their environment variables) describe. */
+    ServerConfig config() {
         try {
             return ServerConfig.builder()
                     .host(host).port(port).transport(transport).ioThreads(ioThreads)
@@ -183,6 +189,7 @@ public final class Main implements Callable<Integer> {
                     .ratePerSec(ratePerSec).burst(burst)
                     .historySize(historySize).historyOnJoin(historyOnJoin)
                     .maxOutboundBytes(maxOutboundBytes).shutdownGraceMs(shutdownGraceMs)
+                    .drainDelayMs(drainDelayMs)
                     .compression(compression)
                     .allowedOrigins(allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList())
                     .redisUri(redisUri).redisTimeoutMs(redisTimeoutMs).redisCheckMs(redisCheckMs)

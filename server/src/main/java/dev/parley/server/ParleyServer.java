@@ -7,6 +7,7 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
+import dev.parley.server.transport.StaggeredClose;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,8 +40,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A running Parley server: one port for the browser client, {@code /healthz}, {@code /metrics}
  * and the WebSocket at {@code /ws}. {@link #start} binds and returns; {@link #stop} stops
- * gracefully: it stops accepting, closes every client with 1001, waits up to
- * {@code shutdownGraceMs} for their close handshakes, then releases everything.
+ * gracefully: {@code /readyz} turns 503 at once while the server keeps serving for
+ * {@code drainDelayMs}, so that a load balancer sends new clients elsewhere; then it stops
+ * accepting, closes its clients with 1001 spread over the first half of {@code shutdownGraceMs}
+ * (see {@link StaggeredClose}), waits for their close handshakes until the grace period is over,
+ * and releases everything.
  *
  * <pre>{@code
  * try (ParleyServer server = ParleyServer.start(ServerConfig.builder().port(0).build())) {
@@ -59,7 +64,10 @@ public final class ParleyServer implements AutoCloseable {
     private final Hub hub;
     private final ServerMetrics metrics;
     private final String transportName;
+    /** Set when a stop begins: not ready for new sessions from then on. */
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Set once the drain delay is over and sessions are being closed. */
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Channel serverChannel;
 
@@ -109,8 +117,8 @@ public final class ParleyServer implements AutoCloseable {
     private CompletableFuture<ParleyServer> bind() {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION);
-        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, stopping::get,
-                backend.reachable());
+        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, closing::get,
+                backend.reachable(), stopping::get);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         Class<? extends ServerChannel> channelType = transportName.equals("epoll")
@@ -136,13 +144,14 @@ public final class ParleyServer implements AutoCloseable {
             serverChannel = future.channel();
             LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
                             + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
-                            + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, {}",
+                            + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, "
+                            + "drain delay {} ms, {}",
                     VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
                     config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
                     config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs(),
-                    config.redisUri() == null ? "alone in memory" : "clustered on Redis");
+                    config.drainDelayMs(), config.redisUri() == null ? "alone in memory" : "clustered on Redis");
             bound.complete(this);
         });
         return bound;
@@ -188,18 +197,26 @@ public final class ParleyServer implements AutoCloseable {
         if (!stopping.compareAndSet(false, true)) {
             return stopped;
         }
-        LOG.info("stopping: closing {} connection(s), WebSockets with 1001", connections.size());
+        LOG.info("stopping: not ready for new sessions; closing sessions in {} ms", config.drainDelayMs());
+        GlobalEventExecutor.INSTANCE.schedule(this::closeConnections, config.drainDelayMs(), TimeUnit.MILLISECONDS);
+        return stopped;
+    }
+
+    private void closeConnections() {
+        closing.set(true);
         if (serverChannel != null) {
             serverChannel.close();
         }
-        for (Channel channel : connections) {
-            channel.pipeline().fireUserEventTriggered(ServerContext.STOPPING);
-        }
+        StaggeredClose staggered = StaggeredClose.start(new ArrayList<>(connections), config.shutdownGraceMs() / 2,
+                GlobalEventExecutor.INSTANCE);
+        LOG.info("closing {} connection(s), WebSockets with 1001, over {} ms", connections.size(), staggered.windowMs());
         CompletableFuture<Void> drained = new CompletableFuture<>();
         connections.newCloseFuture().addListener(all -> drained.complete(null));
         GlobalEventExecutor.INSTANCE.schedule(() -> drained.complete(null), config.shutdownGraceMs(), TimeUnit.MILLISECONDS);
-        drained.thenRun(() -> connections.close().addListener(closed -> release()));
-        return stopped;
+        drained.thenRun(() -> {
+            staggered.cancel();
+            connections.close().addListener(closed -> release());
+        });
     }
 
     /** The worker event loops, for tests that look for timers left behind. */

@@ -30,6 +30,7 @@ public record ServerConfig(
         long shutdownGraceMs,
         boolean compression,
         List<String> allowedOrigins,
+        long drainDelayMs,
         String redisUri,
         long redisTimeoutMs,
         long redisCheckMs,
@@ -60,6 +61,7 @@ public record ServerConfig(
         requireRange("historyOnJoin", historyOnJoin, 0, 1_000_000);
         requireRange("maxOutboundBytes", maxOutboundBytes, 1024, Integer.MAX_VALUE);
         requireRange("shutdownGraceMs", shutdownGraceMs, 0, Long.MAX_VALUE);
+        requireRange("drainDelayMs", drainDelayMs, 0, Long.MAX_VALUE);
         if (redisUri != null && !redisUri.matches("rediss?://.+")) {
             // The value is not repeated: it may hold a password.
             throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://...");
@@ -119,6 +121,7 @@ public record ServerConfig(
         private long shutdownGraceMs = 5_000;
         private boolean compression = true;
         private List<String> allowedOrigins = List.of();
+        private long drainDelayMs;
         private String redisUri;
         private long redisTimeoutMs = 2_000;
         private long redisCheckMs = 2_000;
@@ -150,6 +153,7 @@ public record ServerConfig(
             shutdownGraceMs = c.shutdownGraceMs;
             compression = c.compression;
             allowedOrigins = c.allowedOrigins;
+            drainDelayMs = c.drainDelayMs;
             redisUri = c.redisUri;
             redisTimeoutMs = c.redisTimeoutMs;
             redisCheckMs = c.redisCheckMs;
@@ -278,6 +282,15 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * On a graceful stop, how long the server keeps serving with {@code /readyz} at 503 before it
+         * closes its sessions, so that a load balancer stops sending it new ones; default 0.
+         */
+        public Builder drainDelayMs(long drainDelayMs) {
+            this.drainDelayMs = drainDelayMs;
+            return this;
+        }
+
         /** The Redis that makes this node one of a cluster; default none, serving alone from memory. */
         public Builder redisUri(String redisUri) {
             this.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri;
@@ -322,7 +335,7 @@ public record ServerConfig(
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
                     historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
-                    redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs, presenceLimit);
+                    drainDelayMs, redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs, presenceLimit);
         }
     }
 }

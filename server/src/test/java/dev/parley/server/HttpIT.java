@@ -107,6 +107,8 @@ class HttpIT {
     void readyzSaysANodeInMemoryIsReady() throws Exception {
         HttpResponse<String> ready = get("/readyz");
         assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(ready.headers().firstValue("cache-control")).hasValue("no-store");
         assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
     }
 

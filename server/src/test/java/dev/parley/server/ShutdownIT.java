@@ -5,13 +5,26 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A graceful stop: stop accepting, 1001 to every client, wait for their closes, release everything. */
+/**
+ * A graceful stop: not ready at once, serve on through the drain delay, stop accepting, 1001 to
+ * every client, wait for their closes, release everything.
+ */
 class ShutdownIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static int status(ParleyServer server, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.httpUri().resolve(path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 
     @Test
     void everyClientIsClosedWith1001AndTheServerStops() throws Exception {
@@ -42,6 +55,25 @@ class ShutdownIT {
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
             assertThat(mute.readUntil(dev.parley.testing.RawWebSocket.CLOSE).closeCode()).isEqualTo(1001);
             assertThat(mute.awaitEndOfStream()).isTrue();
+        }
+    }
+
+    @Test
+    void duringTheDrainDelayTheServerIsNotReadyButServesOldAndNewSessions() throws Exception {
+        ParleyServer server = TestServers.start(c -> c.drainDelayMs(1_500));
+        try (TestSocket alice = TestServers.member(server, "alice-dr", "draining")) {
+            CompletableFuture<Void> stopped = server.stop();
+            assertThat(status(server, "/readyz")).isEqualTo(503);
+            assertThat(status(server, "/healthz")).as("still alive").isEqualTo(200);
+            try (TestSocket late = TestServers.member(server, "late-dr", "draining")) {
+                alice.request("ack", "type", "send", "room", "draining", "text", "still here");
+                assertThat(late.next("message").get("text").asText()).isEqualTo("still here");
+                assertThat(stopped).isNotDone();
+
+                stopped.get(10, TimeUnit.SECONDS);
+                assertThat(alice.awaitClose().code()).isEqualTo(1001);
+                assertThat(late.awaitClose().code()).isEqualTo(1001);
+            }
         }
     }
 }

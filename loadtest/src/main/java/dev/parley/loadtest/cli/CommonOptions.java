@@ -4,12 +4,14 @@ import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The options every scenario takes: where the server is, how to connect, where the report goes. */
 public final class CommonOptions {
-    @Option(names = "--url", required = true, paramLabel = "ws://HOST:PORT/ws",
-            description = "The server's WebSocket URL.")
-    URI url;
+    @Option(names = "--url", required = true, split = ",", paramLabel = "ws://HOST:PORT/ws",
+            description = "The server's WebSocket URL, or several, comma-separated (the nodes of a cluster): "
+                    + "sessions are spread over them, and a reconnecting session tries the next one.")
+    List<URI> urls;
 
     @Option(names = "--report", defaultValue = "loadtest-report", paramLabel = "DIR",
             description = "Directory for report.json, report.html and summary.txt. Default: ${DEFAULT-VALUE}")
@@ -47,8 +49,27 @@ public final class CommonOptions {
                     + "fail the run. Default: ${DEFAULT-VALUE}")
     long maxErrors;
 
+    @Option(names = "--reconnect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "A session the server closes with 1001 (or 1012), or whose connection drops, reconnects, resumes and "
+                    + "re-joins its room with since; its delivery checks carry on. Default: ${DEFAULT-VALUE}")
+    boolean reconnect;
+
+    @Option(names = "--reconnect-delay-ms", defaultValue = "250", paramLabel = "MS",
+            description = "Ceiling of the first reconnect attempt's wait, doubling each attempt; each wait is "
+                    + "drawn from half to all of its ceiling. Default: ${DEFAULT-VALUE}")
+    long reconnectDelayMs;
+
+    @Option(names = "--reconnect-max-delay-ms", defaultValue = "5000", paramLabel = "MS",
+            description = "Highest ceiling of a reconnect wait. Default: ${DEFAULT-VALUE}")
+    long reconnectMaxDelayMs;
+
+    @Option(names = "--reconnect-give-up", defaultValue = "60", paramLabel = "SECONDS",
+            description = "A session not resumed this long after its loss ends for good. Default: ${DEFAULT-VALUE}")
+    double reconnectGiveUpSeconds;
+
     @Option(names = "--metrics-url", paramLabel = "URL",
-            description = "Prometheus metrics of the server, for its heap. Default: http://HOST:PORT/metrics of --url")
+            description = "Prometheus metrics of the server, for its heap. Default: http://HOST:PORT/metrics of the "
+                    + "first --url")
     URI metricsUrl;
 
     @Option(names = "--server-pid", paramLabel = "PID",

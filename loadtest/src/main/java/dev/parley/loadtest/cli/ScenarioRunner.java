@@ -2,6 +2,7 @@ package dev.parley.loadtest.cli;
 
 import dev.parley.loadtest.Main;
 import dev.parley.loadtest.net.LoadClient;
+import dev.parley.loadtest.net.Reconnection;
 import dev.parley.loadtest.net.SourceAddresses;
 import dev.parley.loadtest.report.Report;
 import dev.parley.loadtest.report.ReportWriter;
@@ -40,17 +41,24 @@ final class ScenarioRunner {
             Checks.positive("--timeout-ms", common.timeoutMs);
             Checks.positive("--drain-timeout", common.drainTimeoutSeconds);
             Checks.atLeast("--max-errors", common.maxErrors, 0);
-            sources = SourceAddresses.parse(common.sourceAddresses, InetAddress.getByName(common.url.getHost()));
+            Checks.atLeast("--reconnect-delay-ms", common.reconnectDelayMs, 1);
+            Checks.atLeast("--reconnect-max-delay-ms", common.reconnectMaxDelayMs, common.reconnectDelayMs);
+            Checks.positive("--reconnect-give-up", common.reconnectGiveUpSeconds);
+            sources = SourceAddresses.parse(common.sourceAddresses, InetAddress.getByName(common.urls.get(0).getHost()));
         } catch (IllegalArgumentException | UnknownHostException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         PrintStream out = System.out;
         ServerProbe probe = new ServerProbe(common.metricsUrl != null ? common.metricsUrl
-                : ServerProbe.metricsUriFor(common.url),
+                : ServerProbe.metricsUriFor(common.urls.get(0)),
                 common.serverPid == null ? OptionalLong.empty() : OptionalLong.of(common.serverPid));
         LoadClient client;
         try {
-            client = new LoadClient(common.url, common.ioThreads, sources, common.timeoutMs);
+            Reconnection reconnection = common.reconnect
+                    ? new Reconnection(true, common.reconnectDelayMs, common.reconnectMaxDelayMs,
+                            Math.round(common.reconnectGiveUpSeconds * 1000))
+                    : Reconnection.DISABLED;
+            client = new LoadClient(common.urls, common.ioThreads, sources, common.timeoutMs, reconnection);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -58,7 +66,7 @@ final class ScenarioRunner {
         try (RunContext ctx = new RunContext(client, new Connector.Options(common.connectConcurrency,
                 common.rampUpSeconds, common.timeoutMs), probe, out, Math.round(common.drainTimeoutSeconds * 1000),
                 common.maxErrors, Main.VERSION)) {
-            out.println("parley-loadtest " + spec.name() + " against " + common.url + " (" + client.transport()
+            out.println("parley-loadtest " + spec.name() + " against " + client.urls() + " (" + client.transport()
                     + ", sources: " + sources + ")");
             ctx.warmUp();
             report = scenario.run(ctx);

@@ -26,11 +26,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
- * Opens harness sessions to one WebSocket URL. Every connection shares one event-loop group
- * (epoll where it loads), so tens of thousands of sessions cost a few threads, never one each.
+ * Opens harness sessions to one or more WebSocket URLs (the nodes of a cluster, or one proxy):
+ * session {@code i} goes to URL {@code i mod n}, and a session that reconnects tries the next URL
+ * of the list each attempt. Every connection shares one event-loop group (epoll where it loads),
+ * so tens of thousands of sessions cost a few threads, never one each; a session keeps its event
+ * loop across reconnects.
  *
  * <pre>
  * pipeline: http-codec | http-aggregator | ws-protocol (handshake, ping → pong) | ws-aggregator | session
@@ -45,29 +51,51 @@ public final class LoadClient implements AutoCloseable {
     /** Outbound bytes above which a paced sender waits (its schedule keeps the intended times). */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 256 * 1024);
 
-    private final URI url;
-    private final InetSocketAddress remote;
+    private final List<Target> targets;
     private final SourceAddresses sources;
     private final EventLoopGroup group;
     private final String transport;
-    private final WebSocketClientProtocolConfig webSocket;
     private final Bootstrap bootstrap;
+    private final int timeoutMs;
+    private final Reconnection reconnection;
+    private final ReconnectStats reconnects = new ReconnectStats();
+    private final AtomicInteger nextTarget = new AtomicInteger();
+
+    /** One URL: where to connect and how to speak WebSocket there. */
+    private record Target(URI url, InetSocketAddress remote, WebSocketClientProtocolConfig webSocket) {
+    }
 
     /**
-     * @param url         {@code ws://host:port/ws}
-     * @param ioThreads   event loops, 0 for one per core
-     * @param sources     the local addresses to spread connections over
-     * @param timeoutMs   TCP connect timeout and WebSocket handshake timeout, each
+     * @param urls         {@code ws://host:port/ws}, one or more
+     * @param ioThreads    event loops, 0 for one per core
+     * @param sources      the local addresses to spread connections over
+     * @param timeoutMs    TCP connect timeout, WebSocket handshake timeout and hello timeout, each
+     * @param reconnection how sessions come back after a 1001 or a dropped connection
      */
-    public LoadClient(URI url, int ioThreads, SourceAddresses sources, int timeoutMs) {
-        this.url = url;
-        this.remote = remoteAddress(url);
+    public LoadClient(List<URI> urls, int ioThreads, SourceAddresses sources, int timeoutMs, Reconnection reconnection) {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("no URL");
+        }
+        this.targets = urls.stream().map(url -> new Target(url, remoteAddress(url), webSocketConfig(url, timeoutMs)))
+                .toList();
         this.sources = sources;
+        this.timeoutMs = timeoutMs;
+        this.reconnection = reconnection;
         boolean epoll = Epoll.isAvailable();
         this.transport = epoll ? "epoll" : "nio";
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
         this.group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.webSocket = WebSocketClientProtocolConfig.newBuilder()
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    }
+
+    private static WebSocketClientProtocolConfig webSocketConfig(URI url, int timeoutMs) {
+        return WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(url)
                 .subprotocol(ProtocolVersion.SUBPROTOCOL)
                 .maxFramePayloadLength(MAX_EVENT_BYTES)
@@ -76,13 +104,6 @@ public final class LoadClient implements AutoCloseable {
                 .dropPongFrames(true)
                 .withUTF8Validator(false)
                 .build();
-        this.bootstrap = new Bootstrap()
-                .group(group)
-                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
     private static InetSocketAddress remoteAddress(URI url) {
@@ -97,13 +118,14 @@ public final class LoadClient implements AutoCloseable {
         }
     }
 
-    /** The server's address, resolved once. */
+    /** The first URL's server address, resolved once. */
     public InetAddress serverAddress() {
-        return remote.getAddress();
+        return targets.get(0).remote().getAddress();
     }
 
-    public URI url() {
-        return url;
+    /** The URLs, comma-separated, as given. */
+    public String urls() {
+        return targets.stream().map(t -> t.url().toString()).collect(Collectors.joining(","));
     }
 
     /** {@code epoll} or {@code nio}. */
@@ -111,33 +133,58 @@ public final class LoadClient implements AutoCloseable {
         return transport;
     }
 
+    /** What reconnecting sessions went through so far. */
+    public ReconnectStats reconnects() {
+        return reconnects;
+    }
+
+    Reconnection reconnection() {
+        return reconnection;
+    }
+
+    int timeoutMs() {
+        return timeoutMs;
+    }
+
+    int targetCount() {
+        return targets.size();
+    }
+
     /**
-     * Connects, completes the WebSocket handshake and says {@code hello} as {@code nick}. Any
-     * thread; {@link LoadSession#opened()} completes once {@code welcome} arrived.
+     * Connects to the next URL in turn, completes the WebSocket handshake and says {@code hello}
+     * as {@code nick}. Any thread; {@link LoadSession#opened()} completes once {@code welcome}
+     * arrived.
      */
     public LoadSession open(String nick) {
-        LoadSession session = new LoadSession(nick, System.nanoTime());
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+        int target = Math.floorMod(nextTarget.getAndIncrement(), targets.size());
+        LoadSession session = new LoadSession(nick, this, group.next(), target, System.nanoTime());
+        connect(session, target);
+        return session;
+    }
+
+    /** Opens a connection for {@code session} to URL {@code target}, on the session's event loop. */
+    void connect(LoadSession session, int target) {
+        Target to = targets.get(target);
+        Bootstrap b = bootstrap.clone(session.eventLoop()).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 session.attach(channel);
                 ChannelPipeline pipeline = channel.pipeline();
                 pipeline.addLast("http-codec", new HttpClientCodec());
                 pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE_BYTES));
-                pipeline.addLast("ws-protocol", new WebSocketClientProtocolHandler(webSocket));
+                pipeline.addLast("ws-protocol", new WebSocketClientProtocolHandler(to.webSocket()));
                 pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_EVENT_BYTES));
                 pipeline.addLast("session", new SessionHandler(session));
             }
         });
         InetSocketAddress local = sources.next();
-        ChannelFuture connect = local == null ? b.connect(remote) : b.connect(remote, local);
+        ChannelFuture connect = local == null ? b.connect(to.remote()) : b.connect(to.remote(), local);
         connect.addListener(done -> {
             if (!done.isSuccess()) {
-                session.connectFailed(done.cause());
                 connect.channel().close();
+                session.connectFailed(done.cause());
             }
         });
-        return session;
     }
 
     /** Closes every connection and stops the event loops; waits up to a few seconds. */

@@ -22,7 +22,7 @@ public final class BenchmarkIndex {
     public static final String MARKDOWN = "summary.md";
     private static final String ENVIRONMENT = "environment.txt";
     private static final List<String> COLUMNS = List.of("run", "verdict", "sessions", "deliveries/s", "p50", "p99",
-            "p99.9", "max", "lost/dup/reord", "errors", "heap/session", "RSS/session", "server CPU/delivery", "sustainable deliveries/s");
+            "p99.9", "max", "lost/dup/reord", "resumed/lost conns", "resume p99", "not recovered", "errors", "heap/session", "RSS/session", "server CPU/delivery", "sustainable deliveries/s");
 
     private BenchmarkIndex() {
     }
@@ -53,6 +53,7 @@ public final class BenchmarkIndex {
         JsonNode connections = r.path("connections");
         JsonNode server = r.path("server");
         JsonNode search = r.path("search");
+        JsonNode reconnects = r.path("reconnects");
         boolean traffic = r.path("samples").asLong() > 0;
         return List.of(
                 name + " (" + r.path("scenario").asText() + ")",
@@ -64,6 +65,10 @@ public final class BenchmarkIndex {
                 traffic ? HtmlReport.ms(r.path("p999Ms").asDouble()) : "",
                 traffic ? HtmlReport.ms(r.path("maxMs").asDouble()) : "",
                 traffic ? r.path("lost").asLong() + "/" + r.path("duplicated").asLong() + "/" + r.path("reordered").asLong() : "",
+                reconnects.isMissingNode() ? "" : HtmlReport.count(reconnects.path("resumed").asLong()) + "/"
+                        + HtmlReport.count(reconnects.path("lost").asLong()),
+                reconnects.isMissingNode() ? "" : HtmlReport.ms(reconnects.at("/timeToResume/p99Ms").asDouble()),
+                reconnects.isMissingNode() ? "" : HtmlReport.count(r.path("notRecovered").asLong()),
                 HtmlReport.count(r.path("errors").asLong()),
                 server.isMissingNode() ? "" : HtmlReport.bytes(server.path("heapBytesPerSession").asLong(-1)),
                 server.isMissingNode() ? "" : HtmlReport.bytes(server.path("rssBytesPerSession").asLong(-1)),

@@ -57,6 +57,7 @@ public final class HtmlReport {
         appendCharts(h, r);
         appendSearch(h, r.search());
         appendConnections(h, r.connections());
+        appendReconnects(h, r);
         appendServer(h, r.server());
         appendCpu(h, r.cpu());
         h.append("<h2>Parameters</h2><table>");
@@ -80,6 +81,12 @@ public final class HtmlReport {
             tile(h, "max", ms(r.latency().maxMs()), false);
             tile(h, "lost / dup / reordered", r.lost() + " / " + r.duplicated() + " / " + r.reordered(),
                     r.lost() + r.duplicated() + r.reordered() > 0);
+        }
+        if (r.reconnects() != null) {
+            tile(h, "reconnects", count(r.reconnects().resumed()) + " / " + count(r.reconnects().lost()),
+                    r.reconnects().gaveUp() > 0);
+            tile(h, "time to resume p99", ms(r.reconnects().timeToResume().p99Ms()), false);
+            tile(h, "not recovered", count(r.notRecovered()), r.notRecoveredSessions() > 0);
         }
         if (r.server() != null && r.server().heapBytesPerSession() >= 0) {
             tile(h, "server heap / session", bytes(r.server().heapBytesPerSession()), false);
@@ -184,6 +191,36 @@ public final class HtmlReport {
         row(h, "connect → welcome p50 / p99 / max", ms(c.connectTime().p50Ms()) + " / " + ms(c.connectTime().p99Ms())
                 + " / " + ms(c.connectTime().maxMs()));
         c.failuresByCause().forEach((cause, n) -> row(h, "failed: " + cause, count(n)));
+        h.append("</table>");
+    }
+
+    private static void appendReconnects(StringBuilder h, Report r) {
+        ReconnectSummary c = r.reconnects();
+        if (c == null && r.restarts() == null) {
+            return;
+        }
+        h.append("<h2>Reconnects</h2><table>");
+        if (r.restarts() != null) {
+            r.restarts().forEach(n -> row(h, String.format(Locale.ROOT, "at %.1f s: %s", n.startedAtSeconds(), n.command()),
+                    String.format(Locale.ROOT, "exit %d after %.1f s", n.exitCode(), n.seconds())));
+        }
+        if (c != null) {
+            row(h, "connections lost (1001 or dropped)", count(c.lost()));
+            row(h, "sessions resumed / gave up", count(c.resumed()) + " / " + count(c.gaveUp()));
+            row(h, "attempts", count(c.attempts()));
+            row(h, "loss → resumed and re-joined p50 / p99 / max", ms(c.timeToResume().p50Ms()) + " / "
+                    + ms(c.timeToResume().p99Ms()) + " / " + ms(c.timeToResume().maxMs()));
+        }
+        row(h, "messages not recovered (re-joins with recovered:false)", count(r.notRecovered()) + " ("
+                + count(r.notRecoveredSessions()) + ")");
+        row(h, "sends unconfirmed (connection lost before the answer)", count(r.unconfirmedSends()));
+        Latency before = r.baselineLatency();
+        if (before != null) {
+            row(h, "latency before the restarts p50 / p99 / max", ms(before.p50Ms()) + " / " + ms(before.p99Ms())
+                    + " / " + ms(before.maxMs()));
+            row(h, "latency during the restarts p50 / p99 / max", ms(r.latency().p50Ms()) + " / "
+                    + ms(r.latency().p99Ms()) + " / " + ms(r.latency().maxMs()));
+        }
         h.append("</table>");
     }
 

@@ -13,8 +13,10 @@ import java.util.Objects;
  * Everything one harness run found, as written to {@code report.json} (and drawn in
  * {@code report.html}). Latencies are in milliseconds, measured from each message's intended
  * send time; rates are per second of the measurement window. {@link #passed()} is false when a
- * delivery was lost, duplicated or reordered, or the errors exceeded the budget
- * ({@link #failures()} says which).
+ * delivery was lost, duplicated or reordered, a reconnected session was told {@code recovered:false}
+ * (its missed messages {@code notRecovered}), a node restart failed, or the errors exceeded the
+ * budget ({@link #failures()} says which). {@code unconfirmedSends} were sent on connections that
+ * were lost before the answer came: the server may or may not have taken them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(
@@ -36,6 +38,12 @@ public record Report(
         long lost,
         long duplicated,
         long reordered,
+        long notRecovered,
+        long notRecoveredSessions,
+        long unconfirmedSends,
+        ReconnectSummary reconnects,
+        Latency baselineLatency,
+        List<NodeRestart> restarts,
         long errors,
         long maxErrors,
         Map<String, Long> errorsByKind,
@@ -72,6 +80,12 @@ public record Report(
         private long lost;
         private long duplicated;
         private long reordered;
+        private long notRecovered;
+        private long notRecoveredSessions;
+        private long unconfirmedSends;
+        private ReconnectSummary reconnects;
+        private Latency baselineLatency;
+        private List<NodeRestart> restarts;
         private long maxErrors;
         private Map<String, Long> errorsByKind = Map.of();
         private ServerFootprint server;
@@ -133,6 +147,39 @@ public record Report(
             return this;
         }
 
+        /**
+         * Messages missed across reconnects that the server could not recover ({@code recovered:false}),
+         * and in how many re-joins.
+         */
+        public Builder notRecovered(long messages, long sessions) {
+            this.notRecovered = messages;
+            this.notRecoveredSessions = sessions;
+            return this;
+        }
+
+        /** Sends whose connection was lost before their answer. */
+        public Builder unconfirmedSends(long unconfirmedSends) {
+            this.unconfirmedSends = unconfirmedSends;
+            return this;
+        }
+
+        /** Sessions that lost their connection and came back; left out of the report when there were none. */
+        public Builder reconnects(ReconnectSummary reconnects) {
+            this.reconnects = reconnects.lost() > 0 || reconnects.attempts() > 0 ? reconnects : null;
+            return this;
+        }
+
+        /** The latency of the same load before the restarts, to compare with {@link #latency}. */
+        public Builder baselineLatency(Latency baselineLatency) {
+            this.baselineLatency = baselineLatency;
+            return this;
+        }
+
+        public Builder restarts(List<NodeRestart> restarts) {
+            this.restarts = List.copyOf(restarts);
+            return this;
+        }
+
         public Builder errors(Map<String, Long> errorsByKind, long maxErrors) {
             this.errorsByKind = Map.copyOf(errorsByKind);
             this.maxErrors = maxErrors;
@@ -166,6 +213,16 @@ public record Report(
             if (reordered > 0) {
                 failures.add(reordered + " deliveries out of order");
             }
+            if (notRecoveredSessions > 0) {
+                failures.add(notRecoveredSessions + " re-joins not recovered (" + notRecovered + " messages missed)");
+            }
+            if (reconnects != null && reconnects.gaveUp() > 0) {
+                failures.add(reconnects.gaveUp() + " sessions gave up reconnecting");
+            }
+            if (restarts != null) {
+                restarts.stream().filter(r -> r.exitCode() != 0).forEach(r ->
+                        failures.add("restart failed with exit code " + r.exitCode() + ": " + r.command()));
+            }
             if (errors > maxErrors) {
                 failures.add(errors + " errors, over the budget of " + maxErrors);
             }
@@ -174,7 +231,8 @@ public record Report(
                     new LinkedHashMap<>(parameters), connections, measuredSeconds, sent, acked, delivered,
                     expectedDeliveries, measuredSeconds > 0 ? sentInWindow / seconds : 0,
                     measuredSeconds > 0 ? deliveredInWindow / seconds : 0, offeredDeliveriesPerSec, latency,
-                    lost, duplicated, reordered, errors, maxErrors, errorsByKind, server, cpu, search, distribution,
+                    lost, duplicated, reordered, notRecovered, notRecoveredSessions, unconfirmedSends, reconnects,
+                    baselineLatency, restarts, errors, maxErrors, errorsByKind, server, cpu, search, distribution,
                     timeline, failures.isEmpty(), List.copyOf(failures));
         }
     }

@@ -32,6 +32,28 @@ public final class TextSummary {
                     + HtmlReport.ms(l.maxMs()) + " (" + HtmlReport.count(l.samples()) + " samples)");
             line(t, "lost / duplicated / reordered", r.lost() + " / " + r.duplicated() + " / " + r.reordered());
         }
+        ReconnectSummary reconnects = r.reconnects();
+        if (reconnects != null) {
+            line(t, "reconnects", HtmlReport.count(reconnects.lost()) + " lost, " + HtmlReport.count(reconnects.resumed())
+                    + " resumed, " + HtmlReport.count(reconnects.gaveUp()) + " gave up, "
+                    + HtmlReport.count(reconnects.attempts()) + " attempts");
+            Latency resume = reconnects.timeToResume();
+            line(t, "loss → resumed", "p50 " + HtmlReport.ms(resume.p50Ms()) + ", p99 " + HtmlReport.ms(resume.p99Ms())
+                    + ", max " + HtmlReport.ms(resume.maxMs()));
+        }
+        if (reconnects != null || r.notRecovered() > 0) {
+            line(t, "not recovered / unconfirmed", r.notRecovered() + " messages in " + r.notRecoveredSessions()
+                    + " re-joins / " + r.unconfirmedSends() + " sends");
+        }
+        if (r.restarts() != null) {
+            r.restarts().forEach(n -> line(t, String.format(Locale.ROOT, "  restart at %.1f s", n.startedAtSeconds()),
+                    String.format(Locale.ROOT, "%s: exit %d after %.1f s", n.command(), n.exitCode(), n.seconds())));
+        }
+        Latency before = r.baselineLatency();
+        if (before != null) {
+            line(t, "latency before restarts", "p50 " + HtmlReport.ms(before.p50Ms()) + ", p99 "
+                    + HtmlReport.ms(before.p99Ms()) + ", max " + HtmlReport.ms(before.maxMs()));
+        }
         ServerFootprint s = r.server();
         if (s != null) {
             line(t, "server heap", HtmlReport.bytes(s.heapBeforeBytes()) + " → " + HtmlReport.bytes(s.heapAfterBytes())

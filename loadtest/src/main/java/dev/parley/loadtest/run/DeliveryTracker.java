@@ -11,7 +11,8 @@ import java.util.Set;
  * <p>A gap puts the skipped offsets on a missing list. A missing offset that arrives later counts
  * as <em>reordered</em>; an offset seen before counts as <em>duplicated</em>; what is still missing
  * at the end, together with every offset after the last one received up to the room's final
- * offset, counts as <em>lost</em>.
+ * offset, counts as <em>lost</em>. Offsets the server said it could not recover after a reconnect
+ * ({@link #skipTo}) are neither owed nor lost: they count as <em>not recovered</em>.
  */
 public final class DeliveryTracker {
     /** Gaps wider than this are counted, not listed, so a wild offset cannot exhaust memory. */
@@ -26,6 +27,7 @@ public final class DeliveryTracker {
     private long unlisted;
     private long duplicated;
     private long reordered;
+    private long notRecovered;
 
     /** A tracker for a receiver that joined when the room's latest offset was {@code joinedOffset}. */
     public DeliveryTracker(long joinedOffset) {
@@ -35,7 +37,22 @@ public final class DeliveryTracker {
 
     /** How many deliveries this receiver is owed when the room's final offset is {@code finalOffset}. */
     public long owed(long finalOffset) {
-        return Math.max(0, finalOffset - joinedOffset);
+        return Math.max(0, finalOffset - joinedOffset - notRecovered);
+    }
+
+    /**
+     * Goes on from {@code offset} (the room's latest, from a {@code joined} with
+     * {@code recovered:false}): the offsets between the last one received and it are not recovered.
+     */
+    public void skipTo(long offset) {
+        if (offset >= next) {
+            notRecovered += offset - next + 1;
+            next = offset + 1;
+        }
+    }
+
+    public long notRecovered() {
+        return notRecovered;
     }
 
     /** Takes one delivered offset. */

@@ -23,6 +23,7 @@ public final class LiveStats {
     private final LongAdder sent = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder unconfirmed = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder events = new LongAdder();
     private final LongAdder announcements = new LongAdder();
@@ -81,6 +82,15 @@ public final class LiveStats {
         rejected.increment();
     }
 
+    /** Sends whose connection was lost before their answer: the server may or may not have taken them. */
+    public void unconfirmed(long count) {
+        unconfirmed.add(count);
+    }
+
+    public long unconfirmedCount() {
+        return unconfirmed.sum();
+    }
+
     public void connected() {
         connections.incrementAndGet();
     }
@@ -101,9 +111,9 @@ public final class LiveStats {
         return rejected.sum();
     }
 
-    /** Whether every command sent so far has been acknowledged or rejected. */
+    /** Whether every command sent so far has been acknowledged, rejected or lost with its connection. */
     public boolean allAnswered() {
-        return acked.sum() + rejected.sum() >= sent.sum();
+        return acked.sum() + rejected.sum() + unconfirmed.sum() >= sent.sum();
     }
 
     public long deliveredCount() {

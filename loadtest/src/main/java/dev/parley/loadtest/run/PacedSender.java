@@ -15,8 +15,9 @@ import java.util.function.LongConsumer;
  * carrying its intended time. That is what keeps the latency free of coordinated omission: a
  * stalled server cannot slow the schedule down and hide its stall.
  *
- * <p>While the session is not writable the sender polls every {@value #BLOCKED_POLL_MICROS} µs and
- * lets the backlog grow in its schedule, never in memory.
+ * <p>While the session is not writable, or is reconnecting, the sender polls every
+ * {@value #BLOCKED_POLL_MICROS} µs and lets the backlog grow in its schedule, never in memory; the
+ * messages intended meanwhile go out once the session is back, and their latency shows the outage.
  */
 public final class PacedSender {
     static final long BLOCKED_POLL_MICROS = 1_000;
@@ -71,13 +72,14 @@ public final class PacedSender {
 
     private void tick() {
         timer = null;
-        if (stopped || !session.isOpen()) {
+        if (stopped || session.isEnded()) {
             finish();
             return;
         }
         long now = System.nanoTime();
         boolean wrote = false;
-        while (nextIntended <= now && nextIntended < endNanos && session.writable()) {
+        boolean open = session.isOpen();
+        while (open && nextIntended <= now && nextIntended < endNanos && session.writable()) {
             write.accept(nextIntended);
             nextIntended += intervalNanos;
             wrote = true;
@@ -89,7 +91,7 @@ public final class PacedSender {
             finish();
             return;
         }
-        long delay = session.writable() ? nextIntended - now : TimeUnit.MICROSECONDS.toNanos(BLOCKED_POLL_MICROS);
+        long delay = open && session.writable() ? nextIntended - now : TimeUnit.MICROSECONDS.toNanos(BLOCKED_POLL_MICROS);
         timer = session.eventLoop().schedule(this::tick, Math.max(0, delay), TimeUnit.NANOSECONDS);
     }
 

@@ -76,7 +76,9 @@ public final class BroadcastScenario implements Scenario {
         report.window(window.seconds(), window.sent(), window.delivered(), phase.offeredDeliveriesPerSec(), window.cpu())
                 .latency(Latency.ofMicros(phase.latencyMicros()), PercentilePoint.distribution(phase.latencyMicros()))
                 .traffic(stats.sentCount(), stats.ackedCount(), stats.deliveredCount(), faults.expected())
-                .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
+                .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered())
+                .notRecovered(faults.notRecovered(), faults.notRecoveredJoins())
+                .unconfirmedSends(stats.unconfirmedCount());
     }
 
     private ChatLoad.PhaseResult search(RunContext ctx, ChatLoad chat, Report.Builder report) {

@@ -8,7 +8,6 @@ import dev.parley.loadtest.run.MeasuredWindow;
 import dev.parley.loadtest.run.PacedSender;
 import dev.parley.loadtest.run.Payload;
 import dev.parley.loadtest.run.Waits;
-import dev.parley.protocol.Command;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -154,14 +153,12 @@ final class ChatLoad {
         double intervalNanos = 1e9 / ratePerSender;
         for (int j = 0; j < count; j++) {
             Member sender = members.get(j);
-            String room = sender.receiver().room().name();
-            offered += ratePerSender * sender.receiver().room().members();
+            Receiver receiver = sender.receiver();
+            offered += ratePerSender * receiver.room().members();
             LoadSession session = sender.session();
             long first = window.start() + (long) (j * intervalNanos / count);
-            paced.add(new PacedSender(session, ratePerSender, first, window.end(), intended -> {
-                session.send(new Command.Send(null, room, Payload.text(intended, size)));
-                stats.sent();
-            }).start());
+            paced.add(new PacedSender(session, ratePerSender, first, window.end(),
+                    intended -> receiver.send(session, Payload.text(intended, size))).start());
         }
         MeasuredWindow.Result measured = window.await(ctx.progress(), ctx.probe());
         boolean drained = Waits.await(() -> PacedSender.allDone(paced) && stats.allAnswered()

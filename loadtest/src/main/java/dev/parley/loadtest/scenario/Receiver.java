@@ -10,14 +10,22 @@ import dev.parley.loadtest.run.Payload;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The listener of one chat session: checks its room's deliveries with a {@link DeliveryTracker},
  * records each delivery's latency, and counts acks, error replies and closes it did not ask for.
  * Confined to the session's event loop, except {@link #drained()}, which the orchestrating thread
  * polls while draining.
+ *
+ * <p>Across a reconnect the check carries on: the resumed session re-joins with {@code since} (the
+ * epoch and the last offset received), the recovered messages go through the same tracker (so one
+ * that had arrived already counts as duplicated, never as delivered twice), and when the server
+ * answers {@code recovered:false} the messages it could not give back are counted apart as not
+ * recovered. Its own sends that were unanswered when the connection was lost count as unconfirmed.
  */
 final class Receiver implements SessionListener {
     /** The id of the join request; a string, so it is not mistaken for a {@link LoadSession#request} reply. */
@@ -27,6 +35,12 @@ final class Receiver implements SessionListener {
     private final CompletableFuture<Long> joinReply = new CompletableFuture<>();
     private volatile RoomState room;
     private DeliveryTracker tracker;
+    private String epoch;
+    /** The re-join of a resumed session, while it waits for {@code joined}. */
+    private CompletableFuture<Void> rejoin;
+    /** Own sends not yet answered on the current connection. */
+    private long unanswered;
+    private long notRecoveredJoins;
     private volatile long reached = -1;
     private volatile boolean leftEarly;
 
@@ -47,12 +61,35 @@ final class Receiver implements SessionListener {
         return joinReply;
     }
 
-    private void joined(long offset) {
-        tracker = new DeliveryTracker(offset);
-        reached = offset;
+    /** Writes one message to the room (without flushing); on the event loop. */
+    void send(LoadSession session, String text) {
+        session.send(new Command.Send(null, room.name(), text));
+        unanswered++;
+        stats.sent();
+    }
+
+    private void joined(ServerEvent.Joined joined) {
+        tracker = new DeliveryTracker(joined.offset());
+        epoch = joined.epoch();
+        reached = joined.offset();
         room.joined();
-        room.reached(offset);
-        joinReply.complete(offset);
+        room.reached(joined.offset());
+        joinReply.complete(joined.offset());
+    }
+
+    private void rejoined(ServerEvent.Joined joined, long receivedNanos) {
+        if (joined.recovered()) {
+            joined.messages().forEach(message -> received(message, receivedNanos));
+        } else {
+            notRecoveredJoins++;
+            tracker.skipTo(joined.offset());
+            epoch = joined.epoch();
+        }
+        reached = tracker.lastOffset();
+        room.reached(joined.offset());
+        CompletableFuture<Void> done = rejoin;
+        rejoin = null;
+        done.complete(null);
     }
 
     RoomState room() {
@@ -72,18 +109,37 @@ final class Receiver implements SessionListener {
         } else if (event instanceof ServerEvent.Presence || event instanceof ServerEvent.Occupancy) {
             stats.announcement();
         } else if (event instanceof ServerEvent.Ack ack) {
+            answered();
             stats.acked();
             if (ack.offset() != null && room != null && room.name().equals(ack.room())) {
                 room.reached(ack.offset());
             }
         } else if (event instanceof ServerEvent.Joined joined && JOIN_ID.equals(joined.id())) {
-            joined(joined.offset());
+            if (rejoin != null) {
+                rejoined(joined, receivedNanos);
+            } else {
+                joined(joined);
+            }
         } else if (event instanceof ServerEvent.Error error && JOIN_ID.equals(error.id())) {
-            joinReply.completeExceptionally(new SessionFailure("join error "
-                    + (error.code() == null ? "unknown" : error.code().wireName())));
+            SessionFailure failure = new SessionFailure("join error "
+                    + (error.code() == null ? "unknown" : error.code().wireName()));
+            if (rejoin != null) {
+                stats.errors().add("re-" + failure.cause());
+                rejoin.completeExceptionally(failure);
+                rejoin = null;
+            } else {
+                joinReply.completeExceptionally(failure);
+            }
         } else if (event instanceof ServerEvent.Error error) {
+            answered();
             stats.rejected();
             stats.errors().add("error reply: " + (error.code() == null ? "unknown" : error.code().wireName()));
+        }
+    }
+
+    private void answered() {
+        if (unanswered > 0) {
+            unanswered--;
         }
     }
 
@@ -93,6 +149,10 @@ final class Receiver implements SessionListener {
         }
         DeliveryTracker.Verdict verdict = tracker.accept(message.offset());
         reached = tracker.lastOffset();
+        if (message.offset() > room.finalOffset()) {
+            // stored though not (yet) acknowledged, e.g. its ack was lost with a connection: owed to every member
+            room.reached(message.offset());
+        }
         if (verdict == DeliveryTracker.Verdict.DUPLICATE) {
             return;
         }
@@ -108,10 +168,32 @@ final class Receiver implements SessionListener {
     }
 
     @Override
+    public void onDisconnected(LoadSession session, SessionClose close) {
+        stats.unconfirmed(unanswered);
+        unanswered = 0;
+    }
+
+    @Override
+    public CompletionStage<?> onResumed(LoadSession session) {
+        if (tracker == null || leftEarly) {
+            return CompletableFuture.completedFuture(null);
+        }
+        stats.unconfirmed(unanswered);
+        unanswered = 0;
+        rejoin = new CompletableFuture<>();
+        session.send(new Command.Join(JOIN_ID, room.name(), new StreamPosition(epoch, tracker.lastOffset())));
+        session.flush();
+        return rejoin;
+    }
+
+    @Override
     public void onClosed(LoadSession session, SessionClose close) {
         joinReply.completeExceptionally(new SessionFailure("closed " + close.code() + " before joined"));
+        stats.unconfirmed(unanswered);
+        unanswered = 0;
         if (!close.requested()) {
-            stats.errors().add("closed by server: " + close.code());
+            stats.errors().add("closed by server: " + close.code()
+                    + (close.reason().isEmpty() ? "" : " (" + close.reason() + ")"));
             leave();
         }
     }
@@ -127,12 +209,13 @@ final class Receiver implements SessionListener {
         }
     }
 
-    /** Deliveries lost, duplicated and reordered so far; on the event loop, after the run drained. */
+    /** Deliveries lost, duplicated, reordered and not recovered so far; on the event loop, after the run drained. */
     Faults faults() {
         if (tracker == null) {
             return Faults.NONE;
         }
         long end = leftEarly ? tracker.lastOffset() : room.finalOffset();
-        return new Faults(tracker.owed(end), tracker.lost(end), tracker.duplicated(), tracker.reordered());
+        return new Faults(tracker.owed(end), tracker.lost(end), tracker.duplicated(), tracker.reordered(),
+                tracker.notRecovered(), notRecoveredJoins);
     }
 }

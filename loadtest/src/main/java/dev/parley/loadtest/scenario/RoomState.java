@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One harness room: its name, how many harness sessions are members, and the highest offset the
- * server acknowledged in it — the offset every member must eventually have received.
+ * server acknowledged in it or any member received — the offset every member must eventually have
+ * received.
  */
 final class RoomState {
     private final String name;
@@ -32,7 +33,7 @@ final class RoomState {
         members.decrementAndGet();
     }
 
-    /** Notes an acknowledged offset (or the offset a member joined at). */
+    /** Notes an acknowledged or received offset (or the offset a member joined at). */
     void reached(long offset) {
         finalOffset.accumulateAndGet(offset, Math::max);
     }

@@ -75,7 +75,8 @@ public final class RttScenario implements Scenario {
             report.window(measured.seconds(), measured.sent(), measured.delivered(), s.rate() * live.size(), measured.cpu())
                     .latency(Latency.ofMicros(latency), PercentilePoint.distribution(latency))
                     .traffic(stats.sentCount(), stats.ackedCount(), stats.deliveredCount(), faults.expected())
-                    .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered());
+                    .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered())
+                    .unconfirmedSends(stats.unconfirmedCount());
         } finally {
             ctx.progress().phase("close");
             opened.sessions().forEach(LoadSession::close);
@@ -135,6 +136,14 @@ public final class RttScenario implements Scenario {
             stats.errors().add(problem);
         }
 
+        /** Pings in flight when the connection was lost are unconfirmed, not owed. */
+        @Override
+        public void onDisconnected(LoadSession s, SessionClose close) {
+            stats.unconfirmed(outstanding.size());
+            pings -= outstanding.size();
+            outstanding.clear();
+        }
+
         @Override
         public void onClosed(LoadSession s, SessionClose close) {
             if (!close.requested()) {
@@ -144,7 +153,7 @@ public final class RttScenario implements Scenario {
 
         /** Pongs owed (pings not rejected), and those never received, received twice or out of order. */
         Faults faults() {
-            return new Faults(pings - rejected, outstanding.size(), duplicated, reordered);
+            return new Faults(pings - rejected, outstanding.size(), duplicated, reordered, 0, 0);
         }
     }
 }

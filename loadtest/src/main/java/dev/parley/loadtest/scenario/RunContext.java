@@ -117,12 +117,13 @@ public final class RunContext implements AutoCloseable {
 
     /** A report builder with this run's identity filled in. */
     public Report.Builder report(String scenario) {
-        return Report.builder(scenario).run(client.url().toString(), startedAt.toString(), harness);
+        return Report.builder(scenario).run(client.urls(), startedAt.toString(), harness);
     }
 
-    /** Finishes {@code report} with the timeline and errors every scenario has. */
+    /** Finishes {@code report} with the timeline, reconnects and errors every scenario has. */
     public Report finish(Report.Builder report) {
-        return report.timeline(progress.timeline()).errors(stats.errors().snapshot(), maxErrors).build();
+        return report.timeline(progress.timeline()).reconnects(client.reconnects().summary())
+                .errors(stats.errors().snapshot(), maxErrors).build();
     }
 
     @Override

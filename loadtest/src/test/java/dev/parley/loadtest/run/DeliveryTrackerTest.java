@@ -69,4 +69,28 @@ class DeliveryTrackerTest {
         tracker.accept(DeliveryTracker.MAX_LISTED_GAP * 10 + 1);
         assertThat(tracker.lost(DeliveryTracker.MAX_LISTED_GAP * 10 + 1)).isEqualTo(DeliveryTracker.MAX_LISTED_GAP * 10);
     }
+
+    @Test
+    void recoveredMessagesAlreadyReceivedCountAsDuplicatesNeverTwice() {
+        DeliveryTracker tracker = new DeliveryTracker(10);
+        tracker.accept(11);
+        tracker.accept(12);
+        assertThat(tracker.accept(12)).as("a recovered copy of one that had arrived").isEqualTo(DUPLICATE);
+        assertThat(tracker.accept(13)).isEqualTo(IN_ORDER);
+        assertThat(tracker.owed(13)).isEqualTo(3);
+        assertThat(tracker.lost(13)).isZero();
+    }
+
+    @Test
+    void whatTheServerCouldNotRecoverIsNeitherOwedNorLost() {
+        DeliveryTracker tracker = new DeliveryTracker(0);
+        tracker.accept(1);
+        tracker.skipTo(5);
+        assertThat(tracker.notRecovered()).isEqualTo(4);
+        assertThat(tracker.accept(6)).isEqualTo(IN_ORDER);
+        assertThat(tracker.owed(6)).isEqualTo(2);
+        assertThat(tracker.lost(6)).isZero();
+        tracker.skipTo(3);
+        assertThat(tracker.notRecovered()).as("nothing to skip behind the last offset").isEqualTo(4);
+    }
 }

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code GET /healthz}: {@code {"status":"ok","connections":N,"uptimeMs":M}} with 200, or
- * {@code "stopping"} with 503 once a graceful stop has begun, so load balancers drain the node.
+ * {@code "stopping"} with 503 once a graceful stop closes the sessions. Liveness: readiness for
+ * new sessions is {@link ReadyHandler}'s.
  */
 @ChannelHandler.Sharable
 public final class HealthHandler extends HttpEndpoint {

@@ -112,7 +112,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 .build();
         this.originCheck = new OriginCheckHandler(ProtocolVersion.WEBSOCKET_PATH, config.allowedOrigins());
         this.health = new HealthHandler(context.stopping(), context.metrics()::activeConnections);
-        this.ready = new ReadyHandler(context.stopping(), context.reachable());
+        this.ready = new ReadyHandler(context.draining(), context.reachable());
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
         this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());

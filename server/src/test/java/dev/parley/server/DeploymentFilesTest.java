@@ -1,0 +1,204 @@
+package dev.parley.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.parley.server.http.HealthHandler;
+import dev.parley.server.http.ReadyHandler;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deployment examples cannot drift from the server: compose.yaml, deploy/haproxy.cfg and
+ * deploy/kubernetes.yaml are read and their ports, probe paths, environment variables and grace
+ * periods checked against the server's own options and defaults (the environment goes through the
+ * same command line a node parses).
+ */
+class DeploymentFilesTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final ObjectReader YAML = new YAMLMapper().readerFor(JsonNode.class);
+    private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+):-");
+    /** After the drain and the grace period the server still releases its event loops: a few seconds. */
+    private static final long RELEASE_MS = 5_000;
+
+    /** A node's configuration from its environment, parsed as {@code parley-server} parses it. */
+    private static ServerConfig configFrom(Map<String, String> env) {
+        Map<String, String> optionOfVariable = new HashMap<>();
+        CommandLine uninterpolated = Main.commandLine().setInterpolateVariables(false);
+        for (OptionSpec option : uninterpolated.getCommandSpec().options()) {
+            Matcher m = ENV_DEFAULT.matcher(String.valueOf(option.defaultValue()));
+            if (m.find()) {
+                optionOfVariable.put(m.group(1), option.longestName());
+            }
+        }
+        CommandLine commandLine = Main.commandLine();
+        List<String> args = new ArrayList<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("PARLEY_")) {
+                assertThat(optionOfVariable).as("%s is a server option's variable", name).containsKey(name);
+                args.add(optionOfVariable.get(name));
+                args.add(value);
+            }
+        });
+        commandLine.parseArgs(args.toArray(String[]::new));
+        return ((Main) commandLine.getCommand()).config();
+    }
+
+    private static JsonNode read(String file) throws IOException {
+        return YAML.readValue(ROOT.resolve(file).toFile());
+    }
+
+    private static List<JsonNode> readAll(String file) throws IOException {
+        return YAML.<JsonNode>readValues(ROOT.resolve(file).toFile()).readAll();
+    }
+
+    private static Map<String, String> envOf(JsonNode env) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (env.isArray()) {
+            env.forEach(e -> map.put(e.get("name").asText(), e.path("value").asText()));
+        } else {
+            env.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        }
+        return map;
+    }
+
+    /** A compose env_file: KEY=VALUE lines, # comments. */
+    private static Map<String, String> envFile(String file) throws IOException {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(ROOT.resolve(file))) {
+            int eq = line.indexOf('=');
+            if (!line.isBlank() && !line.startsWith("#") && eq > 0) {
+                map.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+            }
+        }
+        return map;
+    }
+
+    private static long stopMs(ServerConfig config) {
+        return config.drainDelayMs() + config.shutdownGraceMs() + RELEASE_MS;
+    }
+
+    @Test
+    void kubernetesProbesPortsAndGracePeriodMatchTheServer() throws IOException {
+        List<JsonNode> docs = readAll("deploy/kubernetes.yaml");
+        JsonNode pod = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")
+                && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow().at("/spec/template/spec");
+        JsonNode container = pod.get("containers").get(0);
+        Map<String, String> env = envOf(container.get("env"));
+        ServerConfig config = configFrom(env);
+
+        JsonNode port = container.get("ports").get(0);
+        assertThat(port.get("containerPort").asInt()).as("the port the server listens on").isEqualTo(config.port());
+        String portName = port.get("name").asText();
+        JsonNode readiness = container.get("readinessProbe");
+        JsonNode liveness = container.get("livenessProbe");
+        assertThat(readiness.at("/httpGet/path").asText()).isEqualTo(ReadyHandler.PATH);
+        assertThat(readiness.at("/httpGet/port").asText()).isEqualTo(portName);
+        assertThat(liveness.at("/httpGet/path").asText()).isEqualTo(HealthHandler.PATH);
+        assertThat(liveness.at("/httpGet/port").asText()).isEqualTo(portName);
+
+        assertThat(pod.get("terminationGracePeriodSeconds").asLong() * 1000).as("no SIGKILL in the middle of a stop")
+                .isGreaterThan(stopMs(config));
+        assertThat(readiness.get("periodSeconds").asLong() * readiness.get("failureThreshold").asLong() * 1000)
+                .as("not ready well before the sessions close").isLessThan(config.drainDelayMs());
+        assertThat(liveness.get("periodSeconds").asLong() * liveness.get("failureThreshold").asLong() * 1000)
+                .as("liveness never kills a node that is stopping").isGreaterThan(stopMs(config));
+
+        JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")
+                && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow();
+        assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(portName);
+        assertReachesRedis(env, docs.stream().filter(d -> d.path("kind").asText().equals("Service"))
+                .collect(HashMap<String, Integer>::new, (m, s) -> m.put(s.at("/metadata/name").asText(),
+                        s.at("/spec/ports/0/port").asInt()), Map::putAll));
+    }
+
+    @Test
+    void composeNodesProxyAndRedisFitTogether() throws IOException {
+        JsonNode services = read("compose.yaml").get("services");
+        JsonNode proxy = services.get("haproxy");
+        Map<String, String> proxyEnv = envOf(proxy.get("environment"));
+        Set<String> nodes = new TreeSet<>();
+        Map<String, Integer> redis = Map.of("redis", 6379);
+        for (String name : List.of("node1", "node2", "node3")) {
+            JsonNode node = services.get(name);
+            assertThat(node).as(name).isNotNull();
+            Map<String, String> env = envFile(node.get("env_file").asText());
+            ServerConfig config = configFrom(env);
+            assertThat(Duration.parse("PT" + node.get("stop_grace_period").asText().toUpperCase()).toMillis())
+                    .as("no SIGKILL in the middle of %s's stop", name).isGreaterThan(stopMs(config));
+            assertReachesRedis(env, redis);
+            nodes.add(name + ":" + config.port());
+            assertThat(config.drainDelayMs()).as("the proxy's checks notice before sessions close")
+                    .isGreaterThan(HaProxyConfig.read().checkIntervalMs() * HaProxyConfig.read().fall());
+        }
+        assertThat(new TreeSet<>(List.of(proxyEnv.get("PARLEY_NODE1"), proxyEnv.get("PARLEY_NODE2"),
+                proxyEnv.get("PARLEY_NODE3")))).isEqualTo(nodes);
+        assertThat(proxy.get("volumes").get(0).asText()).startsWith("./deploy/haproxy.cfg:");
+        assertThat(HaProxyConfig.read().variables()).isEqualTo(new TreeSet<>(proxyEnv.keySet()));
+        String bindPort = proxyEnv.get("PARLEY_PROXY_BIND").replaceAll(".*:", "");
+        assertThat(proxy.get("ports").get(0).asText()).endsWith(":" + bindPort);
+    }
+
+    @Test
+    void haproxyChecksReadinessAndNeverCutsADrainingNodesSessions() throws IOException {
+        HaProxyConfig cfg = HaProxyConfig.read();
+        assertThat(cfg.text()).contains("option httpchk GET " + ReadyHandler.PATH).contains("http-check expect status 200")
+                .doesNotContain("on-marked-down");
+        assertThat(cfg.text()).as("WebSocket tunnels outlive the server's idle timeout, so only dead peers time out")
+                .containsPattern("timeout tunnel +" + (ServerConfig.builder().build().idleTimeoutMs() / 1000 + 5) + "s");
+    }
+
+    /** The nodes' Redis is one of {@code services} (name to port). */
+    private static void assertReachesRedis(Map<String, String> env, Map<String, Integer> services) {
+        URI redis = URI.create(env.get("PARLEY_REDIS_URI"));
+        assertThat(services).as("the Redis named in %s", redis).containsEntry(redis.getHost(), redis.getPort());
+    }
+
+    /** The parts of deploy/haproxy.cfg the other files must agree with. */
+    private record HaProxyConfig(String text) {
+        static HaProxyConfig read() throws IOException {
+            return new HaProxyConfig(Files.readString(ROOT.resolve("deploy/haproxy.cfg")));
+        }
+
+        Set<String> variables() {
+            Set<String> names = new TreeSet<>();
+            Matcher m = Pattern.compile("\"\\$\\{([A-Z0-9_]+)}\"").matcher(text);
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+            return names;
+        }
+
+        long checkIntervalMs() {
+            return Long.parseLong(find("default-server .*\\binter (\\d+)s")) * 1000;
+        }
+
+        long fall() {
+            return Long.parseLong(find("default-server .*\\bfall (\\d+)"));
+        }
+
+        private String find(String regex) {
+            Matcher m = Pattern.compile(regex).matcher(text);
+            assertThat(m.find()).as(regex).isTrue();
+            return m.group(1);
+        }
+    }
+}
