@@ -13,6 +13,7 @@ public enum CloseCode {
     INTERNAL_ERROR(1011, "internal error"),
     IDLE_TIMEOUT(4000, "idle timeout"),
     SLOW_CONSUMER(4001, "slow consumer"),
+    TOKEN_EXPIRED(4003, "token expired"),
     HELLO_TIMEOUT(4008, "hello timeout"),
     SESSION_REPLACED(4009, "session replaced");
 

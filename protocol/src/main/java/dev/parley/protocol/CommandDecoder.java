@@ -69,6 +69,8 @@ public final class CommandDecoder {
                 return fetchHistory(f);
             case "ping":
                 return new Command.Ping(id);
+            case "refresh":
+                return new Command.Refresh(id, f.requiredString("token"));
             default:
                 throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, id, "unknown type '" + type.textValue() + "'");
         }

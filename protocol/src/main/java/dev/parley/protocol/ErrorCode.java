@@ -19,6 +19,7 @@ public enum ErrorCode {
     NO_SUCH_USER,
     RATE_LIMITED,
     UNAUTHORIZED,
+    FORBIDDEN,
     INTERNAL;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);

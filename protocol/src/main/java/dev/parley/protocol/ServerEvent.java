@@ -26,6 +26,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerEvent.History.class, name = "history"),
     @JsonSubTypes.Type(value = ServerEvent.Pong.class, name = "pong"),
     @JsonSubTypes.Type(value = ServerEvent.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ServerEvent.Refreshed.class, name = "refreshed"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerEvent {
@@ -110,5 +111,9 @@ public sealed interface ServerEvent {
 
     /** The reply to a command that failed; {@code message} is for humans. */
     record Error(RequestId id, ErrorCode code, String message) implements Reply {
+    }
+
+    /** The reply to {@code refresh}: the new token's expiry, in seconds since the epoch ({@code null}: none). */
+    record Refreshed(RequestId id, Long exp) implements Reply {
     }
 }

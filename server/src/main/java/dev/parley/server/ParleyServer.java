@@ -1,16 +1,21 @@
 package dev.parley.server;
 
 import dev.parley.protocol.ProtocolVersion;
+import dev.parley.server.auth.Authenticator;
+import dev.parley.server.auth.JwtAuthenticator;
 import dev.parley.server.broker.Broker;
 import dev.parley.server.broker.MemoryBroker;
 import dev.parley.server.http.StaticFiles;
 import dev.parley.server.hub.Hub;
+import dev.parley.server.limits.AddressLimiter;
+import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.MemoryPresence;
 import dev.parley.server.presence.Presence;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
+import dev.parley.server.transport.TlsContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -32,9 +37,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -53,6 +62,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ParleyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
     public static final String VERSION = versionOf(ParleyServer.class);
+    /** How often the TLS files are checked for a new certificate. */
+    static final long TLS_WATCH_MS = 2_000;
+    /** How often addresses with nothing open are forgotten by the per-address limits. */
+    private static final long ADDRESS_SWEEP_SECONDS = 10;
 
     private final ServerConfig config;
     private final EventLoopGroup bossGroup;
@@ -63,12 +76,24 @@ public final class ParleyServer implements AutoCloseable {
     private final Hub hub;
     private final ServerMetrics metrics;
     private final String transportName;
+    private final Authenticator authenticator;
+    private final TlsContext tls;
+    private final ClientAddresses clientAddresses;
+    private final AddressLimiter addressLimiter;
+    /** Reads the TLS files for changes, off the event loops; null without TLS. */
+    private final ScheduledExecutorService tlsWatch;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Channel serverChannel;
 
     private ParleyServer(ServerConfig config) {
         this.config = config;
+        SecurityConfig security = config.security();
+        this.authenticator = authenticator(security);
+        this.tls = tls(security);
+        this.clientAddresses = new ClientAddresses(security.trustedProxies());
+        this.addressLimiter = new AddressLimiter(security.maxConnectionsPerAddress(),
+                security.connectionsPerSecPerAddress(), System::nanoTime);
         boolean epoll = switch (config.transport()) {
             case EPOLL -> {
                 Epoll.ensureAvailability();
@@ -86,6 +111,41 @@ public final class ParleyServer implements AutoCloseable {
         this.metrics = new ServerMetrics();
         this.hub = new Hub(broker, presence, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis);
         metrics.gaugeActiveRooms(hub::activeRooms);
+        if (addressLimiter.enabled()) {
+            bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);
+        }
+        this.tlsWatch = tls == null ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-tls-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (tlsWatch != null) {
+            tlsWatch.scheduleWithFixedDelay(tls::reloadIfChanged, TLS_WATCH_MS, TLS_WATCH_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static Authenticator authenticator(SecurityConfig security) {
+        if (!security.authEnabled()) {
+            return Authenticator.OPEN;
+        }
+        try {
+            return new JwtAuthenticator(JwtAuthenticator.keys(security.jwtHmacSecret(), security.jwtPublicKey(),
+                    security.jwtJwks()), security.jwtIssuer(), security.jwtAudience());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a JWT key file", e);
+        }
+    }
+
+    private static TlsContext tls(SecurityConfig security) {
+        if (!security.tlsEnabled()) {
+            return null;
+        }
+        try {
+            return TlsContext.load(security.tlsCert(), security.tlsKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the TLS certificate " + security.tlsCert()
+                    + " and key " + security.tlsKey(), e);
+        }
     }
 
     /** Starts a server and waits until it listens. Not for event-loop threads. */
@@ -106,7 +166,8 @@ public final class ParleyServer implements AutoCloseable {
     private CompletableFuture<ParleyServer> bind() {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION);
-        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, stopping::get);
+        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, stopping::get,
+                authenticator, tls, clientAddresses, addressLimiter);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         Class<? extends ServerChannel> channelType = transportName.equals("epoll")
@@ -130,15 +191,25 @@ public final class ParleyServer implements AutoCloseable {
             serverChannel = future.channel();
             LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
                             + "max frame {} B, max text {} chars, max rooms {}, rate {}/s burst {}, history {} "
-                            + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms",
+                            + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms; "
+                            + "auth {}, TLS {}, per address {} open {}/s, trusted proxies {}, server API {}",
                     VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
                     config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
-                    config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs());
+                    config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs(),
+                    config.security().authEnabled() ? "JWT" : "off", tls == null ? "off" : tls.provider(),
+                    limit(config.security().maxConnectionsPerAddress()),
+                    limit(config.security().connectionsPerSecPerAddress()),
+                    config.security().trustedProxies().isEmpty() ? "none" : config.security().trustedProxies(),
+                    config.security().apiKey() == null ? "off" : "on");
             bound.complete(this);
         });
         return bound;
+    }
+
+    private static Object limit(int limit) {
+        return limit == 0 ? "any" : limit;
     }
 
     /** The address the server listens on. */
@@ -146,14 +217,22 @@ public final class ParleyServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** {@code ws://host:port/ws}, with a loopback host when listening on every address. */
+    /** {@code ws://host:port/ws} ({@code wss} with TLS), with a loopback host when listening on every address. */
     public URI webSocketUri() {
-        return uri("ws", ProtocolVersion.WEBSOCKET_PATH);
+        return uri(tls == null ? "ws" : "wss", ProtocolVersion.WEBSOCKET_PATH);
     }
 
-    /** {@code http://host:port/}. */
+    /** {@code http://host:port/} ({@code https} with TLS). */
     public URI httpUri() {
-        return uri("http", "/");
+        return uri(tls == null ? "http" : "https", "/");
+    }
+
+    /**
+     * Reads the TLS certificate and key again (on SIGHUP): new connections get the new ones,
+     * open ones carry on. Returns whether it worked; false without TLS. Blocks on file I/O.
+     */
+    public boolean reloadTls() {
+        return tls != null && tls.reload();
     }
 
     private URI uri(String scheme, String path) {
@@ -206,6 +285,9 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private void release() {
+        if (tlsWatch != null) {
+            tlsWatch.shutdownNow();
+        }
         broker.close();
         presence.close();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->

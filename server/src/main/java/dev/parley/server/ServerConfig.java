@@ -29,7 +29,8 @@ public record ServerConfig(
         int maxOutboundBytes,
         long shutdownGraceMs,
         boolean compression,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        SecurityConfig security) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -38,6 +39,7 @@ public record ServerConfig(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
         allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(security, "security");
         requireRange("port", port, 0, 65535);
         requireRange("ioThreads", ioThreads, 0, 1024);
         requirePositive("heartbeatMs", heartbeatMs);
@@ -102,6 +104,7 @@ public record ServerConfig(
         private long shutdownGraceMs = 5_000;
         private boolean compression = true;
         private List<String> allowedOrigins = List.of();
+        private SecurityConfig security = SecurityConfig.builder().build();
 
         private Builder() {
         }
@@ -127,6 +130,7 @@ public record ServerConfig(
             shutdownGraceMs = c.shutdownGraceMs;
             compression = c.compression;
             allowedOrigins = c.allowedOrigins;
+            security = c.security;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -249,10 +253,17 @@ public record ServerConfig(
             return this;
         }
 
+        /** Auth, TLS, per-address limits, trusted proxies, server API; default all off. */
+        public Builder security(SecurityConfig security) {
+            this.security = security;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
-                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins);
+                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
+                    security);
         }
     }
 }
