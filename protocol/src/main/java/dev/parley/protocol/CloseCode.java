@@ -6,6 +6,7 @@ package dev.parley.protocol;
 public enum CloseCode {
     NORMAL(1000, "normal close"),
     GOING_AWAY(1001, "server shutting down"),
+    PROTOCOL_ERROR(1002, "protocol error"),
     UNSUPPORTED_DATA(1003, "binary frames are not supported"),
     INVALID_PAYLOAD(1007, "invalid UTF-8"),
     POLICY_VIOLATION(1008, "policy violation"),

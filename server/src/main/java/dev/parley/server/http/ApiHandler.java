@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.parley.protocol.CommandDecoder;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.ParleyJson;
@@ -198,6 +199,9 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         if (!node.isTextual()) {
             throw badRequest(ErrorCode.BAD_REQUEST, "field '" + field + "' must be a string");
+        }
+        if (!CommandDecoder.isWellFormed(node.textValue())) {
+            throw badRequest(ErrorCode.BAD_REQUEST, "field '" + field + "' holds an unpaired surrogate");
         }
         return node.textValue();
     }

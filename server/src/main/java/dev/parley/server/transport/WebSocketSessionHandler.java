@@ -110,6 +110,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (session == null) {
             holdUntilHandshake(ctx, frame);
+        } else if (frame.rsv() != 0) {
+            // Reserved bits no negotiated extension consumed (permessage-deflate clears RSV1): RFC 6455, 5.2.
+            close(ctx.channel(), CloseCode.PROTOCOL_ERROR);
         } else if (frame instanceof TextWebSocketFrame) {
             context.metrics().frameIn();
             read(ctx.channel(), (TextWebSocketFrame) frame);
