@@ -36,9 +36,18 @@ public sealed interface ServerEvent {
         RequestId id();
     }
 
-    /** The reply to {@code hello}. */
+    /**
+     * The reply to {@code hello}. {@code exp}, on servers with auth, is when the session's token
+     * expires (seconds since the epoch): refresh before it; {@code null} when it does not.
+     */
     record Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
-                   long idleTimeoutMs, Limits limits, String server) implements Reply {
+                   long idleTimeoutMs, Limits limits, String server, Long exp) implements Reply {
+
+        /** A welcome without token expiry. */
+        public Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
+                       long idleTimeoutMs, Limits limits, String server) {
+            this(id, session, nick, resume, heartbeatMs, idleTimeoutMs, limits, server, null);
+        }
     }
 
     /** The reply to {@code join}: where the room stands and the messages to show or recover. */

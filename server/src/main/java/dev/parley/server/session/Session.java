@@ -180,7 +180,7 @@ public final class Session implements Member {
                 state = State.READY;
                 scheduleExpiry();
                 transport.send(new ServerEvent.Welcome(hello.id(), id, nick, resumeSecret, settings.heartbeatMs(),
-                        settings.idleTimeoutMs(), settings.limits(), settings.server()));
+                        settings.idleTimeoutMs(), settings.limits(), settings.server(), grant.expiresAtSeconds()));
             }
         });
     }
