@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -46,10 +44,10 @@ class TlsIT {
 
     @BeforeEach
     void start() throws Exception {
-        assumeThat(Path.of("/usr/bin/openssl")).as("needs the openssl command (apt-get install openssl)").exists();
+        TestCertificates.assumeOpenssl();
         cert = dir.resolve("cert.pem");
         key = dir.resolve("key.pem");
-        makeCertificate("first", cert, key);
+        TestCertificates.make("first", cert, key);
         server = TestServers.start(c -> c.handshakeTimeoutMs(2_000).security(SecurityConfig.builder().tls(cert, key).build()));
     }
 
@@ -58,19 +56,6 @@ class TlsIT {
         if (server != null) {
             server.close();
         }
-    }
-
-    /** A self-signed EC certificate for 127.0.0.1 with common name {@code name}, and its PKCS#8 key. */
-    private void makeCertificate(String name, Path certFile, Path keyFile) throws IOException, InterruptedException {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec",
-                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=" + name,
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile.toString(), "-out", certFile.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(openssl.getInputStream().readAllBytes());
-        if (!openssl.waitFor(30, TimeUnit.SECONDS)) {
-            openssl.destroyForcibly();
-        }
-        assertThat(openssl.exitValue()).as(output).isZero();
     }
 
     /** A fresh client (no pooled connection) that trusts any certificate and remembers the one it was shown. */
@@ -158,13 +143,13 @@ class TlsIT {
 
         Path newCert = dir.resolve("second-cert.pem");
         Path newKey = dir.resolve("second-key.pem");
-        makeCertificate("second", newCert, newKey);
+        TestCertificates.make("second", newCert, newKey);
         Files.copy(newKey, key, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(newCert, cert, StandardCopyOption.REPLACE_EXISTING);
         assertThat(server.reloadTls()).isTrue();
         assertThat(presentedName()).isEqualTo("CN=second");
 
-        makeCertificate("third", newCert, newKey);
+        TestCertificates.make("third", newCert, newKey);
         Files.copy(newKey, key, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(newCert, cert, StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));
