@@ -230,12 +230,12 @@ public final class Session implements Member {
         if (!validRoom(join.id(), room)) {
             return;
         }
-        if (!grant.mayJoin(room)) {
-            fail(join.id(), ErrorCode.FORBIDDEN, "the token does not allow room '" + room + "'");
-            return;
-        }
         if (rooms.containsKey(room)) {
             reply(join.id(), hub.rejoin(room, join.since(), settings.historyOnJoin()), joined -> joinedEvent(join, joined));
+            return;
+        }
+        if (!grant.mayJoin(room)) {
+            fail(join.id(), ErrorCode.FORBIDDEN, "the token does not allow room '" + room + "'");
             return;
         }
         if (rooms.size() >= settings.limits().maxRooms()) {

@@ -50,16 +50,16 @@ class BrowserTokenIT {
 
     @Test
     void theHookIsAskedAgainToRefreshBeforeExpiry() {
-        // The first token expired 3 s ago, inside the server's 5 s leeway: unrefreshed, the session
-        // would be closed with 4003 about 2 s after hello.
-        String expiring = Jwts.hs256("hooked", Duration.ofSeconds(-3));
+        // The first token expired 1 s ago, inside the server's 5 s leeway: unrefreshed, the session
+        // would be closed with 4003 at most 4 s after hello.
+        String expiring = Jwts.hs256("hooked", Duration.ofSeconds(-1));
         String fresh = Jwts.hs256("hooked", Duration.ofMinutes(5));
         ChatPage page = browser.openInFreshTab(FIXTURE.page(""));
         page.script("window.parleyTokenCalls = 0;"
                 + "window.parleyToken = () => ++window.parleyTokenCalls === 1 ? arguments[0] : arguments[1];",
                 expiring, fresh);
         page.login("hooked");
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8))
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(9))
                 .until(() -> "online".equals(page.connectionState()));
         assertThat(((Number) page.script("return window.parleyTokenCalls")).intValue()).isEqualTo(2);
     }

@@ -20,8 +20,10 @@ import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -208,5 +210,26 @@ class SessionTest {
                 .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
         assertThat(transport.closes).containsExactly(CloseCode.POLICY_VIOLATION);
         assertThat(session.isReady()).isFalse();
+    }
+
+    @Test
+    void roomsOfTheGrantLimitNewJoinsButNotRoomsAlreadyJoined() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        AtomicReference<List<String>> allowed = new AtomicReference<>(List.of("a"));
+        Session session = authed(transport, "rita", (nick, token) -> new Grant(nick, null, allowed.get()));
+        run(() -> session.handle(new Command.Join(RequestId.of(2), "a", null)));
+        allowed.set(List.of("team-*"));
+        run(() -> session.handle(new Command.Refresh(RequestId.of(3), "narrower")));
+        run(() -> {
+            session.handle(new Command.Join(RequestId.of(4), "a", null));
+            session.handle(new Command.Join(RequestId.of(5), "b", null));
+            session.handle(new Command.Join(RequestId.of(6), "team-x", null));
+        });
+        assertThat(transport.sent(ServerEvent.Joined.class)).extracting(ServerEvent.Joined::room)
+                .containsExactly("a", "a", "team-x");
+        assertThat(transport.sent(ServerEvent.Error.class)).singleElement()
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
+                .satisfies(e -> assertThat(e.id()).isEqualTo(RequestId.of(5)));
+        run(session::end);
     }
 }
