@@ -93,7 +93,7 @@ public final class CommandDecoder {
         if (id == null || id.isNull()) {
             return null;
         }
-        if (id.isTextual() && id.textValue().length() <= RequestId.MAX_STRING_LENGTH) {
+        if (id.isTextual() && id.textValue().length() <= RequestId.MAX_STRING_LENGTH && isWellFormed(id.textValue())) {
             return RequestId.of(id.textValue());
         }
         if (id.isIntegralNumber() && id.canConvertToLong()) {

@@ -12,6 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -65,7 +66,9 @@ class CommandDecoderFuzzTest {
         } catch (ProtocolException rejected) {
             return;
         }
-        Command again = CommandDecoder.decode(new ByteArrayInputStream(ParleyJson.write(command).getBytes(StandardCharsets.UTF_8)));
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+        ParleyJson.write(command, encoded);
+        Command again = CommandDecoder.decode(new ByteArrayInputStream(encoded.toByteArray()));
         assertThat(again).isEqualTo(command);
     }
 

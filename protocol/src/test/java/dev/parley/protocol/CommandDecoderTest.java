@@ -47,6 +47,7 @@ class CommandDecoderTest {
                 .isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(failure("{\"type\":\"send\",\"room\":\"r\",\"text\":\"\\udc00\\ud800\"}").code())
                 .isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(failure("{\"type\":\"ping\",\"id\":\"\\ud800\"}").code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(decode("{\"type\":\"send\",\"room\":\"r\",\"text\":\"\\ud83d\\ude00\"}"))
                 .isEqualTo(new Command.Send(null, "r", "\ud83d\ude00"));
     }

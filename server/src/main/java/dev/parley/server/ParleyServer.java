@@ -63,7 +63,7 @@ public final class ParleyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
     public static final String VERSION = versionOf(ParleyServer.class);
     /** How often the TLS files are checked for a new certificate. */
-    static final long TLS_WATCH_MS = 2_000;
+    private static final long TLS_WATCH_MS = 2_000;
     /** How often addresses with nothing open are forgotten by the per-address limits. */
     private static final long ADDRESS_SWEEP_SECONDS = 10;
 
