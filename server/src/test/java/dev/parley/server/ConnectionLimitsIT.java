@@ -64,6 +64,7 @@ class ConnectionLimitsIT {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             assertThat(open).as("dropped while headers were still arriving").isFalse();
             assertThat(elapsedMs).isBetween(900L, 3_000L);
+            assertThat(server.metrics().scrape()).contains("parley_connections_refused_total{reason=\"handshake_timeout\"} 1.0");
         }
     }
 
@@ -89,6 +90,7 @@ class ConnectionLimitsIT {
             assertThat(upgrade(second, "", "")).isEqualTo(101);
             try (Socket third = open(server)) {
                 assertThat(upgrade(third, "", "")).isEqualTo(429);
+                assertThat(server.metrics().scrape()).contains("parley_connections_refused_total{reason=\"too_many_open\"} 1.0");
                 assertThat(third.getInputStream().readAllBytes()).as("closed after the 429").isNotNull();
             }
             first.close();
@@ -118,6 +120,7 @@ class ConnectionLimitsIT {
                 }
             }
             assertThat(codes).containsExactly(101, 101, 101, 429, 429);
+            assertThat(server.metrics().scrape()).contains("parley_connections_refused_total{reason=\"too_fast\"} 2.0");
         }
     }
 

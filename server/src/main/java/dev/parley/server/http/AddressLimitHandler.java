@@ -2,6 +2,7 @@ package dev.parley.server.http;
 
 import dev.parley.server.limits.AddressLimiter;
 import dev.parley.server.limits.ClientAddresses;
+import dev.parley.server.metrics.ServerMetrics;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,10 +28,12 @@ public final class AddressLimitHandler extends ChannelInboundHandlerAdapter {
 
     private final ClientAddresses addresses;
     private final AddressLimiter limiter;
+    private final ServerMetrics metrics;
 
-    public AddressLimitHandler(ClientAddresses addresses, AddressLimiter limiter) {
+    public AddressLimitHandler(ClientAddresses addresses, AddressLimiter limiter, ServerMetrics metrics) {
         this.addresses = addresses;
         this.limiter = limiter;
+        this.metrics = metrics;
     }
 
     @Override
@@ -51,6 +54,7 @@ public final class AddressLimitHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         request.release();
+        metrics.connectionRefused(verdict.tag());
         LOG.debug("{}: refused, {} from {}", ctx.channel(), verdict, client);
         FullHttpResponse response = HttpEndpoint.text(HttpResponseStatus.TOO_MANY_REQUESTS,
                 verdict == AddressLimiter.Verdict.TOO_MANY_OPEN ? "too many connections from your address\n"

@@ -1,6 +1,7 @@
 package dev.parley.server.limits;
 
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,14 @@ public final class AddressLimiter {
     private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Why a connection was refused, or that it was admitted. */
-    public enum Verdict { ADMITTED, TOO_MANY_OPEN, TOO_FAST }
+    public enum Verdict {
+        ADMITTED, TOO_MANY_OPEN, TOO_FAST;
+
+        /** The verdict as a metric tag: {@code too_many_open}. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private static final class Usage {
         int open;

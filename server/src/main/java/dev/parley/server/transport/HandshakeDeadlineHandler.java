@@ -25,10 +25,13 @@ final class HandshakeDeadlineHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeDeadlineHandler.class);
 
     private final long timeoutMs;
+    private final Runnable onExpired;
     private ScheduledFuture<?> deadline;
 
-    HandshakeDeadlineHandler(long timeoutMs) {
+    /** {@code onExpired} runs when a connection is dropped at the deadline (for the metrics). */
+    HandshakeDeadlineHandler(long timeoutMs, Runnable onExpired) {
         this.timeoutMs = timeoutMs;
+        this.onExpired = onExpired;
     }
 
     @Override
@@ -69,6 +72,7 @@ final class HandshakeDeadlineHandler extends ChannelInboundHandlerAdapter {
         cancel();
         deadline = ctx.executor().schedule(() -> {
             LOG.debug("{}: handshake not done within {} ms, dropped", ctx.channel(), timeoutMs);
+            onExpired.run();
             ctx.close();
         }, timeoutMs, TimeUnit.MILLISECONDS);
     }

@@ -110,7 +110,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
         this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
-        this.addressLimit = new AddressLimitHandler(context.clientAddresses(), context.addressLimiter());
+        this.addressLimit = new AddressLimitHandler(context.clientAddresses(), context.addressLimiter(), context.metrics());
         String apiKey = config.security().apiKey();
         this.api = apiKey == null ? null : new ApiHandler(apiKey, context.hub(), config.maxTextChars());
         this.maxHttpRequestBytes = api == null ? MAX_HTTP_REQUEST_BYTES : Math.max(MAX_HTTP_REQUEST_BYTES, config.maxFrameBytes());
@@ -132,7 +132,8 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         pipeline.addLast("http-decoder", new HttpRequestDecoder());
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(maxHttpRequestBytes));
-        pipeline.addLast("http-deadline", new HandshakeDeadlineHandler(config.handshakeTimeoutMs()));
+        pipeline.addLast("http-deadline", new HandshakeDeadlineHandler(config.handshakeTimeoutMs(),
+                () -> context.metrics().connectionRefused("handshake_timeout")));
         pipeline.addLast("address-limit", addressLimit);
         pipeline.addLast("origin", originCheck);
         if (config.compression()) {

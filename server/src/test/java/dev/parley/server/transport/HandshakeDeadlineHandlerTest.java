@@ -9,16 +9,19 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The absolute handshake deadline with frozen time: bytes do not push it back; a served request does. */
 class HandshakeDeadlineHandlerTest {
 
-    private static EmbeddedChannel channel() {
+    private final AtomicInteger expired = new AtomicInteger();
+
+    private EmbeddedChannel channel() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new HandshakeDeadlineHandler(1_000));
+        channel.pipeline().addLast(new HandshakeDeadlineHandler(1_000, expired::incrementAndGet));
         return channel;
     }
 
@@ -43,6 +46,7 @@ class HandshakeDeadlineHandlerTest {
             channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
             channel.runScheduledPendingTasks();
             assertThat(channel.isOpen()).isFalse();
+            assertThat(expired.get()).isEqualTo(1);
         } finally {
             channel.finishAndReleaseAll();
         }
