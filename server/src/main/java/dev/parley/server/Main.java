@@ -126,7 +126,8 @@ public final class Main implements Callable<Integer> {
     String jwtPublicKey;
 
     @Option(names = "--jwt-jwks", defaultValue = "${env:PARLEY_JWT_JWKS:-}", paramLabel = "FILE",
-            description = "JWKS file; the token's kid picks the key; turns auth on (PARLEY_JWT_JWKS)")
+            description = "JWKS file; the token's kid picks the key; turns auth on; JWT key files are read "
+                    + "again on SIGHUP (PARLEY_JWT_JWKS)")
     String jwtJwks;
 
     @Option(names = "--jwt-issuer", defaultValue = "${env:PARLEY_JWT_ISSUER:-}", paramLabel = "ISS",
@@ -198,8 +199,8 @@ public final class Main implements Callable<Integer> {
         for (String signal : List.of("TERM", "INT")) {
             Signal.handle(new Signal(signal), received -> server.stop());
         }
-        if (config.security().tlsEnabled()) {
-            Signal.handle(new Signal("HUP"), received -> server.reloadTls());
+        if (config.security().tlsEnabled() || config.security().authEnabled()) {
+            Signal.handle(new Signal("HUP"), received -> server.reload());
         }
         server.stopped().join();
         return CommandLine.ExitCode.OK;

@@ -3,6 +3,7 @@ package dev.parley.server;
 import dev.parley.protocol.ProtocolVersion;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.auth.JwtAuthenticator;
+import dev.parley.server.auth.ReloadingAuthenticator;
 import dev.parley.server.broker.Broker;
 import dev.parley.server.broker.MemoryBroker;
 import dev.parley.server.http.StaticFiles;
@@ -76,7 +77,8 @@ public final class ParleyServer implements AutoCloseable {
     private final Hub hub;
     private final ServerMetrics metrics;
     private final String transportName;
-    private final Authenticator authenticator;
+    /** The JWT keys, reloadable; null when auth is off. */
+    private final ReloadingAuthenticator jwt;
     private final TlsContext tls;
     private final ClientAddresses clientAddresses;
     private final AddressLimiter addressLimiter;
@@ -89,7 +91,7 @@ public final class ParleyServer implements AutoCloseable {
     private ParleyServer(ServerConfig config) {
         this.config = config;
         SecurityConfig security = config.security();
-        this.authenticator = authenticator(security);
+        this.jwt = jwt(security);
         this.tls = tls(security);
         this.clientAddresses = new ClientAddresses(security.trustedProxies());
         this.addressLimiter = new AddressLimiter(security.maxConnectionsPerAddress(),
@@ -124,13 +126,14 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
-    private static Authenticator authenticator(SecurityConfig security) {
+    /** The JWT authenticator, reloadable on SIGHUP; null without keys. */
+    private static ReloadingAuthenticator jwt(SecurityConfig security) {
         if (!security.authEnabled()) {
-            return Authenticator.OPEN;
+            return null;
         }
         try {
-            return new JwtAuthenticator(JwtAuthenticator.keys(security.jwtHmacSecret(), security.jwtPublicKey(),
-                    security.jwtJwks()), security.jwtIssuer(), security.jwtAudience());
+            return new ReloadingAuthenticator(() -> new JwtAuthenticator(JwtAuthenticator.keys(security.jwtHmacSecret(),
+                    security.jwtPublicKey(), security.jwtJwks()), security.jwtIssuer(), security.jwtAudience()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a JWT key file", e);
         }
@@ -167,7 +170,7 @@ public final class ParleyServer implements AutoCloseable {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION);
         ServerContext context = new ServerContext(config, hub, metrics, settings, connections, stopping::get,
-                authenticator, tls, clientAddresses, addressLimiter);
+                jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses, addressLimiter);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         Class<? extends ServerChannel> channelType = transportName.equals("epoll")
@@ -228,11 +231,14 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     /**
-     * Reads the TLS certificate and key again (on SIGHUP): new connections get the new ones,
-     * open ones carry on. Returns whether it worked; false without TLS. Blocks on file I/O.
+     * Reads the TLS certificate and key and the JWT keys again (on SIGHUP): new connections and
+     * later tokens get the new ones, open sessions carry on. Returns whether everything configured
+     * was reloaded; a part that fails keeps its current files. Blocks on file I/O.
      */
-    public boolean reloadTls() {
-        return tls != null && tls.reload();
+    public boolean reload() {
+        boolean tlsReloaded = tls == null || tls.reload();
+        boolean keysReloaded = jwt == null || jwt.reload();
+        return tlsReloaded && keysReloaded;
     }
 
     private URI uri(String scheme, String path) {

@@ -59,7 +59,7 @@ class ServerProcessIT {
     }
 
     @Test
-    void securityOptionsComeFromTheEnvironmentAndSighupReloadsTheCertificate(@TempDir Path dir) throws Exception {
+    void securityOptionsComeFromTheEnvironmentAndSighupReloadsCertificateAndKeys(@TempDir Path dir) throws Exception {
         TestCertificates.assumeOpenssl();
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
@@ -72,6 +72,7 @@ class ServerProcessIT {
                     + "trusted proxies \\[10\\.0\\.0\\.0/8\\], server API on"));
             server.signal("HUP");
             server.awaitLine(Pattern.compile("TLS certificate reloaded"));
+            server.awaitLine(Pattern.compile("JWT keys reloaded"));
             assertThat(server.terminate()).isZero();
         }
     }

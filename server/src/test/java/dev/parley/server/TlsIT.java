@@ -146,7 +146,7 @@ class TlsIT {
         TestCertificates.make("second", newCert, newKey);
         Files.copy(newKey, key, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(newCert, cert, StandardCopyOption.REPLACE_EXISTING);
-        assertThat(server.reloadTls()).isTrue();
+        assertThat(server.reload()).isTrue();
         assertThat(presentedName()).isEqualTo("CN=second");
 
         TestCertificates.make("third", newCert, newKey);
@@ -157,7 +157,7 @@ class TlsIT {
 
         Files.writeString(cert, "not a certificate");
         Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(10)));
-        assertThat(server.reloadTls()).as("a broken file keeps the current certificate").isFalse();
+        assertThat(server.reload()).as("a broken file keeps the current certificate").isFalse();
         assertThat(presentedName()).isEqualTo("CN=third");
 
         ws.sendText("{\"type\":\"ping\",\"id\":1}", true);
