@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "parley-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Parley: a real-time WebSocket chat server. Serves the browser client at /, "
-                + "the WebSocket at /ws, /healthz and /metrics on one port.%n"
+                + "the WebSocket at /ws, /healthz, /metrics and, with --api-key, the server API under /api/ "
+                + "on one port.%n"
                 + "Every option can also be set by the environment variable named after it.")
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
