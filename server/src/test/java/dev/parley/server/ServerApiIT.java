@@ -145,6 +145,7 @@ class ServerApiIT {
     void bodiesAreBounded() throws Exception {
         Reply tooBig = call("POST", "/api/publish", "{\"room\":\"r\",\"text\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(tooBig.code()).isEqualTo("bad_request");
     }
 
     @Test

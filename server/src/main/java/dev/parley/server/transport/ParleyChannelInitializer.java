@@ -4,6 +4,7 @@ import dev.parley.protocol.ProtocolVersion;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.http.AddressLimitHandler;
 import dev.parley.server.http.ApiHandler;
+import dev.parley.server.http.BoundedAggregator;
 import dev.parley.server.http.HealthHandler;
 import dev.parley.server.http.MetricsHandler;
 import dev.parley.server.http.OriginCheckHandler;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -131,7 +131,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         pipeline.addLast("http-encoder", new HttpResponseEncoder());
         pipeline.addLast("http-decoder", new HttpRequestDecoder());
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(maxHttpRequestBytes));
+        pipeline.addLast("http-aggregator", new BoundedAggregator(maxHttpRequestBytes));
         pipeline.addLast("http-deadline", new HandshakeDeadlineHandler(config.handshakeTimeoutMs(),
                 () -> context.metrics().connectionRefused("handshake_timeout")));
         pipeline.addLast("address-limit", addressLimit);
