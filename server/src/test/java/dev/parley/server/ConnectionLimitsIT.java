@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -55,7 +57,7 @@ class ConnectionLimitsIT {
                     out.flush();
                     socket.setSoTimeout(150);
                     open = socket.getInputStream().read() != -1;
-                } catch (java.net.SocketTimeoutException stillOpen) {
+                } catch (SocketTimeoutException stillOpen) {
                     // nothing from the server yet: send the next line
                 } catch (IOException reset) {
                     open = false;
@@ -74,7 +76,7 @@ class ConnectionLimitsIT {
              RawWebSocket ws = RawWebSocket.connect(server.address(), "/ws")) {
             ws.sendText("{\"type\":\"hello\",\"nick\":\"patient\"}");
             assertThat(ws.readText()).contains("welcome");
-            await().during(java.time.Duration.ofMillis(1_500)).atMost(java.time.Duration.ofSeconds(3))
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
                     .until(() -> server.metrics().activeConnections() == 1);
             ws.sendText("{\"type\":\"ping\",\"id\":1}");
             assertThat(ws.readText()).contains("pong");

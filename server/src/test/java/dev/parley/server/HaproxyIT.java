@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -96,7 +97,7 @@ class HaproxyIT {
 
     @Test
     void theLimitCountsTheAddressHaproxyAnnounces() throws Exception {
-        List<Socket> open = new java.util.ArrayList<>();
+        List<Socket> open = new ArrayList<>();
         try {
             assertThat(upgradeFrom("127.0.0.5", open)).isEqualTo(101);
             assertThat(upgradeFrom("127.0.0.6", open)).as("another client behind the same proxy").isEqualTo(101);

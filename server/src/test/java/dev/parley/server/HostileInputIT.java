@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -208,7 +209,7 @@ class HostileInputIT {
         byte[] json = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
         byte[] unmasked = concat(new byte[] {(byte) 0x81, (byte) json.length}, json);
         byte[] half = new byte[40_000];
-        java.util.Arrays.fill(half, (byte) 'a');
+        Arrays.fill(half, (byte) 'a');
         return List.of(
                 new FrameCase("binary frame", frame(0x82, new byte[] {1, 2}), 1003),
                 new FrameCase("invalid UTF-8", frame(0x81, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}), 1007),

@@ -1,9 +1,9 @@
 package dev.parley.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.parley.protocol.CommandDecoder;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;

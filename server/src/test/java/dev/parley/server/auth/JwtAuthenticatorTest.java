@@ -2,6 +2,7 @@ package dev.parley.server.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -104,7 +105,7 @@ class JwtAuthenticatorTest {
     void hmacTokenKeyedWithTheRsaPublicKeyIsRefused() throws Exception {
         JwtAuthenticator auth = new JwtAuthenticator(JwtAuthenticator.keys(null,
                 pem("PUBLIC KEY", rsa.toPublicKey().getEncoded()), null), null, null);
-        String confused = Jwts.sign(new com.nimbusds.jose.crypto.MACSigner(
+        String confused = Jwts.sign(new MACSigner(
                         pemText(rsa.toPublicKey().getEncoded()).getBytes(StandardCharsets.UTF_8)),
                 JWSAlgorithm.HS256, null, valid("eve"));
         assertThatThrownBy(() -> auth.authenticate("eve", confused)).isInstanceOf(AuthException.class);
