@@ -63,4 +63,23 @@ class BrowserTokenIT {
                 .until(() -> "online".equals(page.connectionState()));
         assertThat(((Number) page.script("return window.parleyTokenCalls")).intValue()).isEqualTo(2);
     }
+
+    @Test
+    void fetchesTheTokenFromASameOriginEndpointOnly() {
+        String token = Jwts.hs256("fetched", Duration.ofMinutes(5));
+        // The page's fetch is replaced so that the endpoint need not exist on the test server.
+        String fakeFetch = "const token = arguments[0]; window.fetchedUrls = [];"
+                + "window.fetch = async (url) => { window.fetchedUrls.push(String(url));"
+                + " return new Response(JSON.stringify({token})); };";
+        ChatPage page = browser.openInFreshTab(FIXTURE.page("tokenUrl=/auth/parley-token"));
+        page.script(fakeFetch, token);
+        page.login("fetched");
+        assertThat(page.script("return window.fetchedUrls")).asList().containsExactly("/auth/parley-token");
+
+        ChatPage elsewhere = browser.openInFreshTab(FIXTURE.page("tokenUrl=https://elsewhere.example/token"));
+        elsewhere.script(fakeFetch, token);
+        elsewhere.submitNick("fetched2");
+        eventually(() -> assertThat(elsewhere.loginError()).contains("sign-in token"));
+        assertThat(elsewhere.script("return window.fetchedUrls")).asList().isEmpty();
+    }
 }
