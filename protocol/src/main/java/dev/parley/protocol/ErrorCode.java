@@ -20,6 +20,8 @@ public enum ErrorCode {
     RATE_LIMITED,
     UNAUTHORIZED,
     FORBIDDEN,
+    /** Something the server depends on (the cluster's Redis) is out of reach; nothing was done. */
+    UNAVAILABLE,
     INTERNAL;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);

@@ -8,6 +8,7 @@ import dev.parley.server.http.BoundedAggregator;
 import dev.parley.server.http.HealthHandler;
 import dev.parley.server.http.MetricsHandler;
 import dev.parley.server.http.OriginCheckHandler;
+import dev.parley.server.http.ReadyHandler;
 import dev.parley.server.http.StaticFileHandler;
 import dev.parley.server.http.StaticFiles;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,7 +34,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  * <pre>
  * HTTP phase:  [proxy-protocol] | [tls] | flush | http-encoder | http-decoder | http-keepalive | http-aggregator
  *              | http-deadline | address-limit | origin | ws-deflate | ws-protocol | ws-aggregator | [api] | healthz
- *              | metrics | static | upgrade | session
+ *              | readyz | metrics | static | upgrade | session
  * upgraded:    [tls] | flush | keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
  *              | ws-aggregator | slow-consumer | session
  * </pre>
@@ -80,6 +81,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
     private final WebSocketServerProtocolConfig webSocketConfig;
     private final OriginCheckHandler originCheck;
     private final HealthHandler health;
+    private final ReadyHandler ready;
     private final MetricsHandler metrics;
     private final StaticFileHandler staticFiles;
     private final SlowConsumerHandler slowConsumer;
@@ -107,6 +109,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 .build();
         this.originCheck = new OriginCheckHandler(ProtocolVersion.WEBSOCKET_PATH, config.allowedOrigins());
         this.health = new HealthHandler(context.stopping(), context.metrics()::activeConnections);
+        this.ready = new ReadyHandler(context.stopping(), context.reachable());
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
         this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
@@ -146,6 +149,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
             pipeline.addLast("api", api);
         }
         pipeline.addLast("healthz", health);
+        pipeline.addLast("readyz", ready);
         pipeline.addLast("metrics", metrics);
         pipeline.addLast("static", staticFiles);
         pipeline.addLast("upgrade", new UpgradeHandler());
@@ -172,6 +176,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 pipeline.remove("http-keepalive");
                 pipeline.remove("origin");
                 pipeline.remove("healthz");
+                pipeline.remove("readyz");
                 pipeline.remove("metrics");
                 pipeline.remove("static");
                 pipeline.addAfter("flush", "keepalive",

@@ -13,13 +13,15 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the pipeline's handlers share: the configuration, the hub, the metrics, every open
- * connection (for a graceful stop), and whether the server is stopping; and for security, who
- * sessions are ({@code authenticator}), the TLS context ({@code tls}, null for plain TCP), how
- * client addresses are found and how many connections each may open.
+ * connection (for a graceful stop), whether the server is stopping, and whether what it depends
+ * on can be reached; and for security, who sessions are ({@code authenticator}), the TLS context
+ * ({@code tls}, null for plain TCP), how client addresses are found and how many connections each
+ * may open.
  */
 public record ServerContext(ServerConfig config, Hub hub, ServerMetrics metrics, SessionSettings sessionSettings,
-                            ChannelGroup connections, BooleanSupplier stopping, Authenticator authenticator,
-                            TlsContext tls, ClientAddresses clientAddresses, AddressLimiter addressLimiter) {
+                            ChannelGroup connections, BooleanSupplier stopping, BooleanSupplier reachable,
+                            Authenticator authenticator, TlsContext tls, ClientAddresses clientAddresses,
+                            AddressLimiter addressLimiter) {
 
     /** The user event a graceful stop fires on every connection's pipeline. */
     public static final Object STOPPING = "parley.stopping";

@@ -41,8 +41,8 @@ class WebSocketSessionHandlerTest {
     void setUp() {
         ServerContext context = new ServerContext(config, hub, metrics,
                 new SessionSettings(config.limits(), 1, 2, 3, "parley/test"),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, Authenticator.OPEN, null,
-                new ClientAddresses(List.of()), new AddressLimiter(0, 0, System::nanoTime));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true, Authenticator.OPEN,
+                null, new ClientAddresses(List.of()), new AddressLimiter(0, 0, System::nanoTime));
         channel = new EmbeddedChannel(new WebSocketSessionHandler(context));
         channel.freezeTime();
         channel.pipeline().fireUserEventTriggered(
