@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The server API for backends: publish, dm, disconnect, rooms, members; the key; errors and bounds. */
 class ServerApiIT {
@@ -154,6 +155,23 @@ class ServerApiIT {
             Reply reply = call(plain, "POST", "/api/publish", "{\"room\":\"r\",\"text\":\"x\"}", KEY);
             assertThat(reply.status()).isIn(404, 405);
             assertThat(plain.hub().rooms().join()).isEmpty();
+        }
+    }
+
+    @Test
+    void onAClusterPublishGoesThroughRedisAndIsUnavailableWithoutIt() throws Exception {
+        try (Cluster cluster = Cluster.start(2, c -> c.security(SecurityConfig.builder().apiKey(KEY).build()));
+             TestSocket member = TestServers.member(cluster.node(1), "far-api", "news")) {
+            Reply published = call(cluster.node(0), "POST", "/api/publish", "{\"room\":\"news\",\"text\":\"hi all\"}", KEY);
+            assertThat(published.status()).isEqualTo(200);
+            assertThat(published.body().get("epoch").asText()).isNotEmpty();
+            assertThat(member.next("message").get("text").asText()).as("delivered on the other node").isEqualTo("hi all");
+
+            cluster.redis().kill();
+            await().atMost(Duration.ofSeconds(15)).until(() -> Cluster.readiness(cluster.node(0)) == 503);
+            Reply refused = call(cluster.node(0), "POST", "/api/publish", "{\"room\":\"news\",\"text\":\"lost\"}", KEY);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.code()).isEqualTo("unavailable");
         }
     }
 }

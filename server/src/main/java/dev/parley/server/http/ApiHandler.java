@@ -9,6 +9,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.UnavailableException;
 import dev.parley.server.hub.Hub;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler;
@@ -249,6 +250,9 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                 response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             }
             return response;
+        }
+        if (cause instanceof UnavailableException) {
+            return json(HttpResponseStatus.SERVICE_UNAVAILABLE, new ErrorBody(ErrorCode.UNAVAILABLE, cause.getMessage()));
         }
         LOG.warn("server API request failed", cause);
         return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, new ErrorBody(ErrorCode.INTERNAL, "internal error"));
