@@ -1,4 +1,5 @@
 import { Backoff } from './backoff.js';
+import { currentToken, refreshDelayMs } from './token.js';
 
 /** The WebSocket subprotocol of Parley's wire protocol version 1. */
 const SUBPROTOCOL = 'parley.v1';
@@ -6,6 +7,8 @@ const SUBPROTOCOL = 'parley.v1';
 const SESSION_REPLACED = 4009;
 /** `hello` errors that another attempt with the same nick would only repeat. */
 const REFUSALS = new Set(['nick_taken', 'nick_invalid', 'unauthorized']);
+/** How soon to ask for a token again when the last refresh did not push the expiry back. */
+const REFRESH_RETRY_MS = 1000;
 /** The first round trip is measured once the page has settled after `welcome` (joins, first render). */
 const FIRST_PING_DELAY_MS = 1000;
 
@@ -39,8 +42,10 @@ export class Disconnected extends Error {
  *     stop()                                                   → stopped
  *
  * Every `hello` after the first carries the `resume` secret of the last `welcome`, so the server
- * hands the nick over even if it has not noticed yet that the old connection is gone. Server
- * events that answer no request go to `listener.event(event)`.
+ * hands the nick over even if it has not noticed yet that the old connection is gone. On servers
+ * with auth, every `hello` carries a token from token.js, and before the session's token expires
+ * (`welcome.exp`) a `refresh` sends a new one. Server events that answer no request go to
+ * `listener.event(event)`.
  */
 export class Connection {
   #config;
@@ -56,6 +61,7 @@ export class Connection {
   #retryTimer = 0;
   #retryAt = 0;
   #pingTimer = 0;
+  #refreshTimer = 0;
   #rttMs = null;
 
   constructor(config, listener) {
@@ -132,18 +138,26 @@ export class Connection {
   }
 
   async #hello() {
+    const socket = this.#socket;
     const hello = { type: 'hello', nick: this.#nick };
     if (this.#resume) {
       hello.resume = this.#resume;
     }
     let welcome;
     try {
+      const token = await currentToken();
+      if (token) {
+        hello.token = token;
+      }
+      if (socket !== this.#socket) {
+        return;
+      }
       welcome = await this.#call(hello);
     } catch (error) {
       if (error instanceof ProtocolError && REFUSALS.has(error.code)) {
         this.stop();
         this.#listener.refused(error);
-      } else if (error instanceof ProtocolError) {
+      } else if (error instanceof ProtocolError || !(error instanceof Disconnected)) {
         this.#lost();
       }
       return;
@@ -152,7 +166,25 @@ export class Connection {
     this.#backoff.reset();
     this.#setState('online');
     this.#schedulePing(FIRST_PING_DELAY_MS);
+    this.#scheduleRefresh(welcome.exp);
     this.#listener.welcome(welcome);
+  }
+
+  /** Sends `refresh` with a new token ahead of `exp` (seconds); nothing for a token without expiry. */
+  #scheduleRefresh(exp, delay = exp && refreshDelayMs(exp)) {
+    clearTimeout(this.#refreshTimer);
+    if (!exp) {
+      return;
+    }
+    this.#refreshTimer = setTimeout(async () => {
+      try {
+        const refreshed = await this.#call({ type: 'refresh', token: await currentToken() });
+        this.#scheduleRefresh(refreshed.exp > exp ? refreshed.exp : exp,
+          refreshed.exp > exp ? undefined : REFRESH_RETRY_MS);
+      } catch (error) {
+        // Refused: the server closes with 1008. Lost: the reconnect says hello with a new token.
+      }
+    }, delay);
   }
 
   #receive(data) {
@@ -212,6 +244,7 @@ export class Connection {
   /** Forgets the current socket (closing it if still open) and fails every request waiting on it. */
   #drop() {
     clearTimeout(this.#pingTimer);
+    clearTimeout(this.#refreshTimer);
     this.#rttMs = null;
     const socket = this.#socket;
     this.#socket = null;

@@ -35,7 +35,7 @@ import java.util.function.Function;
  * once.
  *
  * <p>Its state belongs to one control thread ({@code parley-client-<nick>-control}), which also
- * runs every timer: request timeouts, the connect deadline, the heartbeat, reconnect backoff and
+ * runs every timer: request timeouts, the connect deadline, the heartbeat, reconnect backoff, the token refresh and
  * the close deadline. Socket callbacks arrive there through {@link Connection.Handler}; the
  * listener and request futures are served on the {@link EventDispatcher}'s thread, never here.
  * Only {@link #request}, {@link #typing}, {@link #close} and the volatile getters are called from
@@ -61,6 +61,7 @@ final class ClientCore implements Connection.Handler {
     private final MemberCounts memberCounts = new MemberCounts();
     private final Heartbeat heartbeat;
     private final ReconnectWatchdog watchdog;
+    private final TokenRefresher refresher;
     private final CompletableFuture<ServerEvent.Welcome> connected = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -98,6 +99,7 @@ final class ClientCore implements Connection.Handler {
         this.requests = new Requests(events, control, options.requestTimeout(), options.maxWaitingRequests());
         this.heartbeat = new Heartbeat(control, options.heartbeatMargin());
         this.watchdog = new ReconnectWatchdog(options.reconnect(), control, () -> ThreadLocalRandom.current().nextDouble());
+        this.refresher = new TokenRefresher(control, System::currentTimeMillis);
     }
 
     /** Starts the first connection; completes (on the event thread) once welcomed, or fails. */
@@ -213,11 +215,47 @@ final class ClientCore implements Connection.Handler {
         if (c != connection || phase != Phase.CONNECTING) {
             return;
         }
+        String token;
+        try {
+            token = options.tokenSupplier().get();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the token supplier failed", c, e);
+            c.abort(Disconnect.NO_TOKEN, "the token supplier failed: " + e);
+            return;
+        }
         phase = Phase.HELLO;
         RequestId id = requests.nextId();
         internal.put(id, reply -> hello(c, reply));
         ServerEvent.Welcome previous = welcome;
-        c.send(new Command.Hello(id, options.nick(), options.token(), previous == null ? null : previous.resume()));
+        c.send(new Command.Hello(id, options.nick(), token, previous == null ? null : previous.resume()));
+    }
+
+    /** Asks the supplier for a new token and sends {@code refresh} on {@code c}. */
+    private void refresh(Connection c, Long exp) {
+        if (connection != c || phase == Phase.CLOSED) {
+            return;
+        }
+        String token;
+        try {
+            token = options.tokenSupplier().get();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the token supplier failed; the server will close the session when its token expires", c, e);
+            return;
+        }
+        RequestId id = requests.nextId();
+        internal.put(id, reply -> refreshed(c, exp, reply));
+        c.send(new Command.Refresh(id, token));
+    }
+
+    private void refreshed(Connection c, Long previousExp, ServerEvent.Reply reply) {
+        if (reply instanceof ServerEvent.Refreshed r && r.exp() != null && r.exp() > previousExp) {
+            refresher.schedule(r.exp(), () -> refresh(c, r.exp()));
+        } else if (reply instanceof ServerEvent.Refreshed) {
+            LOG.debug("{}: the token supplier gave no token expiring later; asking again soon", c);
+            refresher.retry(() -> refresh(c, previousExp));
+        } else {
+            LOG.warn("{}: refresh refused: {}", c, reply);
+        }
     }
 
     private void hello(Connection c, ServerEvent.Reply reply) {
@@ -237,6 +275,7 @@ final class ClientCore implements Connection.Handler {
         watchdog.connected();
         heartbeat.start(c, w.heartbeatMs(), () -> c.send(new Command.Ping(HEARTBEAT_ID)),
                 () -> c.abort(Disconnect.NO_HEARTBEAT, "the server stayed silent past its heartbeat"));
+        refresher.schedule(w.exp(), () -> refresh(c, w.exp()));
         LOG.debug("{}: welcomed as {} ({})", c, w.nick(), w.session());
         Map<String, StreamPosition> joined = rooms.positions();
         if (first || joined.isEmpty()) {
@@ -416,6 +455,7 @@ final class ClientCore implements Connection.Handler {
         lastDisconnect = disconnect;
         cancelDeadline();
         heartbeat.stop();
+        refresher.stop();
         internal.clear();
         joinsInFlight.clear();
         rooms.connectionLost();
@@ -471,6 +511,7 @@ final class ClientCore implements Connection.Handler {
         phase = Phase.CLOSED;
         state = ConnectionState.CLOSED;
         heartbeat.stop();
+        refresher.stop();
         watchdog.cancel();
         cancelDeadline();
         if (cause == null) {

@@ -17,6 +17,8 @@ public record Disconnect(int code, String reason, boolean remote) {
     public static final int NO_HEARTBEAT = 4100;
     /** The client dropped a connection that did not complete its handshake and hello in time. */
     public static final int CONNECT_TIMEOUT = 4101;
+    /** The client dropped a connection because its token supplier failed. */
+    public static final int NO_TOKEN = 4102;
 
     public Disconnect {
         reason = reason == null ? "" : reason;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A connection to a Parley server that stays connected: the Java client library.
@@ -41,7 +42,9 @@ import java.util.concurrent.CompletableFuture;
  * Pushes and the connection's lifecycle reach the {@link ParleyListener} of the options; its Javadoc
  * describes the thread they arrive on and the order of the lifecycle. A lost connection is made
  * again with backoff ({@link Options#reconnect()}), the session resumed and every room re-joined
- * from the last message seen, so the listener sees each message once and in order.
+ * from the last message seen, so the listener sees each message once and in order. On servers with
+ * auth, the token comes from {@link Options.Builder#tokenSupplier} for every connection, and the
+ * session's token is refreshed before it expires.
  *
  * <h2>Closing</h2>
  * {@link #close()} cancels every pending request, closes the connection, stops every timer and
@@ -203,7 +206,7 @@ public final class ParleyClient implements AutoCloseable {
     /** How a {@link ParleyClient} behaves. Immutable; built with {@link #builder(String)}. */
     public static final class Options {
         private final String nick;
-        private final String token;
+        private final Supplier<String> tokenSupplier;
         private final ParleyListener listener;
         private final Duration requestTimeout;
         private final Duration connectTimeout;
@@ -214,7 +217,7 @@ public final class ParleyClient implements AutoCloseable {
 
         private Options(Builder b) {
             this.nick = b.nick;
-            this.token = b.token;
+            this.tokenSupplier = b.tokenSupplier;
             this.listener = b.listener;
             this.requestTimeout = b.requestTimeout;
             this.connectTimeout = b.connectTimeout;
@@ -232,7 +235,7 @@ public final class ParleyClient implements AutoCloseable {
         /** A builder holding these options, to change some of them. */
         public Builder toBuilder() {
             Builder b = new Builder(nick);
-            b.token = token;
+            b.tokenSupplier = tokenSupplier;
             b.listener = listener;
             b.requestTimeout = requestTimeout;
             b.connectTimeout = connectTimeout;
@@ -247,8 +250,9 @@ public final class ParleyClient implements AutoCloseable {
             return nick;
         }
 
-        public String token() {
-            return token;
+        /** Where tokens come from: called for each connection's {@code hello} and for each {@code refresh}. */
+        public Supplier<String> tokenSupplier() {
+            return tokenSupplier;
         }
 
         public ParleyListener listener() {
@@ -282,7 +286,7 @@ public final class ParleyClient implements AutoCloseable {
         /** Builds {@link Options}; each setter names its default. */
         public static final class Builder {
             private final String nick;
-            private String token;
+            private Supplier<String> tokenSupplier = () -> null;
             private ParleyListener listener = new ParleyListener() {
             };
             private Duration requestTimeout = Duration.ofSeconds(10);
@@ -296,9 +300,20 @@ public final class ParleyClient implements AutoCloseable {
                 this.nick = Objects.requireNonNull(nick, "nick");
             }
 
-            /** The JWT for servers that require one ({@code sub} = the nick); default none. */
+            /** One JWT for servers that require one ({@code sub} = the nick); default none. See {@link #tokenSupplier}. */
             public Builder token(String token) {
-                this.token = token;
+                return tokenSupplier(() -> token);
+            }
+
+            /**
+             * Where JWTs come from, for servers that require one: called on the client's control
+             * thread for the {@code hello} of every connection (reconnects included) and, before the
+             * session's token expires, for a {@code refresh}. Keep it quick (hand out a token fetched
+             * ahead); a supplier that throws drops that connection, to be tried again with backoff.
+             * Default: no token.
+             */
+            public Builder tokenSupplier(Supplier<String> tokenSupplier) {
+                this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
                 return this;
             }
 

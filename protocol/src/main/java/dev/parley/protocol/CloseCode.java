@@ -6,6 +6,7 @@ package dev.parley.protocol;
 public enum CloseCode {
     NORMAL(1000, "normal close"),
     GOING_AWAY(1001, "server shutting down"),
+    PROTOCOL_ERROR(1002, "protocol error"),
     UNSUPPORTED_DATA(1003, "binary frames are not supported"),
     INVALID_PAYLOAD(1007, "invalid UTF-8"),
     POLICY_VIOLATION(1008, "policy violation"),
@@ -15,6 +16,7 @@ public enum CloseCode {
     SERVICE_RESTART(1012, "room history lost"),
     IDLE_TIMEOUT(4000, "idle timeout"),
     SLOW_CONSUMER(4001, "slow consumer"),
+    TOKEN_EXPIRED(4003, "token expired"),
     HELLO_TIMEOUT(4008, "hello timeout"),
     SESSION_REPLACED(4009, "session replaced");
 

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Command.ListRooms.class, name = "rooms"),
     @JsonSubTypes.Type(value = Command.FetchHistory.class, name = "history"),
     @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
+    @JsonSubTypes.Type(value = Command.Refresh.class, name = "refresh"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Command {
@@ -74,5 +75,9 @@ public sealed interface Command {
 
     /** {@code ping}: answered with {@code pong}, for clients that cannot see WebSocket pings. */
     record Ping(RequestId id) implements Command {
+    }
+
+    /** {@code refresh}: a new token (same {@code sub}) before the session's token expires. */
+    record Refresh(RequestId id, String token) implements Command {
     }
 }

@@ -11,7 +11,7 @@ import java.io.InputStream;
 /**
  * Decodes client commands strictly, mapping every failure to the protocol's error code:
  * unparseable text or anything but one JSON object is {@code bad_json}; a missing or ill-typed
- * field is {@code bad_request}; an unknown {@code type} is {@code unknown_type}. Unknown fields are
+ * field, or a string with an unpaired surrogate, is {@code bad_request}; an unknown {@code type} is {@code unknown_type}. Unknown fields are
  * ignored. Value rules (nick and room syntax, text length) are the server's to check.
  *
  * <p>Stateless and thread-safe.
@@ -69,6 +69,8 @@ public final class CommandDecoder {
                 return fetchHistory(f);
             case "ping":
                 return new Command.Ping(id);
+            case "refresh":
+                return new Command.Refresh(id, f.requiredString("token"));
             default:
                 throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, id, "unknown type '" + type.textValue() + "'");
         }
@@ -100,7 +102,7 @@ public final class CommandDecoder {
         if (id == null || id.isNull()) {
             return null;
         }
-        if (id.isTextual() && id.textValue().length() <= RequestId.MAX_STRING_LENGTH) {
+        if (id.isTextual() && id.textValue().length() <= RequestId.MAX_STRING_LENGTH && isWellFormed(id.textValue())) {
             return RequestId.of(id.textValue());
         }
         if (id.isIntegralNumber() && id.canConvertToLong()) {
@@ -108,6 +110,22 @@ public final class CommandDecoder {
         }
         throw new ProtocolException(ErrorCode.BAD_REQUEST, null,
                 "field 'id' must be an integer or a string of at most " + RequestId.MAX_STRING_LENGTH + " chars");
+    }
+
+    /**
+     * Whether {@code text} is well-formed UTF-16: no unpaired surrogate, which JSON's {@code \\u}
+     * escapes can smuggle in and which no UTF-8 client could receive as written.
+     */
+    public static boolean isWellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Typed access to a command's fields; a failure names the field and carries the command's id. */
@@ -132,6 +150,9 @@ public final class CommandDecoder {
             }
             if (!node.isTextual()) {
                 throw badRequest("field '" + name + "' must be a string");
+            }
+            if (!isWellFormed(node.textValue())) {
+                throw badRequest("field '" + name + "' holds an unpaired surrogate");
             }
             return node.textValue();
         }

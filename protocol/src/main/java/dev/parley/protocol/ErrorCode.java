@@ -19,6 +19,7 @@ public enum ErrorCode {
     NO_SUCH_USER,
     RATE_LIMITED,
     UNAUTHORIZED,
+    FORBIDDEN,
     /** Something the server depends on (the cluster's Redis) is out of reach; nothing was done. */
     UNAVAILABLE,
     INTERNAL;

@@ -27,6 +27,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerEvent.History.class, name = "history"),
     @JsonSubTypes.Type(value = ServerEvent.Pong.class, name = "pong"),
     @JsonSubTypes.Type(value = ServerEvent.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ServerEvent.Refreshed.class, name = "refreshed"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerEvent {
@@ -36,9 +37,18 @@ public sealed interface ServerEvent {
         RequestId id();
     }
 
-    /** The reply to {@code hello}. */
+    /**
+     * The reply to {@code hello}. {@code exp}, on servers with auth, is when the session's token
+     * expires (seconds since the epoch): refresh before it; {@code null} when it does not.
+     */
     record Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
-                   long idleTimeoutMs, Limits limits, String server) implements Reply {
+                   long idleTimeoutMs, Limits limits, String server, Long exp) implements Reply {
+
+        /** A welcome without token expiry. */
+        public Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
+                       long idleTimeoutMs, Limits limits, String server) {
+            this(id, session, nick, resume, heartbeatMs, idleTimeoutMs, limits, server, null);
+        }
     }
 
     /**
@@ -118,5 +128,9 @@ public sealed interface ServerEvent {
 
     /** The reply to a command that failed; {@code message} is for humans. */
     record Error(RequestId id, ErrorCode code, String message) implements Reply {
+    }
+
+    /** The reply to {@code refresh}: the new token's expiry, in seconds since the epoch ({@code null}: none). */
+    record Refreshed(RequestId id, Long exp) implements Reply {
     }
 }

@@ -40,6 +40,19 @@ class CommandDecoderTest {
         assertThat(decode("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"before\":58,\"limit\":50}"))
                 .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", 58L, 50));
         assertThat(decode("{\"type\":\"ping\",\"id\":9}")).isEqualTo(new Command.Ping(RequestId.of(9)));
+        assertThat(decode("{\"type\":\"refresh\",\"id\":10,\"token\":\"t\"}"))
+                .isEqualTo(new Command.Refresh(RequestId.of(10), "t"));
+    }
+
+    @Test
+    void stringsWithUnpairedSurrogatesAreBadRequests() throws Exception {
+        assertThat(failure("{\"type\":\"send\",\"id\":1,\"room\":\"r\",\"text\":\"a\\ud800b\"}").code())
+                .isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(failure("{\"type\":\"send\",\"room\":\"r\",\"text\":\"\\udc00\\ud800\"}").code())
+                .isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(failure("{\"type\":\"ping\",\"id\":\"\\ud800\"}").code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(decode("{\"type\":\"send\",\"room\":\"r\",\"text\":\"\\ud83d\\ude00\"}"))
+                .isEqualTo(new Command.Send(null, "r", "\ud83d\ude00"));
     }
 
     @Test

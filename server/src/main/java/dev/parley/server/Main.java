@@ -9,6 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -21,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "parley-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Parley: a real-time WebSocket chat server. Serves the browser client at /, "
-                + "the WebSocket at /ws, /healthz and /metrics on one port.%n"
+                + "the WebSocket at /ws, /healthz, /metrics and, with --api-key, the server API under /api/ "
+                + "on one port.%n"
                 + "Every option can also be set by the environment variable named after it.")
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -144,6 +147,61 @@ public final class Main implements Callable<Integer> {
             description = "Members past which a room sends occupancy counts instead of each join and leave "
                     + "(PARLEY_PRESENCE_LIMIT). Default: ${DEFAULT-VALUE}")
     int presenceLimit;
+    @Option(names = "--handshake-timeout-ms", defaultValue = "${env:PARLEY_HANDSHAKE_TIMEOUT_MS:-10000}", paramLabel = "MS",
+            description = "Time from accepting a connection to a complete TLS and WebSocket handshake, however slowly "
+                    + "the request arrives; also the idle limit between HTTP requests (PARLEY_HANDSHAKE_TIMEOUT_MS). "
+                    + "Default: ${DEFAULT-VALUE}")
+    long handshakeTimeoutMs;
+
+    @Option(names = "--jwt-hmac-secret", defaultValue = "${env:PARLEY_JWT_HMAC_SECRET:-}", paramLabel = "SECRET",
+            description = "HS256 secret (at least 32 bytes); turns auth on (PARLEY_JWT_HMAC_SECRET)")
+    String jwtHmacSecret;
+
+    @Option(names = "--jwt-public-key", defaultValue = "${env:PARLEY_JWT_PUBLIC_KEY:-}", paramLabel = "FILE",
+            description = "PEM file with an RS256 or ES256 public key or certificate; turns auth on (PARLEY_JWT_PUBLIC_KEY)")
+    String jwtPublicKey;
+
+    @Option(names = "--jwt-jwks", defaultValue = "${env:PARLEY_JWT_JWKS:-}", paramLabel = "FILE",
+            description = "JWKS file; the token's kid picks the key; turns auth on; JWT key files are read "
+                    + "again on SIGHUP (PARLEY_JWT_JWKS)")
+    String jwtJwks;
+
+    @Option(names = "--jwt-issuer", defaultValue = "${env:PARLEY_JWT_ISSUER:-}", paramLabel = "ISS",
+            description = "Required iss claim (PARLEY_JWT_ISSUER). Default: any")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", defaultValue = "${env:PARLEY_JWT_AUDIENCE:-}", paramLabel = "AUD",
+            description = "Required aud claim (PARLEY_JWT_AUDIENCE). Default: any")
+    String jwtAudience;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:PARLEY_TLS_CERT:-}", paramLabel = "FILE",
+            description = "PEM certificate chain; with --tls-key the port serves https and wss only; "
+                    + "reloaded on SIGHUP or when the file changes (PARLEY_TLS_CERT)")
+    String tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:PARLEY_TLS_KEY:-}", paramLabel = "FILE",
+            description = "PEM PKCS#8 private key of --tls-cert (PARLEY_TLS_KEY)")
+    String tlsKey;
+
+    @Option(names = "--max-connections-per-address", defaultValue = "${env:PARLEY_MAX_CONNECTIONS_PER_ADDRESS:-0}",
+            paramLabel = "N", description = "Open connections one client address may hold, more get 429; 0: no limit "
+                    + "(PARLEY_MAX_CONNECTIONS_PER_ADDRESS). Default: ${DEFAULT-VALUE}")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--connections-per-sec-per-address", defaultValue = "${env:PARLEY_CONNECTIONS_PER_SEC_PER_ADDRESS:-0}",
+            paramLabel = "N", description = "New connections one client address may open a second, more get 429; "
+                    + "0: no limit (PARLEY_CONNECTIONS_PER_SEC_PER_ADDRESS). Default: ${DEFAULT-VALUE}")
+    int connectionsPerSecPerAddress;
+
+    @Option(names = "--trust-proxy", defaultValue = "${env:PARLEY_TRUST_PROXY:-}", split = ",", paramLabel = "CIDR",
+            description = "Comma-separated proxies (CIDR blocks) whose X-Forwarded-For and PROXY protocol headers "
+                    + "give the client address (PARLEY_TRUST_PROXY). Default: none")
+    List<String> trustProxy;
+
+    @Option(names = "--api-key", defaultValue = "${env:PARLEY_API_KEY:-}", paramLabel = "KEY",
+            description = "Bearer key of the server API under /api/ (at least 16 characters); "
+                    + "without it the API is off (PARLEY_API_KEY)")
+    String apiKey;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -165,6 +223,9 @@ public final class Main implements Callable<Integer> {
         ParleyServer server;
         try {
             server = ParleyServer.start(config);
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            LOG.error("{}", e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause());
+            return 1;
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             LOG.error("cannot listen on {}:{} with transport {}{}: {}", config.host(), config.port(),
@@ -174,6 +235,9 @@ public final class Main implements Callable<Integer> {
         }
         for (String signal : List.of("TERM", "INT")) {
             Signal.handle(new Signal(signal), received -> server.stop());
+        }
+        if (config.security().tlsEnabled() || config.security().authEnabled()) {
+            Signal.handle(new Signal("HUP"), received -> server.reload());
         }
         server.stopped().join();
         return CommandLine.ExitCode.OK;
@@ -195,10 +259,29 @@ public final class Main implements Callable<Integer> {
                     .redisUri(redisUri).redisTimeoutMs(redisTimeoutMs).redisCheckMs(redisCheckMs)
                     .presenceTtlMs(presenceTtlMs).presenceRefreshMs(presenceRefreshMs)
                     .presenceLimit(presenceLimit)
+                    .handshakeTimeoutMs(handshakeTimeoutMs)
+                    .security(SecurityConfig.builder()
+                            .jwtHmacSecret(blankToNull(jwtHmacSecret))
+                            .jwtPublicKey(path(jwtPublicKey)).jwtJwks(path(jwtJwks))
+                            .jwtIssuer(blankToNull(jwtIssuer)).jwtAudience(blankToNull(jwtAudience))
+                            .tls(path(tlsCert), path(tlsKey))
+                            .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                            .connectionsPerSecPerAddress(connectionsPerSecPerAddress)
+                            .trustedProxies(trustProxy.stream().map(String::trim).filter(c -> !c.isEmpty()).toList())
+                            .apiKey(blankToNull(apiKey))
+                            .build())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Path path(String value) {
+        return value == null || value.isBlank() ? null : Path.of(value);
     }
 
     /** Accepts the transport in any case. */

@@ -1,13 +1,19 @@
 package dev.parley.server;
 
 import dev.parley.protocol.ProtocolVersion;
+import dev.parley.server.auth.Authenticator;
+import dev.parley.server.auth.JwtAuthenticator;
+import dev.parley.server.auth.ReloadingAuthenticator;
 import dev.parley.server.http.StaticFiles;
 import dev.parley.server.hub.Hub;
+import dev.parley.server.limits.AddressLimiter;
+import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
 import dev.parley.server.transport.StaggeredClose;
+import dev.parley.server.transport.TlsContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -30,10 +36,14 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -55,6 +65,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ParleyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
     public static final String VERSION = versionOf(ParleyServer.class);
+    /** How often the TLS files are checked for a new certificate. */
+    private static final long TLS_WATCH_MS = 2_000;
+    /** How often addresses with nothing open are forgotten by the per-address limits. */
+    private static final long ADDRESS_SWEEP_SECONDS = 10;
 
     private final ServerConfig config;
     private final EventLoopGroup bossGroup;
@@ -65,6 +79,13 @@ public final class ParleyServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final String transportName;
     /** Set when a stop begins: not ready for new sessions from then on. */
+    /** The JWT keys, reloadable; null when auth is off. */
+    private final ReloadingAuthenticator jwt;
+    private final TlsContext tls;
+    private final ClientAddresses clientAddresses;
+    private final AddressLimiter addressLimiter;
+    /** Reads the TLS files for changes, off the event loops; null without TLS. */
+    private final ScheduledExecutorService tlsWatch;
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** Set once the drain delay is over and sessions are being closed. */
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -73,6 +94,12 @@ public final class ParleyServer implements AutoCloseable {
 
     private ParleyServer(ServerConfig config, ServerMetrics metrics, Backend backend) {
         this.config = config;
+        SecurityConfig security = config.security();
+        this.jwt = jwt(security);
+        this.tls = tls(security);
+        this.clientAddresses = new ClientAddresses(security.trustedProxies());
+        this.addressLimiter = new AddressLimiter(security.maxConnectionsPerAddress(),
+                security.connectionsPerSecPerAddress(), System::nanoTime);
         boolean epoll = switch (config.transport()) {
             case EPOLL -> {
                 Epoll.ensureAvailability();
@@ -90,6 +117,42 @@ public final class ParleyServer implements AutoCloseable {
         this.hub = new Hub(backend.broker(), backend.presence(), metrics, PooledByteBufAllocator.DEFAULT,
                 System::currentTimeMillis, config.presenceLimit(), workerGroup.next());
         metrics.gaugeActiveRooms(hub::activeRooms);
+        if (addressLimiter.enabled()) {
+            bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);
+        }
+        this.tlsWatch = tls == null ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-tls-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (tlsWatch != null) {
+            tlsWatch.scheduleWithFixedDelay(tls::reloadIfChanged, TLS_WATCH_MS, TLS_WATCH_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The JWT authenticator, reloadable on SIGHUP; null without keys. */
+    private static ReloadingAuthenticator jwt(SecurityConfig security) {
+        if (!security.authEnabled()) {
+            return null;
+        }
+        try {
+            return new ReloadingAuthenticator(() -> new JwtAuthenticator(JwtAuthenticator.keys(security.jwtHmacSecret(),
+                    security.jwtPublicKey(), security.jwtJwks()), security.jwtIssuer(), security.jwtAudience()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a JWT key file", e);
+        }
+    }
+
+    private static TlsContext tls(SecurityConfig security) {
+        if (!security.tlsEnabled()) {
+            return null;
+        }
+        try {
+            return TlsContext.load(security.tlsCert(), security.tlsKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the TLS certificate " + security.tlsCert()
+                    + " and key " + security.tlsKey(), e);
+        }
     }
 
     /** Starts a server and waits until it listens. Not for event-loop threads. */
@@ -118,7 +181,8 @@ public final class ParleyServer implements AutoCloseable {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION);
         ServerContext context = new ServerContext(config, hub, metrics, settings, connections, closing::get,
-                backend.reachable(), stopping::get);
+                backend.reachable(), stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
+                addressLimiter);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         Class<? extends ServerChannel> channelType = transportName.equals("epoll")
@@ -145,16 +209,25 @@ public final class ParleyServer implements AutoCloseable {
             LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
                             + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
                             + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, "
-                            + "drain delay {} ms, {}",
+                            + "drain delay {} ms, {}; auth {}, TLS {}, per address {} open {}/s, trusted proxies {}, server API {}",
                     VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
                     config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
                     config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs(),
-                    config.drainDelayMs(), config.redisUri() == null ? "alone in memory" : "clustered on Redis");
+                    config.drainDelayMs(), config.redisUri() == null ? "alone in memory" : "clustered on Redis",
+                    config.security().authEnabled() ? "JWT" : "off", tls == null ? "off" : tls.provider(),
+                    limit(config.security().maxConnectionsPerAddress()),
+                    limit(config.security().connectionsPerSecPerAddress()),
+                    config.security().trustedProxies().isEmpty() ? "none" : config.security().trustedProxies(),
+                    config.security().apiKey() == null ? "off" : "on");
             bound.complete(this);
         });
         return bound;
+    }
+
+    private static Object limit(int limit) {
+        return limit == 0 ? "any" : limit;
     }
 
     /** The address the server listens on. */
@@ -162,14 +235,25 @@ public final class ParleyServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** {@code ws://host:port/ws}, with a loopback host when listening on every address. */
+    /** {@code ws://host:port/ws} ({@code wss} with TLS), with a loopback host when listening on every address. */
     public URI webSocketUri() {
-        return uri("ws", ProtocolVersion.WEBSOCKET_PATH);
+        return uri(tls == null ? "ws" : "wss", ProtocolVersion.WEBSOCKET_PATH);
     }
 
-    /** {@code http://host:port/}. */
+    /** {@code http://host:port/} ({@code https} with TLS). */
     public URI httpUri() {
-        return uri("http", "/");
+        return uri(tls == null ? "http" : "https", "/");
+    }
+
+    /**
+     * Reads the TLS certificate and key and the JWT keys again (on SIGHUP): new connections and
+     * later tokens get the new ones, open sessions carry on. Returns whether everything configured
+     * was reloaded; a part that fails keeps its current files. Blocks on file I/O.
+     */
+    public boolean reload() {
+        boolean tlsReloaded = tls == null || tls.reload();
+        boolean keysReloaded = jwt == null || jwt.reload();
+        return tlsReloaded && keysReloaded;
     }
 
     private URI uri(String scheme, String path) {
@@ -231,6 +315,9 @@ public final class ParleyServer implements AutoCloseable {
 
     private void release() {
         hub.close();
+        if (tlsWatch != null) {
+            tlsWatch.shutdownNow();
+        }
         backend.close().whenComplete((released, failure) -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
                 bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(boss -> {
                     metrics.close();

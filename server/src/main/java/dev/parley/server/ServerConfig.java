@@ -36,7 +36,8 @@ public record ServerConfig(
         long redisCheckMs,
         long presenceTtlMs,
         long presenceRefreshMs,
-        int presenceLimit) {
+        int presenceLimit,
+        SecurityConfig security) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -45,6 +46,7 @@ public record ServerConfig(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
         allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(security, "security");
         requireRange("port", port, 0, 65535);
         requireRange("ioThreads", ioThreads, 0, 1024);
         requirePositive("heartbeatMs", heartbeatMs);
@@ -122,6 +124,7 @@ public record ServerConfig(
         private boolean compression = true;
         private List<String> allowedOrigins = List.of();
         private long drainDelayMs;
+        private SecurityConfig security = SecurityConfig.builder().build();
         private String redisUri;
         private long redisTimeoutMs = 2_000;
         private long redisCheckMs = 2_000;
@@ -154,6 +157,7 @@ public record ServerConfig(
             compression = c.compression;
             allowedOrigins = c.allowedOrigins;
             drainDelayMs = c.drainDelayMs;
+            security = c.security;
             redisUri = c.redisUri;
             redisTimeoutMs = c.redisTimeoutMs;
             redisCheckMs = c.redisCheckMs;
@@ -331,11 +335,18 @@ public record ServerConfig(
             return this;
         }
 
+        /** Auth, TLS, per-address limits, trusted proxies, server API; default all off. */
+        public Builder security(SecurityConfig security) {
+            this.security = security;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
                     historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
-                    drainDelayMs, redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs, presenceLimit);
+                    drainDelayMs, redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs, presenceLimit,
+                    security);
         }
     }
 }

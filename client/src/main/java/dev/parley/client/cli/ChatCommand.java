@@ -15,14 +15,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
  * The terminal client's command line: chat interactively (the default), send one message
@@ -55,8 +59,14 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Room to join; repeat for several (default: general). Typed lines and --send go to the first.")
     private List<String> rooms = new ArrayList<>();
 
-    @Option(names = "--token", paramLabel = "JWT", description = "JWT for servers that require one")
+    @Option(names = "--token", defaultValue = "${env:PARLEY_TOKEN:-}", paramLabel = "JWT",
+            description = "JWT for servers that require one (PARLEY_TOKEN)")
     private String token;
+
+    @Option(names = "--token-file", defaultValue = "${env:PARLEY_TOKEN_FILE:-}", paramLabel = "FILE",
+            description = "File holding the JWT, read again for every connection and refresh, so that "
+                    + "another program can renew it (PARLEY_TOKEN_FILE)")
+    private String tokenFile;
 
     @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS",
             description = "How long to wait for the connection and for each reply (default: ${DEFAULT-VALUE})")
@@ -119,7 +129,23 @@ public final class ChatCommand implements Callable<Integer> {
 
     private ParleyClient.Options.Builder options() {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        return ParleyClient.Options.builder(nick).token(token).requestTimeout(timeout).connectTimeout(timeout);
+        return ParleyClient.Options.builder(nick).tokenSupplier(tokens()).requestTimeout(timeout).connectTimeout(timeout);
+    }
+
+    /** The token source: the file when given (read on every call), else the fixed token, else none. */
+    private Supplier<String> tokens() {
+        if (tokenFile != null && !tokenFile.isBlank()) {
+            Path file = Path.of(tokenFile);
+            return () -> {
+                try {
+                    return Files.readString(file).strip();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the token file " + file, e);
+                }
+            };
+        }
+        String fixed = token == null || token.isBlank() ? null : token.strip();
+        return () -> fixed;
     }
 
     /** {@code --send}: join the first room, send, wait for the ack. No reconnecting: one try. */

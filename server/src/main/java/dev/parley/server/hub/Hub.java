@@ -239,14 +239,29 @@ public final class Hub implements BrokerListener, PresenceListener, AutoCloseabl
         return broker.publish(room, member.nick(), text);
     }
 
+    /** A message published for a backend, with the epoch of the room's history it went into. */
+    public record Published(ServerEvent.Message message, String epoch) {
+    }
+
+    /** Publishes a room message on behalf of {@code from}, who need not be connected (the server API). */
+    public CompletableFuture<Published> publish(String from, String room, String text) {
+        return broker.publish(room, from, text).thenCompose(message -> broker.recover(room, null, 0)
+                .thenApply(recovery -> new Published(message, recovery.epoch())));
+    }
+
     public void typing(Member member, String room) {
         broker.broadcast(room, new ServerEvent.Typing(room, member.nick()));
     }
 
     /** Sends a direct message; completes with its timestamp, or {@code null} when {@code to} is not online. */
     public CompletableFuture<Long> direct(Member member, String to, String text) {
+        return direct(member.nick(), to, text);
+    }
+
+    /** Sends a direct message from {@code from}, who need not be connected (the server API); as above. */
+    public CompletableFuture<Long> direct(String from, String to, String text) {
         long ts = clock.getAsLong();
-        return broker.direct(new ServerEvent.Dm(member.nick(), to, text, ts))
+        return broker.direct(new ServerEvent.Dm(from, to, text, ts))
                 .thenApply(delivered -> delivered ? ts : null);
     }
 
@@ -255,6 +270,20 @@ public final class Hub implements BrokerListener, PresenceListener, AutoCloseabl
         return presence.members(room, after, limit + 1).thenApply(members -> members.size() <= limit
                 ? new MemberPage(members, null)
                 : new MemberPage(members.subList(0, limit), members.get(limit - 1)));
+    }
+
+    /** Closes the session of {@code nick} on this node with 1008; false when it has none here. */
+    public boolean disconnect(String nick) {
+        Member member = membersByNick.get(Names.nickKey(nick));
+        if (member == null) {
+            return false;
+        }
+        try {
+            member.executor().execute(member::disconnect);
+        } catch (RejectedExecutionException shuttingDown) {
+            return false;
+        }
+        return true;
     }
 
     /** Every room that has members or history, by name. */

@@ -41,4 +41,7 @@ public interface Member {
      * room and close. Completes once the rooms are left.
      */
     CompletableFuture<Void> evict();
+
+    /** A backend asked for this member to go: close the connection with 1008. */
+    void disconnect();
 }

@@ -35,6 +35,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter deliveries;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     public ServerMetrics() {
         connections = Counter.builder("parley.connections").description("WebSocket connections opened").register(registry);
@@ -77,6 +78,16 @@ public final class ServerMetrics implements AutoCloseable {
         closes.computeIfAbsent(known, code -> Counter.builder("parley.closes")
                 .tag("code", code == OTHER ? "other" : Integer.toString(code))
                 .description("Connections ended, by close code").register(registry)).increment();
+    }
+
+    /**
+     * A connection was refused or dropped before it became a session: {@code reason} is one of a
+     * few fixed words ({@code too_many_open}, {@code too_fast}, {@code handshake_timeout}).
+     */
+    public void connectionRefused(String reason) {
+        refusals.computeIfAbsent(reason, r -> Counter.builder("parley.connections.refused").tag("reason", r)
+                .description("Connections refused or dropped before their session started, by reason")
+                .register(registry)).increment();
     }
 
     public long activeConnections() {

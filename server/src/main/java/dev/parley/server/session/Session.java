@@ -7,11 +7,16 @@ import dev.parley.protocol.Names;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.UnavailableException;
+import dev.parley.server.auth.AuthException;
+import dev.parley.server.auth.Authenticator;
+import dev.parley.server.auth.Grant;
+import dev.parley.server.auth.JwtAuthenticator;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.hub.Member;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.codec.EncodedEvent;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -41,6 +47,8 @@ public final class Session implements Member {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
+    /** Past its {@code exp}, a token is accepted this long, as the verifier's clock skew allows. */
+    private static final long EXPIRY_LEEWAY_MS = TimeUnit.SECONDS.toMillis(JwtAuthenticator.CLOCK_SKEW_SECONDS);
 
     private enum State { NEW, SAYING_HELLO, READY, CLOSED }
 
@@ -86,14 +94,26 @@ public final class Session implements Member {
     private final LongSupplier clock;
     /** Made on the first rate-limited command (full, as it would be by then): most sessions only listen. */
     private TokenBucket rateLimit;
+    private final Authenticator authenticator;
     private final Map<String, Membership> rooms = new HashMap<>(4);
     private volatile String nick;
     private String resumeSecret;
     private State state = State.NEW;
     private boolean ended;
     private int rejectedInARow;
+    /** What the token allows; set by hello, replaced by refresh. */
+    private Grant grant;
+    /** Closes the session with 4003 when the token expires unrefreshed. */
+    private ScheduledFuture<?> expiry;
 
+    /** A session on a server without auth. */
     public Session(Transport transport, Hub hub, SessionSettings settings, ServerMetrics metrics, LongSupplier clock) {
+        this(transport, hub, settings, metrics, clock, Authenticator.OPEN);
+    }
+
+    public Session(Transport transport, Hub hub, SessionSettings settings, ServerMetrics metrics, LongSupplier clock,
+                   Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.transport = transport;
         this.hub = hub;
         this.settings = settings;
@@ -148,6 +168,8 @@ public final class Session implements Member {
             history(history);
         } else if (command instanceof Command.Ping ping) {
             transport.send(new ServerEvent.Pong(ping.id(), clock.getAsLong()));
+        } else if (command instanceof Command.Refresh refresh) {
+            refresh(refresh);
         }
     }
 
@@ -169,6 +191,11 @@ public final class Session implements Member {
                     + " letters, digits, '_', '-' or '.'");
             return;
         }
+        Grant helloGrant = authenticated(hello.id(), hello.nick(), hello.token());
+        if (helloGrant == null) {
+            return;
+        }
+        grant = helloGrant;
         state = State.SAYING_HELLO;
         nick = hello.nick();
         resumeSecret = randomToken(18);
@@ -186,10 +213,51 @@ public final class Session implements Member {
                 fail(hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
             } else {
                 state = State.READY;
+                scheduleExpiry();
                 transport.send(new ServerEvent.Welcome(hello.id(), id, nick, resumeSecret, settings.heartbeatMs(),
-                        settings.idleTimeoutMs(), settings.limits(), settings.server()));
+                        settings.idleTimeoutMs(), settings.limits(), settings.server(), grant.expiresAtSeconds()));
             }
         });
+    }
+
+    /** The grant of {@code token}, or null after answering {@code unauthorized} and closing with 1008. */
+    private Grant authenticated(RequestId id, String forNick, String token) {
+        try {
+            return authenticator.authenticate(forNick, token);
+        } catch (AuthException e) {
+            LOG.debug("{}: {}", this, e.getMessage());
+            fail(id, ErrorCode.UNAUTHORIZED, e.getMessage());
+            transport.close(CloseCode.POLICY_VIOLATION);
+            return null;
+        }
+    }
+
+    private void refresh(Command.Refresh refresh) {
+        Grant refreshed = authenticated(refresh.id(), nick, refresh.token());
+        if (refreshed != null) {
+            grant = refreshed;
+            scheduleExpiry();
+            transport.send(new ServerEvent.Refreshed(refresh.id(), grant.expiresAtSeconds()));
+        }
+    }
+
+    /** (Re)arms the close with 4003 at the grant's expiry, with the leeway tokens are checked with. */
+    private void scheduleExpiry() {
+        cancelExpiry();
+        if (grant.expiresAtMs() != null) {
+            long delayMs = grant.expiresAtMs() + EXPIRY_LEEWAY_MS - clock.getAsLong();
+            expiry = transport.executor().schedule(() -> {
+                LOG.debug("{}: token expired", this);
+                transport.close(CloseCode.TOKEN_EXPIRED);
+            }, Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelExpiry() {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
     }
 
     private void join(Command.Join join) {
@@ -205,6 +273,10 @@ public final class Session implements Member {
                         transport.send(joinedEvent(join, joined));
                         settle(room, membership);
                     });
+            return;
+        }
+        if (!grant.mayJoin(room)) {
+            fail(join.id(), ErrorCode.FORBIDDEN, "the token does not allow room '" + room + "'");
             return;
         }
         if (rooms.size() >= settings.limits().maxRooms()) {
@@ -468,9 +540,16 @@ public final class Session implements Member {
     @Override
     public CompletableFuture<Void> evict() {
         state = State.CLOSED;
+        cancelExpiry();
         CompletableFuture<Void> left = leaveAll();
         transport.close(CloseCode.SESSION_REPLACED);
         return left;
+    }
+
+    @Override
+    public void disconnect() {
+        LOG.debug("{} disconnected by the server API", this);
+        transport.close(CloseCode.POLICY_VIOLATION);
     }
 
     /** The connection has closed: leave every room, give up the nick. Runs once; later calls do nothing. */
@@ -480,6 +559,7 @@ public final class Session implements Member {
         }
         ended = true;
         state = State.CLOSED;
+        cancelExpiry();
         leaveAll().whenComplete((done, failure) -> hub.logout(this));
     }
 

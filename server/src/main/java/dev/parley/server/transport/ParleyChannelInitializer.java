@@ -2,6 +2,9 @@ package dev.parley.server.transport;
 
 import dev.parley.protocol.ProtocolVersion;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.http.AddressLimitHandler;
+import dev.parley.server.http.ApiHandler;
+import dev.parley.server.http.BoundedAggregator;
 import dev.parley.server.http.HealthHandler;
 import dev.parley.server.http.MetricsHandler;
 import dev.parley.server.http.OriginCheckHandler;
@@ -13,7 +16,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -25,21 +27,24 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles every connection's pipeline, and re-assembles it when the connection upgrades to a
  * WebSocket. One port serves both:
  *
  * <pre>
- * HTTP phase:  flush | http-timeout | http-encoder | http-decoder | http-keepalive | http-aggregator | origin | ws-deflate
- *              | ws-protocol | ws-aggregator | healthz | readyz | metrics | static | upgrade | session
- * upgraded:    keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
+ * HTTP phase:  [proxy-protocol] | [tls] | flush | http-encoder | http-decoder | http-keepalive | http-aggregator
+ *              | http-deadline | address-limit | origin | ws-deflate | ws-protocol | ws-aggregator | [api] | healthz
+ *              | readyz | metrics | static | upgrade | session
+ * upgraded:    [tls] | keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
  *              | ws-aggregator | slow-consumer | session
  * </pre>
+ *
+ * {@code proxy-protocol} is there for connections from trusted proxies only, {@code tls} when a
+ * certificate is configured, {@code api} when an API key is. {@code http-deadline} drops a
+ * connection whose upgrade is not done within the handshake timeout, and {@code address-limit}
+ * answers 429 to an address over its connection limits.
  *
  * The HTTP decoder and encoder are separate handlers, not an {@code HttpServerCodec}, so that the
  * handshake replaces the decoder in place and frames a client sends right behind its upgrade
@@ -55,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  * through {@code ws-encoder}; replies written during a read are flushed once at its end.
  */
 public final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
-    /** Largest HTTP request accepted; requests to this server have no bodies. */
+    /** Largest HTTP request accepted without a server API; with it, server API bodies may be as large as a frame. */
     private static final int MAX_HTTP_REQUEST_BYTES = 8192;
     /**
      * Flushes of HTTP responses coalesced before one is forced through within one read. Upgraded
@@ -91,6 +96,9 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
     private final StaticFileHandler staticFiles;
     private final SlowConsumerHandler slowConsumer;
     private final KeepAliveHandler.Intervals keepAlive;
+    private final AddressLimitHandler addressLimit;
+    private final ApiHandler api;
+    private final int maxHttpRequestBytes;
 
     public ParleyChannelInitializer(ServerContext context, StaticFiles files) {
         ServerConfig config = context.config();
@@ -118,6 +126,10 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
         this.keepAlive = KeepAliveHandler.Intervals.ofMillis(config.heartbeatMs(), config.idleTimeoutMs(),
                 config.closeTimeoutMs());
+        this.addressLimit = new AddressLimitHandler(context.clientAddresses(), context.addressLimiter(), context.metrics());
+        String apiKey = config.security().apiKey();
+        this.api = apiKey == null ? null : new ApiHandler(apiKey, context.hub(), config.maxTextChars());
+        this.maxHttpRequestBytes = api == null ? MAX_HTTP_REQUEST_BYTES : Math.max(MAX_HTTP_REQUEST_BYTES, config.maxFrameBytes());
     }
 
     @Override
@@ -125,12 +137,20 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         ServerConfig config = context.config();
         context.connections().add(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        if (context.clientAddresses().trustsPeer(channel)) {
+            pipeline.addLast("proxy-protocol", new ProxyProtocolHandler());
+        }
+        if (context.tls() != null) {
+            pipeline.addLast("tls", context.tls().newHandler(channel.alloc()));
+        }
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_BATCH, false));
-        pipeline.addLast("http-timeout", new ReadTimeoutHandler(config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS));
         pipeline.addLast("http-encoder", new HttpResponseEncoder());
         pipeline.addLast("http-decoder", new HttpRequestDecoder());
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        pipeline.addLast("http-aggregator", new BoundedAggregator(maxHttpRequestBytes));
+        pipeline.addLast("http-deadline", new HandshakeDeadlineHandler(config.handshakeTimeoutMs(),
+                () -> context.metrics().connectionRefused("handshake_timeout")));
+        pipeline.addLast("address-limit", addressLimit);
         pipeline.addLast("origin", originCheck);
         if (config.compression()) {
             pipeline.addLast("ws-deflate", new WebSocketServerExtensionHandler(new PerMessageDeflateServerExtensionHandshaker(
@@ -138,6 +158,9 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         }
         pipeline.addLast("ws-protocol", new WebSocketServerProtocolHandler(webSocketConfig));
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
+        if (api != null) {
+            pipeline.addLast("api", api);
+        }
         pipeline.addLast("healthz", health);
         pipeline.addLast("readyz", ready);
         pipeline.addLast("metrics", metrics);
@@ -159,14 +182,22 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
             } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 ChannelPipeline pipeline = ctx.pipeline();
                 pipeline.remove("flush");
-                pipeline.remove("http-timeout");
+                pipeline.remove("http-deadline");
+                if (api != null) {
+                    pipeline.remove("api");
+                }
                 pipeline.remove("http-keepalive");
                 pipeline.remove("origin");
                 pipeline.remove("healthz");
                 pipeline.remove("readyz");
                 pipeline.remove("metrics");
                 pipeline.remove("static");
-                pipeline.addFirst("keepalive", new KeepAliveHandler(keepAlive));
+                KeepAliveHandler keepAliveHandler = new KeepAliveHandler(keepAlive);
+                if (pipeline.get("tls") != null) {
+                    pipeline.addAfter("tls", "keepalive", keepAliveHandler);
+                } else {
+                    pipeline.addFirst("keepalive", keepAliveHandler);
+                }
                 pipeline.addBefore("session", "slow-consumer", slowConsumer);
                 pipeline.remove(this);
                 ctx.channel().attr(HANDSHAKER).set(null);

@@ -3,7 +3,7 @@ package dev.parley.server.transport;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.CommandDecoder;
 import dev.parley.protocol.ProtocolException;
-import dev.parley.server.hub.Hub;
+import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.Session;
 import dev.parley.server.session.SessionSettings;
@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -20,11 +21,11 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,8 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         ServerMetrics metrics = context.metrics();
         long closeTimeoutMs = context.config().closeTimeoutMs();
         transport = new ChannelTransport(channel, metrics, closeTimeoutMs);
-        session = new Session(transport, context.hub(), context.sessionSettings(), metrics, System::currentTimeMillis);
+        session = new Session(transport, context.hub(), context.sessionSettings(), metrics, System::currentTimeMillis,
+                context.authenticator());
         metrics.connectionOpened();
         helloTimeout = channel.eventLoop().schedule(() -> {
             if (!session.isReady()) {
@@ -77,7 +79,8 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             }
         }, context.config().helloTimeoutMs(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(closed -> end(channel));
-        LOG.debug("{} connected from {}", session, channel.remoteAddress());
+        LOG.debug("{} connected from {}", session, channel.hasAttr(ClientAddresses.CLIENT)
+                ? channel.attr(ClientAddresses.CLIENT).get() : channel.remoteAddress());
         if (context.stopping().getAsBoolean()) {
             close(channel, CloseCode.GOING_AWAY);
         }
@@ -109,6 +112,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (session == null) {
             holdUntilHandshake(ctx, frame);
+        } else if (frame.rsv() != 0) {
+            // Reserved bits no negotiated extension consumed (permessage-deflate clears RSV1): RFC 6455, 5.2.
+            close(ctx.channel(), CloseCode.PROTOCOL_ERROR);
         } else if (frame instanceof TextWebSocketFrame) {
             context.metrics().frameIn();
             transport.readStarted();
@@ -184,7 +190,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             LOG.debug("{}: message too big: {}", session, cause.getMessage());
             close(channel, CloseCode.MESSAGE_TOO_BIG);
         } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof IOException
-                || cause instanceof ReadTimeoutException) {
+                || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             LOG.debug("{}: {}", session == null ? channel : session, cause.toString());
             channel.close();
         } else {

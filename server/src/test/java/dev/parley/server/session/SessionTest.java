@@ -6,6 +6,10 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Limits;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.auth.AuthException;
+import dev.parley.server.auth.Authenticator;
+import dev.parley.server.auth.Grant;
+import dev.parley.server.auth.JwtAuthenticator;
 import dev.parley.server.broker.MemoryBroker;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.metrics.ServerMetrics;
@@ -16,8 +20,10 @@ import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -152,5 +158,79 @@ class SessionTest {
         assertThat(hub.members("r", null, 10).join().members()).isEmpty();
         run(old::end);
         assertThat(hub.memberCount()).as("the old session's end does not free the new one's nick").isEqualTo(1);
+    }
+
+    /** A clock of 42 ms: this grant's expiry, leeway included, is {@code inMs} away. */
+    private static Authenticator expiringIn(long inMs) {
+        return (nick, token) -> new Grant(nick, 42 - TimeUnit.SECONDS.toMillis(JwtAuthenticator.CLOCK_SKEW_SECONDS) + inMs,
+                null);
+    }
+
+    private Session authed(RecordingTransport transport, String nick, Authenticator authenticator) throws Exception {
+        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test"), metrics,
+                () -> 42L, authenticator);
+        run(() -> session.handle(new Command.Hello(RequestId.of(1), nick, "t", null)));
+        assertThat(transport.sent(ServerEvent.Welcome.class)).hasSize(1);
+        return session;
+    }
+
+    @Test
+    void expiryClosesWith4003UnlessTheSessionEndedFirst() throws Exception {
+        RecordingTransport expiring = new RecordingTransport(loop);
+        authed(expiring, "tim", expiringIn(200));
+        await().atMost(3, TimeUnit.SECONDS).until(() -> expiring.closes.contains(CloseCode.TOKEN_EXPIRED));
+
+        RecordingTransport ended = new RecordingTransport(loop);
+        Session session = authed(ended, "tia", expiringIn(300));
+        run(session::end);
+        await().during(600, TimeUnit.MILLISECONDS).atMost(2, TimeUnit.SECONDS).until(ended.closes::isEmpty);
+    }
+
+    @Test
+    void refreshRearmsTheExpiry() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Authenticator[] current = {expiringIn(300)};
+        Session session = authed(transport, "tod", (nick, token) -> current[0].authenticate(nick, token));
+        current[0] = expiringIn(60_000);
+        run(() -> session.handle(new Command.Refresh(RequestId.of(2), "new")));
+        assertThat(transport.sent(ServerEvent.Refreshed.class)).singleElement()
+                .satisfies(r -> assertThat(r.id()).isEqualTo(RequestId.of(2)));
+        await().during(700, TimeUnit.MILLISECONDS).atMost(2, TimeUnit.SECONDS).until(transport.closes::isEmpty);
+        run(session::end);
+    }
+
+    @Test
+    void refusedTokenIsUnauthorizedAndClosesWith1008() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test"), metrics,
+                () -> 42L, (nick, token) -> {
+                    throw new AuthException("invalid token: nope");
+                });
+        run(() -> session.handle(new Command.Hello(RequestId.of(3), "tom", "bad", null)));
+        assertThat(transport.sent(ServerEvent.Error.class)).singleElement()
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+        assertThat(transport.closes).containsExactly(CloseCode.POLICY_VIOLATION);
+        assertThat(session.isReady()).isFalse();
+    }
+
+    @Test
+    void roomsOfTheGrantLimitNewJoinsButNotRoomsAlreadyJoined() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        AtomicReference<List<String>> allowed = new AtomicReference<>(List.of("a"));
+        Session session = authed(transport, "rita", (nick, token) -> new Grant(nick, null, allowed.get()));
+        run(() -> session.handle(new Command.Join(RequestId.of(2), "a", null)));
+        allowed.set(List.of("team-*"));
+        run(() -> session.handle(new Command.Refresh(RequestId.of(3), "narrower")));
+        run(() -> {
+            session.handle(new Command.Join(RequestId.of(4), "a", null));
+            session.handle(new Command.Join(RequestId.of(5), "b", null));
+            session.handle(new Command.Join(RequestId.of(6), "team-x", null));
+        });
+        assertThat(transport.sent(ServerEvent.Joined.class)).extracting(ServerEvent.Joined::room)
+                .containsExactly("a", "a", "team-x");
+        assertThat(transport.sent(ServerEvent.Error.class)).singleElement()
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
+                .satisfies(e -> assertThat(e.id()).isEqualTo(RequestId.of(5)));
+        run(session::end);
     }
 }

@@ -1,6 +1,9 @@
 package dev.parley.server.transport;
 
 import dev.parley.server.ServerConfig;
+import dev.parley.server.auth.Authenticator;
+import dev.parley.server.limits.AddressLimiter;
+import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.broker.MemoryBroker;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.metrics.ServerMetrics;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +41,8 @@ class WebSocketSessionHandlerTest {
     void setUp() {
         ServerContext context = new ServerContext(config, hub, metrics,
                 new SessionSettings(config.limits(), 1, 2, 3, "parley/test"),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true, () -> stopping);
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true, () -> stopping,
+                Authenticator.OPEN, null, new ClientAddresses(List.of()), new AddressLimiter(0, 0, System::nanoTime));
         channel = new EmbeddedChannel(new WebSocketSessionHandler(context));
         channel.freezeTime();
         channel.pipeline().fireUserEventTriggered(
