@@ -1016,3 +1016,5 @@ function tokenExpiry(token) {
     return null;
   }
 }
+
+//# sourceMappingURL=parley.js.map

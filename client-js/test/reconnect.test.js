@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { ParleyClient, connect } from '../parley.js';
-import { Recorder, ServerProcess, SKIP, TcpProxy, client, eventually, nick } from './support.js';
+import { Recorder, ServerProcess, SKIP, TcpProxy, client, eventually, nick } from '../support/testing.js';
 
 const HISTORY_SIZE = 12;
 const HISTORY_ON_JOIN = 4;

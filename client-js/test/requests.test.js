@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { ParleyClient, ParleyError, connect } from '../parley.js';
-import { Recorder, ServerProcess, SKIP, TcpProxy, client, eventually, nick } from './support.js';
+import { Recorder, ServerProcess, SKIP, TcpProxy, client, eventually, nick } from '../support/testing.js';
 
 describe('requests', { skip: SKIP }, () => {
   let server;
