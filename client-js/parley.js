@@ -415,6 +415,9 @@ export class ParleyClient {
    * events instead, after a `gap` event when the server no longer has them all.
    */
   join(room, { since, ...options } = {}) {
+    if (since !== undefined && (typeof since?.epoch !== 'string' || !Number.isInteger(since.offset))) {
+      return Promise.reject(new TypeError('since must be {epoch: string, offset: integer}'));
+    }
     return this.#request({ type: 'join', room, since }, options);
   }
 

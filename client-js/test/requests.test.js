@@ -108,6 +108,7 @@ describe('requests', { skip: SKIP }, () => {
     await assert.rejects(alice.join(nick('r')), { code: 'too_many_rooms' });
     assert.equal((await alice.ping()).type, 'pong');
     assert.equal(alice.joinedRooms.length, 3, 'a refused join tracks nothing');
+    await assert.rejects(alice.join('x', { since: { offset: 1 } }), TypeError);
   });
 
   test('a refused hello rejects connect with its code and closes the client', async (t) => {
