@@ -32,6 +32,9 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe: called from every event loop at once.
  */
 public final class Hub implements BrokerListener {
+    /** A member-list limit that lists a whole room. */
+    private static final int EVERYONE = Integer.MAX_VALUE;
+
     private final Broker broker;
     private final Presence presence;
     private final ServerMetrics metrics;
@@ -96,7 +99,8 @@ public final class Hub implements BrokerListener {
             updated.add(member);
             return updated;
         });
-        CompletableFuture<List<String>> members = presence.join(room, member.nick());
+        CompletableFuture<List<String>> members = presence.join(room, member.nick())
+                .thenCompose(change -> presence.members(room, null, EVERYONE));
         return members.thenCombine(broker.recover(room, since, latest), Joined::new).thenApply(joined -> {
             broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
                     clock.getAsLong()));
@@ -106,14 +110,18 @@ public final class Hub implements BrokerListener {
 
     /** The member list and recovery for a member who joins a room it is already in. */
     public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest) {
-        return presence.members(room).thenCombine(broker.recover(room, since, latest), Joined::new);
+        return presence.members(room, null, EVERYONE).thenCombine(broker.recover(room, since, latest), Joined::new);
     }
 
     /** Removes {@code member} from {@code room} and tells the other members. */
     public CompletableFuture<Void> leave(Member member, String room) {
         rooms.computeIfPresent(room, (name, subscribers) -> subscribers.remove(member) ? null : subscribers);
-        return presence.leave(room, member.nick()).thenRun(() -> broker.broadcast(room,
-                new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, member.nick(), clock.getAsLong())));
+        return presence.leave(room, member.nick()).thenAccept(change -> {
+            if (change.changed()) {
+                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, member.nick(),
+                        clock.getAsLong()));
+            }
+        });
     }
 
     public CompletableFuture<ServerEvent.Message> publish(Member member, String room, String text) {
@@ -132,7 +140,7 @@ public final class Hub implements BrokerListener {
     }
 
     public CompletableFuture<List<String>> members(String room) {
-        return presence.members(room);
+        return presence.members(room, null, EVERYONE);
     }
 
     /** Every room that has members or history, by name. */

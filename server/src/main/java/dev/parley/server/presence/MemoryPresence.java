@@ -9,17 +9,20 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The single-node {@link Presence}: concurrent maps, updated atomically per nick and per room. */
+/** The single-node {@link Presence}: concurrent maps, read and updated atomically per nick and per room. */
 public final class MemoryPresence implements Presence {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final Map<String, NickOwner> owners = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
+    /** Each room's members in nick order; a set is read and changed only inside its map entry's compute. */
+    private final Map<String, NavigableSet<String>> members = new ConcurrentHashMap<>();
 
     @Override
     public CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume) {
@@ -49,43 +52,60 @@ public final class MemoryPresence implements Presence {
     }
 
     @Override
-    public CompletableFuture<List<String>> join(String room, String nick) {
-        AtomicReference<List<String>> snapshot = new AtomicReference<>();
+    public CompletableFuture<RoomChange> join(String room, String nick) {
+        AtomicReference<RoomChange> change = new AtomicReference<>();
         members.compute(room, (name, set) -> {
-            Set<String> updated = set == null ? ConcurrentHashMap.newKeySet() : set;
-            updated.add(nick);
-            snapshot.set(sorted(updated));
+            NavigableSet<String> updated = set == null ? new TreeSet<>() : set;
+            change.set(new RoomChange(updated.add(nick), updated.size()));
             return updated;
         });
-        return CompletableFuture.completedFuture(snapshot.get());
+        return CompletableFuture.completedFuture(change.get());
     }
 
     @Override
-    public CompletableFuture<Void> leave(String room, String nick) {
+    public CompletableFuture<RoomChange> leave(String room, String nick) {
+        AtomicReference<RoomChange> change = new AtomicReference<>(new RoomChange(false, 0));
         members.computeIfPresent(room, (name, set) -> {
-            set.remove(nick);
+            change.set(new RoomChange(set.remove(nick), set.size()));
             return set.isEmpty() ? null : set;
         });
-        return DONE;
+        return CompletableFuture.completedFuture(change.get());
     }
 
     @Override
-    public CompletableFuture<List<String>> members(String room) {
-        Set<String> set = members.get(room);
-        return CompletableFuture.completedFuture(set == null ? List.of() : sorted(set));
+    public CompletableFuture<List<String>> members(String room, String after, int limit) {
+        List<String> page = new ArrayList<>();
+        members.computeIfPresent(room, (name, set) -> {
+            for (String nick : after == null ? set : set.tailSet(after, false)) {
+                if (page.size() == limit) {
+                    break;
+                }
+                page.add(nick);
+            }
+            return set;
+        });
+        return CompletableFuture.completedFuture(Collections.unmodifiableList(page));
+    }
+
+    @Override
+    public CompletableFuture<Integer> count(String room) {
+        AtomicInteger count = new AtomicInteger();
+        members.computeIfPresent(room, (name, set) -> {
+            count.set(set.size());
+            return set;
+        });
+        return CompletableFuture.completedFuture(count.get());
     }
 
     @Override
     public CompletableFuture<Map<String, Integer>> rooms() {
         Map<String, Integer> counts = new HashMap<>();
-        members.forEach((room, set) -> counts.put(room, set.size()));
+        members.keySet().forEach(room -> count(room).thenAccept(count -> {
+            if (count > 0) {
+                counts.put(room, count);
+            }
+        }));
         return CompletableFuture.completedFuture(counts);
-    }
-
-    private static List<String> sorted(Set<String> nicks) {
-        List<String> list = new ArrayList<>(nicks);
-        Collections.sort(list);
-        return Collections.unmodifiableList(list);
     }
 
     @Override

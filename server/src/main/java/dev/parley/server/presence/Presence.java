@@ -20,13 +20,20 @@ public interface Presence extends AutoCloseable {
     /** Releases {@code nick} if {@code sessionId} still holds it. */
     CompletableFuture<Void> release(String nick, String sessionId);
 
-    /** Adds {@code nick} to the room's members; completes with the members, {@code nick} included. */
-    CompletableFuture<List<String>> join(String room, String nick);
+    /** Adds {@code nick} to the room's members. */
+    CompletableFuture<RoomChange> join(String room, String nick);
 
-    CompletableFuture<Void> leave(String room, String nick);
+    /** Removes {@code nick} from the room's members. */
+    CompletableFuture<RoomChange> leave(String room, String nick);
 
-    /** The room's members, sorted. */
-    CompletableFuture<List<String>> members(String room);
+    /**
+     * Up to {@code limit} of the room's members in nick order ({@link String#compareTo}), those
+     * after {@code after} only when it is not null, so that large rooms can be read page by page.
+     */
+    CompletableFuture<List<String>> members(String room, String after, int limit);
+
+    /** How many members the room has. */
+    CompletableFuture<Integer> count(String room);
 
     /** Every room with members, with its member count. */
     CompletableFuture<Map<String, Integer>> rooms();
