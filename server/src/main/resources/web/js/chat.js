@@ -297,13 +297,15 @@ export class Chat {
     const client = this.#client;
     this.#pingTimer = setTimeout(async () => {
       const started = performance.now();
+      let rttMs = null;
       try {
         await client.ping({ timeout: this.#config.pongTimeoutMs });
+        rttMs = Math.round(performance.now() - started);
       } catch (e) {
-        return;
+        // no round trip to show; the library decides whether the connection is dead
       }
       if (client === this.#client && this.#store.status.state === 'online') {
-        this.#setStatus('online', 0, Math.round(performance.now() - started));
+        this.#setStatus('online', 0, rttMs);
         this.#schedulePing(this.#config.pingIntervalMs);
       }
     }, delay);
