@@ -386,6 +386,9 @@ export class ParleyClient {
     if (this.#connecting) {
       return this.#connecting.promise;
     }
+    if (this.#state === 'closed') {
+      return Promise.reject(new ParleyError('closed', 'the client is closed'));
+    }
     let resolve;
     let reject;
     const promise = new Promise((res, rej) => {
@@ -397,11 +400,9 @@ export class ParleyClient {
       this.#terminate(signal.reason);
       return promise;
     }
-    signal?.addEventListener('abort', () => {
-      if (this.#state === 'connecting' || this.#state === 'idle') {
-        this.#terminate(signal.reason);
-      }
-    }, { once: true });
+    const abort = () => this.#terminate(signal.reason);
+    signal?.addEventListener('abort', abort, { once: true });
+    promise.then(() => signal?.removeEventListener('abort', abort), () => {});
     this.#open();
     return promise;
   }

@@ -258,6 +258,9 @@ describe('requests', { skip: SKIP }, () => {
     assert.equal(alice.typing('r'), false);
     assert.deepEqual(states.events.map((e) => e.state), ['closed']);
     assert.equal(states.events[0].error, null);
+    const closed = new ParleyClient(server.url, { nick: nick('never') });
+    await closed.close();
+    await assert.rejects(closed.connect(), { code: 'closed' });
   });
 });
 
