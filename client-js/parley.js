@@ -592,7 +592,6 @@ export class ParleyClient {
     const conn = this.#conn;
     const id = this.#nextId++;
     request.id = id;
-    request.conn = conn;
     const command = { ...request.command, id };
     if (command.type === 'join') {
       // joining a room again asks only for what this client has not delivered
@@ -629,7 +628,7 @@ export class ParleyClient {
   /** A request of the client itself on `conn`, outside the waiting line: resolves with the reply. */
   #internal(conn, command) {
     return new Promise((resolve, reject) => {
-      const request = { command, resolve, reject, timer: null, conn, internal: true };
+      const request = { command, resolve, reject, timer: null, internal: true };
       request.id = this.#nextId++;
       this.#inFlight.set(request.id, request);
       conn.socket.send(JSON.stringify(withoutUndefined({ ...command, id: request.id })));
@@ -695,7 +694,9 @@ export class ParleyClient {
       }
       return;
     }
-    this.#welcomed(conn, welcome, token);
+    if (conn === this.#conn) {
+      this.#welcomed(conn, welcome, token);
+    }
   }
 
   #welcomed(conn, welcome, token) {
