@@ -55,8 +55,8 @@ export interface ClientOptions {
   nick: string;
   /** A JWT for servers that require one. */
   token?: string;
-  /** Called for every `hello` and before the token expires (then sent as `refresh`). */
-  getToken?: () => string | Promise<string>;
+  /** Called for every `hello` and before the token expires (then sent as `refresh`); null/undefined: no token. */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
   /** A `resume` secret of an earlier session of this nick (its `welcome.resume`), to take it over. */
   resume?: string;
   /** The WebSocket constructor; default `globalThis.WebSocket`. */
@@ -115,6 +115,8 @@ export interface Welcome {
   idleTimeoutMs: number;
   limits: Limits;
   server: string;
+  /** When the session's token expires (seconds since the epoch), on servers with auth that say so. */
+  exp?: number;
 }
 
 export interface MessageEvent {

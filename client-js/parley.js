@@ -704,7 +704,7 @@ export class ParleyClient {
     this.#welcome = welcome;
     this.#backoff.reset();
     this.#watch(conn, this.#options.pingInterval ?? welcome.heartbeatMs);
-    this.#scheduleRefresh(conn, token ? tokenExpiry(token) : null);
+    this.#scheduleRefresh(conn, welcome.exp ?? (token ? tokenExpiry(token) : null));
     const rooms = this.#rooms.positions();
     if (rooms.length === 0) {
       this.#ready(conn, reconnected);
@@ -907,15 +907,17 @@ export class ParleyClient {
     conn.silence = setTimeout(check, interval);
   }
 
+  /** The token for a `hello` or `refresh`: getToken's (nothing when it gives none), else options.token. */
   async #freshToken() {
     if (this.#options.getToken) {
-      this.#token = await this.#options.getToken();
+      this.#token = (await this.#options.getToken()) || undefined;
     }
     return this.#token;
   }
 
   /**
-   * Refreshes the token before `exp` (seconds), when getToken can provide a new one. A failed
+   * Refreshes the token before `exp` (seconds: the welcome's, else the token's own claim), when
+   * getToken can provide a new one. A failed
    * refresh is tried again every few seconds; past `exp` the server closes with 4003 and the
    * reconnect's `hello` carries a new token.
    */
