@@ -930,11 +930,13 @@ export class ParleyClient {
     if (retry && left <= 0) {
       return;
     }
-    const delay = retry ? Math.min(REFRESH_RETRY_MS, left / 2) : left - Math.min(this.#options.refreshBefore, left / 2);
+    const delay = retry ? Math.min(REFRESH_RETRY_MS, left / 2)
+      : left - Math.min(this.#options.refreshBefore, left / 2);
     conn.refresh = setTimeout(() => {
       this.refresh().catch((error) => {
         if (conn === this.#conn) {
-          this.#emit({ type: 'error', code: error.code ?? 'refresh_failed', message: String(error.message ?? error), error });
+          const code = error.code ?? 'refresh_failed';
+          this.#emit({ type: 'error', code, message: String(error.message ?? error), error });
           this.#scheduleRefresh(conn, exp, true);
         }
       });
