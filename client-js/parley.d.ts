@@ -8,7 +8,7 @@ export type ErrorCode =
   | 'bad_json' | 'bad_request' | 'unknown_type' | 'not_ready' | 'nick_invalid' | 'nick_taken'
   | 'room_invalid' | 'not_member' | 'too_many_rooms' | 'text_too_long' | 'no_such_user'
   | 'rate_limited' | 'unauthorized' | 'forbidden' | 'unavailable' | 'internal'
-  | 'timeout' | 'disconnected' | 'closed' | 'overflow'
+  | 'timeout' | 'disconnected' | 'closed' | 'overflow' | 'refresh_failed'
   | (string & {});
 
 /** A request that failed: the server's `error` (`fromServer`), or the client's own reason. */
@@ -197,9 +197,11 @@ export interface LeftEvent {
 /** An `error` from the server that answers no request (e.g. a refused `typing`), or a failed token refresh. */
 export interface ErrorEvent {
   type: 'error';
+  /** The protocol's code; `refresh_failed` when getToken itself failed. */
   code: ErrorCode;
   message?: string;
-  error: ParleyError;
+  /** A ParleyError, or what getToken threw. */
+  error: ParleyError | Error;
 }
 
 export type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
