@@ -186,6 +186,20 @@ describe('requests', { skip: SKIP }, () => {
     assert.deepEqual(seen, ['a', 'b', 'state:closed']);
   });
 
+  test('events() that falls more than maxBufferedEvents behind fails with overflow', async (t) => {
+    const room = nick('room');
+    const alice = await client(t, server.url, nick('alice'), { maxBufferedEvents: 2 });
+    const stream = alice.events({ types: ['message'] });
+    const seen = new Recorder(alice, ['message']);
+    await alice.join(room);
+    for (const text of ['a', 'b', 'c']) {
+      await alice.send(room, text);
+    }
+    await seen.next('message', () => true, 3);
+    await assert.rejects(stream.next(), { code: 'overflow' });
+    assert.deepEqual(await stream.next(), { value: undefined, done: true });
+  });
+
   test('events() ends early on its signal', async (t) => {
     const alice = await client(t, server.url, nick('alice'));
     const controller = new AbortController();
