@@ -136,11 +136,13 @@ class RoomTracker {
   }
 
   /**
-   * A `joined` reply: {gap, messages} to deliver. For a room without a position its messages are
-   * history for the caller of join and only set the position; otherwise the messages after the
-   * position are the ones missed, and a gap is reported when the server could not recover them.
+   * A `joined` reply to a join sent with `since` (or without): {gap, deliver}. For a room without a
+   * position its messages are history for the caller of join and only set the position; after a
+   * join `since` the position, the messages after it are the ones missed, and a gap is reported
+   * when the server could not recover them. A join without `since` of a room that has a position
+   * meanwhile (two joins at once) leaves the stream as it is.
    */
-  joined(reply) {
+  joined(reply, since) {
     const room = this.#rooms.get(reply.room) ?? { position: null, joinsInFlight: 1, held: [] };
     this.#rooms.set(reply.room, room);
     room.joinsInFlight = Math.max(0, room.joinsInFlight - 1);
@@ -149,7 +151,7 @@ class RoomTracker {
     const deliver = [];
     if (!seen) {
       room.position = { epoch: reply.epoch, offset: reply.offset };
-    } else {
+    } else if (since) {
       const sameHistory = seen.epoch === reply.epoch;
       if (!sameHistory || !reply.recovered) {
         gap = {
@@ -867,7 +869,7 @@ export class ParleyClient {
 
   /** Applies a `joined` reply: the `joined` event, a `gap` if any, then the messages to deliver. */
   #joined(reply, since) {
-    const { gap, deliver } = this.#rooms.joined(reply);
+    const { gap, deliver } = this.#rooms.joined(reply, since);
     this.#emit({ ...reply, since });
     if (gap) {
       this.#emit(gap);

@@ -70,6 +70,21 @@ describe('requests', { skip: SKIP }, () => {
     assert.equal(event.since, undefined, 'a first join has no since');
   });
 
+  test('two joins of a room at once: one stream, no gap', async (t) => {
+    const room = nick('room');
+    const alice = await client(t, server.url, nick('alice'));
+    const bob = await client(t, server.url, nick('bob'));
+    const bobs = new Recorder(bob);
+    await alice.join(room);
+    await alice.send(room, 'before');
+    const [first, second] = await Promise.all([bob.join(room), bob.join(room)]);
+    assert.deepEqual([first.messages.length, second.messages.length], [1, 1]);
+    await alice.send(room, 'after');
+    await bobs.next('message');
+    assert.deepEqual(bobs.texts(room), ['after']);
+    assert.deepEqual(bobs.of('gap'), []);
+  });
+
   test('every message reaches every member once, in offset order', async (t) => {
     const room = nick('busy');
     const senders = await Promise.all([1, 2, 3].map((i) => client(t, server.url, nick(`s${i}`))));
