@@ -140,11 +140,13 @@ class RoomTracker {
    * position its messages are history for the caller of join and only set the position; after a
    * join `since` the position, the messages after it are the ones missed, and a gap is reported
    * when the server could not recover them. A join without `since` of a room that has a position
-   * meanwhile (two joins at once) leaves the stream as it is.
+   * meanwhile (two joins at once) leaves the stream as it is. Null for a room left meanwhile.
    */
   joined(reply, since) {
-    const room = this.#rooms.get(reply.room) ?? { position: null, joinsInFlight: 1, held: [] };
-    this.#rooms.set(reply.room, room);
+    const room = this.#rooms.get(reply.room);
+    if (!room) {
+      return null; // left while the join was in flight
+    }
     room.joinsInFlight = Math.max(0, room.joinsInFlight - 1);
     const seen = room.position;
     let gap = null;
@@ -424,7 +426,12 @@ export class ParleyClient {
     return this.#request({ type: 'join', room, since }, options);
   }
 
+  /**
+   * Leaves `room`; resolves with `left`. From this call on the room's events stop and it is not
+   * re-joined after a reconnect, whatever the reply (offline, the server has dropped it already).
+   */
   leave(room, options) {
+    this.#rooms.left(room);
     return this.#request({ type: 'leave', room }, options);
   }
 
@@ -861,15 +868,17 @@ export class ParleyClient {
       } else {
         this.#joined(reply, request.joinSince);
       }
-    } else if (type === 'leave' && (!error || error.code === 'not_member')) {
-      this.#rooms.left(room);
     }
     this.#settle(request, error, reply);
   }
 
   /** Applies a `joined` reply: the `joined` event, a `gap` if any, then the messages to deliver. */
   #joined(reply, since) {
-    const { gap, deliver } = this.#rooms.joined(reply, since);
+    const outcome = this.#rooms.joined(reply, since);
+    if (!outcome) {
+      return;
+    }
+    const { gap, deliver } = outcome;
     this.#emit({ ...reply, since });
     if (gap) {
       this.#emit(gap);

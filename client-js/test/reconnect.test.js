@@ -127,6 +127,21 @@ describe('reconnect', { skip: SKIP }, () => {
     await alices.next('state', (s) => s.state === 'connected' && s.reconnected);
   });
 
+  test('a room left while offline is not re-joined', async (t) => {
+    const { room, alice, alices, bobs } = await pair(t);
+    proxy.refuse();
+    proxy.cut();
+    await alices.next('state', (s) => s.state === 'reconnecting' && s.retryAt);
+    const leaving = alice.leave(room);
+    assert.deepEqual(alice.joinedRooms, []);
+    proxy.resume();
+    await assert.rejects(leaving, { code: 'not_member' }, 'sent once back, to a server that had dropped it');
+    assert.deepEqual(alices.of('joined', (j) => j.since), []);
+    const members = await alice.who(room);
+    assert.ok(!members.members.includes(alice.nick));
+    assert.equal(bobs.of('presence', (p) => p.nick === alice.nick && p.event === 'join').length, 0);
+  });
+
   test('reconnectNow skips the backoff wait', async (t) => {
     const { alice, alices } = await pair(t, { reconnect: { initialDelay: 60_000, maxDelay: 60_000, jitter: 0 } });
     proxy.cut();
