@@ -1,7 +1,7 @@
 package dev.parley.protocol;
 
 /**
- * WebSocket close codes the server sends. 1000–1011 are RFC 6455's; 4000–4999 are Parley's own.
+ * WebSocket close codes the server sends. 1000–1012 are RFC 6455's; 4000–4999 are Parley's own.
  */
 public enum CloseCode {
     NORMAL(1000, "normal close"),
@@ -11,6 +11,8 @@ public enum CloseCode {
     POLICY_VIOLATION(1008, "policy violation"),
     MESSAGE_TOO_BIG(1009, "message too big"),
     INTERNAL_ERROR(1011, "internal error"),
+    /** A room's history was lost or has a hole this connection cannot be given: reconnect and recover. */
+    SERVICE_RESTART(1012, "room history lost"),
     IDLE_TIMEOUT(4000, "idle timeout"),
     SLOW_CONSUMER(4001, "slow consumer"),
     HELLO_TIMEOUT(4008, "hello timeout"),

@@ -19,6 +19,8 @@ public enum ErrorCode {
     NO_SUCH_USER,
     RATE_LIMITED,
     UNAUTHORIZED,
+    /** Something the server depends on (the cluster's Redis) is out of reach; nothing was done. */
+    UNAVAILABLE,
     INTERNAL;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);

@@ -109,6 +109,32 @@ public final class Main implements Callable<Integer> {
                     + "(PARLEY_ALLOWED_ORIGINS). Default: any")
     List<String> allowedOrigins;
 
+    @Option(names = "--redis-uri", defaultValue = "${env:PARLEY_REDIS_URI:-}", paramLabel = "URI",
+            description = "Redis that nodes share to form a cluster, redis://[:password@]host:port[/db] or rediss://...; "
+                    + "empty runs alone in memory (PARLEY_REDIS_URI). Default: none")
+    String redisUri;
+
+    @Option(names = "--redis-timeout-ms", defaultValue = "${env:PARLEY_REDIS_TIMEOUT_MS:-2000}", paramLabel = "MS",
+            description = "Longest wait for Redis before a command fails with unavailable "
+                    + "(PARLEY_REDIS_TIMEOUT_MS). Default: ${DEFAULT-VALUE}")
+    long redisTimeoutMs;
+
+    @Option(names = "--redis-check-ms", defaultValue = "${env:PARLEY_REDIS_CHECK_MS:-2000}", paramLabel = "MS",
+            description = "Interval of the check of each room's latest offset against Redis, which catches a lost "
+                    + "last message (PARLEY_REDIS_CHECK_MS). Default: ${DEFAULT-VALUE}")
+    long redisCheckMs;
+
+    @Option(names = "--presence-ttl-ms", defaultValue = "${env:PARLEY_PRESENCE_TTL_MS:-40000}", paramLabel = "MS",
+            description = "With Redis: how long nick claims and room memberships live unless their node refreshes them; "
+                    + "a dead node's members leave within this plus the refresh interval (PARLEY_PRESENCE_TTL_MS). "
+                    + "Default: ${DEFAULT-VALUE}")
+    long presenceTtlMs;
+
+    @Option(names = "--presence-refresh-ms", defaultValue = "${env:PARLEY_PRESENCE_REFRESH_MS:-10000}", paramLabel = "MS",
+            description = "With Redis: interval at which a node refreshes its claims and memberships and removes "
+                    + "expired ones (PARLEY_PRESENCE_REFRESH_MS). Default: ${DEFAULT-VALUE}")
+    long presenceRefreshMs;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -131,8 +157,9 @@ public final class Main implements Callable<Integer> {
             server = ParleyServer.start(config);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            LOG.error("cannot listen on {}:{} with transport {}: {}", config.host(), config.port(),
-                    config.transport().name().toLowerCase(Locale.ROOT), cause.toString());
+            LOG.error("cannot listen on {}:{} with transport {}{}: {}", config.host(), config.port(),
+                    config.transport().name().toLowerCase(Locale.ROOT),
+                    config.redisUri() == null ? "" : ", or cannot reach Redis", cause.toString());
             return 1;
         }
         for (String signal : List.of("TERM", "INT")) {
@@ -153,6 +180,8 @@ public final class Main implements Callable<Integer> {
                     .maxOutboundBytes(maxOutboundBytes).shutdownGraceMs(shutdownGraceMs)
                     .compression(compression)
                     .allowedOrigins(allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList())
+                    .redisUri(redisUri).redisTimeoutMs(redisTimeoutMs).redisCheckMs(redisCheckMs)
+                    .presenceTtlMs(presenceTtlMs).presenceRefreshMs(presenceRefreshMs)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

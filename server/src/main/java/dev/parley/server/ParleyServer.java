@@ -1,13 +1,9 @@
 package dev.parley.server;
 
 import dev.parley.protocol.ProtocolVersion;
-import dev.parley.server.broker.Broker;
-import dev.parley.server.broker.MemoryBroker;
 import dev.parley.server.http.StaticFiles;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.metrics.ServerMetrics;
-import dev.parley.server.presence.MemoryPresence;
-import dev.parley.server.presence.Presence;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
@@ -58,8 +54,7 @@ public final class ParleyServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
-    private final Broker broker;
-    private final Presence presence;
+    private final Backend backend;
     private final Hub hub;
     private final ServerMetrics metrics;
     private final String transportName;
@@ -67,7 +62,7 @@ public final class ParleyServer implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Channel serverChannel;
 
-    private ParleyServer(ServerConfig config) {
+    private ParleyServer(ServerConfig config, ServerMetrics metrics, Backend backend) {
         this.config = config;
         boolean epoll = switch (config.transport()) {
             case EPOLL -> {
@@ -81,10 +76,10 @@ public final class ParleyServer implements AutoCloseable {
         this.transportName = epoll ? "epoll" : "nio";
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
-        this.broker = new MemoryBroker(config.historySize(), System::currentTimeMillis);
-        this.presence = new MemoryPresence();
-        this.metrics = new ServerMetrics();
-        this.hub = new Hub(broker, presence, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis);
+        this.backend = backend;
+        this.metrics = metrics;
+        this.hub = new Hub(backend.broker(), backend.presence(), metrics, PooledByteBufAllocator.DEFAULT,
+                System::currentTimeMillis);
         metrics.gaugeActiveRooms(hub::activeRooms);
     }
 
@@ -93,20 +88,28 @@ public final class ParleyServer implements AutoCloseable {
         return startAsync(config).join();
     }
 
-    /** Starts a server; completes once it listens, or fails when it cannot bind. */
+    /** Starts a server; completes once it listens, or fails when it cannot bind or reach its Redis. */
     public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
-        ParleyServer server = new ParleyServer(config);
-        return server.bind().whenComplete((bound, failure) -> {
+        ServerMetrics metrics = new ServerMetrics();
+        return Backend.open(config, metrics).whenComplete((backend, failure) -> {
             if (failure != null) {
-                server.release();
+                metrics.close();
             }
+        }).thenCompose(backend -> {
+            ParleyServer server = new ParleyServer(config, metrics, backend);
+            return server.bind().whenComplete((bound, failure) -> {
+                if (failure != null) {
+                    server.release();
+                }
+            });
         });
     }
 
     private CompletableFuture<ParleyServer> bind() {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION);
-        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, stopping::get);
+        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, stopping::get,
+                backend.reachable());
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         Class<? extends ServerChannel> channelType = transportName.equals("epoll")
@@ -130,12 +133,13 @@ public final class ParleyServer implements AutoCloseable {
             serverChannel = future.channel();
             LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
                             + "max frame {} B, max text {} chars, max rooms {}, rate {}/s burst {}, history {} "
-                            + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms",
+                            + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, {}",
                     VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
                     config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
-                    config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs());
+                    config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs(),
+                    config.redisUri() == null ? "alone in memory" : "clustered on Redis");
             bound.complete(this);
         });
         return bound;
@@ -206,14 +210,12 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private void release() {
-        broker.close();
-        presence.close();
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
+        backend.close().whenComplete((released, failure) -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
                 bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(boss -> {
                     metrics.close();
                     LOG.info("stopped");
                     stopped.complete(null);
-                }));
+                })));
     }
 
     /** Stops gracefully and waits. Not for event-loop threads. */

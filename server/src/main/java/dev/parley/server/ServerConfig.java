@@ -29,7 +29,12 @@ public record ServerConfig(
         int maxOutboundBytes,
         long shutdownGraceMs,
         boolean compression,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        String redisUri,
+        long redisTimeoutMs,
+        long redisCheckMs,
+        long presenceTtlMs,
+        long presenceRefreshMs) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -54,6 +59,16 @@ public record ServerConfig(
         requireRange("historyOnJoin", historyOnJoin, 0, 1_000_000);
         requireRange("maxOutboundBytes", maxOutboundBytes, 1024, Integer.MAX_VALUE);
         requireRange("shutdownGraceMs", shutdownGraceMs, 0, Long.MAX_VALUE);
+        if (redisUri != null && !redisUri.matches("rediss?://.+")) {
+            // The value is not repeated: it may hold a password.
+            throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://...");
+        }
+        requirePositive("redisTimeoutMs", redisTimeoutMs);
+        requirePositive("redisCheckMs", redisCheckMs);
+        requirePositive("presenceRefreshMs", presenceRefreshMs);
+        if (presenceTtlMs <= presenceRefreshMs) {
+            throw new IllegalArgumentException("presenceTtlMs must be longer than presenceRefreshMs, not " + presenceTtlMs);
+        }
     }
 
     private static void requirePositive(String name, long value) {
@@ -102,6 +117,11 @@ public record ServerConfig(
         private long shutdownGraceMs = 5_000;
         private boolean compression = true;
         private List<String> allowedOrigins = List.of();
+        private String redisUri;
+        private long redisTimeoutMs = 2_000;
+        private long redisCheckMs = 2_000;
+        private long presenceTtlMs = 40_000;
+        private long presenceRefreshMs = 10_000;
 
         private Builder() {
         }
@@ -127,6 +147,11 @@ public record ServerConfig(
             shutdownGraceMs = c.shutdownGraceMs;
             compression = c.compression;
             allowedOrigins = c.allowedOrigins;
+            redisUri = c.redisUri;
+            redisTimeoutMs = c.redisTimeoutMs;
+            redisCheckMs = c.redisCheckMs;
+            presenceTtlMs = c.presenceTtlMs;
+            presenceRefreshMs = c.presenceRefreshMs;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -249,10 +274,45 @@ public record ServerConfig(
             return this;
         }
 
+        /** The Redis that makes this node one of a cluster; default none, serving alone from memory. */
+        public Builder redisUri(String redisUri) {
+            this.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri;
+            return this;
+        }
+
+        /** Longest wait for a Redis reply before the command fails as unavailable; default 2 s. */
+        public Builder redisTimeoutMs(long redisTimeoutMs) {
+            this.redisTimeoutMs = redisTimeoutMs;
+            return this;
+        }
+
+        /** Interval of the check of each subscribed room's position against Redis; default 2 s. */
+        public Builder redisCheckMs(long redisCheckMs) {
+            this.redisCheckMs = redisCheckMs;
+            return this;
+        }
+
+        /**
+         * How long a clustered node's nick claims and room memberships live in Redis unless it
+         * refreshes them; the members of a node that died leave within this plus the refresh
+         * interval. Default 40 s.
+         */
+        public Builder presenceTtlMs(long presenceTtlMs) {
+            this.presenceTtlMs = presenceTtlMs;
+            return this;
+        }
+
+        /** How often a clustered node refreshes its claims and memberships and removes expired ones; default 10 s. */
+        public Builder presenceRefreshMs(long presenceRefreshMs) {
+            this.presenceRefreshMs = presenceRefreshMs;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
-                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins);
+                    historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
+                    redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs);
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The HTTP side of the port: the browser client's files, /healthz, /metrics, and the origin check. */
+/** The HTTP side of the port: the browser client's files, /healthz, /readyz, /metrics, and the origin check. */
 class HttpIT {
     private static ParleyServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -101,6 +101,13 @@ class HttpIT {
                 assertThat(health.body()).matches("\\{\"status\":\"ok\",\"connections\":1,\"uptimeMs\":\\d+}");
             });
         }
+    }
+
+    @Test
+    void readyzSaysANodeInMemoryIsReady() throws Exception {
+        HttpResponse<String> ready = get("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
     }
 
     @Test

@@ -40,4 +40,29 @@ class ServerConfigTest {
                 .withMessageStartingWith("maxTextChars");
         assertThat(ServerConfig.builder().allowedOrigins(List.of("https://a")).build().allowedOrigins()).containsExactly("https://a");
     }
+
+    @Test
+    void aPresenceEntryOutlivesItsRefreshInterval() {
+        ServerConfig config = ServerConfig.builder().build();
+        assertThat(config.presenceTtlMs()).isEqualTo(40_000);
+        assertThat(config.presenceRefreshMs()).isEqualTo(10_000);
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceTtlMs(500).presenceRefreshMs(500).build())
+                .withMessageStartingWith("presenceTtlMs");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceRefreshMs(0).build())
+                .withMessageStartingWith("presenceRefreshMs");
+    }
+
+    @Test
+    void withoutARedisUriANodeRunsAloneAndABadOneIsRefused() {
+        ServerConfig config = ServerConfig.builder().build();
+        assertThat(config.redisUri()).isNull();
+        assertThat(config.redisTimeoutMs()).isEqualTo(2_000);
+        assertThat(config.redisCheckMs()).isEqualTo(2_000);
+        assertThat(ServerConfig.builder().redisUri(" ").build().redisUri()).as("an empty variable means none").isNull();
+        assertThat(ServerConfig.builder().redisUri("rediss://:pw@redis:6380/2").build().redisUri()).isEqualTo("rediss://:pw@redis:6380/2");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().redisUri("http://redis:6379").build())
+                .withMessageStartingWith("redisUri");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().redisTimeoutMs(0).build())
+                .withMessageStartingWith("redisTimeoutMs");
+    }
 }

@@ -63,9 +63,12 @@ final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Waits for the first output line that matches {@code pattern}; returns its match. */
+    /**
+     * Waits for the first output line that matches {@code pattern}; returns its match. The bound is
+     * generous: a JVM that starts Netty and a Redis client can take many seconds on a busy machine.
+     */
     Matcher awaitLine(Pattern pattern) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         StringBuilder seen = new StringBuilder();
         while (System.nanoTime() < deadline) {
             String line = lines.poll(100, TimeUnit.MILLISECONDS);

@@ -23,6 +23,22 @@ public interface Broker extends AutoCloseable {
     /** Gives the message the room's next offset, keeps it in history and delivers it. */
     CompletableFuture<ServerEvent.Message> publish(String room, String from, String text);
 
+    /**
+     * This node has its first member in {@code room}: route the room's events to the listener from
+     * now on. Completes once every event of the room published after its completion will reach the
+     * listener; until {@link #unwatch}, later calls return that same completion.
+     */
+    CompletableFuture<Void> watch(String room);
+
+    /** This node has no member left in {@code room}. */
+    void unwatch(String room);
+
+    /** {@code nick} is connected to this node: route its direct messages here once the result completes. */
+    CompletableFuture<Void> watchUser(String nick);
+
+    /** {@code nick} is no longer connected to this node. */
+    void unwatchUser(String nick);
+
     /** Delivers a {@code presence} or {@code typing} event to the room's members; never kept. */
     void broadcast(String room, ServerEvent event);
 

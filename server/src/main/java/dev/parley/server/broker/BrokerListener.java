@@ -8,10 +8,21 @@ import dev.parley.protocol.ServerEvent;
  */
 public interface BrokerListener {
 
+    /** The nick a {@code presence} or {@code typing} event is about, whose own session is not sent it. */
+    static String aboutNick(ServerEvent event) {
+        return event instanceof ServerEvent.Presence p ? p.nick() : event instanceof ServerEvent.Typing t ? t.nick() : null;
+    }
+
     void onMessage(ServerEvent.Message message);
 
     /** A {@code presence} or {@code typing} event of {@code room}. */
     void onRoomEvent(String room, String aboutNick, ServerEvent event);
+
+    /**
+     * The room's messages went on past what this node can deliver in order: its history was lost
+     * (a new epoch) or a gap was trimmed from it. Every local member of the room must recover.
+     */
+    void onRoomLost(String room);
 
     /** Delivers a direct message to a local session; returns whether its recipient is here. */
     boolean onDirect(ServerEvent.Dm dm);

@@ -3,7 +3,6 @@ package dev.parley.server.broker;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,9 @@ import java.util.function.LongSupplier;
  * with its first message and is kept for as long as the process lives.
  */
 public final class MemoryBroker implements Broker {
-    private final String epoch = "e-" + Long.toString(new SecureRandom().nextLong() >>> 1, 36);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final String epoch = Epochs.fresh();
     private final int historySize;
     private final LongSupplier clock;
     private final Map<String, RoomLog> logs = new ConcurrentHashMap<>();
@@ -40,6 +41,25 @@ public final class MemoryBroker implements Broker {
         this.listener = listener;
     }
 
+    /** Every room's events reach the listener of this, the only node. */
+    @Override
+    public CompletableFuture<Void> watch(String room) {
+        return DONE;
+    }
+
+    @Override
+    public void unwatch(String room) {
+    }
+
+    @Override
+    public CompletableFuture<Void> watchUser(String nick) {
+        return DONE;
+    }
+
+    @Override
+    public void unwatchUser(String nick) {
+    }
+
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text) {
         RoomLog log = logs.computeIfAbsent(room, name -> new RoomLog(name, historySize));
@@ -53,9 +73,7 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public void broadcast(String room, ServerEvent event) {
-        String about = event instanceof ServerEvent.Presence p ? p.nick()
-                : event instanceof ServerEvent.Typing t ? t.nick() : null;
-        listener.onRoomEvent(room, about, event);
+        listener.onRoomEvent(room, BrokerListener.aboutNick(event), event);
     }
 
     @Override

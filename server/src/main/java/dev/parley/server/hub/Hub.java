@@ -12,6 +12,8 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.NickClaim;
 import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
+import dev.parley.server.presence.PresenceListener;
+import dev.parley.server.presence.RoomChange;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
@@ -31,7 +34,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: called from every event loop at once.
  */
-public final class Hub implements BrokerListener {
+public final class Hub implements BrokerListener, PresenceListener {
     /** A member-list limit that lists a whole room. */
     private static final int EVERYONE = Integer.MAX_VALUE;
 
@@ -43,6 +46,8 @@ public final class Hub implements BrokerListener {
     private final Map<String, Member> membersById = new ConcurrentHashMap<>();
     private final Map<String, Member> membersByNick = new ConcurrentHashMap<>();
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
+    /** Evictions under way by session id, so that a second request waits for the same one. */
+    private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
 
     public Hub(Broker broker, Presence presence, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock) {
         this.broker = broker;
@@ -51,6 +56,7 @@ public final class Hub implements BrokerListener {
         this.alloc = alloc;
         this.clock = clock;
         broker.listen(this);
+        presence.listen(this);
     }
 
     /** A joined room as its new member sees it. */
@@ -60,7 +66,7 @@ public final class Hub implements BrokerListener {
     /**
      * Gives {@code nick} to {@code member}. When a live session held it and {@code presentedResume}
      * is its secret, that session is evicted first and the claim completes once it has left its
-     * rooms.
+     * rooms (a session on another node is evicted by its node before the presence's claim completes).
      */
     public CompletableFuture<NickClaim> login(Member member, String nick, String resumeSecret, String presentedResume) {
         return presence.claim(nick, new NickOwner(member.id(), resumeSecret), presentedResume).thenCompose(claim -> {
@@ -69,14 +75,46 @@ public final class Hub implements BrokerListener {
             }
             membersById.put(member.id(), member);
             membersByNick.put(Names.nickKey(nick), member);
-            Member replaced = claim.replaced() == null ? null : membersById.get(claim.replaced());
-            if (replaced == null) {
-                return CompletableFuture.completedFuture(claim);
-            }
-            CompletableFuture<Void> evicted = new CompletableFuture<>();
-            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> evicted.complete(null)));
-            return evicted.thenApply(done -> claim);
+            CompletableFuture<Void> evicted = claim.replaced() == null
+                    ? CompletableFuture.completedFuture(null) : evict(claim.replaced());
+            return evicted.thenCompose(done -> broker.watchUser(nick)).handle((watched, failure) -> {
+                if (failure != null) {
+                    logout(member);
+                    throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+                }
+                return claim;
+            });
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> evict(String sessionId) {
+        Member replaced = membersById.get(sessionId);
+        if (replaced == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> evicted = evictions.putIfAbsent(sessionId, started);
+        if (evicted != null) {
+            return evicted;
+        }
+        started.whenComplete((done, failure) -> evictions.remove(sessionId, started));
+        try {
+            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> started.complete(null)));
+        } catch (RejectedExecutionException shuttingDown) {
+            started.complete(null);
+        }
+        return started;
+    }
+
+    /** A member whose node died was removed from {@code room} by this node: the room is told here, once. */
+    @Override
+    public void memberExpired(String room, String nick) {
+        announceLeave(room, nick);
+    }
+
+    private void announceLeave(String room, String nick) {
+        broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, nick, clock.getAsLong()));
     }
 
     /** Forgets a member that has ended; it must have left its rooms. */
@@ -84,7 +122,9 @@ public final class Hub implements BrokerListener {
         membersById.remove(member.id(), member);
         String nick = member.nick();
         if (nick != null) {
-            membersByNick.remove(Names.nickKey(nick), member);
+            if (membersByNick.remove(Names.nickKey(nick), member)) {
+                broker.unwatchUser(nick);
+            }
             presence.release(nick, member.id());
         }
     }
@@ -94,17 +134,34 @@ public final class Hub implements BrokerListener {
      * with the member list and what the member missed since {@code since}, or the latest messages.
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
+        List<CompletableFuture<Void>> watched = new ArrayList<>(1);
         rooms.compute(room, (name, subscribers) -> {
             Subscribers updated = subscribers == null ? new Subscribers() : subscribers;
             updated.add(member);
+            watched.add(broker.watch(room));
             return updated;
         });
-        CompletableFuture<List<String>> members = presence.join(room, member.nick())
-                .thenCompose(change -> presence.members(room, null, EVERYONE));
-        return members.thenCombine(broker.recover(room, since, latest), Joined::new).thenApply(joined -> {
-            broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
-                    clock.getAsLong()));
-            return joined;
+        CompletableFuture<RoomChange> entered = presence.join(room, member.nick());
+        // The room's live events reach this node before its history is read, so that the member's
+        // session can merge the two by offset without a gap.
+        CompletableFuture<Recovery> recovery = watched.get(0).thenCompose(ready -> broker.recover(room, since, latest));
+        CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, EVERYONE))
+                .thenCombine(recovery, Joined::new);
+        return joined.handle((value, failure) -> {
+            if (failure != null) {
+                unsubscribe(member, room);
+                entered.thenAccept(change -> {
+                    if (change.changed()) {
+                        presence.leave(room, member.nick());
+                    }
+                });
+                throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+            }
+            if (entered.join().changed()) {
+                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
+                        clock.getAsLong()));
+            }
+            return value;
         });
     }
 
@@ -115,12 +172,21 @@ public final class Hub implements BrokerListener {
 
     /** Removes {@code member} from {@code room} and tells the other members. */
     public CompletableFuture<Void> leave(Member member, String room) {
-        rooms.computeIfPresent(room, (name, subscribers) -> subscribers.remove(member) ? null : subscribers);
+        unsubscribe(member, room);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
-                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, member.nick(),
-                        clock.getAsLong()));
+                announceLeave(room, member.nick());
             }
+        });
+    }
+
+    private void unsubscribe(Member member, String room) {
+        rooms.computeIfPresent(room, (name, subscribers) -> {
+            if (!subscribers.remove(member)) {
+                return subscribers;
+            }
+            broker.unwatch(room);
+            return null;
         });
     }
 
@@ -188,6 +254,14 @@ public final class Hub implements BrokerListener {
             metrics.delivered(subscribers.fanOut(room, offset, skipNick, encoded));
         } finally {
             encoded.release();
+        }
+    }
+
+    @Override
+    public void onRoomLost(String room) {
+        Subscribers subscribers = rooms.get(room);
+        if (subscribers != null) {
+            subscribers.forEachMember(member -> member.lostTrack(room));
         }
     }
 

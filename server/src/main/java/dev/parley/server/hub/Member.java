@@ -31,6 +31,12 @@ public interface Member {
     void flush();
 
     /**
+     * The room's messages went on past what could be delivered to this member in order (its
+     * history was lost, or a gap could not be filled): the member must recover what it missed.
+     */
+    void lostTrack(String room);
+
+    /**
      * Another connection has taken over this member's nick with its resume secret: leave every
      * room and close. Completes once the rooms are left.
      */

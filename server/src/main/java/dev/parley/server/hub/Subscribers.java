@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The local members of one room, grouped by the event loop that owns them. Fan-out queues one
@@ -51,6 +52,22 @@ final class Subscribers {
             size--;
         }
         return size == 0;
+    }
+
+    /** Runs {@code task} on each member's event loop. */
+    synchronized void forEachMember(Consumer<Member> task) {
+        for (Map.Entry<EventExecutor, Member[]> entry : byLoop.entrySet()) {
+            Member[] group = entry.getValue();
+            try {
+                entry.getKey().execute(() -> {
+                    for (Member member : group) {
+                        task.accept(member);
+                    }
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                LOG.debug("room task dropped: the server is stopping");
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -98,6 +99,11 @@ public final class ServerMetrics implements AutoCloseable {
 
     public void error(ErrorCode code) {
         errors.get(code).increment();
+    }
+
+    /** The registry, for parts that record metrics of their own (the Redis client). */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** The Prometheus text exposition of every metric. */

@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Who is online and who is in which room, across every node: nick ownership (unique,
- * case-insensitive) and room member lists. {@link MemoryPresence} serves a single node. Methods
- * never block; results complete on any thread.
+ * case-insensitive) and room member lists. {@link MemoryPresence} serves a single node,
+ * {@link RedisPresence} the nodes of a cluster. Methods never block; results complete on any thread,
+ * and fail when the shared store cannot be reached.
  */
 public interface Presence extends AutoCloseable {
 
@@ -37,6 +38,13 @@ public interface Presence extends AutoCloseable {
 
     /** Every room with members, with its member count. */
     CompletableFuture<Map<String, Integer>> rooms();
+
+    /**
+     * Where to report members removed because their node died, and sessions to evict because their
+     * nick was taken over on another node. A single node has neither, so by default nothing is kept.
+     */
+    default void listen(PresenceListener listener) {
+    }
 
     @Override
     void close();

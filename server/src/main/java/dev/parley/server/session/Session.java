@@ -6,6 +6,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.UnavailableException;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.hub.Member;
 import dev.parley.server.metrics.ServerMetrics;
@@ -20,7 +21,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -41,10 +44,39 @@ public final class Session implements Member {
 
     private enum State { NEW, SAYING_HELLO, READY, CLOSED }
 
-    /** A room this session is in, and the last offset it was sent there. */
+    /**
+     * A room this session is in, and the last offset it was sent there. While a reply about the
+     * room is on its way ({@code joined}, {@code ack}), the room's deliveries are held back, so
+     * that they follow the reply they come after; then those the reply already covered are dropped.
+     */
     private static final class Membership {
         long lastOffset;
+        int pendingReplies;
+        /** The room went on past what can be delivered; the session closes once its replies are out. */
+        boolean lost;
+        /** Deliveries held back, each retained until it is written or dropped; null when none. */
+        List<Held> held;
+
+        void hold(long offset, EncodedEvent event) {
+            if (held == null) {
+                held = new ArrayList<>();
+            }
+            held.add(new Held(offset, event.retainedDuplicate()));
+        }
+
+        /** Releases what is held without writing it. */
+        void drop() {
+            if (held != null) {
+                held.forEach(h -> h.event().release());
+                held = null;
+            }
+        }
     }
+
+    private record Held(long offset, EncodedEvent event) {
+    }
+
+    private static final Runnable NOTHING = () -> { };
 
     private final String id = "s-" + randomToken(9);
     private final Transport transport;
@@ -140,7 +172,10 @@ public final class Session implements Member {
         state = State.SAYING_HELLO;
         nick = hello.nick();
         resumeSecret = randomToken(18);
-        whenDone(hub.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), claim -> {
+        whenDone(hub.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), () -> {
+            nick = null;
+            state = State.NEW;
+        }, claim -> {
             if (ended) {
                 if (claim.granted()) {
                     hub.logout(this);
@@ -162,20 +197,65 @@ public final class Session implements Member {
         if (!validRoom(join.id(), room)) {
             return;
         }
-        if (rooms.containsKey(room)) {
-            reply(join.id(), hub.rejoin(room, join.since(), settings.historyOnJoin()), joined -> joinedEvent(join, joined));
+        Membership membership = rooms.get(room);
+        if (membership != null) {
+            membership.pendingReplies++;
+            whenDone(hub.rejoin(room, join.since(), settings.historyOnJoin()), join.id(), () -> settle(room, membership),
+                    joined -> {
+                        transport.send(joinedEvent(join, joined));
+                        settle(room, membership);
+                    });
             return;
         }
         if (rooms.size() >= settings.limits().maxRooms()) {
             fail(join.id(), ErrorCode.TOO_MANY_ROOMS, "at most " + settings.limits().maxRooms() + " rooms per session");
             return;
         }
-        Membership membership = new Membership();
-        rooms.put(room, membership);
-        reply(join.id(), hub.join(this, room, join.since(), settings.historyOnJoin()), joined -> {
-            membership.lastOffset = Math.max(membership.lastOffset, joined.recovery().offset());
-            return joinedEvent(join, joined);
+        Membership joining = new Membership();
+        joining.pendingReplies++;
+        rooms.put(room, joining);
+        whenDone(hub.join(this, room, join.since(), settings.historyOnJoin()), join.id(), () -> {
+            if (rooms.remove(room, joining)) {
+                joining.drop();
+            }
+        }, joined -> {
+            joining.lastOffset = Math.max(joining.lastOffset, joined.recovery().offset());
+            transport.send(joinedEvent(join, joined));
+            settle(room, joining);
         });
+    }
+
+    /**
+     * A reply about {@code room} has been sent: once none is pending, the deliveries held back
+     * behind them go out, but for those the replies already covered.
+     */
+    private void settle(String room, Membership membership) {
+        if (--membership.pendingReplies > 0 || rooms.get(room) != membership) {
+            return;
+        }
+        if (membership.lost) {
+            membership.drop();
+            closeToRecover(room);
+            return;
+        }
+        if (membership.held == null) {
+            return;
+        }
+        List<Held> held = membership.held;
+        membership.held = null;
+        try {
+            for (Held h : held) {
+                if (h.offset() == 0 || h.offset() > membership.lastOffset) {
+                    if (h.offset() > 0) {
+                        membership.lastOffset = h.offset();
+                    }
+                    transport.write(h.event());
+                }
+            }
+        } finally {
+            held.forEach(h -> h.event().release());
+        }
+        transport.flush();
     }
 
     private static ServerEvent.Joined joinedEvent(Command.Join join, Hub.Joined joined) {
@@ -185,7 +265,7 @@ public final class Session implements Member {
 
     private void leave(Command.Leave leave) {
         if (validRoom(leave.id(), leave.room()) && isMember(leave.id(), leave.room())) {
-            rooms.remove(leave.room());
+            rooms.remove(leave.room()).drop();
             reply(leave.id(), hub.leave(this, leave.room()), done -> new ServerEvent.Left(leave.id(), leave.room()));
         }
     }
@@ -193,8 +273,13 @@ public final class Session implements Member {
     private void send(Command.Send send) {
         if (admitted(send.id()) && validRoom(send.id(), send.room()) && isMember(send.id(), send.room())
                 && validText(send.id(), send.text())) {
-            reply(send.id(), hub.publish(this, send.room(), send.text()),
-                    message -> new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
+            Membership membership = rooms.get(send.room());
+            membership.pendingReplies++;
+            whenDone(hub.publish(this, send.room(), send.text()), send.id(), () -> settle(send.room(), membership),
+                    message -> {
+                        transport.send(new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
+                        settle(send.room(), membership);
+                    });
         }
     }
 
@@ -206,7 +291,7 @@ public final class Session implements Member {
             fail(dm.id(), ErrorCode.NO_SUCH_USER, "no user '" + dm.to() + "' is online");
             return;
         }
-        whenDone(hub.direct(this, dm.to(), dm.text()), dm.id(), ts -> {
+        whenDone(hub.direct(this, dm.to(), dm.text()), dm.id(), NOTHING, ts -> {
             if (ts == null) {
                 fail(dm.id(), ErrorCode.NO_SUCH_USER, "no user '" + dm.to() + "' is online");
             } else {
@@ -288,7 +373,7 @@ public final class Session implements Member {
     /** Sends the reply {@code toEvent} makes of the result, on this session's loop. */
     private <T> void reply(RequestId id, CompletableFuture<T> result,
                            Function<T, ServerEvent> toEvent) {
-        whenDone(result, id, value -> {
+        whenDone(result, id, NOTHING, value -> {
             if (!ended) {
                 transport.send(toEvent.apply(value));
             }
@@ -298,23 +383,28 @@ public final class Session implements Member {
     /**
      * Runs {@code action} on this session's loop once {@code result} is done: at once when it is
      * done already (as it is with the in-memory broker), so that a reply precedes the deliveries the
-     * command caused; a failure becomes an {@code internal} error.
+     * command caused. A failure runs {@code undo} instead and becomes an {@code unavailable} error
+     * when a backend was out of reach, an {@code internal} one otherwise.
      */
-    private <T> void whenDone(CompletableFuture<T> result, RequestId id, Consumer<T> action) {
+    private <T> void whenDone(CompletableFuture<T> result, RequestId id, Runnable undo, Consumer<T> action) {
         if (result.isDone() && transport.executor().inEventLoop()) {
-            complete(result, id, action);
+            complete(result, id, undo, action);
         } else {
-            result.whenComplete((value, failure) -> transport.executor().execute(() -> complete(result, id, action)));
+            result.whenComplete((value, failure) -> transport.executor().execute(() -> complete(result, id, undo, action)));
         }
     }
 
-    private <T> void complete(CompletableFuture<T> result, RequestId id, Consumer<T> action) {
+    private <T> void complete(CompletableFuture<T> result, RequestId id, Runnable undo, Consumer<T> action) {
         T value;
         try {
             value = result.join();
-        } catch (RuntimeException e) {
-            LOG.warn("session {}: a request failed", this.id, e);
-            if (!ended) {
+        } catch (CompletionException | CancellationException e) {
+            undo.run();
+            if (e.getCause() instanceof UnavailableException unavailable) {
+                LOG.debug("session {}: {}", this.id, unavailable.getMessage());
+                fail(id, ErrorCode.UNAVAILABLE, "the service is temporarily unavailable; nothing was done, retry later");
+            } else {
+                LOG.warn("session {}: a request failed", this.id, e);
                 fail(id, ErrorCode.INTERNAL, "internal error");
             }
             return;
@@ -332,6 +422,10 @@ public final class Session implements Member {
             if (membership == null || (offset > 0 && offset <= membership.lastOffset)) {
                 return;
             }
+            if (membership.pendingReplies > 0) {
+                membership.hold(offset, event);
+                return;
+            }
             if (offset > 0) {
                 membership.lastOffset = offset;
             }
@@ -342,6 +436,28 @@ public final class Session implements Member {
     @Override
     public void flush() {
         transport.flush();
+    }
+
+    /**
+     * Closes with 1012, so that the client reconnects and re-joins with {@code since}, learning
+     * what it lost; replies on their way (an {@code ack}) go out first, held-back deliveries not.
+     */
+    @Override
+    public void lostTrack(String room) {
+        Membership membership = rooms.get(room);
+        if (state == State.CLOSED || membership == null) {
+            return;
+        }
+        if (membership.pendingReplies > 0) {
+            membership.lost = true;
+        } else {
+            closeToRecover(room);
+        }
+    }
+
+    private void closeToRecover(String room) {
+        LOG.info("{}: room '{}' lost messages it cannot deliver in order; closing so that the client recovers", this, room);
+        transport.close(CloseCode.SERVICE_RESTART);
     }
 
     @Override
@@ -364,9 +480,10 @@ public final class Session implements Member {
 
     private CompletableFuture<Void> leaveAll() {
         List<CompletableFuture<Void>> leaves = new ArrayList<>(rooms.size());
-        for (String room : rooms.keySet()) {
+        rooms.forEach((room, membership) -> {
+            membership.drop();
             leaves.add(hub.leave(this, room));
-        }
+        });
         rooms.clear();
         return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));
     }

@@ -5,6 +5,7 @@ import dev.parley.server.ServerConfig;
 import dev.parley.server.http.HealthHandler;
 import dev.parley.server.http.MetricsHandler;
 import dev.parley.server.http.OriginCheckHandler;
+import dev.parley.server.http.ReadyHandler;
 import dev.parley.server.http.StaticFileHandler;
 import dev.parley.server.http.StaticFiles;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * HTTP phase:  flush | http-timeout | http-encoder | http-decoder | http-keepalive | http-aggregator | origin | ws-deflate
- *              | ws-protocol | ws-aggregator | healthz | metrics | static | upgrade | session
+ *              | ws-protocol | ws-aggregator | healthz | readyz | metrics | static | upgrade | session
  * upgraded:    flush | keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
  *              | ws-aggregator | slow-consumer | session
  * </pre>
@@ -75,6 +76,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
     private final WebSocketServerProtocolConfig webSocketConfig;
     private final OriginCheckHandler originCheck;
     private final HealthHandler health;
+    private final ReadyHandler ready;
     private final MetricsHandler metrics;
     private final StaticFileHandler staticFiles;
     private final SlowConsumerHandler slowConsumer;
@@ -99,6 +101,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 .build();
         this.originCheck = new OriginCheckHandler(ProtocolVersion.WEBSOCKET_PATH, config.allowedOrigins());
         this.health = new HealthHandler(context.stopping(), context.metrics()::activeConnections);
+        this.ready = new ReadyHandler(context.stopping(), context.reachable());
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
         this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
@@ -123,6 +126,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         pipeline.addLast("ws-protocol", new WebSocketServerProtocolHandler(webSocketConfig));
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         pipeline.addLast("healthz", health);
+        pipeline.addLast("readyz", ready);
         pipeline.addLast("metrics", metrics);
         pipeline.addLast("static", staticFiles);
         pipeline.addLast("upgrade", new UpgradeHandler());
@@ -146,6 +150,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 pipeline.remove("http-keepalive");
                 pipeline.remove("origin");
                 pipeline.remove("healthz");
+                pipeline.remove("readyz");
                 pipeline.remove("metrics");
                 pipeline.remove("static");
                 pipeline.addAfter("flush", "keepalive",

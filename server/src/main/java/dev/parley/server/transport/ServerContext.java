@@ -10,10 +10,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the pipeline's handlers share: the configuration, the hub, the metrics, every open
- * connection (for a graceful stop), and whether the server is stopping.
+ * connection (for a graceful stop), whether the server is stopping, and whether what it depends
+ * on can be reached.
  */
 public record ServerContext(ServerConfig config, Hub hub, ServerMetrics metrics, SessionSettings sessionSettings,
-                            ChannelGroup connections, BooleanSupplier stopping) {
+                            ChannelGroup connections, BooleanSupplier stopping, BooleanSupplier reachable) {
 
     /** The user event a graceful stop fires on every connection's pipeline. */
     public static final Object STOPPING = "parley.stopping";

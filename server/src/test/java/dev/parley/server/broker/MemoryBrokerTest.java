@@ -29,6 +29,11 @@ class MemoryBrokerTest {
             }
 
             @Override
+            public void onRoomLost(String room) {
+                throw new AssertionError("a room's history in memory is never lost while the process lives");
+            }
+
+            @Override
             public boolean onDirect(ServerEvent.Dm dm) {
                 return dm.to().equals("here");
             }
@@ -105,6 +110,10 @@ class MemoryBrokerTest {
 
             @Override
             public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+            }
+
+            @Override
+            public void onRoomLost(String room) {
             }
 
             @Override

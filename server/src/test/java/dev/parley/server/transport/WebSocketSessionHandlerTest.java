@@ -37,7 +37,7 @@ class WebSocketSessionHandlerTest {
     void setUp() {
         ServerContext context = new ServerContext(config, hub, metrics,
                 new SessionSettings(config.limits(), 1, 2, 3, "parley/test"),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping);
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true);
         channel = new EmbeddedChannel(new WebSocketSessionHandler(context));
         channel.freezeTime();
         channel.pipeline().fireUserEventTriggered(

@@ -1,0 +1,12 @@
+package dev.parley.server;
+
+/**
+ * A request failed because something the server depends on (the cluster's Redis) is out of reach
+ * or too slow; nothing was done. Sessions answer it with {@code error unavailable} and stay open.
+ */
+public final class UnavailableException extends RuntimeException {
+
+    public UnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

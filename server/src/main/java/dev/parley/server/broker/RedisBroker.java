@@ -1,0 +1,351 @@
+package dev.parley.server.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.protocol.Names;
+import dev.parley.protocol.ParleyJson;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+import dev.parley.server.redis.LuaScript;
+import dev.parley.server.redis.Redis;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@link Broker} of a cluster: rooms live in Redis, so that every node sees the same offsets,
+ * epoch and history, and their events reach every node that has members in them.
+ *
+ * <p>Per room (the {@code {room}} hash tag keeps a room's keys in one Redis Cluster slot):
+ * <ul>
+ *   <li>{@code parley:room:{R}:log}, a stream of the last {@code historySize} messages, the offset
+ *       as entry id ({@code 58-0});</li>
+ *   <li>{@code parley:room:{R}:meta}, a hash of the room's {@code epoch} and {@code top} offset;</li>
+ *   <li>{@code parley:room:{R}}, the channel of its live messages, presence and typing events.</li>
+ * </ul>
+ * One Lua script gives a message its offset, appends it and publishes it, so the order in which
+ * every node receives a room's messages is the history's order. Direct messages go to the channel
+ * {@code parley:user:<nick>}, subscribed by the node where that user is connected. The set
+ * {@code parley:rooms} names the rooms that have had messages.
+ *
+ * <p>A node subscribes to a room's channel while it has members there; each room's {@link RoomFeed}
+ * fills any gap in the live stream from the history, and every {@code checkInterval} compares its
+ * position with the room's hash, which catches a lost last message.
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
+    private static final ObjectMapper JSON = ParleyJson.mapper();
+    private static final String ROOM_PREFIX = "parley:room:{";
+    private static final String USER_PREFIX = "parley:user:";
+    private static final String ROOMS = "parley:rooms";
+    private static final LuaScript PUBLISH = script("publish");
+    private static final LuaScript RECOVER = script("recover");
+    private static final LuaScript RANGE = script("range");
+    private static final List<LuaScript> SCRIPTS = List.of(PUBLISH, RECOVER, RANGE);
+
+    private final Redis redis;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final int historySize;
+    private final LongSupplier clock;
+    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> checks;
+    private volatile BrokerListener listener;
+
+    /** A watched room: its feed, and when the node receives its channel from its starting position. */
+    private record Watch(RoomFeed feed, CompletableFuture<Void> ready) {
+    }
+
+    private RedisBroker(Redis redis, StatefulRedisPubSubConnection<String, String> pubSub, int historySize,
+                        LongSupplier clock, Duration checkInterval) {
+        this.redis = redis;
+        this.pubSub = pubSub;
+        this.historySize = historySize;
+        this.clock = clock;
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String payload) {
+                received(channel, payload);
+            }
+        });
+        redis.onConnected(() -> {
+            loadScripts(redis).exceptionally(failure -> null);
+            checkAll();
+        });
+        long every = checkInterval.toMillis();
+        checks = redis.timers().scheduleAtFixedRate(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A broker on {@code redis} that keeps {@code historySize} messages per room, stamps messages
+     * with {@code clock}, and checks each watched room's position every {@code checkInterval}.
+     * Completes once its publish/subscribe connection is up.
+     */
+    public static CompletableFuture<RedisBroker> open(Redis redis, int historySize, LongSupplier clock,
+                                                     Duration checkInterval) {
+        return loadScripts(redis).thenCompose(loaded -> redis.connectPubSub())
+                .thenApply(pubSub -> new RedisBroker(redis, pubSub, historySize, clock, checkInterval));
+    }
+
+    private static CompletableFuture<Void> loadScripts(Redis redis) {
+        return CompletableFuture.allOf(SCRIPTS.stream().map(script -> redis.call(script.load(redis.commands())))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public void listen(BrokerListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletableFuture<Void> watch(String room) {
+        Watch watch = new Watch(new RoomFeed(room, listener, this::fetch), new CompletableFuture<>());
+        Watch current = watches.putIfAbsent(room, watch);
+        if (current != null) {
+            return current.ready();
+        }
+        // Subscribed first, then the position read: whatever is published after it arrives live.
+        redis.call(pubSub.async().subscribe(channel(room)))
+                .thenCompose(subscribed -> redis.call(redis.commands().hmget(meta(room), "epoch", "top")))
+                .whenComplete((position, failure) -> {
+                    if (failure != null) {
+                        // The subscription, if made, stays: unsubscribing here could undo a newer watch's.
+                        watches.remove(room, watch);
+                        watch.ready().completeExceptionally(failure);
+                    } else {
+                        watch.feed().start(position.get(0).getValueOrElse(null),
+                                Long.parseLong(position.get(1).getValueOrElse("0")));
+                        watch.ready().complete(null);
+                    }
+                });
+        return watch.ready();
+    }
+
+    @Override
+    public void unwatch(String room) {
+        if (watches.remove(room) != null) {
+            unsubscribe(channel(room));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> watchUser(String nick) {
+        return redis.call(pubSub.async().subscribe(userChannel(nick)));
+    }
+
+    @Override
+    public void unwatchUser(String nick) {
+        unsubscribe(userChannel(nick));
+    }
+
+    private void unsubscribe(String channel) {
+        redis.call(pubSub.async().unsubscribe(channel)).exceptionally(failure -> {
+            // Redis forgets the subscription when the connection drops; when it does not, messages
+            // of the channel are ignored here until the next attempt.
+            LOG.debug("unsubscribing from {} failed: {}", channel, failure.getMessage());
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text) {
+        long ts = clock.getAsLong();
+        CompletableFuture<Long> offset = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.INTEGER, keys(room),
+                Epochs.fresh(), channel(room), Integer.toString(historySize), Long.toString(ts), from, text, room));
+        return offset.thenApply(top -> {
+            redis.published();
+            if (top == 1) {
+                redis.call(redis.commands().sadd(ROOMS, room));
+            }
+            return new ServerEvent.Message(room, top, ts, from, text);
+        });
+    }
+
+    @Override
+    public void broadcast(String room, ServerEvent event) {
+        publishTo(channel(room), event).exceptionally(failure -> {
+            LOG.debug("{} event of room {} not sent: {}", event.getClass().getSimpleName(), room, failure.getMessage());
+            return 0L;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
+        return publishTo(userChannel(dm.to()), dm).thenApply(receivers -> receivers > 0);
+    }
+
+    private CompletableFuture<Long> publishTo(String channel, ServerEvent event) {
+        return redis.call(redis.commands().publish(channel, ParleyJson.write(event))).thenApply(receivers -> {
+            redis.published();
+            return receivers;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest) {
+        CompletableFuture<List<Object>> reply = redis.call(RECOVER.run(redis.commands(), ScriptOutputType.MULTI,
+                keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),
+                Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest)));
+        return reply.thenApply(r -> new Recovery((String) r.get(0), (Long) r.get(1), (Long) r.get(2) == 1,
+                messages(room, (List<?>) r.get(3))));
+    }
+
+    @Override
+    public CompletableFuture<HistorySlice> history(String room, long before, int limit) {
+        String last = before == Long.MAX_VALUE ? "+" : Math.max(0, before - 1) + "-0";
+        return range(room, "-", last, limit, true).thenApply(range -> {
+            List<ServerEvent.Message> oldestFirst = new ArrayList<>(range.messages());
+            Collections.reverse(oldestFirst);
+            return new HistorySlice(range.epoch(), oldestFirst);
+        });
+    }
+
+    private CompletableFuture<RoomFeed.Fetched> fetch(String room, long from, long to) {
+        return range(room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false);
+    }
+
+    private CompletableFuture<RoomFeed.Fetched> range(String room, String first, String last, int count, boolean newestFirst) {
+        CompletableFuture<List<Object>> reply = redis.call(RANGE.run(redis.commands(), ScriptOutputType.MULTI,
+                keys(room), Epochs.fresh(), first, last, Integer.toString(count), newestFirst ? "rev" : "fwd"));
+        return reply.thenApply(r -> new RoomFeed.Fetched((String) r.get(0), (Long) r.get(1),
+                messages(room, (List<?>) r.get(2))));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> roomsWithHistory() {
+        return redis.call(redis.commands().smembers(ROOMS)).thenCompose(this::tops);
+    }
+
+    private CompletableFuture<Map<String, Long>> tops(Set<String> rooms) {
+        Map<String, CompletableFuture<String>> tops = new HashMap<>();
+        rooms.forEach(room -> tops.put(room, redis.call(redis.commands().hget(meta(room), "top"))));
+        return CompletableFuture.allOf(tops.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Long> result = new HashMap<>();
+            tops.forEach((room, top) -> {
+                String value = top.join();
+                if (value != null && !value.equals("0")) {
+                    result.put(room, Long.parseLong(value));
+                }
+            });
+            return result;
+        });
+    }
+
+    /** Compares every watched room's position with Redis; a room whose history is gone is left for its next message. */
+    private void checkAll() {
+        watches.forEach((room, watch) -> {
+            if (watch.ready().isDone() && !watch.ready().isCompletedExceptionally()) {
+                redis.call(redis.commands().hmget(meta(room), "epoch", "top")).thenAccept(position -> {
+                    String epoch = position.get(0).getValueOrElse(null);
+                    if (epoch != null) {
+                        watch.feed().check(epoch, Long.parseLong(position.get(1).getValueOrElse("0")));
+                    }
+                }).exceptionally(failure -> null);
+            }
+        });
+    }
+
+    private void received(String channel, String payload) {
+        redis.received();
+        BrokerListener target = listener;
+        try {
+            if (channel.startsWith(USER_PREFIX)) {
+                if (ParleyJson.readEvent(payload) instanceof ServerEvent.Dm dm) {
+                    target.onDirect(dm);
+                }
+                return;
+            }
+            Watch watch = watches.get(roomOf(channel));
+            if (watch == null) {
+                return;
+            }
+            JsonNode node = JSON.readTree(payload);
+            ServerEvent event = JSON.treeToValue(node, ServerEvent.class);
+            if (event instanceof ServerEvent.Message message) {
+                watch.feed().onMessage(node.path("epoch").asText(), message);
+            } else if (event != null) {
+                watch.feed().onRoomEvent(event);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("unreadable message on {} ignored", channel, e);
+        }
+    }
+
+    private static List<ServerEvent.Message> messages(String room, List<?> entries) {
+        List<ServerEvent.Message> messages = new ArrayList<>(entries.size());
+        for (Object e : entries) {
+            List<?> entry = (List<?>) e;
+            String id = (String) entry.get(0);
+            List<?> fields = (List<?>) entry.get(1);
+            Map<String, String> body = new HashMap<>(4);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                body.put((String) fields.get(i), (String) fields.get(i + 1));
+            }
+            long offset = Long.parseLong(id.substring(0, id.indexOf('-')));
+            messages.add(new ServerEvent.Message(room, offset, Long.parseLong(body.get("ts")), body.get("from"),
+                    body.get("text")));
+        }
+        return messages;
+    }
+
+    private static String[] keys(String room) {
+        return new String[] {ROOM_PREFIX + room + "}:log", meta(room)};
+    }
+
+    private static String meta(String room) {
+        return ROOM_PREFIX + room + "}:meta";
+    }
+
+    private static String channel(String room) {
+        return ROOM_PREFIX + room + "}";
+    }
+
+    private static String roomOf(String channel) {
+        return channel.substring(ROOM_PREFIX.length(), channel.length() - 1);
+    }
+
+    private static String userChannel(String nick) {
+        return USER_PREFIX + Names.nickKey(nick);
+    }
+
+    /** The script {@code redis/<name>.lua}, after the part every room script starts with, {@code redis/epoch.lua}. */
+    private static LuaScript script(String name) {
+        return new LuaScript(resource("epoch") + resource(name));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedisBroker.class.getResourceAsStream("/redis/" + name + ".lua")) {
+            if (in == null) {
+                throw new IllegalStateException("redis/" + name + ".lua is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the checks; the connections close with {@link Redis}. */
+    @Override
+    public void close() {
+        checks.cancel(false);
+        watches.clear();
+    }
+}

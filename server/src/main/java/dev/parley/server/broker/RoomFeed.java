@@ -1,0 +1,177 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One watched room's live path on this node: it hands the room's events to the listener in the
+ * room's order and makes sure no message goes missing between them. Events arrive from the room's
+ * channel; a message whose offset jumps past the next expected one means messages were lost on
+ * the way (a publish/subscribe connection that dropped for a moment), so the feed stops, reads
+ * the missing ones from the room's history and delivers them first. A position read by the
+ * periodic check does the same for a lost last message. A new epoch, or missing messages that the
+ * history no longer holds, cannot be delivered in order: the listener is told the room is lost.
+ *
+ * <p>Thread-safe: events and fetched ranges arrive on Redis threads; this object's monitor orders
+ * them, and it is held while the listener is called, which only queues work.
+ */
+final class RoomFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomFeed.class);
+
+    /** Reads the room's kept messages with offsets {@code from..to}. */
+    interface Fetcher {
+        CompletableFuture<Fetched> fetch(String room, long from, long to);
+    }
+
+    /** Kept messages of the room's history {@code epoch}, whose latest offset is {@code top}. */
+    record Fetched(String epoch, long top, List<ServerEvent.Message> messages) {
+    }
+
+    /** Something that arrived for the room, waiting its turn. */
+    private sealed interface Item {
+    }
+
+    /** A message of {@code epoch}. */
+    private record Live(String epoch, ServerEvent.Message message) implements Item {
+    }
+
+    /** The room's position in Redis: every message up to {@code top} of {@code epoch} exists. */
+    private record Position(String epoch, long top) implements Item {
+    }
+
+    /** A presence or typing event. */
+    private record RoomEvent(ServerEvent event) implements Item {
+    }
+
+    private final String room;
+    private final BrokerListener listener;
+    private final Fetcher fetcher;
+    /** Guarded by this. */
+    private final ArrayDeque<Item> pending = new ArrayDeque<>();
+    /** Guarded by this: the epoch and offset delivered last; epoch null until the room has one. */
+    private String epoch;
+    private long last;
+    /** Guarded by this: the epoch that {@code epoch} replaced; what still arrives of it is stale. */
+    private String replaced;
+    /** Guarded by this: whether the starting position is known, and whether a fetch is under way. */
+    private boolean started;
+    private boolean fetching;
+    /** Guarded by this: the position the previous check read. */
+    private Position checked;
+
+    RoomFeed(String room, BrokerListener listener, Fetcher fetcher) {
+        this.room = room;
+        this.listener = listener;
+        this.fetcher = fetcher;
+    }
+
+    /** The room's position when this node began to receive its channel; what arrived before waits until now. */
+    synchronized void start(String epoch, long top) {
+        this.epoch = epoch;
+        this.last = top;
+        started = true;
+        drain();
+    }
+
+    synchronized void onMessage(String epoch, ServerEvent.Message message) {
+        pending.add(new Live(epoch, message));
+        drain();
+    }
+
+    synchronized void onRoomEvent(ServerEvent event) {
+        pending.add(new RoomEvent(event));
+        drain();
+    }
+
+    /**
+     * The room's position as Redis has it now. Messages published up to the previous check's
+     * position have had a whole interval to arrive; those that have not are fetched. (The current
+     * position would mistake messages still on their way for lost ones.) Also retries a fetch
+     * that failed.
+     */
+    synchronized void check(String epoch, long top) {
+        if (checked != null) {
+            pending.add(checked);
+        }
+        checked = new Position(epoch, top);
+        drain();
+    }
+
+    private void drain() {
+        while (started && !fetching && !pending.isEmpty()) {
+            Item item = pending.peek();
+            if (item instanceof RoomEvent event) {
+                pending.poll();
+                listener.onRoomEvent(room, BrokerListener.aboutNick(event.event()), event.event());
+                continue;
+            }
+            String itemEpoch = item instanceof Live live ? live.epoch() : ((Position) item).epoch();
+            long target = item instanceof Live live ? live.message().offset() - 1 : ((Position) item).top();
+            if (epoch == null) {
+                epoch = itemEpoch;
+            }
+            if (itemEpoch.equals(replaced)) {
+                pending.poll();
+            } else if (!epoch.equals(itemEpoch)) {
+                LOG.warn("room {}: its history {} was replaced by {}; its members must recover", room, epoch, itemEpoch);
+                pending.poll();
+                replaced = epoch;
+                epoch = itemEpoch;
+                last = item instanceof Live live ? live.message().offset() : target;
+                listener.onRoomLost(room);
+            } else if (target > last) {
+                fetch(last + 1, target, item instanceof Live);
+            } else {
+                pending.poll();
+                if (item instanceof Live live && live.message().offset() == last + 1) {
+                    last++;
+                    listener.onMessage(live.message());
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads the messages up to {@code to} that have not arrived. {@code seenPast}: a later message
+     * has arrived, so these are lost on the way for sure; otherwise (a check's position) they may
+     * still be on their way, and if the history no longer has them either, the live path decides.
+     */
+    private void fetch(long from, long to, boolean seenPast) {
+        if (seenPast) {
+            LOG.info("room {}: messages {} to {} were lost on the way; reading them from the history", room, from, to);
+        }
+        fetching = true;
+        fetcher.fetch(room, from, to).whenComplete((range, failure) -> fetched(to, seenPast, range, failure));
+    }
+
+    private synchronized void fetched(long to, boolean seenPast, Fetched range, Throwable failure) {
+        fetching = false;
+        if (failure != null) {
+            return; // the next event or check tries again
+        }
+        if (!range.epoch().equals(epoch)) {
+            pending.addFirst(new Position(range.epoch(), range.top()));
+        } else if (!seenPast && (range.messages().isEmpty() || range.messages().get(0).offset() > last + 1)) {
+            pending.poll(); // the history moved on while this node lags behind: the live path decides
+        } else {
+            for (ServerEvent.Message message : range.messages()) {
+                if (message.offset() == last + 1) {
+                    last++;
+                    listener.onMessage(message);
+                }
+            }
+            if (last < to) {
+                LOG.warn("room {}: messages {} to {} were lost on the way and are no longer kept; its members must recover",
+                        room, last + 1, to);
+                last = to;
+                listener.onRoomLost(room);
+            }
+        }
+        drain();
+    }
+}

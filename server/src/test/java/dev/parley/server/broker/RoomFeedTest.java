@@ -1,0 +1,149 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A room's live path: gaps filled from the history in order, lost histories reported. */
+class RoomFeedTest {
+    private static final String EPOCH = "e-1";
+
+    private final List<Object> delivered = new ArrayList<>();
+    /** The room's kept history, as the fetcher serves it. */
+    private final List<ServerEvent.Message> history = new ArrayList<>();
+    private final List<CompletableFuture<RoomFeed.Fetched>> fetches = new ArrayList<>();
+    private String historyEpoch = EPOCH;
+    private RoomFeed feed;
+
+    @BeforeEach
+    void setUp() {
+        BrokerListener listener = new BrokerListener() {
+            @Override
+            public void onMessage(ServerEvent.Message message) {
+                delivered.add(message.offset());
+            }
+
+            @Override
+            public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+                delivered.add(event);
+            }
+
+            @Override
+            public void onRoomLost(String room) {
+                delivered.add("lost");
+            }
+
+            @Override
+            public boolean onDirect(ServerEvent.Dm dm) {
+                return false;
+            }
+        };
+        feed = new RoomFeed("r", listener, (room, from, to) -> {
+            CompletableFuture<RoomFeed.Fetched> fetch = new CompletableFuture<>();
+            fetches.add(fetch);
+            return fetch;
+        });
+        LongStream.rangeClosed(1, 10).forEach(o -> history.add(message(o)));
+    }
+
+    private static ServerEvent.Message message(long offset) {
+        return new ServerEvent.Message("r", offset, offset, "a", "m" + offset);
+    }
+
+    /** Answers the oldest outstanding fetch with the kept messages {@code from..to}. */
+    private void answer(long from, long to) {
+        List<ServerEvent.Message> kept = history.stream().filter(m -> m.offset() >= from && m.offset() <= to).toList();
+        fetches.remove(0).complete(new RoomFeed.Fetched(historyEpoch, history.size(), kept));
+    }
+
+    @Test
+    void eventsBeforeTheStartWaitAndThoseTheStartCoversAreDropped() {
+        feed.onMessage(EPOCH, message(3));
+        feed.onMessage(EPOCH, message(4));
+        assertThat(delivered).isEmpty();
+        feed.start(EPOCH, 3);
+        assertThat(delivered).containsExactly(4L);
+    }
+
+    @Test
+    void aJumpIsFilledFromTheHistoryBeforeLaterEvents() {
+        feed.start(EPOCH, 2);
+        feed.onMessage(EPOCH, message(3));
+        feed.onMessage(EPOCH, message(6));
+        ServerEvent typing = new ServerEvent.Typing("r", "b");
+        feed.onRoomEvent(typing);
+        feed.onMessage(EPOCH, message(7));
+        assertThat(delivered).containsExactly(3L);
+        answer(4, 5);
+        assertThat(delivered).containsExactly(3L, 4L, 5L, 6L, typing, 7L);
+    }
+
+    @Test
+    void aFailedFetchIsRetriedByTheNextEvent() {
+        feed.start(EPOCH, 0);
+        feed.onMessage(EPOCH, message(2));
+        fetches.remove(0).completeExceptionally(new IllegalStateException("Redis is out of reach"));
+        assertThat(delivered).isEmpty();
+        feed.onMessage(EPOCH, message(3));
+        answer(1, 1);
+        assertThat(delivered).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aCheckFetchesOnlyWhatThePreviousCheckSawAndHasNotArrived() {
+        feed.start(EPOCH, 0);
+        feed.onMessage(EPOCH, message(1));
+        feed.check(EPOCH, 3);
+        assertThat(fetches).as("2 and 3 may be on their way").isEmpty();
+        feed.onMessage(EPOCH, message(2));
+        feed.check(EPOCH, 3);
+        answer(3, 3);
+        assertThat(delivered).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aCheckOfANodeThatLagsBehindTheHistoryLosesNothing() {
+        history.removeIf(m -> m.offset() < 5);
+        feed.start(EPOCH, 1);
+        feed.check(EPOCH, 3);
+        feed.check(EPOCH, 10);
+        answer(2, 3);
+        feed.onMessage(EPOCH, message(2));
+        assertThat(delivered).containsExactly(2L);
+    }
+
+    @Test
+    void aGapTheHistoryNoLongerHoldsLosesTheRoom() {
+        history.removeIf(m -> m.offset() < 5);
+        feed.start(EPOCH, 1);
+        feed.onMessage(EPOCH, message(7));
+        answer(2, 6);
+        assertThat(delivered).as("nothing past a silent gap").containsExactly("lost", 7L);
+    }
+
+    @Test
+    void aNewEpochLosesTheRoomAndDeliversNothingOfTheOldOne() {
+        feed.start(EPOCH, 5);
+        feed.onMessage("e-2", message(1));
+        feed.onMessage("e-2", message(2));
+        assertThat(delivered).containsExactly("lost", 2L);
+    }
+
+    @Test
+    void aFetchThatFindsANewEpochLosesTheRoom() {
+        feed.start(EPOCH, 5);
+        feed.onMessage(EPOCH, message(8));
+        historyEpoch = "e-2";
+        answer(6, 7);
+        feed.onMessage(EPOCH, message(9));
+        feed.onMessage("e-2", message(11));
+        assertThat(delivered).containsExactly("lost", 11L);
+    }
+}

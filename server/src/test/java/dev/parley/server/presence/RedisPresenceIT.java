@@ -1,0 +1,236 @@
+package dev.parley.server.presence;
+
+import dev.parley.server.UnavailableException;
+import dev.parley.server.redis.Redis;
+import dev.parley.testing.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** {@link RedisPresence} of several nodes (one Redis connection each) against a real redis-server. */
+class RedisPresenceIT extends PresenceContract {
+    private static final RedisPresence.Settings FAST = new RedisPresence.Settings(Duration.ofMillis(1500),
+            Duration.ofMillis(250), Duration.ofSeconds(2));
+    private static final Duration WITHIN = Duration.ofSeconds(6);
+
+    private RedisServer redis;
+    private final List<Redis> connections = new ArrayList<>();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final List<RedisPresence> nodes = new ArrayList<>();
+
+    /** What a node's hub would be asked, and how long its evictions take. */
+    private static final class Recorder implements PresenceListener {
+        final Queue<String> expired = new ConcurrentLinkedQueue<>();
+        final Queue<String> evicted = new ConcurrentLinkedQueue<>();
+        volatile CompletableFuture<Void> eviction = CompletableFuture.completedFuture(null);
+
+        @Override
+        public void memberExpired(String room, String nick) {
+            expired.add(room + "/" + nick);
+        }
+
+        @Override
+        public CompletableFuture<Void> evict(String sessionId) {
+            evicted.add(sessionId);
+            return eviction;
+        }
+    }
+
+    @BeforeEach
+    void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stopAll() {
+        nodes.forEach(RedisPresence::close);
+        connections.forEach(Redis::close);
+        redis.close();
+    }
+
+    private Redis connect() {
+        Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        connections.add(connection);
+        return connection;
+    }
+
+    private RedisPresence node(Redis connection, String id, Recorder recorder) {
+        return node(connection, id, recorder, FAST);
+    }
+
+    private RedisPresence node(Redis connection, String id, Recorder recorder, RedisPresence.Settings settings) {
+        RedisPresence node = RedisPresence.open(connection, id, settings, metrics).join();
+        node.listen(recorder);
+        nodes.add(node);
+        return node;
+    }
+
+    private RedisPresence node(String id, Recorder recorder) {
+        return node(connect(), id, recorder);
+    }
+
+    @Override
+    Presence node(int index) {
+        while (nodes.size() <= index) {
+            node("n" + nodes.size(), new Recorder());
+        }
+        return nodes.get(index);
+    }
+
+    /** Runs one command on a connection of its own, as an operator would with redis-cli. */
+    private String raw(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, String> command) {
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return command.apply(connection.sync());
+        } finally {
+            client.shutdown(0, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aResumeOnAnotherNodeWaitsUntilTheHoldingNodeEvictedTheOldSession() {
+        Recorder atA = new Recorder();
+        RedisPresence a = node("a", atA);
+        RedisPresence b = node("b", new Recorder());
+        RedisPresence c = node("c", new Recorder());
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        CompletableFuture<Void> leftRooms = new CompletableFuture<>();
+        atA.eviction = leftRooms;
+
+        CompletableFuture<NickClaim> resumed = b.claim("alice", new NickOwner("s-2", "next"), "secret");
+        await().atMost(WITHIN).until(() -> atA.evicted.contains("s-1"));
+        assertThat(resumed).as("the claimant waits for the old session to leave its rooms").isNotDone();
+        leftRooms.complete(null);
+        assertThat(resumed.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo(NickClaim.replacing("s-1"));
+        assertThat(metrics.counter("parley.presence.evictions").count()).isEqualTo(1);
+        assertThat(metrics.counter("parley.presence.evictions.unconfirmed").count()).isZero();
+
+        a.release("alice", "s-1").join();
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), null).join())
+                .as("the old session's late release leaves the new claim").isEqualTo(NickClaim.TAKEN);
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "secret").join())
+                .as("the old secret is spent").isEqualTo(NickClaim.TAKEN);
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "next").join()).isEqualTo(NickClaim.replacing("s-2"));
+    }
+
+    @Test
+    void aResumeGoesOnWithoutTheHoldingNodeWhenItIsGoneAndAfterATimeoutWhenItDoesNotAnswer() {
+        Recorder silent = new Recorder();
+        silent.eviction = new CompletableFuture<>();
+        RedisPresence a = node("a", silent);
+        Redis dying = connect();
+        RedisPresence d = node(dying, "d", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        a.claim("slow", new NickOwner("s-1", "one"), null).join();
+        d.claim("gone", new NickOwner("s-2", "two"), null).join();
+        dying.close();
+
+        long start = System.nanoTime();
+        assertThat(b.claim("gone", new NickOwner("s-3", "x"), "two").orTimeout(5, TimeUnit.SECONDS).join())
+                .isEqualTo(NickClaim.replacing("s-2"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nobody listens for the dead node: no wait")
+                .isLessThan(FAST.evictionTimeout());
+
+        assertThat(b.claim("slow", new NickOwner("s-4", "y"), "one").orTimeout(10, TimeUnit.SECONDS).join())
+                .isEqualTo(NickClaim.replacing("s-1"));
+        assertThat(silent.evicted).containsOnly("s-1");
+        assertThat(metrics.counter("parley.presence.evictions.unconfirmed").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aResumeOnTheSameNodeIsLeftToTheHub() {
+        Recorder recorder = new Recorder();
+        RedisPresence a = node("a", recorder);
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        assertThat(a.claim("alice", new NickOwner("s-2", "next"), "secret").join()).isEqualTo(NickClaim.replacing("s-1"));
+        assertThat(recorder.evicted).isEmpty();
+    }
+
+    @Test
+    void aNodeThatStopsRefreshingLosesItsMembersAndNickAndEachRemovalIsReportedOnce() {
+        Recorder atB = new Recorder();
+        Recorder atC = new Recorder();
+        Redis dying = connect();
+        RedisPresence a = node(dying, "a", new Recorder());
+        RedisPresence b = node("b", atB);
+        RedisPresence c = node("c", atC);
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        a.join("r", "alice").join();
+        a.join("lonely", "alice").join();
+        b.join("r", "bob").join();
+        c.join("r", "carol").join();
+
+        dying.close();
+
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob", "carol")));
+        await().atMost(WITHIN).until(() -> !b.rooms().join().containsKey("lonely"));
+        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null).join()).isEqualTo(NickClaim.GRANTED);
+        List<String> reported = new ArrayList<>(atB.expired);
+        reported.addAll(atC.expired);
+        assertThat(reported).containsExactly("r/alice");
+        assertThat(metrics.counter("parley.presence.expired").count()).isEqualTo(1);
+        assertThat(b.members("r", null, 10).join()).as("live members stay").containsExactly("bob", "carol");
+    }
+
+    @Test
+    void commandsFailFastWhileRedisIsDownAndANodeRestoresItsEntriesWhenRedisComesBackEmpty() {
+        RedisPresence a = node("a", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        a.join("r", "alice").join();
+        b.join("r", "bob").join();
+
+        redis.kill();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> a.join("r", "carol").orTimeout(5, TimeUnit.SECONDS).join())
+                .hasCauseInstanceOf(UnavailableException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not queued until Redis is back")
+                .isLessThan(Duration.ofSeconds(5));
+
+        redis.restart();
+        await().atMost(WITHIN).ignoreExceptions()
+                .until(() -> a.members("r", null, 10).join().equals(List.of("alice", "bob")));
+        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null).join()).isEqualTo(NickClaim.TAKEN);
+        assertThat(a.rooms().join()).isEqualTo(Map.of("r", 2));
+        assertThat(a.members("r", null, 10).join()).as("the failed join left nothing behind").doesNotContain("carol");
+    }
+
+    @Test
+    void aNodePutsBackWhatRedisLostAsSoonAsItIsConnectedAgainNotAtItsNextRefresh() {
+        RedisPresence a = node(connect(), "a", new Recorder(), new RedisPresence.Settings(Duration.ofMinutes(2),
+                Duration.ofMinutes(1), Duration.ofSeconds(2)));
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        a.join("r", "alice").join();
+        redis.kill();
+        redis.restart();
+        await().atMost(WITHIN).ignoreExceptions().until(() -> a.members("r", null, 10).join().equals(List.of("alice")));
+        assertThat(raw(commands -> commands.get("parley:nick:{alice}"))).startsWith("a s-1 ");
+    }
+
+    @Test
+    void aClaimTakenByAnotherSessionWhileRedisHadLostItEvictsTheLocalSession() {
+        Recorder recorder = new Recorder();
+        RedisPresence a = node("a", recorder);
+        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        raw(redis -> redis.set("parley:nick:{alice}", "b s-7 hash"));
+        await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
+        a.release("alice", "s-1").join();
+        assertThat(raw(redis -> redis.get("parley:nick:{alice}"))).isEqualTo("b s-7 hash");
+    }
+}
