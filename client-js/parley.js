@@ -698,6 +698,9 @@ export class ParleyClient {
       if (this.#welcome && error.code === 'nick_taken') {
         // the server has not noticed yet that our previous connection is gone
         this.#drop(conn, 'nick still held');
+      } else if (error.code === 'unavailable' && (this.#welcome || this.#options.retryFirstConnect)) {
+        // a clustered server that cannot reach its Redis right now: try again later
+        this.#drop(conn, 'server unavailable');
       } else {
         this.#terminate(error);
       }
@@ -711,7 +714,6 @@ export class ParleyClient {
   #welcomed(conn, welcome, token) {
     const reconnected = this.#welcome !== null;
     this.#welcome = welcome;
-    this.#backoff.reset();
     this.#watch(conn, this.#options.pingInterval ?? welcome.heartbeatMs);
     this.#scheduleRefresh(conn, welcome.exp ?? (token ? tokenExpiry(token) : null));
     const rooms = this.#rooms.positions();
@@ -728,7 +730,10 @@ export class ParleyClient {
       this.#internal(conn, { type: 'join', room, since }).then(
         (joined) => this.#joined(joined, since),
         (error) => {
-          if (error.fromServer) {
+          if (error.code === 'unavailable') {
+            // the room is still ours: the next connection re-joins it
+            this.#drop(conn, `cannot re-join ${room} now: ${error.message}`);
+          } else if (error.fromServer) {
             this.#joinFailed(room, error);
           }
         },
@@ -743,6 +748,7 @@ export class ParleyClient {
   #ready(conn, reconnected) {
     clearTimeout(conn.deadline);
     conn.phase = 'ready';
+    this.#backoff.reset();
     this.#setState('connected', { welcome: this.#welcome, reconnected });
     if (!reconnected) {
       this.#connecting.resolve(this.#welcome);
