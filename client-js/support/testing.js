@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { connect } from '../parley.js';
@@ -106,6 +107,29 @@ export class ServerProcess {
     await this.stop();
     await this.#start(this.port);
   }
+}
+
+/**
+ * For suites of a server feature that older server jars lack: starts a server with `args` before
+ * the suite and stops it after; `test(name, body)` runs `body` against it, or skips saying
+ * `missing` when the jar does not know the options. Returns {server(), test}.
+ */
+export function optionalServer(args, missing) {
+  let server = null;
+  before(async () => {
+    try {
+      server = await ServerProcess.start(args);
+    } catch (error) {
+      if (!/Unknown option/.test(error.message)) {
+        throw error;
+      }
+    }
+  });
+  after(() => server?.stop());
+  return {
+    server: () => server,
+    test: (name, body) => test(name, (t) => (server ? body(t) : t.skip(missing))),
+  };
 }
 
 /**

@@ -2,10 +2,10 @@
 // 4003 for a token nobody refreshed, the rooms claim.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe } from 'node:test';
 
 import { ParleyClient, connect } from '../parley.js';
-import { Recorder, ServerProcess, SKIP, client, eventually, nick } from '../support/testing.js';
+import { Recorder, SKIP, client, eventually, nick, optionalServer } from '../support/testing.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!';
 /** The server accepts tokens this long past `exp` (its clock-skew leeway) before it closes with 4003. */
@@ -20,35 +20,18 @@ function token(sub, seconds, claims = {}) {
 }
 
 describe('auth', { skip: SKIP }, () => {
-  let server;
-
-  /** Why the tests cannot run: a server built before auth does not know --jwt-hmac-secret. */
-  let unsupported = null;
-
-  before(async () => {
-    try {
-      server = await ServerProcess.start(['--jwt-hmac-secret', SECRET]);
-    } catch (error) {
-      if (!/Unknown option/.test(error.message)) {
-        throw error;
-      }
-      unsupported = 'this server has no auth (--jwt-hmac-secret)';
-    }
-  });
-  after(() => server?.stop());
-
-  const authTest = (name, body) => test(name, (t) => (unsupported ? t.skip(unsupported) : body(t)));
-
+  const { server, test: authTest } = optionalServer(['--jwt-hmac-secret', SECRET],
+    'this server has no auth (--jwt-hmac-secret)');
   authTest('a bad token is refused with unauthorized', async () => {
     const name = nick('mallory');
-    await assert.rejects(connect(server.url, { nick: name }), { code: 'unauthorized', fromServer: true });
-    await assert.rejects(connect(server.url, { nick: name, token: token('someone-else', 60) }), { code: 'unauthorized' });
+    await assert.rejects(connect(server().url, { nick: name }), { code: 'unauthorized', fromServer: true });
+    await assert.rejects(connect(server().url, { nick: name, token: token('someone-else', 60) }), { code: 'unauthorized' });
   });
 
   authTest('getToken gives every hello a token and keeps the connection past its expiry with refresh', async (t) => {
     const name = nick('alice');
     const issued = [];
-    const alice = await client(t, server.url, name, {
+    const alice = await client(t, server().url, name, {
       getToken: async () => {
         issued.push(token(name, 2));
         return issued.at(-1);
@@ -65,7 +48,7 @@ describe('auth', { skip: SKIP }, () => {
 
   authTest('refresh(token) presents a new token and resolves with its expiry', async (t) => {
     const name = nick('bob');
-    const bob = await client(t, server.url, name, { token: token(name, 60) });
+    const bob = await client(t, server().url, name, { token: token(name, 60) });
     const fresh = token(name, 120);
     const refreshed = await bob.refresh(fresh);
     assert.equal(refreshed.type, 'refreshed');
@@ -74,7 +57,7 @@ describe('auth', { skip: SKIP }, () => {
 
   authTest('a token nobody refreshes ends with 4003, and the reconnect with it is refused', async (t) => {
     const name = nick('carol');
-    const carol = new ParleyClient(server.url, { nick: name, token: token(name, 1), reconnect: { initialDelay: 100 } });
+    const carol = new ParleyClient(server().url, { nick: name, token: token(name, 1), reconnect: { initialDelay: 100 } });
     t.after(() => carol.close());
     const states = new Recorder(carol, ['state']);
     await carol.connect();
@@ -85,7 +68,7 @@ describe('auth', { skip: SKIP }, () => {
 
   authTest('the rooms claim: a join outside it is forbidden', async (t) => {
     const name = nick('dave');
-    const dave = await client(t, server.url, name, { token: token(name, 60, { rooms: ['team-*'] }) });
+    const dave = await client(t, server().url, name, { token: token(name, 60, { rooms: ['team-*'] }) });
     await dave.join('team-red');
     await assert.rejects(dave.join('general'), { code: 'forbidden', fromServer: true });
     assert.deepEqual(dave.joinedRooms, ['team-red']);

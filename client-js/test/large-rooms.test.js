@@ -1,33 +1,17 @@
 // Large rooms (protocol 1.1): occupancy events instead of presence, memberCount, paged who.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe } from 'node:test';
 
-import { Recorder, ServerProcess, SKIP, client, nick } from '../support/testing.js';
+import { Recorder, SKIP, client, nick, optionalServer } from '../support/testing.js';
 
 const PRESENCE_LIMIT = 2;
 
 describe('large rooms', { skip: SKIP }, () => {
-  let server;
-  /** Why the tests cannot run: a server built before large rooms does not know --presence-limit. */
-  let unsupported = null;
-
-  before(async () => {
-    try {
-      server = await ServerProcess.start(['--presence-limit', String(PRESENCE_LIMIT)]);
-    } catch (error) {
-      if (!/Unknown option/.test(error.message)) {
-        throw error;
-      }
-      unsupported = 'this server has no large rooms (--presence-limit)';
-    }
-  });
-  after(() => server?.stop());
-
-  const largeRoomTest = (name, body) => test(name, (t) => (unsupported ? t.skip(unsupported) : body(t)));
-
+  const { server, test: largeRoomTest } = optionalServer(['--presence-limit', String(PRESENCE_LIMIT)],
+    'this server has no large rooms (--presence-limit)');
   largeRoomTest('past presenceLimit members get occupancy counts instead of each join', async (t) => {
     const room = nick('big');
-    const [first, ...others] = await Promise.all(['a', 'b', 'c', 'd'].map((name) => client(t, server.url, nick(name))));
+    const [first, ...others] = await Promise.all(['a', 'b', 'c', 'd'].map((name) => client(t, server().url, nick(name))));
     assert.equal(first.welcome.limits.presenceLimit, PRESENCE_LIMIT);
     const firsts = new Recorder(first);
     const joined = await first.join(room);
@@ -48,7 +32,7 @@ describe('large rooms', { skip: SKIP }, () => {
 
   largeRoomTest('who pages through the members in nick order with after, limit and next', async (t) => {
     const room = nick('paged');
-    const members = await Promise.all(['p', 'q', 'r'].map((name) => client(t, server.url, nick(name))));
+    const members = await Promise.all(['p', 'q', 'r'].map((name) => client(t, server().url, nick(name))));
     for (const member of members) {
       await member.join(room);
     }
