@@ -2,14 +2,21 @@
 # Parley's standard benchmark: starts the server jar the same way for every scenario, runs the
 # load-test harness against it, and writes every report plus an index under target/bench/<time>/.
 #
-#   bench/run.sh [standard|quick]      (build first: ./mvnw -B package -DskipTests, or verify)
+#   bench/run.sh [standard|quick|large] (build first: ./mvnw -B package -DskipTests, or verify)
+#
+# large: the large-room and tail-latency scenarios alone (heap per session in rooms, filling a
+# 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000 deliveries/s).
 #
 # Environment:
 #   PORT         default 18181
 #   SERVER_JAR   default server/target/parley-server.jar: measure another build the same way
 #   ONLY         a regular expression of the scenarios to run ('04|05': 04-room-5k, 05-max-deliveries)
+#   SERVER_JAVA  the java command of the server, default java: compare runtimes the same way
+#   SERVER_JVM   the server's JVM flags, default "-Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication"
+#   REFERENCE=1  measure bench/reference/server.js (Node and ws, a baseline that is not Parley)
+#                instead of a server jar; it serves the connect and broadcast scenarios
 #   PROFILE=1    records a JFR profile of the server and of the harness per scenario (read them
-#                with bench/hot-methods.sh)
+#                with bench/hot-methods.sh; bench/allocation.py gives a broadcast's bytes per delivery)
 #   OPEN=0       never open the index in a browser (it opens when there is a desktop)
 #   QUIET_LOAD   default 1.0: before each scenario, wait up to QUIET_WAIT seconds (default 180)
 #                for the 1-minute load average to fall below it, so other work skews less
@@ -23,7 +30,9 @@ HARNESS_JAR=loadtest/target/parley-loadtest.jar
 URL="ws://127.0.0.1:${PORT}/ws"
 
 # Fixed JVM flags: a benchmark is only comparable with the same heap and collector every time.
-SERVER_JVM=(-Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication)
+# shellcheck disable=SC2206
+SERVER_JVM=(${SERVER_JVM:--Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication})
+SERVER_JAVA="${SERVER_JAVA:-java}"
 # The default rate limit (20/s, burst 40 per session) would cap every sender; benchmarks lift it.
 SERVER_OPTS=(--host 127.0.0.1 --port "$PORT" --rate-per-sec 100000 --burst 100000)
 HARNESS_JVM=(-Xms1g -Xmx3g -XX:+UseG1GC)
@@ -46,8 +55,10 @@ mkdir -p "$RUN_DIR"
   echo "machine:     $(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "cpu:         $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "java:        $(java -version 2>&1 | head -1)"
+  echo "server java: $("$SERVER_JAVA" -version 2>&1 | head -1)"
   echo "open files:  $FD_LIMIT per process (server and harness each)"
-  echo "server:      java ${SERVER_JVM[*]} -jar $SERVER_JAR ${SERVER_OPTS[*]}"
+  [[ "${REFERENCE:-0}" == 1 ]] && echo "server:      node bench/reference/server.js --port $PORT (the reference)"
+  echo "server:      $SERVER_JAVA ${SERVER_JVM[*]} -jar $SERVER_JAR ${SERVER_OPTS[*]}"
   echo "harness:     java ${HARNESS_JVM[*]} -jar $HARNESS_JAR <scenario> --url $URL ..."
   echo "note:        server and harness share this machine's cores"
 } > "$RUN_DIR/environment.txt"
@@ -64,7 +75,12 @@ wait_quiet() { # $1 = scenario directory
 
 SERVER_PID=""
 start_server() { # $1 = scenario directory
-  java "${SERVER_JVM[@]}" $(jfr_flags "$1/server.jfr") -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" > "$1/server.log" 2>&1 &
+  if [[ "${REFERENCE:-0}" == 1 ]]; then
+    [[ -d bench/reference/node_modules ]] || npm install --prefix bench/reference --no-audit --no-fund > /dev/null
+    node bench/reference/server.js --port "$PORT" > "$1/server.log" 2>&1 &
+  else
+    start_java_server "$1"
+  fi
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:${PORT}/healthz" > /dev/null 2>&1 && return 0
@@ -75,8 +91,14 @@ start_server() { # $1 = scenario directory
   exit 3
 }
 
+start_java_server() { # $1 = scenario directory
+  "$SERVER_JAVA" "${SERVER_JVM[@]}" "-Xlog:gc,safepoint:file=$1/gc.log:uptime,level,tags" $(jfr_flags "$1/server.jfr") \
+      -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" > "$1/server.log" 2>&1 &
+}
+
 jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
-  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true"
+  # each thread's allocated bytes every second, for bench/allocation.py
+  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
 }
 
 stop_server() {
@@ -110,7 +132,20 @@ scenario() { # $1 = name, $2 = harness subcommand, rest = its options
 MAX_SESSIONS=$(( FD_LIMIT - 400 ))
 (( MAX_SESSIONS > 100000 )) && MAX_SESSIONS=100000
 
+large_rooms() {
+  scenario 08-idle-10k-100rooms connect --clients 10000 --rooms 100 --duration 5
+  scenario 09-idle-max-100rooms connect --clients "$MAX_SESSIONS" --rooms 100 --duration 5
+  scenario 10-fill-10k-room connect --clients 10000 --rooms 1 --duration 2
+  scenario 11-broadcast-2k-4rooms-50k broadcast --clients 2000 --rooms 4 --senders 40 --rate 2.5 --size 100 \
+      --warmup 5 --duration 20
+  scenario 12-broadcast-2k-4rooms-100k broadcast --clients 2000 --rooms 4 --senders 40 --rate 5 --size 100 \
+      --warmup 5 --duration 20
+}
+
 case "$MODE" in
+  large)
+    large_rooms
+    ;;
   standard)
     scenario 01-idle-10k connect --clients 10000 --duration 10
     scenario 02-idle-max connect --clients "$MAX_SESSIONS" --duration 10
@@ -122,6 +157,7 @@ case "$MODE" in
     scenario 06-churn churn --clients 1000 --rooms 10 --senders 50 --rate 2 --size 100 --churn-rate 50 \
         --churn-lifetime 2 --warmup 5 --duration 20
     scenario 07-rtt rtt --clients 1000 --rate 2 --warmup 5 --duration 20
+    large_rooms
     ;;
   quick)
     scenario 01-idle-1k connect --clients 1000 --duration 2
@@ -134,7 +170,7 @@ case "$MODE" in
     scenario 07-rtt rtt --clients 100 --rate 5 --warmup 1 --duration 5
     ;;
   *)
-    echo "usage: bench/run.sh [standard|quick]" >&2
+    echo "usage: bench/run.sh [standard|quick|large]" >&2
     exit 2
     ;;
 esac

@@ -114,6 +114,18 @@ export class Chat {
     this.#store.setActive(this.#store.ensure('dm', nick));
   }
 
+  /** Loads the next page of a large room's member list (the server sends the first with `joined`). */
+  async moreMembers(room) {
+    if (room.membersNext === null) {
+      return;
+    }
+    const page = await this.#request((client) => client.who(room.name, { after: room.membersNext }));
+    const known = new Set(room.members);
+    room.members = [...room.members, ...page.members.filter((nick) => !known.has(nick))].sort(byName);
+    room.membersNext = page.next ?? null;
+    this.#store.emit('members', room);
+  }
+
   /** Leaves a room, or closes a direct-message conversation. */
   async close(conversation) {
     this.#store.remove(conversation);
@@ -209,6 +221,7 @@ export class Chat {
     on('left', (left) => this.#lost(left));
     on('message', (message) => this.#message(message));
     on('presence', (presence) => this.#presence(presence));
+    on('occupancy', (occupancy) => this.#occupancy(occupancy));
     on('typing', (typing) => this.#typing(typing));
     on('dm', (dm) => this.#direct(dm));
     client.connect().then((welcome) => client === this.#client && this.#welcome(welcome), () => {
@@ -345,6 +358,9 @@ export class Chat {
     }
     conversation.joined = true;
     conversation.members = joined.members.slice().sort(byName);
+    conversation.memberCount = joined.memberCount ?? joined.members.length;
+    // members come in the server's nick order: the last one is where the next page starts
+    conversation.membersNext = joined.members.length < conversation.memberCount ? joined.members.at(-1) : null;
     this.#store.emit('members', conversation);
     this.#store.emit('conversations');
   }
@@ -389,7 +405,10 @@ export class Chat {
       return;
     }
     const present = room.members.includes(presence.nick);
-    if (presence.event === 'join' && !present) {
+    room.memberCount = Math.max(0, room.memberCount + (presence.event === 'join' ? 1 : -1));
+    // a joiner past the pages loaded so far shows up when they are loaded
+    const loaded = room.membersNext === null || presence.nick < room.membersNext;
+    if (presence.event === 'join' && !present && loaded) {
       room.members = [...room.members, presence.nick].sort(byName);
     } else if (presence.event === 'leave' && present) {
       room.members = room.members.filter((member) => member !== presence.nick);
@@ -400,6 +419,15 @@ export class Chat {
     }]);
     this.#store.emit('members', room);
     this.#store.emit('typing', room);
+  }
+
+  /** A large room's member count changed (it sends counts instead of each join and leave). */
+  #occupancy(occupancy) {
+    const room = this.#store.conversation('room', occupancy.room);
+    if (room?.joined) {
+      room.memberCount = occupancy.members;
+      this.#store.emit('members', room);
+    }
   }
 
   #typing({ room: name, nick }) {

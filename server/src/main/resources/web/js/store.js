@@ -9,8 +9,11 @@ export class Conversation {
     this.name = name;
     this.id = `${kind}:${name}`;
     this.items = [];
-    /** Rooms: members by nick, sorted. */
+    /** Rooms: members by nick, sorted: all of them, or the pages loaded so far of a large room. */
     this.members = [];
+    /** Rooms: how many members the room has, and where the next page of `members` starts (null: none). */
+    this.memberCount = 0;
+    this.membersNext = null;
     /** Rooms: nick → time (ms) until which "… is typing" shows. */
     this.typing = new Map();
     this.unread = 0;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +58,7 @@ final class ClientCore implements Connection.Handler {
     private final EventDispatcher events;
     private final Requests requests;
     private final RoomTracker rooms = new RoomTracker();
+    private final MemberCounts memberCounts = new MemberCounts();
     private final Heartbeat heartbeat;
     private final ReconnectWatchdog watchdog;
     private final CompletableFuture<ServerEvent.Welcome> connected = new CompletableFuture<>();
@@ -110,6 +112,10 @@ final class ClientCore implements Connection.Handler {
 
     ServerEvent.Welcome welcome() {
         return welcome;
+    }
+
+    OptionalInt memberCount(String room) {
+        return memberCounts.of(room);
     }
 
     // ---- the application's side (any thread) ----
@@ -254,11 +260,13 @@ final class ClientCore implements Connection.Handler {
 
     private void rejoined(String room, ServerEvent.Reply reply) {
         if (reply instanceof ServerEvent.Joined joined) {
+            memberCounts.joined(joined);
             deliver(rooms.joined(joined));
         } else {
             LOG.warn("{}: could not re-join '{}', left it: {}", name, room, reply);
             rooms.joinFailed(room);
             rooms.left(room);
+            memberCounts.left(room);
         }
         if (--rejoinsLeft == 0) {
             cancelDeadline();
@@ -331,7 +339,11 @@ final class ClientCore implements Connection.Handler {
         } else if (event instanceof ServerEvent.Message message) {
             deliver(rooms.message(message));
         } else if (event instanceof ServerEvent.Presence presence) {
+            memberCounts.presence(presence);
             events.event(l -> l.onPresence(presence));
+        } else if (event instanceof ServerEvent.Occupancy occupancy) {
+            memberCounts.occupancy(occupancy);
+            events.event(l -> l.onOccupancy(occupancy));
         } else if (event instanceof ServerEvent.Typing typing) {
             events.event(l -> l.onTyping(typing));
         } else if (event instanceof ServerEvent.Dm dm) {
@@ -354,6 +366,7 @@ final class ClientCore implements Connection.Handler {
         Requests.Pending<?> p = requests.claim(id);
         if (reply instanceof ServerEvent.Joined joined) {
             RoomTracker.Outcome outcome = rooms.joined(joined);
+            memberCounts.joined(joined);
             complete(p, reply);
             deliver(outcome);
             return;
@@ -363,6 +376,7 @@ final class ClientCore implements Connection.Handler {
         }
         if (reply instanceof ServerEvent.Left left) {
             rooms.left(left.room());
+            memberCounts.left(left.room());
         }
         if (p == null && !HEARTBEAT_ID.equals(id)) {
             LOG.debug("{}: reply to no pending request (timed out or cancelled): {}", name, reply);

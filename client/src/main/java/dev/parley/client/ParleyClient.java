@@ -6,6 +6,7 @@ import dev.parley.protocol.ServerEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -114,10 +115,33 @@ public final class ParleyClient implements AutoCloseable {
         core.typing(room);
     }
 
-    /** The members of {@code room}. */
+    /**
+     * The first {@value Command.Who#MAX_LIMIT} members of {@code room} in nick order; the reply's
+     * {@code next} is set when there are more.
+     */
     public CompletableFuture<ServerEvent.Members> who(String room) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.Who(id, room), ServerEvent.Members.class);
+        return core.request(id -> new Command.Who(id, room, null, null), ServerEvent.Members.class);
+    }
+
+    /**
+     * Up to {@code limit} (1 to {@value Command.Who#MAX_LIMIT}) members of {@code room} in nick
+     * order, those after {@code after} when it is not null: page on with the reply's {@code next}
+     * until it is null.
+     */
+    public CompletableFuture<ServerEvent.Members> who(String room, String after, int limit) {
+        Objects.requireNonNull(room, "room");
+        return core.request(id -> new Command.Who(id, room, after, limit), ServerEvent.Members.class);
+    }
+
+    /**
+     * How many members {@code room} has, as the server last said: the {@code joined} reply's
+     * count, moved by each {@code presence} event and set by each {@code occupancy} event (which
+     * large rooms send instead of presence). Empty when the client is not in the room.
+     */
+    public OptionalInt memberCount(String room) {
+        Objects.requireNonNull(room, "room");
+        return core.memberCount(room);
     }
 
     /** The rooms that exist, with their member counts. */

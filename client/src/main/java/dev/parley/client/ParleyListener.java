@@ -44,6 +44,14 @@ public interface ParleyListener {
     default void onPresence(ServerEvent.Presence presence) {
     }
 
+    /**
+     * How many members a room the client is in has. Rooms with more members than the server's
+     * {@code presenceLimit} send this, at most once a second while the count changes, instead of
+     * {@link #onPresence} for each join and leave.
+     */
+    default void onOccupancy(ServerEvent.Occupancy occupancy) {
+    }
+
     /** Someone is typing in a room the client is in. */
     default void onTyping(ServerEvent.Typing typing) {
     }

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -154,6 +155,37 @@ class ParleyClientIT {
         assertThat(page.messages()).extracting(ServerEvent.Message::text).containsExactly("m3", "m4");
         assertThat(page.epoch()).isNotBlank();
         assertThat(result(a.ping()).ts()).isPositive();
+    }
+
+    @Test
+    void largeRoomsCountAndPage() {
+        server.close();
+        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0).presenceLimit(2).build());
+        Recorder alice = new Recorder();
+        ParleyClient a = connect("alice", alice);
+        assertThat(a.welcome().limits().presenceLimit()).isEqualTo(2);
+        assertThat(result(a.join("big")).memberCount()).isEqualTo(1);
+        assertThat(a.memberCount("big")).hasValue(1);
+        assertThat(a.memberCount("elsewhere")).isEmpty();
+        result(connect("bob", new Recorder()).join("big"));
+        await().atMost(TIMEOUT).until(() -> a.memberCount("big").equals(OptionalInt.of(2)));
+
+        ServerEvent.Joined joined = result(connect("carol", new Recorder()).join("big"));
+        assertThat(joined.members()).containsExactly("alice", "bob");
+        assertThat(joined.memberCount()).isEqualTo(3);
+        result(connect("dave", new Recorder()).join("big"));
+        await().atMost(TIMEOUT).until(() -> alice.of(ServerEvent.Occupancy.class).stream().anyMatch(o -> o.members() == 4));
+        assertThat(a.memberCount("big")).hasValue(4);
+        assertThat(alice.of(ServerEvent.Presence.class)).extracting(ServerEvent.Presence::nick).containsExactly("bob");
+
+        ServerEvent.Members first = result(a.who("big", null, 3));
+        assertThat(first.members()).containsExactly("alice", "bob", "carol");
+        ServerEvent.Members rest = result(a.who("big", first.next(), 3));
+        assertThat(rest.members()).containsExactly("dave");
+        assertThat(rest.next()).isNull();
+        assertThat(refusal(a.who("big", null, 0)).code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        result(a.leave("big"));
+        assertThat(a.memberCount("big")).isEmpty();
     }
 
     @Test

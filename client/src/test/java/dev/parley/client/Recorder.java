@@ -49,6 +49,11 @@ final class Recorder implements ParleyListener {
     }
 
     @Override
+    public void onOccupancy(ServerEvent.Occupancy occupancy) {
+        record(occupancy);
+    }
+
+    @Override
     public void onTyping(ServerEvent.Typing typing) {
         record(typing);
     }

@@ -18,7 +18,7 @@ class RoomTrackerTest {
     }
 
     private static ServerEvent.Joined joined(String epoch, long offset, boolean recovered, long... messages) {
-        return new ServerEvent.Joined(null, "general", epoch, offset, List.of("alice"), recovered,
+        return new ServerEvent.Joined(null, "general", epoch, offset, List.of("alice"), 1, recovered,
                 Arrays.stream(messages).mapToObj(RoomTrackerTest::message).toList());
     }
 

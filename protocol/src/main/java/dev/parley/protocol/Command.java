@@ -51,8 +51,12 @@ public sealed interface Command {
     record Typing(RequestId id, String room) implements Command {
     }
 
-    /** {@code who}: the members of a room. */
-    record Who(RequestId id, String room) implements Command {
+    /**
+     * {@code who}: the members of a room in nick order, up to {@code limit} (default and most
+     * {@value #MAX_LIMIT}), those after the nick {@code after} when it is given.
+     */
+    record Who(RequestId id, String room, String after, Integer limit) implements Command {
+        public static final int MAX_LIMIT = 1000;
     }
 
     /** {@code rooms}: the rooms that exist and their member counts. */

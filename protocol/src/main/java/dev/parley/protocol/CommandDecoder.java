@@ -62,7 +62,7 @@ public final class CommandDecoder {
             case "typing":
                 return new Command.Typing(id, f.requiredString("room"));
             case "who":
-                return new Command.Who(id, f.requiredString("room"));
+                return who(f);
             case "rooms":
                 return new Command.ListRooms(id);
             case "history":
@@ -72,6 +72,15 @@ public final class CommandDecoder {
             default:
                 throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, id, "unknown type '" + type.textValue() + "'");
         }
+    }
+
+    private static Command.Who who(Fields f) throws ProtocolException {
+        Long limit = f.optionalLong("limit");
+        if (limit != null && (limit < 1 || limit > Command.Who.MAX_LIMIT)) {
+            throw f.badRequest("field 'limit' must be from 1 to " + Command.Who.MAX_LIMIT);
+        }
+        return new Command.Who(f.id, f.requiredString("room"), f.optionalString("after"),
+                limit == null ? null : limit.intValue());
     }
 
     private static Command.FetchHistory fetchHistory(Fields f) throws ProtocolException {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A server-to-client event: a direct reply to a command (it carries the command's {@code id}) or
- * a push ({@code message}, {@code presence}, {@code dm}, {@code typing}).
+ * a push ({@code message}, {@code presence}, {@code occupancy}, {@code dm}, {@code typing}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -19,6 +19,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerEvent.Ack.class, name = "ack"),
     @JsonSubTypes.Type(value = ServerEvent.Message.class, name = "message"),
     @JsonSubTypes.Type(value = ServerEvent.Presence.class, name = "presence"),
+    @JsonSubTypes.Type(value = ServerEvent.Occupancy.class, name = "occupancy"),
     @JsonSubTypes.Type(value = ServerEvent.Dm.class, name = "dm"),
     @JsonSubTypes.Type(value = ServerEvent.Typing.class, name = "typing"),
     @JsonSubTypes.Type(value = ServerEvent.Members.class, name = "members"),
@@ -40,8 +41,11 @@ public sealed interface ServerEvent {
                    long idleTimeoutMs, Limits limits, String server) implements Reply {
     }
 
-    /** The reply to {@code join}: where the room stands and the messages to show or recover. */
-    record Joined(RequestId id, String room, String epoch, long offset, List<String> members,
+    /**
+     * The reply to {@code join}: where the room stands and the messages to show or recover.
+     * {@code members} lists at most {@code presenceLimit} of the room's {@code memberCount} members.
+     */
+    record Joined(RequestId id, String room, String epoch, long offset, List<String> members, int memberCount,
                   boolean recovered, List<Message> messages) implements Reply {
         public Joined {
             members = members == null ? List.of() : List.copyOf(members);
@@ -65,6 +69,10 @@ public sealed interface ServerEvent {
     record Presence(String room, PresenceKind event, String nick, long ts) implements ServerEvent {
     }
 
+    /** How many members a room has, sent instead of {@link Presence} events in rooms over the presence limit. */
+    record Occupancy(String room, int members, long ts) implements ServerEvent {
+    }
+
     /** What a {@link Presence} event reports. */
     enum PresenceKind {
         @JsonProperty("join") JOIN,
@@ -79,8 +87,8 @@ public sealed interface ServerEvent {
     record Typing(String room, String nick) implements ServerEvent {
     }
 
-    /** The reply to {@code who}. */
-    record Members(RequestId id, String room, List<String> members) implements Reply {
+    /** The reply to {@code who}: a page of members in nick order; {@code next} is the {@code after} of the next page, if any. */
+    record Members(RequestId id, String room, List<String> members, String next) implements Reply {
         public Members {
             members = members == null ? List.of() : List.copyOf(members);
         }

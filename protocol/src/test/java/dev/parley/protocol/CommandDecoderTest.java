@@ -32,7 +32,10 @@ class CommandDecoderTest {
         assertThat(decode("{\"type\":\"dm\",\"id\":5,\"to\":\"bob\",\"text\":\"psst\"}"))
                 .isEqualTo(new Command.SendDm(RequestId.of(5), "bob", "psst"));
         assertThat(decode("{\"type\":\"typing\",\"room\":\"r\"}")).isEqualTo(new Command.Typing(null, "r"));
-        assertThat(decode("{\"type\":\"who\",\"id\":6,\"room\":\"r\"}")).isEqualTo(new Command.Who(RequestId.of(6), "r"));
+        assertThat(decode("{\"type\":\"who\",\"id\":6,\"room\":\"r\"}"))
+                .isEqualTo(new Command.Who(RequestId.of(6), "r", null, null));
+        assertThat(decode("{\"type\":\"who\",\"id\":6,\"room\":\"r\",\"after\":\"bob\",\"limit\":1000}"))
+                .isEqualTo(new Command.Who(RequestId.of(6), "r", "bob", 1000));
         assertThat(decode("{\"type\":\"rooms\",\"id\":7}")).isEqualTo(new Command.ListRooms(RequestId.of(7)));
         assertThat(decode("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"before\":58,\"limit\":50}"))
                 .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", 58L, 50));
@@ -63,6 +66,10 @@ class CommandDecoderTest {
         "{\"type\":\"history\",\"room\":\"r\",\"limit\":0}|bad_request",
         "{\"type\":\"history\",\"room\":\"r\",\"limit\":101}|bad_request",
         "{\"type\":\"history\",\"room\":\"r\",\"before\":1.5}|bad_request",
+        "{\"type\":\"who\",\"room\":\"r\",\"limit\":0}|bad_request",
+        "{\"type\":\"who\",\"room\":\"r\",\"limit\":1001}|bad_request",
+        "{\"type\":\"who\",\"room\":\"r\",\"limit\":\"10\"}|bad_request",
+        "{\"type\":\"who\",\"room\":\"r\",\"after\":5}|bad_request",
         "{\"type\":\"ping\",\"id\":1.5}|bad_request",
         "{\"type\":\"ping\",\"id\":[1]}|bad_request",
     })

@@ -26,15 +26,17 @@ class ParleyJsonTest {
     void roundTripsEveryEvent() throws Exception {
         List<ServerEvent> events = List.of(
                 new ServerEvent.Welcome(RequestId.of(1), "s-1", "alice", "sec", 25000, 60000,
-                        new Limits(65536, 4000, 50, 20, 40), "parley/1"),
-                new ServerEvent.Joined(RequestId.of(2), "r", "e-1", 3, List.of("alice"), true,
+                        new Limits(65536, 4000, 50, 20, 40, 1000), "parley/1"),
+                new ServerEvent.Joined(RequestId.of(2), "r", "e-1", 3, List.of("alice"), 1, true,
                         List.of(new ServerEvent.Message("r", 3, 9, "bob", "yo"))),
                 new ServerEvent.Left(RequestId.of(3), "r"),
                 new ServerEvent.Ack(RequestId.of(4), "r", 58L, 1),
                 new ServerEvent.Presence("r", ServerEvent.PresenceKind.LEAVE, "bob", 7),
                 new ServerEvent.Dm("alice", "bob", "psst", 8),
                 new ServerEvent.Typing("r", "bob"),
-                new ServerEvent.Members(RequestId.of(6), "r", List.of("a", "b")),
+                new ServerEvent.Occupancy("r", 12345, 11),
+                new ServerEvent.Members(RequestId.of(6), "r", List.of("a", "b"), "b"),
+                new ServerEvent.Members(RequestId.of(6), "r", List.of("c"), null),
                 new ServerEvent.Rooms(RequestId.of(7), List.of(new ServerEvent.RoomInfo("r", 12))),
                 new ServerEvent.Pong(RequestId.of(9), 10),
                 new ServerEvent.Error(null, ErrorCode.NICK_TAKEN, "taken"));
@@ -42,7 +44,19 @@ class ParleyJsonTest {
             assertThat(ParleyJson.readEvent(ParleyJson.write(event))).isEqualTo(event);
         }
         assertThat(ParleyJson.write(events.get(4))).contains("\"event\":\"leave\"");
-        assertThat(ParleyJson.write(events.get(10))).contains("\"code\":\"nick_taken\"");
+        assertThat(ParleyJson.write(events.get(12))).contains("\"code\":\"nick_taken\"");
+    }
+
+    @Test
+    void writesTheLargeRoomFieldsAsTheContractSpellsThem() {
+        assertThat(ParleyJson.write(new ServerEvent.Occupancy("general", 12345, 7)))
+                .isEqualTo("{\"type\":\"occupancy\",\"room\":\"general\",\"members\":12345,\"ts\":7}");
+        assertThat(ParleyJson.write(new ServerEvent.Members(RequestId.of(6), "r", List.of("a"), "a")))
+                .isEqualTo("{\"type\":\"members\",\"id\":6,\"room\":\"r\",\"members\":[\"a\"],\"next\":\"a\"}");
+        assertThat(ParleyJson.write(new ServerEvent.Members(RequestId.of(6), "r", List.of("a"), null)))
+                .as("the last page has no next").doesNotContain("next");
+        assertThat(ParleyJson.write(new ServerEvent.Joined(null, "r", "e-1", 0, List.of("a"), 1500, false, List.of())))
+                .contains("\"members\":[\"a\"],\"memberCount\":1500");
     }
 
     @Test

@@ -135,6 +135,11 @@ public final class Main implements Callable<Integer> {
                     + "expired ones (PARLEY_PRESENCE_REFRESH_MS). Default: ${DEFAULT-VALUE}")
     long presenceRefreshMs;
 
+    @Option(names = "--presence-limit", defaultValue = "${env:PARLEY_PRESENCE_LIMIT:-1000}", paramLabel = "N",
+            description = "Members past which a room sends occupancy counts instead of each join and leave "
+                    + "(PARLEY_PRESENCE_LIMIT). Default: ${DEFAULT-VALUE}")
+    int presenceLimit;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -182,6 +187,7 @@ public final class Main implements Callable<Integer> {
                     .allowedOrigins(allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList())
                     .redisUri(redisUri).redisTimeoutMs(redisTimeoutMs).redisCheckMs(redisCheckMs)
                     .presenceTtlMs(presenceTtlMs).presenceRefreshMs(presenceRefreshMs)
+                    .presenceLimit(presenceLimit)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

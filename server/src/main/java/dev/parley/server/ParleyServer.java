@@ -9,6 +9,7 @@ import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -79,7 +80,7 @@ public final class ParleyServer implements AutoCloseable {
         this.backend = backend;
         this.metrics = metrics;
         this.hub = new Hub(backend.broker(), backend.presence(), metrics, PooledByteBufAllocator.DEFAULT,
-                System::currentTimeMillis);
+                System::currentTimeMillis, config.presenceLimit(), workerGroup.next());
         metrics.gaugeActiveRooms(hub::activeRooms);
     }
 
@@ -121,6 +122,8 @@ public final class ParleyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // one for all connections: it keeps only settings, each channel its own handle
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.maxOutboundBytes(), config.maxOutboundBytes()))
                 .childHandler(initializer);
@@ -132,11 +135,11 @@ public final class ParleyServer implements AutoCloseable {
             }
             serverChannel = future.channel();
             LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
-                            + "max frame {} B, max text {} chars, max rooms {}, rate {}/s burst {}, history {} "
+                            + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
                             + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, {}",
                     VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
-                    config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
+                    config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
                     config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs(),
                     config.redisUri() == null ? "alone in memory" : "clustered on Redis");
@@ -210,6 +213,7 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private void release() {
+        hub.close();
         backend.close().whenComplete((released, failure) -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
                 bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(boss -> {
                     metrics.close();

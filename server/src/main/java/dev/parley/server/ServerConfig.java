@@ -34,7 +34,8 @@ public record ServerConfig(
         long redisTimeoutMs,
         long redisCheckMs,
         long presenceTtlMs,
-        long presenceRefreshMs) {
+        long presenceRefreshMs,
+        int presenceLimit) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -69,6 +70,7 @@ public record ServerConfig(
         if (presenceTtlMs <= presenceRefreshMs) {
             throw new IllegalArgumentException("presenceTtlMs must be longer than presenceRefreshMs, not " + presenceTtlMs);
         }
+        requireRange("presenceLimit", presenceLimit, 1, 1_000_000);
     }
 
     private static void requirePositive(String name, long value) {
@@ -84,7 +86,7 @@ public record ServerConfig(
 
     /** The limits announced in {@code welcome}. */
     public Limits limits() {
-        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst);
+        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit);
     }
 
     public static Builder builder() {
@@ -122,6 +124,7 @@ public record ServerConfig(
         private long redisCheckMs = 2_000;
         private long presenceTtlMs = 40_000;
         private long presenceRefreshMs = 10_000;
+        private int presenceLimit = 1000;
 
         private Builder() {
         }
@@ -152,6 +155,7 @@ public record ServerConfig(
             redisCheckMs = c.redisCheckMs;
             presenceTtlMs = c.presenceTtlMs;
             presenceRefreshMs = c.presenceRefreshMs;
+            presenceLimit = c.presenceLimit;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -308,11 +312,17 @@ public record ServerConfig(
             return this;
         }
 
+        /** Members past which a room announces occupancy instead of each join and leave; default 1000. */
+        public Builder presenceLimit(int presenceLimit) {
+            this.presenceLimit = presenceLimit;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, heartbeatMs, idleTimeoutMs, helloTimeoutMs,
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
                     historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
-                    redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs);
+                    redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs, presenceLimit);
         }
     }
 }

@@ -1,14 +1,27 @@
 import { byId, disclosure, el, reconcile } from '../dom.js';
 
 /**
- * Who is in the shown room, kept up to date from `joined` and `presence`. Picking someone opens
- * direct messages with them. On narrow screens the list is a panel opened from the room's header.
+ * Who is in the shown room, kept up to date from `joined` and `presence`, and how many they are
+ * (`occupancy` keeps the count of a large room). A large room's list comes a page at a time:
+ * "Show more members" loads the next. Picking someone opens direct messages with them. On narrow
+ * screens the list is a panel opened from the room's header.
  */
 export function mountMembers(store, chat, focusComposer) {
   const chatRoot = byId('chat');
   const list = byId('member-list');
   const heading = byId('members-heading');
   const toggle = byId('members-toggle');
+  const more = byId('members-more');
+
+  more.addEventListener('click', () => {
+    const active = store.active;
+    if (active?.isRoom) {
+      more.disabled = true;
+      chat.moreMembers(active).catch(() => {}).finally(() => {
+        more.disabled = false;
+      });
+    }
+  });
 
   const setPanel = disclosure(toggle, chatRoot, 'members-open');
 
@@ -17,8 +30,10 @@ export function mountMembers(store, chat, focusComposer) {
     const room = active?.isRoom ? active : null;
     chatRoot.classList.toggle('no-members', !room);
     const members = room ? room.members : [];
-    heading.textContent = `Members · ${members.length}`;
-    toggle.textContent = `${members.length} member${members.length === 1 ? '' : 's'}`;
+    const count = room ? Math.max(room.memberCount, members.length) : 0;
+    heading.textContent = `Members · ${count.toLocaleString()}`;
+    toggle.textContent = `${count.toLocaleString()} member${count === 1 ? '' : 's'}`;
+    more.hidden = !room || room.membersNext === null;
     reconcile(list, members.map((nick) => (nick === store.me ? `me:${nick}` : nick)),
       (key) => {
         if (key.startsWith('me:')) {

@@ -1,16 +1,12 @@
 package dev.parley.server;
 
+import dev.parley.testing.EventLoops;
 import dev.parley.testing.TestSocket;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.AbstractScheduledEventExecutor;
-import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -70,7 +66,7 @@ class ChurnIT {
             assertThat(server.metrics().activeConnections()).isZero();
             assertThat(server.hub().memberCount()).isZero();
             assertThat(server.hub().activeRooms()).isZero();
-            assertThat(scheduledTasks(server.workers())).as("timers left on the event loops").isZero();
+            assertThat(EventLoops.scheduledTasks(server.workers())).as("timers left on the event loops").isZero();
         });
         for (int i = 0; i < CYCLES; i += 97) {
             try (TestSocket again = TestSocket.login(server.webSocketUri(), "churner" + i)) {
@@ -98,16 +94,5 @@ class ChurnIT {
             }
         }
         socket.awaitClose();
-    }
-
-    private static int scheduledTasks(EventLoopGroup group) throws ReflectiveOperationException {
-        Field queue = AbstractScheduledEventExecutor.class.getDeclaredField("scheduledTaskQueue");
-        queue.setAccessible(true);
-        int tasks = 0;
-        for (EventExecutor executor : group) {
-            Collection<?> scheduled = (Collection<?>) queue.get(executor);
-            tasks += scheduled == null ? 0 : scheduled.size();
-        }
-        return tasks;
     }
 }

@@ -63,14 +63,15 @@ class DockerfileIT {
     }
 
     @Test
-    void buildsWithMavenOnTemurin17AndRunsOnTheTemurin17JreAsANonRootUser() {
+    void buildsWithMavenOnTemurin17AndRunsOnTheTemurin25JreWithZgcAsANonRootUser() {
         List<String> stages = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(text).results().map(m -> m.group(1)).toList();
-        assertThat(stages).containsExactly("maven:3.9.11-eclipse-temurin-17", "eclipse-temurin:17-jre");
+        assertThat(stages).containsExactly("maven:3.9.11-eclipse-temurin-17", "eclipse-temurin:25-jre");
         assertThat(instruction("RUN --mount=type=cache,target=/root/.m2 mvn")).contains("-pl server -am package");
         assertThat(instruction("COPY --from=build")).isEqualTo("/src/server/target/parley-server.jar /app/parley-server.jar");
         assertThat(instruction("USER")).isEqualTo("parley").isNotEqualTo("root");
         assertThat(instruction("EXPOSE")).isEqualTo("8080");
         assertThat(env()).containsEntry("PARLEY_PORT", "8080");
+        assertThat(env().get("JAVA_TOOL_OPTIONS")).contains("-XX:+UseZGC");
     }
 
     @Test

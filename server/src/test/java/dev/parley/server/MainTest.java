@@ -32,7 +32,7 @@ class MainTest {
         for (String option : List.of("--host", "--port", "--transport", "--heartbeat-ms", "--idle-timeout-ms",
                 "--hello-timeout-ms", "--max-frame-bytes", "--max-text-chars", "--max-rooms", "--rate-per-sec",
                 "--burst", "--history-size", "--history-on-join", "--max-outbound-bytes", "--shutdown-grace-ms",
-                "--allowed-origins", "--compression", "--io-threads")) {
+                "--allowed-origins", "--compression", "--io-threads", "--presence-limit")) {
             assertThat(text).contains(option);
         }
         assertThat(text).contains("Default: 8080", "PARLEY_PORT", "Default: 25000", "Default: 1048576");
@@ -41,7 +41,7 @@ class MainTest {
     @Test
     void badValuesExitWith2AndOneLine() {
         for (String[] args : List.of(new String[] {"--port", "eighty"}, new String[] {"--port", "70000"},
-                new String[] {"--burst", "0"}, new String[] {"--transport", "carrier-pigeon"},
+                new String[] {"--burst", "0"}, new String[] {"--presence-limit", "0"}, new String[] {"--transport", "carrier-pigeon"},
                 new String[] {"--no-such-option"})) {
             Run run = run(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);

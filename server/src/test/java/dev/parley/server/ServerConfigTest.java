@@ -18,7 +18,7 @@ class ServerConfigTest {
         assertThat(config.helloTimeoutMs()).isEqualTo(10_000);
         assertThat(config.handshakeTimeoutMs()).isEqualTo(10_000);
         assertThat(config.closeTimeoutMs()).isEqualTo(5_000);
-        assertThat(config.limits()).isEqualTo(new dev.parley.protocol.Limits(65536, 4000, 50, 20, 40));
+        assertThat(config.limits()).isEqualTo(new dev.parley.protocol.Limits(65536, 4000, 50, 20, 40, 1000));
         assertThat(config.historySize()).isEqualTo(100);
         assertThat(config.historyOnJoin()).isEqualTo(20);
         assertThat(config.maxOutboundBytes()).isEqualTo(1 << 20);
@@ -38,6 +38,8 @@ class ServerConfigTest {
                 .withMessageStartingWith("maxFrameBytes");
         assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxTextChars(70_000).build())
                 .withMessageStartingWith("maxTextChars");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceLimit(0).build())
+                .withMessage("presenceLimit must be from 1 to 1000000, not 0");
         assertThat(ServerConfig.builder().allowedOrigins(List.of("https://a")).build().allowedOrigins()).containsExactly("https://a");
     }
 

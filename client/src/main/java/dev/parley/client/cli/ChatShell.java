@@ -28,11 +28,15 @@ final class ChatShell implements ParleyListener {
             "/join <room>              join a room and make it the current one",
             "/leave [room]             leave a room (default: the current one)",
             "/msg <nick> <text>        send a direct message",
-            "/who [room]               list the members of a room",
+            "/who [room] [after]       list members of a room, a page at a time",
             "/rooms                    list the rooms",
             "/history [room] [limit]   show the latest messages of a room",
             "/quit                     leave (so does Ctrl-D)",
             "anything else             is sent to the current room");
+
+    /** Members named when joining; {@code /who} pages through the rest. */
+    private static final int NAMES_SHOWN = 20;
+    private static final int WHO_PAGE = 100;
 
     private final Console console;
     private final EventFormatter format;
@@ -103,8 +107,7 @@ final class ChatShell implements ParleyListener {
                     request(client.dm(words[1], words[2]), ack -> console.print(format.sentDm(words[1], words[2], ack.ts())));
                 }
             }
-            case "/who" -> inRoom(argument, room -> request(client.who(room), members ->
-                    console.print(format.notice("#" + room + ": " + String.join(", ", members.members())))));
+            case "/who" -> inRoom(argument, room -> who(room, words.length > 2 ? words[2] : null));
             case "/rooms" -> request(client.rooms(), this::showRooms);
             case "/history" -> history(line.split("\\s+"));
             case "/help" -> HELP.forEach(help -> console.print(format.notice(help)));
@@ -125,7 +128,23 @@ final class ChatShell implements ParleyListener {
         }), joined -> {
             rooms.add(room);
             current = room;
-            console.print(format.notice("joined #" + room + "; members: " + String.join(", ", joined.members())));
+            int count = joined.memberCount();
+            console.print(format.notice("joined #" + room + "; " + count + (count == 1 ? " member: " : " members: ")
+                    + names(joined.members(), count)));
+        });
+    }
+
+    /** The first of {@code members}, and how many more the room has. */
+    private static String names(List<String> members, int count) {
+        List<String> shown = members.subList(0, Math.min(members.size(), NAMES_SHOWN));
+        return String.join(", ", shown) + (count > shown.size() ? " and " + (count - shown.size()) + " more" : "");
+    }
+
+    private void who(String room, String after) {
+        request(client.who(room, after, WHO_PAGE), page -> {
+            String more = page.next() == null ? "" : "; more: /who " + room + " " + page.next();
+            console.print(format.notice("#" + room + (after == null ? "" : " after " + after) + ": "
+                    + (page.members().isEmpty() ? "nobody" : String.join(", ", page.members())) + more));
         });
     }
 
@@ -202,6 +221,11 @@ final class ChatShell implements ParleyListener {
     @Override
     public void onPresence(ServerEvent.Presence presence) {
         console.print(format.presence(presence));
+    }
+
+    @Override
+    public void onOccupancy(ServerEvent.Occupancy occupancy) {
+        console.print(format.occupancy(occupancy));
     }
 
     @Override

@@ -42,6 +42,11 @@ final class EventFormatter {
                 .toAttributedString();
     }
 
+    AttributedString occupancy(ServerEvent.Occupancy o) {
+        return start(o.ts()).styled(ROOM, "#" + o.room()).append(' ').styled(NOTICE, "* " + o.members() + " members")
+                .toAttributedString();
+    }
+
     AttributedString dm(ServerEvent.Dm dm) {
         return start(dm.ts()).styled(PRIVATE, "*" + dm.from() + "*").append(' ').append(dm.text()).toAttributedString();
     }

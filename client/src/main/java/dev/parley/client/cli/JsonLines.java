@@ -49,6 +49,11 @@ final class JsonLines implements ParleyListener {
     }
 
     @Override
+    public void onOccupancy(ServerEvent.Occupancy occupancy) {
+        print(occupancy);
+    }
+
+    @Override
     public void onTyping(ServerEvent.Typing typing) {
         print(typing);
     }

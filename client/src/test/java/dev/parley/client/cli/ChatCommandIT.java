@@ -215,6 +215,8 @@ class ChatCommandIT {
 
         type(keyboard, "/who");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* #general: alice, bob"));
+        type(keyboard, "/who general alice");
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* #general after alice: bob"));
         type(keyboard, "/msg bob psst");
         assertThat(bob.next("dm").path("text").asText()).isEqualTo("psst");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("-> *bob* psst"));
@@ -225,7 +227,7 @@ class ChatCommandIT {
         type(keyboard, "this line is over twenty characters");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("! text_too_long: "));
         type(keyboard, "/join random");
-        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* joined #random; members: alice"));
+        await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* joined #random; 1 member: alice"));
         type(keyboard, "/leave");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("* left #random; now in #general"));
         type(keyboard, "/dance");

@@ -90,7 +90,7 @@ class ClientJarIT {
 
         assertThat(exitOf(chat)).isZero();
         String out = new String(chat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(out).contains("* joined #general; members: alice, bob", "#general <alice> hello from a pipe",
+        assertThat(out).contains("* joined #general; 2 members: alice, bob", "#general <alice> hello from a pipe",
                 "* #general: alice, bob").doesNotContain("\u001b[");
     }
 

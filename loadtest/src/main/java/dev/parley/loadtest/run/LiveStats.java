@@ -25,6 +25,7 @@ public final class LiveStats {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder events = new LongAdder();
+    private final LongAdder announcements = new LongAdder();
     private final AtomicInteger connections = new AtomicInteger();
     private final ErrorCounts errors = new ErrorCounts();
     private final Recorder measured = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
@@ -56,6 +57,15 @@ public final class LiveStats {
 
     public long eventCount() {
         return events.sum();
+    }
+
+    /** A {@code presence} or {@code occupancy} event arrived: what filling a room costs its members. */
+    public void announcement() {
+        announcements.increment();
+    }
+
+    public long announcementCount() {
+        return announcements.sum();
     }
 
     public void sent() {

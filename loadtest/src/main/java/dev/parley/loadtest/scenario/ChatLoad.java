@@ -53,6 +53,8 @@ final class ChatLoad {
     private final List<RoomState> rooms = new ArrayList<>();
     private final List<Member> members = new ArrayList<>();
     private Connector.Result connected;
+    private double fillSeconds;
+    private double joinSeconds;
 
     ChatLoad(RunContext ctx, int roomCount, int size, double settleSeconds) {
         this.ctx = ctx;
@@ -69,6 +71,7 @@ final class ChatLoad {
      * idle); returns how the opening went.
      */
     Connector.Result setup(int clients) {
+        long start = System.nanoTime();
         ctx.progress().phase("connect");
         Map<LoadSession, Receiver> receivers = new IdentityHashMap<>();
         connected = ctx.connector().open(clients, ctx::nick, session -> {
@@ -80,6 +83,7 @@ final class ChatLoad {
         });
         List<LoadSession> sessions = rooms.isEmpty() ? List.of() : connected.sessions();
         ctx.progress().phase("join");
+        long joinStart = System.nanoTime();
         Member[] joined = new Member[sessions.size()];
         Semaphore inFlight = new Semaphore(ctx.concurrency());
         List<CompletableFuture<?>> joins = new ArrayList<>();
@@ -104,6 +108,8 @@ final class ChatLoad {
                     }));
         }
         CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        fillSeconds = (System.nanoTime() - start) / 1e9;
+        joinSeconds = (System.nanoTime() - joinStart) / 1e9;
         for (Member member : joined) {
             if (member != null) {
                 members.add(member);
@@ -114,6 +120,16 @@ final class ChatLoad {
             ctx.out().println("-- join announcements still arriving after the settle timeout; sending anyway");
         }
         return connected;
+    }
+
+    /** Seconds from the first connect to the last {@code joined}. */
+    double fillSeconds() {
+        return fillSeconds;
+    }
+
+    /** Seconds from the first {@code join} sent to the last {@code joined}. */
+    double joinSeconds() {
+        return joinSeconds;
     }
 
     /** Sessions that joined their room. */

@@ -6,12 +6,15 @@ import dev.parley.loadtest.run.Connector;
 import dev.parley.loadtest.run.ServerProbe;
 import dev.parley.loadtest.run.Waits;
 
+import java.util.Locale;
+
 /**
  * {@code connect}: opens {@code clients} sessions (optionally each in one of {@code rooms}
  * rooms), holds them for {@code holdSeconds}, and reports how fast they opened and, when the
  * server exposes its heap in {@code /metrics}, what each one costs the server: heap (after a full
- * GC when the server's pid is known) and resident memory. Any session the server closes while
- * held counts as an error.
+ * GC when the server's pid is known) and resident memory; with rooms, how long filling them took
+ * (first connect to last {@code joined}) and how many presence and occupancy events that cost.
+ * Any session the server closes while held counts as an error.
  */
 public final class ConnectScenario implements Scenario {
     public record Settings(int clients, int rooms, double holdSeconds) {
@@ -32,6 +35,14 @@ public final class ConnectScenario implements Scenario {
             ServerProbe.Sample before = ctx.probe().sample();
             Connector.Result opened = sessions.setup(s.clients());
             report.connections(opened.summary());
+            if (s.rooms() > 0) {
+                report.parameter("fillSeconds", sessions.fillSeconds())
+                        .parameter("joinSeconds", sessions.joinSeconds())
+                        .parameter("announcements", ctx.stats().announcementCount());
+                ctx.out().printf(Locale.ROOT, "-- rooms filled in %.2f s from the first connect to the last joined "
+                        + "(the joins alone: %.2f s); %,d presence and occupancy events received by then and while "
+                        + "settling%n", sessions.fillSeconds(), sessions.joinSeconds(), ctx.stats().announcementCount());
+            }
             ctx.progress().phase("hold");
             long holdEnd = System.nanoTime() + (long) (s.holdSeconds() * 1e9);
             ServerProbe.Sample after = ctx.probe().sample();

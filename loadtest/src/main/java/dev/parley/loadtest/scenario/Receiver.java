@@ -69,6 +69,8 @@ final class Receiver implements SessionListener {
         stats.event();
         if (event instanceof ServerEvent.Message message) {
             received(message, receivedNanos);
+        } else if (event instanceof ServerEvent.Presence || event instanceof ServerEvent.Occupancy) {
+            stats.announcement();
         } else if (event instanceof ServerEvent.Ack ack) {
             stats.acked();
             if (ack.offset() != null && room != null && room.name().equals(ack.room())) {

@@ -5,7 +5,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,7 +18,11 @@ import java.util.Set;
 final class FlushBatch implements Runnable {
     private static final FastThreadLocal<FlushBatch> CURRENT = new FastThreadLocal<>();
 
-    private final Set<Member> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Who is in {@link #pending}; an identity set allocates nothing per entry. */
+    private final Set<Member> queued = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Swapped with {@link #flushing} on each run, so a run allocates nothing. */
+    private ArrayList<Member> pending = new ArrayList<>();
+    private ArrayList<Member> flushing = new ArrayList<>();
 
     /** Flushes {@code member} later in this turn of its event loop; call on that loop. */
     static void add(Member member) {
@@ -31,15 +34,23 @@ final class FlushBatch implements Runnable {
         if (batch.pending.isEmpty()) {
             member.executor().execute(batch);
         }
-        batch.pending.add(member);
+        if (batch.queued.add(member)) {
+            batch.pending.add(member);
+        }
     }
 
     @Override
     public void run() {
-        List<Member> members = new ArrayList<>(pending);
-        pending.clear();
-        for (Member member : members) {
-            member.flush();
+        ArrayList<Member> members = pending;
+        pending = flushing;
+        flushing = members;
+        queued.clear();
+        try {
+            for (int i = 0; i < members.size(); i++) {
+                members.get(i).flush();
+            }
+        } finally {
+            members.clear();
         }
     }
 }

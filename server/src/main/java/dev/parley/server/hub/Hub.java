@@ -15,6 +15,7 @@ import dev.parley.server.presence.Presence;
 import dev.parley.server.presence.PresenceListener;
 import dev.parley.server.presence.RoomChange;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,33 +35,51 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe: called from every event loop at once.
  */
-public final class Hub implements BrokerListener, PresenceListener {
-    /** A member-list limit that lists a whole room. */
-    private static final int EVERYONE = Integer.MAX_VALUE;
+public final class Hub implements BrokerListener, PresenceListener, AutoCloseable {
+    /** How often members of rooms over the presence limit are told the room's count, when it changed. */
+    static final long OCCUPANCY_INTERVAL_MS = 1000;
 
     private final Broker broker;
     private final Presence presence;
     private final ServerMetrics metrics;
     private final ByteBufAllocator alloc;
     private final LongSupplier clock;
+    private final int presenceLimit;
+    private final OccupancyWatch occupancy;
     private final Map<String, Member> membersById = new ConcurrentHashMap<>();
     private final Map<String, Member> membersByNick = new ConcurrentHashMap<>();
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
     /** Evictions under way by session id, so that a second request waits for the same one. */
     private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
 
-    public Hub(Broker broker, Presence presence, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock) {
+    /**
+     * @param presenceLimit members past which a room's joins and leaves are not announced one by
+     *                      one: its members are told the count instead, at most once a second
+     * @param timers        runs the reads of those counts
+     */
+    public Hub(Broker broker, Presence presence, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock,
+               int presenceLimit, EventExecutor timers) {
         this.broker = broker;
         this.presence = presence;
         this.metrics = metrics;
         this.alloc = alloc;
         this.clock = clock;
+        this.presenceLimit = presenceLimit;
+        this.occupancy = new OccupancyWatch(presence, presenceLimit, timers, OCCUPANCY_INTERVAL_MS, rooms::containsKey,
+                (room, count) -> fanOut(room, 0, null, new ServerEvent.Occupancy(room, count, clock.getAsLong())));
         broker.listen(this);
         presence.listen(this);
     }
 
-    /** A joined room as its new member sees it. */
-    public record Joined(List<String> members, Recovery recovery) {
+    /**
+     * A joined room as its new member sees it: the first members in nick order (at most the
+     * presence limit) and how many there are.
+     */
+    public record Joined(List<String> members, int memberCount, Recovery recovery) {
+    }
+
+    /** A page of a room's members in nick order; {@code next} is where the next page starts, or null. */
+    public record MemberPage(List<String> members, String next) {
     }
 
     /**
@@ -107,14 +126,13 @@ public final class Hub implements BrokerListener, PresenceListener {
         return started;
     }
 
-    /** A member whose node died was removed from {@code room} by this node: the room is told here, once. */
+    /**
+     * A member whose node died was removed from {@code room} by this node: the room is told here,
+     * once (by its count, in a room over the presence limit).
+     */
     @Override
     public void memberExpired(String room, String nick) {
-        announceLeave(room, nick);
-    }
-
-    private void announceLeave(String room, String nick) {
-        broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.LEAVE, nick, clock.getAsLong()));
+        presence.count(room).thenAccept(count -> announce(room, ServerEvent.PresenceKind.LEAVE, nick, count));
     }
 
     /** Forgets a member that has ended; it must have left its rooms. */
@@ -131,12 +149,12 @@ public final class Hub implements BrokerListener, PresenceListener {
 
     /**
      * Adds {@code member} to {@code room}: from now on it receives the room's events. Completes
-     * with the member list and what the member missed since {@code since}, or the latest messages.
+     * with the first members and what the member missed since {@code since}, or the latest messages.
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
         List<CompletableFuture<Void>> watched = new ArrayList<>(1);
         rooms.compute(room, (name, subscribers) -> {
-            Subscribers updated = subscribers == null ? new Subscribers() : subscribers;
+            Subscribers updated = subscribers == null ? new Subscribers(name) : subscribers;
             updated.add(member);
             watched.add(broker.watch(room));
             return updated;
@@ -145,8 +163,8 @@ public final class Hub implements BrokerListener, PresenceListener {
         // The room's live events reach this node before its history is read, so that the member's
         // session can merge the two by offset without a gap.
         CompletableFuture<Recovery> recovery = watched.get(0).thenCompose(ready -> broker.recover(room, since, latest));
-        CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, EVERYONE))
-                .thenCombine(recovery, Joined::new);
+        CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, presenceLimit))
+                .thenCombine(recovery, (members, recovered) -> new Joined(members, entered.join().members(), recovered));
         return joined.handle((value, failure) -> {
             if (failure != null) {
                 unsubscribe(member, room);
@@ -157,17 +175,27 @@ public final class Hub implements BrokerListener, PresenceListener {
                 });
                 throw failure instanceof CompletionException e ? e : new CompletionException(failure);
             }
-            if (entered.join().changed()) {
-                broker.broadcast(room, new ServerEvent.Presence(room, ServerEvent.PresenceKind.JOIN, member.nick(),
-                        clock.getAsLong()));
+            RoomChange change = entered.join();
+            if (change.changed()) {
+                announce(room, ServerEvent.PresenceKind.JOIN, member.nick(), change.members());
             }
             return value;
         });
     }
 
-    /** The member list and recovery for a member who joins a room it is already in. */
+    /**
+     * {@code room} as the hub keeps it while it has local members: sessions keep this one string
+     * rather than each its own copy.
+     */
+    public String roomName(String room) {
+        Subscribers subscribers = rooms.get(room);
+        return subscribers == null ? room : subscribers.room;
+    }
+
+    /** The first members and recovery for a member who joins a room it is already in. */
     public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest) {
-        return presence.members(room, null, EVERYONE).thenCombine(broker.recover(room, since, latest), Joined::new);
+        return presence.count(room).thenCompose(count -> presence.members(room, null, presenceLimit)
+                .thenCombine(broker.recover(room, since, latest), (members, recovery) -> new Joined(members, count, recovery)));
     }
 
     /** Removes {@code member} from {@code room} and tells the other members. */
@@ -175,9 +203,26 @@ public final class Hub implements BrokerListener, PresenceListener {
         unsubscribe(member, room);
         return presence.leave(room, member.nick()).thenAccept(change -> {
             if (change.changed()) {
-                announceLeave(room, member.nick());
+                announce(room, ServerEvent.PresenceKind.LEAVE, member.nick(), change.members());
             }
         });
+    }
+
+    /**
+     * Tells the room of a join or leave that changed its members to {@code count}: one by one while
+     * the room with that member in it is within the presence limit; otherwise the change is left to
+     * the occupancy watch. The join that takes a room over the limit tells every node, through the
+     * broker, to watch it.
+     */
+    private void announce(String room, ServerEvent.PresenceKind kind, String nick, int count) {
+        int withMember = kind == ServerEvent.PresenceKind.JOIN ? count : count + 1;
+        if (withMember <= presenceLimit) {
+            broker.broadcast(room, new ServerEvent.Presence(room, kind, nick, clock.getAsLong()));
+        } else if (kind == ServerEvent.PresenceKind.JOIN && count == presenceLimit + 1) {
+            broker.broadcast(room, new ServerEvent.Occupancy(room, count, clock.getAsLong()));
+        } else {
+            occupancy.watch(room);
+        }
     }
 
     private void unsubscribe(Member member, String room) {
@@ -205,8 +250,11 @@ public final class Hub implements BrokerListener, PresenceListener {
                 .thenApply(delivered -> delivered ? ts : null);
     }
 
-    public CompletableFuture<List<String>> members(String room) {
-        return presence.members(room, null, EVERYONE);
+    /** Up to {@code limit} members of {@code room} in nick order, after {@code after} when it is not null. */
+    public CompletableFuture<MemberPage> members(String room, String after, int limit) {
+        return presence.members(room, after, limit + 1).thenApply(members -> members.size() <= limit
+                ? new MemberPage(members, null)
+                : new MemberPage(members.subList(0, limit), members.get(limit - 1)));
     }
 
     /** Every room that has members or history, by name. */
@@ -239,9 +287,16 @@ public final class Hub implements BrokerListener, PresenceListener {
         fanOut(message.room(), message.offset(), null, message);
     }
 
+    /** A room event; an {@code occupancy} event says the room has gone over the presence limit. */
     @Override
     public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
-        fanOut(room, 0, aboutNick, event);
+        if (event instanceof ServerEvent.Occupancy) {
+            if (rooms.containsKey(room)) {
+                occupancy.watch(room);
+            }
+        } else {
+            fanOut(room, 0, aboutNick, event);
+        }
     }
 
     private void fanOut(String room, long offset, String skipNick, ServerEvent event) {
@@ -286,5 +341,11 @@ public final class Hub implements BrokerListener, PresenceListener {
         }
         metrics.delivered(1);
         return true;
+    }
+
+    /** Stops the occupancy reads; the hub serves nothing afterwards. */
+    @Override
+    public void close() {
+        occupancy.close();
     }
 }

@@ -20,9 +20,15 @@ import java.util.function.Consumer;
 final class Subscribers {
     private static final Logger LOG = LoggerFactory.getLogger(Subscribers.class);
 
+    /** The room's name: one string for all its local members to keep. */
+    final String room;
     /** Copy-on-write, replaced under the monitor. */
     private Map<EventExecutor, Member[]> byLoop = Map.of();
     private int size;
+
+    Subscribers(String room) {
+        this.room = room;
+    }
 
     synchronized void add(Member member) {
         Map<EventExecutor, Member[]> next = new HashMap<>(byLoop);

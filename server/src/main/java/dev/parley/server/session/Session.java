@@ -84,7 +84,8 @@ public final class Session implements Member {
     private final SessionSettings settings;
     private final ServerMetrics metrics;
     private final LongSupplier clock;
-    private final TokenBucket rateLimit;
+    /** Made on the first rate-limited command (full, as it would be by then): most sessions only listen. */
+    private TokenBucket rateLimit;
     private final Map<String, Membership> rooms = new HashMap<>(4);
     private volatile String nick;
     private String resumeSecret;
@@ -98,7 +99,6 @@ public final class Session implements Member {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
-        this.rateLimit = new TokenBucket(settings.limits().ratePerSec(), settings.limits().burst(), System.nanoTime());
     }
 
     @Override
@@ -213,7 +213,7 @@ public final class Session implements Member {
         }
         Membership joining = new Membership();
         joining.pendingReplies++;
-        rooms.put(room, joining);
+        rooms.put(hub.roomName(room), joining);
         whenDone(hub.join(this, room, join.since(), settings.historyOnJoin()), join.id(), () -> {
             if (rooms.remove(room, joining)) {
                 joining.drop();
@@ -260,7 +260,7 @@ public final class Session implements Member {
 
     private static ServerEvent.Joined joinedEvent(Command.Join join, Hub.Joined joined) {
         return new ServerEvent.Joined(join.id(), join.room(), joined.recovery().epoch(), joined.recovery().offset(),
-                joined.members(), joined.recovery().recovered(), joined.recovery().messages());
+                joined.members(), joined.memberCount(), joined.recovery().recovered(), joined.recovery().messages());
     }
 
     private void leave(Command.Leave leave) {
@@ -308,7 +308,9 @@ public final class Session implements Member {
 
     private void who(Command.Who who) {
         if (validRoom(who.id(), who.room())) {
-            reply(who.id(), hub.members(who.room()), members -> new ServerEvent.Members(who.id(), who.room(), members));
+            int limit = who.limit() == null ? Command.Who.MAX_LIMIT : who.limit();
+            reply(who.id(), hub.members(who.room(), who.after(), limit),
+                    page -> new ServerEvent.Members(who.id(), who.room(), page.members(), page.next()));
         }
     }
 
@@ -324,6 +326,9 @@ public final class Session implements Member {
 
     /** Applies the rate limit to {@code send}, {@code dm} and {@code typing}; closes a client that keeps flooding. */
     private boolean admitted(RequestId id) {
+        if (rateLimit == null) {
+            rateLimit = new TokenBucket(settings.limits().ratePerSec(), settings.limits().burst(), System.nanoTime());
+        }
         if (rateLimit.tryTake(System.nanoTime())) {
             rejectedInARow = 0;
             return true;

@@ -12,16 +12,20 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncod
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * A session's {@link Transport} on a Netty channel. Replies become text frames, flushed at once
- * (or at the end of the read they answer, by the pipeline's {@code FlushConsolidationHandler}).
- * Fan-out events arrive encoded once for every recipient: a connection without compression gets
- * the ready-made frame bytes, which pass the WebSocket encoder untouched.
+ * A session's {@link Transport} on a Netty channel. Replies become text frames, flushed at once,
+ * or together at the end of the read they answer (so a client that sends many commands in one
+ * read costs one flush; this is what a {@code FlushConsolidationHandler} would do, without a
+ * handler per connection). Fan-out events arrive encoded once for every recipient: a connection
+ * without compression gets the ready-made frame bytes, which pass the WebSocket encoder untouched.
  */
 final class ChannelTransport implements Transport {
     private final Channel channel;
     private final ServerMetrics metrics;
     private final long closeTimeoutMs;
     private Boolean compressed;
+    /** Inside a read of the client's frames: replies wait for its end to be flushed. */
+    private boolean reading;
+    private boolean unflushed;
 
     ChannelTransport(Channel channel, ServerMetrics metrics, long closeTimeoutMs) {
         this.channel = channel;
@@ -38,8 +42,13 @@ final class ChannelTransport implements Transport {
     public void send(ServerEvent event) {
         if (open()) {
             metrics.frameOut();
-            channel.writeAndFlush(new TextWebSocketFrame(EventEncoder.encode(channel.alloc(), event)),
-                    channel.voidPromise());
+            TextWebSocketFrame frame = new TextWebSocketFrame(EventEncoder.encode(channel.alloc(), event));
+            if (reading) {
+                channel.write(frame, channel.voidPromise());
+                unflushed = true;
+            } else {
+                channel.writeAndFlush(frame, channel.voidPromise());
+            }
         }
     }
 
@@ -55,6 +64,20 @@ final class ChannelTransport implements Transport {
     @Override
     public void flush() {
         channel.flush();
+    }
+
+    /** A read of the client's frames has begun. */
+    void readStarted() {
+        reading = true;
+    }
+
+    /** The read has ended: flushes the replies it caused. */
+    void readComplete() {
+        reading = false;
+        if (unflushed) {
+            unflushed = false;
+            channel.flush();
+        }
     }
 
     private boolean open() {

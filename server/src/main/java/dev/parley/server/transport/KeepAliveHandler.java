@@ -3,12 +3,11 @@ package dev.parley.server.transport;
 import dev.parley.protocol.CloseCode;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Ticker;
 
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,56 +16,101 @@ import java.util.concurrent.TimeUnit;
  * so that every frame counts as a sign of life, pongs included.
  *
  * <p>Pings go out at a fixed rate rather than on writer idleness: a client that only listens in a
- * busy room must still be pinged, or it would have nothing to answer and time out. Both timers die
- * with the handler.
+ * busy room must still be pinged, or it would have nothing to answer and time out. One timer does
+ * both jobs, armed for whichever is due first; a read only notes the time. Every idle connection
+ * holds this handler and its one timer, so both are kept small. The timer dies with the handler.
  */
-final class KeepAliveHandler extends IdleStateHandler {
-    private final long heartbeatMs;
-    private final long closeTimeoutMs;
-    private ScheduledFuture<?> pings;
+final class KeepAliveHandler extends ChannelInboundHandlerAdapter implements Runnable {
+    /** The intervals, shared by every connection. */
+    record Intervals(long heartbeatNanos, long idleTimeoutNanos, long closeTimeoutMs) {
+        static Intervals ofMillis(long heartbeatMs, long idleTimeoutMs, long closeTimeoutMs) {
+            return new Intervals(TimeUnit.MILLISECONDS.toNanos(heartbeatMs), TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs),
+                    closeTimeoutMs);
+        }
+    }
 
-    KeepAliveHandler(long heartbeatMs, long idleTimeoutMs, long closeTimeoutMs) {
-        super(idleTimeoutMs, 0, 0, TimeUnit.MILLISECONDS);
-        this.heartbeatMs = heartbeatMs;
-        this.closeTimeoutMs = closeTimeoutMs;
+    private final Intervals intervals;
+    private ChannelHandlerContext ctx;
+    private Future<?> timer;
+    private long lastReadNanos;
+    private long nextPingNanos;
+
+    KeepAliveHandler(Intervals intervals) {
+        this.intervals = intervals;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-        super.handlerAdded(ctx);
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        long now = now();
+        lastReadNanos = now;
+        nextPingNanos = now + intervals.heartbeatNanos();
+        if (ctx.channel().isActive()) {
+            arm(now);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (timer == null) {
+            arm(now());
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastReadNanos = now();
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        disarm();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        disarm();
+        ctx.fireChannelInactive();
+    }
+
+    /** The timer: closes an idle client, or pings and waits for what is due next. */
+    @Override
+    public void run() {
+        timer = null;
         Channel channel = ctx.channel();
-        pings = ctx.executor().scheduleAtFixedRate(() -> ping(channel), heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+        if (!channel.isActive()) {
+            return;
+        }
+        long now = now();
+        if (now - lastReadNanos >= intervals.idleTimeoutNanos()) {
+            ClosingHandshake.start(channel, CloseCode.IDLE_TIMEOUT, intervals.closeTimeoutMs());
+            return;
+        }
+        if (now - nextPingNanos >= 0) {
+            nextPingNanos += intervals.heartbeatNanos();
+            if (!ClosingHandshake.started(channel)) {
+                channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+            }
+        }
+        arm(now);
     }
 
-    private static void ping(Channel channel) {
-        if (channel.isActive() && !ClosingHandshake.started(channel)) {
-            channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+    private void arm(long now) {
+        long due = Math.min(nextPingNanos, lastReadNanos + intervals.idleTimeoutNanos());
+        timer = ctx.executor().schedule(this, Math.max(0, due - now), TimeUnit.NANOSECONDS);
+    }
+
+    private void disarm() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
-        cancelPings();
-        super.handlerRemoved(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelPings();
-        super.channelInactive(ctx);
-    }
-
-    private void cancelPings() {
-        if (pings != null) {
-            pings.cancel(false);
-            pings = null;
-        }
-    }
-
-    @Override
-    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-        if (evt.state() == IdleState.READER_IDLE) {
-            ClosingHandshake.start(ctx.channel(), CloseCode.IDLE_TIMEOUT, closeTimeoutMs);
-        }
+    private long now() {
+        Ticker ticker = ctx.executor().ticker();
+        return ticker.nanoTime();
     }
 }

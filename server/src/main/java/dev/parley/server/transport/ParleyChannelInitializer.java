@@ -19,12 +19,14 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.AttributeKey;
 
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * HTTP phase:  flush | http-timeout | http-encoder | http-decoder | http-keepalive | http-aggregator | origin | ws-deflate
  *              | ws-protocol | ws-aggregator | healthz | readyz | metrics | static | upgrade | session
- * upgraded:    flush | keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
+ * upgraded:    keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
  *              | ws-aggregator | slow-consumer | session
  * </pre>
  *
@@ -50,14 +52,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A message enters at {@code ws-decoder}, is validated ({@code utf8}), reassembled
  * ({@code ws-aggregator}) and reaches {@link WebSocketSessionHandler}; what sessions send leaves
- * through {@code ws-encoder}, with flushes coalesced by {@code flush} during reads.
+ * through {@code ws-encoder}; replies written during a read are flushed once at its end.
  */
 public final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** Largest HTTP request accepted; requests to this server have no bodies. */
     private static final int MAX_HTTP_REQUEST_BYTES = 8192;
     /**
-     * Flushes of replies coalesced before one is forced through within one read. Fan-out writes,
-     * outside reads, are flushed once per event-loop turn by the hub instead.
+     * Flushes of HTTP responses coalesced before one is forced through within one read. Upgraded
+     * connections coalesce their replies in {@link ChannelTransport}, and fan-out writes are
+     * flushed once per event-loop turn by the hub.
      */
     private static final int FLUSHES_PER_BATCH = 256;
     /** zlib's default trade-off of speed and size. */
@@ -71,6 +74,13 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
      */
     private static final String HANDSHAKE_HANDLER =
             "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler";
+    /**
+     * Where {@link WebSocketServerProtocolHandler} keeps the handshaker (with the request's URI and
+     * subprotocols) for the connection's life; it reads it again only to answer close frames
+     * itself, which this server does on its own ({@code handleCloseFrames(false)}).
+     */
+    private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
+            AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
     private final ServerContext context;
     private final WebSocketServerProtocolConfig webSocketConfig;
@@ -80,6 +90,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
     private final MetricsHandler metrics;
     private final StaticFileHandler staticFiles;
     private final SlowConsumerHandler slowConsumer;
+    private final KeepAliveHandler.Intervals keepAlive;
 
     public ParleyChannelInitializer(ServerContext context, StaticFiles files) {
         ServerConfig config = context.config();
@@ -105,6 +116,8 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
         this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
+        this.keepAlive = KeepAliveHandler.Intervals.ofMillis(config.heartbeatMs(), config.idleTimeoutMs(),
+                config.closeTimeoutMs());
     }
 
     @Override
@@ -144,8 +157,8 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
             if (evt == ServerContext.STOPPING && ctx.pipeline().context(HANDSHAKE_HANDLER) != null) {
                 ctx.close();
             } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                ServerConfig config = context.config();
                 ChannelPipeline pipeline = ctx.pipeline();
+                pipeline.remove("flush");
                 pipeline.remove("http-timeout");
                 pipeline.remove("http-keepalive");
                 pipeline.remove("origin");
@@ -153,10 +166,10 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 pipeline.remove("readyz");
                 pipeline.remove("metrics");
                 pipeline.remove("static");
-                pipeline.addAfter("flush", "keepalive",
-                        new KeepAliveHandler(config.heartbeatMs(), config.idleTimeoutMs(), config.closeTimeoutMs()));
+                pipeline.addFirst("keepalive", new KeepAliveHandler(keepAlive));
                 pipeline.addBefore("session", "slow-consumer", slowConsumer);
                 pipeline.remove(this);
+                ctx.channel().attr(HANDSHAKER).set(null);
             }
             ctx.fireUserEventTriggered(evt);
         }

@@ -45,6 +45,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
 
     private final ServerContext context;
     private Session session;
+    private ChannelTransport transport;
     private ScheduledFuture<?> helloTimeout;
     /** Frames that arrived right behind the upgrade request, before the handshake completed. */
     private List<WebSocketFrame> early;
@@ -67,8 +68,8 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         Channel channel = ctx.channel();
         ServerMetrics metrics = context.metrics();
         long closeTimeoutMs = context.config().closeTimeoutMs();
-        session = new Session(new ChannelTransport(channel, metrics, closeTimeoutMs), context.hub(),
-                context.sessionSettings(), metrics, System::currentTimeMillis);
+        transport = new ChannelTransport(channel, metrics, closeTimeoutMs);
+        session = new Session(transport, context.hub(), context.sessionSettings(), metrics, System::currentTimeMillis);
         metrics.connectionOpened();
         helloTimeout = channel.eventLoop().schedule(() -> {
             if (!session.isReady()) {
@@ -110,12 +111,21 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             holdUntilHandshake(ctx, frame);
         } else if (frame instanceof TextWebSocketFrame) {
             context.metrics().frameIn();
+            transport.readStarted();
             read(ctx.channel(), (TextWebSocketFrame) frame);
         } else if (frame instanceof CloseWebSocketFrame) {
             closeFrame(ctx.channel(), (CloseWebSocketFrame) frame);
         } else if (frame instanceof BinaryWebSocketFrame) {
             close(ctx.channel(), CloseCode.UNSUPPORTED_DATA);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (transport != null) {
+            transport.readComplete();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private void holdUntilHandshake(ChannelHandlerContext ctx, WebSocketFrame frame) {

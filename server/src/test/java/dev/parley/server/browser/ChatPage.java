@@ -166,6 +166,20 @@ final class ChatPage {
         return strings("return [...document.querySelectorAll('#member-list li')].map(li => li.firstChild.textContent)");
     }
 
+    /** The member list's heading, with the room's member count: {@code "Members · 12"}. */
+    String membersHeading() {
+        return text(By.id("members-heading"));
+    }
+
+    /** Whether a large room's member list offers to load more. */
+    boolean offersMoreMembers() {
+        return driver.findElement(By.id("members-more")).isDisplayed();
+    }
+
+    void showMoreMembers() {
+        driver.findElement(By.id("members-more")).click();
+    }
+
     String typing() {
         return text(By.id("typing"));
     }

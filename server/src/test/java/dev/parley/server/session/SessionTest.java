@@ -24,14 +24,15 @@ import static org.awaitility.Awaitility.await;
 
 /** The session state machine against a real hub and a recording transport, on one event loop. */
 class SessionTest {
-    private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3);
+    private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3, 1000);
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final ServerMetrics metrics = new ServerMetrics();
     private final Hub hub = new Hub(new MemoryBroker(10, () -> 42L), new MemoryPresence(), metrics,
-            ByteBufAllocator.DEFAULT, () -> 42L);
+            ByteBufAllocator.DEFAULT, () -> 42L, LIMITS.presenceLimit(), loop);
 
     @AfterEach
     void tearDown() throws Exception {
+        hub.close();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         metrics.close();
     }
@@ -148,7 +149,7 @@ class SessionTest {
         await().untilAsserted(() -> assertThat(freshTransport.sent(ServerEvent.Welcome.class)).singleElement()
                 .satisfies(w -> assertThat(w.resume()).isNotEqualTo(secret)));
         assertThat(oldTransport.closes).containsExactly(CloseCode.SESSION_REPLACED);
-        assertThat(hub.members("r").join()).isEmpty();
+        assertThat(hub.members("r", null, 10).join().members()).isEmpty();
         run(old::end);
         assertThat(hub.memberCount()).as("the old session's end does not free the new one's nick").isEqualTo(1);
     }

@@ -19,7 +19,7 @@ class KeepAliveHandlerTest {
     void setUp() {
         channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new KeepAliveHandler(100, 350, 50));
+        channel.pipeline().addLast(new KeepAliveHandler(KeepAliveHandler.Intervals.ofMillis(100, 350, 50)));
     }
 
     @AfterEach

@@ -29,7 +29,7 @@ class WebSocketSessionHandlerTest {
     private final ServerConfig config = ServerConfig.builder().helloTimeoutMs(1_000).closeTimeoutMs(100).build();
     private final ServerMetrics metrics = new ServerMetrics();
     private final Hub hub = new Hub(new MemoryBroker(10, System::currentTimeMillis), new MemoryPresence(), metrics,
-            ByteBufAllocator.DEFAULT, System::currentTimeMillis);
+            ByteBufAllocator.DEFAULT, System::currentTimeMillis, config.presenceLimit(), GlobalEventExecutor.INSTANCE);
     private boolean stopping;
     private EmbeddedChannel channel;
 
