@@ -1,42 +1,54 @@
-import { Connection } from './connection.js';
+import { ParleyClient, ParleyError } from '../parley.js';
 import { storage } from './storage.js';
+import { currentToken } from './token.js';
+
+/** Close code of a session taken over by a `hello` that presented its `resume` secret (another tab). */
+const SESSION_REPLACED = 4009;
+/** The first round trip is measured once the page has settled after `welcome` (joins, first render). */
+const FIRST_PING_DELAY_MS = 1000;
+
+/** Whether a request failed because there was no connection (rather than the server refusing it). */
+export function notConnected(error) {
+  return error instanceof ParleyError && !error.fromServer;
+}
 
 /**
- * The chat's logic between the server and the Store: it turns user actions into commands and
- * server events into changes of the Store. Views call its public methods and read the Store;
- * they never talk to the Connection themselves.
+ * The chat's logic between the server and the Store: it turns user actions into requests of the
+ * Parley client library (`/parley.js`) and its events into changes of the Store. Views call its
+ * public methods and read the Store; they never talk to the client themselves.
  *
- * Rooms are recovered across reconnects: each room remembers the epoch and last offset it saw,
- * and every `welcome` re-joins every open room with that as `since`. Live messages of a room
- * whose `join` is in flight wait until its `joined` has been applied, so that every message is
- * shown once and in offset order.
+ * The library keeps the connection: it reconnects with backoff, resumes the session, re-joins
+ * every room since the last message it delivered, and delivers each message once and in order,
+ * after a `gap` event where the server could not give back what was missed. The page shows what
+ * it is told. After a close with 4009 (another tab took the session) it waits for "Use this tab",
+ * then starts a new client that joins the open rooms `since` what they show.
+ *
+ * The connection indicator's states: connecting, online, waiting (to reconnect, until retryAt),
+ * replaced and stopped.
  */
 export class Chat {
   #store;
   #config;
-  #connection;
-  /** Room → live events held back while its `join` is in flight. */
-  #joining = new Map();
+  /** The ParleyClient of the current nick, or null while signed out. */
+  #client = null;
+  /** Rooms whose join this page is waiting for. */
+  #joining = new Set();
   /** Room → when we last sent `typing` there. */
   #typingSent = new Map();
   #directoryTimer = 0;
+  #pingTimer = 0;
   /** The nick the open conversations belong to; another nick starts afresh. */
   #owner = null;
 
   constructor(store, config) {
     this.#store = store;
     this.#config = config;
-    this.#connection = new Connection(config, {
-      welcome: (welcome) => this.#welcome(welcome),
-      refused: (error) => this.#refused(error),
-      event: (event) => this.#event(event),
-      status: (status) => this.#status(status),
-    });
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden && this.#store.active) {
         this.#store.setActive(this.#store.active);
       }
     });
+    window.addEventListener('online', () => this.#client?.reconnectNow());
   }
 
   /** Connects again as this tab's last nick after a reload; false on a tab's first visit. */
@@ -45,7 +57,7 @@ export class Chat {
     if (!session) {
       return false;
     }
-    this.#connection.start(session.nick, session.resume);
+    this.#start(session.nick, session.resume);
     return true;
   }
 
@@ -58,24 +70,31 @@ export class Chat {
     }
     this.#store.setLoginError(null);
     const session = storage.session();
-    this.#connection.start(wanted, session && session.nick === wanted ? session.resume : null);
+    this.#start(wanted, session && session.nick === wanted ? session.resume : null);
   }
 
   /** Ends the session and goes back to the nickname form; the open rooms stay for the next nick. */
   signOut() {
     this.#saveRooms();
     storage.forgetSession();
-    this.#connection.stop();
+    this.#stop();
+    this.#setStatus('stopped');
     this.#store.clear();
     this.#owner = null;
     this.#store.setMe(null);
   }
 
+  /** Skips the rest of the backoff delay, or takes the session back after another tab took it. */
   retryNow() {
-    this.#connection.retryNow();
+    if (this.#store.status.state === 'replaced') {
+      const session = storage.session();
+      this.#start(this.#owner, session?.nick === this.#owner ? session.resume : null);
+    } else {
+      this.#client?.reconnectNow();
+    }
   }
 
-  /** Opens a room (joining, and creating it if it does not exist) and shows it. Rejects with ProtocolError or Disconnected. */
+  /** Opens a room (joining, and creating it if it does not exist) and shows it. Rejects with ParleyError. */
   async open(room) {
     const existing = this.#store.conversation('room', room);
     if (existing) {
@@ -101,7 +120,7 @@ export class Chat {
     if (room.membersNext === null) {
       return;
     }
-    const page = await this.#connection.request({ type: 'who', room: room.name, after: room.membersNext });
+    const page = await this.#request((client) => client.who(room.name, { after: room.membersNext }));
     const known = new Set(room.members);
     room.members = [...room.members, ...page.members.filter((nick) => !known.has(nick))].sort(byName);
     room.membersNext = page.next ?? null;
@@ -114,7 +133,7 @@ export class Chat {
     if (conversation.isRoom) {
       this.#saveRooms();
       try {
-        await this.#connection.request({ type: 'leave', room: conversation.name });
+        await this.#request((client) => client.leave(conversation.name));
       } catch (e) {
         // offline: the server dropped the membership already, and we will not re-join
       }
@@ -122,14 +141,14 @@ export class Chat {
     }
   }
 
-  /** Sends text to the conversation; rejects with ProtocolError or Disconnected. */
+  /** Sends text to the conversation; rejects with ParleyError. */
   async send(conversation, text) {
     if (conversation.isRoom) {
       this.#typingSent.delete(conversation.name);
-      await this.#connection.request({ type: 'send', room: conversation.name, text });
+      await this.#request((client) => client.send(conversation.name, text));
       return;
     }
-    const ack = await this.#connection.request({ type: 'dm', to: conversation.name, text });
+    const ack = await this.#request((client) => client.dm(conversation.name, text));
     this.#store.append(conversation, [{ type: 'message', ts: ack.ts, from: this.#store.me, text }]);
   }
 
@@ -140,23 +159,22 @@ export class Chat {
     }
     const now = Date.now();
     if (now - (this.#typingSent.get(conversation.name) ?? 0) >= this.#config.typingIntervalMs
-        && this.#connection.send({ type: 'typing', room: conversation.name })) {
+        && this.#client?.typing(conversation.name)) {
       this.#typingSent.set(conversation.name, now);
     }
   }
 
   /** Pages in the messages before the oldest one shown. */
   async loadOlder(conversation) {
-    if (conversation.older !== 'more' || !this.#connection.online) {
+    if (conversation.older !== 'more' || this.#store.status.state !== 'online') {
       return;
     }
     this.#setOlder(conversation, 'loading');
     let history;
     try {
-      history = await this.#connection.request({
-        type: 'history', room: conversation.name, before: conversation.oldestOffset,
-        limit: this.#config.historyPageSize,
-      });
+      history = await this.#request((client) => client.history(conversation.name, {
+        before: conversation.oldestOffset, limit: this.#config.historyPageSize,
+      }));
     } catch (e) {
       this.#setOlder(conversation, 'more');
       return;
@@ -175,17 +193,58 @@ export class Chat {
 
   async refreshDirectory() {
     try {
-      const reply = await this.#connection.request({ type: 'rooms' });
+      const reply = await this.#request((client) => client.rooms());
       this.#store.setDirectory(reply.rooms.slice().sort((a, b) => b.members - a.members || a.room.localeCompare(b.room)));
     } catch (e) {
-      // offline: the list refreshes on the next welcome
+      // offline: the list refreshes once connected again
     }
   }
 
+  // ---- the connection
+
+  #start(nick, resume) {
+    this.#stop();
+    const client = new ParleyClient(this.#config.socketUrl, {
+      nick,
+      resume: resume || undefined,
+      getToken: currentToken,
+      retryFirstConnect: true,
+      whileReconnecting: 'fail',
+      reconnect: { initialDelay: this.#config.backoffInitialMs, maxDelay: this.#config.backoffMaxMs },
+      pingInterval: this.#config.pingIntervalMs,
+      pongTimeout: this.#config.pongTimeoutMs,
+    });
+    this.#client = client;
+    // a client that was replaced (sign-out, another nick) has nothing more to say to the page
+    const on = (type, handle) => client.on(type, (event) => client === this.#client && handle(event));
+    on('state', (event) => this.#state(event));
+    on('joined', (joined) => this.#joined(joined));
+    on('gap', (gap) => this.#gap(gap));
+    on('left', (left) => this.#lost(left));
+    on('message', (message) => this.#message(message));
+    on('presence', (presence) => this.#presence(presence));
+    on('occupancy', (occupancy) => this.#occupancy(occupancy));
+    on('typing', (typing) => this.#typing(typing));
+    on('dm', (dm) => this.#direct(dm));
+    client.connect().then((welcome) => client === this.#client && this.#welcome(welcome), () => {
+      // the `closed` state event says why
+    });
+  }
+
+  #stop() {
+    const client = this.#client;
+    this.#client = null;
+    client?.close();
+    this.#offline();
+  }
+
+  /** Runs a request on the current client; rejects with ParleyError `closed` while signed out. */
+  #request(call) {
+    return this.#client ? call(this.#client) : Promise.reject(new ParleyError('closed', 'not connected'));
+  }
+
+  /** The first `welcome` of a client: signed in; opens the rooms this tab had open. */
   #welcome(welcome) {
-    this.#store.limits = welcome.limits;
-    storage.saveSession(welcome.nick, welcome.resume);
-    storage.rememberNick(welcome.nick);
     this.#owner = welcome.nick;
     this.#store.setMe(welcome.nick);
     const rooms = this.#store.list('room');
@@ -196,129 +255,157 @@ export class Chat {
       }
       this.#saveRooms();
     }, () => {}));
-    this.refreshDirectory();
-    clearInterval(this.#directoryTimer);
-    this.#directoryTimer = setInterval(() => this.refreshDirectory(), this.#config.directoryRefreshMs);
   }
 
+  #state(event) {
+    switch (event.state) {
+      case 'connected':
+        this.#store.limits = event.welcome.limits;
+        storage.saveSession(event.welcome.nick, event.welcome.resume);
+        storage.rememberNick(event.welcome.nick);
+        this.#setStatus('online');
+        this.#schedulePing(FIRST_PING_DELAY_MS);
+        this.refreshDirectory();
+        clearInterval(this.#directoryTimer);
+        this.#directoryTimer = setInterval(() => this.refreshDirectory(), this.#config.directoryRefreshMs);
+        return;
+      case 'connecting':
+      case 'reconnecting':
+        this.#offline();
+        this.#setStatus(event.retryAt ? 'waiting' : 'connecting', event.retryAt ?? 0);
+        return;
+      case 'closed':
+        this.#offline();
+        if (event.error?.fromServer) {
+          this.#refused(event.error);
+        } else {
+          this.#setStatus(event.error?.closeCode === SESSION_REPLACED ? 'replaced' : 'stopped');
+        }
+        return;
+      default:
+    }
+  }
+
+  /** A `hello` refused (`nick_taken`, `nick_invalid`, `unauthorized`): back to the nickname form with the reason. */
   #refused(error) {
-    clearInterval(this.#directoryTimer);
     storage.forgetSession();
+    this.#setStatus('stopped');
     this.#store.setMe(null);
     this.#store.setLoginError({ code: error.code, message: error.message });
   }
 
-  #status(status) {
-    if (status.state !== 'online') {
-      this.#store.list('room').forEach((room) => {
-        room.joined = false;
-      });
-      clearInterval(this.#directoryTimer);
-    }
-    this.#store.setStatus(status);
+  #offline() {
+    clearTimeout(this.#pingTimer);
+    clearInterval(this.#directoryTimer);
+    this.#store.list('room').forEach((room) => {
+      room.joined = false;
+    });
   }
 
-  /** Joins (or re-joins with `since`) a room and applies the reply; rejects with ProtocolError or Disconnected. */
+  #setStatus(state, retryAt = 0, rttMs = null) {
+    this.#store.setStatus({ state, rttMs, retryAt });
+  }
+
+  /** Measures the round trip shown next to "Connected". */
+  #schedulePing(delay) {
+    clearTimeout(this.#pingTimer);
+    const client = this.#client;
+    this.#pingTimer = setTimeout(async () => {
+      const started = performance.now();
+      let rttMs = null;
+      try {
+        await client.ping({ timeout: this.#config.pongTimeoutMs });
+        rttMs = Math.round(performance.now() - started);
+      } catch (e) {
+        // no round trip to show; the library decides whether the connection is dead
+      }
+      if (client === this.#client && this.#store.status.state === 'online') {
+        this.#setStatus('online', 0, rttMs);
+        this.#schedulePing(this.#config.pingIntervalMs);
+      }
+    }, delay);
+  }
+
+  // ---- rooms
+
+  /** Joins a room, `since` what it shows when it is open already; the `joined` event applies the reply. */
   async #join(room) {
     const known = this.#store.conversation('room', room);
     const since = known?.epoch ? { epoch: known.epoch, offset: known.lastOffset } : undefined;
-    this.#joining.set(room, []);
+    this.#joining.add(room);
     try {
-      const joined = await this.#connection.request({ type: 'join', room, since });
-      const conversation = this.#store.ensure('room', room);
-      this.#applyJoined(conversation, joined, since !== undefined);
-      this.#joining.get(room).forEach((event) => this.#event(event, true));
+      await this.#request((client) => client.join(room, { since }));
     } finally {
       this.#joining.delete(room);
     }
   }
 
-  #applyJoined(conversation, joined, rejoined) {
-    const newEpoch = joined.epoch !== conversation.epoch;
-    if (rejoined && !joined.recovered) {
-      this.#store.append(conversation, [{
-        type: 'gap',
-        text: newEpoch ? 'The room’s history was reset: messages may be missing here'
-          : 'You were disconnected: messages may be missing here',
-      }]);
-    }
-    if (newEpoch) {
-      conversation.lastOffset = 0;
-    }
-    const fresh = joined.messages.filter((message) => message.offset > conversation.lastOffset);
-    if (newEpoch) {
+  /**
+   * Every `joined`, ours and the library's re-joins. A first join's messages are the room's latest:
+   * shown here. A join `since` what is shown gets what was missed as `message` events (after a
+   * `gap` event if need be); it only brings the members and, after a reset, the new history's name.
+   */
+  #joined(joined) {
+    const conversation = this.#store.ensure('room', joined.room);
+    if (joined.since === undefined || joined.epoch !== conversation.epoch) {
+      const fresh = joined.since === undefined ? joined.messages : [];
       conversation.epoch = joined.epoch;
+      conversation.lastOffset = joined.since === undefined ? joined.offset : 0;
       conversation.oldestOffset = fresh.length > 0 ? fresh[0].offset : joined.offset + 1;
       // after a reset, older pages of the new history would land above the old one's messages
-      this.#setOlder(conversation, rejoined ? 'gone' : this.#olderAfter(conversation, true));
+      this.#setOlder(conversation, joined.since === undefined ? this.#olderAfter(conversation, true) : 'gone');
+      if (fresh.length > 0) {
+        this.#store.append(conversation, fresh.map((message) => this.#item(message)));
+      }
     }
-    conversation.lastOffset = Math.max(conversation.lastOffset, joined.offset);
     conversation.joined = true;
     conversation.members = joined.members.slice().sort(byName);
     conversation.memberCount = joined.memberCount ?? joined.members.length;
     // members come in the server's nick order: the last one is where the next page starts
     conversation.membersNext = joined.members.length < conversation.memberCount ? joined.members.at(-1) : null;
-    if (fresh.length > 0) {
-      this.#store.append(conversation, fresh.map((message) => this.#item(message)));
-    }
     this.#store.emit('members', conversation);
     this.#store.emit('conversations');
   }
 
-  #event(event, replayed = false) {
-    if (!replayed && this.#joining.has(event.room)) {
-      this.#joining.get(event.room).push(event);
-      return;
-    }
-    const room = event.room === undefined ? null : this.#store.conversation('room', event.room);
-    switch (event.type) {
-      case 'message':
-        if (room?.joined) {
-          this.#message(room, event);
-        }
-        break;
-      case 'presence':
-        if (room?.joined) {
-          this.#presence(room, event);
-        }
-        break;
-      case 'occupancy':
-        if (room?.joined) {
-          room.memberCount = event.members;
-          this.#store.emit('members', room);
-        }
-        break;
-      case 'typing':
-        if (room?.joined && event.nick !== this.#store.me) {
-          this.#typing(room, event.nick);
-        }
-        break;
-      case 'dm':
-        this.#direct(event);
-        break;
-      default:
-        // events this page does not know are ignored, as the protocol asks
+  #gap(gap) {
+    const conversation = this.#store.conversation('room', gap.room);
+    if (conversation) {
+      this.#store.append(conversation, [{
+        type: 'gap',
+        text: gap.historyLost ? 'The room’s history was reset: messages may be missing here'
+          : 'You were disconnected: messages may be missing here',
+      }]);
     }
   }
 
-  #message(room, message) {
-    if (message.offset <= room.lastOffset) {
+  /** A room the library could not re-join after a reconnect. */
+  #lost(left) {
+    const conversation = this.#store.conversation('room', left.room);
+    if (conversation) {
+      conversation.joined = false;
+      this.#store.append(conversation, [{ type: 'notice', ts: Date.now(), text: `You are no longer in ${conversation.title}: ${left.error.message}` }]);
+      this.#store.emit('conversations');
+    }
+  }
+
+  #message(message) {
+    const room = this.#store.conversation('room', message.room);
+    if (!room) {
       return;
     }
-    const items = [];
-    if (message.offset > room.lastOffset + 1) {
-      items.push({ type: 'gap', text: 'Messages may be missing here' });
-    }
     room.lastOffset = message.offset;
-    items.push(this.#item(message));
-    this.#store.append(room, items);
+    this.#store.append(room, [this.#item(message)]);
     if (room.typing.delete(message.from)) {
       this.#store.emit('typing', room);
     }
     this.#countUnread(room, message.from);
   }
 
-  #presence(room, presence) {
+  #presence(presence) {
+    const room = this.#store.conversation('room', presence.room);
+    if (!room?.joined) {
+      return;
+    }
     const present = room.members.includes(presence.nick);
     room.memberCount = Math.max(0, room.memberCount + (presence.event === 'join' ? 1 : -1));
     // a joiner past the pages loaded so far shows up when they are loaded
@@ -336,7 +423,20 @@ export class Chat {
     this.#store.emit('typing', room);
   }
 
-  #typing(room, nick) {
+  /** A large room's member count changed (it sends counts instead of each join and leave). */
+  #occupancy(occupancy) {
+    const room = this.#store.conversation('room', occupancy.room);
+    if (room?.joined) {
+      room.memberCount = occupancy.members;
+      this.#store.emit('members', room);
+    }
+  }
+
+  #typing({ room: name, nick }) {
+    const room = this.#store.conversation('room', name);
+    if (!room?.joined || nick === this.#store.me) {
+      return;
+    }
     room.typing.set(nick, Date.now() + this.#config.typingShownMs);
     this.#store.emit('typing', room);
     setTimeout(() => {

@@ -50,9 +50,3 @@ export async function currentToken() {
   return fragment || null;
 }
 
-/** How long to wait before refreshing a token that expires at `expSeconds`: a fifth of its life early, at most 30 s. */
-export function refreshDelayMs(expSeconds, nowMs = Date.now()) {
-  const remaining = expSeconds * 1000 - nowMs;
-  const margin = Math.min(30_000, Math.max(0, remaining / 5));
-  return Math.max(0, remaining - margin);
-}

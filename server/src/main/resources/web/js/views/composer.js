@@ -1,4 +1,4 @@
-import { Disconnected } from '../connection.js';
+import { notConnected } from '../chat.js';
 import { byId } from '../dom.js';
 
 const SEND_ERRORS = {
@@ -64,7 +64,7 @@ export function mountComposer(store, chat) {
         fit();
       }
       const describe = SEND_ERRORS[failure.code];
-      showError(failure instanceof Disconnected ? 'Not connected: your message was not sent.'
+      showError(notConnected(failure) ? 'Not connected: your message was not sent.'
         : describe ? describe(conversation, store.limits) : failure.message);
     }
   });

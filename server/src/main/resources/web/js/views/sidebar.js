@@ -1,4 +1,4 @@
-import { Disconnected } from '../connection.js';
+import { notConnected } from '../chat.js';
 import { byId, disclosure, el, reconcile, setChildren } from '../dom.js';
 
 const JOIN_ERRORS = {
@@ -103,7 +103,7 @@ export function mountSidebar(store, chat, focusComposer) {
     try {
       await chat.open(name);
     } catch (error) {
-      joinError.textContent = error instanceof Disconnected ? 'Not connected: try again once the connection is back.'
+      joinError.textContent = notConnected(error) ? 'Not connected: try again once the connection is back.'
         : JOIN_ERRORS[error.code] ?? error.message;
       joinInput.setAttribute('aria-invalid', 'true');
       joinInput.focus();

@@ -16,7 +16,9 @@ import java.time.format.DateTimeFormatter;
  * The browser client: files from {@link StaticFiles}, 404 for anything else. Responses carry an
  * ETag and Last-Modified and are revalidated by the browser ({@code no-cache}); a conditional
  * request that matches gets 304. Every response carries a Content-Security-Policy that allows
- * scripts, styles and connections to this origin only, and no inline script.
+ * scripts, styles and connections to this origin only, and no inline script. Every file may be read
+ * by pages of other origins ({@code Access-Control-Allow-Origin: *}): they are public, and a chat UI
+ * served from elsewhere imports {@code /parley.js} as a module, which needs CORS.
  *
  * <p>It answers every path no earlier endpoint took, so it sits last among them.
  */
@@ -58,7 +60,8 @@ public final class StaticFileHandler extends HttpEndpoint {
                 .set(HttpHeaderNames.LAST_MODIFIED, lastModified)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                 .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
-                .set("Referrer-Policy", "no-referrer");
+                .set("Referrer-Policy", "no-referrer")
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         send(ctx, request, response);
     }
 

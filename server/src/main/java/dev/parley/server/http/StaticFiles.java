@@ -20,7 +20,8 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The browser client's files, read once from the classpath folder {@code web/} at start-up so
+ * The browser client's files and the JavaScript client library ({@code parley.js}, copied in from
+ * {@code client-js/} by the build), read once from the classpath folder {@code web/} at start-up so
  * that serving them never touches the disk from an event loop.
  */
 public final class StaticFiles {
@@ -31,6 +32,8 @@ public final class StaticFiles {
             Map.entry("mjs", "text/javascript; charset=utf-8"),
             Map.entry("css", "text/css; charset=utf-8"),
             Map.entry("json", "application/json"),
+            Map.entry("map", "application/json"),
+            Map.entry("ts", "application/typescript; charset=utf-8"),
             Map.entry("webmanifest", "application/manifest+json"),
             Map.entry("svg", "image/svg+xml"),
             Map.entry("png", "image/png"),

@@ -35,6 +35,11 @@ final class Browser implements AutoCloseable {
         return ChatPage.loaded(driver);
     }
 
+    /** The driver itself, for pages other than Parley's own. */
+    ChromeDriver driver() {
+        return driver;
+    }
+
     /** Reloads the current tab, as the browser's reload button does. */
     ChatPage reload() {
         driver.navigate().refresh();

@@ -114,6 +114,31 @@ class BrowserReconnectIT {
     }
 
     @Test
+    void aTabWhoseSessionWasTakenOverWaitsForUseThisTabThenCatchesUp() {
+        ChatPage page = openThroughProxy("gina", 3000);
+        try (TestSocket hank = inRoomWith(page, "hank", "takeover")) {
+            String resume = (String) page.script("return JSON.parse(sessionStorage.getItem('parley.session')).resume");
+            try (TestSocket other = TestSocket.connect(FIXTURE.socket())) {
+                other.request("welcome", "type", "hello", "nick", "gina", "resume", resume);
+                eventually(() -> assertThat(page.connectionState()).isEqualTo("replaced"));
+                other.request("joined", "type", "join", "room", "takeover");
+                hank.request("ack", "type", "send", "room", "takeover", "text", "while away 1");
+                hank.request("ack", "type", "send", "room", "takeover", "text", "while away 2");
+            }
+            // the other session left (its rooms first, then its nick): the nick is free again
+            hank.take(event -> event.path("event").asText().equals("leave"), "the page's session leaving");
+            hank.take(event -> event.path("event").asText().equals("leave"), "the other session leaving");
+            page.clickReconnectNow();
+
+            eventually(() -> assertThat(page.messages("room:takeover"))
+                    .containsExactly("hank: before", "hank: while away 1", "hank: while away 2"));
+            assertThat(page.items("room:takeover")).extracting(ChatPage.Item::kind).doesNotContain("gap");
+            assertThat(page.connectionState()).isEqualTo("online");
+            assertThat(page.signedInAs()).isEqualTo("gina");
+        }
+    }
+
+    @Test
     void whenTheServerNoLongerHasWhatWasMissedThePageMarksTheGap() {
         ChatPage page = openThroughProxy("carol", 60_000);
         try (TestSocket dave = inRoomWith(page, "dave", "forgetful")) {

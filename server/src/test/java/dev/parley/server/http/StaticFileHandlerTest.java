@@ -11,8 +11,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +64,21 @@ class StaticFileHandlerTest {
         FullHttpResponse again = get("/index.html?cache=bust", "If-None-Match", etag);
         assertThat(again.status()).isEqualTo(HttpResponseStatus.NOT_MODIFIED);
         assertThat(body(again)).isEmpty();
+    }
+
+    @Test
+    void servesTheClientLibraryFromClientJsWithItsMapAndTypesToAnyOrigin() throws IOException {
+        Path sources = Path.of("..", "client-js");
+        Map<String, String> types = Map.of("/parley.js", "text/javascript; charset=utf-8",
+                "/parley.js.map", "application/json", "/parley.d.ts", "application/typescript; charset=utf-8");
+        for (Map.Entry<String, String> file : types.entrySet()) {
+            FullHttpResponse response = get(file.getKey(), "Origin", "https://chat.example.com");
+            assertThat(response.status()).as(file.getKey()).isEqualTo(HttpResponseStatus.OK);
+            assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).as(file.getKey()).isEqualTo(file.getValue());
+            assertThat(response.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)).isEqualTo("*");
+            assertThat(body(response)).as("the one source: client-js" + file.getKey())
+                    .isEqualTo(Files.readString(sources.resolve(file.getKey().substring(1))));
+        }
     }
 
     @Test

@@ -1,0 +1,317 @@
+// Type declarations of parley.js, the client of the Parley chat server (wire protocol version 1.1).
+
+/** The WebSocket subprotocol of the wire protocol, version 1. */
+export const SUBPROTOCOL: 'parley.v1';
+
+/** The protocol's error codes, and the client's own (`timeout`, `disconnected`, `closed`, `overflow`). */
+export type ErrorCode =
+  | 'bad_json' | 'bad_request' | 'unknown_type' | 'not_ready' | 'nick_invalid' | 'nick_taken'
+  | 'room_invalid' | 'not_member' | 'too_many_rooms' | 'text_too_long' | 'no_such_user'
+  | 'rate_limited' | 'unauthorized' | 'forbidden' | 'unavailable' | 'internal'
+  | 'timeout' | 'disconnected' | 'closed' | 'overflow' | 'refresh_failed'
+  | (string & {});
+
+/** A request that failed: the server's `error` (`fromServer`), or the client's own reason. */
+export class ParleyError extends Error {
+  constructor(code: ErrorCode, message?: string, details?: { fromServer?: boolean; closeCode?: number; cause?: unknown });
+  readonly name: 'ParleyError';
+  readonly code: ErrorCode;
+  /** True when the server answered `error`; the connection then stays usable. */
+  readonly fromServer: boolean;
+  /** The WebSocket close code, for `disconnected` and for `closed` when the server ended the session. */
+  readonly closeCode?: number;
+}
+
+/** A WebSocket constructor as in browsers (the `ws` package's, or Node's global one, will do). */
+export interface WebSocketConstructor {
+  new (url: string, protocols?: string | string[]): WebSocketLike;
+}
+
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface ReconnectOptions {
+  /** First delay, ms. Default 250. */
+  initialDelay?: number;
+  /** Longest delay, ms. Default 30000. */
+  maxDelay?: number;
+  /** Growth per attempt. Default 2. */
+  multiplier?: number;
+  /** Random part taken off each delay, 0 to 1. Default 0.5. */
+  jitter?: number;
+  /** Attempts before giving up (then `closed`); 0 for no limit. Default 0. */
+  maxAttempts?: number;
+}
+
+export interface ClientOptions {
+  /** 1–32 letters, digits, `_`, `-`, `.`. */
+  nick: string;
+  /** A JWT for servers that require one. */
+  token?: string;
+  /** Called for every `hello` and before the token expires (then sent as `refresh`); null/undefined: no token. */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  /** A `resume` secret of an earlier session of this nick (its `welcome.resume`), to take it over. */
+  resume?: string;
+  /** The WebSocket constructor; default `globalThis.WebSocket`. */
+  WebSocket?: WebSocketConstructor;
+  /** Reconnect backoff, or false for none. */
+  reconnect?: ReconnectOptions | false;
+  /** Keep trying when the first connection cannot be made (default false: connect() rejects). */
+  retryFirstConnect?: boolean;
+  /** Requests made while reconnecting: 'wait' (default) for the connection, or 'fail' at once. */
+  whileReconnecting?: 'wait' | 'fail';
+  /** Per request, ms. Default 10000. */
+  requestTimeout?: number;
+  /** One connection attempt, from opening the socket to `welcome`, ms. Default 10000. */
+  connectTimeout?: number;
+  /** Silence after which the client sends `ping`, ms. Default: the server's `heartbeatMs`. */
+  pingInterval?: number;
+  /** No frame this long after that `ping` drops the connection, ms. Default 10000. */
+  pongTimeout?: number;
+  /** How long before the token's `exp` it is refreshed (at most half its remaining life), ms. Default 30000. */
+  refreshBefore?: number;
+  /** Requests waiting for a connection beyond this fail at once. Default 1000. */
+  maxWaitingRequests?: number;
+  /** Events an events() iterator may hold unread before it fails with `overflow`. Default 10000. */
+  maxBufferedEvents?: number;
+  /** Aborts connect(). */
+  signal?: AbortSignal;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** ms; default the client's requestTimeout. */
+  timeout?: number;
+}
+
+export interface Position {
+  epoch: string;
+  offset: number;
+}
+
+export interface Limits {
+  maxFrameBytes: number;
+  maxTextChars: number;
+  maxRooms: number;
+  ratePerSec: number;
+  burst: number;
+  presenceLimit?: number;
+  [name: string]: unknown;
+}
+
+export interface Welcome {
+  type: 'welcome';
+  session: string;
+  nick: string;
+  resume: string;
+  heartbeatMs: number;
+  idleTimeoutMs: number;
+  limits: Limits;
+  server: string;
+  /** When the session's token expires (seconds since the epoch), on servers with auth that say so. */
+  exp?: number;
+}
+
+export interface MessageEvent {
+  type: 'message';
+  room: string;
+  offset: number;
+  ts: number;
+  from: string;
+  text: string;
+}
+
+export interface PresenceEvent {
+  type: 'presence';
+  room: string;
+  event: 'join' | 'leave';
+  nick: string;
+  ts: number;
+}
+
+export interface OccupancyEvent {
+  type: 'occupancy';
+  room: string;
+  members: number;
+  ts: number;
+}
+
+export interface DmEvent {
+  type: 'dm';
+  from: string;
+  to: string;
+  text: string;
+  ts: number;
+}
+
+export interface TypingEvent {
+  type: 'typing';
+  room: string;
+  nick: string;
+}
+
+/** After a re-join: messages between `since` and the next one delivered could not be recovered. */
+export interface GapEvent {
+  type: 'gap';
+  room: string;
+  /** The last message delivered before the gap. */
+  since: Position;
+  /** The room's history now, and its latest offset. */
+  epoch: string;
+  offset: number;
+  /** The room's history was replaced (a new epoch, e.g. a restarted server): offsets start again. */
+  historyLost: boolean;
+}
+
+export interface Joined {
+  type: 'joined';
+  room: string;
+  epoch: string;
+  offset: number;
+  members: string[];
+  /** Always present in version 1.1 (members may then list only some). */
+  memberCount?: number;
+  recovered: boolean;
+  messages: MessageEvent[];
+}
+
+/** Every `joined` reply, the client's own re-joins included; `since` is what the join asked for. */
+export interface JoinedEvent extends Joined {
+  since?: Position;
+}
+
+/** A room the client could not re-join after a reconnect (`error` says why); it is no longer joined. */
+export interface LeftEvent {
+  type: 'left';
+  room: string;
+  error: ParleyError;
+}
+
+/** An `error` from the server that answers no request (e.g. a refused `typing`), or a failed token refresh. */
+export interface ErrorEvent {
+  type: 'error';
+  /** The protocol's code; `refresh_failed` when getToken itself failed. */
+  code: ErrorCode;
+  message?: string;
+  /** A ParleyError, or what getToken threw. */
+  error: ParleyError | Error;
+}
+
+export type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface StateEvent {
+  type: 'state';
+  state: State;
+  previous: State;
+  /** connected: the welcome, and whether this is a reconnect (rooms re-joined by then). */
+  welcome?: Welcome;
+  reconnected?: boolean;
+  /** connecting/reconnecting: when the next attempt starts (ms since the epoch), or null while one is under way. */
+  retryAt?: number | null;
+  /** connecting/reconnecting: failed attempts so far. */
+  attempt?: number;
+  /** The WebSocket close code and reason of the connection just lost (closed: when the server ended it). */
+  code?: number;
+  reason?: string;
+  /** closed: why, or null after close(). */
+  error?: ParleyError | Error | null;
+}
+
+export interface EventMap {
+  message: MessageEvent;
+  presence: PresenceEvent;
+  occupancy: OccupancyEvent;
+  dm: DmEvent;
+  typing: TypingEvent;
+  gap: GapEvent;
+  joined: JoinedEvent;
+  left: LeftEvent;
+  error: ErrorEvent;
+  state: StateEvent;
+}
+
+export type EventType = keyof EventMap;
+export type ParleyEvent = EventMap[EventType];
+
+export interface Ack {
+  type: 'ack';
+  room?: string;
+  /** Room messages only. */
+  offset?: number;
+  ts: number;
+}
+
+export interface Left {
+  type: 'left';
+  room: string;
+}
+
+export interface Members {
+  type: 'members';
+  room: string;
+  members: string[];
+  /** The `after` of the next page, when there are more (version 1.1). */
+  next?: string;
+}
+
+export interface Rooms {
+  type: 'rooms';
+  rooms: { room: string; members: number }[];
+}
+
+export interface History {
+  type: 'history';
+  room: string;
+  epoch: string;
+  messages: MessageEvent[];
+}
+
+export interface Pong {
+  type: 'pong';
+  ts: number;
+}
+
+export interface Refreshed {
+  type: 'refreshed';
+  /** The new token's expiry, seconds since the epoch. */
+  exp: number;
+}
+
+export class ParleyClient {
+  constructor(url: string | URL, options: ClientOptions);
+  readonly state: State;
+  /** The last `welcome`, or null before the first. */
+  readonly welcome: Welcome | null;
+  readonly nick: string;
+  /** The rooms the client is in (and re-joins after a reconnect). */
+  readonly joinedRooms: string[];
+
+  connect(options?: { signal?: AbortSignal }): Promise<Welcome>;
+  join(room: string, options?: RequestOptions & { since?: Position }): Promise<Joined>;
+  leave(room: string, options?: RequestOptions): Promise<Left>;
+  send(room: string, text: string, options?: RequestOptions): Promise<Ack>;
+  dm(to: string, text: string, options?: RequestOptions): Promise<Ack>;
+  who(room: string, options?: RequestOptions & { after?: string; limit?: number }): Promise<Members>;
+  rooms(options?: RequestOptions): Promise<Rooms>;
+  history(room: string, options?: RequestOptions & { before?: number; limit?: number }): Promise<History>;
+  ping(options?: RequestOptions): Promise<Pong>;
+  refresh(token?: string, options?: RequestOptions): Promise<Refreshed>;
+  /** False when not connected: typing is never queued. */
+  typing(room: string): boolean;
+  reconnectNow(): void;
+  close(): Promise<void>;
+
+  on<K extends EventType>(type: K, listener: (event: EventMap[K]) => void): () => void;
+  off<K extends EventType>(type: K, listener: (event: EventMap[K]) => void): void;
+  events<K extends EventType = EventType>(options?: { types?: K[]; signal?: AbortSignal }): AsyncIterableIterator<EventMap[K]>;
+}
+
+/** Connects and resolves with the client once the server welcomed it. */
+export function connect(url: string | URL, options: ClientOptions): Promise<ParleyClient>;
