@@ -10,7 +10,7 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl server -am pac
 
 # --- run: Temurin 25 JRE with generational ZGC, non-root ------------------------------------
 # The classes stay release 17; the runtime and collector are chosen by measurement (docs/benchmarks.md:
-# G1's young pauses set the tail latency of fan-out, ZGC's pauses stay under a millisecond).
+# G1's young pauses of 40–80 ms set the tail latency of fan-out; generational ZGC's stay under 5 ms).
 FROM eclipse-temurin:25-jre
 RUN groupadd --system --gid 10001 parley && useradd --system --uid 10001 --gid parley --no-create-home parley
 COPY --from=build /src/server/target/parley-server.jar /app/parley-server.jar

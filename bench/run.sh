@@ -8,7 +8,9 @@
 #                    filling a 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000
 #                    deliveries/s)
 #   cluster          the same broadcast load on 1 node in memory, 1 node on Redis and 3 nodes on
-#                    Redis (sessions spread over the 3 URLs), side by side
+#                    Redis (sessions spread over the 3 URLs), side by side, with what each room message
+#                    costs Redis and the processes (bench/cluster-costs.py); then 60,000 idle sessions
+#                    held by 4 nodes on Redis, one harness process per node
 #   rolling-restart  Redis, 3 nodes and HAProxy (scripts/cluster.sh): the broadcast load through the
 #                    proxy while each node is restarted gracefully in turn, then while one is killed
 #                    with SIGKILL and started again
@@ -19,11 +21,15 @@
 #   ONLY         a regular expression of the scenarios to run ('04|05': 04-room-5k, 05-max-deliveries)
 #   SERVER_JAVA  the java command of the server, default java: compare runtimes the same way
 #   SERVER_JVM   the server's JVM flags, default "-Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication"
+#   HARNESS_JAVA, HARNESS_JVM   the same for the harness (default java, "-Xms1g -Xmx3g -XX:+UseG1GC"): its
+#                collector's pauses count in every latency it measures
 #   REFERENCE=1  measure bench/reference/server.js (Node and ws, a baseline that is not Parley)
 #                instead of a server jar; it serves the connect and broadcast scenarios
 #   PROFILE=1    records a JFR profile of the server and of the harness per scenario (read them
 #                with bench/hot-methods.sh; bench/allocation.py gives a broadcast's bytes per delivery)
 #   OPEN=0       never open the index in a browser (it opens when there is a desktop)
+#   SEARCH_FROM, SEARCH_FACTOR  the cluster mode's search for the most deliveries/s: from SEARCH_FROM
+#                messages/s per sender (default 1), times SEARCH_FACTOR (default 1.5) a step, 8 steps
 #   QUIET_LOAD   default 1.0: before each scenario, wait up to QUIET_WAIT seconds (default 180)
 #                for the 1-minute load average to fall below it, so other work skews less
 set -u
@@ -43,7 +49,9 @@ SERVER_JVM=(${SERVER_JVM:--Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication
 SERVER_JAVA="${SERVER_JAVA:-java}"
 # The default rate limit (20/s, burst 40 per session) would cap every sender; benchmarks lift it.
 SERVER_OPTS=(--host 127.0.0.1 --rate-per-sec 100000 --burst 100000)
-HARNESS_JVM=(-Xms1g -Xmx3g -XX:+UseG1GC)
+# shellcheck disable=SC2206
+HARNESS_JVM=(${HARNESS_JVM:--Xms1g -Xmx3g -XX:+UseG1GC})
+HARNESS_JAVA="${HARNESS_JAVA:-java}"
 # Several nodes share the machine: a smaller heap each.
 NODE_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC -XX:+UseStringDeduplication)
 
@@ -84,7 +92,7 @@ mkdir -p "$RUN_DIR"
   echo "open files:  $FD_LIMIT per process (server and harness each)"
   [[ "${REFERENCE:-0}" == 1 ]] && echo "server:      node bench/reference/server.js --port $PORT (the reference)"
   echo "server:      $SERVER_JAVA ${SERVER_JVM[*]} -jar $SERVER_JAR ${SERVER_OPTS[*]}"
-  echo "harness:     java ${HARNESS_JVM[*]} -jar $HARNESS_JAR <scenario> --url $URL ..."
+  echo "harness:     $HARNESS_JAVA ${HARNESS_JVM[*]} -jar $HARNESS_JAR <scenario> --url $URL ..."
   echo "note:        server and harness share this machine's cores"
 } > "$RUN_DIR/environment.txt"
 cat "$RUN_DIR/environment.txt"
@@ -99,12 +107,14 @@ wait_quiet() { # $1 = scenario directory
 }
 
 # What the scenarios run against, set before each group of them: one node in memory (single),
-# one node on Redis (single-redis), three nodes on Redis reached directly (nodes3), or
+# one node on Redis (single-redis), NODES nodes on Redis reached directly (nodes), or
 # scripts/cluster.sh's Redis, three nodes and HAProxy (proxy3).
 TOPOLOGY=single
 SERVER_PID=""
 REDIS_PID=""
 NODE_PIDS=()
+NODES=3
+SAMPLER_PID=""
 
 await_http() { # $1 = URL, $2 = pid that must stay alive, $3 = log to point at
   for _ in $(seq 1 150); do
@@ -147,10 +157,10 @@ start_server() { # $1 = scenario directory
         await_http "http://127.0.0.1:${PORT}/readyz" "$SERVER_PID" "$1/server.log"
       fi
       ;;
-    nodes3)
+    nodes)
       start_redis "$1"
       NODE_PIDS=()
-      for n in 0 1 2; do
+      for (( n = 0; n < NODES; n++ )); do
         java "${NODE_JVM[@]}" -jar "$SERVER_JAR" "${SERVER_OPTS[@]}" --port $(( PORT + n )) --redis-uri "$REDIS_URI" \
             > "$1/node$(( n + 1 )).log" 2>&1 &
         NODE_PIDS+=($!)
@@ -161,12 +171,27 @@ start_server() { # $1 = scenario directory
       PARLEY_CLUSTER_DIR="$1/cluster" cluster start || exit 3
       ;;
   esac
+  if [[ -n "$REDIS_PID" ]]; then
+    local named=("redis=$REDIS_PID") n=1
+    [[ -n "$SERVER_PID" ]] && named+=("server=$SERVER_PID")
+    for pid in "${NODE_PIDS[@]}"; do named+=("node$n=$pid"); n=$(( n + 1 )); done
+    bench/cluster-costs.py sample "$1/costs.jsonl" "$REDIS_PORT" "${named[@]}" &
+    SAMPLER_PID=$!
+  fi
+}
+
+node_url() { # $1 = node index from 0
+  echo "ws://127.0.0.1:$(( PORT + $1 ))/ws"
 }
 
 # The harness's --url for the topology.
 urls() {
   case "$TOPOLOGY" in
-    nodes3) echo "ws://127.0.0.1:${PORT}/ws,ws://127.0.0.1:$(( PORT + 1 ))/ws,ws://127.0.0.1:$(( PORT + 2 ))/ws" ;;
+    nodes)
+      local all=() n
+      for (( n = 0; n < NODES; n++ )); do all+=("$(node_url "$n")"); done
+      (IFS=,; echo "${all[*]}")
+      ;;
     *) echo "$URL" ;;
   esac
 }
@@ -182,6 +207,8 @@ stop_pid() { # $1 = pid
 }
 
 stop_server() {
+  [[ -n "$SAMPLER_PID" ]] && stop_pid "$SAMPLER_PID"
+  SAMPLER_PID=""
   [[ -n "$SERVER_PID" ]] && stop_pid "$SERVER_PID"
   SERVER_PID=""
   for pid in "${NODE_PIDS[@]}"; do stop_pid "$pid"; done
@@ -194,23 +221,57 @@ stop_server() {
 trap stop_server EXIT
 
 WORST=0
+# Makes scenario $1's directory (SCENARIO_DIR), prints $2, waits for a quiet machine and starts the
+# server; fails when ONLY leaves the scenario out.
+begin_scenario() {
+  [[ "$1" =~ ${ONLY:-.} ]] || return 1
+  SCENARIO_DIR="$RUN_DIR/$1"
+  mkdir -p "$SCENARIO_DIR"
+  echo
+  echo "=== $1: $2"
+  wait_quiet "$SCENARIO_DIR"
+  start_server "$SCENARIO_DIR"
+}
+
 scenario() { # $1 = name, $2 = harness subcommand, rest = its options
   local name="$1" command="$2"
   shift 2
-  [[ "$name" =~ ${ONLY:-.} ]] || return 0
-  local dir="$RUN_DIR/$name"
-  mkdir -p "$dir"
-  echo
-  echo "=== $name: $command $*"
-  wait_quiet "$dir"
-  start_server "$dir"
+  begin_scenario "$name" "$command $*" || return 0
+  local dir="$SCENARIO_DIR"
   [[ "$TOPOLOGY" == proxy3 ]] && CLUSTER_DIR="$dir/cluster"
   local pid=()
   [[ -n "$SERVER_PID" ]] && pid=(--server-pid "$SERVER_PID")
-  java "${HARNESS_JVM[@]}" $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$command" --url "$(urls)" \
+  "$HARNESS_JAVA" "${HARNESS_JVM[@]}" "-Xlog:gc,safepoint:file=$dir/harness-gc.log:uptime,level,tags" \
+      $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$command" --url "$(urls)" \
       --report "$dir" "${pid[@]}" "$@" 2>&1 | tee "$dir/harness.log"
   local code=${PIPESTATUS[0]}
   (( code > WORST )) && WORST=$code
+  stop_server
+  [[ -f "$dir/costs.jsonl" && -f "$dir/report.json" ]] && bench/cluster-costs.py report "$dir" | tee "$dir/costs.txt"
+}
+
+# One harness process per node, at once (each process holds only its own node's sessions, under
+# the descriptor limit): $1 = name, $2 = harness subcommand, rest = its options. Reports go to
+# <name>/node<N>/, one per node, each with that node's heap per session.
+scenario_per_node() {
+  local name="$1" command="$2"
+  shift 2
+  begin_scenario "$name" "$command $* (one harness per node)" || return 0
+  local dir="$SCENARIO_DIR" harnesses=() n
+  for (( n = 0; n < NODES; n++ )); do
+    mkdir -p "$dir/node$(( n + 1 ))"
+    "$HARNESS_JAVA" "${HARNESS_JVM[@]}" -jar "$HARNESS_JAR" "$command" --url "$(node_url "$n")" --report "$dir/node$(( n + 1 ))" \
+        --server-pid "${NODE_PIDS[$n]}" "$@" > "$dir/node$(( n + 1 ))/harness.log" 2>&1 &
+    harnesses+=($!)
+  done
+  for pid in "${harnesses[@]}"; do
+    wait "$pid"
+    local code=$?
+    (( code > WORST )) && WORST=$code
+  done
+  for (( n = 1; n <= NODES; n++ )); do
+    echo "node$n: $(grep -E 'sessions|server heap' "$dir/node$n/harness.log" | tr -s ' ' | paste -sd';')"
+  done | tee "$dir/nodes.txt"
   stop_server
 }
 
@@ -260,11 +321,15 @@ case "$MODE" in
     load=(broadcast --clients 2000 --rooms 20 --senders 200 --rate 1 --size 100 --warmup 10 --duration 30)
     TOPOLOGY=single scenario c1-memory-1node "${load[@]}"
     TOPOLOGY=single-redis scenario c2-redis-1node "${load[@]}"
-    TOPOLOGY=nodes3 scenario c3-redis-3nodes "${load[@]}"
-    TOPOLOGY=single scenario c4-max-memory-1node "${load[@]:0:11}" --warmup 5 --duration 10 \
-        --max-deliveries-search --p99-bound-ms 50 --search-factor 1.5 --search-max-steps 8
-    TOPOLOGY=nodes3 scenario c5-max-redis-3nodes "${load[@]:0:11}" --warmup 5 --duration 10 \
-        --max-deliveries-search --p99-bound-ms 50 --search-factor 1.5 --search-max-steps 8
+    TOPOLOGY=nodes scenario c3-redis-3nodes "${load[@]}"
+    # The search's steps: SEARCH_FROM messages/s per sender, times SEARCH_FACTOR each step.
+    search=(broadcast --clients 2000 --rooms 20 --senders 200 --rate "${SEARCH_FROM:-1}" --size 100 --warmup 5
+        --duration 10 --max-deliveries-search --p99-bound-ms 50 --search-factor "${SEARCH_FACTOR:-1.5}"
+        --search-max-steps 8)
+    TOPOLOGY=single scenario c4-max-memory-1node "${search[@]}"
+    TOPOLOGY=nodes scenario c5-max-redis-3nodes "${search[@]}"
+    # Sessions beyond one process: 4 nodes of 15,000 idle sessions, 600 rooms of 100 members across them.
+    NODES=4 TOPOLOGY=nodes scenario_per_node c6-idle-60k-4nodes connect --clients 15000 --rooms 600 --duration 5
     ;;
   rolling-restart)
     # 2,000 clients in 20 rooms of 100, 200 senders at 1/s: 20,000 deliveries/s through HAProxy.

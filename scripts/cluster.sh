@@ -91,9 +91,16 @@ stop_one() { # $1 = name, $2 = signal
   rm -f "$DIR/$1.pid"
 }
 
+# What a node counted (Redis errors and latency among it) goes with it: a copy is kept before it stops.
+save_metrics() { # $1 = node number
+  curl -fsS --max-time 2 "http://127.0.0.1:${NODE_PORTS[$(( $1 - 1 ))]}/metrics" \
+      > "$DIR/node$1-metrics-$(date -u +%H%M%S).txt" 2> /dev/null || true
+}
+
 bounce() { # $1 = node number, $2 = signal
   [[ "$1" =~ ^[123]$ ]] || { echo "cluster: no node '$1' (1, 2 or 3)" >&2; exit 2; }
   local started=$SECONDS
+  save_metrics "$1"
   stop_one "node$1" "$2"
   start_node "$1"
   sleep "$PROXY_RISE_S"
@@ -113,6 +120,7 @@ case "${1:-}" in
     ;;
   stop)
     status=0
+    for n in 1 2 3; do save_metrics "$n"; done
     for name in haproxy node1 node2 node3 redis; do stop_one "$name" TERM || status=1; done
     exit "$status"
     ;;

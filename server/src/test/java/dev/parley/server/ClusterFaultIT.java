@@ -77,9 +77,7 @@ class ClusterFaultIT {
         try (TestSocket alice = TestServers.member(cluster.node(0), "slow-alice", "slow");
              RedisClient admin = RedisClient.create(cluster.redis().uri());
              StatefulRedisConnection<String, String> connection = admin.connect()) {
-            // A script that keeps Redis busy for 3 s: other clients wait behind it.
-            connection.async().eval("local t = redis.call('time'); local stop = t[1] * 1000000 + t[2] + 3000000; "
-                    + "repeat t = redis.call('time') until t[1] * 1000000 + t[2] >= stop", ScriptOutputType.STATUS);
+            keepBusyForThreeSeconds(connection);
             long asked = System.nanoTime();
             assertThat(alice.request("error", "type", "history", "room", "slow").get("code").asText()).isEqualTo("unavailable");
             assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(2_800));
@@ -87,6 +85,31 @@ class ClusterFaultIT {
             await().atMost(REDIS_BACK).until(() -> Cluster.readiness(cluster.node(0)) == 200);
             alice.request("ack", "type", "send", "room", "slow", "text", "answered again");
         }
+    }
+
+    @Test
+    void aNickClaimAnsweredTooLateIsWithdrawnSoThatTheNickIsFreeAgain() {
+        cluster = Cluster.start(1, c -> c.redisTimeoutMs(1_000));
+        try (TestSocket carol = TestSocket.connect(cluster.node(0).webSocketUri());
+             RedisClient admin = RedisClient.create(cluster.redis().uri());
+             StatefulRedisConnection<String, String> connection = admin.connect()) {
+            keepBusyForThreeSeconds(connection);
+            assertThat(carol.request("error", "type", "hello", "id", "h", "nick", "late-carol").get("code").asText())
+                    .isEqualTo("unavailable");
+            // Redis makes the claim once the script ends; without its withdrawal the nick would
+            // stay taken for the claim's 40 s, by a session that never got its resume secret.
+            await().atMost(REDIS_BACK).until(() -> Cluster.readiness(cluster.node(0)) == 200);
+        }
+        try (TestSocket again = TestSocket.connect(cluster.node(0).webSocketUri())) {
+            again.send("type", "hello", "id", "h", "nick", "late-carol");
+            assertThat(again.next().path("type").asText()).isEqualTo("welcome");
+        }
+    }
+
+    /** A script that keeps Redis busy for 3 s: other clients' commands wait behind it. */
+    private static void keepBusyForThreeSeconds(StatefulRedisConnection<String, String> connection) {
+        connection.async().eval("local t = redis.call('time'); local stop = t[1] * 1000000 + t[2] + 3000000; "
+                + "repeat t = redis.call('time') until t[1] * 1000000 + t[2] >= stop", ScriptOutputType.STATUS);
     }
 
     @Test

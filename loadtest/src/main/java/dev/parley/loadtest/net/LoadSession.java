@@ -273,6 +273,7 @@ public final class LoadSession {
             opened.completeExceptionally(ended);
             closed.complete(close);
         } else if (attempt > 0) {
+            client.reconnects().attemptFailed(failure != null ? FailureCause.of(failure) : "closed " + closeCode);
             retry(close);
         } else if (!closeRequested && client.reconnection().enabled() && reconnects(closeCode)) {
             if (closeCode == CloseCode.ABNORMAL_CLOSURE) {
@@ -292,6 +293,7 @@ public final class LoadSession {
             opened.completeExceptionally(cause);
             closed.complete(new SessionClose(CloseCode.ABNORMAL_CLOSURE, "not connected", closeRequested));
         } else {
+            client.reconnects().attemptFailed(FailureCause.of(cause));
             retry(new SessionClose(CloseCode.ABNORMAL_CLOSURE, "not connected", closeRequested));
         }
     }

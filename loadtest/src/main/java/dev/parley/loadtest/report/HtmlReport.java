@@ -208,6 +208,7 @@ public final class HtmlReport {
             row(h, "connections lost (1001 or dropped)", count(c.lost()));
             row(h, "sessions resumed / gave up", count(c.resumed()) + " / " + count(c.gaveUp()));
             row(h, "attempts", count(c.attempts()));
+            c.failedAttempts().forEach((cause, failed) -> row(h, "attempts failed: " + cause, count(failed)));
             row(h, "loss → resumed and re-joined p50 / p99 / max", ms(c.timeToResume().p50Ms()) + " / "
                     + ms(c.timeToResume().p99Ms()) + " / " + ms(c.timeToResume().maxMs()));
         }

@@ -40,6 +40,8 @@ public final class TextSummary {
             Latency resume = reconnects.timeToResume();
             line(t, "loss → resumed", "p50 " + HtmlReport.ms(resume.p50Ms()) + ", p99 " + HtmlReport.ms(resume.p99Ms())
                     + ", max " + HtmlReport.ms(resume.maxMs()));
+            reconnects.failedAttempts().forEach((cause, count) -> line(t, "  attempt failed: " + cause,
+                    HtmlReport.count(count)));
         }
         if (reconnects != null || r.notRecovered() > 0) {
             line(t, "not recovered / unconfirmed", r.notRecovered() + " messages in " + r.notRecoveredSessions()

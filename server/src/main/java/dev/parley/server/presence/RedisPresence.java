@@ -176,7 +176,27 @@ public final class RedisPresence implements Presence {
     @Override
     public CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume) {
         Owner owner = new Owner(nodeId, claimant.sessionId(), hash(claimant.resumeSecret()));
-        return claim(nickKey(nick), owner, presentedResume == null ? null : hash(presentedResume), CLAIM_ATTEMPTS);
+        String key = nickKey(nick);
+        return claim(key, owner, presentedResume == null ? null : hash(presentedResume), CLAIM_ATTEMPTS)
+                .whenComplete((claim, failure) -> {
+                    if (failure != null) {
+                        withdraw(key, owner);
+                    }
+                });
+    }
+
+    /**
+     * Deletes a claim that failed here but may have been made in Redis (a reply past the timeout):
+     * left there, it would hold the nick until it expires, and the client, which never learnt the
+     * new resume secret, could not take its nick back before that.
+     */
+    private void withdraw(String key, Owner owner) {
+        claims.remove(key, owner);
+        call(commands.<Long>eval(PresenceScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, owner.encode()))
+                .exceptionally(failure -> {
+                    LOG.debug("withdrawing the claim {} failed; it expires in {} ms: {}", key, ttlMs, failure.getMessage());
+                    return 0L;
+                });
     }
 
     private CompletableFuture<NickClaim> claim(String key, Owner owner, String presentedHash, int attempts) {

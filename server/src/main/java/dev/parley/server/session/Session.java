@@ -23,9 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -52,38 +50,6 @@ public final class Session implements Member {
 
     private enum State { NEW, SAYING_HELLO, READY, CLOSED }
 
-    /**
-     * A room this session is in, and the last offset it was sent there. While a reply about the
-     * room is on its way ({@code joined}, {@code ack}), the room's deliveries are held back, so
-     * that they follow the reply they come after; then those the reply already covered are dropped.
-     */
-    private static final class Membership {
-        long lastOffset;
-        int pendingReplies;
-        /** The room went on past what can be delivered; the session closes once its replies are out. */
-        boolean lost;
-        /** Deliveries held back, each retained until it is written or dropped; null when none. */
-        List<Held> held;
-
-        void hold(long offset, EncodedEvent event) {
-            if (held == null) {
-                held = new ArrayList<>();
-            }
-            held.add(new Held(offset, event.retainedDuplicate()));
-        }
-
-        /** Releases what is held without writing it. */
-        void drop() {
-            if (held != null) {
-                held.forEach(h -> h.event().release());
-                held = null;
-            }
-        }
-    }
-
-    private record Held(long offset, EncodedEvent event) {
-    }
-
     private static final Runnable NOTHING = () -> { };
 
     private final String id = "s-" + randomToken(9);
@@ -95,7 +61,7 @@ public final class Session implements Member {
     /** Made on the first rate-limited command (full, as it would be by then): most sessions only listen. */
     private TokenBucket rateLimit;
     private final Authenticator authenticator;
-    private final Map<String, Membership> rooms = new HashMap<>(4);
+    private final Memberships rooms = new Memberships();
     private volatile String nick;
     private String resumeSecret;
     private State state = State.NEW;
@@ -283,11 +249,11 @@ public final class Session implements Member {
             fail(join.id(), ErrorCode.TOO_MANY_ROOMS, "at most " + settings.limits().maxRooms() + " rooms per session");
             return;
         }
-        Membership joining = new Membership();
+        Membership joining = new Membership(hub.roomName(room));
         joining.pendingReplies++;
-        rooms.put(hub.roomName(room), joining);
+        rooms.add(joining);
         whenDone(hub.join(this, room, join.since(), settings.historyOnJoin()), join.id(), () -> {
-            if (rooms.remove(room, joining)) {
+            if (rooms.remove(joining)) {
                 joining.drop();
             }
         }, joined -> {
@@ -313,10 +279,10 @@ public final class Session implements Member {
         if (membership.held == null) {
             return;
         }
-        List<Held> held = membership.held;
+        List<Membership.Held> held = membership.held;
         membership.held = null;
         try {
-            for (Held h : held) {
+            for (Membership.Held h : held) {
                 if (h.offset() == 0 || h.offset() > membership.lastOffset) {
                     if (h.offset() > 0) {
                         membership.lastOffset = h.offset();
@@ -337,7 +303,9 @@ public final class Session implements Member {
 
     private void leave(Command.Leave leave) {
         if (validRoom(leave.id(), leave.room()) && isMember(leave.id(), leave.room())) {
-            rooms.remove(leave.room()).drop();
+            Membership membership = rooms.get(leave.room());
+            rooms.remove(membership);
+            membership.drop();
             reply(leave.id(), hub.leave(this, leave.room()), done -> new ServerEvent.Left(leave.id(), leave.room()));
         }
     }
@@ -423,7 +391,7 @@ public final class Session implements Member {
     }
 
     private boolean isMember(RequestId id, String room) {
-        if (rooms.containsKey(room)) {
+        if (rooms.get(room) != null) {
             return true;
         }
         fail(id, ErrorCode.NOT_MEMBER, "not a member of '" + room + "'");
@@ -565,9 +533,9 @@ public final class Session implements Member {
 
     private CompletableFuture<Void> leaveAll() {
         List<CompletableFuture<Void>> leaves = new ArrayList<>(rooms.size());
-        rooms.forEach((room, membership) -> {
+        rooms.forEach(membership -> {
             membership.drop();
-            leaves.add(hub.leave(this, room));
+            leaves.add(hub.leave(this, membership.room));
         });
         rooms.clear();
         return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));
