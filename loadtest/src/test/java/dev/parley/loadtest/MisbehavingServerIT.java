@@ -1,6 +1,7 @@
 package dev.parley.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.loadtest.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class MisbehavingServerIT {
                     "--senders", "1", "--rate", "20", "--warmup", "0.5", "--duration", "1");
 
             JsonNode report = run.report();
-            assertThat(run.exitCode()).isEqualTo(Main.EXIT_FAILED);
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(report.get("sent").asLong()).isGreaterThan(FaultyChatServer.REORDERED + 1);
             assertThat(report.get("lost").asLong()).isEqualTo(1);
             assertThat(report.get("duplicated").asLong()).isEqualTo(1);

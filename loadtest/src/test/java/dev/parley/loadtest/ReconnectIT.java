@@ -1,6 +1,7 @@
 package dev.parley.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.loadtest.cli.ExitCodes;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.testing.TcpProxy;
@@ -69,7 +70,7 @@ class ReconnectIT {
                     .as("every send answered or lost with its connection").isEqualTo(r.get("sent").asLong());
             assertThat(r.get("delivered").asLong()).as("recovered messages count once")
                     .isEqualTo(r.get("expectedDeliveries").asLong());
-            assertThat(run.exitCode()).isEqualTo(Main.EXIT_PASSED);
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.PASSED);
             assertThat(Files.readString(dir.resolve("report.html"))).contains("Reconnects");
         }
     }
@@ -90,7 +91,7 @@ class ReconnectIT {
                                 + " 2>/dev/null; do sleep 0.1; done");
 
                 JsonNode r = run.report();
-                assertThat(run.exitCode()).as(r.toString()).isEqualTo(Main.EXIT_FAILED);
+                assertThat(run.exitCode()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
                 assertThat(r.at("/restarts/0/exitCode").asInt()).isZero();
                 assertThat(r.at("/reconnects/lost").asLong()).as("the half of the sessions on the stopped node")
                         .isEqualTo(5);

@@ -1,6 +1,7 @@
 package dev.parley.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.loadtest.cli.ExitCodes;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ class ScenariosIT {
                 "--server-pid", Long.toString(ProcessHandle.current().pid()));
 
         JsonNode r = run.report();
-        assertThat(run.exitCode()).isEqualTo(Main.EXIT_PASSED);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PASSED);
         assertThat(r.at("/connections/opened").asInt()).isEqualTo(20);
         assertThat(r.get("sent").asLong()).as("4 senders × 10/s × 3 s, on schedule").isEqualTo(120);
         assertThat(r.get("acked").asLong()).isEqualTo(120);
@@ -65,7 +66,7 @@ class ScenariosIT {
                 "--server-pid", Long.toString(ProcessHandle.current().pid()));
 
         JsonNode r = run.report();
-        assertThat(run.exitCode()).isEqualTo(Main.EXIT_PASSED);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PASSED);
         assertThat(r.at("/connections/opened").asInt()).isEqualTo(30);
         assertThat(r.at("/connections/connectTime/samples").asInt()).isEqualTo(30);
         assertThat(r.at("/connections/connectTime/p50Ms").asDouble()).isPositive();
@@ -82,7 +83,7 @@ class ScenariosIT {
                 "--warmup", "0.5", "--duration", "1.5");
 
         JsonNode r = run.report();
-        assertThat(run.exitCode()).isEqualTo(Main.EXIT_PASSED);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PASSED);
         assertThat(r.get("sent").asLong()).isEqualTo(400);
         assertThat(r.get("delivered").asLong()).isEqualTo(400);
         assertThat(r.get("expectedDeliveries").asLong()).isEqualTo(400);
@@ -97,7 +98,7 @@ class ScenariosIT {
                 "--warmup", "0.5", "--duration", "2");
 
         JsonNode r = run.report();
-        assertThat(run.exitCode()).isEqualTo(Main.EXIT_PASSED);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PASSED);
         assertThat(r.at("/parameters/churnOpened").asLong()).isGreaterThanOrEqualTo(15);
         assertThat(r.at("/parameters/churnClosed").asLong()).isEqualTo(r.at("/parameters/churnOpened").asLong());
         assertThat(r.at("/parameters/churnFailed").asLong()).isZero();
@@ -112,7 +113,7 @@ class ScenariosIT {
                 "--rooms", "1", "--senders", "2", "--rate", "5", "--warmup", "0.5", "--duration", "1",
                 "--max-deliveries-search", "--search-factor", "2", "--search-max-steps", "2", "--p99-bound-ms", "60000");
         JsonNode search = generous.report().get("search");
-        assertThat(generous.exitCode()).isEqualTo(Main.EXIT_PASSED);
+        assertThat(generous.exitCode()).isEqualTo(ExitCodes.PASSED);
         assertThat(search.get("steps").size()).isEqualTo(2);
         assertThat(search.at("/steps/1/ratePerSender").asDouble()).isEqualTo(10);
         assertThat(search.at("/steps/1/sustainable").asBoolean()).isTrue();
@@ -137,7 +138,7 @@ class ScenariosIT {
             Runs.Run run = Runs.run(dir, "broadcast", strict.webSocketUri(), "--clients", "3", "--rooms", "1",
                     "--senders", "1", "--rate", "10", "--warmup", "0", "--duration", "1");
 
-            assertThat(run.exitCode()).isEqualTo(Main.EXIT_FAILED);
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(run.report().at("/errorsByKind/error reply: rate_limited").asLong()).isPositive();
             assertThat(run.report().get("failures").toString()).contains("over the budget of 0");
         }
@@ -152,18 +153,18 @@ class ScenariosIT {
         Runs.Run run = Runs.run(dir, "connect", URI.create("ws://127.0.0.1:" + port + "/ws"), "--clients", "5",
                 "--duration", "0", "--timeout-ms", "3000");
 
-        assertThat(run.exitCode()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(run.report().at("/connections/failuresByCause/refused").asLong()).isEqualTo(5);
         assertThat(run.report().at("/errorsByKind/connect: refused").asLong()).isEqualTo(5);
     }
 
     @Test
     void badOptionsExitWithUsage() {
-        assertThat(Main.run("broadcast")).isEqualTo(Main.EXIT_USAGE);
-        assertThat(Main.run("broadcast", "--url", "ws://127.0.0.1:1/ws", "--rooms", "0")).isEqualTo(Main.EXIT_USAGE);
-        assertThat(Main.run("rtt", "--url", "http://127.0.0.1:1/ws")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(Main.run("broadcast")).isEqualTo(ExitCodes.USAGE);
+        assertThat(Main.run("broadcast", "--url", "ws://127.0.0.1:1/ws", "--rooms", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(Main.run("rtt", "--url", "http://127.0.0.1:1/ws")).isEqualTo(ExitCodes.USAGE);
         assertThat(Main.run("connect", "--url", "ws://127.0.0.1:1/ws", "--source-addresses", "nowhere"))
-                .isEqualTo(Main.EXIT_USAGE);
-        assertThat(Main.run("teleport")).isEqualTo(Main.EXIT_USAGE);
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(Main.run("teleport")).isEqualTo(ExitCodes.USAGE);
     }
 }

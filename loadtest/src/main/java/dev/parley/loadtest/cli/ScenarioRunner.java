@@ -1,6 +1,5 @@
 package dev.parley.loadtest.cli;
 
-import dev.parley.loadtest.Main;
 import dev.parley.loadtest.net.LoadClient;
 import dev.parley.loadtest.net.Reconnection;
 import dev.parley.loadtest.net.SourceAddresses;
@@ -23,8 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs one scenario the way every subcommand does: checks the options, opens the client, runs,
- * writes the report files and prints the summary. The exit code is {@link Main#EXIT_PASSED} or
- * {@link Main#EXIT_FAILED} (deliveries lost, duplicated or reordered, or errors over budget).
+ * writes the report files and prints the summary. The exit code is {@link ExitCodes#PASSED} or
+ * {@link ExitCodes#FAILED} (deliveries lost, duplicated or reordered, or errors over budget).
  */
 final class ScenarioRunner {
     private ScenarioRunner() {
@@ -65,7 +64,7 @@ final class ScenarioRunner {
         Report report;
         try (RunContext ctx = new RunContext(client, new Connector.Options(common.connectConcurrency,
                 common.rampUpSeconds, common.timeoutMs), probe, out, Math.round(common.drainTimeoutSeconds * 1000),
-                common.maxErrors, Main.VERSION)) {
+                common.maxErrors, VersionProvider.VERSION)) {
             out.println("parley-loadtest " + spec.name() + " against " + client.urls() + " (" + client.transport()
                     + ", sources: " + sources + ")");
             ctx.warmUp();
@@ -74,6 +73,6 @@ final class ScenarioRunner {
         ReportWriter.write(report, common.report);
         out.print(TextSummary.render(report));
         out.println("report: " + common.report.resolve(ReportWriter.HTML).toAbsolutePath());
-        return report.passed() ? Main.EXIT_PASSED : Main.EXIT_FAILED;
+        return report.passed() ? ExitCodes.PASSED : ExitCodes.FAILED;
     }
 }

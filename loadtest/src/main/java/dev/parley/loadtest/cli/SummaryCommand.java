@@ -1,6 +1,5 @@
 package dev.parley.loadtest.cli;
 
-import dev.parley.loadtest.Main;
 import dev.parley.loadtest.report.BenchmarkIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,6 +19,6 @@ public final class SummaryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         System.out.print(BenchmarkIndex.write(directory));
         System.out.println("index: " + directory.resolve(BenchmarkIndex.HTML).toAbsolutePath());
-        return Main.EXIT_PASSED;
+        return ExitCodes.PASSED;
     }
 }
