@@ -192,11 +192,10 @@ public final class RedisPresence implements Presence {
      */
     private void withdraw(String key, Owner owner) {
         claims.remove(key, owner);
-        call(commands.<Long>eval(PresenceScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, owner.encode()))
-                .exceptionally(failure -> {
-                    LOG.debug("withdrawing the claim {} failed; it expires in {} ms: {}", key, ttlMs, failure.getMessage());
-                    return 0L;
-                });
+        deleteIfHeldBy(key, owner).exceptionally(failure -> {
+            LOG.debug("withdrawing the claim {} failed; it expires in {} ms: {}", key, ttlMs, failure.getMessage());
+            return 0L;
+        });
     }
 
     private CompletableFuture<NickClaim> claim(String key, Owner owner, String presentedHash, int attempts) {
@@ -242,11 +241,15 @@ public final class RedisPresence implements Presence {
             if (!owner.session().equals(sessionId)) {
                 return owner;
             }
-            released.set(call(commands.<Long>eval(PresenceScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key},
-                    owner.encode())).thenApply(deleted -> null));
+            released.set(deleteIfHeldBy(key, owner).thenApply(deleted -> null));
             return null;
         });
         return released.get();
+    }
+
+    /** Deletes the claim on {@code key} while {@code owner} holds it; completes with 1 if it did. */
+    private CompletableFuture<Long> deleteIfHeldBy(String key, Owner owner) {
+        return call(commands.<Long>eval(PresenceScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, owner.encode()));
     }
 
     // ---- evictions on other nodes
