@@ -71,6 +71,9 @@ def report(directory):
         print(f"{directory.name}: no measured window or no samples")
         return
     first, last = at(samples, started + measured[0]["second"] - 1), at(samples, started + measured[-1]["second"])
+    if first is None or last is None:
+        print(f"{directory.name}: no samples before the measured window")
+        return
     seconds = last["t"] - first["t"]
     window = [p for p in measured if first["t"] <= started + p["second"] <= last["t"]]
     messages = sum(p["sentPerSec"] for p in window)

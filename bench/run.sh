@@ -221,6 +221,14 @@ stop_server() {
 trap stop_server EXIT
 
 WORST=0
+# The harness, the same way every time: $1 = the directory of its GC log (and JFR profile), rest = its arguments.
+harness() {
+  local dir="$1"
+  shift
+  "$HARNESS_JAVA" "${HARNESS_JVM[@]}" "-Xlog:gc,safepoint:file=$dir/harness-gc.log:uptime,level,tags" \
+      $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$@"
+}
+
 # Makes scenario $1's directory (SCENARIO_DIR), prints $2, waits for a quiet machine and starts the
 # server; fails when ONLY leaves the scenario out.
 begin_scenario() {
@@ -241,9 +249,7 @@ scenario() { # $1 = name, $2 = harness subcommand, rest = its options
   [[ "$TOPOLOGY" == proxy3 ]] && CLUSTER_DIR="$dir/cluster"
   local pid=()
   [[ -n "$SERVER_PID" ]] && pid=(--server-pid "$SERVER_PID")
-  "$HARNESS_JAVA" "${HARNESS_JVM[@]}" "-Xlog:gc,safepoint:file=$dir/harness-gc.log:uptime,level,tags" \
-      $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$command" --url "$(urls)" \
-      --report "$dir" "${pid[@]}" "$@" 2>&1 | tee "$dir/harness.log"
+  harness "$dir" "$command" --url "$(urls)" --report "$dir" "${pid[@]}" "$@" 2>&1 | tee "$dir/harness.log"
   local code=${PIPESTATUS[0]}
   (( code > WORST )) && WORST=$code
   stop_server
@@ -259,9 +265,10 @@ scenario_per_node() {
   begin_scenario "$name" "$command $* (one harness per node)" || return 0
   local dir="$SCENARIO_DIR" harnesses=() n
   for (( n = 0; n < NODES; n++ )); do
-    mkdir -p "$dir/node$(( n + 1 ))"
-    "$HARNESS_JAVA" "${HARNESS_JVM[@]}" -jar "$HARNESS_JAR" "$command" --url "$(node_url "$n")" --report "$dir/node$(( n + 1 ))" \
-        --server-pid "${NODE_PIDS[$n]}" "$@" > "$dir/node$(( n + 1 ))/harness.log" 2>&1 &
+    local node_dir="$dir/node$(( n + 1 ))"
+    mkdir -p "$node_dir"
+    harness "$node_dir" "$command" --url "$(node_url "$n")" --report "$node_dir" --server-pid "${NODE_PIDS[$n]}" "$@" \
+        > "$node_dir/harness.log" 2>&1 &
     harnesses+=($!)
   done
   for pid in "${harnesses[@]}"; do
