@@ -130,6 +130,9 @@ class ClusterPresenceIT {
             assertThat(a.isOpen()).isTrue();
 
             redis.restart();
+            // The nodes reconnect one by one; the class's other tests share them.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Cluster.readiness(cluster.node(0)) == 200
+                    && Cluster.readiness(cluster.node(1)) == 200 && Cluster.readiness(cluster.node(2)) == 200);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> who(b, "restart-room").equals(List.of("stays-a", "stays-b")));
             for (TestSocket member : List.of(a, b)) {
