@@ -16,8 +16,9 @@
 #   PARLEY_REDIS_PORT    [6390]
 #   SERVER_JAR           [server/target/parley-server.jar]
 #   NODE_JAVA_OPTS       JVM options of each node [-Xmx512m]
-#   PARLEY_*             every other server option (see README); this script sets the drain delay
-#                        to 2000 ms unless given, above HAProxy's 1 s check interval
+#   PARLEY_*             every other server option (see README); unless given, this script sets the
+#                        drain delay to 2000 ms, above HAProxy's 1 s check interval, and keeps presence
+#                        on a stop (PARLEY_KEEP_PRESENCE_ON_STOP=true) as deploy/parley.env does
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,7 @@ SERVER_JAR="${SERVER_JAR:-server/target/parley-server.jar}"
 read -r -a JAVA_OPTS <<< "${NODE_JAVA_OPTS:--Xmx512m}"
 export PARLEY_DRAIN_DELAY_MS="${PARLEY_DRAIN_DELAY_MS:-2000}"
 export PARLEY_SHUTDOWN_GRACE_MS="${PARLEY_SHUTDOWN_GRACE_MS:-5000}"
+export PARLEY_KEEP_PRESENCE_ON_STOP="${PARLEY_KEEP_PRESENCE_ON_STOP:-true}"
 # A JVM on a busy machine can take a while to start.
 START_TIMEOUT_S=120
 # HAProxy marks a node up after 2 good checks 1 s apart (deploy/haproxy.cfg).

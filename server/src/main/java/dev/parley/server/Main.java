@@ -147,6 +147,13 @@ public final class Main implements Callable<Integer> {
             description = "Members past which a room sends occupancy counts instead of each join and leave "
                     + "(PARLEY_PRESENCE_LIMIT). Default: ${DEFAULT-VALUE}")
     int presenceLimit;
+
+    @Option(names = "--keep-presence-on-stop", defaultValue = "${env:PARLEY_KEEP_PRESENCE_ON_STOP:-false}", arity = "1",
+            paramLabel = "true|false",
+            description = "With Redis: on a graceful stop, leave this node's members in their rooms until they resume "
+                    + "elsewhere or expire, instead of announcing each leave (PARLEY_KEEP_PRESENCE_ON_STOP). "
+                    + "Default: ${DEFAULT-VALUE}")
+    boolean keepPresenceOnStop;
     @Option(names = "--handshake-timeout-ms", defaultValue = "${env:PARLEY_HANDSHAKE_TIMEOUT_MS:-10000}", paramLabel = "MS",
             description = "Time from accepting a connection to a complete TLS and WebSocket handshake, however slowly "
                     + "the request arrives; also the idle limit between HTTP requests (PARLEY_HANDSHAKE_TIMEOUT_MS). "
@@ -258,7 +265,7 @@ public final class Main implements Callable<Integer> {
                     .allowedOrigins(allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList())
                     .redisUri(redisUri).redisTimeoutMs(redisTimeoutMs).redisCheckMs(redisCheckMs)
                     .presenceTtlMs(presenceTtlMs).presenceRefreshMs(presenceRefreshMs)
-                    .presenceLimit(presenceLimit)
+                    .presenceLimit(presenceLimit).keepPresenceOnStop(keepPresenceOnStop)
                     .handshakeTimeoutMs(handshakeTimeoutMs)
                     .security(SecurityConfig.builder()
                             .jwtHmacSecret(blankToNull(jwtHmacSecret))

@@ -179,7 +179,7 @@ public final class ParleyServer implements AutoCloseable {
 
     private CompletableFuture<ParleyServer> bind() {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
-                config.historyOnJoin(), "parley/" + VERSION);
+                config.historyOnJoin(), "parley/" + VERSION, config.keepPresenceOnStop());
         ServerContext context = new ServerContext(config, hub, metrics, settings, connections, closing::get,
                 backend.reachable(), stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
                 addressLimiter);
@@ -299,7 +299,10 @@ public final class ParleyServer implements AutoCloseable {
         GlobalEventExecutor.INSTANCE.schedule(() -> drained.complete(null), config.shutdownGraceMs(), TimeUnit.MILLISECONDS);
         drained.thenRun(() -> {
             staggered.cancel();
-            connections.close().addListener(closed -> release());
+            // The sessions' departures run on from their close; the broker must see them through.
+            connections.close().addListener(closed -> hub.departed()
+                    .completeOnTimeout(null, config.shutdownGraceMs(), TimeUnit.MILLISECONDS)
+                    .whenComplete((done, failure) -> release()));
         });
     }
 

@@ -37,6 +37,7 @@ public record ServerConfig(
         long presenceTtlMs,
         long presenceRefreshMs,
         int presenceLimit,
+        boolean keepPresenceOnStop,
         SecurityConfig security) {
 
     /** Which Netty transport carries the sockets. */
@@ -131,6 +132,7 @@ public record ServerConfig(
         private long presenceTtlMs = 40_000;
         private long presenceRefreshMs = 10_000;
         private int presenceLimit = 1000;
+        private boolean keepPresenceOnStop;
 
         private Builder() {
         }
@@ -164,6 +166,7 @@ public record ServerConfig(
             presenceTtlMs = c.presenceTtlMs;
             presenceRefreshMs = c.presenceRefreshMs;
             presenceLimit = c.presenceLimit;
+            keepPresenceOnStop = c.keepPresenceOnStop;
         }
 
         /** Address to listen on; default {@code 0.0.0.0}. */
@@ -335,6 +338,17 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Whether a graceful stop leaves its sessions in their rooms' presence, unannounced, until the
+         * entries expire (within {@code presenceTtlMs + presenceRefreshMs}) or a resumed session keeps
+         * them on another node, so that a rolling restart is no wave of leaves and joins; default off
+         * (every member told of the leave at once). Only a cluster keeps entries beyond a node's life.
+         */
+        public Builder keepPresenceOnStop(boolean keepPresenceOnStop) {
+            this.keepPresenceOnStop = keepPresenceOnStop;
+            return this;
+        }
+
         /** Auth, TLS, per-address limits, trusted proxies, server API; default all off. */
         public Builder security(SecurityConfig security) {
             this.security = security;
@@ -346,7 +360,7 @@ public record ServerConfig(
                     handshakeTimeoutMs, closeTimeoutMs, maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst,
                     historySize, historyOnJoin, maxOutboundBytes, shutdownGraceMs, compression, allowedOrigins,
                     drainDelayMs, redisUri, redisTimeoutMs, redisCheckMs, presenceTtlMs, presenceRefreshMs, presenceLimit,
-                    security);
+                    keepPresenceOnStop, security);
         }
     }
 }

@@ -146,7 +146,8 @@ class ClusterIT {
             }
             writer.request("ack", "type", "send", "room", "recover", "text", "two");
             writer.request("ack", "type", "send", "room", "recover", "text", "three");
-            try (TestSocket back = TestSocket.login(cluster.node(2).webSocketUri(), "reader")) {
+            // Another nick: the closed session's may still be releasing.
+            try (TestSocket back = TestSocket.login(cluster.node(2).webSocketUri(), "reader-back")) {
                 JsonNode joined = back.request("joined", "type", "join", "room", "recover",
                         "since", Map.of("epoch", epoch, "offset", seen));
                 assertThat(joined.get("recovered").asBoolean()).isTrue();

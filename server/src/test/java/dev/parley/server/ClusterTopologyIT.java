@@ -106,6 +106,9 @@ class ClusterTopologyIT {
                     assertThat(rejoined.get("recovered").asBoolean()).as(rejoined.toString()).isTrue();
                     assertThat(rejoined.get("messages")).extracting(m -> m.get("text").asText())
                             .containsExactly("while you were away");
+                    bob.request("pong", "type", "ping");
+                    assertThat(bob.queued()).as("presence is kept across the restart (cluster.sh)")
+                            .noneMatch(event -> event.path("type").asText().equals("presence"));
                 }
                 assertThat(restart.get(120, TimeUnit.SECONDS)).as("cluster.sh restart " + aliceNode).isZero();
             }

@@ -121,6 +121,7 @@ class DeploymentFilesTest {
                 .as("not ready well before the sessions close").isLessThan(config.drainDelayMs());
         assertThat(liveness.get("periodSeconds").asLong() * liveness.get("failureThreshold").asLong() * 1000)
                 .as("liveness never kills a node that is stopping").isGreaterThan(stopMs(config));
+        assertThat(config.keepPresenceOnStop()).as("a rolling update is no wave of leaves and joins").isTrue();
 
         JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")
                 && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow();
@@ -148,6 +149,7 @@ class DeploymentFilesTest {
             nodes.add(name + ":" + config.port());
             assertThat(config.drainDelayMs()).as("the proxy's checks notice before sessions close")
                     .isGreaterThan(HaProxyConfig.read().checkIntervalMs() * HaProxyConfig.read().fall());
+            assertThat(config.keepPresenceOnStop()).as("a restart of %s is no wave of leaves and joins", name).isTrue();
         }
         assertThat(new TreeSet<>(List.of(proxyEnv.get("PARLEY_NODE1"), proxyEnv.get("PARLEY_NODE2"),
                 proxyEnv.get("PARLEY_NODE3")))).isEqualTo(nodes);

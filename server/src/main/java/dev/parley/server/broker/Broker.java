@@ -39,8 +39,11 @@ public interface Broker extends AutoCloseable {
     /** {@code nick} is no longer connected to this node. */
     void unwatchUser(String nick);
 
-    /** Delivers a {@code presence} or {@code typing} event to the room's members; never kept. */
-    void broadcast(String room, ServerEvent event);
+    /**
+     * Delivers a {@code presence} or {@code typing} event to the room's members; never kept.
+     * Completes once it is sent, and never fails: an event that cannot be sent is dropped.
+     */
+    CompletableFuture<Void> broadcast(String room, ServerEvent event);
 
     /** Delivers a direct message; completes with whether a live recipient received it. */
     CompletableFuture<Boolean> direct(ServerEvent.Dm dm);

@@ -72,8 +72,9 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public void broadcast(String room, ServerEvent event) {
+    public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
         listener.onRoomEvent(room, BrokerListener.aboutNick(event), event);
+        return DONE;
     }
 
     @Override

@@ -180,10 +180,12 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public void broadcast(String room, ServerEvent event) {
-        publishTo(channel(room), event).exceptionally(failure -> {
-            LOG.debug("{} event of room {} not sent: {}", event.getClass().getSimpleName(), room, failure.getMessage());
-            return 0L;
+    public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
+        return publishTo(channel(room), event).handle((receivers, failure) -> {
+            if (failure != null) {
+                LOG.debug("{} event of room {} not sent: {}", event.getClass().getSimpleName(), room, failure.getMessage());
+            }
+            return null;
         });
     }
 

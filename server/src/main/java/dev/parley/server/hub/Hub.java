@@ -20,6 +20,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,6 +39,7 @@ import java.util.function.LongSupplier;
 public final class Hub implements BrokerListener, PresenceListener, AutoCloseable {
     /** How often members of rooms over the presence limit are told the room's count, when it changed. */
     static final long OCCUPANCY_INTERVAL_MS = 1000;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final Broker broker;
     private final Presence presence;
@@ -51,6 +53,8 @@ public final class Hub implements BrokerListener, PresenceListener, AutoCloseabl
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
     /** Evictions under way by session id, so that a second request waits for the same one. */
     private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
+    /** Departures (leaves and their announcements, nick releases) not yet through, for a stop to wait on. */
+    private final Set<CompletableFuture<?>> departing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param presenceLimit members past which a room's joins and leaves are not announced one by
@@ -143,8 +147,23 @@ public final class Hub implements BrokerListener, PresenceListener, AutoCloseabl
             if (membersByNick.remove(Names.nickKey(nick), member)) {
                 broker.unwatchUser(nick);
             }
-            presence.release(nick, member.id());
+            departing(presence.release(nick, member.id()));
         }
+    }
+
+    /**
+     * Completes when every departure begun so far is through: the leaves have reached the presence
+     * and been announced, the nicks released. A stopping node waits on it before it lets go of the
+     * broker, so that its members' rooms are told.
+     */
+    public CompletableFuture<Void> departed() {
+        return CompletableFuture.allOf(departing.toArray(CompletableFuture[]::new)).handle((done, failure) -> null);
+    }
+
+    private <T> CompletableFuture<T> departing(CompletableFuture<T> departure) {
+        departing.add(departure);
+        departure.whenComplete((done, failure) -> departing.remove(departure));
+        return departure;
     }
 
     /**
@@ -201,11 +220,20 @@ public final class Hub implements BrokerListener, PresenceListener, AutoCloseabl
     /** Removes {@code member} from {@code room} and tells the other members. */
     public CompletableFuture<Void> leave(Member member, String room) {
         unsubscribe(member, room);
-        return presence.leave(room, member.nick()).thenAccept(change -> {
-            if (change.changed()) {
-                announce(room, ServerEvent.PresenceKind.LEAVE, member.nick(), change.members());
-            }
-        });
+        CompletableFuture<RoomChange> left = presence.leave(room, member.nick());
+        departing(left.thenCompose(change -> change.changed()
+                ? announce(room, ServerEvent.PresenceKind.LEAVE, member.nick(), change.members()) : DONE));
+        return left.thenApply(change -> null);
+    }
+
+    /**
+     * Removes {@code member} from {@code room} on this node without telling anyone: the room keeps
+     * the nick until the presence lets it expire, unless a session on another node joins the room
+     * under that nick first (a resume after a graceful stop), which then is no change to announce.
+     */
+    public CompletableFuture<Void> abandon(Member member, String room) {
+        unsubscribe(member, room);
+        return departing(presence.abandon(room, member.nick()));
     }
 
     /**
@@ -214,15 +242,15 @@ public final class Hub implements BrokerListener, PresenceListener, AutoCloseabl
      * the occupancy watch. The join that takes a room over the limit tells every node, through the
      * broker, to watch it.
      */
-    private void announce(String room, ServerEvent.PresenceKind kind, String nick, int count) {
+    private CompletableFuture<Void> announce(String room, ServerEvent.PresenceKind kind, String nick, int count) {
         int withMember = kind == ServerEvent.PresenceKind.JOIN ? count : count + 1;
         if (withMember <= presenceLimit) {
-            broker.broadcast(room, new ServerEvent.Presence(room, kind, nick, clock.getAsLong()));
+            return broker.broadcast(room, new ServerEvent.Presence(room, kind, nick, clock.getAsLong()));
         } else if (kind == ServerEvent.PresenceKind.JOIN && count == presenceLimit + 1) {
-            broker.broadcast(room, new ServerEvent.Occupancy(room, count, clock.getAsLong()));
-        } else {
-            occupancy.watch(room);
+            return broker.broadcast(room, new ServerEvent.Occupancy(room, count, clock.getAsLong()));
         }
+        occupancy.watch(room);
+        return DONE;
     }
 
     private void unsubscribe(Member member, String room) {

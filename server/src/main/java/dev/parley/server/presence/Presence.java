@@ -28,6 +28,15 @@ public interface Presence extends AutoCloseable {
     CompletableFuture<RoomChange> leave(String room, String nick);
 
     /**
+     * Stops keeping {@code nick} in the room from this node without removing it: it stays a member
+     * until its entry expires, or for good when a session elsewhere joins the room under that nick.
+     * What outlives this node is the shared store's, so by default, with nothing shared, it leaves.
+     */
+    default CompletableFuture<Void> abandon(String room, String nick) {
+        return leave(room, nick).thenApply(change -> null);
+    }
+
+    /**
      * Up to {@code limit} of the room's members in nick order ({@link String#compareTo}), those
      * after {@code after} only when it is not null, so that large rooms can be read page by page.
      */

@@ -331,6 +331,13 @@ public final class RedisPresence implements Presence {
                 });
     }
 
+    /** The member stays in Redis with the expiry of this node's last refresh, which it no longer renews. */
+    @Override
+    public CompletableFuture<Void> abandon(String room, String nick) {
+        forget(room, nick);
+        return DONE;
+    }
+
     private void forget(String room, String nick) {
         localMembers.computeIfPresent(room, (name, nicks) -> {
             nicks.remove(nick);

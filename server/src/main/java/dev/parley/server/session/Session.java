@@ -66,6 +66,8 @@ public final class Session implements Member {
     private String resumeSecret;
     private State state = State.NEW;
     private boolean ended;
+    /** Closed by a graceful stop: its rooms may be kept for a resume on another node. */
+    private boolean stopping;
     private int rejectedInARow;
     /** What the token allows; set by hello, replaced by refresh. */
     private Grant grant;
@@ -520,6 +522,16 @@ public final class Session implements Member {
         transport.close(CloseCode.POLICY_VIOLATION);
     }
 
+    /**
+     * The server is stopping: close with 1001. From now on the session leaves its rooms without a
+     * word when the settings keep presence on a stop, so that the client's resume on another node
+     * is no leave and join to the other members.
+     */
+    public void stop() {
+        stopping = true;
+        transport.close(CloseCode.GOING_AWAY);
+    }
+
     /** The connection has closed: leave every room, give up the nick. Runs once; later calls do nothing. */
     public void end() {
         if (ended) {
@@ -532,10 +544,11 @@ public final class Session implements Member {
     }
 
     private CompletableFuture<Void> leaveAll() {
+        boolean keepPresence = stopping && settings.keepPresenceOnStop();
         List<CompletableFuture<Void>> leaves = new ArrayList<>(rooms.size());
         rooms.forEach(membership -> {
             membership.drop();
-            leaves.add(hub.leave(this, membership.room));
+            leaves.add(keepPresence ? hub.abandon(this, membership.room) : hub.leave(this, membership.room));
         });
         rooms.clear();
         return CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));

@@ -4,7 +4,9 @@ import dev.parley.protocol.Limits;
 
 /**
  * What a session announces in {@code welcome} and enforces: the limits, the heartbeat and idle
- * intervals, how many messages a join without recovery shows, and the server's name.
+ * intervals, how many messages a join without recovery shows, the server's name, and whether a
+ * session closed by a graceful stop stays in its rooms' presence for a resume elsewhere.
  */
-public record SessionSettings(Limits limits, long heartbeatMs, long idleTimeoutMs, int historyOnJoin, String server) {
+public record SessionSettings(Limits limits, long heartbeatMs, long idleTimeoutMs, int historyOnJoin, String server,
+                              boolean keepPresenceOnStop) {
 }

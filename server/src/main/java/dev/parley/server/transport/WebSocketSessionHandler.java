@@ -60,7 +60,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             start(ctx);
         } else if (evt == ServerContext.STOPPING && session != null) {
-            close(ctx.channel(), CloseCode.GOING_AWAY);
+            session.stop();
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -82,7 +82,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         LOG.debug("{} connected from {}", session, channel.hasAttr(ClientAddresses.CLIENT)
                 ? channel.attr(ClientAddresses.CLIENT).get() : channel.remoteAddress());
         if (context.stopping().getAsBoolean()) {
-            close(channel, CloseCode.GOING_AWAY);
+            session.stop();
         }
         if (early != null) {
             List<WebSocketFrame> frames = early;

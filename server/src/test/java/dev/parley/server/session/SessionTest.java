@@ -57,7 +57,7 @@ class SessionTest {
     }
 
     private Session session(RecordingTransport transport) {
-        return new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test"), metrics, () -> 42L);
+        return new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false), metrics, () -> 42L);
     }
 
     private Session ready(RecordingTransport transport, String nick) throws Exception {
@@ -167,7 +167,7 @@ class SessionTest {
     }
 
     private Session authed(RecordingTransport transport, String nick, Authenticator authenticator) throws Exception {
-        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test"), metrics,
+        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false), metrics,
                 () -> 42L, authenticator);
         run(() -> session.handle(new Command.Hello(RequestId.of(1), nick, "t", null)));
         assertThat(transport.sent(ServerEvent.Welcome.class)).hasSize(1);
@@ -202,7 +202,7 @@ class SessionTest {
     @Test
     void refusedTokenIsUnauthorizedAndClosesWith1008() throws Exception {
         RecordingTransport transport = new RecordingTransport(loop);
-        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test"), metrics,
+        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false), metrics,
                 () -> 42L, (nick, token) -> {
                     throw new AuthException("invalid token: nope");
                 });

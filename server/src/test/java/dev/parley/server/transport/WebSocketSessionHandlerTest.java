@@ -40,7 +40,7 @@ class WebSocketSessionHandlerTest {
     @BeforeEach
     void setUp() {
         ServerContext context = new ServerContext(config, hub, metrics,
-                new SessionSettings(config.limits(), 1, 2, 3, "parley/test"),
+                new SessionSettings(config.limits(), 1, 2, 3, "parley/test", false),
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true, () -> stopping,
                 Authenticator.OPEN, null, new ClientAddresses(List.of()), new AddressLimiter(0, 0, System::nanoTime));
         channel = new EmbeddedChannel(new WebSocketSessionHandler(context));
