@@ -154,6 +154,7 @@ public final class Main implements Callable<Integer> {
                     + "elsewhere or expire, instead of announcing each leave (PARLEY_KEEP_PRESENCE_ON_STOP). "
                     + "Default: ${DEFAULT-VALUE}")
     boolean keepPresenceOnStop;
+
     @Option(names = "--handshake-timeout-ms", defaultValue = "${env:PARLEY_HANDSHAKE_TIMEOUT_MS:-10000}", paramLabel = "MS",
             description = "Time from accepting a connection to a complete TLS and WebSocket handshake, however slowly "
                     + "the request arrives; also the idle limit between HTTP requests (PARLEY_HANDSHAKE_TIMEOUT_MS). "

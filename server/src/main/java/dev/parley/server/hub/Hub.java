@@ -152,12 +152,17 @@ public final class Hub implements BrokerListener, PresenceListener, AutoCloseabl
     }
 
     /**
-     * Completes when every departure begun so far is through: the leaves have reached the presence
-     * and been announced, the nicks released. A stopping node waits on it before it lets go of the
+     * Completes when no departure is under way any more: the leaves have reached the presence and
+     * been announced, the nicks released (a release starts only once its session's leaves are
+     * through, so this waits for those too). A stopping node waits on it before it lets go of the
      * broker, so that its members' rooms are told.
      */
     public CompletableFuture<Void> departed() {
-        return CompletableFuture.allOf(departing.toArray(CompletableFuture[]::new)).handle((done, failure) -> null);
+        if (departing.isEmpty()) {
+            return DONE;
+        }
+        return CompletableFuture.allOf(departing.toArray(CompletableFuture[]::new))
+                .handle((done, failure) -> null).thenCompose(done -> departed());
     }
 
     private <T> CompletableFuture<T> departing(CompletableFuture<T> departure) {

@@ -189,6 +189,28 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     @Test
+    void anAbandonedMemberStaysUntilItExpiresUnlessAnotherNodeJoinsItFirstAndItsNodeNeverRemovesIt() {
+        Recorder atB = new Recorder();
+        RedisPresence a = node("a", new Recorder());
+        RedisPresence b = node("b", atB);
+        a.join("r", "alice").join();
+        a.join("s", "alice").join();
+        b.join("r", "bob").join();
+        b.join("s", "bob").join();
+
+        a.abandon("r", "alice").join();
+        a.abandon("s", "alice").join();
+        assertThat(b.members("r", null, 10).join()).as("nothing written").containsExactly("alice", "bob");
+        assertThat(b.join("s", "alice").join().changed()).as("a resume's join is no change").isFalse();
+
+        await().atMost(WITHIN).until(() -> atB.expired.contains("r/alice"));
+        a.close();
+        assertThat(b.members("r", null, 10).join()).containsExactly("bob");
+        assertThat(b.members("s", null, 10).join()).as("kept by the node that joined it").containsExactly("alice", "bob");
+        assertThat(atB.expired).containsExactly("r/alice");
+    }
+
+    @Test
     void commandsFailFastWhileRedisIsDownAndANodeRestoresItsEntriesWhenRedisComesBackEmpty() {
         RedisPresence a = node("a", new Recorder());
         RedisPresence b = node("b", new Recorder());
