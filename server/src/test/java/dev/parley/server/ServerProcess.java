@@ -52,9 +52,14 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** The command line of {@code java -jar parley-server.jar args...}. */
+    /**
+     * The command line of {@code java -jar parley-server.jar args...}, with SIGINT and SIGHUP back
+     * to their defaults: a build started with {@code nohup} or {@code &} passes them on ignored, and
+     * the JVM then installs no handler for them, so the tests of those signals would fail.
+     */
     static List<String> javaJar(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,HUP", javaBinary(),
+                "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return command;
     }
