@@ -2,16 +2,20 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.testing.RawWebSocket;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,6 +160,26 @@ class ServerApiIT {
         Reply tooBig = call("POST", "/api/publish", "{\"room\":\"r\",\"text\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(tooBig.status()).isEqualTo(413);
         assertThat(tooBig.code()).isEqualTo("bad_request");
+    }
+
+    /**
+     * The server answers 413 while the body is still arriving; closing then, with unread bytes,
+     * would send a reset that destroys the answer before the client reads it.
+     */
+    @Test
+    void the413ReachesAClientThatHasSentPartOfItsBody() throws Exception {
+        try (Socket socket = RawWebSocket.connectTcp(server.address())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 10000000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[512 * 1024]);
+            out.flush();
+            String head = RawWebSocket.readHead(socket.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 413 ");
+            assertThat(socket.getInputStream().readAllBytes()).asString(StandardCharsets.UTF_8).contains("bad_request");
+            assertThat(head).containsIgnoringCase("connection: close");
+        }
     }
 
     @Test
