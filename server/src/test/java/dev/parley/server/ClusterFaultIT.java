@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -76,9 +77,8 @@ class ClusterFaultIT {
     void aRedisThatDoesNotAnswerInTimeMakesCommandsUnavailableAndTheNodeNotReadyUntilItDoes() {
         cluster = Cluster.start(1, c -> c.redisTimeoutMs(1_000));
         try (TestSocket alice = TestServers.member(cluster.node(0), "slow-alice", "slow");
-             RedisClient admin = RedisClient.create(cluster.redis().uri());
-             StatefulRedisConnection<String, String> connection = admin.connect()) {
-            keepBusyForThreeSeconds(connection);
+             RedisClient admin = RedisClient.create(cluster.redis().uri())) {
+            keepBusyForThreeSeconds(admin);
             long asked = System.nanoTime();
             assertThat(alice.request("error", "type", "history", "room", "slow").get("code").asText()).isEqualTo("unavailable");
             assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(2_800));
@@ -92,9 +92,8 @@ class ClusterFaultIT {
     void aNickClaimAnsweredTooLateIsWithdrawnSoThatTheNickIsFreeAgain() {
         cluster = Cluster.start(1, c -> c.redisTimeoutMs(1_000));
         try (TestSocket carol = TestSocket.connect(cluster.node(0).webSocketUri());
-             RedisClient admin = RedisClient.create(cluster.redis().uri());
-             StatefulRedisConnection<String, String> connection = admin.connect()) {
-            keepBusyForThreeSeconds(connection);
+             RedisClient admin = RedisClient.create(cluster.redis().uri())) {
+            keepBusyForThreeSeconds(admin);
             assertThat(carol.request("error", "type", "hello", "id", "h", "nick", "late-carol").get("code").asText())
                     .isEqualTo("unavailable");
             // Redis makes the claim once the script ends; without its withdrawal the nick would
@@ -107,10 +106,16 @@ class ClusterFaultIT {
         }
     }
 
-    /** A script that keeps Redis busy for 3 s: other clients' commands wait behind it. */
-    private static void keepBusyForThreeSeconds(StatefulRedisConnection<String, String> connection) {
-        connection.async().eval("local t = redis.call('time'); local stop = t[1] * 1000000 + t[2] + 3000000; "
+    /**
+     * Runs a script that keeps Redis busy for 3 s, and returns once it runs (a PING from another
+     * connection goes unanswered): other clients' commands wait behind it.
+     */
+    private static void keepBusyForThreeSeconds(RedisClient admin) {
+        StatefulRedisConnection<String, String> probe = admin.connect();
+        admin.connect().async().eval("local t = redis.call('time'); local stop = t[1] * 1000000 + t[2] + 3000000; "
                 + "repeat t = redis.call('time') until t[1] * 1000000 + t[2] >= stop", ScriptOutputType.STATUS);
+        await().atMost(Duration.ofSeconds(2)).until(() -> probe.async().ping().toCompletableFuture()
+                .completeOnTimeout("no answer", 300, TimeUnit.MILLISECONDS).join().equals("no answer"));
     }
 
     @Test
