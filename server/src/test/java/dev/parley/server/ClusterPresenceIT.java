@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -45,15 +44,6 @@ class ClusterPresenceIT {
         return TestServers.member(cluster.node(node), nick, room);
     }
 
-    /** The room's members as {@code who} lists them, or an empty list when the node answers with an error. */
-    private static List<String> who(TestSocket socket, String room) {
-        socket.send("type", "who", "room", room);
-        JsonNode reply = socket.take(e -> e.path("type").asText().matches("members|error"), "members or error");
-        List<String> members = new ArrayList<>();
-        reply.path("members").forEach(m -> members.add(m.asText()));
-        return members;
-    }
-
     @Test
     void aNickIsUniqueAcrossNodesCaseInsensitively() {
         try (TestSocket first = TestSocket.login(node(0), "Unique");
@@ -87,7 +77,7 @@ class ClusterPresenceIT {
                 JsonNode left = watcher.next("presence");
                 assertThat(left.get("event").asText()).isEqualTo("leave");
                 assertThat(left.get("nick").asText()).isEqualTo("Roamer");
-                assertThat(who(watcher, "resume-across")).as("the old session left before the new one went on")
+                assertThat(TestServers.who(watcher, "resume-across")).as("the old session left before the new one went on")
                         .containsExactly("watcher");
 
                 JsonNode rejoined = fresh.request("joined", "type", "join", "room", "resume-across");
@@ -106,7 +96,7 @@ class ClusterPresenceIT {
              TestSocket c = member(2, "wc", "everywhere");
              TestSocket d = member(2, "wd", "elsewhere")) {
             for (TestSocket asker : List.of(a, b, c)) {
-                assertThat(who(asker, "everywhere")).containsExactly("wa", "wb", "wc");
+                assertThat(TestServers.who(asker, "everywhere")).containsExactly("wa", "wb", "wc");
             }
             JsonNode rooms = a.request("rooms", "type", "rooms").get("rooms");
             Map<String, Integer> counts = new java.util.HashMap<>();
@@ -134,7 +124,7 @@ class ClusterPresenceIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> Cluster.readiness(cluster.node(0)) == 200
                     && Cluster.readiness(cluster.node(1)) == 200 && Cluster.readiness(cluster.node(2)) == 200);
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> who(b, "restart-room").equals(List.of("stays-a", "stays-b")));
+                    .until(() -> TestServers.who(b, "restart-room").equals(List.of("stays-a", "stays-b")));
             for (TestSocket member : List.of(a, b)) {
                 member.request("pong", "type", "ping");
                 assertThat(member.queued()).as("no presence announced for members that never left")
@@ -165,7 +155,7 @@ class ClusterPresenceIT {
                 JsonNode left = survivor.take(e -> e.path("nick").asText().equals("ghost"), "ghost left");
                 assertThat(left.get("event").asText()).isEqualTo("leave");
             }
-            assertThat(who(first, "doomed-room")).containsExactly("survivor1", "survivor2");
+            assertThat(TestServers.who(first, "doomed-room")).containsExactly("survivor1", "survivor2");
             for (TestSocket survivor : List.of(first, second)) {
                 survivor.request("pong", "type", "ping");
                 assertThat(survivor.queued()).as("one leave each").noneMatch(e -> e.path("nick").asText().equals("ghost"));

@@ -8,8 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -39,13 +37,6 @@ class ClusterStopIT {
                 .keepPresenceOnStop(keepPresenceOnStop));
     }
 
-    /** The room's members as {@code who} lists them. */
-    private static List<String> who(TestSocket socket, String room) {
-        List<String> members = new ArrayList<>();
-        socket.request("members", "type", "who", "room", room).get("members").forEach(m -> members.add(m.asText()));
-        return members;
-    }
-
     private static boolean isPresenceOf(JsonNode event, String nick) {
         return event.path("type").asText().equals("presence") && event.path("nick").asText().equals(nick);
     }
@@ -59,12 +50,12 @@ class ClusterStopIT {
              TestSocket alice = TestServers.member(cluster.node(0), "alice", "deploy")) {
             stopTheNodeOf(alice, watcher);
             if (keepPresenceOnStop) {
-                assertThat(who(watcher, "deploy")).as("kept for a resume").containsExactly("alice", "watcher");
+                assertThat(TestServers.who(watcher, "deploy")).as("kept for a resume").containsExactly("alice", "watcher");
             }
             JsonNode left = watcher.next("presence");
             assertThat(left.get("event").asText()).isEqualTo("leave");
             assertThat(left.get("nick").asText()).isEqualTo("alice");
-            assertThat(who(watcher, "deploy")).containsExactly("watcher");
+            assertThat(TestServers.who(watcher, "deploy")).containsExactly("watcher");
             watcher.request("pong", "type", "ping");
             assertThat(watcher.queued()).as("told once").noneMatch(event -> isPresenceOf(event, "alice"));
         }
@@ -89,7 +80,7 @@ class ClusterStopIT {
 
             stopTheNodeOf(alice, watcher);
             watcher.request("ack", "type", "send", "room", "deploy", "text", "while you were away");
-            assertThat(who(watcher, "deploy")).as("still a member while away").containsExactly("alice", "watcher");
+            assertThat(TestServers.who(watcher, "deploy")).as("still a member while away").containsExactly("alice", "watcher");
 
             try (TestSocket back = TestSocket.connect(cluster.node(1).webSocketUri())) {
                 back.request("welcome", "type", "hello", "nick", "alice", "resume", welcome.get("resume").asText());
@@ -103,7 +94,7 @@ class ClusterStopIT {
                 Duration pastExpiry = Duration.ofMillis(TTL_MS + 2 * REFRESH_MS);
                 await().during(pastExpiry).atMost(pastExpiry.plusSeconds(5))
                         .until(() -> watcher.queued().stream().noneMatch(event -> isPresenceOf(event, "alice")));
-                assertThat(who(watcher, "deploy")).containsExactly("alice", "watcher");
+                assertThat(TestServers.who(watcher, "deploy")).containsExactly("alice", "watcher");
 
                 back.request("left", "type", "leave", "room", "deploy");
                 assertThat(watcher.next("presence").get("event").asText()).as("a later leave is told as ever")

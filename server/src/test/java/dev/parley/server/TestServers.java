@@ -1,7 +1,10 @@
 package dev.parley.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.TestSocket;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** Servers for the integration tests: loopback, any free port, short timers. */
@@ -34,5 +37,14 @@ final class TestServers {
         TestSocket socket = TestSocket.login(server.webSocketUri(), nick);
         socket.request("joined", "type", "join", "id", "j-" + room, "room", room);
         return socket;
+    }
+
+    /** The room's members as {@code who} lists them, or an empty list when the node answers with an error. */
+    static List<String> who(TestSocket socket, String room) {
+        socket.send("type", "who", "room", room);
+        JsonNode reply = socket.take(e -> e.path("type").asText().matches("members|error"), "members or error");
+        List<String> members = new ArrayList<>();
+        reply.path("members").forEach(m -> members.add(m.asText()));
+        return members;
     }
 }
