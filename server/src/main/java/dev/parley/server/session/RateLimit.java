@@ -4,8 +4,6 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Limits;
 import dev.parley.protocol.RequestId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A session's rate limit on the commands that cost others something ({@code send}, {@code dm},
@@ -13,22 +11,15 @@ import org.slf4j.LoggerFactory;
  * going past the burst is closed with 1008. Event loop only.
  */
 final class RateLimit {
-    private static final Logger LOG = LoggerFactory.getLogger(RateLimit.class);
-
     private final Limits limits;
     private final Replies replies;
-    private final Transport transport;
-    private final Object session;
     /** Made on the first rate-limited command (full, as it would be by then): most sessions only listen. */
     private TokenBucket bucket;
     private int rejectedInARow;
 
-    /** @param session names the session in the log */
-    RateLimit(Limits limits, Replies replies, Transport transport, Object session) {
+    RateLimit(Limits limits, Replies replies) {
         this.limits = limits;
         this.replies = replies;
-        this.transport = transport;
-        this.session = session;
     }
 
     /** Whether command {@code id} may go on; answers it and perhaps closes the session when not. */
@@ -42,8 +33,7 @@ final class RateLimit {
         }
         replies.fail(id, ErrorCode.RATE_LIMITED, "more than " + limits.ratePerSec() + " a second");
         if (++rejectedInARow > limits.burst()) {
-            LOG.debug("{} closed for flooding", session);
-            transport.close(CloseCode.POLICY_VIOLATION);
+            replies.close(CloseCode.POLICY_VIOLATION, "flooding");
         }
         return false;
     }

@@ -1,5 +1,6 @@
 package dev.parley.server.session;
 
+import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
@@ -16,7 +17,8 @@ import java.util.function.Function;
 /**
  * How a session answers its commands: at once, or once what the command asked of the node is done,
  * back on the session's event loop. A failure of the node becomes an {@code unavailable} error when
- * a backend was out of reach, an {@code internal} one otherwise. Event loop only.
+ * a backend was out of reach, an {@code internal} one otherwise. A client that breaks a rule is
+ * closed. Event loop only.
  */
 final class Replies {
     private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
@@ -33,6 +35,12 @@ final class Replies {
     /** Sends {@code event} now. */
     void send(ServerEvent event) {
         transport.send(event);
+    }
+
+    /** Closes the connection with {@code code}, for a client that broke a rule; the first close wins. */
+    void close(CloseCode code, String why) {
+        LOG.debug("{} closed: {}", session, why);
+        transport.close(code);
     }
 
     /** Answers the command {@code id} with an error. */

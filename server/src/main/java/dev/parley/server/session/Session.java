@@ -79,7 +79,7 @@ public final class Session implements Member {
             transport.close(CloseCode.TOKEN_EXPIRED);
         });
         this.context = new CommandContext(this, node, settings, clock, rooms, order, replies,
-                new Checks(replies, rooms, settings.limits()), new RateLimit(settings.limits(), replies, transport, this),
+                new Checks(replies, rooms, settings.limits()), new RateLimit(settings.limits(), replies),
                 grant);
     }
 
