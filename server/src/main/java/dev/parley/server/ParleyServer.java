@@ -9,6 +9,8 @@ import dev.parley.server.hub.Hub;
 import dev.parley.server.limits.AddressLimiter;
 import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.node.Backend;
+import dev.parley.server.node.Node;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
@@ -74,8 +76,7 @@ public final class ParleyServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
-    private final Backend backend;
-    private final Hub hub;
+    private final Node node;
     private final ServerMetrics metrics;
     private final String transportName;
     /** Set when a stop begins: not ready for new sessions from then on. */
@@ -112,11 +113,10 @@ public final class ParleyServer implements AutoCloseable {
         this.transportName = epoll ? "epoll" : "nio";
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
-        this.backend = backend;
         this.metrics = metrics;
-        this.hub = new Hub(backend.broker(), backend.presence(), metrics, PooledByteBufAllocator.DEFAULT,
-                System::currentTimeMillis, config.presenceLimit(), workerGroup.next());
-        metrics.gaugeActiveRooms(hub::activeRooms);
+        this.node = new Node(backend, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis,
+                config.presenceLimit(), workerGroup.next());
+        metrics.gaugeActiveRooms(node.hub()::activeRooms);
         if (addressLimiter.enabled()) {
             bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);
         }
@@ -163,12 +163,14 @@ public final class ParleyServer implements AutoCloseable {
     /** Starts a server; completes once it listens, or fails when it cannot bind or reach its Redis. */
     public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
         ServerMetrics metrics = new ServerMetrics();
-        return Backend.open(config, metrics).whenComplete((backend, failure) -> {
+        Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.historySize(), config.redisTimeoutMs(),
+                config.redisCheckMs(), config.presenceTtlMs(), config.presenceRefreshMs());
+        return Backend.open(backendSettings, System::currentTimeMillis, metrics.registry()).whenComplete((backend, failure) -> {
             if (failure != null) {
                 metrics.close();
             }
-        }).thenCompose(backend -> {
-            ParleyServer server = new ParleyServer(config, metrics, backend);
+        }).thenCompose(opened -> {
+            ParleyServer server = new ParleyServer(config, metrics, opened);
             return server.bind().whenComplete((bound, failure) -> {
                 if (failure != null) {
                     server.release();
@@ -179,9 +181,9 @@ public final class ParleyServer implements AutoCloseable {
 
     private CompletableFuture<ParleyServer> bind() {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
-                config.historyOnJoin(), "parley/" + VERSION, config.keepPresenceOnStop());
-        ServerContext context = new ServerContext(config, hub, metrics, settings, connections, closing::get,
-                backend.reachable(), stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
+                config.historyOnJoin(), "parley/" + VERSION, config.keepPresenceOnStop(), config.maxOutboundBytes());
+        ServerContext context = new ServerContext(config, node, metrics, settings, connections, closing::get,
+                node::reachable, stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
                 addressLimiter);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
@@ -267,9 +269,14 @@ public final class ParleyServer implements AutoCloseable {
         return transportName;
     }
 
-    /** The hub, for tests and embedding applications that inspect membership. */
+    /** The node, for tests and embedding applications that query rooms and members. */
+    public Node node() {
+        return node;
+    }
+
+    /** The node's registry of local members and rooms, for tests and embedding applications that inspect it. */
     public Hub hub() {
-        return hub;
+        return node.hub();
     }
 
     public ServerMetrics metrics() {
@@ -300,7 +307,7 @@ public final class ParleyServer implements AutoCloseable {
         drained.thenRun(() -> {
             staggered.cancel();
             // The sessions' departures run on from their close; the broker must see them through.
-            connections.close().addListener(closed -> hub.departed()
+            connections.close().addListener(closed -> node.departed()
                     .completeOnTimeout(null, config.shutdownGraceMs(), TimeUnit.MILLISECONDS)
                     .whenComplete((done, failure) -> release()));
         });
@@ -317,11 +324,10 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private void release() {
-        hub.close();
         if (tlsWatch != null) {
             tlsWatch.shutdownNow();
         }
-        backend.close().whenComplete((released, failure) -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
+        node.close().whenComplete((released, failure) -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
                 bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(boss -> {
                     metrics.close();
                     LOG.info("stopped");

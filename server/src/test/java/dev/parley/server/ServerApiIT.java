@@ -187,7 +187,7 @@ class ServerApiIT {
         try (ParleyServer plain = TestServers.start()) {
             Reply reply = call(plain, "POST", "/api/publish", "{\"room\":\"r\",\"text\":\"x\"}", KEY);
             assertThat(reply.status()).isIn(404, 405);
-            assertThat(plain.hub().rooms().join()).isEmpty();
+            assertThat(plain.node().rooms().join()).isEmpty();
         }
     }
 

@@ -11,7 +11,7 @@ import dev.parley.protocol.Names;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.UnavailableException;
-import dev.parley.server.hub.Hub;
+import dev.parley.server.node.Node;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,7 +40,7 @@ import java.util.concurrent.CompletionException;
  * disconnect a nick, list rooms and a room's members. Every request must carry
  * {@code Authorization: Bearer <key>}, compared in constant time; bodies and replies are JSON,
  * errors {@code {"code":…,"message":…}} with the protocol's codes. Bodies are bounded by the
- * pipeline's aggregator. Everything goes through the {@link Hub}, as a session's commands do.
+ * pipeline's aggregator. Everything goes through the {@link Node}, as a session's commands do.
  *
  * <p>Only in the pipeline when an API key is configured.
  */
@@ -55,12 +55,12 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     private static final String MEMBERS_SUFFIX = "/members";
 
     private final byte[] key;
-    private final Hub hub;
+    private final Node node;
     private final int maxTextChars;
 
-    public ApiHandler(String apiKey, Hub hub, int maxTextChars) {
+    public ApiHandler(String apiKey, Node node, int maxTextChars) {
         this.key = ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
-        this.hub = hub;
+        this.node = node;
         this.maxTextChars = maxTextChars;
     }
 
@@ -130,7 +130,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         if (endpoint.equals("rooms")) {
             requireMethod(request, HttpMethod.GET);
-            return hub.rooms().thenApply(RoomsReply::new);
+            return node.rooms().thenApply(RoomsReply::new);
         }
         if (endpoint.startsWith("rooms/") && endpoint.endsWith(MEMBERS_SUFFIX)) {
             requireMethod(request, HttpMethod.GET);
@@ -139,7 +139,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
             String after = query.containsKey("after") ? query.get("after").get(0) : null;
             int limit = memberLimit(query.get("limit"));
-            return hub.members(room, after, limit).thenApply(page -> new MembersReply(room, page.members(), page.next()));
+            return node.members(room, after, limit).thenApply(page -> new MembersReply(room, page.members(), page.next()));
         }
         throw new ApiError(HttpResponseStatus.NOT_FOUND, ErrorCode.BAD_REQUEST, "no endpoint " + path);
     }
@@ -148,14 +148,14 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         String room = validRoom(string(body, "room", true));
         String text = validText(string(body, "text", true));
         String from = from(body);
-        return hub.publish(from, room, text).thenApply(published -> new PublishReply(room,
+        return node.publish(from, room, text).thenApply(published -> new PublishReply(room,
                 published.message().offset(), published.epoch(), published.message().ts()));
     }
 
     private CompletableFuture<DmReply> directMessage(JsonNode body) throws ApiError {
         String to = validNick(string(body, "to", true));
         String text = validText(string(body, "text", true));
-        return hub.direct(from(body), to, text).thenApply(ts -> {
+        return node.direct(from(body), to, text).thenApply(ts -> {
             if (ts == null) {
                 throw new CompletionException(new ApiError(HttpResponseStatus.NOT_FOUND, ErrorCode.NO_SUCH_USER,
                         "no user '" + to + "' is online"));
@@ -167,7 +167,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     private CompletableFuture<DisconnectReply> disconnect(JsonNode body) throws ApiError {
         String nick = validNick(string(body, "nick", true));
         String reason = string(body, "reason", false);
-        if (!hub.disconnect(nick)) {
+        if (!node.disconnect(nick)) {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, ErrorCode.NO_SUCH_USER, "no user '" + nick + "' is online");
         }
         LOG.info("server API disconnected '{}'{}", nick, reason == null ? "" : ": " + reason);

@@ -6,9 +6,9 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the {@link Hub} needs of a connected session. The hub calls {@link #deliver},
- * {@link #flush} and {@link #evict} only on the member's {@link #executor()}, the one thread that
- * owns its state.
+ * What the {@link Hub} and the node above it need of a connected session. They call
+ * {@link #deliver}, {@link #flush}, {@link #lostTrack}, {@link #evict} and {@link #disconnect} only
+ * on the member's {@link #executor()}, the one thread that owns its state.
  */
 public interface Member {
 

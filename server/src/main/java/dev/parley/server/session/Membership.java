@@ -1,15 +1,11 @@
 package dev.parley.server.session;
 
-import dev.parley.server.codec.EncodedEvent;
-
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A room a session is in, and the last offset it was sent there. While a reply about the room is
- * on its way ({@code joined}, {@code ack}), the room's deliveries are held back, so that they
- * follow the reply they come after; then those the reply already covered are dropped.
- * Event loop only.
+ * A room a session is in, and where its deliveries stand: the last offset sent, the replies about
+ * the room still on their way, the deliveries held back behind them. {@link RoomOrder} keeps these;
+ * see there for the rules. Event loop only.
  */
 final class Membership {
     /** The hub's copy of the room's name, so that deliveries find it by identity. */
@@ -19,27 +15,9 @@ final class Membership {
     /** The room went on past what can be delivered; the session closes once its replies are out. */
     boolean lost;
     /** Deliveries held back, each retained until it is written or dropped; null when none. */
-    List<Held> held;
+    List<RoomOrder.Held> held;
 
     Membership(String room) {
         this.room = room;
-    }
-
-    void hold(long offset, EncodedEvent event) {
-        if (held == null) {
-            held = new ArrayList<>();
-        }
-        held.add(new Held(offset, event.retainedDuplicate()));
-    }
-
-    /** Releases what is held without writing it. */
-    void drop() {
-        if (held != null) {
-            held.forEach(h -> h.event().release());
-            held = null;
-        }
-    }
-
-    record Held(long offset, EncodedEvent event) {
     }
 }

@@ -128,7 +128,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 config.closeTimeoutMs());
         this.addressLimit = new AddressLimitHandler(context.clientAddresses(), context.addressLimiter(), context.metrics());
         String apiKey = config.security().apiKey();
-        this.api = apiKey == null ? null : new ApiHandler(apiKey, context.hub(), config.maxTextChars());
+        this.api = apiKey == null ? null : new ApiHandler(apiKey, context.node(), config.maxTextChars());
         this.maxHttpRequestBytes = api == null ? MAX_HTTP_REQUEST_BYTES : Math.max(MAX_HTTP_REQUEST_BYTES, config.maxFrameBytes());
     }
 

@@ -70,7 +70,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         ServerMetrics metrics = context.metrics();
         long closeTimeoutMs = context.config().closeTimeoutMs();
         transport = new ChannelTransport(channel, metrics, closeTimeoutMs);
-        session = new Session(transport, context.hub(), context.sessionSettings(), metrics, System::currentTimeMillis,
+        session = new Session(transport, context.node(), context.sessionSettings(), metrics, System::currentTimeMillis,
                 context.authenticator());
         metrics.connectionOpened();
         helloTimeout = channel.eventLoop().schedule(() -> {

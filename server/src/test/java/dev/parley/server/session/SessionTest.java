@@ -10,10 +10,9 @@ import dev.parley.server.auth.AuthException;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.auth.Grant;
 import dev.parley.server.auth.JwtAuthenticator;
-import dev.parley.server.broker.MemoryBroker;
-import dev.parley.server.hub.Hub;
 import dev.parley.server.metrics.ServerMetrics;
-import dev.parley.server.presence.MemoryPresence;
+import dev.parley.server.node.Backend;
+import dev.parley.server.node.Node;
 import dev.parley.server.codec.EncodedEvent;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
@@ -33,12 +32,12 @@ class SessionTest {
     private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3, 1000);
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final ServerMetrics metrics = new ServerMetrics();
-    private final Hub hub = new Hub(new MemoryBroker(10, () -> 42L), new MemoryPresence(), metrics,
-            ByteBufAllocator.DEFAULT, () -> 42L, LIMITS.presenceLimit(), loop);
+    private final Node node = new Node(Backend.inMemory(10, () -> 42L), metrics, ByteBufAllocator.DEFAULT, () -> 42L,
+            LIMITS.presenceLimit(), loop);
 
     @AfterEach
     void tearDown() throws Exception {
-        hub.close();
+        node.close();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         metrics.close();
     }
@@ -57,7 +56,7 @@ class SessionTest {
     }
 
     private Session session(RecordingTransport transport) {
-        return new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false), metrics, () -> 42L);
+        return new Session(transport, node, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false, 1 << 20), metrics, () -> 42L);
     }
 
     private Session ready(RecordingTransport transport, String nick) throws Exception {
@@ -138,7 +137,7 @@ class SessionTest {
         assertThat(bobTransport.sent(ServerEvent.Presence.class))
                 .filteredOn(p -> p.event() == ServerEvent.PresenceKind.LEAVE)
                 .extracting(ServerEvent.Presence::room).containsExactlyInAnyOrder("a", "b");
-        assertThat(hub.memberCount()).isEqualTo(1);
+        assertThat(node.hub().memberCount()).isEqualTo(1);
         ready(new RecordingTransport(loop), "ALICE");
     }
 
@@ -155,9 +154,9 @@ class SessionTest {
         await().untilAsserted(() -> assertThat(freshTransport.sent(ServerEvent.Welcome.class)).singleElement()
                 .satisfies(w -> assertThat(w.resume()).isNotEqualTo(secret)));
         assertThat(oldTransport.closes).containsExactly(CloseCode.SESSION_REPLACED);
-        assertThat(hub.members("r", null, 10).join().members()).isEmpty();
+        assertThat(node.members("r", null, 10).join().members()).isEmpty();
         run(old::end);
-        assertThat(hub.memberCount()).as("the old session's end does not free the new one's nick").isEqualTo(1);
+        assertThat(node.hub().memberCount()).as("the old session's end does not free the new one's nick").isEqualTo(1);
     }
 
     /** A clock of 42 ms: this grant's expiry, leeway included, is {@code inMs} away. */
@@ -167,7 +166,7 @@ class SessionTest {
     }
 
     private Session authed(RecordingTransport transport, String nick, Authenticator authenticator) throws Exception {
-        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false), metrics,
+        Session session = new Session(transport, node, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false, 1 << 20), metrics,
                 () -> 42L, authenticator);
         run(() -> session.handle(new Command.Hello(RequestId.of(1), nick, "t", null)));
         assertThat(transport.sent(ServerEvent.Welcome.class)).hasSize(1);
@@ -202,7 +201,7 @@ class SessionTest {
     @Test
     void refusedTokenIsUnauthorizedAndClosesWith1008() throws Exception {
         RecordingTransport transport = new RecordingTransport(loop);
-        Session session = new Session(transport, hub, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false), metrics,
+        Session session = new Session(transport, node, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false, 1 << 20), metrics,
                 () -> 42L, (nick, token) -> {
                     throw new AuthException("invalid token: nope");
                 });

@@ -4,10 +4,9 @@ import dev.parley.server.ServerConfig;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.limits.AddressLimiter;
 import dev.parley.server.limits.ClientAddresses;
-import dev.parley.server.broker.MemoryBroker;
-import dev.parley.server.hub.Hub;
 import dev.parley.server.metrics.ServerMetrics;
-import dev.parley.server.presence.MemoryPresence;
+import dev.parley.server.node.Backend;
+import dev.parley.server.node.Node;
 import dev.parley.server.session.SessionSettings;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -32,15 +31,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebSocketSessionHandlerTest {
     private final ServerConfig config = ServerConfig.builder().helloTimeoutMs(1_000).closeTimeoutMs(100).build();
     private final ServerMetrics metrics = new ServerMetrics();
-    private final Hub hub = new Hub(new MemoryBroker(10, System::currentTimeMillis), new MemoryPresence(), metrics,
-            ByteBufAllocator.DEFAULT, System::currentTimeMillis, config.presenceLimit(), GlobalEventExecutor.INSTANCE);
+    private final Node node = new Node(Backend.inMemory(10, System::currentTimeMillis), metrics, ByteBufAllocator.DEFAULT,
+            System::currentTimeMillis, config.presenceLimit(), GlobalEventExecutor.INSTANCE);
     private boolean stopping;
     private EmbeddedChannel channel;
 
     @BeforeEach
     void setUp() {
-        ServerContext context = new ServerContext(config, hub, metrics,
-                new SessionSettings(config.limits(), 1, 2, 3, "parley/test", false),
+        ServerContext context = new ServerContext(config, node, metrics,
+                new SessionSettings(config.limits(), 1, 2, 3, "parley/test", false, config.maxOutboundBytes()),
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true, () -> stopping,
                 Authenticator.OPEN, null, new ClientAddresses(List.of()), new AddressLimiter(0, 0, System::nanoTime));
         channel = new EmbeddedChannel(new WebSocketSessionHandler(context));
@@ -79,7 +78,7 @@ class WebSocketSessionHandlerTest {
         assertThat(readText()).startsWith("{\"type\":\"welcome\",\"id\":1,");
         channel.writeInbound(new TextWebSocketFrame("not json"));
         assertThat(readText()).contains("\"code\":\"bad_json\"");
-        assertThat(hub.memberCount()).isEqualTo(1);
+        assertThat(node.hub().memberCount()).isEqualTo(1);
     }
 
     @Test
@@ -107,7 +106,7 @@ class WebSocketSessionHandlerTest {
         channel.writeInbound(new CloseWebSocketFrame(4100, "bye"));
         assertThat(readCloseCode()).isEqualTo(4100);
         assertThat(channel.isOpen()).isFalse();
-        assertThat(hub.memberCount()).isZero();
+        assertThat(node.hub().memberCount()).isZero();
         assertThat(metrics.scrape()).as("a code of the client's own counts as other")
                 .contains("parley_closes_total{code=\"other\"} 1.0");
         assertThat(metrics.activeConnections()).isZero();

@@ -1,4 +1,4 @@
-package dev.parley.server.hub;
+package dev.parley.server.node;
 
 import dev.parley.server.presence.Presence;
 import io.netty.util.concurrent.EventExecutor;

@@ -1,4 +1,4 @@
-package dev.parley.server.hub;
+package dev.parley.server.node;
 
 import dev.parley.server.presence.MemoryPresence;
 import dev.parley.testing.EventLoops;

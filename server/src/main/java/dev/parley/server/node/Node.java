@@ -1,0 +1,370 @@
+package dev.parley.server.node;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+import dev.parley.server.broker.Broker;
+import dev.parley.server.broker.BrokerListener;
+import dev.parley.server.broker.HistorySlice;
+import dev.parley.server.broker.Recovery;
+import dev.parley.server.hub.Hub;
+import dev.parley.server.hub.Member;
+import dev.parley.server.hub.RoomWatch;
+import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.presence.NickClaim;
+import dev.parley.server.presence.NickOwner;
+import dev.parley.server.presence.Presence;
+import dev.parley.server.presence.PresenceListener;
+import dev.parley.server.presence.RoomChange;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
+
+/**
+ * This node of the chat: it owns the {@link Broker} and {@link Presence} (in memory or on Redis,
+ * see {@link Backend}) and the node's life, from logins and evictions to the departures a stop
+ * waits for. Sessions and the server API ask the node to join, leave, publish and query; the node
+ * goes through the broker and presence so that other nodes see the same, announces joins and
+ * leaves, and hands what the broker delivers to its {@link Hub}, which fans it out to the local
+ * members.
+ *
+ * <p>Thread-safe: called from every event loop at once.
+ */
+public final class Node implements BrokerListener, PresenceListener {
+    /** How often members of rooms over the presence limit are told the room's count, when it changed. */
+    static final long OCCUPANCY_INTERVAL_MS = 1000;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final Backend backend;
+    private final Broker broker;
+    private final Presence presence;
+    private final Hub hub;
+    private final LongSupplier clock;
+    private final int presenceLimit;
+    private final OccupancyWatch occupancy;
+    /** Evictions under way by session id, so that a second request waits for the same one. */
+    private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
+    /** Departures (leaves and their announcements, nick releases) not yet through, for a stop to wait on. */
+    private final Set<CompletableFuture<?>> departing = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param presenceLimit members past which a room's joins and leaves are not announced one by
+     *                      one: its members are told the count instead, at most once a second
+     * @param timers        runs the reads of those counts
+     */
+    public Node(Backend backend, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock, int presenceLimit,
+                EventExecutor timers) {
+        this.backend = backend;
+        this.broker = backend.broker();
+        this.presence = backend.presence();
+        this.clock = clock;
+        this.presenceLimit = presenceLimit;
+        this.hub = new Hub(metrics, alloc, new RoomWatch() {
+            @Override
+            public CompletableFuture<Void> watch(String room) {
+                return broker.watch(room);
+            }
+
+            @Override
+            public void unwatch(String room) {
+                broker.unwatch(room);
+            }
+        });
+        this.occupancy = new OccupancyWatch(presence, presenceLimit, timers, OCCUPANCY_INTERVAL_MS, hub::hasRoom,
+                (room, count) -> hub.fanOut(room, 0, null, new ServerEvent.Occupancy(room, count, clock.getAsLong())));
+        broker.listen(this);
+        presence.listen(this);
+    }
+
+    /**
+     * A joined room as its new member sees it: the first members in nick order (at most the
+     * presence limit) and how many there are.
+     */
+    public record Joined(List<String> members, int memberCount, Recovery recovery) {
+    }
+
+    /** A page of a room's members in nick order; {@code next} is where the next page starts, or null. */
+    public record MemberPage(List<String> members, String next) {
+    }
+
+    /** A message published for a backend, with the epoch of the room's history it went into. */
+    public record Published(ServerEvent.Message message, String epoch) {
+    }
+
+    /** The registry of this node's members and rooms. */
+    public Hub hub() {
+        return hub;
+    }
+
+    /** Whether the broker and presence can be reached: the node is ready for sessions. */
+    public boolean reachable() {
+        return backend.reachable().getAsBoolean();
+    }
+
+    /**
+     * Gives {@code nick} to {@code member}. When a live session held it and {@code presentedResume}
+     * is its secret, that session is evicted first and the claim completes once it has left its
+     * rooms (a session on another node is evicted by its node before the presence's claim completes).
+     */
+    public CompletableFuture<NickClaim> login(Member member, String nick, String resumeSecret, String presentedResume) {
+        return presence.claim(nick, new NickOwner(member.id(), resumeSecret), presentedResume).thenCompose(claim -> {
+            if (!claim.granted()) {
+                return CompletableFuture.completedFuture(claim);
+            }
+            hub.register(member, nick);
+            CompletableFuture<Void> evicted = claim.replaced() == null ? DONE : evict(claim.replaced());
+            return evicted.thenCompose(done -> broker.watchUser(nick)).handle((watched, failure) -> {
+                if (failure != null) {
+                    logout(member);
+                    throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+                }
+                return claim;
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> evict(String sessionId) {
+        Member replaced = hub.byId(sessionId);
+        if (replaced == null) {
+            return DONE;
+        }
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> evicted = evictions.putIfAbsent(sessionId, started);
+        if (evicted != null) {
+            return evicted;
+        }
+        started.whenComplete((done, failure) -> evictions.remove(sessionId, started));
+        try {
+            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> started.complete(null)));
+        } catch (RejectedExecutionException shuttingDown) {
+            started.complete(null);
+        }
+        return started;
+    }
+
+    /**
+     * A member whose node died was removed from {@code room} by this node: the room is told here,
+     * once (by its count, in a room over the presence limit).
+     */
+    @Override
+    public void memberExpired(String room, String nick) {
+        presence.count(room).thenAccept(count -> announce(room, ServerEvent.PresenceKind.LEAVE, nick, count));
+    }
+
+    /** Forgets a member that has ended; it must have left its rooms. */
+    public void logout(Member member) {
+        boolean hadNick = hub.unregister(member);
+        String nick = member.nick();
+        if (nick != null) {
+            if (hadNick) {
+                broker.unwatchUser(nick);
+            }
+            departing(presence.release(nick, member.id()));
+        }
+    }
+
+    /**
+     * Completes when no departure is under way any more: the leaves have reached the presence and
+     * been announced, the nicks released (a release starts only once its session's leaves are
+     * through, so this waits for those too). A stopping node waits on it before it lets go of the
+     * broker, so that its members' rooms are told.
+     */
+    public CompletableFuture<Void> departed() {
+        if (departing.isEmpty()) {
+            return DONE;
+        }
+        return CompletableFuture.allOf(departing.toArray(CompletableFuture[]::new))
+                .handle((done, failure) -> null).thenCompose(done -> departed());
+    }
+
+    private <T> CompletableFuture<T> departing(CompletableFuture<T> departure) {
+        departing.add(departure);
+        departure.whenComplete((done, failure) -> departing.remove(departure));
+        return departure;
+    }
+
+    /**
+     * Adds {@code member} to {@code room}: from now on it receives the room's events. Completes
+     * with the first members and what the member missed since {@code since}, or the latest messages.
+     */
+    public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
+        CompletableFuture<Void> watched = hub.subscribe(member, room);
+        CompletableFuture<RoomChange> entered = presence.join(room, member.nick());
+        // The room's live events reach this node before its history is read, so that the member's
+        // session can merge the two by offset without a gap.
+        CompletableFuture<Recovery> recovery = watched.thenCompose(ready -> broker.recover(room, since, latest));
+        CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, presenceLimit))
+                .thenCombine(recovery, (members, recovered) -> new Joined(members, entered.join().members(), recovered));
+        return joined.handle((value, failure) -> {
+            if (failure != null) {
+                hub.unsubscribe(member, room);
+                entered.thenAccept(change -> {
+                    if (change.changed()) {
+                        presence.leave(room, member.nick());
+                    }
+                });
+                throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+            }
+            RoomChange change = entered.join();
+            if (change.changed()) {
+                announce(room, ServerEvent.PresenceKind.JOIN, member.nick(), change.members());
+            }
+            return value;
+        });
+    }
+
+    /** {@code room} as the hub keeps it (see {@link Hub#roomName}). */
+    public String roomName(String room) {
+        return hub.roomName(room);
+    }
+
+    /** The first members and recovery for a member who joins a room it is already in. */
+    public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest) {
+        return presence.count(room).thenCompose(count -> presence.members(room, null, presenceLimit)
+                .thenCombine(broker.recover(room, since, latest), (members, recovery) -> new Joined(members, count, recovery)));
+    }
+
+    /** Removes {@code member} from {@code room} and tells the other members. */
+    public CompletableFuture<Void> leave(Member member, String room) {
+        hub.unsubscribe(member, room);
+        CompletableFuture<RoomChange> left = presence.leave(room, member.nick());
+        departing(left.thenCompose(change -> change.changed()
+                ? announce(room, ServerEvent.PresenceKind.LEAVE, member.nick(), change.members()) : DONE));
+        return left.thenApply(change -> null);
+    }
+
+    /**
+     * Removes {@code member} from {@code room} on this node without telling anyone: the room keeps
+     * the nick until the presence lets it expire, unless a session on another node joins the room
+     * under that nick first (a resume after a graceful stop), which then is no change to announce.
+     */
+    public CompletableFuture<Void> abandon(Member member, String room) {
+        hub.unsubscribe(member, room);
+        return departing(presence.abandon(room, member.nick()));
+    }
+
+    /**
+     * Tells the room of a join or leave that changed its members to {@code count}: one by one while
+     * the room with that member in it is within the presence limit; otherwise the change is left to
+     * the occupancy watch. The join that takes a room over the limit tells every node, through the
+     * broker, to watch it.
+     */
+    private CompletableFuture<Void> announce(String room, ServerEvent.PresenceKind kind, String nick, int count) {
+        int withMember = kind == ServerEvent.PresenceKind.JOIN ? count : count + 1;
+        if (withMember <= presenceLimit) {
+            return broker.broadcast(room, new ServerEvent.Presence(room, kind, nick, clock.getAsLong()));
+        } else if (kind == ServerEvent.PresenceKind.JOIN && count == presenceLimit + 1) {
+            return broker.broadcast(room, new ServerEvent.Occupancy(room, count, clock.getAsLong()));
+        }
+        occupancy.watch(room);
+        return DONE;
+    }
+
+    public CompletableFuture<ServerEvent.Message> publish(Member member, String room, String text) {
+        return broker.publish(room, member.nick(), text);
+    }
+
+    /** Publishes a room message on behalf of {@code from}, who need not be connected (the server API). */
+    public CompletableFuture<Published> publish(String from, String room, String text) {
+        return broker.publish(room, from, text).thenCompose(message -> broker.recover(room, null, 0)
+                .thenApply(recovery -> new Published(message, recovery.epoch())));
+    }
+
+    public void typing(Member member, String room) {
+        broker.broadcast(room, new ServerEvent.Typing(room, member.nick()));
+    }
+
+    /** Sends a direct message; completes with its timestamp, or {@code null} when {@code to} is not online. */
+    public CompletableFuture<Long> direct(Member member, String to, String text) {
+        return direct(member.nick(), to, text);
+    }
+
+    /** Sends a direct message from {@code from}, who need not be connected (the server API); as above. */
+    public CompletableFuture<Long> direct(String from, String to, String text) {
+        long ts = clock.getAsLong();
+        return broker.direct(new ServerEvent.Dm(from, to, text, ts))
+                .thenApply(delivered -> delivered ? ts : null);
+    }
+
+    /** Up to {@code limit} members of {@code room} in nick order, after {@code after} when it is not null. */
+    public CompletableFuture<MemberPage> members(String room, String after, int limit) {
+        return presence.members(room, after, limit + 1).thenApply(members -> members.size() <= limit
+                ? new MemberPage(members, null)
+                : new MemberPage(members.subList(0, limit), members.get(limit - 1)));
+    }
+
+    /** Closes the session of {@code nick} on this node with 1008; false when it has none here. */
+    public boolean disconnect(String nick) {
+        Member member = hub.byNick(nick);
+        if (member == null) {
+            return false;
+        }
+        try {
+            member.executor().execute(member::disconnect);
+        } catch (RejectedExecutionException shuttingDown) {
+            return false;
+        }
+        return true;
+    }
+
+    /** Every room that has members or history, by name. */
+    public CompletableFuture<List<ServerEvent.RoomInfo>> rooms() {
+        return presence.rooms().thenCombine(broker.roomsWithHistory(), (withMembers, withHistory) -> {
+            Map<String, Integer> all = new TreeMap<>(withMembers);
+            withHistory.keySet().forEach(room -> all.putIfAbsent(room, 0));
+            List<ServerEvent.RoomInfo> list = new ArrayList<>(all.size());
+            all.forEach((room, count) -> list.add(new ServerEvent.RoomInfo(room, count)));
+            return list;
+        });
+    }
+
+    public CompletableFuture<HistorySlice> history(String room, long before, int limit) {
+        return broker.history(room, before, limit);
+    }
+
+    @Override
+    public void onMessage(ServerEvent.Message message) {
+        hub.fanOut(message.room(), message.offset(), null, message);
+    }
+
+    /** A room event; an {@code occupancy} event says the room has gone over the presence limit. */
+    @Override
+    public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+        if (event instanceof ServerEvent.Occupancy) {
+            if (hub.hasRoom(room)) {
+                occupancy.watch(room);
+            }
+        } else {
+            hub.fanOut(room, 0, aboutNick, event);
+        }
+    }
+
+    @Override
+    public void onRoomLost(String room) {
+        hub.lostTrack(room);
+    }
+
+    @Override
+    public boolean onDirect(ServerEvent.Dm dm) {
+        return hub.deliverDirect(dm);
+    }
+
+    /**
+     * Stops the occupancy reads, closes the broker and presence, then their connections; completes
+     * when they are released. The node serves nothing afterwards.
+     */
+    public CompletableFuture<Void> close() {
+        occupancy.close();
+        return backend.close();
+    }
+}

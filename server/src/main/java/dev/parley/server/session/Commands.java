@@ -1,0 +1,24 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.Command;
+
+/**
+ * The commands a ready session handles, each with its handler: a new command is a handler and
+ * one line here. {@code hello} is not among them: it is the session's state machine's own.
+ */
+final class Commands {
+    static final CommandTable TABLE = new CommandTable()
+            .on(Command.Join.class, RoomCommands::join)
+            .on(Command.Leave.class, RoomCommands::leave)
+            .on(Command.Typing.class, RoomCommands::typing)
+            .on(Command.Send.class, MessageCommands::send)
+            .on(Command.SendDm.class, MessageCommands::direct)
+            .on(Command.Who.class, QueryCommands::who)
+            .on(Command.ListRooms.class, QueryCommands::rooms)
+            .on(Command.FetchHistory.class, QueryCommands::history)
+            .on(Command.Ping.class, ConnectionCommands::ping)
+            .on(Command.Refresh.class, ConnectionCommands::refresh);
+
+    private Commands() {
+    }
+}
