@@ -16,9 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -330,18 +327,7 @@ public final class RedisBroker implements Broker {
 
     /** The script {@code redis/<name>.lua}, after the part every room script starts with, {@code redis/epoch.lua}. */
     private static LuaScript script(String name) {
-        return new LuaScript(resource("epoch") + resource(name));
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = RedisBroker.class.getResourceAsStream("/redis/" + name + ".lua")) {
-            if (in == null) {
-                throw new IllegalStateException("redis/" + name + ".lua is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LuaScript.fromResources("epoch", name);
     }
 
     /** Stops the checks; the connections close with {@link Redis}. */

@@ -4,6 +4,9 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,11 +15,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A Lua script run by its SHA1 ({@code EVALSHA}), sent in full ({@code EVAL}) only when Redis does
- * not have it cached, as after a restart ({@code NOSCRIPT}). Immutable and thread-safe.
+ * A Lua script, run either by its SHA1 ({@link #run}) or sent in full every time
+ * ({@link #runInOrder}). Immutable and thread-safe.
  *
- * <p>{@link #load} it on every (re)connection: a command sent again after {@code NOSCRIPT} runs
- * after commands sent later that found the script, which changes their order.
+ * <p>{@link #run} sends {@code EVALSHA} and the whole script ({@code EVAL}) only when Redis does not
+ * have it cached, as after a restart ({@code NOSCRIPT}). A command sent again after {@code NOSCRIPT}
+ * runs after commands sent later that found the script, so {@link #load} it on every
+ * (re)connection; even so, on a reconnection Lettuce first re-sends the commands that were on their
+ * way when the connection dropped, and other threads may send theirs, before that {@code SCRIPT LOAD}
+ * gets out. Use {@link #run} where a script's own result orders what it does (a room's offset);
+ * use {@link #runInOrder} where the commands about one key must run in the order they were sent.
  */
 public final class LuaScript {
     private final String source;
@@ -27,13 +35,43 @@ public final class LuaScript {
         this.sha = sha1(source);
     }
 
-    /** Runs the script; the result's type follows {@code output}. */
+    /**
+     * The scripts {@code redis/<name>.lua} from the class path, one after the other, as one script.
+     * Their comment lines stay in the files: a script sent in full would carry them on every call.
+     */
+    public static LuaScript fromResources(String... names) {
+        StringBuilder source = new StringBuilder();
+        for (String name : names) {
+            try (InputStream in = LuaScript.class.getResourceAsStream("/redis/" + name + ".lua")) {
+                if (in == null) {
+                    throw new IllegalStateException("redis/" + name + ".lua is missing from the class path");
+                }
+                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .filter(line -> !line.stripLeading().startsWith("--"))
+                        .forEach(line -> source.append(line).append('\n'));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new LuaScript(source.toString());
+    }
+
+    /** Runs the script by its SHA1, in full on {@code NOSCRIPT}; the result's type follows {@code output}. */
     public <T> CompletableFuture<T> run(RedisAsyncCommands<String, String> commands, ScriptOutputType output,
                                         String[] keys, String... args) {
         CompletableFuture<T> bySha = commands.<T>evalsha(sha, output, keys, args).toCompletableFuture();
         return bySha.handle((value, failure) -> failure == null ? bySha
                 : isNoScript(failure) ? commands.<T>eval(source, output, keys, args).toCompletableFuture() : bySha)
                 .thenCompose(result -> result);
+    }
+
+    /**
+     * Runs the script sent in full ({@code EVAL}; Redis keeps it compiled), so that it runs in the
+     * order it was sent among the connection's other commands, whatever Redis has cached.
+     */
+    public <T> CompletableFuture<T> runInOrder(RedisAsyncCommands<String, String> commands, ScriptOutputType output,
+                                               String[] keys, String... args) {
+        return commands.<T>eval(source, output, keys, args).toCompletableFuture();
     }
 
     /** Puts the script in Redis's cache ({@code SCRIPT LOAD}). */

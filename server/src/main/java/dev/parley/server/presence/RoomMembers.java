@@ -1,0 +1,182 @@
+package dev.parley.server.presence;
+
+import dev.parley.server.redis.LuaScript;
+import dev.parley.server.redis.Redis;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+
+/**
+ * The room members of {@link RedisPresence}: joins and leaves, the member lists and counts every
+ * node reads, and this node's own members, which it keeps alive ({@link #refresh}) and which alone
+ * make it look for expired members of a room ({@link #removeExpired}).
+ *
+ * <p>The commands about one room are sent inside that room's map entry's compute, so that they
+ * reach Redis in the order in which this node's membership changed.
+ */
+final class RoomMembers {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomMembers.class);
+    private static final LuaScript ADD = LuaScript.fromResources("presence/now", "presence/add-members");
+    private static final LuaScript REMOVE = LuaScript.fromResources("presence/remove-member");
+    private static final LuaScript REMOVE_EXPIRED = LuaScript.fromResources("presence/now", "presence/remove-expired");
+    private static final LuaScript REMOVE_EXPIRED_ROOMS = LuaScript.fromResources("presence/now",
+            "presence/remove-expired-rooms");
+
+    private final Redis redis;
+    private final RedisAsyncCommands<String, String> commands;
+    private final String ttlMs;
+    /** This node's members by room; a set is read and changed only inside its map entry's compute. */
+    private final Map<String, Set<String>> localMembers = new ConcurrentHashMap<>();
+
+    RoomMembers(Redis redis, Duration ttl) {
+        this.redis = redis;
+        this.commands = redis.commands();
+        this.ttlMs = Long.toString(ttl.toMillis());
+    }
+
+    CompletableFuture<RoomChange> join(String room, String nick) {
+        AtomicReference<CompletableFuture<List<Object>>> added = new AtomicReference<>();
+        localMembers.compute(room, (name, nicks) -> {
+            Set<String> updated = nicks == null ? new HashSet<>() : nicks;
+            updated.add(nick);
+            added.set(add(room, List.of(nick)));
+            return updated;
+        });
+        return added.get().thenCompose(reply -> index(room, reply)
+                        .thenApply(indexed -> new RoomChange(number(reply, 0) == 1, (int) number(reply, 1))))
+                .whenComplete((change, failure) -> {
+                    if (failure != null) {
+                        forget(room, nick);
+                    }
+                });
+    }
+
+    /** Stops keeping {@code nick} in {@code room}: it stays in Redis with the expiry of this node's last refresh. */
+    void forget(String room, String nick) {
+        localMembers.computeIfPresent(room, (name, nicks) -> {
+            nicks.remove(nick);
+            return nicks.isEmpty() ? null : nicks;
+        });
+    }
+
+    CompletableFuture<RoomChange> leave(String room, String nick) {
+        AtomicReference<CompletableFuture<List<Object>>> removed = new AtomicReference<>();
+        localMembers.compute(room, (name, nicks) -> {
+            if (nicks != null) {
+                nicks.remove(nick);
+            }
+            removed.set(redis.call(REMOVE.runInOrder(commands, ScriptOutputType.MULTI, PresenceKeys.room(room), nick)));
+            return nicks == null || nicks.isEmpty() ? null : nicks;
+        });
+        return removed.get().thenApply(reply -> new RoomChange(number(reply, 0) == 1, (int) number(reply, 1)));
+    }
+
+    /** Removes every member this node still has in Redis (it is stopping). */
+    void leaveAll() {
+        for (String room : List.copyOf(localMembers.keySet())) {
+            Set<String> nicks = localMembers.remove(room);
+            if (nicks != null) {
+                List.copyOf(nicks).forEach(nick -> leave(room, nick));
+            }
+        }
+    }
+
+    CompletableFuture<List<String>> members(String room, String after, int limit) {
+        Range<String> range = after == null ? Range.unbounded()
+                : Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded());
+        return redis.call(commands.zrangebylex(PresenceKeys.members(room), range, Limit.create(0, limit)))
+                .thenApply(Collections::unmodifiableList);
+    }
+
+    CompletableFuture<Integer> count(String room) {
+        return redis.call(commands.zcard(PresenceKeys.members(room))).thenApply(Long::intValue);
+    }
+
+    CompletableFuture<Map<String, Integer>> rooms() {
+        return redis.call(commands.zrange(PresenceKeys.ROOM_INDEX, 0, -1)).thenCompose(names -> {
+            Map<String, CompletableFuture<Long>> counts = new LinkedHashMap<>();
+            names.forEach(room -> counts.put(room, redis.call(commands.zcard(PresenceKeys.members(room)))));
+            return CompletableFuture.allOf(counts.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+                Map<String, Integer> withMembers = new HashMap<>();
+                counts.forEach((room, count) -> {
+                    int members = count.join().intValue();
+                    if (members > 0) {
+                        withMembers.put(room, members);
+                    }
+                });
+                return withMembers;
+            });
+        });
+    }
+
+    /**
+     * Re-adds this node's members of each room with a fresh expiry, re-creating those Redis lost,
+     * and keeps the rooms in the room index. Completes when every room is done.
+     */
+    CompletableFuture<Void> refresh() {
+        List<CompletableFuture<Long>> refreshed = new ArrayList<>();
+        for (String room : localMembers.keySet()) {
+            localMembers.computeIfPresent(room, (name, nicks) -> {
+                refreshed.add(add(room, List.copyOf(nicks)).thenCompose(reply -> {
+                    if (number(reply, 0) > 0) {
+                        LOG.info("restored {} member(s) of room {} that Redis had lost", number(reply, 0), room);
+                    }
+                    return index(room, reply);
+                }));
+                return nicks;
+            });
+        }
+        return CompletableFuture.allOf(refreshed.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Removes the expired members of the rooms this node has members in, telling {@code removed}
+     * of each (room, nick) that this node's script removed, then forgets rooms that nobody refreshed.
+     */
+    CompletableFuture<Void> removeExpired(BiConsumer<String, String> removed) {
+        List<CompletableFuture<?>> steps = new ArrayList<>();
+        for (String room : localMembers.keySet()) {
+            steps.add(redis.call(REMOVE_EXPIRED.<List<Object>>runInOrder(commands, ScriptOutputType.MULTI,
+                    PresenceKeys.room(room))).thenAccept(nicks -> nicks.forEach(nick -> removed.accept(room, (String) nick))));
+        }
+        steps.add(redis.call(REMOVE_EXPIRED_ROOMS.runInOrder(commands, ScriptOutputType.INTEGER,
+                new String[] {PresenceKeys.ROOM_INDEX})));
+        return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+    }
+
+    /** Adds or re-adds {@code nicks} with a fresh expiry; replies {added, member count, expiry}. */
+    private CompletableFuture<List<Object>> add(String room, List<String> nicks) {
+        String[] args = new String[nicks.size() + 1];
+        args[0] = ttlMs;
+        for (int i = 0; i < nicks.size(); i++) {
+            args[i + 1] = nicks.get(i);
+        }
+        return redis.call(ADD.runInOrder(commands, ScriptOutputType.MULTI, PresenceKeys.room(room), args));
+    }
+
+    /** Keeps {@code room} in the room index until the expiry {@link #add} gave its members. */
+    private CompletableFuture<Long> index(String room, List<Object> added) {
+        return redis.call(commands.zadd(PresenceKeys.ROOM_INDEX, number(added, 2), room));
+    }
+
+    private static long number(List<Object> reply, int index) {
+        return (Long) reply.get(index);
+    }
+}

@@ -1,0 +1,281 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What every {@link Broker} promises one node (see {@link Broker}, {@link BrokerListener} and the
+ * history and recovery rules of docs/protocol.md): each implementation's test extends this and
+ * says how its brokers are made. Deliveries may come on another thread, so they are awaited.
+ *
+ * <p>Where the implementations may differ, this says what both promise: an epoch names a room's
+ * history (one for every room of a memory broker, one per room in Redis), so it is read per room;
+ * a room that is not watched may or may not be delivered.
+ */
+abstract class BrokerContract {
+    private static final Duration WITHIN = Duration.ofSeconds(5);
+
+    /** A broker that keeps {@code historySize} messages per room and stamps messages with {@code clock}. */
+    abstract Broker open(int historySize, LongSupplier clock);
+
+    private final AtomicLong time = new AtomicLong(1_000_000);
+    private final Recorder recorder = new Recorder();
+
+    /** What the node's hub would be handed; its direct messages reach the users in {@link #here}. */
+    static final class Recorder implements BrokerListener {
+        final Queue<Object> events = new ConcurrentLinkedQueue<>();
+        final Queue<ServerEvent.Dm> directs = new ConcurrentLinkedQueue<>();
+        final Set<String> here = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void onMessage(ServerEvent.Message message) {
+            events.add(message);
+        }
+
+        @Override
+        public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+            events.add(aboutNick + ": " + event);
+        }
+
+        @Override
+        public void onRoomLost(String room) {
+            events.add("lost " + room);
+        }
+
+        @Override
+        public boolean onDirect(ServerEvent.Dm dm) {
+            directs.add(dm);
+            return here.contains(dm.to());
+        }
+
+        List<ServerEvent.Message> messages(String room) {
+            return events.stream().filter(e -> e instanceof ServerEvent.Message m && m.room().equals(room))
+                    .map(e -> (ServerEvent.Message) e).toList();
+        }
+    }
+
+    /** A broker with {@code historySize}, the test's clock and listener. */
+    private Broker broker(int historySize) {
+        Broker broker = open(historySize, time::incrementAndGet);
+        broker.listen(recorder);
+        return broker;
+    }
+
+    private static List<ServerEvent.Message> publish(Broker broker, String room, int count) {
+        List<ServerEvent.Message> published = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            published.add(broker.publish(room, "alice", "m" + i).join());
+        }
+        return published;
+    }
+
+    private static List<Long> offsets(List<ServerEvent.Message> messages) {
+        return messages.stream().map(ServerEvent.Message::offset).toList();
+    }
+
+    private static List<Long> range(long first, long last) {
+        return LongStream.rangeClosed(first, last).boxed().toList();
+    }
+
+    private static String epoch(Broker broker, String room) {
+        return broker.recover(room, null, 0).join().epoch();
+    }
+
+    @Test
+    void offsetsStartAtOneGrowByOnePerRoomAndMessagesAreDeliveredAsPublished() {
+        Broker broker = broker(10);
+        broker.watch("r").join();
+        broker.watch("other").join();
+        List<ServerEvent.Message> published = publish(broker, "r", 3);
+        ServerEvent.Message other = broker.publish("other", "bob", "x").join();
+
+        assertThat(offsets(published)).containsExactly(1L, 2L, 3L);
+        assertThat(other.offset()).isEqualTo(1);
+        assertThat(published.get(0)).isEqualTo(new ServerEvent.Message("r", 1, 1_000_001, "alice", "m1"));
+        assertThat(published).extracting(ServerEvent.Message::ts).as("ts from the clock").containsExactly(
+                1_000_001L, 1_000_002L, 1_000_003L);
+        await().atMost(WITHIN).until(() -> recorder.messages("r").size() == 3 && recorder.messages("other").size() == 1);
+        assertThat(recorder.messages("r")).isEqualTo(published);
+        assertThat(recorder.messages("other")).containsExactly(other);
+    }
+
+    @Test
+    void concurrentPublishesTakeEveryOffsetOnceAndAreDeliveredInOffsetOrder() {
+        Broker broker = broker(100);
+        broker.watch("r").join();
+        List<CompletableFuture<ServerEvent.Message>> publishing = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            publishing.add(broker.publish("r", "u" + i, "m" + i));
+        }
+        List<Long> assigned = publishing.stream().map(p -> p.join().offset()).sorted().toList();
+        assertThat(assigned).isEqualTo(range(1, 50));
+        await().atMost(WITHIN).until(() -> recorder.messages("r").size() == 50);
+        assertThat(offsets(recorder.messages("r"))).isEqualTo(range(1, 50));
+    }
+
+    @Test
+    void roomEventsReachTheListenerInTheRoomsOrderWithItsMessagesAndAreNotKept() {
+        Broker broker = broker(10);
+        broker.watch("r").join();
+        ServerEvent.Message first = broker.publish("r", "alice", "hi").join();
+        ServerEvent.Typing typing = new ServerEvent.Typing("r", "bob");
+        broker.broadcast("r", typing).join();
+        ServerEvent.Presence joined = new ServerEvent.Presence("r", ServerEvent.PresenceKind.JOIN, "carol", 5);
+        broker.broadcast("r", joined).join();
+        ServerEvent.Message second = broker.publish("r", "alice", "again").join();
+
+        await().atMost(WITHIN).until(() -> recorder.events.size() == 4);
+        assertThat(recorder.events).containsExactly(first, "bob: " + typing, "carol: " + joined, second);
+        assertThat(offsets(broker.history("r", Long.MAX_VALUE, 10).join().messages())).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aRoomWatchedAgainAfterUnwatchDeliversItsNewMessagesOnceInOrder() {
+        Broker broker = broker(10);
+        assertThat(broker.watch("r")).as("a second watch shares the first's completion")
+                .isSameAs(broker.watch("r"));
+        broker.watch("r").join();
+        publish(broker, "r", 1);
+        await().atMost(WITHIN).until(() -> recorder.messages("r").size() == 1);
+        broker.unwatch("r");
+        broker.publish("r", "alice", "while unwatched").join();
+        broker.watch("r").join();
+        ServerEvent.Message third = broker.publish("r", "alice", "watched again").join();
+
+        await().atMost(WITHIN).until(() -> recorder.messages("r").contains(third));
+        List<Long> delivered = offsets(recorder.messages("r"));
+        assertThat(delivered).as("strictly increasing, whether or not the unwatched one came").isSorted()
+                .doesNotHaveDuplicates().contains(1L, 3L);
+        assertThat(recorder.events).noneMatch(e -> e.equals("lost r"));
+    }
+
+    @Test
+    void recoveryFromInsideTheKeptHistoryReturnsEveryMissedMessage() {
+        Broker broker = broker(5);
+        List<ServerEvent.Message> published = publish(broker, "r", 8);
+        String epoch = epoch(broker, "r");
+
+        Recovery missed = broker.recover("r", new StreamPosition(epoch, 3), 2).join();
+        assertThat(missed.recovered()).isTrue();
+        assertThat(missed.epoch()).isEqualTo(epoch);
+        assertThat(missed.offset()).isEqualTo(8);
+        assertThat(missed.messages()).isEqualTo(published.subList(3, 8));
+
+        Recovery current = broker.recover("r", new StreamPosition(epoch, 8), 2).join();
+        assertThat(current.recovered()).as("nothing missed").isTrue();
+        assertThat(current.messages()).isEmpty();
+        assertThat(current.offset()).isEqualTo(8);
+    }
+
+    @Test
+    void recoveryFromAnotherEpochTooOldAnOffsetOrNoneReturnsTheLatestMessages() {
+        Broker broker = broker(5);
+        publish(broker, "r", 8);
+        String epoch = epoch(broker, "r");
+
+        Recovery tooOld = broker.recover("r", new StreamPosition(epoch, 2), 2).join();
+        assertThat(tooOld.recovered()).as("message 3 is no longer kept").isFalse();
+        assertThat(offsets(tooOld.messages())).containsExactly(7L, 8L);
+        assertThat(tooOld.offset()).isEqualTo(8);
+
+        Recovery otherEpoch = broker.recover("r", new StreamPosition("e-other", 7), 3).join();
+        assertThat(otherEpoch.recovered()).isFalse();
+        assertThat(otherEpoch.epoch()).isEqualTo(epoch);
+        assertThat(offsets(otherEpoch.messages())).containsExactly(6L, 7L, 8L);
+
+        assertThat(broker.recover("r", new StreamPosition(epoch, 9), 2).join().recovered())
+                .as("ahead of the room").isFalse();
+        Recovery none = broker.recover("r", null, 10).join();
+        assertThat(none.recovered()).isFalse();
+        assertThat(offsets(none.messages())).as("no more than are kept").containsExactly(4L, 5L, 6L, 7L, 8L);
+        assertThat(broker.recover("r", null, 0).join().messages()).isEmpty();
+    }
+
+    @Test
+    void aRoomWithoutMessagesRecoversFromOffsetZeroOfItsEpoch() {
+        Broker broker = broker(5);
+        String epoch = epoch(broker, "empty");
+        assertThat(epoch).isNotBlank();
+        Recovery fromZero = broker.recover("empty", new StreamPosition(epoch, 0), 5).join();
+        assertThat(fromZero.recovered()).isTrue();
+        assertThat(fromZero.offset()).isZero();
+        assertThat(fromZero.messages()).isEmpty();
+        assertThat(broker.recover("empty", null, 5).join().recovered()).isFalse();
+        assertThat(epoch(broker, "empty")).as("the epoch stays while the history lives").isEqualTo(epoch);
+    }
+
+    @Test
+    void historyPagesBackwardsThroughTheKeptMessagesOldestFirst() {
+        Broker broker = broker(5);
+        List<ServerEvent.Message> published = publish(broker, "r", 8);
+        String epoch = epoch(broker, "r");
+
+        HistorySlice latest = broker.history("r", Long.MAX_VALUE, 3).join();
+        assertThat(latest.epoch()).isEqualTo(epoch);
+        assertThat(latest.messages()).isEqualTo(published.subList(5, 8));
+        assertThat(offsets(broker.history("r", 6, 50).join().messages())).as("bounded by the history size")
+                .containsExactly(4L, 5L);
+        assertThat(offsets(broker.history("r", 8, 2).join().messages())).containsExactly(6L, 7L);
+        assertThat(offsets(broker.history("r", 100, 2).join().messages())).containsExactly(7L, 8L);
+        assertThat(broker.history("r", 4, 50).join().messages()).isEmpty();
+        assertThat(broker.history("r", 1, 50).join().messages()).isEmpty();
+
+        HistorySlice missing = broker.history("missing", Long.MAX_VALUE, 50).join();
+        assertThat(missing.messages()).isEmpty();
+        assertThat(missing.epoch()).as("the room's current epoch").isEqualTo(epoch(broker, "missing"));
+    }
+
+    @Test
+    void aHistoryOfZeroKeepsNothingButOffsetsAndRecoveryFromTheLatestGoOn() {
+        Broker broker = broker(0);
+        publish(broker, "r", 2);
+        assertThat(broker.history("r", Long.MAX_VALUE, 10).join().messages()).isEmpty();
+        String epoch = epoch(broker, "r");
+        assertThat(broker.recover("r", new StreamPosition(epoch, 2), 5).join().recovered()).isTrue();
+        assertThat(broker.recover("r", new StreamPosition(epoch, 1), 5).join().recovered()).isFalse();
+        assertThat(broker.publish("r", "alice", "m3").join().offset()).isEqualTo(3);
+    }
+
+    @Test
+    void directMessagesReachAWatchedUserAndReportWhenNobodyReceivedThem() {
+        Broker broker = broker(5);
+        recorder.here.add("bob");
+        broker.watchUser("bob").join();
+        ServerEvent.Dm toBob = new ServerEvent.Dm("alice", "bob", "psst", 7);
+        assertThat(broker.direct(toBob).join()).isTrue();
+        await().atMost(WITHIN).until(() -> recorder.directs.contains(toBob));
+        assertThat(broker.direct(new ServerEvent.Dm("alice", "nobody", "hello?", 8)).join()).isFalse();
+
+        recorder.here.remove("bob");
+        broker.unwatchUser("bob");
+        await().atMost(WITHIN).until(() -> !broker.direct(new ServerEvent.Dm("alice", "bob", "gone?", 9)).join());
+    }
+
+    @Test
+    void roomsWithHistoryAreTheRoomsWithMessagesWithTheirLatestOffsets() {
+        Broker broker = broker(5);
+        assertThat(broker.roomsWithHistory().join()).isEmpty();
+        publish(broker, "r", 7);
+        publish(broker, "s", 1);
+        broker.recover("quiet", null, 5).join();
+        broker.history("silent", Long.MAX_VALUE, 5).join();
+        assertThat(broker.roomsWithHistory().join()).isEqualTo(Map.of("r", 7L, "s", 1L));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.server.redis.Redis;
+import dev.parley.testing.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link RedisBroker} against the {@link BrokerContract} on a real redis-server, and what it does
+ * between nodes (one Redis connection each).
+ */
+class RedisBrokerIT extends BrokerContract {
+    private static final Duration WITHIN = Duration.ofSeconds(5);
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
+
+    private RedisServer redis;
+    private final List<Redis> connections = new ArrayList<>();
+    private final List<Broker> brokers = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stopAll() {
+        brokers.forEach(Broker::close);
+        connections.forEach(Redis::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Override
+    Broker open(int historySize, LongSupplier clock) {
+        Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        connections.add(connection);
+        RedisBroker broker = RedisBroker.open(connection, historySize, clock, CHECK_INTERVAL).join();
+        brokers.add(broker);
+        return broker;
+    }
+
+    private Broker node(Recorder recorder) {
+        Broker broker = open(10, System::currentTimeMillis);
+        broker.listen(recorder);
+        return broker;
+    }
+
+    @Test
+    void aRoomsTrafficReachesEveryNodeWatchingItInOneOrderAndNoOtherNode() {
+        Recorder atA = new Recorder();
+        Recorder atB = new Recorder();
+        Recorder atC = new Recorder();
+        Broker a = node(atA);
+        Broker b = node(atB);
+        Broker c = node(atC);
+        b.watch("r").join();
+        c.watch("r").join();
+
+        ServerEvent.Message first = a.publish("r", "alice", "one").join();
+        ServerEvent.Typing typing = new ServerEvent.Typing("r", "alice");
+        c.broadcast("r", typing).join();
+        ServerEvent.Message second = b.publish("r", "bob", "two").join();
+
+        assertThat(second.offset()).as("one sequence of offsets whichever node publishes").isEqualTo(2);
+        for (Recorder watching : List.of(atB, atC)) {
+            await().atMost(WITHIN).until(() -> watching.events.size() == 3);
+            assertThat(watching.events).containsExactly(first, "alice: " + typing, second);
+        }
+        assertThat(atA.events).as("a node without members in the room is not sent it").isEmpty();
+    }
+
+    @Test
+    void anUnwatchedRoomsTrafficNoLongerReachesTheNode() {
+        Recorder atB = new Recorder();
+        Broker a = node(new Recorder());
+        Broker b = node(atB);
+        b.watch("r").join();
+        ServerEvent.Message first = a.publish("r", "alice", "one").join();
+        await().atMost(WITHIN).until(() -> atB.events.contains(first));
+
+        b.unwatch("r");
+        b.watch("s").join();
+        a.publish("r", "alice", "after").join();
+        ServerEvent.Message marker = a.publish("s", "alice", "marker").join();
+        await().atMost(WITHIN).until(() -> atB.events.contains(marker));
+        assertThat(atB.messages("r")).containsExactly(first);
+    }
+
+    @Test
+    void aDirectMessageReachesTheNodeWhereItsRecipientIsConnected() {
+        Recorder atB = new Recorder();
+        Broker a = node(new Recorder());
+        Broker b = node(atB);
+        atB.here.add("bob");
+        b.watchUser("bob").join();
+
+        ServerEvent.Dm dm = new ServerEvent.Dm("alice", "Bob", "hi", 1);
+        assertThat(a.direct(dm).join()).as("nicks are case-insensitive").isTrue();
+        await().atMost(WITHIN).until(() -> atB.directs.contains(dm));
+        assertThat(a.direct(new ServerEvent.Dm("alice", "carol", "hi", 2)).join()).isFalse();
+    }
+}
