@@ -1,4 +1,5 @@
-// Type declarations of parley.js, the client of the Parley chat server (wire protocol version 1.1).
+// Type declarations of parley.js (the public API it re-exports from its modules in parley/), the client of the
+// Parley chat server (wire protocol version 1.1). One file: the modules change nothing public.
 
 /** The WebSocket subprotocol of the wire protocol, version 1. */
 export const SUBPROTOCOL: 'parley.v1';

@@ -1,25 +1,30 @@
-// The package itself: its source map, its type declarations and what `npm pack` puts in it.
+// The package itself: its modules, its type declarations and what `npm pack` puts in it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import * as parley from '../parley.js';
 
 const read = (name) => readFileSync(new URL(`../${name}`, import.meta.url), 'utf8');
 
-test('the source map maps every line of parley.js to itself', () => {
-  const source = read('parley.js');
-  const map = JSON.parse(read('parley.js.map'));
-  assert.equal(map.version, 3);
-  assert.equal(map.file, 'parley.js');
-  assert.deepEqual(map.sources, ['parley.js']);
-  const lines = map.mappings.split(';');
-  assert.equal(lines[0], 'AAAA');
-  assert.ok(lines.slice(1).every((segment) => segment === 'AACA'), 'each line one below the previous one');
-  assert.ok(source.split('\n').length <= lines.length,
-    `parley.js has more lines than the map covers (${lines.length}): make the map longer`);
-  assert.match(source, /\n\/\/# sourceMappingURL=parley\.js\.map\n$/);
+test('parley.js and its modules import only each other, by relative paths that exist', () => {
+  // relative specifiers resolve the same on disk (Node) and under the server's URLs (/parley.js, /parley/…)
+  const files = ['parley.js', ...readdirSync(new URL('../parley/', import.meta.url)).map((name) => `parley/${name}`)];
+  for (const file of files) {
+    const source = read(file);
+    const specifiers = [...source.matchAll(/^(?:import [^;]*?|export \{[^}]*\}) from '([^']+)';$/gm)].map((match) => match[1]);
+    const statements = source.match(/^(?:import |export \{[^}]*\} from )/gm) ?? [];
+    assert.equal(specifiers.length, statements.length, `${file}: every import understood`);
+    for (const specifier of specifiers) {
+      assert.match(specifier, /^\.\.?\/[\w/.-]+\.js$/, `${file} imports ${specifier}`);
+      const target = new URL(specifier, new URL(`../${file}`, import.meta.url));
+      assert.ok(existsSync(target), `${file} imports ${specifier}, which does not exist`);
+      assert.ok(target.pathname.startsWith(new URL('../', import.meta.url).pathname), `${file} imports outside the package`);
+    }
+    assert.ok(source.split('\n').length <= 400, `${file} has more than 400 lines`);
+    assert.doesNotMatch(source, /sourceMappingURL/, `${file} points to a source map: the files are served as written`);
+  }
 });
 
 test('the type declarations declare every export', () => {
@@ -29,7 +34,7 @@ test('the type declarations declare every export', () => {
   }
 });
 
-test('npm pack ships the module, its map, its types and the README', (t) => {
+test('npm pack ships the entry point, its modules, its types and the README', (t) => {
   let listing;
   try {
     listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -43,6 +48,8 @@ test('npm pack ships the module, its map, its types and the README', (t) => {
     throw error;
   }
   const [packed] = JSON.parse(listing);
+  const modules = readdirSync(new URL('../parley/', import.meta.url)).map((name) => `parley/${name}`);
+  assert.ok(modules.length > 1, 'the modules');
   assert.deepEqual(packed.files.map((file) => file.path).sort(),
-    ['README.md', 'package.json', 'parley.d.ts', 'parley.js', 'parley.js.map']);
+    ['README.md', 'package.json', 'parley.d.ts', 'parley.js', ...modules].sort());
 });

@@ -1,5 +1,7 @@
 import { ParleyClient, ParleyError } from '../parley.js';
+import { Incoming } from './incoming.js';
 import { storage } from './storage.js';
+import { byName, messageItem } from './store.js';
 import { currentToken } from './token.js';
 
 /** Close code of a session taken over by a `hello` that presented its `resume` secret (another tab). */
@@ -14,8 +16,8 @@ export function notConnected(error) {
 
 /**
  * The chat's logic between the server and the Store: it turns user actions into requests of the
- * Parley client library (`/parley.js`) and its events into changes of the Store. Views call its
- * public methods and read the Store; they never talk to the client themselves.
+ * Parley client library (`/parley.js`) and hands its events to Incoming, which changes the Store.
+ * Views call its public methods and read the Store; they never talk to the client themselves.
  *
  * The library keeps the connection: it reconnects with backoff, resumes the session, re-joins
  * every room since the last message it delivered, and delivers each message once and in order,
@@ -29,6 +31,7 @@ export function notConnected(error) {
 export class Chat {
   #store;
   #config;
+  #incoming;
   /** The ParleyClient of the current nick, or null while signed out. */
   #client = null;
   /** Rooms whose join this page is waiting for. */
@@ -43,6 +46,7 @@ export class Chat {
   constructor(store, config) {
     this.#store = store;
     this.#config = config;
+    this.#incoming = new Incoming(store, config);
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden && this.#store.active) {
         this.#store.setActive(this.#store.active);
@@ -169,26 +173,26 @@ export class Chat {
     if (conversation.older !== 'more' || this.#store.status.state !== 'online') {
       return;
     }
-    this.#setOlder(conversation, 'loading');
+    this.#store.setOlder(conversation, 'loading');
     let history;
     try {
       history = await this.#request((client) => client.history(conversation.name, {
         before: conversation.oldestOffset, limit: this.#config.historyPageSize,
       }));
     } catch (e) {
-      this.#setOlder(conversation, 'more');
+      this.#store.setOlder(conversation, 'more');
       return;
     }
     if (history.epoch !== conversation.epoch) {
-      this.#setOlder(conversation, 'gone');
+      this.#store.setOlder(conversation, 'gone');
       return;
     }
     const older = history.messages.filter((message) => message.offset < conversation.oldestOffset);
     if (older.length > 0) {
       conversation.oldestOffset = older[0].offset;
-      this.#store.prepend(conversation, older.map((message) => this.#item(message)));
+      this.#store.prepend(conversation, older.map(messageItem));
     }
-    this.#setOlder(conversation, this.#olderAfter(conversation, older.length > 0));
+    this.#store.setOlder(conversation, conversation.olderAfter(older.length > 0));
   }
 
   async refreshDirectory() {
@@ -218,14 +222,14 @@ export class Chat {
     // a client that was replaced (sign-out, another nick) has nothing more to say to the page
     const on = (type, handle) => client.on(type, (event) => client === this.#client && handle(event));
     on('state', (event) => this.#state(event));
-    on('joined', (joined) => this.#joined(joined));
-    on('gap', (gap) => this.#gap(gap));
-    on('left', (left) => this.#lost(left));
-    on('message', (message) => this.#message(message));
-    on('presence', (presence) => this.#presence(presence));
-    on('occupancy', (occupancy) => this.#occupancy(occupancy));
-    on('typing', (typing) => this.#typing(typing));
-    on('dm', (dm) => this.#direct(dm));
+    on('joined', (joined) => this.#incoming.joined(joined));
+    on('gap', (gap) => this.#incoming.gap(gap));
+    on('left', (left) => this.#incoming.lost(left));
+    on('message', (message) => this.#incoming.message(message));
+    on('presence', (presence) => this.#incoming.presence(presence));
+    on('occupancy', (occupancy) => this.#incoming.occupancy(occupancy));
+    on('typing', (typing) => this.#incoming.typing(typing));
+    on('dm', (dm) => this.#incoming.direct(dm));
     client.connect().then((welcome) => client === this.#client && this.#welcome(welcome), () => {
       // the `closed` state event says why
     });
@@ -340,147 +344,7 @@ export class Chat {
     }
   }
 
-  /**
-   * Every `joined`, ours and the library's re-joins. A first join's messages are the room's latest:
-   * shown here. A join `since` what is shown gets what was missed as `message` events (after a
-   * `gap` event if need be); it only brings the members and, after a reset, the new history's name.
-   */
-  #joined(joined) {
-    const conversation = this.#store.ensure('room', joined.room);
-    if (joined.since === undefined || joined.epoch !== conversation.epoch) {
-      const fresh = joined.since === undefined ? joined.messages : [];
-      conversation.epoch = joined.epoch;
-      conversation.lastOffset = joined.since === undefined ? joined.offset : 0;
-      conversation.oldestOffset = fresh.length > 0 ? fresh[0].offset : joined.offset + 1;
-      // after a reset, older pages of the new history would land above the old one's messages
-      this.#setOlder(conversation, joined.since === undefined ? this.#olderAfter(conversation, true) : 'gone');
-      if (fresh.length > 0) {
-        this.#store.append(conversation, fresh.map((message) => this.#item(message)));
-      }
-    }
-    conversation.joined = true;
-    conversation.members = joined.members.slice().sort(byName);
-    conversation.memberCount = joined.memberCount ?? joined.members.length;
-    // members come in the server's nick order: the last one is where the next page starts
-    conversation.membersNext = joined.members.length < conversation.memberCount ? joined.members.at(-1) : null;
-    this.#store.emit('members', conversation);
-    this.#store.emit('conversations');
-  }
-
-  #gap(gap) {
-    const conversation = this.#store.conversation('room', gap.room);
-    if (conversation) {
-      this.#store.append(conversation, [{
-        type: 'gap',
-        text: gap.historyLost ? 'The room’s history was reset: messages may be missing here'
-          : 'You were disconnected: messages may be missing here',
-      }]);
-    }
-  }
-
-  /** A room the library could not re-join after a reconnect. */
-  #lost(left) {
-    const conversation = this.#store.conversation('room', left.room);
-    if (conversation) {
-      conversation.joined = false;
-      this.#store.append(conversation, [{ type: 'notice', ts: Date.now(), text: `You are no longer in ${conversation.title}: ${left.error.message}` }]);
-      this.#store.emit('conversations');
-    }
-  }
-
-  #message(message) {
-    const room = this.#store.conversation('room', message.room);
-    if (!room) {
-      return;
-    }
-    room.lastOffset = message.offset;
-    this.#store.append(room, [this.#item(message)]);
-    if (room.typing.delete(message.from)) {
-      this.#store.emit('typing', room);
-    }
-    this.#countUnread(room, message.from);
-  }
-
-  #presence(presence) {
-    const room = this.#store.conversation('room', presence.room);
-    if (!room?.joined) {
-      return;
-    }
-    const present = room.members.includes(presence.nick);
-    room.memberCount = Math.max(0, room.memberCount + (presence.event === 'join' ? 1 : -1));
-    // a joiner past the pages loaded so far shows up when they are loaded
-    const loaded = room.membersNext === null || presence.nick < room.membersNext;
-    if (presence.event === 'join' && !present && loaded) {
-      room.members = [...room.members, presence.nick].sort(byName);
-    } else if (presence.event === 'leave' && present) {
-      room.members = room.members.filter((member) => member !== presence.nick);
-    }
-    room.typing.delete(presence.nick);
-    this.#store.append(room, [{
-      type: 'notice', ts: presence.ts, text: `${presence.nick} ${presence.event === 'join' ? 'joined' : 'left'}`,
-    }]);
-    this.#store.emit('members', room);
-    this.#store.emit('typing', room);
-  }
-
-  /** A large room's member count changed (it sends counts instead of each join and leave). */
-  #occupancy(occupancy) {
-    const room = this.#store.conversation('room', occupancy.room);
-    if (room?.joined) {
-      room.memberCount = occupancy.members;
-      this.#store.emit('members', room);
-    }
-  }
-
-  #typing({ room: name, nick }) {
-    const room = this.#store.conversation('room', name);
-    if (!room?.joined || nick === this.#store.me) {
-      return;
-    }
-    room.typing.set(nick, Date.now() + this.#config.typingShownMs);
-    this.#store.emit('typing', room);
-    setTimeout(() => {
-      if ((room.typing.get(nick) ?? Infinity) <= Date.now()) {
-        room.typing.delete(nick);
-        this.#store.emit('typing', room);
-      }
-    }, this.#config.typingShownMs + 50);
-  }
-
-  #direct(dm) {
-    const conversation = this.#store.ensure('dm', dm.from);
-    this.#store.append(conversation, [{ type: 'message', ts: dm.ts, from: dm.from, text: dm.text }]);
-    this.#countUnread(conversation, dm.from);
-  }
-
-  #countUnread(conversation, from) {
-    if (from !== this.#store.me && (conversation !== this.#store.active || document.hidden)) {
-      conversation.unread++;
-      this.#store.emit('conversations');
-    }
-  }
-
-  #item(message) {
-    return { type: 'message', offset: message.offset, ts: message.ts, from: message.from, text: message.text };
-  }
-
-  #olderAfter(conversation, foundSome) {
-    if (conversation.oldestOffset <= 1) {
-      return 'start';
-    }
-    return foundSome ? 'more' : 'gone';
-  }
-
-  #setOlder(conversation, older) {
-    conversation.older = older;
-    this.#store.emit('older', conversation);
-  }
-
   #saveRooms() {
     storage.saveRooms(this.#store.list('room').map((room) => room.name));
   }
-}
-
-function byName(a, b) {
-  return a.localeCompare(b, undefined, { sensitivity: 'base' });
 }

@@ -37,6 +37,24 @@ export class Conversation {
   get title() {
     return (this.isRoom ? '#' : '@') + this.name;
   }
+
+  /** What `older` becomes once the messages down to `oldestOffset` are shown, and the last page `foundSome`. */
+  olderAfter(foundSome) {
+    if (this.oldestOffset <= 1) {
+      return 'start';
+    }
+    return foundSome ? 'more' : 'gone';
+  }
+}
+
+/** The `message` item that shows a room's message. */
+export function messageItem(message) {
+  return { type: 'message', offset: message.offset, ts: message.ts, from: message.from, text: message.text };
+}
+
+/** The order of member lists: by nick, ignoring case and accents. */
+export function byName(a, b) {
+  return a.localeCompare(b, undefined, { sensitivity: 'base' });
 }
 
 /**
@@ -136,6 +154,11 @@ export class Store {
   prepend(conversation, items) {
     conversation.items.unshift(...items);
     this.emit('items', { conversation, replaced: true });
+  }
+
+  setOlder(conversation, older) {
+    conversation.older = older;
+    this.emit('older', conversation);
   }
 
   setMe(nick) {

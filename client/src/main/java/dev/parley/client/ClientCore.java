@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The client's state machine behind {@link ParleyClient}: it makes connections, says
+ * The client's state machine behind {@code ParleyClient}: it makes connections, says
  * {@code hello} (with the resume secret after the first), re-joins rooms after a reconnect, sends
  * requests or parks them while reconnecting, routes replies and pushes, and shuts everything down
  * once.
@@ -42,7 +42,8 @@ import java.util.function.Function;
  * other threads.
  */
 final class ClientCore implements Connection.Handler {
-    private static final Logger LOG = LoggerFactory.getLogger(ParleyClient.class);
+    /** Logged under the facade's name, the one applications configure (the core does not depend on the facade). */
+    private static final Logger LOG = LoggerFactory.getLogger("dev.parley.client.ParleyClient");
     /** How long a graceful close waits for the server's close frame before dropping the connection. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
     /** The id of the heartbeat's probe, apart from the numbered requests. */
@@ -52,7 +53,7 @@ final class ClientCore implements Connection.Handler {
     private enum Phase { CONNECTING, HELLO, REJOINING, READY, WAITING_TO_RECONNECT, CLOSED }
 
     private final URI uri;
-    private final ParleyClient.Options options;
+    private final ClientOptions options;
     private final String name;
     private final ScheduledThreadPoolExecutor control;
     private final EventDispatcher events;
@@ -81,7 +82,7 @@ final class ClientCore implements Connection.Handler {
     private int rejoinsLeft;
     private Disconnect lastDisconnect;
 
-    ClientCore(URI uri, ParleyClient.Options options) {
+    ClientCore(URI uri, ClientOptions options) {
         this.uri = uri;
         this.options = options;
         this.name = "parley-client[" + options.nick() + "]";
@@ -348,7 +349,7 @@ final class ClientCore implements Connection.Handler {
             send(p);
         } else if (phase == Phase.CLOSED) {
             requests.fail(p, closedException());
-        } else if (options.whileReconnecting() == ParleyClient.WhileReconnecting.FAIL) {
+        } else if (options.whileReconnecting() == WhileReconnecting.FAIL) {
             requests.fail(p, new ParleyConnectionException("not connected: reconnecting", lastDisconnect));
         } else if (!requests.park(p)) {
             requests.fail(p, new ParleyConnectionException("not connected, and "

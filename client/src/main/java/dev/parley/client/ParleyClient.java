@@ -4,17 +4,15 @@ import dev.parley.protocol.Command;
 import dev.parley.protocol.ServerEvent;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * A connection to a Parley server that stays connected: the Java client library.
  *
  * <pre>{@code
- * ParleyClient.Options options = ParleyClient.Options.builder("alice")
+ * ClientOptions options = ClientOptions.builder("alice")
  *         .listener(new ParleyListener() {
  *             @Override
  *             public void onMessage(ServerEvent.Message m) {
@@ -32,18 +30,18 @@ import java.util.function.Supplier;
  * Every request returns a {@link CompletableFuture} completed, on the client's event thread, by the
  * server's reply to it. It fails with a {@link ParleyException} carrying the protocol's error code
  * when the server answers {@code error}; with a {@link java.util.concurrent.TimeoutException} when
- * no reply comes within {@link Options#requestTimeout()}; with a {@link ParleyConnectionException}
+ * no reply comes within {@link ClientOptions#requestTimeout()}; with a {@link ParleyConnectionException}
  * when the connection is lost before the reply (the request may or may not have been carried out)
  * or when it cannot be sent; and with a {@link java.util.concurrent.CancellationException} when the
  * client is closed first. Requests made while reconnecting wait for the new connection or fail at
- * once, as {@link Options#whileReconnecting()} says.
+ * once, as {@link ClientOptions#whileReconnecting()} says.
  *
  * <h2>Events and reconnecting</h2>
  * Pushes and the connection's lifecycle reach the {@link ParleyListener} of the options; its Javadoc
  * describes the thread they arrive on and the order of the lifecycle. A lost connection is made
- * again with backoff ({@link Options#reconnect()}), the session resumed and every room re-joined
+ * again with backoff ({@link ClientOptions#reconnect()}), the session resumed and every room re-joined
  * from the last message seen, so the listener sees each message once and in order. On servers with
- * auth, the token comes from {@link Options.Builder#tokenSupplier} for every connection, and the
+ * auth, the token comes from {@link ClientOptions.Builder#tokenSupplier} for every connection, and the
  * session's token is refreshed before it expires.
  *
  * <h2>Closing</h2>
@@ -63,13 +61,13 @@ public final class ParleyClient implements AutoCloseable {
      * Connects, says {@code hello} and completes once the server has welcomed the client. Fails
      * with a {@link ParleyException} when the server refuses the hello (such as
      * {@code nick_taken}), or a {@link ParleyConnectionException} when no connection can be made
-     * within {@link Options#connectTimeout()}; the first connection is not retried. Cancelling the
+     * within {@link ClientOptions#connectTimeout()}; the first connection is not retried. Cancelling the
      * returned future closes the client.
      *
      * @param uri the server's WebSocket endpoint, such as {@code ws://localhost:8080/ws} ({@code wss://} for TLS)
      * @throws IllegalArgumentException when {@code uri} is not a {@code ws://} or {@code wss://} URI with a host
      */
-    public static CompletableFuture<ParleyClient> connect(URI uri, Options options) {
+    public static CompletableFuture<ParleyClient> connect(URI uri, ClientOptions options) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
         if (!("ws".equalsIgnoreCase(uri.getScheme()) || "wss".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
@@ -193,190 +191,5 @@ public final class ParleyClient implements AutoCloseable {
     @Override
     public void close() {
         core.close();
-    }
-
-    /** What {@link ParleyClient#connect} does with requests made while the connection is being made again. */
-    public enum WhileReconnecting {
-        /** They wait for the new connection, each until its request timeout, at most {@link Options#maxWaitingRequests()} of them. */
-        WAIT,
-        /** They fail at once with a {@link ParleyConnectionException}. */
-        FAIL
-    }
-
-    /** How a {@link ParleyClient} behaves. Immutable; built with {@link #builder(String)}. */
-    public static final class Options {
-        private final String nick;
-        private final Supplier<String> tokenSupplier;
-        private final ParleyListener listener;
-        private final Duration requestTimeout;
-        private final Duration connectTimeout;
-        private final Duration heartbeatMargin;
-        private final ReconnectPolicy reconnect;
-        private final WhileReconnecting whileReconnecting;
-        private final int maxWaitingRequests;
-
-        private Options(Builder b) {
-            this.nick = b.nick;
-            this.tokenSupplier = b.tokenSupplier;
-            this.listener = b.listener;
-            this.requestTimeout = b.requestTimeout;
-            this.connectTimeout = b.connectTimeout;
-            this.heartbeatMargin = b.heartbeatMargin;
-            this.reconnect = b.reconnect;
-            this.whileReconnecting = b.whileReconnecting;
-            this.maxWaitingRequests = b.maxWaitingRequests;
-        }
-
-        /** Options for the user {@code nick}, with every other setting at its default. */
-        public static Builder builder(String nick) {
-            return new Builder(nick);
-        }
-
-        /** A builder holding these options, to change some of them. */
-        public Builder toBuilder() {
-            Builder b = new Builder(nick);
-            b.tokenSupplier = tokenSupplier;
-            b.listener = listener;
-            b.requestTimeout = requestTimeout;
-            b.connectTimeout = connectTimeout;
-            b.heartbeatMargin = heartbeatMargin;
-            b.reconnect = reconnect;
-            b.whileReconnecting = whileReconnecting;
-            b.maxWaitingRequests = maxWaitingRequests;
-            return b;
-        }
-
-        public String nick() {
-            return nick;
-        }
-
-        /** Where tokens come from: called for each connection's {@code hello} and for each {@code refresh}. */
-        public Supplier<String> tokenSupplier() {
-            return tokenSupplier;
-        }
-
-        public ParleyListener listener() {
-            return listener;
-        }
-
-        public Duration requestTimeout() {
-            return requestTimeout;
-        }
-
-        public Duration connectTimeout() {
-            return connectTimeout;
-        }
-
-        public Duration heartbeatMargin() {
-            return heartbeatMargin;
-        }
-
-        public ReconnectPolicy reconnect() {
-            return reconnect;
-        }
-
-        public WhileReconnecting whileReconnecting() {
-            return whileReconnecting;
-        }
-
-        public int maxWaitingRequests() {
-            return maxWaitingRequests;
-        }
-
-        /** Builds {@link Options}; each setter names its default. */
-        public static final class Builder {
-            private final String nick;
-            private Supplier<String> tokenSupplier = () -> null;
-            private ParleyListener listener = new ParleyListener() {
-            };
-            private Duration requestTimeout = Duration.ofSeconds(10);
-            private Duration connectTimeout = Duration.ofSeconds(10);
-            private Duration heartbeatMargin = Duration.ofSeconds(5);
-            private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
-            private WhileReconnecting whileReconnecting = WhileReconnecting.WAIT;
-            private int maxWaitingRequests = 1000;
-
-            private Builder(String nick) {
-                this.nick = Objects.requireNonNull(nick, "nick");
-            }
-
-            /** One JWT for servers that require one ({@code sub} = the nick); default none. See {@link #tokenSupplier}. */
-            public Builder token(String token) {
-                return tokenSupplier(() -> token);
-            }
-
-            /**
-             * Where JWTs come from, for servers that require one: called on the client's control
-             * thread for the {@code hello} of every connection (reconnects included) and, before the
-             * session's token expires, for a {@code refresh}. Keep it quick (hand out a token fetched
-             * ahead); a supplier that throws drops that connection, to be tried again with backoff.
-             * Default: no token.
-             */
-            public Builder tokenSupplier(Supplier<String> tokenSupplier) {
-                this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
-                return this;
-            }
-
-            /** Receives pushes and lifecycle events on the client's event thread; default one that ignores them. */
-            public Builder listener(ParleyListener listener) {
-                this.listener = Objects.requireNonNull(listener, "listener");
-                return this;
-            }
-
-            /** How long a request waits for its reply, waiting for a reconnect included; default 10 s. */
-            public Builder requestTimeout(Duration requestTimeout) {
-                this.requestTimeout = positive(requestTimeout, "requestTimeout");
-                return this;
-            }
-
-            /** How long one connection attempt may take, from TCP connect to {@code welcome}; default 10 s. */
-            public Builder connectTimeout(Duration connectTimeout) {
-                this.connectTimeout = positive(connectTimeout, "connectTimeout");
-                return this;
-            }
-
-            /**
-             * How much longer than its advertised heartbeat the server may stay silent before the
-             * client pings it, and how long that ping may go unanswered before the connection is
-             * taken for dead; default 5 s.
-             */
-            public Builder heartbeatMargin(Duration heartbeatMargin) {
-                this.heartbeatMargin = positive(heartbeatMargin, "heartbeatMargin");
-                return this;
-            }
-
-            /** When to reconnect after losing the connection; default {@link ReconnectPolicy#DEFAULT}. */
-            public Builder reconnect(ReconnectPolicy reconnect) {
-                this.reconnect = Objects.requireNonNull(reconnect, "reconnect");
-                return this;
-            }
-
-            /** What requests made while reconnecting do; default {@link WhileReconnecting#WAIT}. */
-            public Builder whileReconnecting(WhileReconnecting whileReconnecting) {
-                this.whileReconnecting = Objects.requireNonNull(whileReconnecting, "whileReconnecting");
-                return this;
-            }
-
-            /** The most requests that wait for a reconnect at once; more fail at once; default 1000. */
-            public Builder maxWaitingRequests(int maxWaitingRequests) {
-                if (maxWaitingRequests < 0) {
-                    throw new IllegalArgumentException("maxWaitingRequests must be at least 0");
-                }
-                this.maxWaitingRequests = maxWaitingRequests;
-                return this;
-            }
-
-            public Options build() {
-                return new Options(this);
-            }
-
-            private static Duration positive(Duration value, String name) {
-                Objects.requireNonNull(value, name);
-                if (value.isNegative() || value.isZero()) {
-                    throw new IllegalArgumentException(name + " must be positive, not " + value);
-                }
-                return value;
-            }
-        }
     }
 }

@@ -3,7 +3,7 @@ package dev.parley.client;
 /**
  * A request or the client itself failed because of the connection rather than the server's
  * answer: the first connection could not be made, the connection was lost before a reply came, a
- * request was made while reconnecting with {@link ParleyClient.WhileReconnecting#FAIL}, or the
+ * request was made while reconnecting with {@link WhileReconnecting#FAIL}, or the
  * client has closed for good. {@link #disconnect()} tells how the connection ended, where it did.
  */
 public final class ParleyConnectionException extends RuntimeException {

@@ -34,7 +34,7 @@ class LifecycleIT {
         }
     }
 
-    private ParleyClient connect(ParleyClient.Options.Builder options) {
+    private ParleyClient connect(ClientOptions.Builder options) {
         ParleyClient client = ParleyClient.connect(server.uri(), options.build()).orTimeout(10, TimeUnit.SECONDS).join();
         clients.add(client);
         return client;
@@ -51,7 +51,7 @@ class LifecycleIT {
     @Test
     void aRequestWithoutReplyTimesOut() {
         server = ScriptedServer.silentAfterWelcome(60_000);
-        ParleyClient client = connect(ParleyClient.Options.builder("alice").requestTimeout(Duration.ofMillis(300)));
+        ParleyClient client = connect(ClientOptions.builder("alice").requestTimeout(Duration.ofMillis(300)));
 
         CompletableFuture<ServerEvent.Members> who = client.who("general");
 
@@ -65,7 +65,7 @@ class LifecycleIT {
     void aSilentServerIsProbedThenDropped() {
         server = ScriptedServer.silentAfterWelcome(200);
         Recorder alice = new Recorder();
-        connect(ParleyClient.Options.builder("alice").listener(alice).heartbeatMargin(Duration.ofMillis(200))
+        connect(ClientOptions.builder("alice").listener(alice).heartbeatMargin(Duration.ofMillis(200))
                 .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
 
         await().atMost(TIMEOUT).until(() -> server.received("hello").size() >= 2);
@@ -87,7 +87,7 @@ class LifecycleIT {
                     : ScriptedServer.welcome(command, "r" + connection, 60_000);
         });
         Recorder alice = new Recorder();
-        ParleyClient client = connect(ParleyClient.Options.builder("alice").listener(alice)
+        ParleyClient client = connect(ClientOptions.builder("alice").listener(alice)
                 .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(10), Duration.ofMillis(50))));
 
         server.closeAll(1001);
@@ -104,7 +104,7 @@ class LifecycleIT {
     void closeCancelsPendingRequestsAndEndsEveryThread() throws Exception {
         server = ScriptedServer.silentAfterWelcome(60_000);
         Recorder alice = new Recorder();
-        ParleyClient client = connect(ParleyClient.Options.builder("alice").listener(alice));
+        ParleyClient client = connect(ClientOptions.builder("alice").listener(alice));
         List<CompletableFuture<?>> pending = List.of(client.join("general"), client.send("general", "hi"),
                 client.who("general"), client.rooms(), client.history("general"), client.ping(), client.dm("bob", "x"));
         await().atMost(TIMEOUT).until(() -> server.received.size() == 1 + pending.size());
@@ -125,7 +125,7 @@ class LifecycleIT {
     void closeIsSafeFromManyThreadsAtOnce() throws Exception {
         server = ScriptedServer.silentAfterWelcome(60_000);
         Recorder alice = new Recorder();
-        ParleyClient client = connect(ParleyClient.Options.builder("alice").listener(alice));
+        ParleyClient client = connect(ClientOptions.builder("alice").listener(alice));
         CompletableFuture<ServerEvent.Pong> ping = client.ping();
         List<Thread> closers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -157,7 +157,7 @@ class LifecycleIT {
             default -> null;
         });
         Recorder alice = new Recorder();
-        ParleyClient client = connect(ParleyClient.Options.builder("alice").listener(alice));
+        ParleyClient client = connect(ClientOptions.builder("alice").listener(alice));
         CompletableFuture<String> closedOn = client.ping().thenApply(pong -> {
             client.close();
             return Thread.currentThread().getName();
@@ -172,7 +172,7 @@ class LifecycleIT {
     @Test
     void closeReturnsEvenWhenTheServerNeverAnswersTheCloseFrame() throws Exception {
         server = ScriptedServer.silentAfterWelcome(60_000);
-        ParleyClient client = connect(ParleyClient.Options.builder("alice"));
+        ParleyClient client = connect(ClientOptions.builder("alice"));
         server.close(); // stops answering anything, the close handshake included
 
         client.close();
@@ -186,7 +186,7 @@ class LifecycleIT {
         server = new ScriptedServer((connection, command) -> null); // never welcomes
         Recorder alice = new Recorder();
         CompletableFuture<ParleyClient> connecting = ParleyClient.connect(server.uri(),
-                ParleyClient.Options.builder("alice").listener(alice).build());
+                ClientOptions.builder("alice").listener(alice).build());
         await().atMost(TIMEOUT).until(() -> server.received("hello").size() == 1);
 
         connecting.cancel(false);
@@ -199,7 +199,7 @@ class LifecycleIT {
     void aConnectWithoutWelcomeTimesOut() {
         server = new ScriptedServer((connection, command) -> null);
         CompletableFuture<ParleyClient> connecting = ParleyClient.connect(server.uri(),
-                ParleyClient.Options.builder("alice").connectTimeout(Duration.ofMillis(300)).build());
+                ClientOptions.builder("alice").connectTimeout(Duration.ofMillis(300)).build());
 
         Throwable failure = catchThrowable(() -> connecting.get(10, TimeUnit.SECONDS));
         assertThat(failure).hasCauseInstanceOf(ParleyConnectionException.class);

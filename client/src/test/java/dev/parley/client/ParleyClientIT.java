@@ -43,7 +43,7 @@ class ParleyClientIT {
 
     private ParleyClient connect(String nick, ParleyListener listener) {
         ParleyClient client = ParleyClient.connect(server.webSocketUri(),
-                ParleyClient.Options.builder(nick).listener(listener).build()).orTimeout(10, TimeUnit.SECONDS).join();
+                ClientOptions.builder(nick).listener(listener).build()).orTimeout(10, TimeUnit.SECONDS).join();
         clients.add(client);
         return client;
     }
@@ -254,12 +254,12 @@ class ParleyClientIT {
 
         Recorder second = new Recorder();
         CompletableFuture<ParleyClient> taken = ParleyClient.connect(server.webSocketUri(),
-                ParleyClient.Options.builder("ALICE").listener(second).build());
+                ClientOptions.builder("ALICE").listener(second).build());
         assertThat(refusal(taken).code()).isEqualTo(ErrorCode.NICK_TAKEN);
         assertThat(second.closed).succeedsWithin(TIMEOUT).isInstanceOf(ParleyException.class);
 
         CompletableFuture<ParleyClient> invalid = ParleyClient.connect(server.webSocketUri(),
-                ParleyClient.Options.builder("no spaces allowed").build());
+                ClientOptions.builder("no spaces allowed").build());
         assertThat(refusal(invalid).code()).isEqualTo(ErrorCode.NICK_INVALID);
     }
 
@@ -270,13 +270,13 @@ class ParleyClientIT {
             port = free.getLocalPort();
         }
         CompletableFuture<ParleyClient> refused = ParleyClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws"),
-                ParleyClient.Options.builder("alice").build());
+                ClientOptions.builder("alice").build());
         assertThatThrownBy(() -> result(refused)).hasCauseInstanceOf(ParleyConnectionException.class);
     }
 
     @Test
     void onlyWebSocketUrisAreAccepted() {
-        ParleyClient.Options options = ParleyClient.Options.builder("alice").build();
+        ClientOptions options = ClientOptions.builder("alice").build();
         assertThatThrownBy(() -> ParleyClient.connect(URI.create("http://localhost:8080/ws"), options))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ParleyClient.connect(URI.create("ws:relative"), options))

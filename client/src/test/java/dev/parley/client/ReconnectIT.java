@@ -53,7 +53,7 @@ class ReconnectIT {
         }
     }
 
-    private ParleyClient connect(URI uri, ParleyClient.Options.Builder options) {
+    private ParleyClient connect(URI uri, ClientOptions.Builder options) {
         ParleyClient client = ParleyClient.connect(uri, options.build()).orTimeout(10, TimeUnit.SECONDS).join();
         resources.add(client);
         return client;
@@ -72,8 +72,8 @@ class ReconnectIT {
     void cutsWhileMessagesFlowLoseAndRepeatNothing() throws Exception {
         start(ServerConfig.builder().port(0).historySize(1000));
         Recorder alice = new Recorder();
-        ParleyClient a = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice).reconnect(FAST));
-        ParleyClient b = connect(server.webSocketUri(), ParleyClient.Options.builder("bob"));
+        ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(FAST));
+        ParleyClient b = connect(server.webSocketUri(), ClientOptions.builder("bob"));
         result(a.join("general"));
         result(b.join("general"));
 
@@ -107,7 +107,7 @@ class ReconnectIT {
     void requestsWaitForTheReconnect() {
         start(ServerConfig.builder().port(0));
         Recorder alice = new Recorder();
-        ParleyClient a = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice).reconnect(PATIENT));
+        ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(PATIENT));
         result(a.join("general"));
         CompletableFuture<ServerEvent.Ack> whileAway = new CompletableFuture<>();
         alice.whenDisconnected = () -> a.send("general", "sent while away").whenComplete(complete(whileAway));
@@ -123,8 +123,8 @@ class ReconnectIT {
     void requestsFailFastWhenTheOptionsSaySo() {
         start(ServerConfig.builder().port(0));
         Recorder alice = new Recorder();
-        ParleyClient a = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice).reconnect(PATIENT)
-                .whileReconnecting(ParleyClient.WhileReconnecting.FAIL));
+        ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(PATIENT)
+                .whileReconnecting(WhileReconnecting.FAIL));
         CompletableFuture<ServerEvent.Pong> whileAway = new CompletableFuture<>();
         alice.whenDisconnected = () -> a.ping().whenComplete(complete(whileAway));
 
@@ -151,8 +151,8 @@ class ReconnectIT {
         start(ServerConfig.builder().port(0));
         int port = server.address().getPort();
         Recorder alice = new Recorder();
-        ParleyClient a = connect(server.webSocketUri(), ParleyClient.Options.builder("alice").listener(alice).reconnect(FAST));
-        ParleyClient b = connect(server.webSocketUri(), ParleyClient.Options.builder("bob"));
+        ParleyClient a = connect(server.webSocketUri(), ClientOptions.builder("alice").listener(alice).reconnect(FAST));
+        ParleyClient b = connect(server.webSocketUri(), ClientOptions.builder("bob"));
         ServerEvent.Joined before = result(a.join("general"));
         result(b.join("general"));
         result(b.send("general", "before the restart"));
@@ -173,7 +173,7 @@ class ReconnectIT {
         assertThat(gap.lastSeen().offset()).isEqualTo(1L);
         assertThat(gap.historyLost()).isTrue();
 
-        ParleyClient carol = connect(server.webSocketUri(), ParleyClient.Options.builder("carol"));
+        ParleyClient carol = connect(server.webSocketUri(), ClientOptions.builder("carol"));
         result(carol.join("general"));
         result(carol.send("general", "after the restart"));
         await().atMost(TIMEOUT).until(() -> alice.texts("general").size() == 2);
@@ -187,7 +187,7 @@ class ReconnectIT {
     void aSessionTakenOverEndsTheClient() {
         start(ServerConfig.builder().port(0));
         Recorder alice = new Recorder();
-        ParleyClient a = connect(server.webSocketUri(), ParleyClient.Options.builder("alice").listener(alice));
+        ParleyClient a = connect(server.webSocketUri(), ClientOptions.builder("alice").listener(alice));
 
         try (TestSocket thief = TestSocket.connect(server.webSocketUri())) {
             thief.send("type", "hello", "id", 1, "nick", "alice", "resume", a.welcome().resume());
@@ -204,7 +204,7 @@ class ReconnectIT {
     void withoutReconnectALostConnectionClosesTheClient() {
         start(ServerConfig.builder().port(0));
         Recorder alice = new Recorder();
-        ParleyClient a = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice)
+        ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice)
                 .reconnect(ReconnectPolicy.DISABLED));
 
         proxy.cutAll();
@@ -219,7 +219,7 @@ class ReconnectIT {
     void givesUpAfterMaxAttempts() {
         start(ServerConfig.builder().port(0));
         Recorder alice = new Recorder();
-        ParleyClient a = connect(throughProxy(), ParleyClient.Options.builder("alice").listener(alice)
+        ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice)
                 .reconnect(FAST.withMaxAttempts(2)));
 
         proxy.close();
@@ -234,7 +234,7 @@ class ReconnectIT {
     void heartbeatsKeepAQuietConnectionOpen() {
         start(ServerConfig.builder().port(0).heartbeatMs(100).idleTimeoutMs(400));
         Recorder alice = new Recorder();
-        ParleyClient a = connect(server.webSocketUri(), ParleyClient.Options.builder("alice").listener(alice)
+        ParleyClient a = connect(server.webSocketUri(), ClientOptions.builder("alice").listener(alice)
                 .heartbeatMargin(Duration.ofMillis(300)));
 
         await().during(Duration.ofMillis(1500)).atMost(TIMEOUT)

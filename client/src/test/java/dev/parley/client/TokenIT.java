@@ -49,7 +49,7 @@ class TokenIT {
     @Test
     void withoutATokenHelloIsRefused() {
         Throwable failure = catchThrowable(() -> ParleyClient.connect(server.webSocketUri(),
-                ParleyClient.Options.builder("anon").build()).orTimeout(10, TimeUnit.SECONDS).join());
+                ClientOptions.builder("anon").build()).orTimeout(10, TimeUnit.SECONDS).join());
         assertThat(failure).isInstanceOf(CompletionException.class).hasCauseInstanceOf(ParleyException.class);
         assertThat(((ParleyException) failure.getCause()).code()).isEqualTo(ErrorCode.UNAUTHORIZED);
     }
@@ -59,7 +59,7 @@ class TokenIT {
         AtomicInteger calls = new AtomicInteger();
         // The first token expired 1 s ago (inside the server's 5 s leeway): without a refresh the
         // server closes the session with 4003 at most 4 s after hello.
-        ParleyClient.Options options = ParleyClient.Options.builder("renewer")
+        ClientOptions options = ClientOptions.builder("renewer")
                 .tokenSupplier(() -> Jwts.hs256("renewer", Duration.ofSeconds(calls.getAndIncrement() == 0 ? -1 : 2)))
                 .listener(new ParleyListener() {
                     @Override
@@ -80,7 +80,7 @@ class TokenIT {
     void everyReconnectAsksTheSupplierForAToken() {
         proxy = TcpProxy.to(server.address());
         AtomicInteger calls = new AtomicInteger();
-        ParleyClient client = ParleyClient.connect(proxy.rewrite(server.webSocketUri()), ParleyClient.Options.builder("again")
+        ParleyClient client = ParleyClient.connect(proxy.rewrite(server.webSocketUri()), ClientOptions.builder("again")
                 .tokenSupplier(() -> {
                     calls.incrementAndGet();
                     return Jwts.hs256("again", Duration.ofMinutes(5));

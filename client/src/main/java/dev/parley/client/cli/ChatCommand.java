@@ -1,7 +1,9 @@
 package dev.parley.client.cli;
 
+import dev.parley.client.ClientOptions;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ReconnectPolicy;
+import dev.parley.client.WhileReconnecting;
 import org.jline.terminal.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -127,9 +129,9 @@ public final class ChatCommand implements Callable<Integer> {
         return chat();
     }
 
-    private ParleyClient.Options.Builder options() {
+    private ClientOptions.Builder options() {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        return ParleyClient.Options.builder(nick).tokenSupplier(tokens()).requestTimeout(timeout).connectTimeout(timeout);
+        return ClientOptions.builder(nick).tokenSupplier(tokens()).requestTimeout(timeout).connectTimeout(timeout);
     }
 
     /** The token source: the file when given (read on every call), else the fixed token, else none. */
@@ -151,8 +153,8 @@ public final class ChatCommand implements Callable<Integer> {
     /** {@code --send}: join the first room, send, wait for the ack. No reconnecting: one try. */
     private int send(String text) {
         String room = rooms.get(0);
-        ParleyClient.Options options = options().reconnect(ReconnectPolicy.DISABLED)
-                .whileReconnecting(ParleyClient.WhileReconnecting.FAIL).build();
+        ClientOptions options = options().reconnect(ReconnectPolicy.DISABLED)
+                .whileReconnecting(WhileReconnecting.FAIL).build();
         try (ParleyClient client = ParleyClient.connect(url, options).join()) {
             client.join(room).thenCompose(joined -> client.send(room, text)).join();
             return 0;

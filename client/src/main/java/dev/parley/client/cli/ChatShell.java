@@ -2,6 +2,7 @@ package dev.parley.client.cli;
 
 import dev.parley.client.Disconnect;
 import dev.parley.client.Gap;
+import dev.parley.client.ClientOptions;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyListener;
 import dev.parley.protocol.ServerEvent;
@@ -53,7 +54,7 @@ final class ChatShell implements ParleyListener {
     }
 
     /** Connects, joins {@code initialRooms}, then chats until the input ends or {@code /quit}; returns the exit code. */
-    int run(URI url, ParleyClient.Options.Builder options, List<String> initialRooms) {
+    int run(URI url, ClientOptions.Builder options, List<String> initialRooms) {
         try {
             client = ParleyClient.connect(url, options.listener(this).build()).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -18,7 +18,8 @@ import java.time.format.DateTimeFormatter;
  * request that matches gets 304. Every response carries a Content-Security-Policy that allows
  * scripts, styles and connections to this origin only, and no inline script. Every file may be read
  * by pages of other origins ({@code Access-Control-Allow-Origin: *}): they are public, and a chat UI
- * served from elsewhere imports {@code /parley.js} as a module, which needs CORS.
+ * served from elsewhere imports {@code /parley.js} as a module, which needs CORS, and so do the
+ * modules under {@code /parley/} that it imports in turn.
  *
  * <p>It answers every path no earlier endpoint took, so it sits last among them.
  */

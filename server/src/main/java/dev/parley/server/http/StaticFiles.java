@@ -20,9 +20,10 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The browser client's files and the JavaScript client library ({@code parley.js}, copied in from
- * {@code client-js/} by the build), read once from the classpath folder {@code web/} at start-up so
- * that serving them never touches the disk from an event loop.
+ * The browser client's files and the JavaScript client library ({@code parley.js} and the modules
+ * it imports from {@code parley/}, copied in from {@code client-js/} by the build), read once from
+ * the classpath folder {@code web/} at start-up so that serving them never touches the disk from an
+ * event loop.
  */
 public final class StaticFiles {
     private static final String ROOT = "web/";

@@ -18,14 +18,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static dev.parley.server.browser.ChatPage.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's "Build your own chat UI" page, as written there, in Chromium: loaded from a file
- * (another origin than the server's, so importing {@code /parley.js} needs its CORS header), it
- * signs in, shows a Java client's message and sends one back.
+ * (another origin than the server's, so importing {@code /parley.js} and the modules it imports
+ * from {@code /parley/} needs their CORS header), it signs in, shows a Java client's message and
+ * sends one back.
  */
 @ExtendWith(RequiresChromium.class)
 class ReadmeChatPageIT {
@@ -56,6 +58,8 @@ class ReadmeChatPageIT {
             prompt.accept();
             JsonNode joined = java.take(event -> event.path("type").asText().equals("presence"), "the page joining");
             assertThat(joined.get("nick").asText()).isEqualTo("reader");
+            assertThat(fetchedFromServer(driver)).as("the library and each of its modules came from the server")
+                    .containsAll(libraryFiles());
 
             java.request("ack", "type", "send", "room", "general", "text", "<b>hi</b> from java");
             eventually(() -> assertThat(lines(driver)).containsExactly("writer: <b>hi</b> from java"));
@@ -68,6 +72,20 @@ class ReadmeChatPageIT {
             assertThat(driver.findElement(By.id("text")).getDomProperty("value")).as("the form was reset").isEmpty();
         }
         eventually(() -> assertThat(lines(driver)).endsWith("writer left"));
+    }
+
+    /** The paths of the resources the page fetched (the page runs only if their CORS headers let it read them). */
+    @SuppressWarnings("unchecked")
+    private static List<String> fetchedFromServer(ChromeDriver driver) {
+        return (List<String>) driver.executeScript(
+                "return performance.getEntriesByType('resource').map(entry => new URL(entry.name).pathname)");
+    }
+
+    /** {@code /parley.js} and {@code /parley/<module>} for each module in client-js. */
+    private static List<String> libraryFiles() throws IOException {
+        try (Stream<Path> modules = Files.list(Path.of("..", "client-js", "parley"))) {
+            return Stream.concat(Stream.of("/parley.js"), modules.map(module -> "/parley/" + module.getFileName())).toList();
+        }
     }
 
     private static List<String> lines(ChromeDriver driver) {

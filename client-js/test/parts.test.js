@@ -1,0 +1,122 @@
+// The client's parts on their own, without a server: what each module in parley/ promises.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { Backoff } from '../parley/backoff.js';
+import { decode } from '../parley/connection.js';
+import { EventDispatcher } from '../parley/events.js';
+import { Heartbeat } from '../parley/heartbeat.js';
+import { Requests } from '../parley/requests.js';
+import { RoomTracker } from '../parley/rooms.js';
+import { tokenExpiry } from '../parley/tokens.js';
+
+/** A stand-in for a Connection that records what is sent. */
+const recorder = () => ({ sent: [], send(command) { this.sent.push(command); } });
+
+test('Backoff: jittered delays that grow to maxDelay, then none after maxAttempts; none at all without reconnecting', () => {
+  const backoff = new Backoff({ initialDelay: 100, maxDelay: 400, multiplier: 2, jitter: 0.5, maxAttempts: 4 });
+  const delays = [0, 1, 2, 3].map(() => backoff.next());
+  [100, 200, 400, 400].forEach((ceiling, i) => {
+    assert.ok(delays[i] <= ceiling && delays[i] >= ceiling / 2, `attempt ${i + 1}: ${delays[i]} within [${ceiling / 2}, ${ceiling}]`);
+  });
+  assert.equal(backoff.attempts, 4);
+  assert.equal(backoff.next(), -1);
+  backoff.reset();
+  assert.ok(backoff.next() <= 100);
+  assert.equal(new Backoff(false).next(), -1);
+});
+
+test('Requests: ids in order, a reply settles once, waiting in line up to the limit, failures by kind', async () => {
+  const requests = new Requests(1);
+  const connection = recorder();
+  const sent = requests.create({ type: 'send', room: 'a', text: 'hi', extra: undefined }, { timeout: 10_000 },
+    (request) => requests.transmit(connection, request));
+  assert.deepEqual(connection.sent, [{ type: 'send', room: 'a', text: 'hi', id: 1 }]);
+  const request = requests.inFlight(1);
+  requests.settle(request, null, { type: 'ack', id: 1 });
+  requests.settle(request, new Error('late'));
+  assert.deepEqual(await sent, { type: 'ack', id: 1 });
+  assert.equal(requests.inFlight(1), undefined);
+
+  const full = new Error('full');
+  const park = (r) => requests.park(r) || requests.settle(r, full);
+  const first = requests.create({ type: 'ping' }, { timeout: 10_000 }, park);
+  await assert.rejects(requests.create({ type: 'ping' }, { timeout: 10_000 }, park), full, 'a line of one');
+  const closed = new Error('closed');
+  requests.failAll(closed);
+  await assert.rejects(first, closed);
+  assert.deepEqual(requests.unpark(), []);
+});
+
+test('Requests: a timeout and an AbortSignal reject, the client\'s own requests resolve with their reply', async () => {
+  const requests = new Requests(10);
+  const timedOut = requests.create({ type: 'rooms' }, { timeout: 5 }, (r) => requests.park(r));
+  await assert.rejects(timedOut, (error) => error.code === 'timeout');
+  const abort = new AbortController();
+  const aborted = requests.create({ type: 'rooms' }, { timeout: 10_000, signal: abort.signal }, (r) => requests.park(r));
+  abort.abort(new Error('stop'));
+  await assert.rejects(aborted, /stop/);
+  assert.deepEqual(requests.unpark(), []);
+
+  const connection = recorder();
+  const hello = requests.internal(connection, { type: 'hello', nick: 'a', token: undefined });
+  assert.deepEqual(connection.sent, [{ type: 'hello', nick: 'a', id: 1 }]);
+  requests.settle(requests.inFlight(1), null, { type: 'welcome', id: 1 });
+  assert.equal((await hello).type, 'welcome');
+});
+
+test('EventDispatcher: listeners by type, iterators with a filter that end after the buffered events', async () => {
+  const events = new EventDispatcher(10);
+  const seen = [];
+  const off = events.on('message', (event) => seen.push(event.text));
+  const stream = events.stream({ types: ['dm'] }, false);
+  events.emit({ type: 'message', text: 'one' });
+  events.emit({ type: 'dm', text: 'two' });
+  off();
+  events.emit({ type: 'message', text: 'three' });
+  events.end();
+  assert.deepEqual(seen, ['one']);
+  const read = [];
+  for await (const event of stream) {
+    read.push(event.text);
+  }
+  assert.deepEqual(read, ['two']);
+  assert.deepEqual(await events.stream({}, true).next(), { value: undefined, done: true }, 'ended at once when closed');
+});
+
+test('EventDispatcher: an iterator too far behind fails with overflow', async () => {
+  const events = new EventDispatcher(2);
+  const stream = events.stream({}, false);
+  [1, 2, 3].forEach((n) => events.emit({ type: 'message', n }));
+  await assert.rejects(stream.next(), (error) => error.code === 'overflow');
+});
+
+test('Heartbeat: pings after a quiet interval, and calls the connection dead without a frame after it', async () => {
+  const heartbeat = new Heartbeat();
+  let pings = 0;
+  await new Promise((dead) => heartbeat.start(10, 10, () => pings++, dead));
+  heartbeat.stop();
+  assert.ok(pings >= 1, 'pinged first');
+});
+
+test('RoomTracker: a join since a position delivers the joined event, the gap, then the missed messages', () => {
+  const rooms = new RoomTracker();
+  rooms.joinSent('a', { epoch: 'e1', offset: 2 });
+  const reply = {
+    type: 'joined', room: 'a', epoch: 'e1', offset: 4, recovered: false,
+    messages: [{ type: 'message', room: 'a', offset: 2 }, { type: 'message', room: 'a', offset: 3 }],
+  };
+  const since = { epoch: 'e1', offset: 2 };
+  assert.deepEqual(rooms.joined(reply, since).map((event) => `${event.type}${event.offset ?? ''}`),
+    ['joined4', 'gap4', 'message3']);
+  assert.deepEqual(rooms.positions(), [['a', { epoch: 'e1', offset: 4 }]]);
+  assert.deepEqual(rooms.joined({ ...reply, room: 'b' }, undefined), [], 'nothing for a room not joined');
+});
+
+test('decode and tokenExpiry: only events with a type; a JWT\'s exp or null', () => {
+  assert.deepEqual(decode('{"type":"pong"}'), { type: 'pong' });
+  ['nope', 'null', '[]', '{"type":1}'].forEach((frame) => assert.equal(decode(frame), null, frame));
+  const claims = Buffer.from(JSON.stringify({ sub: 'a', exp: 1234 })).toString('base64url');
+  assert.equal(tokenExpiry(`x.${claims}.y`), 1234);
+  assert.equal(tokenExpiry('not a token'), null);
+});
