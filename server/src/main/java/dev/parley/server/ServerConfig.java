@@ -94,9 +94,7 @@ public record ServerConfig(
     public enum TransportType { AUTO, EPOLL, NIO }
 
     public ServerConfig {
-        if (host == null) {
-            throw new IllegalArgumentException("host must not be empty");
-        }
+        Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(security, "security");

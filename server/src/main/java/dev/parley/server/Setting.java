@@ -14,7 +14,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Setting {
-    /** The default, written as on the command line; empty: none (a null string or path, an empty list). */
+    /**
+     * The default, written as on the command line; empty: none, a null string or path (a blank value
+     * is none too) or an empty list.
+     */
     String value() default "";
 
     /**

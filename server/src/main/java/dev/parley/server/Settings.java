@@ -42,7 +42,7 @@ final class Settings {
         }
     }
 
-    /** The record that the options {@link #addOptions added} to {@code spec} hold now; a bad value throws IllegalArgumentException. */
+    /** The record the options {@link #addOptions added} to {@code spec} hold; a bad value throws IllegalArgumentException. */
     static <R extends Record> R read(CommandSpec spec, Class<R> type) {
         RecordComponent[] components = type.getRecordComponents();
         Object[] values = new Object[components.length];
@@ -189,13 +189,16 @@ final class Settings {
                 .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** An option's value as the record holds it: blank strings and paths are none, lists trimmed, numbers in range. */
+    /**
+     * An option's value as the record holds it: a blank string or path is none (null) where the
+     * default is none, a list is trimmed, a number checked against its range.
+     */
     private static Object value(RecordComponent component, Setting setting, Object value) {
         Class<?> type = component.getType();
         if (type == List.class) {
             return value == null ? List.of()
                     : ((List<?>) value).stream().map(o -> o.toString().trim()).filter(o -> !o.isEmpty()).toList();
-        } else if (type == String.class || type == Path.class) {
+        } else if ((type == String.class || type == Path.class) && setting.value().isEmpty()) {
             return value == null || value.toString().isBlank() ? null : value;
         } else if (value instanceof Number number) {
             requireRange(component.getName(), number.longValue(), setting.min(), setting.max());

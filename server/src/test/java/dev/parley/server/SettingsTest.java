@@ -133,6 +133,9 @@ class SettingsTest {
         assertThat(config.security().trustedProxies()).containsExactly("10.0.0.0/8", "127.0.0.1");
         assertThat(config.security().tlsCert()).isEqualTo(Path.of("c.pem"));
         assertThat(config.allowedOrigins()).isEmpty();
+        ServerConfig blank = ServerConfig.builder().with("--host", "").with("--api-key", " ").build();
+        assertThat(blank.host()).as("blank is none only where the default is none").isEmpty();
+        assertThat(blank.security().apiKey()).isNull();
         assertThat(config.toBuilder().with("--tls-cert", null).with("--tls-key", null).build().security().tlsEnabled())
                 .isFalse();
         assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().with("--no-such-option", 1).build())
