@@ -31,8 +31,9 @@ class ParleyClientIT {
 
     @BeforeEach
     void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
-                .maxTextChars(100).maxRooms(3).ratePerSec(1000).burst(1000).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--max-text-chars", 100).with("--max-rooms", 3).with("--rate-per-sec", 1000)
+                .with("--burst", 1000).build());
     }
 
     @AfterEach
@@ -160,7 +161,8 @@ class ParleyClientIT {
     @Test
     void largeRoomsCountAndPage() {
         server.close();
-        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0).presenceLimit(2).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--presence-limit", 2).build());
         Recorder alice = new Recorder();
         ParleyClient a = connect("alice", alice);
         assertThat(a.welcome().limits().presenceLimit()).isEqualTo(2);
@@ -236,7 +238,8 @@ class ParleyClientIT {
     @Test
     void rateLimitedSends() {
         server.close();
-        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0).ratePerSec(1).burst(2).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--rate-per-sec", 1).with("--burst", 2).build());
         ParleyClient a = connect("alice", new Recorder());
         result(a.join("general"));
 

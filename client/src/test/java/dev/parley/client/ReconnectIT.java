@@ -36,7 +36,8 @@ class ReconnectIT {
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     private ParleyServer start(ServerConfig.Builder config) {
-        server = ParleyServer.start(config.host("127.0.0.1").ratePerSec(10_000).burst(10_000).build());
+        server = ParleyServer.start(config.with("--host", "127.0.0.1").with("--rate-per-sec", 10_000)
+                .with("--burst", 10_000).build());
         return server;
     }
 
@@ -70,7 +71,7 @@ class ReconnectIT {
 
     @Test
     void cutsWhileMessagesFlowLoseAndRepeatNothing() throws Exception {
-        start(ServerConfig.builder().port(0).historySize(1000));
+        start(ServerConfig.builder().with("--port", 0).with("--history-size", 1000));
         Recorder alice = new Recorder();
         ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(FAST));
         ParleyClient b = connect(server.webSocketUri(), ClientOptions.builder("bob"));
@@ -105,7 +106,7 @@ class ReconnectIT {
 
     @Test
     void requestsWaitForTheReconnect() {
-        start(ServerConfig.builder().port(0));
+        start(ServerConfig.builder().with("--port", 0));
         Recorder alice = new Recorder();
         ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(PATIENT));
         result(a.join("general"));
@@ -121,7 +122,7 @@ class ReconnectIT {
 
     @Test
     void requestsFailFastWhenTheOptionsSaySo() {
-        start(ServerConfig.builder().port(0));
+        start(ServerConfig.builder().with("--port", 0));
         Recorder alice = new Recorder();
         ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(PATIENT)
                 .whileReconnecting(WhileReconnecting.FAIL));
@@ -148,7 +149,7 @@ class ReconnectIT {
 
     @Test
     void aRestartedServerIsReportedAsAGap() {
-        start(ServerConfig.builder().port(0));
+        start(ServerConfig.builder().with("--port", 0));
         int port = server.address().getPort();
         Recorder alice = new Recorder();
         ParleyClient a = connect(server.webSocketUri(), ClientOptions.builder("alice").listener(alice).reconnect(FAST));
@@ -163,7 +164,7 @@ class ReconnectIT {
         await().atMost(TIMEOUT).until(() -> alice.of(Disconnect.class).size() == 1);
         assertThat(a.state()).isEqualTo(ConnectionState.RECONNECTING);
         assertThat(alice.of(Disconnect.class)).extracting(Disconnect::closeCode).containsExactly(CloseCode.GOING_AWAY);
-        start(ServerConfig.builder().port(port));
+        start(ServerConfig.builder().with("--port", port));
 
         await().atMost(TIMEOUT).until(() -> a.state() == ConnectionState.CONNECTED);
         assertThat(alice.of(Gap.class)).hasSize(1);
@@ -185,7 +186,7 @@ class ReconnectIT {
 
     @Test
     void aSessionTakenOverEndsTheClient() {
-        start(ServerConfig.builder().port(0));
+        start(ServerConfig.builder().with("--port", 0));
         Recorder alice = new Recorder();
         ParleyClient a = connect(server.webSocketUri(), ClientOptions.builder("alice").listener(alice));
 
@@ -202,7 +203,7 @@ class ReconnectIT {
 
     @Test
     void withoutReconnectALostConnectionClosesTheClient() {
-        start(ServerConfig.builder().port(0));
+        start(ServerConfig.builder().with("--port", 0));
         Recorder alice = new Recorder();
         ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice)
                 .reconnect(ReconnectPolicy.DISABLED));
@@ -217,7 +218,7 @@ class ReconnectIT {
 
     @Test
     void givesUpAfterMaxAttempts() {
-        start(ServerConfig.builder().port(0));
+        start(ServerConfig.builder().with("--port", 0));
         Recorder alice = new Recorder();
         ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice)
                 .reconnect(FAST.withMaxAttempts(2)));
@@ -232,7 +233,7 @@ class ReconnectIT {
 
     @Test
     void heartbeatsKeepAQuietConnectionOpen() {
-        start(ServerConfig.builder().port(0).heartbeatMs(100).idleTimeoutMs(400));
+        start(ServerConfig.builder().with("--port", 0).with("--heartbeat-ms", 100).with("--idle-timeout-ms", 400));
         Recorder alice = new Recorder();
         ParleyClient a = connect(server.webSocketUri(), ClientOptions.builder("alice").listener(alice)
                 .heartbeatMargin(Duration.ofMillis(300)));

@@ -2,7 +2,6 @@ package dev.parley.client;
 
 import dev.parley.protocol.ErrorCode;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.SecurityConfig;
 import dev.parley.server.ServerConfig;
 import dev.parley.testing.Jwts;
 import dev.parley.testing.TcpProxy;
@@ -31,8 +30,8 @@ class TokenIT {
 
     @BeforeEach
     void start() {
-        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
-                .security(SecurityConfig.builder().jwtHmacSecret(Jwts.SECRET).build()).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--jwt-hmac-secret", Jwts.SECRET).build());
     }
 
     @AfterEach

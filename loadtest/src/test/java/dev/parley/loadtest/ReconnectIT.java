@@ -38,7 +38,8 @@ class ReconnectIT {
     Path dir;
 
     private static ServerConfig.Builder config() {
-        return ServerConfig.builder().host("127.0.0.1").port(0).ratePerSec(1000).burst(1000);
+        return ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--rate-per-sec", 1000)
+                .with("--burst", 1000);
     }
 
     private static long deliveries(ParleyServer server) {

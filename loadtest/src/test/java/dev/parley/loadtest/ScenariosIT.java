@@ -24,7 +24,8 @@ class ScenariosIT {
 
     @BeforeAll
     static void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0).ratePerSec(1000).burst(1000).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--rate-per-sec", 1000).with("--burst", 1000).build());
     }
 
     @AfterAll
@@ -133,8 +134,9 @@ class ScenariosIT {
 
     @Test
     void errorsOverTheBudgetFailTheRun() throws Exception {
-        try (ParleyServer strict = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
-                .ratePerSec(2).burst(2).build())) {
+        try (ParleyServer strict = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1")
+                .with("--port", 0)
+                .with("--rate-per-sec", 2).with("--burst", 2).build())) {
             Runs.Run run = Runs.run(dir, "broadcast", strict.webSocketUri(), "--clients", "3", "--rooms", "1",
                     "--senders", "1", "--rate", "10", "--warmup", "0", "--duration", "1");
 

@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and releases everything.
  *
  * <pre>{@code
- * try (ParleyServer server = ParleyServer.start(ServerConfig.builder().port(0).build())) {
+ * try (ParleyServer server = ParleyServer.start(ServerConfig.builder().with("--port", 0).build())) {
  *     URI ws = server.webSocketUri();
  * }
  * }</pre>

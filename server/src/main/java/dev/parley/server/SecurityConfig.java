@@ -8,33 +8,38 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The security options of a server: JWT keys and claims, TLS certificate and key, per-address
- * connection limits, trusted proxies and the server API's key. Immutable; everything is off by
- * default ({@link #builder()}).
- *
- * @param jwtHmacSecret              HS256 secret, or null
- * @param jwtPublicKey               PEM file with an RS256/ES256 public key or certificate, or null
- * @param jwtJwks                    JWKS file, or null
- * @param jwtIssuer                  required {@code iss}, or null for any
- * @param jwtAudience                required {@code aud}, or null for any
- * @param tlsCert                    PEM certificate chain; with {@code tlsKey}, the port speaks TLS only
- * @param tlsKey                     PEM PKCS#8 private key
- * @param maxConnectionsPerAddress   open connections one client address may hold, 0 for no limit
- * @param connectionsPerSecPerAddress new connections per second one client address may open, 0 for no limit
- * @param trustedProxies             CIDRs whose X-Forwarded-For and PROXY protocol headers are believed
- * @param apiKey                     the server API's bearer key, or null: the API is off
+ * The security settings of a server, a part of {@link ServerConfig}: JWT keys and claims, TLS
+ * certificate and key, per-address connection limits, trusted proxies and the server API's key.
+ * Immutable; everything is off by default. Each setting is declared once, as in ServerConfig.
  */
 public record SecurityConfig(
+        @Setting(label = "SECRET", help = "HS256 secret (at least 32 bytes); turns auth on")
         String jwtHmacSecret,
+        @Setting(help = "PEM file with an RS256 or ES256 public key or certificate; turns auth on")
         Path jwtPublicKey,
+        @Setting(help = "JWKS file; the token's kid picks the key; turns auth on; JWT key files are read "
+                + "again on SIGHUP")
         Path jwtJwks,
+        @Setting(label = "ISS", whenUnset = "any", help = "Required iss claim")
         String jwtIssuer,
+        @Setting(label = "AUD", whenUnset = "any", help = "Required aud claim")
         String jwtAudience,
+        @Setting(help = "PEM certificate chain; with --tls-key the port serves https and wss only; "
+                + "reloaded on SIGHUP or when the file changes")
         Path tlsCert,
+        @Setting(help = "PEM PKCS#8 private key of --tls-cert")
         Path tlsKey,
+        @Setting(value = "0", min = 0, help = "Open connections one client address may hold, more get 429; 0: no limit")
         int maxConnectionsPerAddress,
+        @Setting(value = "0", min = 0,
+                help = "New connections one client address may open a second, more get 429; 0: no limit")
         int connectionsPerSecPerAddress,
+        @Setting(label = "CIDR", whenUnset = "none", name = "trust-proxy",
+                help = "Comma-separated proxies (CIDR blocks) whose X-Forwarded-For and PROXY protocol headers give "
+                        + "the client address")
         List<String> trustedProxies,
+        @Setting(label = "KEY",
+                help = "Bearer key of the server API under /api/ (at least 16 characters); without it the API is off")
         String apiKey) {
 
     /** Shortest server API key accepted; guessing one must be out of reach. */
@@ -51,9 +56,6 @@ public record SecurityConfig(
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tlsCert and tlsKey go together");
         }
-        if (maxConnectionsPerAddress < 0 || connectionsPerSecPerAddress < 0) {
-            throw new IllegalArgumentException("per-address limits must be at least 0");
-        }
         if (apiKey != null && apiKey.length() < MIN_API_KEY_CHARS) {
             throw new IllegalArgumentException("apiKey must be at least " + MIN_API_KEY_CHARS + " characters");
         }
@@ -67,102 +69,5 @@ public record SecurityConfig(
     /** Whether the port speaks TLS. */
     public boolean tlsEnabled() {
         return tlsCert != null;
-    }
-
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public Builder toBuilder() {
-        return new Builder(this);
-    }
-
-    /** Builds a {@link SecurityConfig}; everything starts off. */
-    public static final class Builder {
-        private String jwtHmacSecret;
-        private Path jwtPublicKey;
-        private Path jwtJwks;
-        private String jwtIssuer;
-        private String jwtAudience;
-        private Path tlsCert;
-        private Path tlsKey;
-        private int maxConnectionsPerAddress;
-        private int connectionsPerSecPerAddress;
-        private List<String> trustedProxies = List.of();
-        private String apiKey;
-
-        private Builder() {
-        }
-
-        private Builder(SecurityConfig c) {
-            jwtHmacSecret = c.jwtHmacSecret;
-            jwtPublicKey = c.jwtPublicKey;
-            jwtJwks = c.jwtJwks;
-            jwtIssuer = c.jwtIssuer;
-            jwtAudience = c.jwtAudience;
-            tlsCert = c.tlsCert;
-            tlsKey = c.tlsKey;
-            maxConnectionsPerAddress = c.maxConnectionsPerAddress;
-            connectionsPerSecPerAddress = c.connectionsPerSecPerAddress;
-            trustedProxies = c.trustedProxies;
-            apiKey = c.apiKey;
-        }
-
-        public Builder jwtHmacSecret(String secret) {
-            this.jwtHmacSecret = secret;
-            return this;
-        }
-
-        public Builder jwtPublicKey(Path pem) {
-            this.jwtPublicKey = pem;
-            return this;
-        }
-
-        public Builder jwtJwks(Path jwks) {
-            this.jwtJwks = jwks;
-            return this;
-        }
-
-        public Builder jwtIssuer(String issuer) {
-            this.jwtIssuer = issuer;
-            return this;
-        }
-
-        public Builder jwtAudience(String audience) {
-            this.jwtAudience = audience;
-            return this;
-        }
-
-        /** PEM certificate chain and PKCS#8 private key; the port then speaks TLS only. */
-        public Builder tls(Path cert, Path key) {
-            this.tlsCert = cert;
-            this.tlsKey = key;
-            return this;
-        }
-
-        public Builder maxConnectionsPerAddress(int max) {
-            this.maxConnectionsPerAddress = max;
-            return this;
-        }
-
-        public Builder connectionsPerSecPerAddress(int perSec) {
-            this.connectionsPerSecPerAddress = perSec;
-            return this;
-        }
-
-        public Builder trustedProxies(List<String> cidrs) {
-            this.trustedProxies = cidrs;
-            return this;
-        }
-
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        public SecurityConfig build() {
-            return new SecurityConfig(jwtHmacSecret, jwtPublicKey, jwtJwks, jwtIssuer, jwtAudience, tlsCert, tlsKey,
-                    maxConnectionsPerAddress, connectionsPerSecPerAddress, trustedProxies, apiKey);
-        }
     }
 }

@@ -19,7 +19,7 @@ class AuthIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.security(SecurityConfig.builder().jwtHmacSecret(Jwts.SECRET).build()));
+        server = TestServers.start(c -> c.with("--jwt-hmac-secret", Jwts.SECRET));
     }
 
     @AfterAll

@@ -26,7 +26,7 @@ class ChurnIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.ioThreads(2).closeTimeoutMs(1_000));
+        server = TestServers.start(c -> c.with("--io-threads", 2).with("--close-timeout-ms", 1_000));
     }
 
     @AfterAll

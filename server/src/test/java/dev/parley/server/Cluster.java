@@ -34,8 +34,9 @@ final class Cluster implements AutoCloseable {
         Cluster cluster = new Cluster(RedisServer.start());
         try {
             for (int i = 0; i < size; i++) {
-                cluster.nodes.add(TestServers.start(c -> customize.apply(c.redisUri(cluster.redis.uri())
-                        .redisTimeoutMs(5_000).redisCheckMs(200).ratePerSec(10_000).burst(10_000))));
+                cluster.nodes.add(TestServers.start(c -> customize.apply(c.with("--redis-uri", cluster.redis.uri())
+                        .with("--redis-timeout-ms", 5_000).with("--redis-check-ms", 200).with("--rate-per-sec", 10_000)
+                        .with("--burst", 10_000))));
             }
         } catch (RuntimeException e) {
             cluster.close();

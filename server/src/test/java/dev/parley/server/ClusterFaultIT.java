@@ -75,7 +75,7 @@ class ClusterFaultIT {
 
     @Test
     void aRedisThatDoesNotAnswerInTimeMakesCommandsUnavailableAndTheNodeNotReadyUntilItDoes() {
-        cluster = Cluster.start(1, c -> c.redisTimeoutMs(1_000));
+        cluster = Cluster.start(1, c -> c.with("--redis-timeout-ms", 1_000));
         try (TestSocket alice = TestServers.member(cluster.node(0), "slow-alice", "slow");
              RedisClient admin = RedisClient.create(cluster.redis().uri())) {
             keepBusyForThreeSeconds(admin);
@@ -90,7 +90,7 @@ class ClusterFaultIT {
 
     @Test
     void aNickClaimAnsweredTooLateIsWithdrawnSoThatTheNickIsFreeAgain() {
-        cluster = Cluster.start(1, c -> c.redisTimeoutMs(1_000));
+        cluster = Cluster.start(1, c -> c.with("--redis-timeout-ms", 1_000));
         try (TestSocket carol = TestSocket.connect(cluster.node(0).webSocketUri());
              RedisClient admin = RedisClient.create(cluster.redis().uri())) {
             keepBusyForThreeSeconds(admin);
@@ -126,7 +126,7 @@ class ClusterFaultIT {
 
     @Test
     void aGapInTheLiveMessagesIsFilledFromTheStreamBeforeLaterMessages() {
-        cluster = Cluster.start(2, c -> c.redisCheckMs(60_000));
+        cluster = Cluster.start(2, c -> c.with("--redis-check-ms", 60_000));
         loseMessagesOfAPublishSubscribeBlip(true);
     }
 

@@ -20,7 +20,7 @@ class ClusterLargeRoomsIT {
 
     @BeforeAll
     static void start() {
-        cluster = Cluster.start(2, config -> config.presenceLimit(2));
+        cluster = Cluster.start(2, config -> config.with("--presence-limit", 2));
     }
 
     @AfterAll

@@ -25,7 +25,8 @@ class ClusterPresenceIT {
 
     @BeforeAll
     static void start() {
-        cluster = Cluster.start(3, config -> config.presenceTtlMs(TTL_MS).presenceRefreshMs(REFRESH_MS));
+        cluster = Cluster.start(3, config -> config.with("--presence-ttl-ms", TTL_MS)
+                .with("--presence-refresh-ms", REFRESH_MS));
         redis = cluster.redis();
     }
 

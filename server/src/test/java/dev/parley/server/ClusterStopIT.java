@@ -33,8 +33,8 @@ class ClusterStopIT {
     }
 
     private void start(boolean keepPresenceOnStop) {
-        cluster = Cluster.start(2, c -> c.presenceTtlMs(TTL_MS).presenceRefreshMs(REFRESH_MS)
-                .keepPresenceOnStop(keepPresenceOnStop));
+        cluster = Cluster.start(2, c -> c.with("--presence-ttl-ms", TTL_MS).with("--presence-refresh-ms", REFRESH_MS)
+                .with("--keep-presence-on-stop", keepPresenceOnStop));
     }
 
     private static boolean isPresenceOf(JsonNode event, String nick) {

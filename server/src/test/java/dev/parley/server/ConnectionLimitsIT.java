@@ -26,8 +26,8 @@ class ConnectionLimitsIT {
     private static final String UPGRADE = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
 
-    private static ParleyServer start(UnaryOperator<SecurityConfig.Builder> security) {
-        return TestServers.start(c -> c.handshakeTimeoutMs(1_000).security(security.apply(SecurityConfig.builder()).build()));
+    private static ParleyServer start(UnaryOperator<ServerConfig.Builder> settings) {
+        return TestServers.start(c -> settings.apply(c.with("--handshake-timeout-ms", 1_000)));
     }
 
     /** Sends an upgrade request (after {@code prefix}, with {@code headers}) and returns the status line's code. */
@@ -85,7 +85,7 @@ class ConnectionLimitsIT {
 
     @Test
     void openConnectionsPerAddressAreCappedWith429() throws Exception {
-        try (ParleyServer server = start(s -> s.maxConnectionsPerAddress(2))) {
+        try (ParleyServer server = start(s -> s.with("--max-connections-per-address", 2))) {
             Socket first = open(server);
             Socket second = open(server);
             assertThat(upgrade(first, "", "")).isEqualTo(101);
@@ -107,7 +107,7 @@ class ConnectionLimitsIT {
 
     @Test
     void newConnectionsPerSecondPerAddressAreCappedWith429() throws Exception {
-        try (ParleyServer server = start(s -> s.connectionsPerSecPerAddress(3))) {
+        try (ParleyServer server = start(s -> s.with("--connections-per-sec-per-address", 3))) {
             List<Integer> codes = new ArrayList<>();
             List<Socket> sockets = new ArrayList<>();
             try {
@@ -128,7 +128,8 @@ class ConnectionLimitsIT {
 
     @Test
     void forwardedForIsBelievedOnlyFromTrustedProxies() throws Exception {
-        try (ParleyServer behindProxy = start(s -> s.maxConnectionsPerAddress(1).trustedProxies(List.of("127.0.0.0/8")));
+        try (ParleyServer behindProxy = start(s -> s.with("--max-connections-per-address", 1)
+                .with("--trust-proxy", List.of("127.0.0.0/8")));
              Socket a = open(behindProxy); Socket b = open(behindProxy); Socket c = open(behindProxy);
              Socket spoof = open(behindProxy)) {
             assertThat(upgrade(a, "", "X-Forwarded-For: 203.0.113.1\r\n")).isEqualTo(101);
@@ -137,7 +138,7 @@ class ConnectionLimitsIT {
             assertThat(upgrade(spoof, "", "X-Forwarded-For: 198.51.100.7, 203.0.113.1\r\n"))
                     .as("what the client wrote left of an untrusted hop is not believed").isEqualTo(429);
         }
-        try (ParleyServer direct = start(s -> s.maxConnectionsPerAddress(1));
+        try (ParleyServer direct = start(s -> s.with("--max-connections-per-address", 1));
              Socket a = open(direct); Socket b = open(direct)) {
             assertThat(upgrade(a, "", "X-Forwarded-For: 203.0.113.1\r\n")).isEqualTo(101);
             assertThat(upgrade(b, "", "X-Forwarded-For: 203.0.113.2\r\n")).as("no trusted proxy: header ignored")
@@ -147,7 +148,8 @@ class ConnectionLimitsIT {
 
     @Test
     void proxyProtocolGivesTheClientAddressFromTrustedProxies() throws Exception {
-        try (ParleyServer server = start(s -> s.maxConnectionsPerAddress(1).trustedProxies(List.of("127.0.0.1")));
+        try (ParleyServer server = start(s -> s.with("--max-connections-per-address", 1)
+                .with("--trust-proxy", List.of("127.0.0.1")));
              Socket a = open(server); Socket b = open(server); Socket c = open(server); Socket plain = open(server)) {
             assertThat(upgrade(a, proxyLine("192.0.2.10"), "")).isEqualTo(101);
             assertThat(upgrade(b, proxyLine("192.0.2.11"), "")).isEqualTo(101);

@@ -7,20 +7,19 @@ import dev.parley.server.http.HealthHandler;
 import dev.parley.server.http.ReadyHandler;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,30 +34,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final ObjectReader YAML = new YAMLMapper().readerFor(JsonNode.class);
-    private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+):-");
     /** After the drain and the grace period the server still releases its event loops: a few seconds. */
     private static final long RELEASE_MS = 5_000;
 
     /** A node's configuration from its environment, parsed as {@code parley-server} parses it. */
     private static ServerConfig configFrom(Map<String, String> env) {
-        Map<String, String> optionOfVariable = new HashMap<>();
-        CommandLine uninterpolated = Main.commandLine().setInterpolateVariables(false);
-        for (OptionSpec option : uninterpolated.getCommandSpec().options()) {
-            Matcher m = ENV_DEFAULT.matcher(String.valueOf(option.defaultValue()));
-            if (m.find()) {
-                optionOfVariable.put(m.group(1), option.longestName());
-            }
-        }
-        CommandLine commandLine = Main.commandLine();
-        List<String> args = new ArrayList<>();
-        env.forEach((name, value) -> {
-            if (name.startsWith("PARLEY_")) {
-                assertThat(optionOfVariable).as("%s is a server option's variable", name).containsKey(name);
-                args.add(optionOfVariable.get(name));
-                args.add(value);
-            }
-        });
-        commandLine.parseArgs(args.toArray(String[]::new));
+        CommandLine commandLine = Main.commandLine(env::get);
+        Set<String> variables = commandLine.getCommandSpec().options().stream()
+                .filter(Settings::isSetting).map(Settings::variable)
+                .collect(Collectors.toSet());
+        env.keySet().stream().filter(name -> name.startsWith("PARLEY_"))
+                .forEach(name -> assertThat(variables).as("%s is a server option's variable", name).contains(name));
+        commandLine.parseArgs();
         return ((Main) commandLine.getCommand()).config();
     }
 

@@ -22,7 +22,7 @@ class FramesIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.maxFrameBytes(MAX_FRAME).maxTextChars(MAX_FRAME));
+        server = TestServers.start(c -> c.with("--max-frame-bytes", MAX_FRAME).with("--max-text-chars", MAX_FRAME));
     }
 
     @AfterAll

@@ -40,8 +40,8 @@ class HaproxyIT {
     @BeforeEach
     void start() throws Exception {
         assumeThat(HAPROXY).as("needs haproxy (apt-get install haproxy)").exists();
-        server = TestServers.start(c -> c.security(SecurityConfig.builder()
-                .trustedProxies(List.of("127.0.0.1/32")).maxConnectionsPerAddress(1).build()));
+        server = TestServers.start(c -> c
+                .with("--trust-proxy", List.of("127.0.0.1/32")).with("--max-connections-per-address", 1));
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }

@@ -21,7 +21,8 @@ class HelloIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.helloTimeoutMs(700).maxRooms(3).ratePerSec(7).burst(9));
+        server = TestServers.start(c -> c.with("--hello-timeout-ms", 700).with("--max-rooms", 3)
+                .with("--rate-per-sec", 7).with("--burst", 9));
     }
 
     @AfterAll

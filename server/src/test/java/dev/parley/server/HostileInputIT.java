@@ -48,8 +48,9 @@ class HostileInputIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.maxTextChars(1_000).burst(100).ratePerSec(100)
-                .security(SecurityConfig.builder().jwtHmacSecret(Jwts.SECRET).apiKey(API_KEY).build()));
+        server = TestServers.start(c -> c.with("--max-text-chars", 1_000).with("--burst", 100)
+                .with("--rate-per-sec", 100)
+                .with("--jwt-hmac-secret", Jwts.SECRET).with("--api-key", API_KEY));
         alice = login("alice", List.of("lobby"));
         bob = login("bob", List.of("lobby"));
         alice.request("joined", "type", "join", "room", "lobby");

@@ -26,7 +26,7 @@ class HttpIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.allowedOrigins(List.of("https://chat.example.com")));
+        server = TestServers.start(c -> c.with("--allowed-origins", List.of("https://chat.example.com")));
     }
 
     @AfterAll

@@ -40,7 +40,7 @@ class KeyRotationIT {
         ECKey fresh = new ECKeyGenerator(Curve.P_256).keyID("2026").generate();
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(old.toPublicJWK()).toString());
-        try (ParleyServer server = TestServers.start(c -> c.security(SecurityConfig.builder().jwtJwks(jwks).build()));
+        try (ParleyServer server = TestServers.start(c -> c.with("--jwt-jwks", jwks));
              TestSocket before = TestSocket.connect(server.webSocketUri())) {
             assertThat(hello(before, "early", token(old, "early")).get("type").asText()).isEqualTo("welcome");
 

@@ -18,7 +18,7 @@ class LargeRoomsIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.presenceLimit(LIMIT));
+        server = TestServers.start(c -> c.with("--presence-limit", LIMIT));
     }
 
     @AfterAll

@@ -19,8 +19,9 @@ class LivenessIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.heartbeatMs(200).idleTimeoutMs(1_000).closeTimeoutMs(500)
-                .handshakeTimeoutMs(700).helloTimeoutMs(5_000));
+        server = TestServers.start(c -> c.with("--heartbeat-ms", 200).with("--idle-timeout-ms", 1_000)
+                .with("--close-timeout-ms", 500)
+                .with("--handshake-timeout-ms", 700).with("--hello-timeout-ms", 5_000));
     }
 
     @AfterAll

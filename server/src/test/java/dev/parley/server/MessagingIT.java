@@ -14,7 +14,7 @@ class MessagingIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.maxTextChars(10));
+        server = TestServers.start(c -> c.with("--max-text-chars", 10));
     }
 
     @AfterAll

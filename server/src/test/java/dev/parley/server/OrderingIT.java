@@ -26,7 +26,8 @@ class OrderingIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.ioThreads(4).ratePerSec(100_000).burst(100_000).historySize(10));
+        server = TestServers.start(c -> c.with("--io-threads", 4).with("--rate-per-sec", 100_000)
+                .with("--burst", 100_000).with("--history-size", 10));
     }
 
     @AfterAll

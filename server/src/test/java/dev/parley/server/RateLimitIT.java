@@ -15,7 +15,7 @@ class RateLimitIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.ratePerSec(1).burst(BURST));
+        server = TestServers.start(c -> c.with("--rate-per-sec", 1).with("--burst", BURST));
     }
 
     @AfterAll

@@ -18,7 +18,8 @@ class RoomsIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.maxRooms(3).historySize(10).historyOnJoin(4));
+        server = TestServers.start(c -> c.with("--max-rooms", 3).with("--history-size", 10)
+                .with("--history-on-join", 4));
     }
 
     @AfterAll

@@ -30,7 +30,7 @@ class ServerApiIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.maxTextChars(100).security(SecurityConfig.builder().apiKey(KEY).build()));
+        server = TestServers.start(c -> c.with("--max-text-chars", 100).with("--api-key", KEY));
     }
 
     @AfterAll
@@ -193,7 +193,7 @@ class ServerApiIT {
 
     @Test
     void onAClusterPublishGoesThroughRedisAndIsUnavailableWithoutIt() throws Exception {
-        try (Cluster cluster = Cluster.start(2, c -> c.security(SecurityConfig.builder().apiKey(KEY).build()));
+        try (Cluster cluster = Cluster.start(2, c -> c.with("--api-key", KEY));
              TestSocket member = TestServers.member(cluster.node(1), "far-api", "news")) {
             Reply published = call(cluster.node(0), "POST", "/api/publish", "{\"room\":\"news\",\"text\":\"hi all\"}", KEY);
             assertThat(published.status()).isEqualTo(200);

@@ -30,17 +30,21 @@ class ServerConfigTest {
 
     @Test
     void rejectsValuesOutOfRangeWithTheirName() {
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().port(-1).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().with("--port", -1).build())
                 .withMessage("port must be from 0 to 65535, not -1");
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().heartbeatMs(0).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().with("--heartbeat-ms", 0).build())
                 .withMessage("heartbeatMs must be at least 1, not 0");
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxFrameBytes(100).maxTextChars(50).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().with("--max-frame-bytes", 100)
+                .with("--max-text-chars", 50).build())
                 .withMessageStartingWith("maxFrameBytes");
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxTextChars(70_000).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder()
+                .with("--max-text-chars", 70_000).build())
                 .withMessageStartingWith("maxTextChars");
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceLimit(0).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder()
+                .with("--presence-limit", 0).build())
                 .withMessage("presenceLimit must be from 1 to 1000000, not 0");
-        assertThat(ServerConfig.builder().allowedOrigins(List.of("https://a")).build().allowedOrigins()).containsExactly("https://a");
+        assertThat(ServerConfig.builder()
+                .with("--allowed-origins", List.of("https://a")).build().allowedOrigins()).containsExactly("https://a");
     }
 
     @Test
@@ -48,9 +52,11 @@ class ServerConfigTest {
         ServerConfig config = ServerConfig.builder().build();
         assertThat(config.presenceTtlMs()).isEqualTo(40_000);
         assertThat(config.presenceRefreshMs()).isEqualTo(10_000);
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceTtlMs(500).presenceRefreshMs(500).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().with("--presence-ttl-ms", 500)
+                .with("--presence-refresh-ms", 500).build())
                 .withMessageStartingWith("presenceTtlMs");
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().presenceRefreshMs(0).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder()
+                .with("--presence-refresh-ms", 0).build())
                 .withMessageStartingWith("presenceRefreshMs");
     }
 
@@ -60,11 +66,15 @@ class ServerConfigTest {
         assertThat(config.redisUri()).isNull();
         assertThat(config.redisTimeoutMs()).isEqualTo(2_000);
         assertThat(config.redisCheckMs()).isEqualTo(2_000);
-        assertThat(ServerConfig.builder().redisUri(" ").build().redisUri()).as("an empty variable means none").isNull();
-        assertThat(ServerConfig.builder().redisUri("rediss://:pw@redis:6380/2").build().redisUri()).isEqualTo("rediss://:pw@redis:6380/2");
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().redisUri("http://redis:6379").build())
+        assertThat(ServerConfig.builder()
+                .with("--redis-uri", " ").build().redisUri()).as("an empty variable means none").isNull();
+        assertThat(ServerConfig.builder()
+                .with("--redis-uri", "rediss://:pw@redis:6380/2").build().redisUri()).isEqualTo("rediss://:pw@redis:6380/2");
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder()
+                .with("--redis-uri", "http://redis:6379").build())
                 .withMessageStartingWith("redisUri");
-        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().redisTimeoutMs(0).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder()
+                .with("--redis-timeout-ms", 0).build())
                 .withMessageStartingWith("redisTimeoutMs");
     }
 }

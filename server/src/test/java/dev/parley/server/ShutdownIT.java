@@ -48,7 +48,8 @@ class ShutdownIT {
 
     @Test
     void clientsThatDoNotAnswerAreDroppedAfterTheGracePeriod() throws Exception {
-        ParleyServer server = TestServers.start(c -> c.shutdownGraceMs(300).closeTimeoutMs(5_000));
+        ParleyServer server = TestServers.start(c -> c.with("--shutdown-grace-ms", 300)
+                .with("--close-timeout-ms", 5_000));
         try (dev.parley.testing.RawWebSocket mute = dev.parley.testing.RawWebSocket.connect(server.address(), "/ws")) {
             long start = System.nanoTime();
             server.stop().get(10, TimeUnit.SECONDS);
@@ -60,7 +61,7 @@ class ShutdownIT {
 
     @Test
     void duringTheDrainDelayTheServerIsNotReadyButServesOldAndNewSessions() throws Exception {
-        ParleyServer server = TestServers.start(c -> c.drainDelayMs(1_500));
+        ParleyServer server = TestServers.start(c -> c.with("--drain-delay-ms", 1_500));
         try (TestSocket alice = TestServers.member(server, "alice-dr", "draining")) {
             CompletableFuture<Void> stopped = server.stop();
             assertThat(status(server, "/readyz")).isEqualTo(503);

@@ -18,8 +18,9 @@ class SlowConsumerIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(c -> c.maxOutboundBytes(64 * 1024).ratePerSec(100_000).burst(100_000)
-                .closeTimeoutMs(10_000).idleTimeoutMs(30_000).compression(false));
+        server = TestServers.start(c -> c.with("--max-outbound-bytes", 64 * 1024).with("--rate-per-sec", 100_000)
+                .with("--burst", 100_000)
+                .with("--close-timeout-ms", 10_000).with("--idle-timeout-ms", 30_000).with("--compression", false));
     }
 
     @AfterAll

@@ -15,13 +15,13 @@ final class TestServers {
     /** The base configuration of every test server; tests override what they exercise. */
     static ServerConfig.Builder config() {
         return ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .ioThreads(4)
-                .heartbeatMs(500)
-                .idleTimeoutMs(5_000)
-                .closeTimeoutMs(2_000)
-                .shutdownGraceMs(2_000);
+                .with("--host", "127.0.0.1")
+                .with("--port", 0)
+                .with("--io-threads", 4)
+                .with("--heartbeat-ms", 500)
+                .with("--idle-timeout-ms", 5_000)
+                .with("--close-timeout-ms", 2_000)
+                .with("--shutdown-grace-ms", 2_000);
     }
 
     static ParleyServer start() {

@@ -48,7 +48,8 @@ class TlsIT {
         cert = dir.resolve("cert.pem");
         key = dir.resolve("key.pem");
         TestCertificates.make("first", cert, key);
-        server = TestServers.start(c -> c.handshakeTimeoutMs(2_000).security(SecurityConfig.builder().tls(cert, key).build()));
+        server = TestServers.start(c -> c.with("--handshake-timeout-ms", 2_000).with("--tls-cert", cert)
+                .with("--tls-key", key));
     }
 
     @AfterEach

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.start()) {
- *     ServerConfig config = ... .redisUri(redis.uri()) ...;
+ *     ServerConfig config = ... .with("--redis-uri", redis.uri()) ...;
  *     redis.kill();      // Redis is gone
  *     redis.restart();   // back, empty, same port
  * }

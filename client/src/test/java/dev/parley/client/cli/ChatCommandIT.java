@@ -40,7 +40,8 @@ class ChatCommandIT {
 
     @BeforeEach
     void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0).maxTextChars(20).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--max-text-chars", 20).build());
     }
 
     @AfterEach

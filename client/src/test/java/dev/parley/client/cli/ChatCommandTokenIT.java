@@ -1,7 +1,6 @@
 package dev.parley.client.cli;
 
 import dev.parley.server.ParleyServer;
-import dev.parley.server.SecurityConfig;
 import dev.parley.server.ServerConfig;
 import dev.parley.testing.Jwts;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +27,8 @@ class ChatCommandTokenIT {
 
     @BeforeEach
     void start() {
-        server = ParleyServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
-                .security(SecurityConfig.builder().jwtHmacSecret(Jwts.SECRET).build()).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--jwt-hmac-secret", Jwts.SECRET).build());
     }
 
     @AfterEach

@@ -25,7 +25,7 @@ class BrowserAndJavaClientIT {
 
     @RegisterExtension
     static final ChatFixture FIXTURE = ChatFixture.server(
-            config -> config.historySize(HISTORY_SIZE).historyOnJoin(HISTORY_ON_JOIN));
+            config -> config.with("--history-size", HISTORY_SIZE).with("--history-on-join", HISTORY_ON_JOIN));
 
     private static URI socket;
     private static ChatPage page;

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RequiresChromium.class)
 class BrowserLargeRoomIT {
     @RegisterExtension
-    static final ChatFixture FIXTURE = ChatFixture.server(config -> config.presenceLimit(3));
+    static final ChatFixture FIXTURE = ChatFixture.server(config -> config.with("--presence-limit", 3));
 
     @Test
     void showsTheCountAndPagesTheMemberList() {

@@ -30,7 +30,7 @@ class BrowserReconnectIT {
     /** The browser reports the WebSocket it lost; nothing else may go wrong. */
     @RegisterExtension
     static final ChatFixture FIXTURE = ChatFixture.server(
-                    config -> config.historySize(HISTORY_SIZE).historyOnJoin(HISTORY_ON_JOIN))
+                    config -> config.with("--history-size", HISTORY_SIZE).with("--history-on-join", HISTORY_ON_JOIN))
             .expectingConsoleErrors(error -> error.contains("WebSocket connection to"));
 
     private static TcpProxy proxy;

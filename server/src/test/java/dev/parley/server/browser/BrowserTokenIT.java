@@ -1,6 +1,5 @@
 package dev.parley.server.browser;
 
-import dev.parley.server.SecurityConfig;
 import dev.parley.testing.Jwts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 class BrowserTokenIT {
     @RegisterExtension
     static final ChatFixture FIXTURE = ChatFixture.server(config -> config
-            .security(SecurityConfig.builder().jwtHmacSecret(Jwts.SECRET).build()));
+            .with("--jwt-hmac-secret", Jwts.SECRET));
 
     private static Browser browser;
 

@@ -49,7 +49,8 @@ final class ChatFixture implements BeforeAllCallback, AfterEachCallback, AfterAl
     @Override
     public void beforeAll(ExtensionContext context) {
         server = ParleyServer.start(tune.apply(ServerConfig.builder()
-                .host("127.0.0.1").port(0).ratePerSec(10_000).burst(10_000)).build());
+                .with("--host", "127.0.0.1").with("--port", 0).with("--rate-per-sec", 10_000)
+                .with("--burst", 10_000)).build());
     }
 
     ParleyServer server() {

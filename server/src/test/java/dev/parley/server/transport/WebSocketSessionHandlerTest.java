@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WebSocketSessionHandlerTest {
-    private final ServerConfig config = ServerConfig.builder().helloTimeoutMs(1_000).closeTimeoutMs(100).build();
+    private final ServerConfig config = ServerConfig.builder().with("--hello-timeout-ms", 1_000)
+            .with("--close-timeout-ms", 100).build();
     private final ServerMetrics metrics = new ServerMetrics();
     private final Node node = new Node(Backend.inMemory(10, System::currentTimeMillis), metrics, ByteBufAllocator.DEFAULT,
             System::currentTimeMillis, config.presenceLimit(), GlobalEventExecutor.INSTANCE);
