@@ -3,7 +3,7 @@ package dev.parley.client;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.parley.client;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package dev.parley.client;
 
 import dev.parley.protocol.ErrorCode;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.Jwts;
 import dev.parley.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;

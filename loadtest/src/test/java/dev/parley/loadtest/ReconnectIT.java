@@ -3,7 +3,7 @@ package dev.parley.loadtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.loadtest.cli.ExitCodes;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package dev.parley.loadtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.loadtest.cli.ExitCodes;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

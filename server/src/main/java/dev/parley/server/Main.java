@@ -1,5 +1,7 @@
 package dev.parley.server;
 
+import dev.parley.server.config.Settings;
+import dev.parley.server.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

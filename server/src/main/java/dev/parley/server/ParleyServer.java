@@ -1,5 +1,8 @@
 package dev.parley.server;
 
+import dev.parley.server.config.Settings;
+import dev.parley.server.config.SecurityConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.protocol.ProtocolVersion;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.auth.JwtAuthenticator;

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.RawWebSocket;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.parley.server;
 
+import dev.parley.server.config.Settings;
+import dev.parley.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;

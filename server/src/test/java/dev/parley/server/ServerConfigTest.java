@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

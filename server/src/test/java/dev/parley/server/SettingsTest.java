@@ -1,5 +1,9 @@
 package dev.parley.server;
 
+import dev.parley.server.config.Settings;
+import dev.parley.server.config.Setting;
+import dev.parley.server.config.SecurityConfig;
+import dev.parley.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.TestSocket;
 

@@ -3,7 +3,7 @@ package dev.parley.client.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.TestSocket;
 import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterEach;

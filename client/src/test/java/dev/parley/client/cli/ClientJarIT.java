@@ -2,7 +2,7 @@ package dev.parley.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -10,7 +10,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
-import dev.parley.server.UnavailableException;
+import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.node.Node;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler;

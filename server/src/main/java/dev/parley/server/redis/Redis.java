@@ -1,6 +1,6 @@
 package dev.parley.server.redis;
 
-import dev.parley.server.UnavailableException;
+import dev.parley.server.backend.UnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;

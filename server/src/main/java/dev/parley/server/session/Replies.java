@@ -4,7 +4,7 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
-import dev.parley.server.UnavailableException;
+import dev.parley.server.backend.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

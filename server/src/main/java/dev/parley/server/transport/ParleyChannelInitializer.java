@@ -1,7 +1,7 @@
 package dev.parley.server.transport;
 
 import dev.parley.protocol.ProtocolVersion;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.server.http.AddressLimitHandler;
 import dev.parley.server.http.ApiHandler;
 import dev.parley.server.http.BoundedAggregator;

@@ -1,6 +1,6 @@
 package dev.parley.server.transport;
 
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.limits.AddressLimiter;
 import dev.parley.server.limits.ClientAddresses;

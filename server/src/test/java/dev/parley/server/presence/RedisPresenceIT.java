@@ -1,6 +1,6 @@
 package dev.parley.server.presence;
 
-import dev.parley.server.UnavailableException;
+import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.redis.Redis;
 import dev.parley.testing.RedisServer;
 import io.lettuce.core.RedisClient;

@@ -1,4 +1,4 @@
-package dev.parley.server;
+package dev.parley.server.config;
 
 import dev.parley.server.auth.JwtAuthenticator;
 import dev.parley.server.limits.Cidr;

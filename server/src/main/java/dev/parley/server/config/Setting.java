@@ -1,4 +1,4 @@
-package dev.parley.server;
+package dev.parley.server.config;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

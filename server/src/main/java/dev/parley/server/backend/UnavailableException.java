@@ -1,4 +1,4 @@
-package dev.parley.server;
+package dev.parley.server.backend;
 
 /**
  * A request failed because something the server depends on (the cluster's Redis) is out of reach

@@ -1,4 +1,4 @@
-package dev.parley.server;
+package dev.parley.server.config;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -24,14 +24,14 @@ import java.util.stream.Collectors;
  * record of settings ({@link ServerConfig#security()}); options are listed in declaration order.
  * Reflection runs once, when a configuration is built; the server reads plain record fields.
  */
-final class Settings {
+public final class Settings {
     private static final String VARIABLE_PREFIX = "PARLEY_";
 
     private Settings() {
     }
 
     /** Adds an option for every setting of {@code type} to {@code spec}. */
-    static void addOptions(CommandSpec spec, Class<? extends Record> type) {
+    public static void addOptions(CommandSpec spec, Class<? extends Record> type) {
         for (RecordComponent component : type.getRecordComponents()) {
             Setting setting = component.getAnnotation(Setting.class);
             if (setting == null) {
@@ -43,7 +43,7 @@ final class Settings {
     }
 
     /** The record the options {@link #addOptions added} to {@code spec} hold; a bad value throws IllegalArgumentException. */
-    static <R extends Record> R read(CommandSpec spec, Class<R> type) {
+    public static <R extends Record> R read(CommandSpec spec, Class<R> type) {
         RecordComponent[] components = type.getRecordComponents();
         Object[] values = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
@@ -74,7 +74,7 @@ final class Settings {
     }
 
     /** The {@code --option=value} arguments that {@link #parse} turns back into {@code record}. */
-    static List<String> arguments(Record record) {
+    public static List<String> arguments(Record record) {
         List<String> args = new ArrayList<>();
         for (RecordComponent component : record.getClass().getRecordComponents()) {
             Setting setting = component.getAnnotation(Setting.class);
@@ -103,17 +103,17 @@ final class Settings {
     }
 
     /** Defaults from {@code environment} (a variable's name to its value or null) for the settings' options. */
-    static IDefaultValueProvider environment(Function<String, String> environment) {
+    public static IDefaultValueProvider environment(Function<String, String> environment) {
         return arg -> arg instanceof OptionSpec option && isSetting(option) ? environment.apply(variable(option)) : null;
     }
 
     /** Whether {@code option} is a setting's rather than one such as {@code --help}. */
-    static boolean isSetting(OptionSpec option) {
+    public static boolean isSetting(OptionSpec option) {
         return option.userObject() instanceof RecordComponent;
     }
 
     /** The environment variable of a setting's option: {@code --max-rooms} is {@code PARLEY_MAX_ROOMS}. */
-    static String variable(OptionSpec option) {
+    public static String variable(OptionSpec option) {
         return variable(option.longestName());
     }
 

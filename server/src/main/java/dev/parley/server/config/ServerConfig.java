@@ -1,4 +1,4 @@
-package dev.parley.server;
+package dev.parley.server.config;
 
 import dev.parley.protocol.Limits;
 
