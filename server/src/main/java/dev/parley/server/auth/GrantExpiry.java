@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A session's {@link Grant} and the timer that ends the session when it expires: past its
- * expiry the grant holds on for the leeway tokens are verified with, then {@code onExpiry} runs on
- * the session's event loop. Each new grant (hello, refresh) re-arms the timer; {@link #cancel}
- * stops it for good when the session ends.
+ * The timer that ends a session when its {@link Grant} expires: past its expiry the grant holds
+ * on for the leeway tokens are verified with, then {@code onExpiry} runs on the session's event
+ * loop. Each new grant (hello, refresh) re-arms the timer; {@link #cancel} stops it for good when
+ * the session ends. The executor, clock and callback come with each grant, so that it holds no
+ * more than the timer, and a session whose grants never expire needs none.
  *
  * <p>Confined to the executor given.
  */
@@ -18,27 +19,14 @@ public final class GrantExpiry {
     /** Past its {@code exp}, a token is accepted this long, as the verifier's clock skew allows. */
     static final long LEEWAY_MS = TimeUnit.SECONDS.toMillis(JwtAuthenticator.CLOCK_SKEW_SECONDS);
 
-    private final EventExecutor executor;
-    private final LongSupplier clock;
-    private final Runnable onExpiry;
-    private Grant grant;
     private ScheduledFuture<?> timer;
 
-    /** @param onExpiry closes the session; runs on {@code executor} */
-    public GrantExpiry(EventExecutor executor, LongSupplier clock, Runnable onExpiry) {
-        this.executor = executor;
-        this.clock = clock;
-        this.onExpiry = onExpiry;
-    }
-
-    /** What the current token allows; null before the first grant. */
-    public Grant grant() {
-        return grant;
-    }
-
-    /** Takes {@code granted} as the session's grant and (re)arms the timer for its expiry, if it has one. */
-    public void renew(Grant granted) {
-        grant = granted;
+    /**
+     * Replaces the timer with one for {@code granted}'s expiry, if it has one: {@code onExpiry}
+     * (which closes the session) then runs on {@code executor} at the expiry by {@code clock} plus
+     * the leeway.
+     */
+    public void renew(Grant granted, EventExecutor executor, LongSupplier clock, Runnable onExpiry) {
         cancel();
         if (granted.expiresAtMs() != null) {
             long delayMs = granted.expiresAtMs() + LEEWAY_MS - clock.getAsLong();

@@ -23,13 +23,13 @@ final class CommandTable {
     }
 
     /** Hands {@code command} to its handler; false when it has none. */
-    boolean dispatch(CommandContext context, Command command) {
+    boolean dispatch(Session session, Command command) {
         @SuppressWarnings("unchecked")
         CommandHandler<Command> handler = (CommandHandler<Command>) handlers.get(command.getClass());
         if (handler == null) {
             return false;
         }
-        handler.handle(context, command);
+        handler.handle(session, command);
         return true;
     }
 }

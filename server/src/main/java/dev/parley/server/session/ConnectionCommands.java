@@ -9,16 +9,16 @@ final class ConnectionCommands {
     private ConnectionCommands() {
     }
 
-    static void ping(CommandContext context, Command.Ping ping) {
-        context.replies().send(new ServerEvent.Pong(ping.id(), context.clock().getAsLong()));
+    static void ping(Session session, Command.Ping ping) {
+        Replies.send(session, new ServerEvent.Pong(ping.id(), session.clock().getAsLong()));
     }
 
     /** Takes a new token: its grant replaces the old one, and its expiry the old expiry. */
-    static void refresh(CommandContext context, Command.Refresh refresh) {
-        Grant refreshed = context.session().authenticated(refresh.id(), context.session().nick(), refresh.token());
+    static void refresh(Session session, Command.Refresh refresh) {
+        Grant refreshed = session.authenticated(refresh.id(), session.nick(), refresh.token());
         if (refreshed != null) {
-            context.grant().renew(refreshed);
-            context.replies().send(new ServerEvent.Refreshed(refresh.id(), refreshed.expiresAtSeconds()));
+            session.renew(refreshed);
+            Replies.send(session, new ServerEvent.Refreshed(refresh.id(), refreshed.expiresAtSeconds()));
         }
     }
 }

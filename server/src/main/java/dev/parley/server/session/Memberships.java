@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * A session's rooms by name. Most sessions are in one room or a few, and every delivery looks its
  * room up: up to {@link #ARRAY_LIMIT} rooms are a small array searched by identity first (the hub
  * hands out one copy of each name), costing a few dozen bytes a session where a hash map costs
- * over a hundred; past it, a hash map. Event loop only.
+ * over a hundred; past it, a hash map. Also the bytes {@link RoomOrder} holds back in all of them.
+ * Event loop only.
  */
 final class Memberships {
     static final int ARRAY_LIMIT = 8;
@@ -18,6 +19,8 @@ final class Memberships {
     private Membership[] small = NONE;
     /** Non-null once the session is in more rooms than {@link #ARRAY_LIMIT}; then {@link #small} is unused. */
     private Map<String, Membership> large;
+    /** The frame bytes {@link RoomOrder} holds back in all the rooms: at most the outbound limit, an int. */
+    int heldBytes;
 
     Membership get(String room) {
         if (large != null) {

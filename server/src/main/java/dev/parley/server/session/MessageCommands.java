@@ -12,42 +12,40 @@ final class MessageCommands {
     }
 
     /** Publishes into a room the session is in; the room's deliveries wait behind the {@code ack}. */
-    static void send(CommandContext context, Command.Send send) {
-        Checks checks = context.checks();
-        if (!context.rateLimit().admitted(send.id()) || !checks.validRoom(send.id(), send.room())) {
+    static void send(Session session, Command.Send send) {
+        if (!session.rateLimit().admitted(send.id()) || !Checks.validRoom(session, send.id(), send.room())) {
             return;
         }
-        Membership membership = checks.membership(send.id(), send.room());
-        if (membership == null || !checks.validText(send.id(), send.text())) {
+        Membership membership = Checks.membership(session, send.id(), send.room());
+        if (membership == null || !Checks.validText(session, send.id(), send.text())) {
             return;
         }
-        RoomOrder order = context.order();
-        order.expectReply(membership);
-        context.replies().whenDone(context.node().publish(context.session(), send.room(), send.text()), send.id(),
-                () -> order.settle(send.room(), membership), message -> {
-                    context.replies().send(new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
-                    order.settle(send.room(), membership);
+        RoomOrder.expectReply(membership);
+        Replies.whenDone(session, session.node().publish(session, send.room(), send.text()), send.id(),
+                () -> RoomOrder.settle(session, send.room(), membership), message -> {
+                    Replies.send(session, new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
+                    RoomOrder.settle(session, send.room(), membership);
                 });
     }
 
-    static void direct(CommandContext context, Command.SendDm dm) {
-        if (!context.rateLimit().admitted(dm.id()) || !context.checks().validText(dm.id(), dm.text())) {
+    static void direct(Session session, Command.SendDm dm) {
+        if (!session.rateLimit().admitted(dm.id()) || !Checks.validText(session, dm.id(), dm.text())) {
             return;
         }
         if (!Names.isValidNick(dm.to())) {
-            noSuchUser(context, dm.id(), dm.to());
+            noSuchUser(session, dm.id(), dm.to());
             return;
         }
-        context.replies().whenDone(context.node().direct(context.session(), dm.to(), dm.text()), dm.id(), ts -> {
+        Replies.whenDone(session, session.node().direct(session, dm.to(), dm.text()), dm.id(), ts -> {
             if (ts == null) {
-                noSuchUser(context, dm.id(), dm.to());
+                noSuchUser(session, dm.id(), dm.to());
             } else {
-                context.replies().send(new ServerEvent.Ack(dm.id(), null, null, ts));
+                Replies.send(session, new ServerEvent.Ack(dm.id(), null, null, ts));
             }
         });
     }
 
-    private static void noSuchUser(CommandContext context, RequestId id, String nick) {
-        context.replies().fail(id, ErrorCode.NO_SUCH_USER, "no user '" + nick + "' is online");
+    private static void noSuchUser(Session session, RequestId id, String nick) {
+        Replies.fail(session, id, ErrorCode.NO_SUCH_USER, "no user '" + nick + "' is online");
     }
 }

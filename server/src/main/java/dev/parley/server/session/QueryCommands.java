@@ -8,25 +8,25 @@ final class QueryCommands {
     private QueryCommands() {
     }
 
-    static void who(CommandContext context, Command.Who who) {
-        if (context.checks().validRoom(who.id(), who.room())) {
+    static void who(Session session, Command.Who who) {
+        if (Checks.validRoom(session, who.id(), who.room())) {
             int limit = who.limit() == null ? Command.Who.MAX_LIMIT : who.limit();
-            context.replies().reply(who.id(), context.node().members(who.room(), who.after(), limit),
+            Replies.reply(session, who.id(), session.node().members(who.room(), who.after(), limit),
                     page -> new ServerEvent.Members(who.id(), who.room(), page.members(), page.next()));
         }
     }
 
-    static void rooms(CommandContext context, Command.ListRooms listRooms) {
-        context.replies().reply(listRooms.id(), context.node().rooms(), rooms -> new ServerEvent.Rooms(listRooms.id(), rooms));
+    static void rooms(Session session, Command.ListRooms listRooms) {
+        Replies.reply(session, listRooms.id(), session.node().rooms(), rooms -> new ServerEvent.Rooms(listRooms.id(), rooms));
     }
 
-    static void history(CommandContext context, Command.FetchHistory history) {
-        if (!context.checks().validRoom(history.id(), history.room())) {
+    static void history(Session session, Command.FetchHistory history) {
+        if (!Checks.validRoom(session, history.id(), history.room())) {
             return;
         }
         long before = history.before() == null ? Long.MAX_VALUE : history.before();
         int limit = history.limit() == null ? Command.FetchHistory.DEFAULT_LIMIT : history.limit();
-        context.replies().reply(history.id(), context.node().history(history.room(), before, limit),
+        Replies.reply(session, history.id(), session.node().history(history.room(), before, limit),
                 slice -> new ServerEvent.History(history.id(), history.room(), slice.epoch(), slice.messages()));
     }
 }

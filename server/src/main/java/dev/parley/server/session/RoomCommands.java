@@ -14,43 +14,42 @@ final class RoomCommands {
      * Joins the room, or re-joins one the session is in (a new recovery, no new membership). The
      * room's deliveries wait behind the {@code joined} reply, which covers the messages it carries.
      */
-    static void join(CommandContext context, Command.Join join) {
+    static void join(Session session, Command.Join join) {
         String room = join.room();
-        if (!context.checks().validRoom(join.id(), room)) {
+        if (!Checks.validRoom(session, join.id(), room)) {
             return;
         }
-        RoomOrder order = context.order();
-        Membership membership = context.rooms().get(room);
+        Membership membership = session.rooms().get(room);
         if (membership != null) {
-            order.expectReply(membership);
-            context.replies().whenDone(context.node().rejoin(room, join.since(), context.settings().historyOnJoin()),
-                    join.id(), () -> order.settle(room, membership), joined -> {
-                        context.replies().send(joinedEvent(join, joined));
-                        order.settle(room, membership);
+            RoomOrder.expectReply(membership);
+            Replies.whenDone(session, session.node().rejoin(room, join.since(), session.settings().historyOnJoin()),
+                    join.id(), () -> RoomOrder.settle(session, room, membership), joined -> {
+                        Replies.send(session, joinedEvent(join, joined));
+                        RoomOrder.settle(session, room, membership);
                     });
             return;
         }
-        if (!context.grant().grant().mayJoin(room)) {
-            context.replies().fail(join.id(), ErrorCode.FORBIDDEN, "the token does not allow room '" + room + "'");
+        if (!session.grant().mayJoin(room)) {
+            Replies.fail(session, join.id(), ErrorCode.FORBIDDEN, "the token does not allow room '" + room + "'");
             return;
         }
-        int maxRooms = context.settings().limits().maxRooms();
-        if (context.rooms().size() >= maxRooms) {
-            context.replies().fail(join.id(), ErrorCode.TOO_MANY_ROOMS, "at most " + maxRooms + " rooms per session");
+        int maxRooms = session.settings().limits().maxRooms();
+        if (session.rooms().size() >= maxRooms) {
+            Replies.fail(session, join.id(), ErrorCode.TOO_MANY_ROOMS, "at most " + maxRooms + " rooms per session");
             return;
         }
-        Membership joining = new Membership(context.node().roomName(room));
-        order.expectReply(joining);
-        context.rooms().add(joining);
-        context.replies().whenDone(context.node().join(context.session(), room, join.since(),
-                context.settings().historyOnJoin()), join.id(), () -> {
-                    if (context.rooms().remove(joining)) {
-                        order.drop(joining);
+        Membership joining = new Membership(session.node().roomName(room));
+        RoomOrder.expectReply(joining);
+        session.rooms().add(joining);
+        Replies.whenDone(session, session.node().join(session, room, join.since(),
+                session.settings().historyOnJoin()), join.id(), () -> {
+                    if (session.rooms().remove(joining)) {
+                        RoomOrder.drop(session, joining);
                     }
                 }, joined -> {
-                    order.covered(joining, joined.recovery().offset());
-                    context.replies().send(joinedEvent(join, joined));
-                    order.settle(room, joining);
+                    RoomOrder.covered(joining, joined.recovery().offset());
+                    Replies.send(session, joinedEvent(join, joined));
+                    RoomOrder.settle(session, room, joining);
                 });
     }
 
@@ -59,23 +58,23 @@ final class RoomCommands {
                 joined.members(), joined.memberCount(), joined.recovery().recovered(), joined.recovery().messages());
     }
 
-    static void leave(CommandContext context, Command.Leave leave) {
-        if (!context.checks().validRoom(leave.id(), leave.room())) {
+    static void leave(Session session, Command.Leave leave) {
+        if (!Checks.validRoom(session, leave.id(), leave.room())) {
             return;
         }
-        Membership membership = context.checks().membership(leave.id(), leave.room());
+        Membership membership = Checks.membership(session, leave.id(), leave.room());
         if (membership != null) {
-            context.rooms().remove(membership);
-            context.order().drop(membership);
-            context.replies().reply(leave.id(), context.node().leave(context.session(), leave.room()),
+            session.rooms().remove(membership);
+            RoomOrder.drop(session, membership);
+            Replies.reply(session, leave.id(), session.node().leave(session, leave.room()),
                     done -> new ServerEvent.Left(leave.id(), leave.room()));
         }
     }
 
-    static void typing(CommandContext context, Command.Typing typing) {
-        if (context.rateLimit().admitted(typing.id()) && context.checks().validRoom(typing.id(), typing.room())
-                && context.checks().membership(typing.id(), typing.room()) != null) {
-            context.node().typing(context.session(), typing.room());
+    static void typing(Session session, Command.Typing typing) {
+        if (session.rateLimit().admitted(typing.id()) && Checks.validRoom(session, typing.id(), typing.room())
+                && Checks.membership(session, typing.id(), typing.room()) != null) {
+            session.node().typing(session, typing.room());
         }
     }
 }

@@ -20,7 +20,9 @@ import java.util.List;
  * held deliveries are released. Every held event is released exactly once: when written, when
  * dropped, or when the room is {@linkplain #drop dropped}.
  *
- * <p>Event loop only.
+ * <p>Stateless: what it keeps lives in the session's {@link Memberships} (the bytes held in all its
+ * rooms) and in each {@link Membership}, so that a session that receives costs no object of its
+ * own here. Event loop only.
  */
 final class RoomOrder {
     private static final Logger LOG = LoggerFactory.getLogger(RoomOrder.class);
@@ -29,82 +31,69 @@ final class RoomOrder {
     record Held(long offset, EncodedEvent event) {
     }
 
-    private final Transport transport;
-    private final Memberships rooms;
-    private final long maxHeldBytes;
-    private final Object session;
-    /** The frame bytes held back in all rooms. */
-    private long heldBytes;
-
-    /**
-     * @param rooms        the session's rooms: a reply about a room the session has left since releases nothing
-     * @param maxHeldBytes held bytes past which the session is closed with 4001
-     * @param session      names the session in the log
-     */
-    RoomOrder(Transport transport, Memberships rooms, long maxHeldBytes, Object session) {
-        this.transport = transport;
-        this.rooms = rooms;
-        this.maxHeldBytes = maxHeldBytes;
-        this.session = session;
+    private RoomOrder() {
     }
 
     /** A reply about {@code membership}'s room is on its way: hold the room's deliveries until it is {@linkplain #settle settled}. */
-    void expectReply(Membership membership) {
+    static void expectReply(Membership membership) {
         membership.pendingReplies++;
     }
 
     /** A reply has sent the room's messages up to {@code offset}: later deliveries of those are dropped. */
-    void covered(Membership membership, long offset) {
+    static void covered(Membership membership, long offset) {
         membership.lastOffset = Math.max(membership.lastOffset, offset);
     }
 
     /**
      * Writes {@code event} of the room at {@code offset} (0 for events outside its history), holds
      * it back behind a pending reply, or drops it when an earlier write covered it. {@code event}
-     * is borrowed.
+     * is borrowed. Runs for every delivery: allocates nothing unless it holds the event back.
      */
-    void deliver(Membership membership, long offset, EncodedEvent event) {
+    static void deliver(Session session, Membership membership, long offset, EncodedEvent event) {
         if (offset > 0 && offset <= membership.lastOffset) {
             return;
         }
         if (membership.pendingReplies > 0) {
-            hold(membership, offset, event);
+            hold(session, membership, offset, event);
             return;
         }
         if (offset > 0) {
             membership.lastOffset = offset;
         }
-        transport.write(event);
+        session.transport().write(event);
     }
 
-    private void hold(Membership membership, long offset, EncodedEvent event) {
+    private static void hold(Session session, Membership membership, long offset, EncodedEvent event) {
         int bytes = event.frame().readableBytes();
-        if (heldBytes + bytes > maxHeldBytes) {
+        Memberships rooms = session.rooms();
+        int maxHeldBytes = session.settings().maxHeldBytes();
+        if ((long) rooms.heldBytes + bytes > maxHeldBytes) {
             LOG.debug("{}: more than {} bytes held back behind replies; closing as a slow consumer", session, maxHeldBytes);
-            transport.close(CloseCode.SLOW_CONSUMER);
+            session.transport().close(CloseCode.SLOW_CONSUMER);
             return;
         }
         if (membership.held == null) {
             membership.held = new ArrayList<>();
         }
         membership.held.add(new Held(offset, event.retainedDuplicate()));
-        heldBytes += bytes;
+        rooms.heldBytes += bytes;
     }
 
     /**
      * A reply about {@code room} has been sent (or has failed): once none is pending, the
      * deliveries held back behind them go out, but for those the replies already covered.
      */
-    void settle(String room, Membership membership) {
-        if (--membership.pendingReplies > 0 || rooms.get(room) != membership) {
+    static void settle(Session session, String room, Membership membership) {
+        if (--membership.pendingReplies > 0 || session.rooms().get(room) != membership) {
             return;
         }
         if (membership.lost) {
-            drop(membership);
-            closeToRecover(room);
+            drop(session, membership);
+            closeToRecover(session, room);
             return;
         }
-        List<Held> held = take(membership);
+        List<Held> held = take(session, membership);
+        Transport transport = session.transport();
         if (held == null) {
             return;
         }
@@ -128,38 +117,33 @@ final class RoomOrder {
      * the client reconnects and re-joins with {@code since}; replies on their way go out first,
      * held-back deliveries not.
      */
-    void lostTrack(String room, Membership membership) {
+    static void lostTrack(Session session, String room, Membership membership) {
         if (membership.pendingReplies > 0) {
             membership.lost = true;
         } else {
-            closeToRecover(room);
+            closeToRecover(session, room);
         }
     }
 
-    private void closeToRecover(String room) {
+    private static void closeToRecover(Session session, String room) {
         LOG.info("{}: room '{}' lost messages it cannot deliver in order; closing so that the client recovers", session, room);
-        transport.close(CloseCode.SERVICE_RESTART);
+        session.transport().close(CloseCode.SERVICE_RESTART);
     }
 
     /** Releases what is held for the room without writing it: the session left it or ended. */
-    void drop(Membership membership) {
-        List<Held> held = take(membership);
+    static void drop(Session session, Membership membership) {
+        List<Held> held = take(session, membership);
         if (held != null) {
             held.forEach(h -> h.event().release());
         }
     }
 
-    /** Bytes held back in all rooms, for tests. */
-    long heldBytes() {
-        return heldBytes;
-    }
-
-    private List<Held> take(Membership membership) {
+    private static List<Held> take(Session session, Membership membership) {
         List<Held> held = membership.held;
         if (held != null) {
             membership.held = null;
             for (Held h : held) {
-                heldBytes -= h.event().frame().readableBytes();
+                session.rooms().heldBytes -= h.event().frame().readableBytes();
             }
         }
         return held;

@@ -28,8 +28,13 @@ import java.util.function.LongSupplier;
 /**
  * One client's conversation with the server: the protocol's state machine from {@code hello} to
  * the end of the connection. Once {@code hello} is answered with {@code welcome}, each command goes
- * to its handler in the {@link Commands} table, which acts through this session's
- * {@link CommandContext}; deliveries from the hub pass the session's {@link RoomOrder}.
+ * to its handler in the {@link Commands} table, which acts through the session's package-private
+ * accessors ({@link #node()}, {@link #rooms()}, ...) and the stateless {@link Replies},
+ * {@link Checks} and {@link RoomOrder}; deliveries from the hub pass {@link RoomOrder} too.
+ *
+ * <p>A server holds many idle sessions, so a session allocates little: those helpers keep no
+ * per-session state (what {@link RoomOrder} counts lives in the {@link Memberships}), and the rate
+ * limit and the grant's expiry timer are made when first needed.
  *
  * <p>Confined to the transport's event loop: every method but {@link #nick()} and {@link #id()}
  * runs there, so its state needs no locks. {@link #end()} runs exactly once, when the connection
@@ -47,13 +52,15 @@ public final class Session implements Member {
     private final Node node;
     private final SessionSettings settings;
     private final ServerMetrics metrics;
+    private final LongSupplier clock;
     private final Authenticator authenticator;
     private final Memberships rooms = new Memberships();
-    private final RoomOrder order;
-    private final Replies replies;
-    /** What the token allows, and the close with 4003 when it expires unrefreshed. */
-    private final GrantExpiry grant;
-    private final CommandContext context;
+    /** What the token allows; set by hello, replaced by refresh. */
+    private Grant grant;
+    /** Closes with 4003 when the token expires unrefreshed; made for the first grant that expires. */
+    private GrantExpiry expiry;
+    /** Made on the first rate-limited command: most sessions only listen. */
+    private RateLimit rateLimit;
     private volatile String nick;
     private State state = State.NEW;
     private boolean ended;
@@ -72,15 +79,7 @@ public final class Session implements Member {
         this.node = node;
         this.settings = settings;
         this.metrics = metrics;
-        this.order = new RoomOrder(transport, rooms, settings.maxHeldBytes(), this);
-        this.replies = new Replies(this, transport);
-        this.grant = new GrantExpiry(transport.executor(), clock, () -> {
-            LOG.debug("{}: token expired", this);
-            transport.close(CloseCode.TOKEN_EXPIRED);
-        });
-        this.context = new CommandContext(this, node, settings, clock, rooms, order, replies,
-                new Checks(replies, rooms, settings.limits()), new RateLimit(settings.limits(), replies),
-                grant);
+        this.clock = clock;
     }
 
     @Override
@@ -108,6 +107,62 @@ public final class Session implements Member {
         return ended;
     }
 
+    // What command handlers act through: event loop only.
+
+    Transport transport() {
+        return transport;
+    }
+
+    Node node() {
+        return node;
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    LongSupplier clock() {
+        return clock;
+    }
+
+    Memberships rooms() {
+        return rooms;
+    }
+
+    /** What the current token allows; null before {@code hello} is answered. */
+    Grant grant() {
+        return grant;
+    }
+
+    RateLimit rateLimit() {
+        if (rateLimit == null) {
+            rateLimit = new RateLimit(this);
+        }
+        return rateLimit;
+    }
+
+    /** Takes a new grant (hello, refresh), and its expiry in place of the old one. */
+    void renew(Grant granted) {
+        grant = granted;
+        if (expiry == null && granted.expiresAtMs() != null) {
+            expiry = new GrantExpiry();
+        }
+        if (expiry != null) {
+            expiry.renew(granted, transport.executor(), clock, this::tokenExpired);
+        }
+    }
+
+    private void cancelExpiry() {
+        if (expiry != null) {
+            expiry.cancel();
+        }
+    }
+
+    private void tokenExpired() {
+        LOG.debug("{}: token expired", this);
+        transport.close(CloseCode.TOKEN_EXPIRED);
+    }
+
     /** Handles one decoded command. */
     public void handle(Command command) {
         if (state == State.CLOSED) {
@@ -116,9 +171,9 @@ public final class Session implements Member {
         if (command instanceof Command.Hello hello) {
             hello(hello);
         } else if (state != State.READY) {
-            replies.fail(command.id(), ErrorCode.NOT_READY, "the first command must be hello");
+            Replies.fail(this, command.id(), ErrorCode.NOT_READY, "the first command must be hello");
         } else {
-            Commands.TABLE.dispatch(context, command);
+            Commands.TABLE.dispatch(this, command);
         }
     }
 
@@ -132,11 +187,11 @@ public final class Session implements Member {
 
     private void hello(Command.Hello hello) {
         if (state != State.NEW) {
-            replies.fail(hello.id(), ErrorCode.BAD_REQUEST, "hello was already said");
+            Replies.fail(this, hello.id(), ErrorCode.BAD_REQUEST, "hello was already said");
             return;
         }
         if (!Names.isValidNick(hello.nick())) {
-            replies.fail(hello.id(), ErrorCode.NICK_INVALID, "a nick is 1 to " + Names.MAX_NICK_LENGTH
+            Replies.fail(this, hello.id(), ErrorCode.NICK_INVALID, "a nick is 1 to " + Names.MAX_NICK_LENGTH
                     + " letters, digits, '_', '-' or '.'");
             return;
         }
@@ -147,7 +202,7 @@ public final class Session implements Member {
         state = State.SAYING_HELLO;
         nick = hello.nick();
         String resumeSecret = randomToken(18);
-        replies.whenDone(node.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), () -> {
+        Replies.whenDone(this, node.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), () -> {
             nick = null;
             state = State.NEW;
         }, claim -> {
@@ -158,10 +213,10 @@ public final class Session implements Member {
             } else if (!claim.granted()) {
                 nick = null;
                 state = State.NEW;
-                replies.fail(hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
+                Replies.fail(this, hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
             } else {
                 state = State.READY;
-                grant.renew(helloGrant);
+                renew(helloGrant);
                 transport.send(new ServerEvent.Welcome(hello.id(), id, nick, resumeSecret, settings.heartbeatMs(),
                         settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds()));
             }
@@ -174,7 +229,7 @@ public final class Session implements Member {
             return authenticator.authenticate(forNick, token);
         } catch (AuthException e) {
             LOG.debug("{}: {}", this, e.getMessage());
-            replies.fail(id, ErrorCode.UNAUTHORIZED, e.getMessage());
+            Replies.fail(this, id, ErrorCode.UNAUTHORIZED, e.getMessage());
             transport.close(CloseCode.POLICY_VIOLATION);
             return null;
         }
@@ -191,7 +246,7 @@ public final class Session implements Member {
         }
         Membership membership = rooms.get(room);
         if (membership != null) {
-            order.deliver(membership, offset, event);
+            RoomOrder.deliver(this, membership, offset, event);
         }
     }
 
@@ -205,14 +260,14 @@ public final class Session implements Member {
     public void lostTrack(String room) {
         Membership membership = rooms.get(room);
         if (state != State.CLOSED && membership != null) {
-            order.lostTrack(room, membership);
+            RoomOrder.lostTrack(this, room, membership);
         }
     }
 
     @Override
     public CompletableFuture<Void> evict() {
         state = State.CLOSED;
-        grant.cancel();
+        cancelExpiry();
         CompletableFuture<Void> left = leaveAll();
         transport.close(CloseCode.SESSION_REPLACED);
         return left;
@@ -241,7 +296,7 @@ public final class Session implements Member {
         }
         ended = true;
         state = State.CLOSED;
-        grant.cancel();
+        cancelExpiry();
         leaveAll().whenComplete((done, failure) -> node.logout(this));
     }
 
@@ -249,7 +304,7 @@ public final class Session implements Member {
         boolean keepPresence = stopping && settings.keepPresenceOnStop();
         List<CompletableFuture<Void>> leaves = new ArrayList<>(rooms.size());
         rooms.forEach(membership -> {
-            order.drop(membership);
+            RoomOrder.drop(this, membership);
             leaves.add(keepPresence ? node.abandon(this, membership.room) : node.leave(this, membership.room));
         });
         rooms.clear();

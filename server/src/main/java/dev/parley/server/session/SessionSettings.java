@@ -10,5 +10,5 @@ import dev.parley.protocol.Limits;
  * consumer (the outbound limit, {@code --max-outbound-bytes}).
  */
 public record SessionSettings(Limits limits, long heartbeatMs, long idleTimeoutMs, int historyOnJoin, String server,
-                              boolean keepPresenceOnStop, long maxHeldBytes) {
+                              boolean keepPresenceOnStop, int maxHeldBytes) {
 }

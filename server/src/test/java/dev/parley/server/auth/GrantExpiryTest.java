@@ -15,11 +15,15 @@ import static org.awaitility.Awaitility.await;
 class GrantExpiryTest {
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final AtomicInteger expired = new AtomicInteger();
-    private final GrantExpiry expiry = new GrantExpiry(loop, () -> 0L, expired::incrementAndGet);
+    private final GrantExpiry expiry = new GrantExpiry();
 
     @AfterEach
     void tearDown() throws Exception {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    private void renew(Grant granted) {
+        expiry.renew(granted, loop, () -> 0L, expired::incrementAndGet);
     }
 
     private static Grant expiringIn(long ms) {
@@ -32,16 +36,15 @@ class GrantExpiryTest {
 
     @Test
     void runsOnceAtTheExpiryPlusTheLeeway() throws Exception {
-        onLoop(() -> expiry.renew(expiringIn(50)));
-        assertThat(expiry.grant().nick()).isEqualTo("nick");
+        onLoop(() -> renew(expiringIn(50)));
         await().atMost(2, TimeUnit.SECONDS).until(() -> expired.get() == 1);
         assertThat(EventLoops.scheduledTasks(loop)).isZero();
     }
 
     @Test
     void aRenewalReplacesTheTimerAndCancelStopsIt() throws Exception {
-        onLoop(() -> expiry.renew(expiringIn(60_000)));
-        onLoop(() -> expiry.renew(expiringIn(120_000)));
+        onLoop(() -> renew(expiringIn(60_000)));
+        onLoop(() -> renew(expiringIn(120_000)));
         assertThat(EventLoops.scheduledTasks(loop)).isEqualTo(1);
         onLoop(expiry::cancel);
         assertThat(EventLoops.scheduledTasks(loop)).isZero();
@@ -50,7 +53,15 @@ class GrantExpiryTest {
 
     @Test
     void aGrantWithoutExpiryArmsNothing() throws Exception {
-        onLoop(() -> expiry.renew(Grant.open("nick")));
+        onLoop(() -> renew(Grant.open("nick")));
         assertThat(EventLoops.scheduledTasks(loop)).isZero();
+    }
+
+    @Test
+    void aRenewalWithoutExpiryStopsTheTimerOfTheGrantBefore() throws Exception {
+        onLoop(() -> renew(expiringIn(60_000)));
+        onLoop(() -> renew(Grant.open("nick")));
+        assertThat(EventLoops.scheduledTasks(loop)).isZero();
+        assertThat(expired.get()).isZero();
     }
 }

@@ -1,8 +1,10 @@
 package dev.parley.server.session;
 
 import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.Limits;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.codec.EncodedEvent;
+import dev.parley.server.metrics.ServerMetrics;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +21,11 @@ class RoomOrderTest {
     private static final int MAX_HELD_BYTES = 4096;
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final RecordingTransport transport = new RecordingTransport(loop);
-    private final Memberships rooms = new Memberships();
-    private final RoomOrder order = new RoomOrder(transport, rooms, MAX_HELD_BYTES, "test");
+    /** A session that has not said hello, its node never asked: only its transport, rooms and outbound limit count. */
+    private final Session session = new Session(transport, null,
+            new SessionSettings(new Limits(65536, 100, 2, 1, 3, 1000), 1000, 2000, 5, "parley/test", false, MAX_HELD_BYTES),
+            new ServerMetrics(), () -> 0L);
+    private final Memberships rooms = session.rooms();
     private final Membership room = new Membership("r");
     private final List<EncodedEvent> events = new ArrayList<>();
 
@@ -55,75 +60,75 @@ class RoomOrderTest {
 
     @Test
     void writesAtOnceWithoutAPendingReplyAndEachOffsetOnce() {
-        order.deliver(room, 1, message(1));
-        order.deliver(room, 1, message(1));
-        order.deliver(room, 0, event(new ServerEvent.Typing("r", "bob")));
+        RoomOrder.deliver(session, room, 1, message(1));
+        RoomOrder.deliver(session, room, 1, message(1));
+        RoomOrder.deliver(session, room, 0, event(new ServerEvent.Typing("r", "bob")));
         assertThat(written()).containsExactly("m1", "Typing");
         assertThat(room.lastOffset).isEqualTo(1);
     }
 
     @Test
     void holdsDeliveriesBehindEveryPendingReplyThenWritesThoseTheRepliesDidNotCover() {
-        order.expectReply(room);
-        order.expectReply(room);
-        order.deliver(room, 1, message(1));
-        order.deliver(room, 0, event(new ServerEvent.Typing("r", "bob")));
-        order.deliver(room, 2, message(2));
-        order.deliver(room, 3, message(3));
-        assertThat(order.heldBytes()).isPositive();
-        order.covered(room, 2);
-        order.settle("r", room);
+        RoomOrder.expectReply(room);
+        RoomOrder.expectReply(room);
+        RoomOrder.deliver(session, room, 1, message(1));
+        RoomOrder.deliver(session, room, 0, event(new ServerEvent.Typing("r", "bob")));
+        RoomOrder.deliver(session, room, 2, message(2));
+        RoomOrder.deliver(session, room, 3, message(3));
+        assertThat(rooms.heldBytes).isPositive();
+        RoomOrder.covered(room, 2);
+        RoomOrder.settle(session, "r", room);
         assertThat(written()).as("one reply is still pending").isEmpty();
-        order.settle("r", room);
+        RoomOrder.settle(session, "r", room);
         assertThat(written()).containsExactly("Typing", "m3");
         assertThat(room.lastOffset).isEqualTo(3);
         assertThat(transport.flushes).isEqualTo(1);
-        assertThat(order.heldBytes()).isZero();
+        assertThat(rooms.heldBytes).isZero();
         assertThat(room.held).isNull();
     }
 
     @Test
     void aRoomLostBehindARepliesClosesWith1012OnceTheRepliesAreOutAndWritesNothingHeld() {
-        order.expectReply(room);
-        order.deliver(room, 1, message(1));
-        order.lostTrack("r", room);
+        RoomOrder.expectReply(room);
+        RoomOrder.deliver(session, room, 1, message(1));
+        RoomOrder.lostTrack(session, "r", room);
         assertThat(transport.closes).isEmpty();
-        order.settle("r", room);
+        RoomOrder.settle(session, "r", room);
         assertThat(transport.closes).containsExactly(CloseCode.SERVICE_RESTART);
         assertThat(written()).isEmpty();
-        assertThat(order.heldBytes()).isZero();
+        assertThat(rooms.heldBytes).isZero();
     }
 
     @Test
     void aRoomLostWithoutPendingRepliesClosesAtOnce() {
-        order.lostTrack("r", room);
+        RoomOrder.lostTrack(session, "r", room);
         assertThat(transport.closes).containsExactly(CloseCode.SERVICE_RESTART);
     }
 
     @Test
     void holdingMoreThanTheBoundClosesAsASlowConsumerAndKeepsNoMore() {
-        order.expectReply(room);
+        RoomOrder.expectReply(room);
         long offset = 0;
         while (transport.closes.isEmpty()) {
-            order.deliver(room, ++offset, message(offset));
-            assertThat(order.heldBytes()).isLessThanOrEqualTo(MAX_HELD_BYTES);
+            RoomOrder.deliver(session, room, ++offset, message(offset));
+            assertThat(rooms.heldBytes).isLessThanOrEqualTo(MAX_HELD_BYTES);
         }
         assertThat(transport.closes).containsExactly(CloseCode.SLOW_CONSUMER);
         assertThat(room.held).hasSize((int) offset - 1);
-        order.drop(room);
-        assertThat(order.heldBytes()).isZero();
+        RoomOrder.drop(session, room);
+        assertThat(rooms.heldBytes).isZero();
         assertThat(room.held).isNull();
         assertThat(written()).isEmpty();
     }
 
     @Test
     void aReplyForARoomLeftSinceWritesNothingAndLeavingReleasesWhatWasHeld() {
-        order.expectReply(room);
-        order.deliver(room, 1, message(1));
+        RoomOrder.expectReply(room);
+        RoomOrder.deliver(session, room, 1, message(1));
         rooms.remove(room);
-        order.settle("r", room);
+        RoomOrder.settle(session, "r", room);
         assertThat(written()).isEmpty();
-        order.drop(room);
-        assertThat(order.heldBytes()).isZero();
+        RoomOrder.drop(session, room);
+        assertThat(rooms.heldBytes).isZero();
     }
 }
