@@ -100,7 +100,7 @@ public final class ParleyClient implements AutoCloseable {
     public CompletableFuture<ServerEvent.Ack> send(String room, String text) {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(text, "text");
-        return core.request(id -> new Command.Send(id, room, text), ServerEvent.Ack.class);
+        return core.request(id -> new Command.Send(id, room, text, null), ServerEvent.Ack.class);
     }
 
     /** Sends a direct message; fails with {@code no_such_user} when {@code to} is not online. */
@@ -153,7 +153,7 @@ public final class ParleyClient implements AutoCloseable {
     /** The latest {@value Command.FetchHistory#DEFAULT_LIMIT} messages of {@code room}, oldest first. */
     public CompletableFuture<ServerEvent.History> history(String room) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.FetchHistory(id, room, null, null), ServerEvent.History.class);
+        return core.request(id -> new Command.FetchHistory(id, room, null, null, null), ServerEvent.History.class);
     }
 
     /**
@@ -163,7 +163,7 @@ public final class ParleyClient implements AutoCloseable {
      */
     public CompletableFuture<ServerEvent.History> history(String room, long before, int limit) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.FetchHistory(id, room, before, limit), ServerEvent.History.class);
+        return core.request(id -> new Command.FetchHistory(id, room, before, null, limit), ServerEvent.History.class);
     }
 
     /** A round trip through the server. */

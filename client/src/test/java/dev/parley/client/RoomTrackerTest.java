@@ -19,7 +19,7 @@ class RoomTrackerTest {
 
     private static ServerEvent.Joined joined(String epoch, long offset, boolean recovered, long... messages) {
         return new ServerEvent.Joined(null, "general", epoch, offset, List.of("alice"), 1, recovered,
-                Arrays.stream(messages).mapToObj(RoomTrackerTest::message).toList());
+                Arrays.stream(messages).mapToObj(RoomTrackerTest::message).toList(), null);
     }
 
     private static List<Long> offsets(List<ServerEvent.Message> messages) {
