@@ -31,8 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * server's reply to it. It fails with a {@link ParleyException} carrying the protocol's error code
  * when the server answers {@code error}; with a {@link java.util.concurrent.TimeoutException} when
  * no reply comes within {@link ClientOptions#requestTimeout()}; with a {@link ParleyConnectionException}
- * when the connection is lost before the reply (the request may or may not have been carried out)
- * or when it cannot be sent; and with a {@link java.util.concurrent.CancellationException} when the
+ * when the connection is lost before the reply (the request may or may not have been carried out;
+ * not so {@link #send}, which goes again after the reconnect) or when it cannot be sent; and with a {@link java.util.concurrent.CancellationException} when the
  * client is closed first. Requests made while reconnecting wait for the new connection or fail at
  * once, as {@link ClientOptions#whileReconnecting()} says.
  *
@@ -96,11 +96,17 @@ public final class ParleyClient implements AutoCloseable {
         return core.request(id -> new Command.Leave(id, room), ServerEvent.Left.class);
     }
 
-    /** Sends a message to a room the client is in; the ack carries the message's offset. */
+    /**
+     * Sends a message to a room the client is in; the ack carries the message's offset. The send
+     * carries a nonce of its own, so when the connection is lost before the ack, the client sends
+     * it again with that nonce once it has reconnected and re-joined, and the server stores it
+     * once: the future completes with the ack that comes then (the request timeout still applies).
+     */
     public CompletableFuture<ServerEvent.Ack> send(String room, String text) {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(text, "text");
-        return core.request(id -> new Command.Send(id, room, text, null), ServerEvent.Ack.class);
+        String nonce = Nonces.next();
+        return core.request(id -> new Command.Send(id, room, text, nonce), ServerEvent.Ack.class);
     }
 
     /** Sends a direct message; fails with {@code no_such_user} when {@code to} is not online. */
