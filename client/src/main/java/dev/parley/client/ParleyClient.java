@@ -172,6 +172,28 @@ public final class ParleyClient implements AutoCloseable {
         return core.request(id -> new Command.FetchHistory(id, room, before, null, limit), ServerEvent.History.class);
     }
 
+    /**
+     * Up to {@code limit} (1 to {@value Command.FetchHistory#MAX_LIMIT}) messages of {@code room}
+     * right after the offset {@code after}, oldest first: fills a gap forward, such as the
+     * {@link Gap#missed()} room events of a recovery that was too long.
+     */
+    public CompletableFuture<ServerEvent.History> historyAfter(String room, long after, int limit) {
+        Objects.requireNonNull(room, "room");
+        return core.request(id -> new Command.FetchHistory(id, room, null, after, limit), ServerEvent.History.class);
+    }
+
+    /**
+     * Up to {@code limit} (1 to {@value Command.Search#MAX_LIMIT}) messages of {@code room} that
+     * contain every word of {@code query}, newest first, with offsets below {@code before} when it
+     * is not null: page on with the reply's {@code next}. Only on servers whose
+     * {@code welcome().features()} has {@code "search"}; others answer {@code unsupported}.
+     */
+    public CompletableFuture<ServerEvent.Results> search(String room, String query, Long before, int limit) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(query, "query");
+        return core.request(id -> new Command.Search(id, room, query, before, limit), ServerEvent.Results.class);
+    }
+
     /** A round trip through the server. */
     public CompletableFuture<ServerEvent.Pong> ping() {
         return core.request(Command.Ping::new, ServerEvent.Pong.class);
