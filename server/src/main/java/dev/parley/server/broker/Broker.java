@@ -68,12 +68,20 @@ public interface Broker extends AutoCloseable {
     /**
      * Up to {@code limit} kept messages of {@code room} that match {@code query}, newest first,
      * below {@code before} when it is not null. Only for a broker whose {@link #features()} has
-     * {@code "search"}; the others fail it with {@link UnsupportedOperationException}.
+     * {@code "search"}; the others (memory and Redis keep too little to search) fail it with
+     * {@link UnsupportedOperationException}.
      */
-    CompletableFuture<SearchPage> search(String room, String query, Long before, int limit);
+    default CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("search"));
+    }
 
-    /** What this broker adds to {@code welcome.features} (such as {@code "durable"}, {@code "search"}). */
-    Set<String> features();
+    /**
+     * What this broker adds to {@code welcome.features} (such as {@code "durable"}, {@code "search"});
+     * none for memory and Redis.
+     */
+    default Set<String> features() {
+        return Set.of();
+    }
 
     /** The rooms that have history, with their latest offsets. */
     CompletableFuture<Map<String, Long>> roomsWithHistory();

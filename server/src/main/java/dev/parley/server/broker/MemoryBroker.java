@@ -6,7 +6,6 @@ import dev.parley.protocol.StreamPosition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -122,17 +121,6 @@ public final class MemoryBroker implements Broker {
             }
             return CompletableFuture.completedFuture(new HistorySlice(epoch, messages));
         }
-    }
-
-    /** Memory keeps too little to search. */
-    @Override
-    public CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("search"));
-    }
-
-    @Override
-    public Set<String> features() {
-        return Set.of();
     }
 
     @Override

@@ -229,17 +229,6 @@ public final class RedisBroker implements Broker {
         });
     }
 
-    /** Redis keeps too little to search. */
-    @Override
-    public CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("search"));
-    }
-
-    @Override
-    public Set<String> features() {
-        return Set.of();
-    }
-
     private CompletableFuture<RoomFeed.Fetched> fetch(String room, long from, long to) {
         return range(room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false);
     }
