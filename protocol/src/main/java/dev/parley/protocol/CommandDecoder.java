@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Set;
 
 /**
  * Decodes client commands strictly, mapping every failure to the protocol's error code:
  * unparseable text or anything but one JSON object is {@code bad_json}; a missing or ill-typed
- * field, or a string with an unpaired surrogate, is {@code bad_request}; an unknown {@code type} is {@code unknown_type}. Unknown fields are
+ * field, or a string with an unpaired surrogate, is {@code bad_request}; an unknown {@code type} is {@code unknown_type}
+ * ({@code unsupported} for a command of version 1.2 that no server offers yet). Unknown fields are
  * ignored. Value rules (nick and room syntax, text length) are the server's to check.
  *
  * <p>Stateless and thread-safe.
@@ -19,6 +21,11 @@ import java.io.InputStream;
 public final class CommandDecoder {
     private static final ObjectReader TREE_READER = ParleyJson.mapper().reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * Commands of version 1.2 for features no Parley server offers yet: {@code unsupported}, as the
+     * contract answers a command for a feature the server does not offer, rather than {@code unknown_type}.
+     */
+    private static final Set<String> NOT_OFFERED = Set.of("edit", "delete", "react", "read", "unread");
 
     private CommandDecoder() {
     }
@@ -74,6 +81,10 @@ public final class CommandDecoder {
             case "search":
                 return search(f);
             default:
+                if (NOT_OFFERED.contains(type.textValue())) {
+                    throw new ProtocolException(ErrorCode.UNSUPPORTED, id, "this server does not offer '"
+                            + type.textValue() + "'");
+                }
                 throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, id, "unknown type '" + type.textValue() + "'");
         }
     }

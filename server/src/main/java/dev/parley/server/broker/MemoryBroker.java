@@ -113,7 +113,7 @@ public final class MemoryBroker implements Broker {
         synchronized (log) {
             List<ServerEvent.Message> messages;
             if (query.after() != null) {
-                long from = Math.max(query.after() + 1, log.oldest());
+                long from = query.after() >= log.offset() ? log.offset() + 1 : Math.max(query.after() + 1, log.oldest());
                 messages = log.range(from, from + query.limit());
             } else {
                 long to = Math.min(query.before() == null ? Long.MAX_VALUE : query.before(), log.offset() + 1);

@@ -218,7 +218,8 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
         if (query.after() != null) {
-            return range(room, (query.after() + 1) + "-0", "+", query.limit(), false)
+            // Stream ids are unsigned: after Long.MAX_VALUE comes 2^63, past every offset.
+            return range(room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false)
                     .thenApply(range -> new HistorySlice(range.epoch(), range.messages()));
         }
         String last = query.before() == null ? "+" : Math.max(0, query.before() - 1) + "-0";

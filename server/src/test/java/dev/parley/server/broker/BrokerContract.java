@@ -328,6 +328,7 @@ abstract class BrokerContract {
         assertThat(offsets(broker.history("r", HistoryQuery.after(0, 2)).join().messages()))
                 .as("from the oldest kept").containsExactly(4L, 5L);
         assertThat(broker.history("r", HistoryQuery.after(8, 50)).join().messages()).isEmpty();
+        assertThat(broker.history("r", HistoryQuery.after(Long.MAX_VALUE, 50)).join().messages()).isEmpty();
         assertThat(broker.history("missing", HistoryQuery.after(0, 50)).join().messages()).isEmpty();
     }
 
