@@ -5,13 +5,9 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Limits;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
-import dev.parley.protocol.StreamPosition;
 import dev.parley.server.broker.Broker;
-import dev.parley.server.broker.BrokerListener;
 import dev.parley.server.broker.HistoryQuery;
-import dev.parley.server.broker.HistorySlice;
 import dev.parley.server.broker.MemoryBroker;
-import dev.parley.server.broker.Recovery;
 import dev.parley.server.broker.SearchPage;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Backend;
@@ -22,9 +18,10 @@ import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,90 +45,37 @@ class SearchCommandsTest {
     }
 
     /**
-     * A memory broker that says it searches: the words of a query are matched against its kept
-     * messages, newest first, one page of {@code limit} at a time. Enough to see the session's side.
+     * A memory broker that says it searches: the query is matched against its kept messages,
+     * newest first, one page of {@code limit} at a time. Enough to see the session's side.
      */
-    private static final class SearchingBroker implements Broker {
-        private final MemoryBroker memory = new MemoryBroker(100, () -> 42L);
-
-        @Override
-        public Set<String> features() {
-            return Set.of("search", "durable");
-        }
-
-        @Override
-        public CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
-            return memory.history(room, new HistoryQuery(before, null, 100)).thenApply(slice -> {
-                List<ServerEvent.Message> matches = new ArrayList<>();
-                for (int i = slice.messages().size() - 1; i >= 0; i--) {
-                    if (slice.messages().get(i).text().contains(query)) {
-                        matches.add(slice.messages().get(i));
+    private static Broker searchingBroker() {
+        MemoryBroker memory = new MemoryBroker(100, () -> 42L);
+        return (Broker) Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "features" -> Set.of("search", "durable");
+                    case "search" -> search(memory, (String) args[0], (String) args[1], (Long) args[2], (int) args[3]);
+                    default -> {
+                        try {
+                            yield method.invoke(memory, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
                     }
+                });
+    }
+
+    private static CompletableFuture<SearchPage> search(MemoryBroker memory, String room, String query, Long before,
+                                                        int limit) {
+        return memory.history(room, new HistoryQuery(before, null, 100)).thenApply(slice -> {
+            List<ServerEvent.Message> matches = new ArrayList<>();
+            for (int i = slice.messages().size() - 1; i >= 0; i--) {
+                if (slice.messages().get(i).text().contains(query)) {
+                    matches.add(slice.messages().get(i));
                 }
-                return matches.size() <= limit ? new SearchPage(matches, null)
-                        : new SearchPage(matches.subList(0, limit), matches.get(limit - 1).offset());
-            });
-        }
-
-        @Override
-        public void listen(BrokerListener listener) {
-            memory.listen(listener);
-        }
-
-        @Override
-        public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
-            return memory.publish(room, from, text, nonce);
-        }
-
-        @Override
-        public CompletableFuture<Void> watch(String room) {
-            return memory.watch(room);
-        }
-
-        @Override
-        public void unwatch(String room) {
-            memory.unwatch(room);
-        }
-
-        @Override
-        public CompletableFuture<Void> watchUser(String nick) {
-            return memory.watchUser(nick);
-        }
-
-        @Override
-        public void unwatchUser(String nick) {
-            memory.unwatchUser(nick);
-        }
-
-        @Override
-        public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
-            return memory.broadcast(room, event);
-        }
-
-        @Override
-        public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
-            return memory.direct(dm);
-        }
-
-        @Override
-        public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
-            return memory.recover(room, since, latest, recoverMax);
-        }
-
-        @Override
-        public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
-            return memory.history(room, query);
-        }
-
-        @Override
-        public CompletableFuture<Map<String, Long>> roomsWithHistory() {
-            return memory.roomsWithHistory();
-        }
-
-        @Override
-        public void close() {
-            memory.close();
-        }
+            }
+            return matches.size() <= limit ? new SearchPage(matches, null)
+                    : new SearchPage(matches.subList(0, limit), matches.get(limit - 1).offset());
+        });
     }
 
     private Node node(Broker broker) {
@@ -175,7 +119,7 @@ class SearchCommandsTest {
     @Test
     void aMemberSearchesThroughTheNodeAndPagesOnWithNext() throws Exception {
         RecordingTransport transport = new RecordingTransport(loop);
-        Session session = ready(node(new SearchingBroker()), transport);
+        Session session = ready(node(searchingBroker()), transport);
         assertThat(transport.sent(ServerEvent.Welcome.class).get(0).features()).as("sorted")
                 .containsExactly("durable", "search");
 
