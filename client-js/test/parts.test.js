@@ -6,7 +6,7 @@ import { Backoff } from '../parley/backoff.js';
 import { decode } from '../parley/connection.js';
 import { EventDispatcher } from '../parley/events.js';
 import { Heartbeat } from '../parley/heartbeat.js';
-import { Requests } from '../parley/requests.js';
+import { Requests, newNonce } from '../parley/requests.js';
 import { RoomTracker } from '../parley/rooms.js';
 import { tokenExpiry } from '../parley/tokens.js';
 
@@ -63,6 +63,37 @@ test('Requests: a timeout and an AbortSignal reject, the client\'s own requests 
   assert.deepEqual(connection.sent, [{ type: 'hello', nick: 'a', id: 1 }]);
   requests.settle(requests.inFlight(1), null, { type: 'welcome', id: 1 });
   assert.equal((await hello).type, 'welcome');
+});
+
+test('Requests: a lost connection parks its sends with a nonce ahead of the line, in order, and fails the rest', async () => {
+  const requests = new Requests(10);
+  const lost = recorder();
+  const send = (text, nonce) => requests.create({ type: 'send', room: 'a', text, nonce }, { timeout: 10_000 },
+    (r) => requests.transmit(lost, r));
+  const first = send('one', newNonce());
+  const plain = send('no nonce');
+  const rooms = requests.create({ type: 'rooms' }, { timeout: 10_000 }, (r) => requests.transmit(lost, r));
+  const second = send('two', newNonce());
+  const meanwhile = requests.create({ type: 'ping' }, { timeout: 10_000 }, (r) => requests.park(r));
+  const gone = new Error('disconnected');
+  requests.connectionLost(gone, true);
+  await assert.rejects(plain, gone);
+  await assert.rejects(rooms, gone);
+
+  const next = recorder();
+  requests.unpark().forEach((r) => requests.transmit(next, r));
+  assert.deepEqual(next.sent.map((c) => c.text ?? c.type), ['one', 'two', 'ping']);
+  assert.deepEqual(next.sent.slice(0, 2).map((c) => c.nonce), lost.sent.filter((c) => c.nonce).map((c) => c.nonce));
+  next.sent.forEach((c) => requests.settle(requests.inFlight(c.id), null, { type: 'ack', id: c.id }));
+  assert.equal((await first).type, 'ack');
+  assert.equal((await second).type, 'ack');
+  await meanwhile;
+
+  const ending = send('three', newNonce());
+  requests.connectionLost(gone, false);
+  await assert.rejects(ending, gone, 'no reconnect: nothing waits');
+  assert.match(newNonce(), /^[0-9a-f]{32}$/);
+  assert.notEqual(newNonce(), newNonce());
 });
 
 test('EventDispatcher: listeners by type, iterators with a filter that end after the buffered events', async () => {

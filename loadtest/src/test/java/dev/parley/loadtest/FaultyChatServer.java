@@ -80,13 +80,13 @@ final class FaultyChatServer implements AutoCloseable {
                 case "hello" -> {
                     nick = command.path("nick").asText();
                     send(ctx.channel(), new ServerEvent.Welcome(id, "s-" + nick, nick, "secret", 25_000, 60_000,
-                            new Limits(65_536, 4_000, 50, 1_000, 1_000, 1_000), "faulty/1"));
+                            new Limits(65_536, 4_000, 50, 1_000, 1_000, 1_000, 1_000), "faulty/1"));
                 }
                 case "join" -> {
                     Room room = rooms.computeIfAbsent(command.path("room").asText(), r -> new Room());
                     room.members.add(ctx.channel());
                     send(ctx.channel(), new ServerEvent.Joined(id, command.path("room").asText(), "e-1", room.offset,
-                            List.of(), room.members.size(), false, List.of()));
+                            List.of(), room.members.size(), false, List.of(), null));
                 }
                 case "send" -> publish(ctx.channel(), id, command.path("room").asText(), command.path("text").asText());
                 case "ping" -> send(ctx.channel(), new ServerEvent.Pong(id, System.currentTimeMillis()));

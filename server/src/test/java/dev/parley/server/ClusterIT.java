@@ -160,6 +160,27 @@ class ClusterIT {
     }
 
     @Test
+    void aSendRepeatedWithItsNonceAfterResumingOnAnotherNodeIsStoredOnce() {
+        try (TestSocket watcher = member(1, "nonce-watcher", "nonces");
+             TestSocket sender = TestSocket.connect(cluster.node(0).webSocketUri());
+             TestSocket resumed = TestSocket.connect(cluster.node(2).webSocketUri())) {
+            String resume = sender.request("welcome", "type", "hello", "nick", "nonce-sender").get("resume").asText();
+            sender.request("joined", "type", "join", "room", "nonces");
+            JsonNode first = sender.request("ack", "type", "send", "room", "nonces", "text", "once", "nonce", "n-1");
+
+            resumed.request("welcome", "type", "hello", "nick", "nonce-sender", "resume", resume);
+            resumed.request("joined", "type", "join", "room", "nonces");
+            JsonNode again = resumed.request("ack", "type", "send", "room", "nonces", "text", "once", "nonce", "n-1");
+            assertThat(again.get("offset").asLong()).isEqualTo(first.get("offset").asLong());
+            assertThat(again.get("ts").asLong()).isEqualTo(first.get("ts").asLong());
+
+            watcher.request("ack", "type", "send", "room", "nonces", "text", "marker");
+            assertThat(watcher.next("message").get("text").asText()).isEqualTo("once");
+            assertThat(watcher.next("message").get("text").asText()).as("once, not twice").isEqualTo("marker");
+        }
+    }
+
+    @Test
     void historyAndRoomsAreTheSameOnEveryNode() {
         try (TestSocket author = member(0, "author", "shared-history")) {
             for (int i = 1; i <= 3; i++) {

@@ -37,6 +37,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code parley:room:{R}:log}, a stream of the last {@code historySize} messages, the offset
  *       as entry id ({@code 58-0});</li>
  *   <li>{@code parley:room:{R}:meta}, a hash of the room's {@code epoch} and {@code top} offset;</li>
+ *   <li>{@code parley:room:{R}:nonces}, a hash from a sender's nonce ({@code <nick> <nonce>}) to the
+ *       offset of the kept message it came with, trimmed with the stream;</li>
  *   <li>{@code parley:room:{R}}, the channel of its live messages, presence and typing events.</li>
  * </ul>
  * One Lua script gives a message its offset, appends it and publishes it, so the order in which
@@ -163,16 +165,22 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text) {
+    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         long ts = clock.getAsLong();
-        CompletableFuture<Long> offset = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.INTEGER, keys(room),
-                Epochs.fresh(), channel(room), Integer.toString(historySize), Long.toString(ts), from, text, room));
-        return offset.thenApply(top -> {
+        CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
+                keys(room), Epochs.fresh(), channel(room), Integer.toString(historySize), Long.toString(ts), from, text,
+                room, nonce == null ? "" : Names.nickKey(from) + ' ' + nonce));
+        return reply.thenApply(r -> {
+            long offset = (Long) r.get(0);
+            if (r.size() > 1) {
+                return new ServerEvent.Message(room, offset, Long.parseLong((String) r.get(1)), (String) r.get(2),
+                        (String) r.get(3));
+            }
             redis.published();
-            if (top == 1) {
+            if (offset == 1) {
                 redis.call(redis.commands().sadd(ROOMS, room));
             }
-            return new ServerEvent.Message(room, top, ts, from, text);
+            return new ServerEvent.Message(room, offset, ts, from, text);
         });
     }
 
@@ -199,18 +207,23 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest) {
+    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         CompletableFuture<List<Object>> reply = redis.call(RECOVER.run(redis.commands(), ScriptOutputType.MULTI,
                 keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),
-                Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest)));
+                Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest), Integer.toString(recoverMax)));
         return reply.thenApply(r -> new Recovery((String) r.get(0), (Long) r.get(1), (Long) r.get(2) == 1,
-                messages(room, (List<?>) r.get(3))));
+                messages(room, (List<?>) r.get(3)), (Long) r.get(4)));
     }
 
     @Override
-    public CompletableFuture<HistorySlice> history(String room, long before, int limit) {
-        String last = before == Long.MAX_VALUE ? "+" : Math.max(0, before - 1) + "-0";
-        return range(room, "-", last, limit, true).thenApply(range -> {
+    public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
+        if (query.after() != null) {
+            // Stream ids are unsigned: after Long.MAX_VALUE comes 2^63, past every offset.
+            return range(room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false)
+                    .thenApply(range -> new HistorySlice(range.epoch(), range.messages()));
+        }
+        String last = query.before() == null ? "+" : Math.max(0, query.before() - 1) + "-0";
+        return range(room, "-", last, query.limit(), true).thenApply(range -> {
             List<ServerEvent.Message> oldestFirst = new ArrayList<>(range.messages());
             Collections.reverse(oldestFirst);
             return new HistorySlice(range.epoch(), oldestFirst);
@@ -306,7 +319,7 @@ public final class RedisBroker implements Broker {
     }
 
     private static String[] keys(String room) {
-        return new String[] {ROOM_PREFIX + room + "}:log", meta(room)};
+        return new String[] {ROOM_PREFIX + room + "}:log", meta(room), ROOM_PREFIX + room + "}:nonces"};
     }
 
     private static String meta(String room) {

@@ -21,7 +21,7 @@ final class MessageCommands {
             return;
         }
         RoomOrder.expectReply(membership);
-        Replies.whenDone(session, session.node().publish(session, send.room(), send.text()), send.id(),
+        Replies.whenDone(session, session.node().publish(session, send.room(), send.text(), send.nonce()), send.id(),
                 () -> RoomOrder.settle(session, send.room(), membership), message -> {
                     Replies.send(session, new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
                     RoomOrder.settle(session, send.room(), membership);

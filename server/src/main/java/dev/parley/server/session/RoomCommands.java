@@ -3,6 +3,7 @@ package dev.parley.server.session;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.broker.Recovery;
 import dev.parley.server.node.Node;
 
 /** {@code join}, {@code leave} and {@code typing}: a session's rooms. */
@@ -22,7 +23,8 @@ final class RoomCommands {
         Membership membership = session.rooms().get(room);
         if (membership != null) {
             RoomOrder.expectReply(membership);
-            Replies.whenDone(session, session.node().rejoin(room, join.since(), session.settings().historyOnJoin()),
+            Replies.whenDone(session, session.node().rejoin(room, join.since(), session.settings().historyOnJoin(),
+                    session.settings().limits().recoverMax()),
                     join.id(), () -> RoomOrder.settle(session, room, membership), joined -> {
                         Replies.send(session, joinedEvent(join, joined));
                         RoomOrder.settle(session, room, membership);
@@ -42,7 +44,7 @@ final class RoomCommands {
         RoomOrder.expectReply(joining);
         session.rooms().add(joining);
         Replies.whenDone(session, session.node().join(session, room, join.since(),
-                session.settings().historyOnJoin()), join.id(), () -> {
+                session.settings().historyOnJoin(), session.settings().limits().recoverMax()), join.id(), () -> {
                     if (session.rooms().remove(joining)) {
                         RoomOrder.drop(session, joining);
                     }
@@ -54,8 +56,10 @@ final class RoomCommands {
     }
 
     private static ServerEvent.Joined joinedEvent(Command.Join join, Node.Joined joined) {
-        return new ServerEvent.Joined(join.id(), join.room(), joined.recovery().epoch(), joined.recovery().offset(),
-                joined.members(), joined.memberCount(), joined.recovery().recovered(), joined.recovery().messages());
+        Recovery recovery = joined.recovery();
+        return new ServerEvent.Joined(join.id(), join.room(), recovery.epoch(), recovery.offset(), joined.members(),
+                joined.memberCount(), recovery.recovered(), recovery.messages(),
+                recovery.missed() == 0 ? null : recovery.missed());
     }
 
     static void leave(Session session, Command.Leave leave) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,10 +69,10 @@ class RedisBrokerIT extends BrokerContract {
         b.watch("r").join();
         c.watch("r").join();
 
-        ServerEvent.Message first = a.publish("r", "alice", "one").join();
+        ServerEvent.Message first = a.publish("r", "alice", "one", null).join();
         ServerEvent.Typing typing = new ServerEvent.Typing("r", "alice");
         c.broadcast("r", typing).join();
-        ServerEvent.Message second = b.publish("r", "bob", "two").join();
+        ServerEvent.Message second = b.publish("r", "bob", "two", null).join();
 
         assertThat(second.offset()).as("one sequence of offsets whichever node publishes").isEqualTo(2);
         for (Recorder watching : List.of(atB, atC)) {
@@ -82,18 +83,53 @@ class RedisBrokerIT extends BrokerContract {
     }
 
     @Test
+    void aSendRepeatedThroughAnotherNodeWithItsNonceGetsTheFirstOffsetAndIsDeliveredOnce() {
+        Recorder atB = new Recorder();
+        Broker a = node(new Recorder());
+        Broker b = node(atB);
+        b.watch("r").join();
+        ServerEvent.Message first = a.publish("r", "alice", "once", "n-1").join();
+        assertThat(b.publish("r", "alice", "once", "n-1").join()).isEqualTo(first);
+        ServerEvent.Message marker = b.publish("r", "bob", "marker", null).join();
+
+        await().atMost(WITHIN).until(() -> atB.events.contains(marker));
+        assertThat(atB.messages("r")).containsExactly(first, marker);
+    }
+
+    @Test
+    void aRoomWhoseHistoryWasLostForgetsItsNoncesWithIt() {
+        Broker broker = node(new Recorder());
+        broker.publish("r", "alice", "one", "n-1").join();
+        String lostEpoch = broker.recover("r", null, 0, 0).join().epoch();
+        Redis connection = connections.get(0);
+        connection.call(connection.commands().del("parley:room:{r}:meta")).join();
+
+        assertThat(broker.publish("r", "bob", "new history", null).join().offset()).isEqualTo(1);
+        assertThat(broker.publish("r", "alice", "one", "n-1").join().offset()).as("not bob's message 1").isEqualTo(2);
+        assertThat(broker.recover("r", null, 0, 0).join().epoch()).isNotEqualTo(lostEpoch);
+    }
+
+    @Test
+    void offersNoFeaturesAndDoesNotSearch() {
+        Broker broker = node(new Recorder());
+        assertThat(broker.features()).isEmpty();
+        assertThat(broker.search("r", "anything", null, 20)).failsWithin(WITHIN)
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void anUnwatchedRoomsTrafficNoLongerReachesTheNode() {
         Recorder atB = new Recorder();
         Broker a = node(new Recorder());
         Broker b = node(atB);
         b.watch("r").join();
-        ServerEvent.Message first = a.publish("r", "alice", "one").join();
+        ServerEvent.Message first = a.publish("r", "alice", "one", null).join();
         await().atMost(WITHIN).until(() -> atB.events.contains(first));
 
         b.unwatch("r");
         b.watch("s").join();
-        a.publish("r", "alice", "after").join();
-        ServerEvent.Message marker = a.publish("s", "alice", "marker").join();
+        a.publish("r", "alice", "after", null).join();
+        ServerEvent.Message marker = a.publish("s", "alice", "marker", null).join();
         await().atMost(WITHIN).until(() -> atB.events.contains(marker));
         assertThat(atB.messages("r")).containsExactly(first);
     }

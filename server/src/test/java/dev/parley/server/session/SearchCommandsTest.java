@@ -1,0 +1,147 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Limits;
+import dev.parley.protocol.RequestId;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.server.broker.Broker;
+import dev.parley.server.broker.HistoryQuery;
+import dev.parley.server.broker.MemoryBroker;
+import dev.parley.server.broker.SearchPage;
+import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.node.Backend;
+import dev.parley.server.node.Node;
+import dev.parley.server.presence.MemoryPresence;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultEventLoop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code search}: answered {@code unsupported} unless the node's broker searches, else through the node. */
+class SearchCommandsTest {
+    private static final Limits LIMITS = new Limits(65536, 100, 2, 100, 100, 1000, 1000);
+    private final DefaultEventLoop loop = new DefaultEventLoop();
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final List<Node> nodes = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Node node : nodes) {
+            node.close();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        metrics.close();
+    }
+
+    /**
+     * A memory broker that says it searches: the query is matched against its kept messages,
+     * newest first, one page of {@code limit} at a time. Enough to see the session's side.
+     */
+    private static Broker searchingBroker() {
+        MemoryBroker memory = new MemoryBroker(100, () -> 42L);
+        return (Broker) Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "features" -> Set.of("search", "durable");
+                    case "search" -> search(memory, (String) args[0], (String) args[1], (Long) args[2], (int) args[3]);
+                    default -> {
+                        try {
+                            yield method.invoke(memory, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                });
+    }
+
+    private static CompletableFuture<SearchPage> search(MemoryBroker memory, String room, String query, Long before,
+                                                        int limit) {
+        return memory.history(room, new HistoryQuery(before, null, 100)).thenApply(slice -> {
+            List<ServerEvent.Message> matches = new ArrayList<>();
+            for (int i = slice.messages().size() - 1; i >= 0; i--) {
+                if (slice.messages().get(i).text().contains(query)) {
+                    matches.add(slice.messages().get(i));
+                }
+            }
+            return matches.size() <= limit ? new SearchPage(matches, null)
+                    : new SearchPage(matches.subList(0, limit), matches.get(limit - 1).offset());
+        });
+    }
+
+    private Node node(Broker broker) {
+        Node node = new Node(new Backend(broker, new MemoryPresence(), () -> true,
+                () -> CompletableFuture.completedFuture(null)), metrics, ByteBufAllocator.DEFAULT, () -> 42L,
+                LIMITS.presenceLimit(), loop);
+        nodes.add(node);
+        return node;
+    }
+
+    private void run(Runnable action) throws Exception {
+        loop.submit(action).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    }
+
+    private Session ready(Node node, RecordingTransport transport) throws Exception {
+        Session session = new Session(transport, node, new SessionSettings(LIMITS, 1000, 2000, 5, "parley/test", false,
+                1 << 20), metrics, () -> 42L);
+        run(() -> session.handle(new Command.Hello(RequestId.of(1), "alice", null, null)));
+        return session;
+    }
+
+    private static ErrorCode lastError(RecordingTransport transport) {
+        List<ServerEvent.Error> errors = transport.sent(ServerEvent.Error.class);
+        return errors.get(errors.size() - 1).code();
+    }
+
+    @Test
+    void aNodeWhoseBrokerDoesNotSearchAnswersUnsupportedAndListsNoFeatures() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = ready(node(new MemoryBroker(10, () -> 42L)), transport);
+        assertThat(transport.sent(ServerEvent.Welcome.class).get(0).features()).isEmpty();
+        run(() -> session.handle(new Command.Join(null, "r", null)));
+        run(() -> session.handle(new Command.Search(RequestId.of(12), "r", "x", null, null)));
+        assertThat(transport.sent(ServerEvent.Error.class)).singleElement().satisfies(e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+            assertThat(e.id()).isEqualTo(RequestId.of(12));
+        });
+    }
+
+    @Test
+    void aMemberSearchesThroughTheNodeAndPagesOnWithNext() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = ready(node(searchingBroker()), transport);
+        assertThat(transport.sent(ServerEvent.Welcome.class).get(0).features()).as("sorted")
+                .containsExactly("durable", "search");
+
+        run(() -> session.handle(new Command.Search(RequestId.of(2), "r", "deploy", null, null)));
+        assertThat(lastError(transport)).isEqualTo(ErrorCode.NOT_MEMBER);
+        run(() -> session.handle(new Command.Search(RequestId.of(3), "not a room", "deploy", null, null)));
+        assertThat(lastError(transport)).isEqualTo(ErrorCode.ROOM_INVALID);
+
+        run(() -> session.handle(new Command.Join(null, "r", null)));
+        for (String text : List.of("deploy failed", "lunch?", "deploy fixed", "deploy done")) {
+            run(() -> session.handle(new Command.Send(null, "r", text, null)));
+        }
+        run(() -> session.handle(new Command.Search(RequestId.of(4), "r", "deploy", null, 2)));
+        ServerEvent.Results first = transport.sent(ServerEvent.Results.class).get(0);
+        assertThat(first.id()).isEqualTo(RequestId.of(4));
+        assertThat(first.room()).isEqualTo("r");
+        assertThat(first.messages()).extracting(ServerEvent.Message::offset).containsExactly(4L, 3L);
+        assertThat(first.next()).isEqualTo(3L);
+
+        run(() -> session.handle(new Command.Search(RequestId.of(5), "r", "deploy", first.next(), null)));
+        ServerEvent.Results second = transport.sent(ServerEvent.Results.class).get(1);
+        assertThat(second.messages()).extracting(ServerEvent.Message::text).containsExactly("deploy failed");
+        assertThat(second.next()).isNull();
+    }
+}
