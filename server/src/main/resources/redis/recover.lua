@@ -1,10 +1,14 @@
 -- ARGV[2]: the joiner's epoch ('' for none), ARGV[3]: its offset, ARGV[4]: how many of the latest
--- messages to return otherwise. Returns {epoch, top, 1 when recovered else 0, entries}: every
--- message after ARGV[3] when the joiner's epoch is this one and that is still kept, else the
--- latest ones. One script, so that the entries and the top offset are one moment's.
+-- messages to return otherwise, ARGV[5]: at most this many are recovered. Returns {epoch, top,
+-- 1 when recovered else 0, entries, missed}: every message after ARGV[3] when the joiner's epoch
+-- is this one, that is still kept and no more than ARGV[5] came since, else the latest ones, and
+-- then (when more than ARGV[5] came in this epoch) how many came between ARGV[3] and the first of
+-- them. One script, so that the entries and the top offset are one moment's.
 local since = tonumber(ARGV[3])
+local inEpoch = ARGV[2] == epoch and since <= top
+local tooMany = inEpoch and top - since > tonumber(ARGV[5])
 local from = nil
-if ARGV[2] == epoch and since <= top then
+if inEpoch and not tooMany then
   if since == top then
     from = top + 1
   else
@@ -23,4 +27,12 @@ local entries = {}
 if from <= top then
   entries = redis.call('xrange', KEYS[1], from .. '-0', '+')
 end
-return {epoch, top, recovered, entries}
+local missed = 0
+if tooMany then
+  local next = top + 1
+  if #entries > 0 then
+    next = tonumber(string.match(entries[1][1], '^%d+'))
+  end
+  missed = next - since - 1
+end
+return {epoch, top, recovered, entries, missed}

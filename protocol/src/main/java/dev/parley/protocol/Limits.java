@@ -3,6 +3,9 @@ package dev.parley.protocol;
 /**
  * The limits a server announces in {@code welcome}. {@code presenceLimit}: in a room with more
  * members, joins and leaves are announced as {@code occupancy} instead of one {@code presence} each.
+ * {@code recoverMax} (version 1.2): a {@code join} with {@code since} recovers at most this many
+ * room events; past it {@code joined} is not recovered and says how many were {@code missed}.
  */
-public record Limits(int maxFrameBytes, int maxTextChars, int maxRooms, int ratePerSec, int burst, int presenceLimit) {
+public record Limits(int maxFrameBytes, int maxTextChars, int maxRooms, int ratePerSec, int burst, int presenceLimit,
+                     int recoverMax) {
 }

@@ -4,6 +4,7 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,8 +21,13 @@ public interface Broker extends AutoCloseable {
     /** Sets the one listener of this node. Called once, before any traffic. */
     void listen(BrokerListener listener);
 
-    /** Gives the message the room's next offset, keeps it in history and delivers it. */
-    CompletableFuture<ServerEvent.Message> publish(String room, String from, String text);
+    /**
+     * Gives the message the room's next offset, keeps it in history and delivers it. A
+     * {@code nonce} (nullable) that {@code from} already used in {@code room} while that message is
+     * still kept publishes nothing: the result is that first message, as it was published (same
+     * offset and ts).
+     */
+    CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce);
 
     /**
      * This node has its first member in {@code room}: route the room's events to the listener from
@@ -50,12 +56,24 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Where the room stands for a member who joins now: its epoch and latest offset, and either
-     * every message after {@code since} ({@code recovered}) or the latest {@code latest} messages.
+     * every message after {@code since} ({@code recovered}, when there are at most
+     * {@code recoverMax}) or the latest {@code latest} messages, with {@link Recovery#missed()}
+     * when more than {@code recoverMax} were missed in the same epoch.
      */
-    CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest);
+    CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax);
 
-    /** Up to {@code limit} kept messages with offset below {@code before}, oldest first. */
-    CompletableFuture<HistorySlice> history(String room, long before, int limit);
+    /** Kept messages as {@code query} says, oldest first. */
+    CompletableFuture<HistorySlice> history(String room, HistoryQuery query);
+
+    /**
+     * Up to {@code limit} kept messages of {@code room} that match {@code query}, newest first,
+     * below {@code before} when it is not null. Only for a broker whose {@link #features()} has
+     * {@code "search"}; the others fail it with {@link UnsupportedOperationException}.
+     */
+    CompletableFuture<SearchPage> search(String room, String query, Long before, int limit);
+
+    /** What this broker adds to {@code welcome.features} (such as {@code "durable"}, {@code "search"}). */
+    Set<String> features();
 
     /** The rooms that have history, with their latest offsets. */
     CompletableFuture<Map<String, Long>> roomsWithHistory();

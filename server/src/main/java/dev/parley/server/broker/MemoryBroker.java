@@ -6,6 +6,7 @@ import dev.parley.protocol.StreamPosition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -61,7 +62,7 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text) {
+    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         RoomLog log = logs.computeIfAbsent(room, name -> new RoomLog(name, historySize));
         ServerEvent.Message message;
         synchronized (log) {
@@ -83,32 +84,52 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest) {
+    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         RoomLog log = logs.get(room);
         if (log == null) {
             boolean recovered = since != null && since.epoch().equals(epoch) && since.offset() == 0;
-            return CompletableFuture.completedFuture(new Recovery(epoch, 0, recovered, List.of()));
+            return CompletableFuture.completedFuture(new Recovery(epoch, 0, recovered, List.of(), 0));
         }
         synchronized (log) {
             long offset = log.offset();
-            boolean recovered = since != null && since.epoch().equals(epoch)
-                    && since.offset() <= offset && since.offset() >= log.oldest() - 1;
+            boolean inEpoch = since != null && since.epoch().equals(epoch) && since.offset() <= offset;
+            boolean tooMany = inEpoch && offset - since.offset() > recoverMax;
+            boolean recovered = inEpoch && !tooMany && since.offset() >= log.oldest() - 1;
             long from = recovered ? since.offset() + 1 : offset + 1 - latest;
-            return CompletableFuture.completedFuture(
-                    new Recovery(epoch, offset, recovered, log.range(from, offset + 1)));
+            List<ServerEvent.Message> messages = log.range(from, offset + 1);
+            long missed = tooMany ? (messages.isEmpty() ? offset + 1 : messages.get(0).offset()) - since.offset() - 1 : 0;
+            return CompletableFuture.completedFuture(new Recovery(epoch, offset, recovered, messages, missed));
         }
     }
 
     @Override
-    public CompletableFuture<HistorySlice> history(String room, long before, int limit) {
+    public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
         RoomLog log = logs.get(room);
         if (log == null) {
             return CompletableFuture.completedFuture(new HistorySlice(epoch, List.of()));
         }
         synchronized (log) {
-            long to = Math.min(before, log.offset() + 1);
-            return CompletableFuture.completedFuture(new HistorySlice(epoch, log.range(to - limit, to)));
+            List<ServerEvent.Message> messages;
+            if (query.after() != null) {
+                long from = Math.max(query.after() + 1, log.oldest());
+                messages = log.range(from, from + query.limit());
+            } else {
+                long to = Math.min(query.before() == null ? Long.MAX_VALUE : query.before(), log.offset() + 1);
+                messages = log.range(to - query.limit(), to);
+            }
+            return CompletableFuture.completedFuture(new HistorySlice(epoch, messages));
         }
+    }
+
+    /** Memory keeps too little to search. */
+    @Override
+    public CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("search"));
+    }
+
+    @Override
+    public Set<String> features() {
+        return Set.of();
     }
 
     @Override

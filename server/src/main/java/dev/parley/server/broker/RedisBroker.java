@@ -163,7 +163,7 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text) {
+    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         long ts = clock.getAsLong();
         CompletableFuture<Long> offset = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.INTEGER, keys(room),
                 Epochs.fresh(), channel(room), Integer.toString(historySize), Long.toString(ts), from, text, room));
@@ -199,22 +199,37 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest) {
+    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         CompletableFuture<List<Object>> reply = redis.call(RECOVER.run(redis.commands(), ScriptOutputType.MULTI,
                 keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),
-                Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest)));
+                Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest), Integer.toString(recoverMax)));
         return reply.thenApply(r -> new Recovery((String) r.get(0), (Long) r.get(1), (Long) r.get(2) == 1,
-                messages(room, (List<?>) r.get(3))));
+                messages(room, (List<?>) r.get(3)), (Long) r.get(4)));
     }
 
     @Override
-    public CompletableFuture<HistorySlice> history(String room, long before, int limit) {
-        String last = before == Long.MAX_VALUE ? "+" : Math.max(0, before - 1) + "-0";
-        return range(room, "-", last, limit, true).thenApply(range -> {
+    public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
+        if (query.after() != null) {
+            return range(room, (query.after() + 1) + "-0", "+", query.limit(), false)
+                    .thenApply(range -> new HistorySlice(range.epoch(), range.messages()));
+        }
+        String last = query.before() == null ? "+" : Math.max(0, query.before() - 1) + "-0";
+        return range(room, "-", last, query.limit(), true).thenApply(range -> {
             List<ServerEvent.Message> oldestFirst = new ArrayList<>(range.messages());
             Collections.reverse(oldestFirst);
             return new HistorySlice(range.epoch(), oldestFirst);
         });
+    }
+
+    /** Redis keeps too little to search. */
+    @Override
+    public CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("search"));
+    }
+
+    @Override
+    public Set<String> features() {
+        return Set.of();
     }
 
     private CompletableFuture<RoomFeed.Fetched> fetch(String room, long from, long to) {

@@ -44,6 +44,9 @@ public record ServerConfig(
         @Setting(value = "20", min = 0, max = 1_000_000,
                 help = "Latest messages sent with joined when nothing is recovered")
         int historyOnJoin,
+        @Setting(value = "1000", min = 0, max = 1_000_000,
+                help = "Most room events a join with since recovers; past it joined says how many were missed")
+        int recoverMax,
         @Setting(value = "1048576", min = 1024, help = "Unsent bytes past which a client is closed with 4001")
         int maxOutboundBytes,
         @Setting(value = "5000", min = 0, help = "On SIGTERM, how long to wait for clients to close")
@@ -110,7 +113,7 @@ public record ServerConfig(
 
     /** The limits announced in {@code welcome}. */
     public Limits limits() {
-        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit);
+        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit, recoverMax);
     }
 
     /** A builder from the documented defaults (the environment plays no part). */

@@ -4,6 +4,7 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.broker.Broker;
 import dev.parley.server.broker.BrokerListener;
+import dev.parley.server.broker.HistoryQuery;
 import dev.parley.server.broker.HistorySlice;
 import dev.parley.server.broker.Recovery;
 import dev.parley.server.hub.Hub;
@@ -197,12 +198,12 @@ public final class Node implements BrokerListener, PresenceListener {
      * Adds {@code member} to {@code room}: from now on it receives the room's events. Completes
      * with the first members and what the member missed since {@code since}, or the latest messages.
      */
-    public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest) {
+    public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest, int recoverMax) {
         CompletableFuture<Void> watched = hub.subscribe(member, room);
         CompletableFuture<RoomChange> entered = presence.join(room, member.nick());
         // The room's live events reach this node before its history is read, so that the member's
         // session can merge the two by offset without a gap.
-        CompletableFuture<Recovery> recovery = watched.thenCompose(ready -> broker.recover(room, since, latest));
+        CompletableFuture<Recovery> recovery = watched.thenCompose(ready -> broker.recover(room, since, latest, recoverMax));
         CompletableFuture<Joined> joined = entered.thenCompose(change -> presence.members(room, null, presenceLimit))
                 .thenCombine(recovery, (members, recovered) -> new Joined(members, entered.join().members(), recovered));
         return joined.handle((value, failure) -> {
@@ -229,9 +230,10 @@ public final class Node implements BrokerListener, PresenceListener {
     }
 
     /** The first members and recovery for a member who joins a room it is already in. */
-    public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest) {
+    public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest, int recoverMax) {
         return presence.count(room).thenCompose(count -> presence.members(room, null, presenceLimit)
-                .thenCombine(broker.recover(room, since, latest), (members, recovery) -> new Joined(members, count, recovery)));
+                .thenCombine(broker.recover(room, since, latest, recoverMax),
+                        (members, recovery) -> new Joined(members, count, recovery)));
     }
 
     /** Removes {@code member} from {@code room} and tells the other members. */
@@ -270,13 +272,14 @@ public final class Node implements BrokerListener, PresenceListener {
         return DONE;
     }
 
-    public CompletableFuture<ServerEvent.Message> publish(Member member, String room, String text) {
-        return broker.publish(room, member.nick(), text);
+    /** Publishes {@code member}'s message; a repeated {@code nonce} (nullable) completes with the first one's. */
+    public CompletableFuture<ServerEvent.Message> publish(Member member, String room, String text, String nonce) {
+        return broker.publish(room, member.nick(), text, nonce);
     }
 
     /** Publishes a room message on behalf of {@code from}, who need not be connected (the server API). */
     public CompletableFuture<Published> publish(String from, String room, String text) {
-        return broker.publish(room, from, text).thenCompose(message -> broker.recover(room, null, 0)
+        return broker.publish(room, from, text, null).thenCompose(message -> broker.recover(room, null, 0, 0)
                 .thenApply(recovery -> new Published(message, recovery.epoch())));
     }
 
@@ -328,8 +331,8 @@ public final class Node implements BrokerListener, PresenceListener {
         });
     }
 
-    public CompletableFuture<HistorySlice> history(String room, long before, int limit) {
-        return broker.history(room, before, limit);
+    public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
+        return broker.history(room, query);
     }
 
     @Override

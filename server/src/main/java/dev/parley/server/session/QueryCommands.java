@@ -2,6 +2,7 @@ package dev.parley.server.session;
 
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.broker.HistoryQuery;
 
 /** {@code who}, {@code list_rooms} and {@code history}: questions answered from the node, not rate-limited. */
 final class QueryCommands {
@@ -24,9 +25,9 @@ final class QueryCommands {
         if (!context.checks().validRoom(history.id(), history.room())) {
             return;
         }
-        long before = history.before() == null ? Long.MAX_VALUE : history.before();
         int limit = history.limit() == null ? Command.FetchHistory.DEFAULT_LIMIT : history.limit();
-        context.replies().reply(history.id(), context.node().history(history.room(), before, limit),
+        context.replies().reply(history.id(), context.node().history(history.room(),
+                        new HistoryQuery(history.before(), null, limit)),
                 slice -> new ServerEvent.History(history.id(), history.room(), slice.epoch(), slice.messages()));
     }
 }

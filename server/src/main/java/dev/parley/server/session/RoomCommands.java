@@ -23,7 +23,8 @@ final class RoomCommands {
         Membership membership = context.rooms().get(room);
         if (membership != null) {
             order.expectReply(membership);
-            context.replies().whenDone(context.node().rejoin(room, join.since(), context.settings().historyOnJoin()),
+            context.replies().whenDone(context.node().rejoin(room, join.since(), context.settings().historyOnJoin(),
+                    context.settings().limits().recoverMax()),
                     join.id(), () -> order.settle(room, membership), joined -> {
                         context.replies().send(joinedEvent(join, joined));
                         order.settle(room, membership);
@@ -43,7 +44,7 @@ final class RoomCommands {
         order.expectReply(joining);
         context.rooms().add(joining);
         context.replies().whenDone(context.node().join(context.session(), room, join.since(),
-                context.settings().historyOnJoin()), join.id(), () -> {
+                context.settings().historyOnJoin(), context.settings().limits().recoverMax()), join.id(), () -> {
                     if (context.rooms().remove(joining)) {
                         order.drop(joining);
                     }

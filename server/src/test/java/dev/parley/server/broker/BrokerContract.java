@@ -81,7 +81,7 @@ abstract class BrokerContract {
     private static List<ServerEvent.Message> publish(Broker broker, String room, int count) {
         List<ServerEvent.Message> published = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            published.add(broker.publish(room, "alice", "m" + i).join());
+            published.add(broker.publish(room, "alice", "m" + i, null).join());
         }
         return published;
     }
@@ -95,7 +95,7 @@ abstract class BrokerContract {
     }
 
     private static String epoch(Broker broker, String room) {
-        return broker.recover(room, null, 0).join().epoch();
+        return broker.recover(room, null, 0, Integer.MAX_VALUE).join().epoch();
     }
 
     @Test
@@ -104,7 +104,7 @@ abstract class BrokerContract {
         broker.watch("r").join();
         broker.watch("other").join();
         List<ServerEvent.Message> published = publish(broker, "r", 3);
-        ServerEvent.Message other = broker.publish("other", "bob", "x").join();
+        ServerEvent.Message other = broker.publish("other", "bob", "x", null).join();
 
         assertThat(offsets(published)).containsExactly(1L, 2L, 3L);
         assertThat(other.offset()).isEqualTo(1);
@@ -122,7 +122,7 @@ abstract class BrokerContract {
         broker.watch("r").join();
         List<CompletableFuture<ServerEvent.Message>> publishing = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            publishing.add(broker.publish("r", "u" + i, "m" + i));
+            publishing.add(broker.publish("r", "u" + i, "m" + i, null));
         }
         List<Long> assigned = publishing.stream().map(p -> p.join().offset()).sorted().toList();
         assertThat(assigned).isEqualTo(range(1, 50));
@@ -134,16 +134,16 @@ abstract class BrokerContract {
     void roomEventsReachTheListenerInTheRoomsOrderWithItsMessagesAndAreNotKept() {
         Broker broker = broker(10);
         broker.watch("r").join();
-        ServerEvent.Message first = broker.publish("r", "alice", "hi").join();
+        ServerEvent.Message first = broker.publish("r", "alice", "hi", null).join();
         ServerEvent.Typing typing = new ServerEvent.Typing("r", "bob");
         broker.broadcast("r", typing).join();
         ServerEvent.Presence joined = new ServerEvent.Presence("r", ServerEvent.PresenceKind.JOIN, "carol", 5);
         broker.broadcast("r", joined).join();
-        ServerEvent.Message second = broker.publish("r", "alice", "again").join();
+        ServerEvent.Message second = broker.publish("r", "alice", "again", null).join();
 
         await().atMost(WITHIN).until(() -> recorder.events.size() == 4);
         assertThat(recorder.events).containsExactly(first, "bob: " + typing, "carol: " + joined, second);
-        assertThat(offsets(broker.history("r", Long.MAX_VALUE, 10).join().messages())).containsExactly(1L, 2L);
+        assertThat(offsets(broker.history("r", new HistoryQuery(null, null, 10)).join().messages())).containsExactly(1L, 2L);
     }
 
     @Test
@@ -155,9 +155,9 @@ abstract class BrokerContract {
         publish(broker, "r", 1);
         await().atMost(WITHIN).until(() -> recorder.messages("r").size() == 1);
         broker.unwatch("r");
-        broker.publish("r", "alice", "while unwatched").join();
+        broker.publish("r", "alice", "while unwatched", null).join();
         broker.watch("r").join();
-        ServerEvent.Message third = broker.publish("r", "alice", "watched again").join();
+        ServerEvent.Message third = broker.publish("r", "alice", "watched again", null).join();
 
         await().atMost(WITHIN).until(() -> recorder.messages("r").contains(third));
         List<Long> delivered = offsets(recorder.messages("r"));
@@ -172,13 +172,13 @@ abstract class BrokerContract {
         List<ServerEvent.Message> published = publish(broker, "r", 8);
         String epoch = epoch(broker, "r");
 
-        Recovery missed = broker.recover("r", new StreamPosition(epoch, 3), 2).join();
+        Recovery missed = broker.recover("r", new StreamPosition(epoch, 3), 2, Integer.MAX_VALUE).join();
         assertThat(missed.recovered()).isTrue();
         assertThat(missed.epoch()).isEqualTo(epoch);
         assertThat(missed.offset()).isEqualTo(8);
         assertThat(missed.messages()).isEqualTo(published.subList(3, 8));
 
-        Recovery current = broker.recover("r", new StreamPosition(epoch, 8), 2).join();
+        Recovery current = broker.recover("r", new StreamPosition(epoch, 8), 2, Integer.MAX_VALUE).join();
         assertThat(current.recovered()).as("nothing missed").isTrue();
         assertThat(current.messages()).isEmpty();
         assertThat(current.offset()).isEqualTo(8);
@@ -190,22 +190,22 @@ abstract class BrokerContract {
         publish(broker, "r", 8);
         String epoch = epoch(broker, "r");
 
-        Recovery tooOld = broker.recover("r", new StreamPosition(epoch, 2), 2).join();
+        Recovery tooOld = broker.recover("r", new StreamPosition(epoch, 2), 2, Integer.MAX_VALUE).join();
         assertThat(tooOld.recovered()).as("message 3 is no longer kept").isFalse();
         assertThat(offsets(tooOld.messages())).containsExactly(7L, 8L);
         assertThat(tooOld.offset()).isEqualTo(8);
 
-        Recovery otherEpoch = broker.recover("r", new StreamPosition("e-other", 7), 3).join();
+        Recovery otherEpoch = broker.recover("r", new StreamPosition("e-other", 7), 3, Integer.MAX_VALUE).join();
         assertThat(otherEpoch.recovered()).isFalse();
         assertThat(otherEpoch.epoch()).isEqualTo(epoch);
         assertThat(offsets(otherEpoch.messages())).containsExactly(6L, 7L, 8L);
 
-        assertThat(broker.recover("r", new StreamPosition(epoch, 9), 2).join().recovered())
+        assertThat(broker.recover("r", new StreamPosition(epoch, 9), 2, Integer.MAX_VALUE).join().recovered())
                 .as("ahead of the room").isFalse();
-        Recovery none = broker.recover("r", null, 10).join();
+        Recovery none = broker.recover("r", null, 10, Integer.MAX_VALUE).join();
         assertThat(none.recovered()).isFalse();
         assertThat(offsets(none.messages())).as("no more than are kept").containsExactly(4L, 5L, 6L, 7L, 8L);
-        assertThat(broker.recover("r", null, 0).join().messages()).isEmpty();
+        assertThat(broker.recover("r", null, 0, Integer.MAX_VALUE).join().messages()).isEmpty();
     }
 
     @Test
@@ -213,11 +213,11 @@ abstract class BrokerContract {
         Broker broker = broker(5);
         String epoch = epoch(broker, "empty");
         assertThat(epoch).isNotBlank();
-        Recovery fromZero = broker.recover("empty", new StreamPosition(epoch, 0), 5).join();
+        Recovery fromZero = broker.recover("empty", new StreamPosition(epoch, 0), 5, Integer.MAX_VALUE).join();
         assertThat(fromZero.recovered()).isTrue();
         assertThat(fromZero.offset()).isZero();
         assertThat(fromZero.messages()).isEmpty();
-        assertThat(broker.recover("empty", null, 5).join().recovered()).isFalse();
+        assertThat(broker.recover("empty", null, 5, Integer.MAX_VALUE).join().recovered()).isFalse();
         assertThat(epoch(broker, "empty")).as("the epoch stays while the history lives").isEqualTo(epoch);
     }
 
@@ -227,17 +227,17 @@ abstract class BrokerContract {
         List<ServerEvent.Message> published = publish(broker, "r", 8);
         String epoch = epoch(broker, "r");
 
-        HistorySlice latest = broker.history("r", Long.MAX_VALUE, 3).join();
+        HistorySlice latest = broker.history("r", new HistoryQuery(null, null, 3)).join();
         assertThat(latest.epoch()).isEqualTo(epoch);
         assertThat(latest.messages()).isEqualTo(published.subList(5, 8));
-        assertThat(offsets(broker.history("r", 6, 50).join().messages())).as("bounded by the history size")
+        assertThat(offsets(broker.history("r", HistoryQuery.before(6, 50)).join().messages())).as("bounded by the history size")
                 .containsExactly(4L, 5L);
-        assertThat(offsets(broker.history("r", 8, 2).join().messages())).containsExactly(6L, 7L);
-        assertThat(offsets(broker.history("r", 100, 2).join().messages())).containsExactly(7L, 8L);
-        assertThat(broker.history("r", 4, 50).join().messages()).isEmpty();
-        assertThat(broker.history("r", 1, 50).join().messages()).isEmpty();
+        assertThat(offsets(broker.history("r", HistoryQuery.before(8, 2)).join().messages())).containsExactly(6L, 7L);
+        assertThat(offsets(broker.history("r", HistoryQuery.before(100, 2)).join().messages())).containsExactly(7L, 8L);
+        assertThat(broker.history("r", HistoryQuery.before(4, 50)).join().messages()).isEmpty();
+        assertThat(broker.history("r", HistoryQuery.before(1, 50)).join().messages()).isEmpty();
 
-        HistorySlice missing = broker.history("missing", Long.MAX_VALUE, 50).join();
+        HistorySlice missing = broker.history("missing", new HistoryQuery(null, null, 50)).join();
         assertThat(missing.messages()).isEmpty();
         assertThat(missing.epoch()).as("the room's current epoch").isEqualTo(epoch(broker, "missing"));
     }
@@ -246,11 +246,11 @@ abstract class BrokerContract {
     void aHistoryOfZeroKeepsNothingButOffsetsAndRecoveryFromTheLatestGoOn() {
         Broker broker = broker(0);
         publish(broker, "r", 2);
-        assertThat(broker.history("r", Long.MAX_VALUE, 10).join().messages()).isEmpty();
+        assertThat(broker.history("r", new HistoryQuery(null, null, 10)).join().messages()).isEmpty();
         String epoch = epoch(broker, "r");
-        assertThat(broker.recover("r", new StreamPosition(epoch, 2), 5).join().recovered()).isTrue();
-        assertThat(broker.recover("r", new StreamPosition(epoch, 1), 5).join().recovered()).isFalse();
-        assertThat(broker.publish("r", "alice", "m3").join().offset()).isEqualTo(3);
+        assertThat(broker.recover("r", new StreamPosition(epoch, 2), 5, Integer.MAX_VALUE).join().recovered()).isTrue();
+        assertThat(broker.recover("r", new StreamPosition(epoch, 1), 5, Integer.MAX_VALUE).join().recovered()).isFalse();
+        assertThat(broker.publish("r", "alice", "m3", null).join().offset()).isEqualTo(3);
     }
 
     @Test
@@ -274,8 +274,8 @@ abstract class BrokerContract {
         assertThat(broker.roomsWithHistory().join()).isEmpty();
         publish(broker, "r", 7);
         publish(broker, "s", 1);
-        broker.recover("quiet", null, 5).join();
-        broker.history("silent", Long.MAX_VALUE, 5).join();
+        broker.recover("quiet", null, 5, Integer.MAX_VALUE).join();
+        broker.history("silent", new HistoryQuery(null, null, 5)).join();
         assertThat(broker.roomsWithHistory().join()).isEqualTo(Map.of("r", 7L, "s", 1L));
     }
 }

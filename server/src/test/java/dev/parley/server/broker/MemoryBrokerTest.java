@@ -38,12 +38,12 @@ class MemoryBrokerTest {
                 return dm.to().equals("here");
             }
         });
-        epoch = broker.recover("r", null, 0).join().epoch();
+        epoch = broker.recover("r", null, 0, Integer.MAX_VALUE).join().epoch();
     }
 
     private void publish(int count) {
         for (int i = 1; i <= count; i++) {
-            broker.publish("r", "alice", "m" + i).join();
+            broker.publish("r", "alice", "m" + i, null).join();
         }
     }
 
@@ -54,7 +54,7 @@ class MemoryBrokerTest {
     @Test
     void offsetsStartAtOneAndGrowByOneAndAreDeliveredAsAssigned() {
         publish(3);
-        broker.publish("other", "bob", "x").join();
+        broker.publish("other", "bob", "x", null).join();
         assertThat(delivered).extracting(e -> ((ServerEvent.Message) e).offset()).containsExactly(1L, 2L, 3L, 1L);
         assertThat(delivered.get(0)).isEqualTo(new ServerEvent.Message("r", 1, 7, "alice", "m1"));
     }
@@ -62,15 +62,15 @@ class MemoryBrokerTest {
     @Test
     void recoversFromInsideTheRetainedHistoryOnly() {
         publish(8);
-        Recovery recovered = broker.recover("r", new StreamPosition(epoch, 3), 2).join();
+        Recovery recovered = broker.recover("r", new StreamPosition(epoch, 3), 2, Integer.MAX_VALUE).join();
         assertThat(recovered.recovered()).isTrue();
         assertThat(offsets(recovered.messages())).containsExactly(4L, 5L, 6L, 7L, 8L);
-        Recovery tooOld = broker.recover("r", new StreamPosition(epoch, 2), 2).join();
+        Recovery tooOld = broker.recover("r", new StreamPosition(epoch, 2), 2, Integer.MAX_VALUE).join();
         assertThat(tooOld.recovered()).isFalse();
         assertThat(offsets(tooOld.messages())).containsExactly(7L, 8L);
-        assertThat(broker.recover("r", new StreamPosition("e-other", 7), 2).join().recovered()).isFalse();
-        assertThat(broker.recover("r", new StreamPosition(epoch, 9), 2).join().recovered()).isFalse();
-        Recovery current = broker.recover("r", new StreamPosition(epoch, 8), 2).join();
+        assertThat(broker.recover("r", new StreamPosition("e-other", 7), 2, Integer.MAX_VALUE).join().recovered()).isFalse();
+        assertThat(broker.recover("r", new StreamPosition(epoch, 9), 2, Integer.MAX_VALUE).join().recovered()).isFalse();
+        Recovery current = broker.recover("r", new StreamPosition(epoch, 8), 2, Integer.MAX_VALUE).join();
         assertThat(current.recovered()).isTrue();
         assertThat(current.messages()).isEmpty();
         assertThat(current.offset()).isEqualTo(8);
@@ -78,28 +78,28 @@ class MemoryBrokerTest {
 
     @Test
     void anEmptyRoomRecoversFromOffsetZero() {
-        assertThat(broker.recover("empty", new StreamPosition(epoch, 0), 5).join().recovered()).isTrue();
-        assertThat(broker.recover("empty", null, 5).join().recovered()).isFalse();
+        assertThat(broker.recover("empty", new StreamPosition(epoch, 0), 5, Integer.MAX_VALUE).join().recovered()).isTrue();
+        assertThat(broker.recover("empty", null, 5, Integer.MAX_VALUE).join().recovered()).isFalse();
     }
 
     @Test
     void historyPagesBackwards() {
         publish(8);
-        assertThat(offsets(broker.history("r", Long.MAX_VALUE, 3).join().messages())).containsExactly(6L, 7L, 8L);
-        assertThat(offsets(broker.history("r", 6, 50).join().messages())).containsExactly(4L, 5L);
-        assertThat(broker.history("r", 4, 50).join().messages()).isEmpty();
-        assertThat(broker.history("missing", 4, 50).join().epoch()).isEqualTo(epoch);
+        assertThat(offsets(broker.history("r", new HistoryQuery(null, null, 3)).join().messages())).containsExactly(6L, 7L, 8L);
+        assertThat(offsets(broker.history("r", HistoryQuery.before(6, 50)).join().messages())).containsExactly(4L, 5L);
+        assertThat(broker.history("r", HistoryQuery.before(4, 50)).join().messages()).isEmpty();
+        assertThat(broker.history("missing", HistoryQuery.before(4, 50)).join().epoch()).isEqualTo(epoch);
     }
 
     @Test
     void keepsNothingWithAHistoryOfZero() {
         MemoryBroker forgetful = new MemoryBroker(0, () -> 1L);
         forgetful.listen(ignoring());
-        forgetful.publish("r", "a", "x").join();
-        assertThat(forgetful.history("r", Long.MAX_VALUE, 10).join().messages()).isEmpty();
-        String e = forgetful.recover("r", null, 0).join().epoch();
-        assertThat(forgetful.recover("r", new StreamPosition(e, 1), 5).join().recovered()).isTrue();
-        assertThat(forgetful.recover("r", new StreamPosition(e, 0), 5).join().recovered()).isFalse();
+        forgetful.publish("r", "a", "x", null).join();
+        assertThat(forgetful.history("r", new HistoryQuery(null, null, 10)).join().messages()).isEmpty();
+        String e = forgetful.recover("r", null, 0, Integer.MAX_VALUE).join().epoch();
+        assertThat(forgetful.recover("r", new StreamPosition(e, 1), 5, Integer.MAX_VALUE).join().recovered()).isTrue();
+        assertThat(forgetful.recover("r", new StreamPosition(e, 0), 5, Integer.MAX_VALUE).join().recovered()).isFalse();
     }
 
     private static BrokerListener ignoring() {

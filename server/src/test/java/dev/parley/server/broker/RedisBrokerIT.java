@@ -68,10 +68,10 @@ class RedisBrokerIT extends BrokerContract {
         b.watch("r").join();
         c.watch("r").join();
 
-        ServerEvent.Message first = a.publish("r", "alice", "one").join();
+        ServerEvent.Message first = a.publish("r", "alice", "one", null).join();
         ServerEvent.Typing typing = new ServerEvent.Typing("r", "alice");
         c.broadcast("r", typing).join();
-        ServerEvent.Message second = b.publish("r", "bob", "two").join();
+        ServerEvent.Message second = b.publish("r", "bob", "two", null).join();
 
         assertThat(second.offset()).as("one sequence of offsets whichever node publishes").isEqualTo(2);
         for (Recorder watching : List.of(atB, atC)) {
@@ -87,13 +87,13 @@ class RedisBrokerIT extends BrokerContract {
         Broker a = node(new Recorder());
         Broker b = node(atB);
         b.watch("r").join();
-        ServerEvent.Message first = a.publish("r", "alice", "one").join();
+        ServerEvent.Message first = a.publish("r", "alice", "one", null).join();
         await().atMost(WITHIN).until(() -> atB.events.contains(first));
 
         b.unwatch("r");
         b.watch("s").join();
-        a.publish("r", "alice", "after").join();
-        ServerEvent.Message marker = a.publish("s", "alice", "marker").join();
+        a.publish("r", "alice", "after", null).join();
+        ServerEvent.Message marker = a.publish("s", "alice", "marker", null).join();
         await().atMost(WITHIN).until(() -> atB.events.contains(marker));
         assertThat(atB.messages("r")).containsExactly(first);
     }

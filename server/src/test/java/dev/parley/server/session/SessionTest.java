@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The session state machine against a real hub and a recording transport, on one event loop. */
 class SessionTest {
-    private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3, 1000);
+    private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3, 1000, 1000);
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final ServerMetrics metrics = new ServerMetrics();
     private final Node node = new Node(Backend.inMemory(10, () -> 42L), metrics, ByteBufAllocator.DEFAULT, () -> 42L,
