@@ -1,6 +1,7 @@
 package dev.parley.server.config;
 
 import dev.parley.protocol.Limits;
+import dev.parley.server.store.DatabaseUrl;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,23 @@ public record ServerConfig(
                 help = "With Redis: on a graceful stop, leave this node's members in their rooms until they resume "
                         + "elsewhere or expire, instead of announcing each leave")
         boolean keepPresenceOnStop,
+        @Setting(label = "URL", whenUnset = "none",
+                help = "PostgreSQL that keeps every room event (durable history and search), "
+                        + "postgresql://user:password@host:port/db[?sslmode=...] or jdbc:postgresql://...; empty keeps "
+                        + "history in memory or Redis")
+        String databaseUrl,
+        @Setting(value = "8", min = 3, max = 1000,
+                help = "Database connections of this node: one writes, one checks and cleans up, the rest read")
+        int databasePoolSize,
+        @Setting(value = "2000", min = 1,
+                help = "Longest wait for a database connection or statement before the request fails with unavailable")
+        long databaseTimeoutMs,
+        @Setting(value = "0", min = 0, max = 1_000_000,
+                help = "With a database: delete room events older than this many days; 0 keeps them forever")
+        int historyRetentionDays,
+        @Setting(value = "0", min = 0,
+                help = "With a database: delete a room's oldest events past this many; 0 keeps any number")
+        long historyMaxEvents,
         @Setting(value = "10000", min = 1,
                 help = "Time from accepting a connection to a complete TLS and WebSocket handshake, however slowly "
                         + "the request arrives; also the idle limit between HTTP requests")
@@ -105,6 +123,13 @@ public record ServerConfig(
         if (redisUri != null && !redisUri.matches("rediss?://.+")) {
             // The value is not repeated: it may hold a password.
             throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://...");
+        }
+        if (databaseUrl != null) {
+            DatabaseUrl.parse(databaseUrl);
+            if (redisUri != null) {
+                throw new IllegalArgumentException("durable history in a cluster (databaseUrl with redisUri) is not "
+                        + "available yet: use one or the other");
+            }
         }
         if (presenceTtlMs <= presenceRefreshMs) {
             throw new IllegalArgumentException("presenceTtlMs must be longer than presenceRefreshMs, not " + presenceTtlMs);
