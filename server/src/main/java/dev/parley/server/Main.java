@@ -64,6 +64,10 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = config();
+        if (config.unsupported() != null) {
+            spec.commandLine().getErr().println("parley-server: " + config.unsupported());
+            return CommandLine.ExitCode.USAGE;
+        }
         ParleyServer server;
         try {
             server = ParleyServer.start(config);

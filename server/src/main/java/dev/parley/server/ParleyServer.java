@@ -167,6 +167,9 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a server; completes once it listens, or fails when it cannot bind or reach its Redis. */
     public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
+        if (config.unsupported() != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(config.unsupported()));
+        }
         ServerMetrics metrics = new ServerMetrics();
         Database.Settings database = config.databaseUrl() == null ? null : new Database.Settings(
                 DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs());

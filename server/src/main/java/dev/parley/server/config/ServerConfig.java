@@ -126,14 +126,17 @@ public record ServerConfig(
         }
         if (databaseUrl != null) {
             DatabaseUrl.parse(databaseUrl);
-            if (redisUri != null) {
-                throw new IllegalArgumentException("durable history in a cluster (databaseUrl with redisUri) is not "
-                        + "available yet: use one or the other");
-            }
         }
         if (presenceTtlMs <= presenceRefreshMs) {
             throw new IllegalArgumentException("presenceTtlMs must be longer than presenceRefreshMs, not " + presenceTtlMs);
         }
+    }
+
+    /** Why this configuration cannot run yet, or null: durable history in a cluster is the next step. */
+    public String unsupported() {
+        return databaseUrl != null && redisUri != null
+                ? "durable history in a cluster (--database-url with --redis-uri) is not available yet: use one or the other"
+                : null;
     }
 
     /** The limits announced in {@code welcome}. */
