@@ -2,8 +2,6 @@ package dev.parley.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -63,7 +61,7 @@ public final class PostgresServer implements AutoCloseable {
                 UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(RUN_AS);
                 Files.setOwner(dir, owner);
             }
-            PostgresServer postgres = new PostgresServer(bin, dir, freePort());
+            PostgresServer postgres = new PostgresServer(bin, dir, LocalServers.freePort());
             postgres.run(List.of(bin.resolve("initdb").toString(), "-D", postgres.data().toString(), "-A", "trust",
                     "-U", USER, "-E", "UTF8", "--no-instructions"), true);
             Runtime.getRuntime().addShutdownHook(postgres.cleanup);
@@ -91,10 +89,9 @@ public final class PostgresServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "initdb"))) {
-                return Path.of(dir);
-            }
+        Path onPath = LocalServers.directoryOnPath("initdb");
+        if (onPath != null) {
+            return onPath;
         }
         throw new IllegalStateException("PostgreSQL is not installed: no /usr/lib/postgresql/*/bin/initdb and no "
                 + "initdb on the PATH (apt-get install postgresql; .ci/run installs it)");
@@ -110,14 +107,6 @@ public final class PostgresServer implements AutoCloseable {
 
     private static boolean runsAsRoot() {
         return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public int port() {

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -62,7 +61,7 @@ public final class Retention {
         long deleted = 0;
         long cutoff = clock.getAsLong() - maxAgeMs;
         try (Connection connection = database.connection()) {
-            for (Map.Entry<String, Long> room : rooms(connection).entrySet()) {
+            for (Map.Entry<String, Long> room : RoomHistory.rooms(connection).entrySet()) {
                 long keepFrom = maxEvents > 0 ? room.getValue() - maxEvents + 1 : 0;
                 for (long[] oldest = oldest(connection, room.getKey()); oldest != null; oldest = oldest(connection, room.getKey())) {
                     if (oldest[0] < keepFrom) {
@@ -76,17 +75,6 @@ public final class Retention {
             }
         }
         return deleted;
-    }
-
-    private static Map<String, Long> rooms(Connection connection) throws SQLException {
-        Map<String, Long> rooms = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("select room, top from rooms where top > 0");
-             ResultSet result = statement.executeQuery()) {
-            while (result.next()) {
-                rooms.put(result.getString(1), result.getLong(2));
-            }
-        }
-        return rooms;
     }
 
     /** The offset and ts of the room's oldest event, or null. */

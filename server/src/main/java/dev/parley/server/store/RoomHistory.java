@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -108,16 +108,19 @@ public final class RoomHistory {
 
     /** Rooms with at least one event, and their latest offsets. */
     public CompletableFuture<Map<String, Long>> rooms() {
-        return database.read(connection -> {
-            Map<String, Long> rooms = new HashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement("select room, top from rooms where top > 0");
-                 ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rooms.put(result.getString(1), result.getLong(2));
-                }
+        return database.read(RoomHistory::rooms);
+    }
+
+    /** Rooms with at least one event, and their latest offsets, on {@code connection}. */
+    static Map<String, Long> rooms(Connection connection) throws SQLException {
+        Map<String, Long> rooms = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("select room, top from rooms where top > 0");
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                rooms.put(result.getString(1), result.getLong(2));
             }
-            return rooms;
-        });
+        }
+        return rooms;
     }
 
     /** The room's epoch and latest offset, its row made first if it has none. */
