@@ -104,6 +104,8 @@ export interface Limits {
   ratePerSec: number;
   burst: number;
   presenceLimit?: number;
+  /** Most room events a join with `since` recovers (version 1.2). */
+  recoverMax?: number;
   [name: string]: unknown;
 }
 
@@ -118,6 +120,8 @@ export interface Welcome {
   server: string;
   /** When the session's token expires (seconds since the epoch), on servers with auth that say so. */
   exp?: number;
+  /** The optional parts of the protocol the server offers, such as 'durable' and 'search' (version 1.2). */
+  features?: string[];
 }
 
 export interface MessageEvent {
@@ -169,6 +173,8 @@ export interface GapEvent {
   offset: number;
   /** The room's history was replaced (a new epoch, e.g. a restarted server): offsets start again. */
   historyLost: boolean;
+  /** Room events left out because they were more than the server's recoverMax: fetch them with history `after`. */
+  missed?: number;
 }
 
 export interface Joined {
@@ -181,6 +187,8 @@ export interface Joined {
   memberCount?: number;
   recovered: boolean;
   messages: MessageEvent[];
+  /** Not recovered because more than `limits.recoverMax` were missed: how many, before `messages` (version 1.2). */
+  missed?: number;
 }
 
 /** Every `joined` reply, the client's own re-joins included; `since` is what the join asked for. */
@@ -274,6 +282,15 @@ export interface History {
   messages: MessageEvent[];
 }
 
+export interface Results {
+  type: 'results';
+  room: string;
+  /** Newest first. */
+  messages: MessageEvent[];
+  /** The `before` of the next page, when there are more. */
+  next?: number;
+}
+
 export interface Pong {
   type: 'pong';
   ts: number;
@@ -301,7 +318,8 @@ export class ParleyClient {
   dm(to: string, text: string, options?: RequestOptions): Promise<Ack>;
   who(room: string, options?: RequestOptions & { after?: string; limit?: number }): Promise<Members>;
   rooms(options?: RequestOptions): Promise<Rooms>;
-  history(room: string, options?: RequestOptions & { before?: number; limit?: number }): Promise<History>;
+  history(room: string, options?: RequestOptions & { before?: number; after?: number; limit?: number }): Promise<History>;
+  search(room: string, query: string, options?: RequestOptions & { before?: number; limit?: number }): Promise<Results>;
   ping(options?: RequestOptions): Promise<Pong>;
   refresh(token?: string, options?: RequestOptions): Promise<Refreshed>;
   /** False when not connected: typing is never queued. */

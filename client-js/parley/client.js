@@ -1,6 +1,7 @@
 import { ClientCore } from './core.js';
 import { socketUrl } from './connection.js';
 import { EventDispatcher } from './events.js';
+import { newNonce } from './requests.js';
 
 const DEFAULTS = Object.freeze({
   requestTimeout: 10_000,
@@ -88,9 +89,13 @@ export class ParleyClient {
     return this.#core.leave(room, options);
   }
 
-  /** Sends a message to a room; resolves with the `ack` (its offset and ts). */
+  /**
+   * Sends a message to a room; resolves with the `ack` (its offset and ts). The send carries a
+   * nonce of its own: when the connection is lost before the ack, the client sends it again with
+   * that nonce once it has reconnected and re-joined, and the server stores it once.
+   */
   send(room, text, options) {
-    return this.#core.request({ type: 'send', room, text }, options);
+    return this.#core.request({ type: 'send', room, text, nonce: newNonce() }, options);
   }
 
   dm(to, text, options) {
@@ -106,9 +111,21 @@ export class ParleyClient {
     return this.#core.request({ type: 'rooms' }, options);
   }
 
-  /** A page of a room's messages, oldest first: at most `limit` (1–100) with offsets below `before`. */
-  history(room, { before, limit, ...options } = {}) {
-    return this.#core.request({ type: 'history', room, before, limit }, options);
+  /**
+   * A page of a room's messages, oldest first: at most `limit` (1–100) with offsets below `before`,
+   * or right after the offset `after` (not both), to fill a gap forward.
+   */
+  history(room, { before, after, limit, ...options } = {}) {
+    return this.#core.request({ type: 'history', room, before, after, limit }, options);
+  }
+
+  /**
+   * Messages of `room` with every word of `query`, newest first; resolves with `results` (page on
+   * with its `next` as `before`). Only where `welcome.features` has 'search'; others reject with
+   * `unsupported`.
+   */
+  search(room, query, { before, limit, ...options } = {}) {
+    return this.#core.request({ type: 'search', room, query, before, limit }, options);
   }
 
   ping(options) {

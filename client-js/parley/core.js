@@ -300,19 +300,21 @@ export class ClientCore {
     this.#rooms.connectionLost();
     const error = new ParleyError('disconnected', `connection lost (${code}${reason ? ` ${reason}` : ''})`,
       { closeCode: code, cause });
-    this.#requests.failInFlight(error);
-    if (code === CLOSE_SESSION_REPLACED || code === CLOSE_POLICY) {
+    const ended = code === CLOSE_SESSION_REPLACED || code === CLOSE_POLICY;
+    const delay = ended || (!this.#welcome && !this.#options.retryFirstConnect) ? -1 : this.#backoff.next();
+    if (delay >= 0 && this.#options.whileReconnecting === 'fail') {
+      this.#requests.failWaiting(error);
+    }
+    // sends with their nonce go again after the reconnect, whatever whileReconnecting says
+    this.#requests.connectionLost(error, delay >= 0);
+    if (ended) {
       this.#terminate(new ParleyError('closed', `the server ended the session (${code} ${reason ?? ''})`.trim(),
         { closeCode: code }));
       return;
     }
-    const delay = !this.#welcome && !this.#options.retryFirstConnect ? -1 : this.#backoff.next();
     if (delay < 0) {
       this.#terminate(error);
       return;
-    }
-    if (this.#options.whileReconnecting === 'fail') {
-      this.#requests.failWaiting(error);
     }
     this.#retryTimer = setTimeout(() => this.#open(), delay);
     this.#setState(this.#welcome ? 'reconnecting' : 'connecting',

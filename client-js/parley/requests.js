@@ -105,9 +105,26 @@ export class Requests {
     }
   }
 
-  /** Fails every request sent (the connection is gone). */
-  failInFlight(error) {
-    [...this.#inFlight.values()].forEach((request) => this.settle(request, error));
+  /**
+   * The connection is gone, and with it every reply still due. With `resend`, a `send` with a nonce
+   * waits to go again, ahead of the line and in the order it was first sent: the server answers a
+   * repeated nonce with the first message's `ack` and stores nothing new. Every other request sent
+   * fails with `error`.
+   */
+  connectionLost(error, resend) {
+    const again = [];
+    [...this.#inFlight.values()].forEach((request) => {
+      if (resend && !request.internal && request.command.nonce !== undefined) {
+        this.#inFlight.delete(request.id);
+        request.id = undefined;
+        again.push(request);
+      } else {
+        this.settle(request, error);
+      }
+    });
+    const room = Math.max(0, this.#maxWaiting - this.#waiting.length);
+    again.slice(room).forEach((request) => this.settle(request, error));
+    this.#waiting.unshift(...again.slice(0, room));
   }
 
   /** Fails every request waiting in line. */
@@ -119,6 +136,12 @@ export class Requests {
   failAll(error) {
     [...this.#inFlight.values(), ...this.#waiting].forEach((request) => this.settle(request, error));
   }
+}
+
+/** A send's nonce: 128 random bits as 32 hex digits (crypto.getRandomValues works on plain http pages too). */
+export function newNonce() {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function withoutUndefined(object) {

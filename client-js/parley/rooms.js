@@ -56,7 +56,7 @@ export class RoomTracker {
       if (!sameHistory || !reply.recovered) {
         gap = {
           type: 'gap', room: reply.room, since: { ...seen }, epoch: reply.epoch, offset: reply.offset,
-          historyLost: !sameHistory,
+          historyLost: !sameHistory, ...(reply.missed === undefined ? {} : { missed: reply.missed }),
         };
       }
       let last = sameHistory ? seen.offset : 0;

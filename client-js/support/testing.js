@@ -163,15 +163,15 @@ export class TcpProxy {
       return;
     }
     const upstream = net.connect(targetPort, '127.0.0.1');
-    const pair = { client, upstream, stalled: this.#stallNew };
+    const pair = { client, upstream, toServer: this.#stallNew, toClient: this.#stallNew };
     this.#pairs.add(pair);
-    const forward = (from, to) => from.on('data', (data) => {
-      if (!pair.stalled) {
+    const forward = (from, to, stalled) => from.on('data', (data) => {
+      if (!pair[stalled]) {
         to.write(data);
       }
     });
-    forward(client, upstream);
-    forward(upstream, client);
+    forward(client, upstream, 'toServer');
+    forward(upstream, client, 'toClient');
     const close = () => {
       this.#pairs.delete(pair);
       client.destroy();
@@ -188,9 +188,14 @@ export class TcpProxy {
     });
   }
 
-  stall({ newOnes = false } = {}) {
+  /**
+   * Drops what the open connections carry from now on (`only`: 'toServer' or 'toClient', one
+   * direction); with `newOnes`, new connections carry nothing either, both ways.
+   */
+  stall({ newOnes = false, only } = {}) {
     this.#pairs.forEach((pair) => {
-      pair.stalled = true;
+      pair.toServer ||= only !== 'toClient';
+      pair.toClient ||= only !== 'toServer';
     });
     this.#stallNew = newOnes;
   }
@@ -201,7 +206,8 @@ export class TcpProxy {
 
   resume() {
     this.#pairs.forEach((pair) => {
-      pair.stalled = false;
+      pair.toServer = false;
+      pair.toClient = false;
     });
     this.#stallNew = false;
     this.#refuse = false;

@@ -127,6 +127,36 @@ describe('reconnect', { skip: SKIP }, () => {
     await alices.next('state', (s) => s.state === 'connected' && s.reconnected);
   });
 
+  test('a send whose ack was lost goes again with its nonce after the resume and is stored once', async (t) => {
+    const { room, alice, bob, alices, bobs } = await pair(t);
+    proxy.stall({ only: 'toClient' });
+    const sent = alice.send(room, 'once');
+    await bobs.next('message', (m) => m.text === 'once');
+    proxy.cut();
+    const ack = await sent;
+    assert.equal(ack.offset, 2);
+    await bob.send(room, 'after');
+    await eventually(() => alices.texts(room).includes('after'), 'the message after the reconnect');
+    assert.deepEqual(alices.texts(room), ['before', 'once', 'after']);
+    assert.deepEqual(bobs.texts(room), ['before', 'once', 'after']);
+    const history = await alice.history(room);
+    assert.deepEqual(history.messages.map((m) => m.text), ['before', 'once', 'after']);
+  });
+
+  test('sends lost on the way go again after the resume, in their order, and are stored once', async (t) => {
+    const { room, alice, alices } = await pair(t);
+    proxy.stall({ only: 'toServer' });
+    const first = alice.send(room, 'first');
+    const second = alice.send(room, 'second');
+    proxy.cut();
+    assert.equal((await first).offset, 2);
+    assert.equal((await second).offset, 3);
+    await eventually(() => alices.texts(room).includes('second'), 'the sends after the reconnect');
+    assert.deepEqual(alices.texts(room), ['before', 'first', 'second']);
+    const history = await alice.history(room);
+    assert.deepEqual(history.messages.map((m) => m.text), ['before', 'first', 'second']);
+  });
+
   test('a room left while offline is not re-joined', async (t) => {
     const { room, alice, alices, bobs } = await pair(t);
     proxy.refuse();

@@ -168,6 +168,17 @@ describe('requests', { skip: SKIP }, () => {
     const page = await bob.history(room, { before: 5, limit: 2 });
     assert.deepEqual(page.messages.map((m) => m.offset), [3, 4]);
     assert.equal(page.epoch, (await bob.history(room)).epoch);
+    const forward = await bob.history(room, { after: 2, limit: 2 });
+    assert.deepEqual(forward.messages.map((m) => m.offset), [3, 4]);
+  });
+
+  test('welcome lists no features in memory, so search is unsupported', async (t) => {
+    const room = nick('room');
+    const alice = await client(t, server.url, nick('alice'));
+    assert.deepEqual(alice.welcome.features, []);
+    assert.equal(alice.welcome.limits.recoverMax, 1000);
+    await alice.join(room);
+    await assert.rejects(alice.search(room, 'anything'), { code: 'unsupported' });
   });
 
   test('an error without a request comes as an error event', async (t) => {

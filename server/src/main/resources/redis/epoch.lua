@@ -1,9 +1,10 @@
--- KEYS[1]: the room's stream, KEYS[2]: its hash {epoch, top}; ARGV[1]: an epoch made by the node.
--- Gives the room an epoch when it has none. A stream left without its hash belongs to a lost
--- history: it is deleted, so that offsets restart under the new epoch instead of mixing two.
+-- KEYS[1]: the room's stream, KEYS[2]: its hash {epoch, top}, KEYS[3]: the nonces of its stream's
+-- messages; ARGV[1]: an epoch made by the node. Gives the room an epoch when it has none. A stream
+-- (and nonces) left without its hash belongs to a lost history: it is deleted, so that offsets
+-- restart under the new epoch instead of mixing two.
 local epoch = redis.call('hget', KEYS[2], 'epoch')
 if not epoch then
-  redis.call('del', KEYS[1])
+  redis.call('del', KEYS[1], KEYS[3])
   epoch = ARGV[1]
   redis.call('hset', KEYS[2], 'epoch', epoch, 'top', 0)
 end

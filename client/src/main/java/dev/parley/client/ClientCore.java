@@ -460,7 +460,7 @@ final class ClientCore implements Connection.Handler {
         internal.clear();
         joinsInFlight.clear();
         rooms.connectionLost();
-        requests.failSentOn(c, new ParleyConnectionException("the connection was lost before the reply", disconnect));
+        requests.connectionLost(c, new ParleyConnectionException("the connection was lost before the reply", disconnect));
         if (phase == Phase.CLOSED) {
             finishClose();
         } else if (state == ConnectionState.CONNECTING) {

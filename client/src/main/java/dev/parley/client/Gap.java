@@ -12,8 +12,11 @@ import dev.parley.protocol.StreamPosition;
  * @param lastSeen the epoch and offset of the last message the listener received in the room
  * @param epoch    the room's history now
  * @param offset   the room's latest offset now
+ * @param missed   how many room events the server left out between {@code lastSeen} and the
+ *                 messages delivered next because they were more than its {@code recoverMax}
+ *                 (version 1.2): {@link ParleyClient#historyAfter} fetches them; null when it did not say
  */
-public record Gap(String room, StreamPosition lastSeen, String epoch, long offset) {
+public record Gap(String room, StreamPosition lastSeen, String epoch, long offset, Long missed) {
     /** Whether the room's history was replaced rather than only trimmed. */
     public boolean historyLost() {
         return !lastSeen.epoch().equals(epoch);

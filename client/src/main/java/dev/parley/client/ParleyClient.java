@@ -31,8 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * server's reply to it. It fails with a {@link ParleyException} carrying the protocol's error code
  * when the server answers {@code error}; with a {@link java.util.concurrent.TimeoutException} when
  * no reply comes within {@link ClientOptions#requestTimeout()}; with a {@link ParleyConnectionException}
- * when the connection is lost before the reply (the request may or may not have been carried out)
- * or when it cannot be sent; and with a {@link java.util.concurrent.CancellationException} when the
+ * when the connection is lost before the reply (the request may or may not have been carried out;
+ * not so {@link #send}, which goes again after the reconnect) or when it cannot be sent; and with a {@link java.util.concurrent.CancellationException} when the
  * client is closed first. Requests made while reconnecting wait for the new connection or fail at
  * once, as {@link ClientOptions#whileReconnecting()} says.
  *
@@ -96,11 +96,17 @@ public final class ParleyClient implements AutoCloseable {
         return core.request(id -> new Command.Leave(id, room), ServerEvent.Left.class);
     }
 
-    /** Sends a message to a room the client is in; the ack carries the message's offset. */
+    /**
+     * Sends a message to a room the client is in; the ack carries the message's offset. The send
+     * carries a nonce of its own, so when the connection is lost before the ack, the client sends
+     * it again with that nonce once it has reconnected and re-joined, and the server stores it
+     * once: the future completes with the ack that comes then (the request timeout still applies).
+     */
     public CompletableFuture<ServerEvent.Ack> send(String room, String text) {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(text, "text");
-        return core.request(id -> new Command.Send(id, room, text), ServerEvent.Ack.class);
+        String nonce = Nonces.next();
+        return core.request(id -> new Command.Send(id, room, text, nonce), ServerEvent.Ack.class);
     }
 
     /** Sends a direct message; fails with {@code no_such_user} when {@code to} is not online. */
@@ -153,7 +159,7 @@ public final class ParleyClient implements AutoCloseable {
     /** The latest {@value Command.FetchHistory#DEFAULT_LIMIT} messages of {@code room}, oldest first. */
     public CompletableFuture<ServerEvent.History> history(String room) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.FetchHistory(id, room, null, null), ServerEvent.History.class);
+        return core.request(id -> new Command.FetchHistory(id, room, null, null, null), ServerEvent.History.class);
     }
 
     /**
@@ -163,7 +169,29 @@ public final class ParleyClient implements AutoCloseable {
      */
     public CompletableFuture<ServerEvent.History> history(String room, long before, int limit) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.FetchHistory(id, room, before, limit), ServerEvent.History.class);
+        return core.request(id -> new Command.FetchHistory(id, room, before, null, limit), ServerEvent.History.class);
+    }
+
+    /**
+     * Up to {@code limit} (1 to {@value Command.FetchHistory#MAX_LIMIT}) messages of {@code room}
+     * right after the offset {@code after}, oldest first: fills a gap forward, such as the
+     * {@link Gap#missed()} room events of a recovery that was too long.
+     */
+    public CompletableFuture<ServerEvent.History> historyAfter(String room, long after, int limit) {
+        Objects.requireNonNull(room, "room");
+        return core.request(id -> new Command.FetchHistory(id, room, null, after, limit), ServerEvent.History.class);
+    }
+
+    /**
+     * Up to {@code limit} (1 to {@value Command.Search#MAX_LIMIT}) messages of {@code room} that
+     * contain every word of {@code query}, newest first, with offsets below {@code before} when it
+     * is not null: page on with the reply's {@code next}. Only on servers whose
+     * {@code welcome().features()} has {@code "search"}; others answer {@code unsupported}.
+     */
+    public CompletableFuture<ServerEvent.Results> search(String room, String query, Long before, int limit) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(query, "query");
+        return core.request(id -> new Command.Search(id, room, query, before, limit), ServerEvent.Results.class);
     }
 
     /** A round trip through the server. */

@@ -8,6 +8,7 @@ import dev.parley.protocol.ServerEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +70,7 @@ final class Requests {
         this.maxWaiting = maxWaiting;
     }
 
-    /** A fresh id, for the application's requests and the client's own alike. */
+    /** A fresh id, for the application's requests and the client's own alike; ids grow in the order they are given. */
     RequestId nextId() {
         return RequestId.of(ids.incrementAndGet());
     }
@@ -153,11 +154,31 @@ final class Requests {
         return ready;
     }
 
-    /** Fails every request that went out on {@code connection}: their replies will never come. Control thread. */
-    void failSentOn(Connection connection, Throwable failure) {
+    /**
+     * {@code connection} is lost, and the replies to what went out on it will never come. A send
+     * with a nonce is parked to go again, before the requests parked since and in the order it was
+     * first sent: the server answers a repeated nonce with the first message's {@code ack} and
+     * stores nothing new. Every other request that went out on it fails. Control thread.
+     */
+    void connectionLost(Connection connection, Throwable failure) {
+        List<Pending<?>> again = new ArrayList<>();
         for (Pending<?> p : pending.values()) {
-            if (p.sentOn == connection) {
+            if (p.sentOn != connection) {
+                continue;
+            }
+            if (p.command instanceof Command.Send send && send.nonce() != null) {
+                p.sentOn = null;
+                again.add(p);
+            } else {
                 fail(p, failure);
+            }
+        }
+        again.sort(Comparator.comparingLong(p -> (Long) p.id.value()));
+        for (int i = again.size() - 1; i >= 0; i--) {
+            if (waiting.size() < maxWaiting) {
+                waiting.addFirst(again.get(i));
+            } else {
+                fail(again.get(i), failure);
             }
         }
     }

@@ -91,7 +91,7 @@ final class RoomTracker {
         } else {
             boolean sameHistory = seen.epoch().equals(joined.epoch());
             if (!sameHistory || !joined.recovered()) {
-                gap = new Gap(joined.room(), seen, joined.epoch(), joined.offset());
+                gap = new Gap(joined.room(), seen, joined.epoch(), joined.offset(), joined.missed());
             }
             long last = sameHistory ? seen.offset() : 0;
             for (ServerEvent.Message m : joined.messages()) {

@@ -69,6 +69,8 @@ class ParleyClientIT {
         assertThat(client.welcome().nick()).isEqualTo("alice");
         assertThat(client.welcome().resume()).isNotBlank();
         assertThat(client.welcome().limits().maxTextChars()).isEqualTo(100);
+        assertThat(client.welcome().limits().recoverMax()).isEqualTo(1000);
+        assertThat(client.welcome().features()).isEmpty();
         await().atMost(TIMEOUT).until(() -> !alice.of(Recorder.Connected.class).isEmpty());
         assertThat(alice.of(Recorder.Connected.class).get(0).reconnected()).isFalse();
     }
@@ -155,6 +157,10 @@ class ParleyClientIT {
         ServerEvent.History page = result(a.history("general", 5, 2));
         assertThat(page.messages()).extracting(ServerEvent.Message::text).containsExactly("m3", "m4");
         assertThat(page.epoch()).isNotBlank();
+        assertThat(result(a.historyAfter("general", 2, 2)).messages()).extracting(ServerEvent.Message::text)
+                .containsExactly("m3", "m4");
+        assertThat(refusal(a.search("general", "m3", null, 20)).code()).as("in memory")
+                .isEqualTo(ErrorCode.UNSUPPORTED);
         assertThat(result(a.ping()).ts()).isPositive();
     }
 

@@ -121,6 +121,50 @@ class ReconnectIT {
     }
 
     @Test
+    void aSendWhoseAckWasLostGoesAgainWithItsNonceAfterTheResumeAndIsStoredOnce() {
+        start(ServerConfig.builder().with("--port", 0));
+        Recorder alice = new Recorder();
+        Recorder bob = new Recorder();
+        ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(FAST));
+        ParleyClient b = connect(server.webSocketUri(), ClientOptions.builder("bob").listener(bob));
+        result(a.join("general"));
+        result(b.join("general"));
+
+        proxy.holdToClient();
+        CompletableFuture<ServerEvent.Ack> sent = a.send("general", "once");
+        await().atMost(TIMEOUT).until(() -> bob.texts("general").contains("once"));
+        proxy.cutAll();
+
+        assertThat(result(sent).offset()).as("the stored message's ack").isEqualTo(1L);
+        result(b.send("general", "after"));
+        await().atMost(TIMEOUT).until(() -> alice.texts("general").contains("after"));
+        assertThat(alice.texts("general")).as("recovered once, not sent twice").containsExactly("once", "after");
+        assertThat(bob.texts("general")).containsExactly("once", "after");
+        assertThat(result(a.history("general")).messages()).extracting(ServerEvent.Message::text)
+                .containsExactly("once", "after");
+    }
+
+    @Test
+    void aSendLostOnTheWayGoesAgainAfterTheResumeAndIsStoredOnce() {
+        start(ServerConfig.builder().with("--port", 0));
+        Recorder alice = new Recorder();
+        ParleyClient a = connect(throughProxy(), ClientOptions.builder("alice").listener(alice).reconnect(FAST));
+        result(a.join("general"));
+
+        proxy.holdToServer();
+        CompletableFuture<ServerEvent.Ack> first = a.send("general", "first");
+        CompletableFuture<ServerEvent.Ack> second = a.send("general", "second");
+        proxy.cutAll();
+
+        assertThat(result(first).offset()).isEqualTo(1L);
+        assertThat(result(second).offset()).as("sent again in their order").isEqualTo(2L);
+        await().atMost(TIMEOUT).until(() -> alice.texts("general").size() >= 2);
+        assertThat(result(a.history("general")).messages()).extracting(ServerEvent.Message::text)
+                .containsExactly("first", "second");
+        assertThat(alice.texts("general")).containsExactly("first", "second");
+    }
+
+    @Test
     void requestsFailFastWhenTheOptionsSaySo() {
         start(ServerConfig.builder().with("--port", 0));
         Recorder alice = new Recorder();

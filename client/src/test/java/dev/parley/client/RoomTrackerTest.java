@@ -19,7 +19,7 @@ class RoomTrackerTest {
 
     private static ServerEvent.Joined joined(String epoch, long offset, boolean recovered, long... messages) {
         return new ServerEvent.Joined(null, "general", epoch, offset, List.of("alice"), 1, recovered,
-                Arrays.stream(messages).mapToObj(RoomTrackerTest::message).toList());
+                Arrays.stream(messages).mapToObj(RoomTrackerTest::message).toList(), null);
     }
 
     private static List<Long> offsets(List<ServerEvent.Message> messages) {
@@ -87,9 +87,23 @@ class RoomTrackerTest {
         tracker.joinSent("general");
         RoomTracker.Outcome outcome = tracker.joined(joined("e1", 40, false, 38, 39, 40));
 
-        assertThat(outcome.gap()).isEqualTo(new Gap("general", new StreamPosition("e1", 5), "e1", 40));
+        assertThat(outcome.gap()).isEqualTo(new Gap("general", new StreamPosition("e1", 5), "e1", 40, null));
         assertThat(outcome.gap().historyLost()).isFalse();
         assertThat(offsets(outcome.messages())).containsExactly(38L, 39L, 40L);
+    }
+
+    @Test
+    void aRejoinPastTheServersRecoverMaxReportsHowManyItMissed() {
+        joinedAt(5);
+        tracker.connectionLost();
+
+        tracker.joinSent("general");
+        ServerEvent.Joined tooLong = joined("e1", 40, false, 39, 40);
+        RoomTracker.Outcome outcome = tracker.joined(new ServerEvent.Joined(null, "general", "e1", 40, List.of("alice"), 1,
+                false, tooLong.messages(), 33L));
+
+        assertThat(outcome.gap()).isEqualTo(new Gap("general", new StreamPosition("e1", 5), "e1", 40, 33L));
+        assertThat(offsets(outcome.messages())).containsExactly(39L, 40L);
     }
 
     @Test

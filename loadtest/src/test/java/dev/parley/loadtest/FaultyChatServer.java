@@ -86,7 +86,7 @@ final class FaultyChatServer implements AutoCloseable {
                     Room room = rooms.computeIfAbsent(command.path("room").asText(), r -> new Room());
                     room.members.add(ctx.channel());
                     send(ctx.channel(), new ServerEvent.Joined(id, command.path("room").asText(), "e-1", room.offset,
-                            List.of(), room.members.size(), false, List.of()));
+                            List.of(), room.members.size(), false, List.of(), null));
                 }
                 case "send" -> publish(ctx.channel(), id, command.path("room").asText(), command.path("text").asText());
                 case "ping" -> send(ctx.channel(), new ServerEvent.Pong(id, System.currentTimeMillis()));

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Command.FetchHistory.class, name = "history"),
     @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
     @JsonSubTypes.Type(value = Command.Refresh.class, name = "refresh"),
+    @JsonSubTypes.Type(value = Command.Search.class, name = "search"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Command {
@@ -40,8 +41,13 @@ public sealed interface Command {
     record Leave(RequestId id, String room) implements Command {
     }
 
-    /** {@code send}: a message to a room the sender is a member of. */
-    record Send(RequestId id, String room, String text) implements Command {
+    /**
+     * {@code send}: a message to a room the sender is a member of. {@code nonce} (optional, 1 to
+     * {@value #MAX_NONCE_CHARS} chars) makes it idempotent: a send whose nonce the sender already
+     * used in the room, while that message is kept, gets that message's {@code ack} again.
+     */
+    record Send(RequestId id, String room, String text, String nonce) implements Command {
+        public static final int MAX_NONCE_CHARS = 64;
     }
 
     /** {@code dm}: a direct message to one user. */
@@ -66,9 +72,10 @@ public sealed interface Command {
 
     /**
      * {@code history}: up to {@code limit} messages (default {@value #DEFAULT_LIMIT}, at most
-     * {@value #MAX_LIMIT}) with offset below {@code before} (default: all), oldest first.
+     * {@value #MAX_LIMIT}), oldest first: the latest with offset below {@code before} (default: all),
+     * or, with {@code after} (not together with {@code before}), those right after that offset.
      */
-    record FetchHistory(RequestId id, String room, Long before, Integer limit) implements Command {
+    record FetchHistory(RequestId id, String room, Long before, Long after, Integer limit) implements Command {
         public static final int DEFAULT_LIMIT = 50;
         public static final int MAX_LIMIT = 100;
     }
@@ -79,5 +86,17 @@ public sealed interface Command {
 
     /** {@code refresh}: a new token (same {@code sub}) before the session's token expires. */
     record Refresh(RequestId id, String token) implements Command {
+    }
+
+    /**
+     * {@code search} (servers whose {@code welcome.features} has {@code "search"}): messages of a
+     * room that contain all of {@code query}'s words (1 to {@value #MAX_QUERY_CHARS} chars), newest
+     * first, below {@code before} when given, up to {@code limit} (default {@value #DEFAULT_LIMIT},
+     * at most {@value #MAX_LIMIT}).
+     */
+    record Search(RequestId id, String room, String query, Long before, Integer limit) implements Command {
+        public static final int DEFAULT_LIMIT = 20;
+        public static final int MAX_LIMIT = 50;
+        public static final int MAX_QUERY_CHARS = 256;
     }
 }

@@ -56,7 +56,7 @@ public final class CommandDecoder {
             case "leave":
                 return new Command.Leave(id, f.requiredString("room"));
             case "send":
-                return new Command.Send(id, f.requiredString("room"), f.requiredString("text"));
+                return send(f);
             case "dm":
                 return new Command.SendDm(id, f.requiredString("to"), f.requiredString("text"));
             case "typing":
@@ -71,18 +71,24 @@ public final class CommandDecoder {
                 return new Command.Ping(id);
             case "refresh":
                 return new Command.Refresh(id, f.requiredString("token"));
+            case "search":
+                return search(f);
             default:
                 throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, id, "unknown type '" + type.textValue() + "'");
         }
     }
 
     private static Command.Who who(Fields f) throws ProtocolException {
-        Long limit = f.optionalLong("limit");
-        if (limit != null && (limit < 1 || limit > Command.Who.MAX_LIMIT)) {
-            throw f.badRequest("field 'limit' must be from 1 to " + Command.Who.MAX_LIMIT);
-        }
         return new Command.Who(f.id, f.requiredString("room"), f.optionalString("after"),
-                limit == null ? null : limit.intValue());
+                f.optionalLimit(Command.Who.MAX_LIMIT));
+    }
+
+    private static Command.Send send(Fields f) throws ProtocolException {
+        String nonce = f.optionalString("nonce");
+        if (nonce != null && (nonce.isEmpty() || nonce.length() > Command.Send.MAX_NONCE_CHARS)) {
+            throw f.badRequest("field 'nonce' must be 1 to " + Command.Send.MAX_NONCE_CHARS + " chars");
+        }
+        return new Command.Send(f.id, f.requiredString("room"), f.requiredString("text"), nonce);
     }
 
     private static Command.FetchHistory fetchHistory(Fields f) throws ProtocolException {
@@ -90,12 +96,28 @@ public final class CommandDecoder {
         if (before != null && before < 1) {
             throw f.badRequest("field 'before' must be at least 1");
         }
-        Long limit = f.optionalLong("limit");
-        if (limit != null && (limit < 1 || limit > Command.FetchHistory.MAX_LIMIT)) {
-            throw f.badRequest("field 'limit' must be from 1 to " + Command.FetchHistory.MAX_LIMIT);
+        Long after = f.optionalLong("after");
+        if (after != null && after < 0) {
+            throw f.badRequest("field 'after' must be at least 0");
         }
-        return new Command.FetchHistory(f.id, f.requiredString("room"), before,
-                limit == null ? null : limit.intValue());
+        if (before != null && after != null) {
+            throw f.badRequest("fields 'before' and 'after' do not go together");
+        }
+        return new Command.FetchHistory(f.id, f.requiredString("room"), before, after,
+                f.optionalLimit(Command.FetchHistory.MAX_LIMIT));
+    }
+
+    private static Command.Search search(Fields f) throws ProtocolException {
+        String query = f.requiredString("query");
+        if (query.isBlank() || query.length() > Command.Search.MAX_QUERY_CHARS) {
+            throw f.badRequest("field 'query' must hold a word and at most " + Command.Search.MAX_QUERY_CHARS + " chars");
+        }
+        Long before = f.optionalLong("before");
+        if (before != null && before < 1) {
+            throw f.badRequest("field 'before' must be at least 1");
+        }
+        return new Command.Search(f.id, f.requiredString("room"), query, before,
+                f.optionalLimit(Command.Search.MAX_LIMIT));
     }
 
     private static RequestId readId(JsonNode id) throws ProtocolException {
@@ -159,6 +181,15 @@ public final class CommandDecoder {
 
         Long optionalLong(String name) throws ProtocolException {
             return integer(root.get(name), name);
+        }
+
+        /** The field {@code limit}, from 1 to {@code max}, or null when absent. */
+        Integer optionalLimit(int max) throws ProtocolException {
+            Long limit = optionalLong("limit");
+            if (limit != null && (limit < 1 || limit > max)) {
+                throw badRequest("field 'limit' must be from 1 to " + max);
+            }
+            return limit == null ? null : limit.intValue();
         }
 
         StreamPosition optionalPosition(String name) throws ProtocolException {

@@ -22,7 +22,15 @@ public enum ErrorCode {
     FORBIDDEN,
     /** Something the server depends on (the cluster's Redis) is out of reach; nothing was done. */
     UNAVAILABLE,
-    INTERNAL;
+    INTERNAL,
+    /** Version 1.2: the target message is not in the room's retained history, or was deleted. */
+    NOT_FOUND,
+    /** Version 1.2: the server does not offer the feature the command is for ({@code welcome.features}). */
+    UNSUPPORTED,
+    /** Version 1.2: the application's backend refused it; the message says why. */
+    REJECTED,
+    /** Version 1.2: the user holds as many sessions as it may. */
+    TOO_MANY_SESSIONS;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

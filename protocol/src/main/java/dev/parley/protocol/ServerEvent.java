@@ -28,6 +28,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerEvent.Pong.class, name = "pong"),
     @JsonSubTypes.Type(value = ServerEvent.Error.class, name = "error"),
     @JsonSubTypes.Type(value = ServerEvent.Refreshed.class, name = "refreshed"),
+    @JsonSubTypes.Type(value = ServerEvent.Results.class, name = "results"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerEvent {
@@ -40,23 +41,30 @@ public sealed interface ServerEvent {
     /**
      * The reply to {@code hello}. {@code exp}, on servers with auth, is when the session's token
      * expires (seconds since the epoch): refresh before it; {@code null} when it does not.
+     * {@code features} (version 1.2) are the optional parts of the protocol the server offers,
+     * such as {@code "durable"} and {@code "search"}; {@code null} from an older server.
      */
     record Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
-                   long idleTimeoutMs, Limits limits, String server, Long exp) implements Reply {
+                   long idleTimeoutMs, Limits limits, String server, Long exp, List<String> features) implements Reply {
+        public Welcome {
+            features = features == null ? null : List.copyOf(features);
+        }
 
-        /** A welcome without token expiry. */
+        /** A welcome without token expiry nor features. */
         public Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
                        long idleTimeoutMs, Limits limits, String server) {
-            this(id, session, nick, resume, heartbeatMs, idleTimeoutMs, limits, server, null);
+            this(id, session, nick, resume, heartbeatMs, idleTimeoutMs, limits, server, null, null);
         }
     }
 
     /**
      * The reply to {@code join}: where the room stands and the messages to show or recover.
      * {@code members} lists at most {@code presenceLimit} of the room's {@code memberCount} members.
+     * {@code missed} (version 1.2; null when none): more than {@code recoverMax} room events were
+     * missed, this many between {@code since} and the first of {@code messages}.
      */
     record Joined(RequestId id, String room, String epoch, long offset, List<String> members, int memberCount,
-                  boolean recovered, List<Message> messages) implements Reply {
+                  boolean recovered, List<Message> messages, Long missed) implements Reply {
         public Joined {
             members = members == null ? List.of() : List.copyOf(members);
             messages = messages == null ? List.of() : List.copyOf(messages);
@@ -132,5 +140,12 @@ public sealed interface ServerEvent {
 
     /** The reply to {@code refresh}: the new token's expiry, in seconds since the epoch ({@code null}: none). */
     record Refreshed(RequestId id, Long exp) implements Reply {
+    }
+
+    /** The reply to {@code search}: matching messages, newest first; {@code next} is the {@code before} of the next page, if any. */
+    record Results(RequestId id, String room, List<Message> messages, Long next) implements Reply {
+        public Results {
+            messages = messages == null ? List.of() : List.copyOf(messages);
+        }
     }
 }

@@ -28,7 +28,9 @@ class CommandDecoderTest {
                 .isEqualTo(new Command.Join(RequestId.of("j"), "general", new StreamPosition("e-1", 41)));
         assertThat(decode("{\"type\":\"leave\",\"room\":\"general\"}")).isEqualTo(new Command.Leave(null, "general"));
         assertThat(decode("{\"type\":\"send\",\"id\":4,\"room\":\"r\",\"text\":\"hi\"}"))
-                .isEqualTo(new Command.Send(RequestId.of(4), "r", "hi"));
+                .isEqualTo(new Command.Send(RequestId.of(4), "r", "hi", null));
+        assertThat(decode("{\"type\":\"send\",\"id\":4,\"room\":\"r\",\"text\":\"hi\",\"nonce\":\"n-1\"}"))
+                .isEqualTo(new Command.Send(RequestId.of(4), "r", "hi", "n-1"));
         assertThat(decode("{\"type\":\"dm\",\"id\":5,\"to\":\"bob\",\"text\":\"psst\"}"))
                 .isEqualTo(new Command.SendDm(RequestId.of(5), "bob", "psst"));
         assertThat(decode("{\"type\":\"typing\",\"room\":\"r\"}")).isEqualTo(new Command.Typing(null, "r"));
@@ -38,7 +40,13 @@ class CommandDecoderTest {
                 .isEqualTo(new Command.Who(RequestId.of(6), "r", "bob", 1000));
         assertThat(decode("{\"type\":\"rooms\",\"id\":7}")).isEqualTo(new Command.ListRooms(RequestId.of(7)));
         assertThat(decode("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"before\":58,\"limit\":50}"))
-                .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", 58L, 50));
+                .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", 58L, null, 50));
+        assertThat(decode("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"after\":0}"))
+                .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", null, 0L, null));
+        assertThat(decode("{\"type\":\"search\",\"id\":12,\"room\":\"r\",\"query\":\"deploy failed\"}"))
+                .isEqualTo(new Command.Search(RequestId.of(12), "r", "deploy failed", null, null));
+        assertThat(decode("{\"type\":\"search\",\"id\":12,\"room\":\"r\",\"query\":\"x\",\"before\":9,\"limit\":50}"))
+                .isEqualTo(new Command.Search(RequestId.of(12), "r", "x", 9L, 50));
         assertThat(decode("{\"type\":\"ping\",\"id\":9}")).isEqualTo(new Command.Ping(RequestId.of(9)));
         assertThat(decode("{\"type\":\"refresh\",\"id\":10,\"token\":\"t\"}"))
                 .isEqualTo(new Command.Refresh(RequestId.of(10), "t"));
@@ -52,7 +60,7 @@ class CommandDecoderTest {
                 .isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(failure("{\"type\":\"ping\",\"id\":\"\\ud800\"}").code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(decode("{\"type\":\"send\",\"room\":\"r\",\"text\":\"\\ud83d\\ude00\"}"))
-                .isEqualTo(new Command.Send(null, "r", "\ud83d\ude00"));
+                .isEqualTo(new Command.Send(null, "r", "\ud83d\ude00", null));
     }
 
     @Test
@@ -79,6 +87,17 @@ class CommandDecoderTest {
         "{\"type\":\"history\",\"room\":\"r\",\"limit\":0}|bad_request",
         "{\"type\":\"history\",\"room\":\"r\",\"limit\":101}|bad_request",
         "{\"type\":\"history\",\"room\":\"r\",\"before\":1.5}|bad_request",
+        "{\"type\":\"history\",\"room\":\"r\",\"after\":-1}|bad_request",
+        "{\"type\":\"history\",\"room\":\"r\",\"after\":\"3\"}|bad_request",
+        "{\"type\":\"history\",\"room\":\"r\",\"before\":9,\"after\":3}|bad_request",
+        "{\"type\":\"send\",\"room\":\"r\",\"text\":\"t\",\"nonce\":\"\"}|bad_request",
+        "{\"type\":\"send\",\"room\":\"r\",\"text\":\"t\",\"nonce\":7}|bad_request",
+        "{\"type\":\"search\",\"room\":\"r\"}|bad_request",
+        "{\"type\":\"search\",\"room\":\"r\",\"query\":\" \"}|bad_request",
+        "{\"type\":\"search\",\"room\":\"r\",\"query\":\"x\",\"limit\":0}|bad_request",
+        "{\"type\":\"search\",\"room\":\"r\",\"query\":\"x\",\"limit\":51}|bad_request",
+        "{\"type\":\"search\",\"room\":\"r\",\"query\":\"x\",\"before\":0}|bad_request",
+        "{\"type\":\"search\",\"query\":\"x\"}|bad_request",
         "{\"type\":\"who\",\"room\":\"r\",\"limit\":0}|bad_request",
         "{\"type\":\"who\",\"room\":\"r\",\"limit\":1001}|bad_request",
         "{\"type\":\"who\",\"room\":\"r\",\"limit\":\"10\"}|bad_request",
@@ -95,6 +114,22 @@ class CommandDecoderTest {
         ProtocolException e = failure("{\"type\":\"join\",\"id\":\"abc\",\"room\":[]}");
         assertThat(e.id()).isEqualTo(RequestId.of("abc"));
         assertThat(e.getMessage()).contains("room");
+    }
+
+    @Test
+    void aNonceIsAtMost64CharsAndAQueryAtMost256() throws Exception {
+        String nonce = "n".repeat(Command.Send.MAX_NONCE_CHARS);
+        assertThat(((Command.Send) decode("{\"type\":\"send\",\"room\":\"r\",\"text\":\"t\",\"nonce\":\"" + nonce + "\"}"))
+                .nonce()).isEqualTo(nonce);
+        ProtocolException tooLong = failure("{\"type\":\"send\",\"id\":3,\"room\":\"r\",\"text\":\"t\",\"nonce\":\"" + nonce + "n\"}");
+        assertThat(tooLong.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(tooLong.id()).isEqualTo(RequestId.of(3));
+        assertThat(tooLong.getMessage()).contains("nonce");
+        String query = "q".repeat(Command.Search.MAX_QUERY_CHARS);
+        assertThat(((Command.Search) decode("{\"type\":\"search\",\"room\":\"r\",\"query\":\"" + query + "\"}")).query())
+                .isEqualTo(query);
+        assertThat(failure("{\"type\":\"search\",\"room\":\"r\",\"query\":\"" + query + "q\"}").code())
+                .isEqualTo(ErrorCode.BAD_REQUEST);
     }
 
     @Test

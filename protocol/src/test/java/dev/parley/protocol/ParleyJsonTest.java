@@ -28,7 +28,7 @@ class ParleyJsonTest {
                 new ServerEvent.Welcome(RequestId.of(1), "s-1", "alice", "sec", 25000, 60000,
                         new Limits(65536, 4000, 50, 20, 40, 1000, 1000), "parley/1"),
                 new ServerEvent.Joined(RequestId.of(2), "r", "e-1", 3, List.of("alice"), 1, true,
-                        List.of(new ServerEvent.Message("r", 3, 9, "bob", "yo"))),
+                        List.of(new ServerEvent.Message("r", 3, 9, "bob", "yo")), null),
                 new ServerEvent.Left(RequestId.of(3), "r"),
                 new ServerEvent.Ack(RequestId.of(4), "r", 58L, 1),
                 new ServerEvent.Presence("r", ServerEvent.PresenceKind.LEAVE, "bob", 7),
@@ -55,7 +55,7 @@ class ParleyJsonTest {
                 .isEqualTo("{\"type\":\"members\",\"id\":6,\"room\":\"r\",\"members\":[\"a\"],\"next\":\"a\"}");
         assertThat(ParleyJson.write(new ServerEvent.Members(RequestId.of(6), "r", List.of("a"), null)))
                 .as("the last page has no next").doesNotContain("next");
-        assertThat(ParleyJson.write(new ServerEvent.Joined(null, "r", "e-1", 0, List.of("a"), 1500, false, List.of())))
+        assertThat(ParleyJson.write(new ServerEvent.Joined(null, "r", "e-1", 0, List.of("a"), 1500, false, List.of(), null)))
                 .contains("\"members\":[\"a\"],\"memberCount\":1500");
     }
 

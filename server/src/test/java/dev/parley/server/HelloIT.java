@@ -22,7 +22,7 @@ class HelloIT {
     @BeforeAll
     static void start() {
         server = TestServers.start(c -> c.with("--hello-timeout-ms", 700).with("--max-rooms", 3)
-                .with("--rate-per-sec", 7).with("--burst", 9));
+                .with("--rate-per-sec", 7).with("--burst", 9).with("--recover-max", 11));
     }
 
     @AfterAll
@@ -47,7 +47,9 @@ class HelloIT {
             assertThat(limits.get("maxRooms").asInt()).isEqualTo(3);
             assertThat(limits.get("ratePerSec").asInt()).isEqualTo(7);
             assertThat(limits.get("burst").asInt()).isEqualTo(9);
+            assertThat(limits.get("recoverMax").asInt()).isEqualTo(11);
             assertThat(welcome.get("server").asText()).startsWith("parley/");
+            assertThat(welcome.get("features")).as("in memory: none of 1.2's optional parts").isEmpty();
         }
     }
 

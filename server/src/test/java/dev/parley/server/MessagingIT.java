@@ -53,6 +53,42 @@ class MessagingIT {
     }
 
     @Test
+    void aSendRepeatedWithItsNonceIsAckedWithTheFirstOffsetAndDeliveredOnce() {
+        try (TestSocket alice = TestServers.member(server, "alice-n", "nonces");
+             TestSocket bob = TestServers.member(server, "bob-n", "nonces")) {
+            alice.next("presence");
+            JsonNode first = alice.request("ack", "type", "send", "id", 1, "room", "nonces", "text", "once", "nonce", "n-1");
+            JsonNode again = alice.request("ack", "type", "send", "id", 2, "room", "nonces", "text", "once", "nonce", "n-1");
+            assertThat(again.get("id").asInt()).isEqualTo(2);
+            assertThat(again.get("offset").asLong()).isEqualTo(first.get("offset").asLong()).isEqualTo(1);
+            assertThat(again.get("ts").asLong()).isEqualTo(first.get("ts").asLong());
+            assertThat(bob.request("ack", "type", "send", "room", "nonces", "text", "mine", "nonce", "n-1")
+                    .get("offset").asLong()).as("another sender's nonce").isEqualTo(2);
+            for (TestSocket member : new TestSocket[] {alice, bob}) {
+                assertThat(member.next("message").get("text").asText()).isEqualTo("once");
+                assertThat(member.next("message").get("text").asText()).isEqualTo("mine");
+                member.request("pong", "type", "ping");
+                assertThat(member.has("message")).as("delivered once").isFalse();
+            }
+            JsonNode badNonce = alice.request("error", "type", "send", "id", 3, "room", "nonces", "text", "x",
+                    "nonce", "n".repeat(65));
+            assertThat(badNonce.get("code").asText()).isEqualTo("bad_request");
+            assertThat(badNonce.get("id").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void searchIsUnsupportedWithoutDurableHistory() {
+        try (TestSocket ola = TestServers.member(server, "ola-s", "searching")) {
+            JsonNode error = ola.request("error", "type", "search", "id", 12, "room", "searching", "query", "deploy");
+            assertThat(error.get("code").asText()).isEqualTo("unsupported");
+            assertThat(error.get("id").asInt()).isEqualTo(12);
+            assertThat(ola.request("error", "type", "search", "room", "searching", "query", "x", "limit", 51)
+                    .get("code").asText()).isEqualTo("bad_request");
+        }
+    }
+
+    @Test
     void textLength() {
         try (TestSocket carl = TestServers.member(server, "carl-m", "lengths")) {
             assertThat(carl.request("error", "type", "send", "id", 1, "room", "lengths", "text", "x".repeat(11))

@@ -66,6 +66,33 @@ class ResumeIT {
         }
     }
 
+    @Test
+    void aJoinThatMissedMoreThanRecoverMaxGetsTheLatestAndHowManyWereMissedWhichHistoryAfterFetches() {
+        try (ParleyServer small = TestServers.start(c -> c.with("--recover-max", 3).with("--history-on-join", 2));
+             TestSocket writer = TestServers.member(small, "writer", "busy");
+             TestSocket reader = TestSocket.login(small.webSocketUri(), "reader")) {
+            JsonNode first = reader.request("joined", "type", "join", "room", "busy");
+            reader.request("left", "type", "leave", "room", "busy");
+            for (int i = 1; i <= 6; i++) {
+                writer.request("ack", "type", "send", "room", "busy", "text", "m" + i);
+            }
+            Map<String, Object> since = Map.of("epoch", first.get("epoch").asText(), "offset", 1);
+            JsonNode rejoined = reader.request("joined", "type", "join", "room", "busy", "since", since);
+            assertThat(rejoined.get("recovered").asBoolean()).isFalse();
+            assertThat(rejoined.get("epoch").asText()).isEqualTo(first.get("epoch").asText());
+            assertThat(rejoined.get("messages")).extracting(m -> m.get("text").asText()).containsExactly("m5", "m6");
+            assertThat(rejoined.get("missed").asLong()).as("m2, m3 and m4").isEqualTo(3);
+            JsonNode gap = reader.request("history", "type", "history", "room", "busy", "after", 1, "limit", 3);
+            assertThat(gap.get("messages")).extracting(m -> m.get("text").asText()).containsExactly("m2", "m3", "m4");
+            reader.request("left", "type", "leave", "room", "busy");
+
+            JsonNode recovered = reader.request("joined", "type", "join", "room", "busy",
+                    "since", Map.of("epoch", first.get("epoch").asText(), "offset", 3));
+            assertThat(recovered.get("recovered").asBoolean()).as("3 missed, at most 3 recovered").isTrue();
+            assertThat(recovered.has("missed")).isFalse();
+        }
+    }
+
     private static String watcherEpoch(TestSocket watcher) {
         return watcher.request("history", "type", "history", "room", "resume-room", "limit", 1).get("epoch").asText();
     }

@@ -164,6 +164,25 @@ class RoomsIT {
     }
 
     @Test
+    void historyAfterAnOffsetReadsForwardAndNotTogetherWithBefore() {
+        try (TestSocket ann = TestServers.member(server, "ann-h", "forward")) {
+            for (int i = 1; i <= 15; i++) {
+                ann.request("ack", "type", "send", "room", "forward", "text", "m" + i);
+            }
+            JsonNode next = ann.request("history", "type", "history", "id", 9, "room", "forward", "after", 8, "limit", 3);
+            assertThat(next.get("id").asInt()).isEqualTo(9);
+            assertThat(texts(next.get("messages"))).containsExactly("m9", "m10", "m11");
+            assertThat(offsets(ann.request("history", "type", "history", "room", "forward", "after", 0, "limit", 2)
+                    .get("messages"))).as("from the oldest kept").containsExactly(6L, 7L);
+            assertThat(offsets(ann.request("history", "type", "history", "room", "forward", "after", 13)
+                    .get("messages"))).containsExactly(14L, 15L);
+            assertThat(ann.request("history", "type", "history", "room", "forward", "after", 15).get("messages")).isEmpty();
+            assertThat(ann.request("error", "type", "history", "room", "forward", "before", 9, "after", 3)
+                    .get("code").asText()).isEqualTo("bad_request");
+        }
+    }
+
+    @Test
     void joinShowsTheLatestMessagesOrRecoversWhatWasMissedSince() {
         try (TestSocket ivy = TestServers.member(server, "ivy-s", "recover")) {
             for (int i = 1; i <= 6; i++) {

@@ -22,6 +22,9 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    /** Whether bytes towards the server, and towards the client, are dropped until the next {@link #cutAll}. */
+    private volatile boolean holdingToServer;
+    private volatile boolean holdingToClient;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -59,8 +62,8 @@ public final class TcpProxy implements AutoCloseable {
                 server.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, true);
+                pump(server, client, false);
             } catch (IOException e) {
                 if (!listener.isClosed()) {
                     throw new UncheckedIOException(e);
@@ -69,13 +72,15 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean toServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
+                    if (!(toServer ? holdingToServer : holdingToClient)) {
+                        out.write(buffer, 0, n);
+                    }
                 }
             } catch (IOException e) {
                 // cut or closed: the other direction ends too
@@ -88,12 +93,30 @@ public final class TcpProxy implements AutoCloseable {
         thread.start();
     }
 
-    /** Cuts every open connection at once, both sides; new connections are still accepted. */
+    /**
+     * Drops whatever the clients send from now on, until {@link #cutAll}: what a client sends
+     * just before its connection is lost never reaches the server.
+     */
+    public void holdToServer() {
+        holdingToServer = true;
+    }
+
+    /**
+     * Drops whatever the server sends from now on, until {@link #cutAll}: the server acts on what
+     * a client sends, but the client never hears its replies.
+     */
+    public void holdToClient() {
+        holdingToClient = true;
+    }
+
+    /** Cuts every open connection at once, both sides; new connections are still accepted, and carried in full. */
     public void cutAll() {
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
         sockets.clear();
+        holdingToServer = false;
+        holdingToClient = false;
     }
 
     private static void closeQuietly(Socket socket) {

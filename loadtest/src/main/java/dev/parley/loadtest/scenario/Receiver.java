@@ -63,7 +63,7 @@ final class Receiver implements SessionListener {
 
     /** Writes one message to the room (without flushing); on the event loop. */
     void send(LoadSession session, String text) {
-        session.send(new Command.Send(null, room.name(), text));
+        session.send(new Command.Send(null, room.name(), text, null));
         unanswered++;
         stats.sent();
     }

@@ -66,8 +66,11 @@ public final class MemoryBroker implements Broker {
         RoomLog log = logs.computeIfAbsent(room, name -> new RoomLog(name, historySize));
         ServerEvent.Message message;
         synchronized (log) {
-            message = log.append(from, text, clock.getAsLong());
-            listener.onMessage(message);
+            message = log.sentWith(from, nonce);
+            if (message == null) {
+                message = log.append(from, text, clock.getAsLong(), nonce);
+                listener.onMessage(message);
+            }
         }
         return CompletableFuture.completedFuture(message);
     }

@@ -37,6 +37,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code parley:room:{R}:log}, a stream of the last {@code historySize} messages, the offset
  *       as entry id ({@code 58-0});</li>
  *   <li>{@code parley:room:{R}:meta}, a hash of the room's {@code epoch} and {@code top} offset;</li>
+ *   <li>{@code parley:room:{R}:nonces}, a hash from a sender's nonce ({@code <nick> <nonce>}) to the
+ *       offset of the kept message it came with, trimmed with the stream;</li>
  *   <li>{@code parley:room:{R}}, the channel of its live messages, presence and typing events.</li>
  * </ul>
  * One Lua script gives a message its offset, appends it and publishes it, so the order in which
@@ -165,14 +167,20 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         long ts = clock.getAsLong();
-        CompletableFuture<Long> offset = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.INTEGER, keys(room),
-                Epochs.fresh(), channel(room), Integer.toString(historySize), Long.toString(ts), from, text, room));
-        return offset.thenApply(top -> {
+        CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
+                keys(room), Epochs.fresh(), channel(room), Integer.toString(historySize), Long.toString(ts), from, text,
+                room, nonce == null ? "" : Names.nickKey(from) + ' ' + nonce));
+        return reply.thenApply(r -> {
+            long offset = (Long) r.get(0);
+            if (r.size() > 1) {
+                return new ServerEvent.Message(room, offset, Long.parseLong((String) r.get(1)), (String) r.get(2),
+                        (String) r.get(3));
+            }
             redis.published();
-            if (top == 1) {
+            if (offset == 1) {
                 redis.call(redis.commands().sadd(ROOMS, room));
             }
-            return new ServerEvent.Message(room, top, ts, from, text);
+            return new ServerEvent.Message(room, offset, ts, from, text);
         });
     }
 
@@ -321,7 +329,7 @@ public final class RedisBroker implements Broker {
     }
 
     private static String[] keys(String room) {
-        return new String[] {ROOM_PREFIX + room + "}:log", meta(room)};
+        return new String[] {ROOM_PREFIX + room + "}:log", meta(room), ROOM_PREFIX + room + "}:nonces"};
     }
 
     private static String meta(String room) {

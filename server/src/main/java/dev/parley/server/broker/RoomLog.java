@@ -1,22 +1,30 @@
 package dev.parley.server.broker;
 
+import dev.parley.protocol.Names;
 import dev.parley.protocol.ServerEvent;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One room's offsets and its last {@code capacity} messages, in a ring. Not thread-safe: the owner
- * holds the log's monitor around every call, so offsets are assigned and delivered in one order.
+ * One room's offsets and its last {@code capacity} messages, in a ring, with the nonces their
+ * senders gave them: a nonce is known while its message is kept. Not thread-safe: the owner holds
+ * the log's monitor around every call, so offsets are assigned and delivered in one order.
  */
 final class RoomLog {
     private final String room;
     private final ServerEvent.Message[] ring;
+    /** The {@link #nonceKey} of the message in the same slot of {@link #ring}, or null. */
+    private final String[] nonceKeys;
+    private final Map<String, ServerEvent.Message> byNonce = new HashMap<>();
     private long offset;
 
     RoomLog(String room, int capacity) {
         this.room = room;
         this.ring = new ServerEvent.Message[capacity];
+        this.nonceKeys = new String[capacity];
     }
 
     long offset() {
@@ -28,12 +36,31 @@ final class RoomLog {
         return Math.max(1, offset - ring.length + 1);
     }
 
-    ServerEvent.Message append(String from, String text, long ts) {
+    /** The kept message that {@code from} sent with {@code nonce}, or null. */
+    ServerEvent.Message sentWith(String from, String nonce) {
+        return nonce == null ? null : byNonce.get(nonceKey(from, nonce));
+    }
+
+    /** Appends a message; a {@code nonce} (nullable) is known until the message leaves the ring. */
+    ServerEvent.Message append(String from, String text, long ts, String nonce) {
         ServerEvent.Message message = new ServerEvent.Message(room, ++offset, ts, from, text);
         if (ring.length > 0) {
-            ring[(int) (offset % ring.length)] = message;
+            int slot = (int) (offset % ring.length);
+            if (nonceKeys[slot] != null) {
+                byNonce.remove(nonceKeys[slot]);
+            }
+            ring[slot] = message;
+            nonceKeys[slot] = nonce == null ? null : nonceKey(from, nonce);
+            if (nonce != null) {
+                byNonce.put(nonceKeys[slot], message);
+            }
         }
         return message;
+    }
+
+    /** Nicks are one user's whatever their case, and hold no space, so this names one user's nonce. */
+    private static String nonceKey(String from, String nonce) {
+        return Names.nickKey(from) + ' ' + nonce;
     }
 
     /** Kept messages with {@code from <= offset < to}, oldest first. */

@@ -7,6 +7,7 @@ import dev.parley.server.broker.BrokerListener;
 import dev.parley.server.broker.HistoryQuery;
 import dev.parley.server.broker.HistorySlice;
 import dev.parley.server.broker.Recovery;
+import dev.parley.server.broker.SearchPage;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.hub.Member;
 import dev.parley.server.hub.RoomWatch;
@@ -51,6 +52,7 @@ public final class Node implements BrokerListener, PresenceListener {
     private final Hub hub;
     private final LongSupplier clock;
     private final int presenceLimit;
+    private final List<String> features;
     private final OccupancyWatch occupancy;
     /** Evictions under way by session id, so that a second request waits for the same one. */
     private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
@@ -69,6 +71,7 @@ public final class Node implements BrokerListener, PresenceListener {
         this.presence = backend.presence();
         this.clock = clock;
         this.presenceLimit = presenceLimit;
+        this.features = broker.features().stream().sorted().toList();
         this.hub = new Hub(metrics, alloc, new RoomWatch() {
             @Override
             public CompletableFuture<Void> watch(String room) {
@@ -104,6 +107,11 @@ public final class Node implements BrokerListener, PresenceListener {
     /** The registry of this node's members and rooms. */
     public Hub hub() {
         return hub;
+    }
+
+    /** The optional parts of the protocol this node offers, for {@code welcome.features}: its broker's. */
+    public List<String> features() {
+        return features;
     }
 
     /** Whether the broker and presence can be reached: the node is ready for sessions. */
@@ -333,6 +341,11 @@ public final class Node implements BrokerListener, PresenceListener {
 
     public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
         return broker.history(room, query);
+    }
+
+    /** Messages of {@code room} that match {@code query}, newest first; only when {@link #features()} has "search". */
+    public CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
+        return broker.search(room, query, before, limit);
     }
 
     @Override

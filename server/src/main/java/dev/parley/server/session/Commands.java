@@ -16,6 +16,7 @@ final class Commands {
             .on(Command.Who.class, QueryCommands::who)
             .on(Command.ListRooms.class, QueryCommands::rooms)
             .on(Command.FetchHistory.class, QueryCommands::history)
+            .on(Command.Search.class, SearchCommands::search)
             .on(Command.Ping.class, ConnectionCommands::ping)
             .on(Command.Refresh.class, ConnectionCommands::refresh);
 

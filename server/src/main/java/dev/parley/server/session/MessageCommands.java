@@ -23,7 +23,7 @@ final class MessageCommands {
         }
         RoomOrder order = context.order();
         order.expectReply(membership);
-        context.replies().whenDone(context.node().publish(context.session(), send.room(), send.text(), null), send.id(),
+        context.replies().whenDone(context.node().publish(context.session(), send.room(), send.text(), send.nonce()), send.id(),
                 () -> order.settle(send.room(), membership), message -> {
                     context.replies().send(new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
                     order.settle(send.room(), membership);

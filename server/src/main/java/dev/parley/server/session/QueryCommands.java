@@ -27,7 +27,7 @@ final class QueryCommands {
         }
         int limit = history.limit() == null ? Command.FetchHistory.DEFAULT_LIMIT : history.limit();
         context.replies().reply(history.id(), context.node().history(history.room(),
-                        new HistoryQuery(history.before(), null, limit)),
+                        new HistoryQuery(history.before(), history.after(), limit)),
                 slice -> new ServerEvent.History(history.id(), history.room(), slice.epoch(), slice.messages()));
     }
 }

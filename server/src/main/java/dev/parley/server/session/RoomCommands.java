@@ -3,6 +3,7 @@ package dev.parley.server.session;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.broker.Recovery;
 import dev.parley.server.node.Node;
 
 /** {@code join}, {@code leave} and {@code typing}: a session's rooms. */
@@ -56,8 +57,10 @@ final class RoomCommands {
     }
 
     private static ServerEvent.Joined joinedEvent(Command.Join join, Node.Joined joined) {
-        return new ServerEvent.Joined(join.id(), join.room(), joined.recovery().epoch(), joined.recovery().offset(),
-                joined.members(), joined.memberCount(), joined.recovery().recovered(), joined.recovery().messages());
+        Recovery recovery = joined.recovery();
+        return new ServerEvent.Joined(join.id(), join.room(), recovery.epoch(), recovery.offset(), joined.members(),
+                joined.memberCount(), recovery.recovered(), recovery.messages(),
+                recovery.missed() == 0 ? null : recovery.missed());
     }
 
     static void leave(CommandContext context, Command.Leave leave) {

@@ -163,7 +163,8 @@ public final class Session implements Member {
                 state = State.READY;
                 grant.renew(helloGrant);
                 transport.send(new ServerEvent.Welcome(hello.id(), id, nick, resumeSecret, settings.heartbeatMs(),
-                        settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds()));
+                        settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds(),
+                        node.features()));
             }
         });
     }

@@ -278,4 +278,78 @@ abstract class BrokerContract {
         broker.history("silent", new HistoryQuery(null, null, 5)).join();
         assertThat(broker.roomsWithHistory().join()).isEqualTo(Map.of("r", 7L, "s", 1L));
     }
+
+    @Test
+    void aNonceTheSenderUsedInTheRoomPublishesNothingAndAnswersTheFirstMessage() {
+        Broker broker = broker(5);
+        broker.watch("r").join();
+        ServerEvent.Message first = broker.publish("r", "alice", "hi", "n-1").join();
+        broker.publish("r", "alice", "other", "n-2").join();
+
+        assertThat(broker.publish("r", "alice", "hi", "n-1").join()).as("same offset and ts").isEqualTo(first);
+        assertThat(broker.publish("r", "ALICE", "hi, edited", "n-1").join()).as("the same user, the first text")
+                .isEqualTo(first);
+        assertThat(broker.publish("r", "bob", "hi", "n-1").join().offset()).as("another sender's").isEqualTo(3);
+        assertThat(broker.publish("s", "alice", "hi", "n-1").join().offset()).as("another room's").isEqualTo(1);
+        ServerEvent.Message last = broker.publish("r", "alice", "no nonce", null).join();
+
+        await().atMost(WITHIN).until(() -> recorder.messages("r").contains(last));
+        assertThat(offsets(recorder.messages("r"))).as("delivered once each").containsExactly(1L, 2L, 3L, 4L);
+        assertThat(offsets(broker.history("r", new HistoryQuery(null, null, 10)).join().messages()))
+                .containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void aNonceIsKeptOnlyWhileItsMessageIs() {
+        Broker broker = broker(2);
+        broker.publish("r", "alice", "first", "n-1").join();
+        broker.publish("r", "alice", "second", "n-2").join();
+        assertThat(broker.publish("r", "alice", "second", "n-2").join().offset()).isEqualTo(2);
+        broker.publish("r", "alice", "third", null).join();
+        assertThat(broker.publish("r", "alice", "first", "n-1").join().offset()).as("message 1 left the history")
+                .isEqualTo(4);
+        assertThat(broker.publish("r", "alice", "first", "n-1").join().offset()).as("its new message is kept")
+                .isEqualTo(4);
+
+        Broker forgetful = broker(0);
+        assertThat(forgetful.publish("q", "alice", "x", "n-1").join().offset()).isEqualTo(1);
+        assertThat(forgetful.publish("q", "alice", "x", "n-1").join().offset()).as("nothing kept").isEqualTo(2);
+    }
+
+    @Test
+    void historyAfterAnOffsetReadsForwardOldestFirst() {
+        Broker broker = broker(5);
+        List<ServerEvent.Message> published = publish(broker, "r", 8);
+
+        HistorySlice next = broker.history("r", HistoryQuery.after(5, 2)).join();
+        assertThat(next.messages()).isEqualTo(published.subList(5, 7));
+        assertThat(next.epoch()).isEqualTo(epoch(broker, "r"));
+        assertThat(offsets(broker.history("r", HistoryQuery.after(6, 50)).join().messages())).containsExactly(7L, 8L);
+        assertThat(offsets(broker.history("r", HistoryQuery.after(0, 2)).join().messages()))
+                .as("from the oldest kept").containsExactly(4L, 5L);
+        assertThat(broker.history("r", HistoryQuery.after(8, 50)).join().messages()).isEmpty();
+        assertThat(broker.history("missing", HistoryQuery.after(0, 50)).join().messages()).isEmpty();
+    }
+
+    @Test
+    void recoveryOfMoreThanRecoverMaxSaysHowManyWereMissedBeforeTheLatest() {
+        Broker broker = broker(10);
+        List<ServerEvent.Message> published = publish(broker, "r", 8);
+        String epoch = epoch(broker, "r");
+
+        Recovery tooMany = broker.recover("r", new StreamPosition(epoch, 2), 3, 4).join();
+        assertThat(tooMany.recovered()).isFalse();
+        assertThat(tooMany.epoch()).isEqualTo(epoch);
+        assertThat(tooMany.messages()).isEqualTo(published.subList(5, 8));
+        assertThat(tooMany.missed()).as("3, 4 and 5").isEqualTo(3);
+        assertThat(broker.recover("r", new StreamPosition(epoch, 2), 0, 4).join().missed()).isEqualTo(6);
+
+        Recovery atMost = broker.recover("r", new StreamPosition(epoch, 4), 3, 4).join();
+        assertThat(atMost.recovered()).isTrue();
+        assertThat(atMost.messages()).isEqualTo(published.subList(4, 8));
+        assertThat(atMost.missed()).isZero();
+        assertThat(broker.recover("r", new StreamPosition("e-other", 2), 3, 4).join().missed())
+                .as("another epoch's offsets mean nothing here").isZero();
+        assertThat(broker.recover("r", null, 3, 4).join().missed()).isZero();
+    }
 }

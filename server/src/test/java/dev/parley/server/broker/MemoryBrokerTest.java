@@ -5,8 +5,10 @@ import dev.parley.protocol.StreamPosition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,5 +131,12 @@ class MemoryBrokerTest {
         assertThat(broker.roomsWithHistory().join()).containsExactlyEntriesOf(java.util.Map.of("r", 2L));
         assertThat(broker.direct(new ServerEvent.Dm("a", "here", "x", 1)).join()).isTrue();
         assertThat(broker.direct(new ServerEvent.Dm("a", "gone", "x", 1)).join()).isFalse();
+    }
+
+    @Test
+    void offersNoFeaturesAndDoesNotSearch() {
+        assertThat(broker.features()).isEmpty();
+        assertThat(broker.search("r", "anything", null, 20)).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,6 +80,41 @@ class RedisBrokerIT extends BrokerContract {
             assertThat(watching.events).containsExactly(first, "alice: " + typing, second);
         }
         assertThat(atA.events).as("a node without members in the room is not sent it").isEmpty();
+    }
+
+    @Test
+    void aSendRepeatedThroughAnotherNodeWithItsNonceGetsTheFirstOffsetAndIsDeliveredOnce() {
+        Recorder atB = new Recorder();
+        Broker a = node(new Recorder());
+        Broker b = node(atB);
+        b.watch("r").join();
+        ServerEvent.Message first = a.publish("r", "alice", "once", "n-1").join();
+        assertThat(b.publish("r", "alice", "once", "n-1").join()).isEqualTo(first);
+        ServerEvent.Message marker = b.publish("r", "bob", "marker", null).join();
+
+        await().atMost(WITHIN).until(() -> atB.events.contains(marker));
+        assertThat(atB.messages("r")).containsExactly(first, marker);
+    }
+
+    @Test
+    void aRoomWhoseHistoryWasLostForgetsItsNoncesWithIt() {
+        Broker broker = node(new Recorder());
+        broker.publish("r", "alice", "one", "n-1").join();
+        String lostEpoch = broker.recover("r", null, 0, 0).join().epoch();
+        Redis connection = connections.get(0);
+        connection.call(connection.commands().del("parley:room:{r}:meta")).join();
+
+        assertThat(broker.publish("r", "bob", "new history", null).join().offset()).isEqualTo(1);
+        assertThat(broker.publish("r", "alice", "one", "n-1").join().offset()).as("not bob's message 1").isEqualTo(2);
+        assertThat(broker.recover("r", null, 0, 0).join().epoch()).isNotEqualTo(lostEpoch);
+    }
+
+    @Test
+    void offersNoFeaturesAndDoesNotSearch() {
+        Broker broker = node(new Recorder());
+        assertThat(broker.features()).isEmpty();
+        assertThat(broker.search("r", "anything", null, 20)).failsWithin(WITHIN)
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
