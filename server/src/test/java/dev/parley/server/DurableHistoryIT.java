@@ -92,6 +92,33 @@ class DurableHistoryIT {
     }
 
     @Test
+    void welcomeOffersDurableAndSearchAndARepeatedNonceIsAckedOnceAndSearchPagesNewestFirst() {
+        try (ParleyServer server = start();
+             TestSocket alice = TestSocket.connect(server.webSocketUri())) {
+            JsonNode welcome = alice.request("welcome", "type", "hello", "nick", "alice");
+            List<String> features = new ArrayList<>();
+            welcome.get("features").forEach(feature -> features.add(feature.asText()));
+            assertThat(features).contains("durable", "search");
+            alice.request("joined", "type", "join", "room", "find");
+            JsonNode first = alice.request("ack", "type", "send", "room", "find", "text", "deploy failed", "nonce", "x-1");
+            JsonNode again = alice.request("ack", "type", "send", "room", "find", "text", "deploy failed", "nonce", "x-1");
+            assertThat(again.get("offset").asLong()).isEqualTo(first.get("offset").asLong());
+            assertThat(again.get("ts").asLong()).isEqualTo(first.get("ts").asLong());
+            for (int i = 0; i < 4; i++) {
+                alice.request("ack", "type", "send", "room", "find", "text", i % 2 == 0 ? "deploy failed again " + i : "all fine");
+            }
+            JsonNode results = alice.request("results", "type", "search", "room", "find", "query", "deploy failed", "limit", 2);
+            assertThat(offsets(results.get("messages"))).containsExactly(4L, 2L);
+            JsonNode next = alice.request("results", "type", "search", "room", "find", "query", "deploy failed",
+                    "before", results.get("next").asLong(), "limit", 2);
+            assertThat(offsets(next.get("messages"))).containsExactly(1L);
+            assertThat(next.has("next")).isFalse();
+            assertThat(alice.request("results", "type", "search", "room", "find", "query", "nowhere").get("messages"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void aRestartedNodeKeepsTheRoomsEpochAndSinceRecoversEverything() {
         String epoch;
         try (ParleyServer server = start();
