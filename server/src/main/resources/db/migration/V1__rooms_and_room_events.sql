@@ -21,7 +21,8 @@ create table room_events (
     primary key (room, "offset")
 );
 
--- Idempotent sends: a nonce is used once per sender and room while its message is kept.
-create unique index room_events_nonce on room_events (room, sender, nonce) where nonce is not null;
+-- Idempotent sends: a nonce is used once per user (nicks compare case-insensitively) and room
+-- while its message is kept.
+create unique index room_events_nonce on room_events (room, lower(sender), nonce) where nonce is not null;
 
 create index room_events_tsv on room_events using gin (tsv);

@@ -5,6 +5,7 @@ import dev.parley.protocol.StreamPosition;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.RoomHistory;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,7 @@ import java.util.function.LongSupplier;
 /**
  * The {@link Broker} of a single node with durable history: room events are stored in PostgreSQL
  * by the {@link GroupCommitWriter} and delivered only once committed, in each room's offset order
- * (on the writer's thread); history, recovery and search read the database. What is never stored
+ * (on the writer's thread), before the publish completes; history, recovery and search read the database. What is never stored
  * (presence, typing, direct messages) goes through a {@link MemoryBroker} of this node, as without
  * a database. A room's epoch is its row's in the database, so it outlives restarts.
  */
@@ -26,10 +27,11 @@ public final class PostgresBroker implements Broker {
     private final RoomHistory history;
     private volatile BrokerListener listener;
 
-    public PostgresBroker(Database database, LongSupplier clock) {
+    /** {@code registry} gets the writer's metrics. */
+    public PostgresBroker(Database database, LongSupplier clock, MeterRegistry registry) {
         this.live = new MemoryBroker(0, clock);
         this.history = new RoomHistory(database);
-        this.writer = new GroupCommitWriter(database, clock, message -> listener.onMessage(message));
+        this.writer = new GroupCommitWriter(database, clock, message -> listener.onMessage(message), registry);
     }
 
     @Override

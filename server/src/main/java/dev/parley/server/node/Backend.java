@@ -58,7 +58,7 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
      */
     public static CompletableFuture<Backend> open(Settings settings, LongSupplier clock, MeterRegistry registry) {
         if (settings.database() != null) {
-            return CompletableFuture.supplyAsync(() -> onDatabase(settings, clock),
+            return CompletableFuture.supplyAsync(() -> onDatabase(settings, clock, registry),
                     runnable -> new Thread(runnable, "parley-database-open").start());
         }
         if (settings.redisUri() == null) {
@@ -83,13 +83,13 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
     }
 
     /** A node alone with its room events in the database; presence in memory. Blocks. */
-    private static Backend onDatabase(Settings settings, LongSupplier clock) {
-        Database database = Database.open(settings.database());
+    private static Backend onDatabase(Settings settings, LongSupplier clock, MeterRegistry registry) {
+        Database database = Database.open(settings.database(), registry);
         Retention retention = new Retention(database, settings.retentionMs(), settings.maxEvents(), RETENTION_BATCH, clock);
         if (retention.limits()) {
             retention.schedule();
         }
-        return new Backend(new PostgresBroker(database, clock), new MemoryPresence(), database::reachable, () -> {
+        return new Backend(new PostgresBroker(database, clock, registry), new MemoryPresence(), database::reachable, () -> {
             database.close();
             return CompletableFuture.completedFuture(null);
         });

@@ -2,8 +2,10 @@ package dev.parley.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.parley.server.backend.UnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -72,11 +74,12 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Connects, applies the migrations this node knows and starts the reachability probe. Blocks.
+     * Connects, applies the migrations this node knows and starts the reachability probe; the
+     * pool's metrics ({@code hikaricp_*}) go to {@code registry}. Blocks.
      * Throws {@link DatabaseStartException} with a one-line reason when the database cannot be
      * reached or logged into, or its schema is newer than this node knows.
      */
-    public static Database open(Settings settings) {
+    public static Database open(Settings settings, MeterRegistry registry) {
         migrate(settings);
         HikariConfig config = new HikariConfig();
         config.setPoolName("parley-database");
@@ -95,6 +98,7 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", Long.toString(1 + settings.timeoutMs() / 1000));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "parley");
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         try {
             return new Database(settings, new HikariDataSource(config));
         } catch (HikariPool.PoolInitializationException e) {

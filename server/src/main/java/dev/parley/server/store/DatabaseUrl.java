@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where the database is, from {@code postgresql://user:password@host:port/db?sslmode=...} (also
@@ -11,8 +13,9 @@ import java.nio.charset.StandardCharsets;
  * without credentials, and the user and password apart. No message and no {@link #toString()}
  * repeats the password.
  *
- * @param jdbcUrl  {@code jdbc:postgresql://host:port/db?...}, the query kept (sslmode and the like),
- *                 credentials taken out of the authority but left in a JDBC URL's own query
+ * @param jdbcUrl  {@code jdbc:postgresql://host:port/db?...} without credentials (taken out of the
+ *                 authority and of the query), the rest of the query kept (sslmode and the like), so
+ *                 that a library that logs the URL logs no password
  * @param user     null when the URL names none (the driver then uses the OS user)
  * @param password null when the URL names none
  */
@@ -42,9 +45,19 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
             password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
         }
+        List<String> parameters = new ArrayList<>();
+        for (String parameter : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
+            if (parameter.startsWith("user=")) {
+                user = decode(parameter.substring("user=".length()));
+            } else if (parameter.startsWith("password=")) {
+                password = decode(parameter.substring("password=".length()));
+            } else if (!parameter.isEmpty()) {
+                parameters.add(parameter);
+            }
+        }
         String host = uri.getRawAuthority().substring(userInfo == null ? 0 : userInfo.length() + 1);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        String query = parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
         return new DatabaseUrl("jdbc:postgresql://" + host + path + query, user, password);
     }
 

@@ -2,6 +2,9 @@ package dev.parley.server.store;
 
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.backend.UnavailableException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,8 +29,8 @@ import java.util.function.LongSupplier;
  * Stores room events in groups: publishes from any room wait in one bounded queue; one thread
  * takes everything waiting (up to {@value #BATCH} events) into one transaction, which gives each
  * room's events the room's next offsets ({@code rooms.top}, its row locked by the transaction),
- * inserts them, and commits. Only then are the publishes completed and the new events handed on,
- * in the order they were queued, which is each room's offset order. So the commit rate, not the
+ * inserts them, and commits. Only then are the new events handed on, in the order they were
+ * queued, which is each room's offset order, and the publishes completed. So the commit rate, not the
  * message rate, meets the disk's flush rate.
  *
  * <p>A send whose nonce its sender already used in the room (while that event is kept) stores
@@ -47,7 +51,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final String FIND_NONCES = """
             select e.room, e.sender, e.nonce, e."offset", e.ts, e.text from room_events e
             join unnest(?::text[], ?::text[], ?::text[]) as n(room, sender, nonce)
-              on e.room = n.room and e.sender = n.sender and e.nonce = n.nonce""";
+              on e.room = n.room and lower(e.sender) = n.sender and e.nonce = n.nonce""";
     private static final String INSERT_EVENTS = """
             with tops as (
               update rooms r set top = t.top from unnest(?::text[], ?::bigint[]) as t(room, top) where r.room = t.room)
@@ -59,11 +63,16 @@ public final class GroupCommitWriter implements AutoCloseable {
     private record Append(String room, String sender, String text, String nonce,
                           CompletableFuture<ServerEvent.Message> done) {
         NonceKey key() {
-            return nonce == null ? null : new NonceKey(room, sender, nonce);
+            return nonce == null ? null : new NonceKey(room, user(sender), nonce);
         }
     }
 
-    private record NonceKey(String room, String sender, String nonce) {
+    /** A nonce's owner: the room, the user (its nick in lower case, as nicks compare) and the nonce. */
+    private record NonceKey(String room, String user, String nonce) {
+    }
+
+    private static String user(String sender) {
+        return sender.toLowerCase(Locale.ROOT);
     }
 
     /** What a batch came to: each publish's event, and the new ones among them, in queue order. */
@@ -79,11 +88,22 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    /** {@code committed} is handed each new event after its commit, in each room's offset order, on the writer's thread. */
-    public GroupCommitWriter(Database database, LongSupplier clock, Consumer<ServerEvent.Message> committed) {
+    /**
+     * {@code committed} is handed each new event after its commit, in each room's offset order, on
+     * the writer's thread; {@code registry} gets {@code parley.database.transactions},
+     * {@code parley.database.events} and the gauge {@code parley.database.queue}.
+     */
+    public GroupCommitWriter(Database database, LongSupplier clock, Consumer<ServerEvent.Message> committed,
+                             MeterRegistry registry) {
         this.database = database;
         this.clock = clock;
         this.committed = committed;
+        FunctionCounter.builder("parley.database.transactions", transactions, AtomicLong::get)
+                .description("Transactions that stored room events").register(registry);
+        FunctionCounter.builder("parley.database.events", events, AtomicLong::get)
+                .description("Room events stored").register(registry);
+        Gauge.builder("parley.database.queue", queue, BlockingQueue::size)
+                .description("Publishes waiting for the database").register(registry);
         this.thread = new Thread(this::run, "parley-database-write");
         thread.setDaemon(true);
         thread.start();
@@ -121,6 +141,10 @@ public final class GroupCommitWriter implements AutoCloseable {
             write(batch);
             batch.clear();
         }
+        failQueued();
+    }
+
+    private void failQueued() {
         List<Append> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(append -> append.done.completeExceptionally(new UnavailableException("the node is stopping", null)));
@@ -149,15 +173,17 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         transactions.incrementAndGet();
         events.addAndGet(outcome.stored().size());
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done.complete(outcome.answers().get(i));
-        }
+        // Delivered before the publishes complete, as in memory: what a publisher does once its
+        // publish is done (a typing event, the next publish) comes after the event.
         for (ServerEvent.Message message : outcome.stored()) {
             try {
                 committed.accept(message);
             } catch (RuntimeException e) {
                 LOG.error("delivering {} failed", message, e);
             }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done.complete(outcome.answers().get(i));
         }
     }
 
@@ -223,13 +249,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         try (PreparedStatement statement = connection.prepareStatement(FIND_NONCES)) {
             statement.setArray(1, connection.createArrayOf("text", withNonce.stream().map(Append::room).toArray()));
-            statement.setArray(2, connection.createArrayOf("text", withNonce.stream().map(Append::sender).toArray()));
+            statement.setArray(2, connection.createArrayOf("text",
+                    withNonce.stream().map(append -> user(append.sender())).toArray()));
             statement.setArray(3, connection.createArrayOf("text", withNonce.stream().map(Append::nonce).toArray()));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     String room = result.getString(1);
                     String sender = result.getString(2);
-                    known.put(new NonceKey(room, sender, result.getString(3)), new ServerEvent.Message(room,
+                    known.put(new NonceKey(room, user(sender), result.getString(3)), new ServerEvent.Message(room,
                             result.getLong(4), result.getLong(5), sender, result.getString(6)));
                 }
             }
@@ -262,5 +289,6 @@ public final class GroupCommitWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failQueued(); // one queued while the thread was ending
     }
 }

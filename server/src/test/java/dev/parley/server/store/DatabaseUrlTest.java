@@ -19,12 +19,13 @@ class DatabaseUrlTest {
     }
 
     @Test
-    void aJdbcUrlIsTakenAsItIsAndItsQueryIsNeverShown() {
-        DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://db:5432/parley?user=chat&password=secret");
-        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/parley?user=chat&password=secret");
-        assertThat(url.user()).isNull();
-        assertThat(url.password()).isNull();
-        assertThat(url.display()).isEqualTo("postgresql://db:5432/parley");
+    void aJdbcUrlKeepsItsQueryButNotItsCredentials() {
+        DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://db:5432/parley?user=chat&sslmode=verify-full&password=s%26cret");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/parley?sslmode=verify-full");
+        assertThat(url.user()).isEqualTo("chat");
+        assertThat(url.password()).isEqualTo("s&cret");
+        assertThat(url.display()).isEqualTo("postgresql://chat@db:5432/parley");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://db/parley").user()).isNull();
     }
 
     @Test

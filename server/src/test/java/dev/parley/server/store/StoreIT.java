@@ -3,6 +3,7 @@ package dev.parley.server.store;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.backend.UnavailableException;
 import dev.parley.testing.PostgresServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class StoreIT {
     static void start() {
         postgres = PostgresServer.start();
         database = open(postgres.url());
-        writer = new GroupCommitWriter(database, time::incrementAndGet, delivered::add);
+        writer = new GroupCommitWriter(database, time::incrementAndGet, delivered::add, new SimpleMeterRegistry());
         history = new RoomHistory(database);
     }
 
@@ -59,7 +60,7 @@ class StoreIT {
     }
 
     private static Database open(String url) {
-        return Database.open(new Database.Settings(DatabaseUrl.parse(url), 4, 2000));
+        return Database.open(new Database.Settings(DatabaseUrl.parse(url), 4, 2000), new SimpleMeterRegistry());
     }
 
     private static ServerEvent.Message append(String room, String sender, String text, String nonce) {
@@ -112,6 +113,8 @@ class StoreIT {
         ServerEvent.Message first = append("nonces", "alice", "hello", "n-1");
         time.addAndGet(1000);
         assertThat(append("nonces", "alice", "hello again", "n-1")).isEqualTo(first);
+        assertThat(append("nonces", "ALICE", "the same user", "n-1")).as("nicks compare case-insensitively")
+                .isEqualTo(first);
         ServerEvent.Message bobs = append("nonces", "bob", "same nonce, other sender", "n-1");
         assertThat(bobs.offset()).isEqualTo(first.offset() + 1);
 
@@ -184,7 +187,8 @@ class StoreIT {
     @Test
     void retentionDeletesTheOldestEventsInBatchesByCountAndByAgeAndOffsetsGoOn() throws SQLException {
         try (Database retained = open(createDatabase("retention"))) {
-            GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, message -> { });
+            GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, message -> { },
+                    new SimpleMeterRegistry());
             try {
                 for (int i = 0; i < 50; i++) {
                     retainedWriter.append("capped", "alice", "c" + i, null).join();
@@ -237,6 +241,22 @@ class StoreIT {
                 .hasMessageContaining("does not exist")
                 .hasMessageNotContaining("secret-password")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aPublishThatWaitsPastTheTimeoutFailsUnavailableStoresNothingAndTheNextOneTakesTheOffset() throws SQLException {
+        fill("slow", 1);
+        try (Connection blocker = connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("select top from rooms where room = 'slow' for update");
+            assertThatThrownBy(() -> writer.append("slow", "alice", "late", null).orTimeout(20, TimeUnit.SECONDS).join())
+                    .hasCauseInstanceOf(UnavailableException.class);
+            blocker.rollback();
+        }
+        assertThat(append("slow", "alice", "on time", null).offset()).isEqualTo(2);
+        assertThat(history.after("slow", 0, 10).join().messages()).extracting(ServerEvent.Message::text)
+                .containsExactly("message 1", "on time");
+        assertThat(database.reachable()).as("slow is not out of reach").isTrue();
     }
 
     @Test

@@ -1,0 +1,71 @@
+package dev.parley.server.broker;
+
+import dev.parley.server.store.Database;
+import dev.parley.server.store.DatabaseUrl;
+import dev.parley.testing.PostgresServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * {@link PostgresBroker} against the {@link BrokerContract}, on a real PostgreSQL: one server for
+ * the class, a new database for each broker, so that every test starts with no rooms.
+ */
+class PostgresBrokerIT extends BrokerContract {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresServer postgres;
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @AfterEach
+    void closeBrokers() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+
+    @Override
+    Broker open(int historySize, LongSupplier clock) {
+        String name = "contract_" + DATABASES.incrementAndGet();
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(
+                "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + postgres.port() + "/" + name), 3, 2000),
+                new SimpleMeterRegistry());
+        PostgresBroker broker = new PostgresBroker(database, clock, new SimpleMeterRegistry());
+        opened.add(broker);
+        opened.add(database);
+        return broker;
+    }
+
+    @Override
+    boolean keepsEverything() {
+        return true;
+    }
+}
