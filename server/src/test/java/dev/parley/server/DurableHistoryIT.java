@@ -1,11 +1,12 @@
 package dev.parley.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.PostgresExtension;
 import dev.parley.testing.PostgresServer;
 import dev.parley.testing.TestSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.sql.Connection;
@@ -27,21 +28,17 @@ import static org.awaitility.Awaitility.await;
 class DurableHistoryIT {
     private static final Duration WITHIN = Duration.ofSeconds(20);
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
+    private PostgresServer postgres;
+
+    @BeforeEach
+    void server() {
+        postgres = POSTGRES.server();
     }
 
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    private static ParleyServer start() {
+    private ParleyServer start() {
         return TestServers.start(config -> config.with("--database-url", postgres.url()).with("--history-size", 5)
                 .with("--database-timeout-ms", 1000));
     }
@@ -56,7 +53,7 @@ class DurableHistoryIT {
         return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
-    private static boolean stored(String room, long offset) throws SQLException {
+    private boolean stored(String room, long offset) throws SQLException {
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "");
              PreparedStatement statement = connection.prepareStatement(
                      "select 1 from room_events where room = ? and \"offset\" = ?")) {

@@ -2,11 +2,11 @@ package dev.parley.server.broker;
 
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DatabaseUrl;
+import dev.parley.testing.PostgresExtension;
 import dev.parley.testing.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,21 +23,10 @@ import java.util.function.LongSupplier;
  */
 class PostgresBrokerIT extends BrokerContract {
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @AfterEach
     void closeBrokers() throws Exception {
@@ -48,6 +37,7 @@ class PostgresBrokerIT extends BrokerContract {
 
     @Override
     Broker open(int historySize, LongSupplier clock) {
+        PostgresServer postgres = POSTGRES.server();
         String name = "contract_" + DATABASES.incrementAndGet();
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "");
              Statement statement = connection.createStatement()) {

@@ -2,11 +2,13 @@ package dev.parley.server.store;
 
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.backend.UnavailableException;
+import dev.parley.testing.PostgresExtension;
 import dev.parley.testing.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,6 +33,9 @@ import static org.awaitility.Awaitility.await;
 class StoreIT {
     private static final Duration WITHIN = Duration.ofSeconds(20);
 
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
     private static PostgresServer postgres;
     private static Database database;
     private static GroupCommitWriter writer;
@@ -40,7 +45,7 @@ class StoreIT {
 
     @BeforeAll
     static void start() {
-        postgres = PostgresServer.start();
+        postgres = POSTGRES.server();
         database = open(postgres.url());
         writer = new GroupCommitWriter(database, time::incrementAndGet, delivered::add, new SimpleMeterRegistry());
         history = new RoomHistory(database);
@@ -53,9 +58,6 @@ class StoreIT {
         }
         if (database != null) {
             database.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 
