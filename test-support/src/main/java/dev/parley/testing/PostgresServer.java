@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server on a free loopback port, owned by a test: a fresh cluster in a
- * temporary directory ({@code initdb}, trust authentication, {@code fsync} on), one database,
+ * temporary directory ({@code initdb}, a password over TCP, {@code fsync} on), one database,
  * started and stopped with {@code pg_ctl}. PostgreSQL refuses to run as root, so a test that runs
  * as root runs the binaries as the {@code postgres} user the Debian package creates. The data
  * survives {@link #stop()} and {@link #kill()}: {@link #restart()} brings it back on the same port.
@@ -32,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class PostgresServer implements AutoCloseable {
     public static final String USER = "parley";
+    /** {@value #USER}'s password: connections over TCP must give it (scram-sha-256); the socket is trusted. */
+    public static final String PASSWORD = "parley-test-password";
     public static final String DATABASE = "parley";
     private static final String RUN_AS = "postgres";
     private static final long COMMAND_TIMEOUT_SECONDS = 60;
@@ -50,7 +55,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /**
      * Creates a cluster in a temporary directory, starts it on a free port and creates the database
-     * {@value #DATABASE}, owned by the superuser {@value #USER}. Fails with what to install when
+     * {@value #DATABASE}, owned by the superuser {@value #USER} (password {@value #PASSWORD}). Fails with what to install when
      * PostgreSQL is not there.
      */
     public static PostgresServer start() {
@@ -62,12 +67,13 @@ public final class PostgresServer implements AutoCloseable {
                 Files.setOwner(dir, owner);
             }
             PostgresServer postgres = new PostgresServer(bin, dir, LocalServers.freePort());
-            postgres.run(List.of(bin.resolve("initdb").toString(), "-D", postgres.data().toString(), "-A", "trust",
-                    "-U", USER, "-E", "UTF8", "--no-instructions"), true);
+            Path passwordFile = Files.writeString(dir.resolve("password"), PASSWORD + "\n");
+            postgres.run(List.of(bin.resolve("initdb").toString(), "-D", postgres.data().toString(),
+                    "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + passwordFile, "-U", USER, "-E", "UTF8",
+                    "--no-instructions"), true);
             Runtime.getRuntime().addShutdownHook(postgres.cleanup);
             postgres.restart();
-            postgres.run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(postgres.port),
-                    "-U", USER, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", "create database " + DATABASE), false);
+            postgres.createDatabase(DATABASE);
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -113,14 +119,26 @@ public final class PostgresServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code postgresql://parley@127.0.0.1:<port>/parley}, the form operators write. */
+    /** {@code postgresql://parley:<password>@127.0.0.1:<port>/parley}, the form operators write. */
     public String url() {
-        return "postgresql://" + USER + "@127.0.0.1:" + port + "/" + DATABASE;
+        return url(DATABASE);
     }
 
-    /** {@code jdbc:postgresql://127.0.0.1:<port>/parley}, for a test's own JDBC connection as {@value #USER}. */
-    public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    /** The URL of another database of this server, as {@link #url()}. */
+    public String url(String database) {
+        return "postgresql://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + database;
+    }
+
+    /** Creates a database (a name of letters, digits and {@code _}); returns its {@link #url(String) URL}. */
+    public String createDatabase(String database) {
+        run(List.of(bin.resolve("psql").toString(), "-h", dir.toString(), "-p", Integer.toString(port), "-U", USER,
+                "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", "create database " + database), false);
+        return url(database);
+    }
+
+    /** A test's own JDBC connection to {@code database} as {@value #USER} (the JDBC driver must be on the class path). */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, USER, PASSWORD);
     }
 
     private Path data() {

@@ -3,15 +3,10 @@ package dev.parley.server.broker;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DatabaseUrl;
 import dev.parley.testing.PostgresExtension;
-import dev.parley.testing.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,17 +32,8 @@ class PostgresBrokerIT extends BrokerContract {
 
     @Override
     Broker open(int historySize, LongSupplier clock) {
-        PostgresServer postgres = POSTGRES.server();
-        String name = "contract_" + DATABASES.incrementAndGet();
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "");
-             Statement statement = connection.createStatement()) {
-            statement.executeUpdate("create database " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(
-                "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + postgres.port() + "/" + name), 3, 2000),
-                new SimpleMeterRegistry());
+        String url = POSTGRES.server().createDatabase("contract_" + DATABASES.incrementAndGet());
+        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(url), 3, 2000), new SimpleMeterRegistry());
         PostgresBroker broker = new PostgresBroker(database, clock, new SimpleMeterRegistry());
         opened.add(broker);
         opened.add(database);

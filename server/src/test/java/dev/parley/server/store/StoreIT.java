@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -188,7 +187,7 @@ class StoreIT {
 
     @Test
     void retentionDeletesTheOldestEventsInBatchesByCountAndByAgeAndOffsetsGoOn() throws SQLException {
-        try (Database retained = open(createDatabase("retention"))) {
+        try (Database retained = open(postgres.createDatabase("retention"))) {
             GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, message -> { },
                     new SimpleMeterRegistry());
             try {
@@ -224,9 +223,9 @@ class StoreIT {
 
     @Test
     void aSchemaNewerThanTheNodeKnowsRefusesToStart() throws SQLException {
-        String url = createDatabase("newer");
+        String url = postgres.createDatabase("newer");
         open(url).close();
-        try (Connection connection = connect("newer"); Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.connect("newer"); Statement statement = connection.createStatement()) {
             statement.executeUpdate("insert into flyway_schema_history (installed_rank, version, description, type, "
                     + "script, checksum, installed_by, execution_time, success) values "
                     + "(100, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 1, 'parley', 1, true)");
@@ -236,19 +235,26 @@ class StoreIT {
     }
 
     @Test
-    void aDatabaseThatCannotBeReachedOrDoesNotExistIsOneLine() {
-        assertThatThrownBy(() -> open("postgresql://parley:secret-password@127.0.0.1:" + postgres.port() + "/missing"))
+    void aDatabaseThatDoesNotExistAWrongPasswordOrNoServerIsOneLineWithoutThePassword() {
+        assertThatThrownBy(() -> open(postgres.url("missing")))
                 .isInstanceOf(DatabaseStartException.class)
-                .hasMessageContaining("cannot use the database postgresql://parley@127.0.0.1:" + postgres.port() + "/missing")
-                .hasMessageContaining("does not exist")
-                .hasMessageNotContaining("secret-password")
+                .hasMessage("cannot use the database postgresql://parley@127.0.0.1:" + postgres.port()
+                        + "/missing: FATAL: database \"missing\" does not exist");
+        assertThatThrownBy(() -> open("postgresql://parley:wrong-password@127.0.0.1:" + postgres.port() + "/parley"))
+                .isInstanceOf(DatabaseStartException.class)
+                .hasMessageContaining("password authentication failed")
+                .hasMessageNotContaining("wrong-password")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> open("postgresql://parley:wrong-password@127.0.0.1:1/parley"))
+                .isInstanceOf(DatabaseStartException.class)
+                .hasMessageStartingWith("cannot use the database postgresql://parley@127.0.0.1:1/parley: Connection")
+                .hasMessageNotContaining("wrong-password");
     }
 
     @Test
     void aPublishThatWaitsPastTheTimeoutFailsUnavailableStoresNothingAndTheNextOneTakesTheOffset() throws SQLException {
         fill("slow", 1);
-        try (Connection blocker = connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
+        try (Connection blocker = postgres.connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             statement.execute("select top from rooms where room = 'slow' for update");
             assertThatThrownBy(() -> writer.append("slow", "alice", "late", null).orTimeout(20, TimeUnit.SECONDS).join())
@@ -281,17 +287,5 @@ class StoreIT {
         assertThat(page.epoch()).isEqualTo(epoch);
         assertThat(page.messages().subList(0, 5)).isEqualTo(before);
         assertThat(offsets(page.messages())).isEqualTo(range(1, 6));
-    }
-
-    private static String createDatabase(String name) throws SQLException {
-        try (Connection connection = connect(PostgresServer.DATABASE); Statement statement = connection.createStatement()) {
-            statement.executeUpdate("create database " + name);
-        }
-        return "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + postgres.port() + "/" + name;
-    }
-
-    private static Connection connect(String name) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + name,
-                PostgresServer.USER, "");
     }
 }
