@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.server.config.Settings;
 import dev.parley.server.config.ServerConfig;
+import dev.parley.server.store.DatabaseStartException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -63,6 +64,10 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = config();
+        if (config.unsupported() != null) {
+            spec.commandLine().getErr().println("parley-server: " + config.unsupported());
+            return CommandLine.ExitCode.USAGE;
+        }
         ParleyServer server;
         try {
             server = ParleyServer.start(config);
@@ -71,6 +76,10 @@ public final class Main implements Callable<Integer> {
             return 1;
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof DatabaseStartException database) {
+                LOG.error("{}", database.getMessage());
+                return 1;
+            }
             LOG.error("cannot listen on {}:{} with transport {}{}: {}", config.host(), config.port(),
                     config.transport().name().toLowerCase(Locale.ROOT),
                     config.redisUri() == null ? "" : ", or cannot reach Redis", cause.toString());

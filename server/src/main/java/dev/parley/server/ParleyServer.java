@@ -15,6 +15,8 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Backend;
 import dev.parley.server.node.Node;
 import dev.parley.server.session.SessionSettings;
+import dev.parley.server.store.Database;
+import dev.parley.server.store.DatabaseUrl;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
 import dev.parley.server.transport.StaggeredClose;
@@ -165,9 +167,15 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a server; completes once it listens, or fails when it cannot bind or reach its Redis. */
     public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
+        if (config.unsupported() != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(config.unsupported()));
+        }
         ServerMetrics metrics = new ServerMetrics();
+        Database.Settings database = config.databaseUrl() == null ? null : new Database.Settings(
+                DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs());
         Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.historySize(), config.redisTimeoutMs(),
-                config.redisCheckMs(), config.presenceTtlMs(), config.presenceRefreshMs());
+                config.redisCheckMs(), config.presenceTtlMs(), config.presenceRefreshMs(), database,
+                TimeUnit.DAYS.toMillis(config.historyRetentionDays()), config.historyMaxEvents());
         return Backend.open(backendSettings, System::currentTimeMillis, metrics.registry()).whenComplete((backend, failure) -> {
             if (failure != null) {
                 metrics.close();
@@ -220,7 +228,8 @@ public final class ParleyServer implements AutoCloseable {
                     config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
                     config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs(),
-                    config.drainDelayMs(), config.redisUri() == null ? "alone in memory" : "clustered on Redis",
+                    config.drainDelayMs(), config.databaseUrl() != null ? "alone, history in the database"
+                            : config.redisUri() == null ? "alone in memory" : "clustered on Redis",
                     config.security().authEnabled() ? "JWT" : "off", tls == null ? "off" : tls.provider(),
                     limit(config.security().maxConnectionsPerAddress()),
                     limit(config.security().connectionsPerSecPerAddress()),

@@ -54,6 +54,8 @@ class SettingsTest {
             return "10.0.0.0/8";
         } else if (type == Path.class) {
             return "keys/parley.pem";
+        } else if (option.longestName().equals("--database-url")) {
+            return "postgresql://chat:secret@db.example.com:5433/parley?sslmode=require";
         }
         // A Redis URI, an HMAC secret of 32 bytes, an API key, a host and a claim all at once.
         return "redis://cache.example.com:6380/1#" + "k".repeat(32);

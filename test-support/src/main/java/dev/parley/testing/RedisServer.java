@@ -7,11 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,27 +45,13 @@ public final class RedisServer implements AutoCloseable {
      */
     public static RedisServer start() {
         Assumptions.assumeTrue(isInstalled(), "redis-server is not installed (apt-get install redis-server)");
-        RedisServer redis = new RedisServer(freePort());
+        RedisServer redis = new RedisServer(LocalServers.freePort());
         redis.restart();
         return redis;
     }
 
     private static boolean isInstalled() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, BINARY))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalServers.directoryOnPath(BINARY) != null;
     }
 
     public int port() {

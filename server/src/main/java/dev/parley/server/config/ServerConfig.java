@@ -1,6 +1,7 @@
 package dev.parley.server.config;
 
 import dev.parley.protocol.Limits;
+import dev.parley.server.store.DatabaseUrl;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,23 @@ public record ServerConfig(
                 help = "With Redis: on a graceful stop, leave this node's members in their rooms until they resume "
                         + "elsewhere or expire, instead of announcing each leave")
         boolean keepPresenceOnStop,
+        @Setting(label = "URL", whenUnset = "none",
+                help = "PostgreSQL that keeps every room event (durable history and search), "
+                        + "postgresql://user:password@host:port/db[?sslmode=...] or jdbc:postgresql://...; empty keeps "
+                        + "history in memory or Redis")
+        String databaseUrl,
+        @Setting(value = "8", min = 3, max = 1000,
+                help = "Database connections of this node: one writes, one checks and cleans up, the rest read")
+        int databasePoolSize,
+        @Setting(value = "2000", min = 1,
+                help = "Longest wait for a database connection or statement before the request fails with unavailable")
+        long databaseTimeoutMs,
+        @Setting(value = "0", min = 0, max = 1_000_000,
+                help = "With a database: delete room events older than this many days; 0 keeps them forever")
+        int historyRetentionDays,
+        @Setting(value = "0", min = 0,
+                help = "With a database: delete a room's oldest events past this many; 0 keeps any number")
+        long historyMaxEvents,
         @Setting(value = "10000", min = 1,
                 help = "Time from accepting a connection to a complete TLS and WebSocket handshake, however slowly "
                         + "the request arrives; also the idle limit between HTTP requests")
@@ -106,9 +124,19 @@ public record ServerConfig(
             // The value is not repeated: it may hold a password.
             throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://...");
         }
+        if (databaseUrl != null) {
+            DatabaseUrl.parse(databaseUrl);
+        }
         if (presenceTtlMs <= presenceRefreshMs) {
             throw new IllegalArgumentException("presenceTtlMs must be longer than presenceRefreshMs, not " + presenceTtlMs);
         }
+    }
+
+    /** Why this configuration cannot run yet, or null: durable history in a cluster is the next step. */
+    public String unsupported() {
+        return databaseUrl != null && redisUri != null
+                ? "durable history in a cluster (--database-url with --redis-uri) is not available yet: use one or the other"
+                : null;
     }
 
     /** The limits announced in {@code welcome}. */

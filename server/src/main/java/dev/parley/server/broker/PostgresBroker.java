@@ -1,0 +1,114 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.StreamPosition;
+import dev.parley.server.store.Database;
+import dev.parley.server.store.GroupCommitWriter;
+import dev.parley.server.store.RoomHistory;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@link Broker} of a single node with durable history: room events are stored in PostgreSQL
+ * by the {@link GroupCommitWriter} and delivered only once committed, in each room's offset order
+ * (on the writer's thread), before the publish completes; history, recovery and search read the database. What is never stored
+ * (presence, typing, direct messages) goes through a {@link MemoryBroker} of this node, as without
+ * a database. A room's epoch is its row's in the database, so it outlives restarts.
+ */
+public final class PostgresBroker implements Broker {
+    private static final Set<String> FEATURES = Set.of("durable", "search");
+
+    private final MemoryBroker live;
+    private final GroupCommitWriter writer;
+    private final RoomHistory history;
+    private volatile BrokerListener listener;
+
+    /** {@code registry} gets the writer's metrics. */
+    public PostgresBroker(Database database, LongSupplier clock, MeterRegistry registry) {
+        this.live = new MemoryBroker(0, clock);
+        this.history = new RoomHistory(database);
+        this.writer = new GroupCommitWriter(database, clock, message -> listener.onMessage(message), registry);
+    }
+
+    @Override
+    public void listen(BrokerListener listener) {
+        this.listener = listener;
+        live.listen(listener);
+    }
+
+    @Override
+    public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
+        return writer.append(room, from, text, nonce);
+    }
+
+    @Override
+    public CompletableFuture<Void> watch(String room) {
+        return live.watch(room);
+    }
+
+    @Override
+    public void unwatch(String room) {
+        live.unwatch(room);
+    }
+
+    @Override
+    public CompletableFuture<Void> watchUser(String nick) {
+        return live.watchUser(nick);
+    }
+
+    @Override
+    public void unwatchUser(String nick) {
+        live.unwatchUser(nick);
+    }
+
+    @Override
+    public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
+        return live.broadcast(room, event);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
+        return live.direct(dm);
+    }
+
+    @Override
+    public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
+        return history.since(room, since == null ? null : since.epoch(), since == null ? 0 : since.offset(), latest, recoverMax)
+                .thenApply(catchup -> new Recovery(catchup.page().epoch(), catchup.page().top(), catchup.recovered(),
+                        catchup.page().messages(), catchup.missed()));
+    }
+
+    @Override
+    public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
+        CompletableFuture<RoomHistory.Page> page = query.after() != null
+                ? history.after(room, query.after(), query.limit())
+                : history.before(room, query.before() == null ? Long.MAX_VALUE : query.before(), query.limit());
+        return page.thenApply(read -> new HistorySlice(read.epoch(), read.messages()));
+    }
+
+    @Override
+    public CompletableFuture<SearchPage> search(String room, String query, Long before, int limit) {
+        return history.search(room, query, before, limit).thenApply(found -> new SearchPage(found.messages(), found.next()));
+    }
+
+    @Override
+    public Set<String> features() {
+        return FEATURES;
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> roomsWithHistory() {
+        return history.rooms();
+    }
+
+    /** Finishes the transaction under way; publishes still queued fail. The database is its owner's to close. */
+    @Override
+    public void close() {
+        writer.close();
+        live.close();
+    }
+}

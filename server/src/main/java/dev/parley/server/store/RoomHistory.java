@@ -1,0 +1,184 @@
+package dev.parley.server.store;
+
+import dev.parley.protocol.ServerEvent;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Reads of the stored room events, each on the {@link Database}'s read threads. A read first takes
+ * the room's epoch and latest offset ({@code top}) and reads no event above that offset, so it sees
+ * the room at one moment even while the writer commits. A room read for the first time gets its
+ * row (and so its epoch) here, so that a member who joins an empty room keeps its epoch.
+ */
+public final class RoomHistory {
+    private static final String SELECT = "select \"offset\", ts, sender, text from room_events where room = ? ";
+
+    /** A part of a room's events, oldest first, with the room's epoch and latest offset. */
+    public record Page(String epoch, long top, List<ServerEvent.Message> messages) {
+    }
+
+    /**
+     * What a member who joins with a position gets: every event after it ({@code recovered}), or
+     * the latest messages, with {@code missed} counted as {@link #since} says.
+     */
+    public record Catchup(Page page, boolean recovered, long missed) {
+    }
+
+    /** Matches, newest first; {@code next} is the offset to search below for the next page, or null. */
+    public record Found(List<ServerEvent.Message> messages, Long next) {
+    }
+
+    private record Room(String epoch, long top) {
+    }
+
+    private final Database database;
+
+    public RoomHistory(Database database) {
+        this.database = database;
+    }
+
+    /** Up to {@code limit} events with offsets below {@code before}, the latest of them. */
+    public CompletableFuture<Page> before(String room, long before, int limit) {
+        return database.read(connection -> {
+            Room state = room(connection, room);
+            List<ServerEvent.Message> messages = select(connection, room, SELECT
+                    + "and \"offset\" < ? and \"offset\" <= ? order by \"offset\" desc limit ?", before, state.top(), limit);
+            Collections.reverse(messages);
+            return new Page(state.epoch(), state.top(), messages);
+        });
+    }
+
+    /** Up to {@code limit} events right after {@code after}. */
+    public CompletableFuture<Page> after(String room, long after, int limit) {
+        return database.read(connection -> {
+            Room state = room(connection, room);
+            return new Page(state.epoch(), state.top(), after(connection, room, after, state.top(), limit));
+        });
+    }
+
+    /**
+     * For a member at {@code offset} of {@code epoch} (null: none): every event after it when it is
+     * in this epoch, still kept, and at most {@code recoverMax} behind; otherwise the latest
+     * {@code latest}, and when only {@code recoverMax} stood in the way, {@code missed}: the events
+     * after {@code offset} and before the first of those.
+     */
+    public CompletableFuture<Catchup> since(String room, String epoch, long offset, int latest, int recoverMax) {
+        return database.read(connection -> {
+            Room state = room(connection, room);
+            boolean inEpoch = state.epoch().equals(epoch) && offset <= state.top();
+            boolean tooMany = inEpoch && state.top() - offset > recoverMax;
+            if (inEpoch && !tooMany && offset >= oldest(connection, room, state.top()) - 1) {
+                return new Catchup(new Page(state.epoch(), state.top(),
+                        after(connection, room, offset, state.top(), recoverMax)), true, 0);
+            }
+            List<ServerEvent.Message> messages = select(connection, room, SELECT
+                    + "and \"offset\" > ? and \"offset\" <= ? order by \"offset\" desc limit ?", 0L, state.top(), latest);
+            Collections.reverse(messages);
+            long missed = tooMany ? (messages.isEmpty() ? state.top() + 1 : messages.get(0).offset()) - offset - 1 : 0;
+            return new Catchup(new Page(state.epoch(), state.top(), messages), false, missed);
+        });
+    }
+
+    /**
+     * Up to {@code limit} messages with every word of {@code query} ({@code websearch_to_tsquery}
+     * syntax: quoted phrases, {@code or}, {@code -word}), below {@code before} (null: any), newest first.
+     */
+    public CompletableFuture<Found> search(String room, String query, Long before, int limit) {
+        return database.read(connection -> {
+            List<ServerEvent.Message> messages = select(connection, room, SELECT
+                            + "and tsv @@ websearch_to_tsquery('simple', ?) and \"offset\" < ? and text is not null "
+                            + "order by \"offset\" desc limit ?",
+                    query, before == null ? Long.MAX_VALUE : before, limit + 1);
+            if (messages.size() <= limit) {
+                return new Found(messages, null);
+            }
+            List<ServerEvent.Message> page = messages.subList(0, limit);
+            return new Found(page, page.get(limit - 1).offset());
+        });
+    }
+
+    /** Rooms with at least one event, and their latest offsets. */
+    public CompletableFuture<Map<String, Long>> rooms() {
+        return database.read(RoomHistory::rooms);
+    }
+
+    /** Rooms with at least one event, and their latest offsets, on {@code connection}. */
+    static Map<String, Long> rooms(Connection connection) throws SQLException {
+        Map<String, Long> rooms = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("select room, top from rooms where top > 0");
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                rooms.put(result.getString(1), result.getLong(2));
+            }
+        }
+        return rooms;
+    }
+
+    /** The room's epoch and latest offset, its row made first if it has none. */
+    private static Room room(Connection connection, String room) throws SQLException {
+        Room found = findRoom(connection, room);
+        if (found != null) {
+            return found;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "insert into rooms (room) values (?) on conflict (room) do nothing")) {
+            statement.setString(1, room);
+            statement.executeUpdate();
+        }
+        return findRoom(connection, room);
+    }
+
+    private static Room findRoom(Connection connection, String room) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select epoch, top from rooms where room = ?")) {
+            statement.setString(1, room);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? new Room(result.getString(1), result.getLong(2)) : null;
+            }
+        }
+    }
+
+    /** The offset of the room's oldest kept event; {@code top + 1} when none is kept. */
+    private static long oldest(Connection connection, String room, long top) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select \"offset\" from room_events where room = ? order by \"offset\" limit 1")) {
+            statement.setString(1, room);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getLong(1) : top + 1;
+            }
+        }
+    }
+
+    private static List<ServerEvent.Message> after(Connection connection, String room, long after, long top, int limit)
+            throws SQLException {
+        return select(connection, room, SELECT + "and \"offset\" > ? and \"offset\" <= ? order by \"offset\" limit ?",
+                after, top, limit);
+    }
+
+    /** The events {@code sql} selects, its first parameter the room, then {@code parameters}. */
+    private static List<ServerEvent.Message> select(Connection connection, String room, String sql, Object... parameters)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, room);
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 2, parameters[i]);
+            }
+            List<ServerEvent.Message> messages = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    messages.add(new ServerEvent.Message(room, result.getLong(1), result.getLong(2), result.getString(3),
+                            result.getString(4)));
+                }
+            }
+            return messages;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.parley.server.store;
+
+import dev.parley.protocol.ServerEvent;
+import dev.parley.server.backend.UnavailableException;
+import dev.parley.testing.PostgresExtension;
+import dev.parley.testing.PostgresServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The store against a real PostgreSQL: group commit, offsets, nonces, reads, retention, migrations, outages. */
+class StoreIT {
+    private static final Duration WITHIN = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    private static PostgresServer postgres;
+    private static Database database;
+    private static GroupCommitWriter writer;
+    private static RoomHistory history;
+    private static final AtomicLong time = new AtomicLong(1_000_000);
+    private static final Queue<ServerEvent.Message> delivered = new ConcurrentLinkedQueue<>();
+
+    @BeforeAll
+    static void start() {
+        postgres = POSTGRES.server();
+        database = open(postgres.url());
+        writer = new GroupCommitWriter(database, time::incrementAndGet, delivered::add, new SimpleMeterRegistry());
+        history = new RoomHistory(database);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (writer != null) {
+            writer.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private static Database open(String url) {
+        return Database.open(new Database.Settings(DatabaseUrl.parse(url), 4, 2000), new SimpleMeterRegistry());
+    }
+
+    private static ServerEvent.Message append(String room, String sender, String text, String nonce) {
+        return writer.append(room, sender, text, nonce).orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    private static List<ServerEvent.Message> fill(String room, int count) {
+        List<ServerEvent.Message> messages = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            messages.add(append(room, "alice", "message " + i, null));
+        }
+        return messages;
+    }
+
+    private static List<Long> offsets(List<ServerEvent.Message> messages) {
+        return messages.stream().map(ServerEvent.Message::offset).toList();
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    private static List<ServerEvent.Message> delivered(String room) {
+        return delivered.stream().filter(m -> m.room().equals(room)).toList();
+    }
+
+    @Test
+    void publishesFromManyRoomsShareTransactionsAndEachRoomTakesConsecutiveOffsetsDeliveredInOrder() {
+        long transactionsBefore = writer.transactions();
+        List<CompletableFuture<ServerEvent.Message>> published = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            published.add(writer.append("group-" + (i % 6), "alice", "m" + i, null));
+        }
+        CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+
+        assertThat(writer.transactions() - transactionsBefore).isLessThan(60);
+        for (int room = 0; room < 6; room++) {
+            String name = "group-" + room;
+            List<ServerEvent.Message> acked = published.stream().map(CompletableFuture::join)
+                    .filter(m -> m.room().equals(name)).toList();
+            assertThat(offsets(acked)).isEqualTo(range(1, 100));
+            await().atMost(WITHIN).until(() -> delivered(name).size() == 100);
+            assertThat(offsets(delivered(name))).isEqualTo(range(1, 100));
+            assertThat(history.before(name, Long.MAX_VALUE, 100).join().messages()).isEqualTo(acked);
+        }
+    }
+
+    @Test
+    void aRepeatedNonceStoresNothingAndAnswersWithTheFirstMessage() {
+        ServerEvent.Message first = append("nonces", "alice", "hello", "n-1");
+        time.addAndGet(1000);
+        assertThat(append("nonces", "alice", "hello again", "n-1")).isEqualTo(first);
+        assertThat(append("nonces", "ALICE", "the same user", "n-1")).as("nicks compare case-insensitively")
+                .isEqualTo(first);
+        ServerEvent.Message bobs = append("nonces", "bob", "same nonce, other sender", "n-1");
+        assertThat(bobs.offset()).isEqualTo(first.offset() + 1);
+
+        CompletableFuture<ServerEvent.Message> a = writer.append("nonces", "carol", "twice at once", "n-2");
+        CompletableFuture<ServerEvent.Message> b = writer.append("nonces", "carol", "twice at once", "n-2");
+        assertThat(a.join()).isEqualTo(b.join());
+        assertThat(a.join().offset()).isEqualTo(bobs.offset() + 1);
+
+        assertThat(offsets(history.after("nonces", 0, 10).join().messages())).containsExactly(1L, 2L, 3L);
+        await().atMost(WITHIN).until(() -> delivered("nonces").size() >= 3);
+        assertThat(offsets(delivered("nonces"))).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void historyPagesBackToTheFirstEventAndForwardAfterAnOffset() {
+        List<ServerEvent.Message> sent = fill("pages", 30);
+        RoomHistory.Page latest = history.before("pages", Long.MAX_VALUE, 5).join();
+        assertThat(latest.messages()).isEqualTo(sent.subList(25, 30));
+        assertThat(latest.top()).isEqualTo(30);
+        assertThat(history.before("pages", 11, 5).join().messages()).isEqualTo(sent.subList(5, 10));
+        assertThat(history.before("pages", 3, 50).join().messages()).isEqualTo(sent.subList(0, 2));
+        assertThat(history.after("pages", 0, 5).join().messages()).isEqualTo(sent.subList(0, 5));
+        assertThat(history.after("pages", 28, 5).join().messages()).isEqualTo(sent.subList(28, 30));
+        assertThat(history.after("pages", 30, 5).join().messages()).isEmpty();
+        assertThat(history.rooms().join()).containsEntry("pages", 30L);
+    }
+
+    @Test
+    void recoveryReturnsEverythingMissedWithinRecoverMaxElseTheLatestAndHowManyWereMissed() {
+        String epoch = history.before("recover", Long.MAX_VALUE, 1).join().epoch();
+        RoomHistory.Catchup empty = history.since("recover", epoch, 0, 3, 10).join();
+        assertThat(empty.recovered()).isTrue();
+        assertThat(empty.page().messages()).isEmpty();
+
+        List<ServerEvent.Message> sent = fill("recover", 50);
+        RoomHistory.Catchup recent = history.since("recover", epoch, 45, 3, 10).join();
+        assertThat(recent.recovered()).isTrue();
+        assertThat(recent.page().messages()).isEqualTo(sent.subList(45, 50));
+        assertThat(recent.page().epoch()).isEqualTo(epoch);
+
+        RoomHistory.Catchup tooFar = history.since("recover", epoch, 10, 3, 10).join();
+        assertThat(tooFar.recovered()).isFalse();
+        assertThat(tooFar.page().messages()).isEqualTo(sent.subList(47, 50));
+        assertThat(tooFar.missed()).isEqualTo(37);
+        assertThat(tooFar.page().epoch()).isEqualTo(epoch);
+
+        RoomHistory.Catchup otherEpoch = history.since("recover", "e-other", 45, 3, 10).join();
+        assertThat(otherEpoch.recovered()).isFalse();
+        assertThat(otherEpoch.missed()).isZero();
+        assertThat(otherEpoch.page().messages()).isEqualTo(sent.subList(47, 50));
+        assertThat(history.since("recover", null, 0, 2, 10).join().page().messages()).isEqualTo(sent.subList(48, 50));
+    }
+
+    @Test
+    void searchFindsMessagesWithEveryWordNewestFirstInPages() {
+        for (int i = 1; i <= 12; i++) {
+            append("search", "alice", i % 2 == 0 ? "deploy failed on node " + i : "deploy went fine " + i, null);
+        }
+        RoomHistory.Found first = history.search("search", "deploy failed", null, 4).join();
+        assertThat(offsets(first.messages())).containsExactly(12L, 10L, 8L, 6L);
+        assertThat(first.next()).isEqualTo(6L);
+        RoomHistory.Found second = history.search("search", "deploy failed", first.next(), 4).join();
+        assertThat(offsets(second.messages())).containsExactly(4L, 2L);
+        assertThat(second.next()).isNull();
+        assertThat(history.search("search", "Deploy", null, 50).join().messages()).hasSize(12);
+        assertThat(history.search("search", "rollback", null, 50).join().messages()).isEmpty();
+        assertThat(history.search("pages", "deploy", null, 50).join().messages()).isEmpty();
+    }
+
+    @Test
+    void retentionDeletesTheOldestEventsInBatchesByCountAndByAgeAndOffsetsGoOn() throws SQLException {
+        try (Database retained = open(postgres.createDatabase("retention"))) {
+            GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, message -> { },
+                    new SimpleMeterRegistry());
+            try {
+                for (int i = 0; i < 50; i++) {
+                    retainedWriter.append("capped", "alice", "c" + i, null).join();
+                }
+                for (int i = 0; i < 10; i++) {
+                    retainedWriter.append("aged", "alice", "a" + i, null).join();
+                }
+                long old = time.get();
+                time.addAndGet(10_000);
+                for (int i = 0; i < 5; i++) {
+                    retainedWriter.append("aged", "alice", "new" + i, null).join();
+                }
+                assertThat(new Retention(retained, 0, 20, 7, time::get).run()).isEqualTo(30);
+                RoomHistory kept = new RoomHistory(retained);
+                assertThat(offsets(kept.after("capped", 0, 100).join().messages())).isEqualTo(range(31, 50));
+                String epoch = kept.before("capped", Long.MAX_VALUE, 1).join().epoch();
+                assertThat(kept.since("capped", epoch, 10, 5, 100).join().recovered()).isFalse();
+                assertThat(kept.since("capped", epoch, 30, 5, 100).join().recovered()).isTrue();
+
+                // the capped room's 20 are older than the cutoff too
+                assertThat(new Retention(retained, time.get() - old - 1, 0, 3, time::get).run()).isEqualTo(30);
+                assertThat(offsets(kept.after("aged", 0, 100).join().messages())).isEqualTo(range(11, 15));
+                assertThat(kept.after("capped", 0, 100).join().messages()).isEmpty();
+                assertThat(retainedWriter.append("capped", "alice", "after", null).join().offset()).isEqualTo(51);
+                assertThat(kept.before("capped", Long.MAX_VALUE, 1).join().epoch()).isEqualTo(epoch);
+            } finally {
+                retainedWriter.close();
+            }
+        }
+    }
+
+    @Test
+    void aSchemaNewerThanTheNodeKnowsRefusesToStart() throws SQLException {
+        String url = postgres.createDatabase("newer");
+        open(url).close();
+        try (Connection connection = postgres.connect("newer"); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("insert into flyway_schema_history (installed_rank, version, description, type, "
+                    + "script, checksum, installed_by, execution_time, success) values "
+                    + "(100, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 1, 'parley', 1, true)");
+        }
+        assertThatThrownBy(() -> open(url)).isInstanceOf(DatabaseStartException.class)
+                .hasMessageContaining("is at version 99, newer than this node knows (1)");
+    }
+
+    @Test
+    void aDatabaseThatDoesNotExistAWrongPasswordOrNoServerIsOneLineWithoutThePassword() {
+        assertThatThrownBy(() -> open(postgres.url("missing")))
+                .isInstanceOf(DatabaseStartException.class)
+                .hasMessage("cannot use the database postgresql://parley@127.0.0.1:" + postgres.port()
+                        + "/missing: FATAL: database \"missing\" does not exist");
+        assertThatThrownBy(() -> open("postgresql://parley:wrong-password@127.0.0.1:" + postgres.port() + "/parley"))
+                .isInstanceOf(DatabaseStartException.class)
+                .hasMessageContaining("password authentication failed")
+                .hasMessageNotContaining("wrong-password")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> open("postgresql://parley:wrong-password@127.0.0.1:1/parley"))
+                .isInstanceOf(DatabaseStartException.class)
+                .hasMessageStartingWith("cannot use the database postgresql://parley@127.0.0.1:1/parley: Connection")
+                .hasMessageNotContaining("wrong-password");
+    }
+
+    @Test
+    void aPublishThatWaitsPastTheTimeoutFailsUnavailableStoresNothingAndTheNextOneTakesTheOffset() throws SQLException {
+        fill("slow", 1);
+        try (Connection blocker = postgres.connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("select top from rooms where room = 'slow' for update");
+            assertThatThrownBy(() -> writer.append("slow", "alice", "late", null).orTimeout(20, TimeUnit.SECONDS).join())
+                    .hasCauseInstanceOf(UnavailableException.class);
+            blocker.rollback();
+        }
+        assertThat(append("slow", "alice", "on time", null).offset()).isEqualTo(2);
+        assertThat(history.after("slow", 0, 10).join().messages()).extracting(ServerEvent.Message::text)
+                .containsExactly("message 1", "on time");
+        assertThat(database.reachable()).as("slow is not out of reach").isTrue();
+    }
+
+    @Test
+    void whileTheDatabaseIsDownPublishesFailUnavailableAndAfterItsRestartEverythingCommittedIsThere() {
+        List<ServerEvent.Message> before = fill("outage", 5);
+        String epoch = history.before("outage", Long.MAX_VALUE, 1).join().epoch();
+        postgres.kill();
+        try {
+            assertThatThrownBy(() -> writer.append("outage", "alice", "lost", null).orTimeout(20, TimeUnit.SECONDS).join())
+                    .isInstanceOf(CompletionException.class).hasCauseInstanceOf(UnavailableException.class);
+            assertThatThrownBy(() -> history.after("outage", 0, 10).orTimeout(20, TimeUnit.SECONDS).join())
+                    .hasCauseInstanceOf(UnavailableException.class);
+            await().atMost(WITHIN).until(() -> !database.reachable());
+        } finally {
+            postgres.restart();
+        }
+        await().atMost(WITHIN).until(database::reachable);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> writer.append("outage", "alice", "back", null).join() != null);
+        RoomHistory.Page page = history.after("outage", 0, 10).join();
+        assertThat(page.epoch()).isEqualTo(epoch);
+        assertThat(page.messages().subList(0, 5)).isEqualTo(before);
+        assertThat(offsets(page.messages())).isEqualTo(range(1, 6));
+    }
+}
