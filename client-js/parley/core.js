@@ -305,8 +305,8 @@ export class ClientCore {
     if (delay >= 0 && this.#options.whileReconnecting === 'fail') {
       this.#requests.failWaiting(error);
     }
-    // sends with their nonce go again after the reconnect, whatever whileReconnecting says
-    this.#requests.connectionLost(error, delay >= 0);
+    // sends with their nonce go again after the reconnect (whatever whileReconnecting says) to a 1.2 server
+    this.#requests.connectionLost(error, delay >= 0 && Array.isArray(this.#welcome?.features));
     if (ended) {
       this.#terminate(new ParleyError('closed', `the server ended the session (${code} ${reason ?? ''})`.trim(),
         { closeCode: code }));

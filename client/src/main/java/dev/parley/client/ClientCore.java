@@ -460,7 +460,9 @@ final class ClientCore implements Connection.Handler {
         internal.clear();
         joinsInFlight.clear();
         rooms.connectionLost();
-        requests.connectionLost(c, new ParleyConnectionException("the connection was lost before the reply", disconnect));
+        // An older server ignores nonces: a send sent again could be stored twice.
+        requests.connectionLost(c, new ParleyConnectionException("the connection was lost before the reply", disconnect),
+                welcome != null && welcome.features() != null);
         if (phase == Phase.CLOSED) {
             finishClose();
         } else if (state == ConnectionState.CONNECTING) {

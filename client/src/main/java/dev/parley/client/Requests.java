@@ -155,18 +155,19 @@ final class Requests {
     }
 
     /**
-     * {@code connection} is lost, and the replies to what went out on it will never come. A send
-     * with a nonce is parked to go again, before the requests parked since and in the order it was
-     * first sent: the server answers a repeated nonce with the first message's {@code ack} and
-     * stores nothing new. Every other request that went out on it fails. Control thread.
+     * {@code connection} is lost, and the replies to what went out on it will never come. With
+     * {@code resend} (a server of version 1.2, which keeps nonces), a send with a nonce is parked to
+     * go again, before the requests parked since and in the order it was first sent: the server
+     * answers a repeated nonce with the first message's {@code ack} and stores nothing new. Every
+     * other request that went out on it fails. Control thread.
      */
-    void connectionLost(Connection connection, Throwable failure) {
+    void connectionLost(Connection connection, Throwable failure, boolean resend) {
         List<Pending<?>> again = new ArrayList<>();
         for (Pending<?> p : pending.values()) {
             if (p.sentOn != connection) {
                 continue;
             }
-            if (p.command instanceof Command.Send send && send.nonce() != null) {
+            if (resend && p.command instanceof Command.Send send && send.nonce() != null) {
                 p.sentOn = null;
                 again.add(p);
             } else {

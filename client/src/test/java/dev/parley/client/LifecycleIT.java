@@ -101,6 +101,25 @@ class LifecycleIT {
     }
 
     @Test
+    void aSendLostWithItsConnectionIsNotSentAgainToAServerThatKeepsNoNonces() {
+        // The scripted welcome has no features: a server older than version 1.2 would store a repeat.
+        server = ScriptedServer.silentAfterWelcome(60_000);
+        ParleyClient client = connect(ClientOptions.builder("alice"));
+        CompletableFuture<ServerEvent.Ack> lost = client.send("general", "first");
+        await().atMost(TIMEOUT).until(() -> server.received("send").size() == 1);
+
+        server.closeAll(1001);
+
+        assertThat(catchThrowable(() -> lost.orTimeout(10, TimeUnit.SECONDS).join()))
+                .hasCauseInstanceOf(ParleyConnectionException.class);
+        await().atMost(TIMEOUT).until(() -> client.state() == ConnectionState.CONNECTED);
+        client.send("general", "second");
+        await().atMost(TIMEOUT).until(() -> server.received("send").size() >= 2);
+        assertThat(server.received("send")).extracting(r -> r.command().path("text").asText())
+                .containsExactly("first", "second");
+    }
+
+    @Test
     void closeCancelsPendingRequestsAndEndsEveryThread() throws Exception {
         server = ScriptedServer.silentAfterWelcome(60_000);
         Recorder alice = new Recorder();
