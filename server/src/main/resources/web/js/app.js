@@ -5,6 +5,7 @@ import { mountComposer } from './views/composer.js';
 import { mountConversation } from './views/conversation.js';
 import { mountLogin } from './views/login.js';
 import { mountMembers } from './views/members.js';
+import { mountSearch } from './views/search.js';
 import { mountSidebar } from './views/sidebar.js';
 import { mountStatus } from './views/status.js';
 
@@ -22,6 +23,7 @@ mountStatus(store, chat);
 mountSidebar(store, chat, focusComposer);
 mountConversation(store, chat);
 mountMembers(store, chat, focusComposer);
+mountSearch(store, chat, focusComposer);
 
 // the first conversation shown after signing in gets the keyboard
 let shown = null;

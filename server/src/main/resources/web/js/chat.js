@@ -195,6 +195,11 @@ export class Chat {
     this.#store.setOlder(conversation, conversation.olderAfter(older.length > 0));
   }
 
+  /** A page of the room's messages with every word of `query`, newest first: `results` (`next` pages on). */
+  search(room, query, before) {
+    return this.#request((client) => client.search(room, query, { before, limit: this.#config.searchPageSize }));
+  }
+
   async refreshDirectory() {
     try {
       const reply = await this.#request((client) => client.rooms());
@@ -265,6 +270,7 @@ export class Chat {
     switch (event.state) {
       case 'connected':
         this.#store.limits = event.welcome.limits;
+        this.#store.setFeatures(event.welcome.features ?? []);
         storage.saveSession(event.welcome.nick, event.welcome.resume);
         storage.rememberNick(event.welcome.nick);
         this.#setStatus('online');

@@ -29,6 +29,8 @@ export const config = Object.freeze({
   typingShownMs: 6_000,
   /** Messages per `history` page when scrolling up. */
   historyPageSize: 50,
+  /** Results per `search` page ("More results" fetches the next). */
+  searchPageSize: 20,
   /** How often the list of all rooms is refreshed while connected. */
   directoryRefreshMs: 20_000,
   /** The room a first visit opens. */

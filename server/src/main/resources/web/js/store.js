@@ -61,7 +61,7 @@ export function byName(a, b) {
  * Everything the page shows, and who to tell when it changes. Views subscribe with on(type, fn)
  * to: 'me', 'login', 'status', 'conversations' (added, removed, unread, joined), 'removed',
  * 'active', 'items' ({conversation, appended} or {conversation, replaced: true}), 'members',
- * 'typing', 'older' and 'directory'. The Chat controller makes every change but one: views pick
+ * 'typing', 'older', 'directory' and 'features'. The Chat controller makes every change but one: views pick
  * the conversation shown (setActive).
  */
 export class Store {
@@ -73,6 +73,8 @@ export class Store {
   status = { state: 'stopped', rttMs: null, retryAt: 0 };
   /** The server's limits from `welcome`. */
   limits = null;
+  /** The optional parts of the protocol the server offers (`welcome.features`), such as 'search'. */
+  features = [];
   /** Every room on the server: [{room, members}]. */
   directory = [];
   #conversations = new Map();
@@ -174,6 +176,11 @@ export class Store {
   setStatus(status) {
     this.status = status;
     this.emit('status', status);
+  }
+
+  setFeatures(features) {
+    this.features = features;
+    this.emit('features', features);
   }
 
   setDirectory(rooms) {

@@ -139,17 +139,21 @@ export class Thread {
   }
 
   #message(item, previous, newDay) {
-    const own = item.from === this.#me();
     const continued = !newDay && previous?.type === 'message' && previous.from === item.from
       && item.ts - previous.ts < GROUP_MS;
-    return el('li', {
-      class: `msg${own ? ' own' : ''}${continued ? ' continued' : ''}`,
-      dataset: { from: item.from, ...(item.offset === undefined ? {} : { offset: String(item.offset) }) },
-    },
-    el('div', { class: 'meta' },
-      el('span', { class: `from ${nickColour(item.from)}`, text: item.from }),
-      own ? el('span', { class: 'you', text: 'you' }) : null,
-      timeElement(item.ts)),
-    el('div', { class: 'text' }, richText(item.text)));
+    return messageElement(item, item.from === this.#me(), continued);
   }
+}
+
+/** A message as a list item: sender, time and text; `continued` hides the header under the sender's previous one. */
+export function messageElement(item, own, continued) {
+  return el('li', {
+    class: `msg${own ? ' own' : ''}${continued ? ' continued' : ''}`,
+    dataset: { from: item.from, ...(item.offset === undefined ? {} : { offset: String(item.offset) }) },
+  },
+  el('div', { class: 'meta' },
+    el('span', { class: `from ${nickColour(item.from)}`, text: item.from }),
+    own ? el('span', { class: 'you', text: 'you' }) : null,
+    timeElement(item.ts)),
+  el('div', { class: 'text' }, richText(item.text)));
 }

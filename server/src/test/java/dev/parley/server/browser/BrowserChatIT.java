@@ -151,6 +151,13 @@ class BrowserChatIT {
     }
 
     @Test
+    void aServerWithoutDurableHistoryOffersNoSearch() {
+        eventually(() -> assertThat(alice.connectionState()).isEqualTo("online"));
+        assertThat(alice.activeTitle()).startsWith("#");
+        assertThat(alice.searchOffered()).isFalse();
+    }
+
+    @Test
     void everyControlHasAName() {
         List<String> unnamed = alice.controls().stream()
                 .filter(control -> control.isDisplayed() && control.getAccessibleName().isBlank())

@@ -236,6 +236,52 @@ final class ChatPage {
                 """, conversation);
     }
 
+    // ---- search
+
+    /** Whether the shown room offers a search box (only servers with durable history do). */
+    boolean searchOffered() {
+        return driver.findElement(By.id("search-form")).isDisplayed();
+    }
+
+    /** Types a query into the search box and presses Enter. */
+    void search(String query) {
+        WebElement input = driver.findElement(By.id("search-query"));
+        input.clear();
+        input.sendKeys(query, Keys.ENTER);
+    }
+
+    /** Whether search results are shown in place of the conversation. */
+    boolean resultsShown() {
+        return driver.findElement(By.id("search-results")).isDisplayed();
+    }
+
+    /** The search results, top to bottom, with sender, text and offset (and whether each shows its time). */
+    @SuppressWarnings("unchecked")
+    List<Item> results() {
+        List<Map<String, Object>> raw = (List<Map<String, Object>>) script("""
+                return [...document.querySelectorAll('#search-list > li')].map(li => ({
+                  from: li.dataset.from, text: li.querySelector('.text').textContent,
+                  offset: Number(li.dataset.offset), timed: li.querySelector('time[datetime]') !== null,
+                }));
+                """);
+        return raw.stream().filter(result -> Boolean.TRUE.equals(result.get("timed")))
+                .map(result -> new Item("message", (String) result.get("from"), (String) result.get("text"),
+                        ((Number) result.get("offset")).longValue(), false)).toList();
+    }
+
+    /** The line above the results: what was searched and how much was found. */
+    String resultsSummary() {
+        return text(By.id("search-summary"));
+    }
+
+    boolean offersMoreResults() {
+        return driver.findElement(By.id("search-more")).isDisplayed();
+    }
+
+    void moreResults() {
+        driver.findElement(By.id("search-more")).click();
+    }
+
     // ---- connection
 
     /** The connection indicator's state: online, connecting, waiting, replaced or stopped. */
