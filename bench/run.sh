@@ -2,7 +2,7 @@
 # Parley's standard benchmark: starts the server jar the same way for every scenario, runs the
 # load-test harness against it, and writes every report plus an index under target/bench/<time>/.
 #
-#   bench/run.sh [standard|quick|large|cluster|rolling-restart]
+#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable]
 #                                      (build first: ./mvnw -B package -DskipTests, or verify)
 #   large            the large-room and tail-latency scenarios alone (heap per session in rooms,
 #                    filling a 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000
@@ -14,6 +14,14 @@
 #   rolling-restart  Redis, 3 nodes and HAProxy (scripts/cluster.sh): the broadcast load through the
 #                    proxy while each node is restarted gracefully in turn, then while one is killed
 #                    with SIGKILL and started again
+#   durable          durable history (--database-url) beside the same run in memory: the search for the
+#                    most deliveries/s, stored room events a second (rooms of one member, each its own
+#                    sender: its delivery comes right after its ack) and what a batch commits; then a
+#                    room of DURABLE_EVENTS (default 10,000,000) events loaded with COPY: history and
+#                    search pages over WebSocket (bench/history-p99.mjs), disk bytes per event and the
+#                    time to delete its oldest million in the retention's batches of 1000. Starts its
+#                    own PostgreSQL 15 (PG_BIN, default /usr/lib/postgresql/15/bin; fsync on) on
+#                    PORT+20 in the run's directory, a new database per scenario, and stops it at the end
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -42,6 +50,9 @@ HARNESS_JAR=loadtest/target/parley-loadtest.jar
 URL="ws://127.0.0.1:${PORT}/ws"
 REDIS_PORT=$(( PORT + 10 ))
 REDIS_URI="redis://127.0.0.1:${REDIS_PORT}"
+PG_PORT=$(( PORT + 20 ))
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+DATABASE_URL="postgresql://parley@127.0.0.1:${PG_PORT}/parley"
 
 # Fixed JVM flags: a benchmark is only comparable with the same heap and collector every time.
 # shellcheck disable=SC2206
@@ -139,11 +150,14 @@ start_redis() { # $1 = scenario directory
 
 start_server() { # $1 = scenario directory
   case "$TOPOLOGY" in
-    single|single-redis)
+    single|single-redis|durable)
       local redis=()
       if [[ "$TOPOLOGY" == single-redis ]]; then
         start_redis "$1"
         redis=(--redis-uri "$REDIS_URI")
+      elif [[ "$TOPOLOGY" == durable ]]; then
+        new_database
+        redis=(--database-url "$DATABASE_URL")
       fi
       if [[ "${REFERENCE:-0}" == 1 ]]; then
         [[ -d bench/reference/node_modules ]] || npm install --prefix bench/reference --no-audit --no-fund > /dev/null
@@ -201,6 +215,33 @@ jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
   [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
 }
 
+# PostgreSQL for the durable mode, as test-support's PostgresServer starts it: initdb in PG_DIR, the
+# socket there too, fsync on; as the postgres user when we are root (PostgreSQL refuses root).
+PG_DIR=""
+as_postgres() {
+  if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+start_postgres() { # $1 = directory
+  PG_DIR="$(pwd)/$1"
+  mkdir -p "$PG_DIR"
+  [[ "$(id -u)" == 0 ]] && chown postgres "$PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U parley > "$PG_DIR/initdb.log" 2>&1 &&
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
+        -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=on" start > /dev/null ||
+    { echo "bench: PostgreSQL did not start; see $PG_DIR" >&2; exit 3; }
+  echo "postgres:    $("$PG_BIN/postgres" --version), fsync on, default settings, port $PG_PORT" | tee -a "$RUN_DIR/environment.txt"
+}
+stop_postgres() {
+  [[ -n "$PG_DIR" ]] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null
+  PG_DIR=""
+}
+psql_parley() { # the rest: psql's options
+  psql -h 127.0.0.1 -p "$PG_PORT" -U parley -v ON_ERROR_STOP=1 -X "$@"
+}
+new_database() { # every durable scenario starts from an empty database
+  psql_parley -d postgres -q -c 'set client_min_messages = warning' -c 'drop database if exists parley' -c 'create database parley' || exit 3
+}
+
 stop_pid() { # $1 = pid
   kill -TERM "$1" 2> /dev/null
   wait "$1" 2> /dev/null
@@ -218,7 +259,7 @@ stop_server() {
   [[ -n "$REDIS_PID" ]] && stop_pid "$REDIS_PID"
   REDIS_PID=""
 }
-trap stop_server EXIT
+trap 'stop_server; stop_postgres' EXIT
 
 WORST=0
 # The harness, the same way every time: $1 = the directory of its GC log (and JFR profile), rest = its arguments.
@@ -252,6 +293,7 @@ scenario() { # $1 = name, $2 = harness subcommand, rest = its options
   harness "$dir" "$command" --url "$(urls)" --report "$dir" "${pid[@]}" "$@" 2>&1 | tee "$dir/harness.log"
   local code=${PIPESTATUS[0]}
   (( code > WORST )) && WORST=$code
+  [[ "$TOPOLOGY" == durable ]] && store_metrics "$dir"
   stop_server
   [[ -f "$dir/costs.jsonl" && -f "$dir/report.json" ]] && bench/cluster-costs.py report "$dir" | tee "$dir/costs.txt"
 }
@@ -279,6 +321,57 @@ scenario_per_node() {
   for (( n = 1; n <= NODES; n++ )); do
     echo "node$n: $(grep -E 'sessions|server heap' "$dir/node$n/harness.log" | tr -s ' ' | paste -sd';')"
   done | tee "$dir/nodes.txt"
+  stop_server
+}
+
+# What the store did in a durable scenario, before its server stops: $1 = scenario directory.
+store_metrics() {
+  {
+    curl -fsS "http://127.0.0.1:${PORT}/metrics" | grep -E '^parley_database_(transactions|events)_total' |
+        awk '{ v[$1] = $2; print } END { if (v["parley_database_transactions_total"] > 0)
+            printf "events per transaction: %.1f\n", v["parley_database_events_total"] / v["parley_database_transactions_total"] }'
+    psql_parley -d parley -Atc "select 'stored events: ' || count(*) || ', bytes per event (room_events with its indexes): '
+        || (pg_total_relation_size('room_events') / greatest(count(*), 1)) from room_events"
+  } | tee "$1/store.txt"
+}
+
+# A room of DURABLE_EVENTS events written by COPY (not through the protocol), then history and
+# search pages over WebSocket, disk bytes per event, and the retention's deletion of the oldest
+# million (batches of 1000 consecutive offsets, each its own transaction, as Retention does).
+durable_history() { # $1 = scenario name
+  local events="${DURABLE_EVENTS:-10000000}" room=big
+  TOPOLOGY=durable begin_scenario "$1" "a room of $events events: history, search, bytes, retention" || return 0
+  local dir="$SCENARIO_DIR" started
+  started=$(date +%s)
+  # 50 to 70 bytes of text with the words "lorem" (every message) and w0..w99 (one in 100), a nonce.
+  psql_parley -d parley -qc "copy (select '$room', i, 'message', 'user' || (i % 100),
+          'message ' || i || ' w' || (i % 100) || ' lorem ipsum dolor sit amet ' || md5(i::text),
+          (extract(epoch from now()) * 1000)::bigint - ($events - i) * 10, substr(md5(i::text), 1, 22)
+        from generate_series(1, $events) i) to stdout" |
+    psql_parley -d parley -qc 'copy room_events (room, "offset", kind, sender, text, ts, nonce) from stdin' &&
+    psql_parley -d parley -qc "insert into rooms (room, top) values ('$room', $events)" -c 'vacuum analyze room_events' ||
+    { echo "bench: loading $events events failed" >&2; WORST=1; stop_server; return; }
+  echo "loaded $events events with COPY and vacuumed in $(( $(date +%s) - started ))s" | tee "$dir/store.txt"
+  psql_parley -d parley -Atc "select 'disk: room_events ' || pg_total_relation_size('room_events') || ' bytes in all, '
+      || (pg_total_relation_size('room_events') / $events) || ' per event (table ' || (pg_relation_size('room_events') / $events)
+      || ', primary key ' || (pg_relation_size('room_events_pkey') / $events) || ', nonce index '
+      || (pg_relation_size('room_events_nonce') / $events) || ', tsv index ' || (pg_relation_size('room_events_tsv') / $events)
+      || ', TOAST and the rest ' || ((pg_total_relation_size('room_events') - pg_relation_size('room_events')
+      - pg_indexes_size('room_events')) / $events) || ')'" | tee -a "$dir/store.txt"
+  node $(node -e 'process.exit(typeof WebSocket == "function" ? 1 : 0)' && echo --experimental-websocket) \
+      bench/history-p99.mjs "$URL" "$room" "$events" "${DURABLE_REQUESTS:-2000}" 1 "$dir/pages.json" 2>&1 |
+      grep -v ExperimentalWarning | tee "$dir/pages.txt"
+  local code=${PIPESTATUS[0]}
+  (( code > WORST )) && WORST=$code
+  started=$(date +%s%N)
+  psql_parley -d parley -qc "do \$\$ declare oldest bigint; begin
+        for k in 1..1000 loop
+          select \"offset\" into oldest from room_events where room = '$room' order by \"offset\" limit 1;
+          delete from room_events where room = '$room' and \"offset\" < oldest + 1000 and ts < 9223372036854775807;
+          commit;
+        end loop; end \$\$" &&
+    echo "retention: 1000 batches of 1000 (the oldest million) deleted, each its own transaction, in $(( ($(date +%s%N) - started) / 1000000 )) ms" |
+    tee -a "$dir/store.txt"
   stop_server
 }
 
@@ -349,8 +442,25 @@ case "$MODE" in
     TOPOLOGY=proxy3 scenario r2-kill-one rolling-restart "${load[@]}" --duration 60 \
         --restart "PARLEY_CLUSTER_DIR=$RUN_DIR/r2-kill-one/cluster $0 node kill 2"
     ;;
+  durable)
+    start_postgres "$RUN_DIR/postgres"
+    # The quick mode's search for the most deliveries/s (05-max-deliveries), without and with the
+    # database, two steps further (to 160,000/s) so that the search's cap is not what stops it.
+    search=(broadcast --clients 200 --rooms 4 --senders 20 --rate 5 --size 100 --warmup 1 --duration 3
+        --max-deliveries-search --p99-bound-ms 50 --search-factor 2 --search-max-steps 6)
+    TOPOLOGY=single scenario d1-max-memory "${search[@]}"
+    TOPOLOGY=durable scenario d2-max-durable "${search[@]}"
+    # Stored events: 1000 rooms of one member, each member sending 20/s (20,000 events/s); a member's
+    # own message comes right after its ack, so the delivery latency is the ack's, plus one frame.
+    stored=(broadcast --clients 1000 --rooms 1000 --senders 1000 --rate "${DURABLE_RATE:-20}" --size 100 --warmup 3
+        --duration 10)
+    TOPOLOGY=single scenario d3-stored-memory "${stored[@]}"
+    TOPOLOGY=durable scenario d4-stored-durable "${stored[@]}"
+    durable_history d5-history-10m
+    stop_postgres
+    ;;
   *)
-    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart]" >&2
+    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable]" >&2
     exit 2
     ;;
 esac
