@@ -54,7 +54,7 @@ function open(n) {
   });
 }
 
-const randomOffset = () => 2 + Math.floor(Math.random() * (top - 1));
+const randomOffset = () => 51 + Math.floor(Math.random() * (top - 50)); // a full page below it
 
 async function measure(name, command, check) {
   const latencies = [];
