@@ -365,10 +365,11 @@ durable_history() { # $1 = scenario name
   (( code > WORST )) && WORST=$code
   # At most RETENTION_SECONDS (default 120): a large backlog slows batch by batch (docs/benchmarks.md).
   started=$(date +%s%N)
-  PGOPTIONS="-c statement_timeout=${RETENTION_SECONDS:-120}s" psql_parley -d parley -qc "do \$\$ declare oldest bigint; begin
+  PGOPTIONS="-c statement_timeout=${RETENTION_SECONDS:-120}s" psql_parley -d parley -qc "do \$\$ declare oldest bigint; done bigint := 0; begin
         for k in 1..1000 loop
-          select \"offset\" into oldest from room_events where room = '$room' order by \"offset\" limit 1;
-          delete from room_events where room = '$room' and \"offset\" < oldest + 1000 and ts < 9223372036854775807;
+          select \"offset\" into oldest from room_events where room = '$room' and \"offset\" >= done order by \"offset\" limit 1;
+          delete from room_events where room = '$room' and \"offset\" >= oldest and \"offset\" < oldest + 1000 and ts < 9223372036854775807;
+          done := oldest + 1000;
           commit;
         end loop; end \$\$"
   echo "retention: $(psql_parley -d parley -Atc "select min(\"offset\") - 1 from room_events where room = '$room'") of the oldest" \

@@ -63,11 +63,17 @@ public final class Retention {
         try (Connection connection = database.connection()) {
             for (Map.Entry<String, Long> room : RoomHistory.rooms(connection).entrySet()) {
                 long keepFrom = maxEvents > 0 ? room.getValue() - maxEvents + 1 : 0;
-                for (long[] oldest = oldest(connection, room.getKey()); oldest != null; oldest = oldest(connection, room.getKey())) {
+                // Each batch starts where the last one ended: the index range below it holds the
+                // deleted rows until a vacuum, and walking them again would slow every batch.
+                long from = 0;
+                for (long[] oldest = oldest(connection, room.getKey(), from); oldest != null;
+                     oldest = oldest(connection, room.getKey(), from)) {
                     if (oldest[0] < keepFrom) {
-                        deleted += delete(connection, room.getKey(), Math.min(oldest[0] + batch, keepFrom), Long.MAX_VALUE);
+                        from = Math.min(oldest[0] + batch, keepFrom);
+                        deleted += delete(connection, room.getKey(), oldest[0], from, Long.MAX_VALUE);
                     } else if (maxAgeMs > 0 && oldest[1] < cutoff) {
-                        deleted += delete(connection, room.getKey(), oldest[0] + batch, cutoff);
+                        from = oldest[0] + batch;
+                        deleted += delete(connection, room.getKey(), oldest[0], from, cutoff);
                     } else {
                         break;
                     }
@@ -77,24 +83,26 @@ public final class Retention {
         return deleted;
     }
 
-    /** The offset and ts of the room's oldest event, or null. */
-    private static long[] oldest(Connection connection, String room) throws SQLException {
+    /** The offset and ts of the room's oldest event at or above offset {@code from}, or null. */
+    private static long[] oldest(Connection connection, String room, long from) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "select \"offset\", ts from room_events where room = ? order by \"offset\" limit 1")) {
+                "select \"offset\", ts from room_events where room = ? and \"offset\" >= ? order by \"offset\" limit 1")) {
             statement.setString(1, room);
+            statement.setLong(2, from);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() ? new long[] {result.getLong(1), result.getLong(2)} : null;
             }
         }
     }
 
-    /** Deletes the room's events below offset {@code below} with a ts below {@code before}. */
-    private static int delete(Connection connection, String room, long below, long before) throws SQLException {
+    /** Deletes the room's events from offset {@code from} to below {@code below} with a ts below {@code before}. */
+    private static int delete(Connection connection, String room, long from, long below, long before) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "delete from room_events where room = ? and \"offset\" < ? and ts < ?")) {
+                "delete from room_events where room = ? and \"offset\" >= ? and \"offset\" < ? and ts < ?")) {
             statement.setString(1, room);
-            statement.setLong(2, below);
-            statement.setLong(3, before);
+            statement.setLong(2, from);
+            statement.setLong(3, below);
+            statement.setLong(4, before);
             return statement.executeUpdate();
         }
     }
