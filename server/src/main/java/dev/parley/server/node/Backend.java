@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -58,8 +59,7 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
      */
     public static CompletableFuture<Backend> open(Settings settings, LongSupplier clock, MeterRegistry registry) {
         if (settings.database() != null) {
-            return CompletableFuture.supplyAsync(() -> onDatabase(settings, clock, registry),
-                    runnable -> new Thread(runnable, "parley-database-open").start());
+            return CompletableFuture.supplyAsync(() -> onDatabase(settings, clock, registry), ownThread("parley-database-open"));
         }
         if (settings.redisUri() == null) {
             return CompletableFuture.completedFuture(inMemory(settings.historySize(), clock));
@@ -102,10 +102,20 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
         return "n-" + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
-    /** Closes the broker and presence, then their connections; completes when they are released. */
+    /**
+     * Closes the broker and presence, then their connections; completes when they are released. On
+     * a thread of its own: a close may block (the database's writer finishes its transaction, the
+     * pool closes), and the caller may be an event loop.
+     */
     CompletableFuture<Void> close() {
-        broker.close();
-        presence.close();
-        return release.get();
+        return CompletableFuture.runAsync(() -> {
+            broker.close();
+            presence.close();
+        }, ownThread("parley-backend-close")).thenCompose(closed -> release.get());
+    }
+
+    /** Runs each task on a new thread: for the rare blocking steps of opening and closing. */
+    private static Executor ownThread(String name) {
+        return runnable -> new Thread(runnable, name).start();
     }
 }
