@@ -74,10 +74,18 @@ public sealed interface Command {
      * {@code history}: up to {@code limit} messages (default {@value #DEFAULT_LIMIT}, at most
      * {@value #MAX_LIMIT}), oldest first: the latest with offset below {@code before} (default: all),
      * or, with {@code after} (not together with {@code before}), those right after that offset.
+     * Of a {@code room}, or (version 1.2, instead of {@code room}) of the conversation {@code with}
+     * a user, where {@code before} and {@code after} are the direct messages' {@code seq}.
      */
-    record FetchHistory(RequestId id, String room, Long before, Long after, Integer limit) implements Command {
+    record FetchHistory(RequestId id, String room, String with, Long before, Long after, Integer limit)
+            implements Command {
         public static final int DEFAULT_LIMIT = 50;
         public static final int MAX_LIMIT = 100;
+
+        /** {@code history} of a room. */
+        public FetchHistory(RequestId id, String room, Long before, Long after, Integer limit) {
+            this(id, room, null, before, after, limit);
+        }
     }
 
     /** {@code ping}: answered with {@code pong}, for clients that cannot see WebSocket pings. */

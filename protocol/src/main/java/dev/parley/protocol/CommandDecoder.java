@@ -114,7 +114,11 @@ public final class CommandDecoder {
         if (before != null && after != null) {
             throw f.badRequest("fields 'before' and 'after' do not go together");
         }
-        return new Command.FetchHistory(f.id, f.requiredString("room"), before, after,
+        String with = f.optionalString("with");
+        if (with != null && f.optionalString("room") != null) {
+            throw f.badRequest("fields 'room' and 'with' do not go together");
+        }
+        return new Command.FetchHistory(f.id, with == null ? f.requiredString("room") : null, with, before, after,
                 f.optionalLimit(Command.FetchHistory.MAX_LIMIT));
     }
 

@@ -97,8 +97,27 @@ public sealed interface ServerEvent {
         @JsonProperty("leave") LEAVE
     }
 
-    /** A direct message. */
-    record Dm(String from, String to, String text, long ts) implements ServerEvent {
+    /**
+     * A direct message. {@code seq} (version 1.2, with durable history and auth): its position in
+     * the conversation of {@code from} and {@code to}, from 1; {@code stored}: {@code true} on a
+     * direct message that waited for its recipient's next {@code hello}. Both null otherwise, and
+     * then left out of the JSON.
+     */
+    record Dm(String from, String to, String text, long ts, Long seq, Boolean stored) implements ServerEvent {
+        /** A direct message as version 1 knows it: neither stored nor numbered. */
+        public Dm(String from, String to, String text, long ts) {
+            this(from, to, text, ts, null, null);
+        }
+
+        /** This message addressed to {@code to} as the recipient spells its nick. */
+        public Dm to(String to) {
+            return new Dm(from, to, text, ts, seq, stored);
+        }
+
+        /** This message as it is delivered after waiting for its recipient. */
+        public Dm asStored() {
+            return new Dm(from, to, text, ts, seq, true);
+        }
     }
 
     /** Someone is typing in a room. */
@@ -123,10 +142,24 @@ public sealed interface ServerEvent {
     record RoomInfo(String room, int members) {
     }
 
-    /** The reply to {@code history}: messages oldest first. */
-    record History(RequestId id, String room, String epoch, List<Message> messages) implements Reply {
+    /**
+     * The reply to {@code history}, oldest first: a room's {@link Message}s (with {@code room} and
+     * {@code epoch}), or a conversation's {@link Dm}s (with {@code with}, version 1.2).
+     */
+    record History<T extends ServerEvent>(RequestId id, String room, String with, String epoch, List<T> messages)
+            implements Reply {
         public History {
             messages = messages == null ? List.of() : List.copyOf(messages);
+        }
+
+        /** A room's messages. */
+        public static History<Message> ofRoom(RequestId id, String room, String epoch, List<Message> messages) {
+            return new History<>(id, room, null, epoch, messages);
+        }
+
+        /** The direct messages exchanged with {@code with}. */
+        public static History<Dm> withUser(RequestId id, String with, List<Dm> messages) {
+            return new History<>(id, null, with, null, messages);
         }
     }
 

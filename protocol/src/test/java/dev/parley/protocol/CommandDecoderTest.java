@@ -43,6 +43,8 @@ class CommandDecoderTest {
                 .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", 58L, null, 50));
         assertThat(decode("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"after\":0}"))
                 .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", null, 0L, null));
+        assertThat(decode("{\"type\":\"history\",\"id\":9,\"with\":\"bob\",\"before\":7,\"limit\":2}"))
+                .isEqualTo(new Command.FetchHistory(RequestId.of(9), null, "bob", 7L, null, 2));
         assertThat(decode("{\"type\":\"search\",\"id\":12,\"room\":\"r\",\"query\":\"deploy failed\"}"))
                 .isEqualTo(new Command.Search(RequestId.of(12), "r", "deploy failed", null, null));
         assertThat(decode("{\"type\":\"search\",\"id\":12,\"room\":\"r\",\"query\":\"x\",\"before\":9,\"limit\":50}"))
@@ -93,6 +95,9 @@ class CommandDecoderTest {
         "{\"type\":\"history\",\"room\":\"r\",\"after\":-1}|bad_request",
         "{\"type\":\"history\",\"room\":\"r\",\"after\":\"3\"}|bad_request",
         "{\"type\":\"history\",\"room\":\"r\",\"before\":9,\"after\":3}|bad_request",
+        "{\"type\":\"history\",\"room\":\"r\",\"with\":\"bob\"}|bad_request",
+        "{\"type\":\"history\",\"with\":7}|bad_request",
+        "{\"type\":\"history\",\"with\":\"bob\",\"before\":9,\"after\":3}|bad_request",
         "{\"type\":\"send\",\"room\":\"r\",\"text\":\"t\",\"nonce\":\"\"}|bad_request",
         "{\"type\":\"send\",\"room\":\"r\",\"text\":\"t\",\"nonce\":7}|bad_request",
         "{\"type\":\"search\",\"room\":\"r\"}|bad_request",

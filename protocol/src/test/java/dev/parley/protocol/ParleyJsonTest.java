@@ -17,9 +17,27 @@ class ParleyJsonTest {
     @Test
     void nestedMessagesCarryTheirType() {
         ServerEvent.Message m = new ServerEvent.Message("r", 1, 2, "alice", "hi");
-        String json = ParleyJson.write(new ServerEvent.History(RequestId.of(8), "r", "e-1", List.of(m)));
+        String json = ParleyJson.write(ServerEvent.History.ofRoom(RequestId.of(8), "r", "e-1", List.of(m)));
         assertThat(json).isEqualTo("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"epoch\":\"e-1\",\"messages\":"
                 + "[{\"type\":\"message\",\"room\":\"r\",\"offset\":1,\"ts\":2,\"from\":\"alice\",\"text\":\"hi\"}]}");
+    }
+
+    @Test
+    void aConversationPageHoldsDirectMessagesWithTheirSeq() throws Exception {
+        ServerEvent.Dm dm = new ServerEvent.Dm("alice", "bob", "psst", 8, 3L, null);
+        ServerEvent.History<ServerEvent.Dm> page = ServerEvent.History.withUser(RequestId.of(9), "bob", List.of(dm));
+        String json = ParleyJson.write(page);
+        assertThat(json).isEqualTo("{\"type\":\"history\",\"id\":9,\"with\":\"bob\",\"messages\":"
+                + "[{\"type\":\"dm\",\"from\":\"alice\",\"to\":\"bob\",\"text\":\"psst\",\"ts\":8,\"seq\":3}]}");
+        assertThat(ParleyJson.readEvent(json)).isEqualTo(page);
+    }
+
+    @Test
+    void aVersionOneDmHasNeitherSeqNorStored() {
+        assertThat(ParleyJson.write(new ServerEvent.Dm("alice", "bob", "psst", 8)))
+                .isEqualTo("{\"type\":\"dm\",\"from\":\"alice\",\"to\":\"bob\",\"text\":\"psst\",\"ts\":8}");
+        assertThat(ParleyJson.write(new ServerEvent.Dm("alice", "bob", "psst", 8, 4L, null).asStored()))
+                .endsWith("\"seq\":4,\"stored\":true}");
     }
 
     @Test
@@ -33,6 +51,7 @@ class ParleyJsonTest {
                 new ServerEvent.Ack(RequestId.of(4), "r", 58L, 1),
                 new ServerEvent.Presence("r", ServerEvent.PresenceKind.LEAVE, "bob", 7),
                 new ServerEvent.Dm("alice", "bob", "psst", 8),
+                ServerEvent.History.ofRoom(RequestId.of(8), "r", "e-1", List.of(new ServerEvent.Message("r", 1, 2, "a", "hi"))),
                 new ServerEvent.Typing("r", "bob"),
                 new ServerEvent.Occupancy("r", 12345, 11),
                 new ServerEvent.Members(RequestId.of(6), "r", List.of("a", "b"), "b"),
@@ -44,7 +63,7 @@ class ParleyJsonTest {
             assertThat(ParleyJson.readEvent(ParleyJson.write(event))).isEqualTo(event);
         }
         assertThat(ParleyJson.write(events.get(4))).contains("\"event\":\"leave\"");
-        assertThat(ParleyJson.write(events.get(12))).contains("\"code\":\"nick_taken\"");
+        assertThat(ParleyJson.write(events.get(13))).contains("\"code\":\"nick_taken\"");
     }
 
     @Test

@@ -175,7 +175,8 @@ public final class ParleyServer implements AutoCloseable {
                 DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs());
         Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.historySize(), config.redisTimeoutMs(),
                 config.redisCheckMs(), config.presenceTtlMs(), config.presenceRefreshMs(), database,
-                TimeUnit.DAYS.toMillis(config.historyRetentionDays()), config.historyMaxEvents());
+                TimeUnit.DAYS.toMillis(config.historyRetentionDays()), config.historyMaxEvents(),
+                config.security().authEnabled());
         return Backend.open(backendSettings, System::currentTimeMillis, metrics.registry()).whenComplete((backend, failure) -> {
             if (failure != null) {
                 metrics.close();

@@ -2,6 +2,7 @@ package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
+import dev.parley.server.store.DirectMessages;
 
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +52,17 @@ public interface Broker extends AutoCloseable {
      */
     CompletableFuture<Void> broadcast(String room, ServerEvent event);
 
-    /** Delivers a direct message; completes with whether a live recipient received it. */
+    /**
+     * Delivers a direct message; completes with whether a live recipient received it, or, where
+     * {@link #directMessages()} stores them, whether it was stored (then delivered live, or on the
+     * recipient's next {@code hello}).
+     */
     CompletableFuture<Boolean> direct(ServerEvent.Dm dm);
+
+    /** Where direct messages are stored (durable history with auth on); null where they are not. */
+    default DirectMessages directMessages() {
+        return null;
+    }
 
     /**
      * Where the room stands for a member who joins now: its epoch and latest offset, and either

@@ -3,6 +3,7 @@ package dev.parley.server.broker;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.store.Database;
+import dev.parley.server.store.DirectMessages;
 import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.RoomHistory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +17,9 @@ import java.util.function.LongSupplier;
  * The {@link Broker} of a single node with durable history: room events are stored in PostgreSQL
  * by the {@link GroupCommitWriter} and delivered only once committed, in each room's offset order
  * (on the writer's thread), before the publish completes; history, recovery and search read the database. What is never stored
- * (presence, typing, direct messages) goes through a {@link MemoryBroker} of this node, as without
- * a database. A room's epoch is its row's in the database, so it outlives restarts.
+ * (presence, typing, and direct messages without auth) goes through a {@link MemoryBroker} of this node, as without
+ * a database; with auth, direct messages are stored by {@link DirectMessages}. A room's epoch is its row's in the
+ * database, so it outlives restarts.
  */
 public final class PostgresBroker implements Broker {
     private static final Set<String> FEATURES = Set.of("durable", "search");
@@ -25,12 +27,14 @@ public final class PostgresBroker implements Broker {
     private final MemoryBroker live;
     private final GroupCommitWriter writer;
     private final RoomHistory history;
+    private final DirectMessages directMessages;
     private volatile BrokerListener listener;
 
-    /** {@code registry} gets the writer's metrics. */
-    public PostgresBroker(Database database, LongSupplier clock, MeterRegistry registry) {
+    /** {@code registry} gets the writer's metrics; {@code storeDirect}: store direct messages (auth is on). */
+    public PostgresBroker(Database database, LongSupplier clock, MeterRegistry registry, boolean storeDirect) {
         this.live = new MemoryBroker(0, clock);
         this.history = new RoomHistory(database);
+        this.directMessages = storeDirect ? new DirectMessages(database) : null;
         this.writer = new GroupCommitWriter(database, clock, message -> listener.onMessage(message), registry);
     }
 
@@ -63,6 +67,9 @@ public final class PostgresBroker implements Broker {
     @Override
     public void unwatchUser(String nick) {
         live.unwatchUser(nick);
+        if (directMessages != null) {
+            directMessages.forget(nick);
+        }
     }
 
     @Override
@@ -72,7 +79,13 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
-        return live.direct(dm);
+        return directMessages == null ? live.direct(dm)
+                : directMessages.store(dm, stored -> listener.onDirect(stored)).thenApply(stored -> true);
+    }
+
+    @Override
+    public DirectMessages directMessages() {
+        return directMessages;
     }
 
     @Override

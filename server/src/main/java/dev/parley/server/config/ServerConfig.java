@@ -91,8 +91,9 @@ public record ServerConfig(
                         + "postgresql://user:password@host:port/db[?sslmode=...] or jdbc:postgresql://...; empty keeps "
                         + "history in memory or Redis")
         String databaseUrl,
-        @Setting(value = "8", min = 3, max = 1000,
-                help = "Database connections of this node: one writes, one checks and cleans up, the rest read")
+        @Setting(value = "8", min = 4, max = 1000,
+                help = "Database connections of this node: one writes room events, one direct messages, one checks "
+                        + "and cleans up, the rest read")
         int databasePoolSize,
         @Setting(value = "2000", min = 1,
                 help = "Longest wait for a database connection or statement before the request fails with unavailable")

@@ -139,7 +139,7 @@ public final class Hub {
         if (recipient == null) {
             return false;
         }
-        EncodedEvent encoded = EncodedEvent.encode(alloc, new ServerEvent.Dm(dm.from(), recipient.nick(), dm.text(), dm.ts()));
+        EncodedEvent encoded = EncodedEvent.encode(alloc, dm.to(recipient.nick()));
         try {
             recipient.executor().execute(() -> {
                 try {

@@ -39,11 +39,12 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
     /**
      * What the backend is made of: Redis at {@code redisUri} (null for memory), history kept per
      * room, and the Redis timings, in milliseconds; or a {@code database} (null for none) with the
-     * retention of its events ({@code retentionMs}, {@code maxEvents}; 0 for none).
+     * retention of its events ({@code retentionMs}, {@code maxEvents}; 0 for none), which stores
+     * direct messages too when {@code auth} is on (a user is then a token's subject).
      */
     public record Settings(String redisUri, int historySize, long redisTimeoutMs, long redisCheckMs,
                            long presenceTtlMs, long presenceRefreshMs, Database.Settings database, long retentionMs,
-                           long maxEvents) {
+                           long maxEvents, boolean auth) {
     }
 
     /** A node alone: rooms and nicks in this process, always reachable. */
@@ -89,7 +90,7 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
         if (retention.limits()) {
             retention.schedule();
         }
-        return new Backend(new PostgresBroker(database, clock, registry), new MemoryPresence(), database::reachable, () -> {
+        return new Backend(new PostgresBroker(database, clock, registry, settings.auth()), new MemoryPresence(), database::reachable, () -> {
             database.close();
             return CompletableFuture.completedFuture(null);
         });

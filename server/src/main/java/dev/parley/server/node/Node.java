@@ -17,6 +17,7 @@ import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
 import dev.parley.server.presence.PresenceListener;
 import dev.parley.server.presence.RoomChange;
+import dev.parley.server.store.DirectMessages;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -295,16 +296,15 @@ public final class Node implements BrokerListener, PresenceListener {
         broker.broadcast(room, new ServerEvent.Typing(room, member.nick()));
     }
 
-    /** Sends a direct message; completes with its timestamp, or {@code null} when {@code to} is not online. */
-    public CompletableFuture<Long> direct(Member member, String to, String text) {
-        return direct(member.nick(), to, text);
-    }
-
-    /** Sends a direct message from {@code from}, who need not be connected (the server API); as above. */
+    /** Sends a direct message from {@code from} (connected or not); its ts, or null when nobody got or stored it. */
     public CompletableFuture<Long> direct(String from, String to, String text) {
         long ts = clock.getAsLong();
-        return broker.direct(new ServerEvent.Dm(from, to, text, ts))
-                .thenApply(delivered -> delivered ? ts : null);
+        return broker.direct(new ServerEvent.Dm(from, to, text, ts)).thenApply(delivered -> delivered ? ts : null);
+    }
+
+    /** Where direct messages are stored; null where they are not (see {@link Broker#directMessages()}). */
+    public DirectMessages directMessages() {
+        return broker.directMessages();
     }
 
     /** Up to {@code limit} members of {@code room} in nick order, after {@code after} when it is not null. */

@@ -3,10 +3,55 @@ package dev.parley.server.session;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.auth.Grant;
+import dev.parley.server.store.DirectMessages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code ping} and {@code refresh}: the connection itself. */
+import java.util.List;
+
+/** {@code ping} and {@code refresh}: the connection itself; and what a session gets right after {@code welcome}. */
 final class ConnectionCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionCommands.class);
+    /** Stored direct messages taken, sent and marked at a time. */
+    static final int STORED_CHUNK = 100;
+
     private ConnectionCommands() {
+    }
+
+    /**
+     * Right after {@code welcome}, where direct messages are stored: those that waited for this
+     * user, oldest first, as {@code dm} events with {@code "stored":true}, a chunk at a time, each
+     * chunk marked delivered only once the socket took it (so a connection that drops before gets
+     * them again on its next {@code hello}). After the last chunk new ones come live.
+     */
+    static void deliverStored(Session session) {
+        DirectMessages stored = session.node().directMessages();
+        if (stored != null) {
+            takeStored(session, stored);
+        }
+    }
+
+    private static void takeStored(Session session, DirectMessages stored) {
+        String nick = session.nick();
+        stored.takePending(nick, STORED_CHUNK).whenComplete((dms, failure) -> session.executor().execute(() -> {
+            if (failure != null) {
+                LOG.debug("{}: stored direct messages not taken: {}", session, failure.getMessage());
+                stored.listen(nick); // the rest waits for the next hello; new ones come live
+            } else if (!dms.isEmpty() && !session.hasEnded()) {
+                session.transport().sendConfirmed(List.copyOf(dms)).thenAccept(taken -> {
+                    if (taken) {
+                        stored.delivered(dms).whenComplete((done, notMarked) -> {
+                            if (notMarked != null) {
+                                LOG.debug("{}: stored direct messages not marked: {}", session, notMarked.getMessage());
+                                stored.listen(nick); // those sent come again on the next hello
+                            } else if (dms.size() == STORED_CHUNK) {
+                                takeStored(session, stored);
+                            }
+                        });
+                    }
+                });
+            }
+        }));
     }
 
     static void ping(Session session, Command.Ping ping) {

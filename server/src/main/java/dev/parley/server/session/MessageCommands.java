@@ -36,7 +36,7 @@ final class MessageCommands {
             noSuchUser(session, dm.id(), dm.to());
             return;
         }
-        Replies.whenDone(session, session.node().direct(session, dm.to(), dm.text()), dm.id(), ts -> {
+        Replies.whenDone(session, session.node().direct(session.nick(), dm.to(), dm.text()), dm.id(), ts -> {
             if (ts == null) {
                 noSuchUser(session, dm.id(), dm.to());
             } else {

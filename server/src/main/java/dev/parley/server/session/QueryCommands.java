@@ -1,8 +1,11 @@
 package dev.parley.server.session;
 
 import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Names;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.broker.HistoryQuery;
+import dev.parley.server.store.DirectMessages;
 
 /** {@code who}, {@code list_rooms} and {@code history}: questions answered from the node, not rate-limited. */
 final class QueryCommands {
@@ -22,12 +25,27 @@ final class QueryCommands {
     }
 
     static void history(Session session, Command.FetchHistory history) {
-        if (!Checks.validRoom(session, history.id(), history.room())) {
-            return;
-        }
         int limit = history.limit() == null ? Command.FetchHistory.DEFAULT_LIMIT : history.limit();
-        Replies.reply(session, history.id(), session.node().history(history.room(),
-                        new HistoryQuery(history.before(), history.after(), limit)),
-                slice -> new ServerEvent.History(history.id(), history.room(), slice.epoch(), slice.messages()));
+        if (history.with() != null) {
+            conversation(session, history, limit);
+        } else if (Checks.validRoom(session, history.id(), history.room())) {
+            Replies.reply(session, history.id(), session.node().history(history.room(),
+                            new HistoryQuery(history.before(), history.after(), limit)),
+                    slice -> ServerEvent.History.ofRoom(history.id(), history.room(), slice.epoch(), slice.messages()));
+        }
+    }
+
+    /** {@code history} {@code with} a user: the session's user's conversation with that user, where direct messages are stored. */
+    private static void conversation(Session session, Command.FetchHistory history, int limit) {
+        DirectMessages stored = session.node().directMessages();
+        if (stored == null) {
+            Replies.fail(session, history.id(), ErrorCode.UNSUPPORTED,
+                    "this server does not store direct messages (it needs durable history and auth)");
+        } else if (!Names.isValidNick(history.with())) {
+            Replies.fail(session, history.id(), ErrorCode.NO_SUCH_USER, "'" + history.with() + "' is not a nick");
+        } else {
+            Replies.reply(session, history.id(), stored.page(session.nick(), history.with(), history.before(),
+                    history.after(), limit), dms -> ServerEvent.History.withUser(history.id(), history.with(), dms));
+        }
     }
 }

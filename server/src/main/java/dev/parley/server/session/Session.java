@@ -220,6 +220,7 @@ public final class Session implements Member {
                 transport.send(new ServerEvent.Welcome(hello.id(), id, nick, resumeSecret, settings.heartbeatMs(),
                         settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds(),
                         node.features()));
+                ConnectionCommands.deliverStored(this);
             }
         });
     }

@@ -5,6 +5,9 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.server.codec.EncodedEvent;
 import io.netty.util.concurrent.EventExecutor;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A session's connection, as the chat logic sees it: send events, close with a code. The Netty
  * implementation is {@code transport.ChannelTransport}; tests use a recording fake. Called only on
@@ -17,6 +20,12 @@ public interface Transport {
 
     /** Encodes and sends one event. Dropped once the connection is closing. */
     void send(ServerEvent event);
+
+    /**
+     * Sends {@code events} in order and flushes; completes with whether the connection's socket took
+     * them all (false once it is closing or when the write failed).
+     */
+    CompletableFuture<Boolean> sendConfirmed(List<ServerEvent> events);
 
     /** Queues one event encoded for many recipients, without flushing; {@code event} is borrowed. Dropped once closing. */
     void write(EncodedEvent event);

@@ -32,13 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JDBC blocks, so it runs only on this class's threads (and the writer's), never on an event loop.
  *
  * <p>Connections: {@code poolSize} in all, one for the {@link GroupCommitWriter}, one for the
- * probe of reachability and retention, the rest for reads, one per read thread.
+ * writes of direct messages ({@link #write}), one for the probe of reachability and retention, the
+ * rest for reads, one per read thread.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    /** Connections that are not the readers': the writer's and the maintenance thread's. */
-    static final int OTHER_CONNECTIONS = 2;
-    /** Reads waiting for a thread past which a read fails with {@code unavailable}. */
+    /** Connections that are not the readers': the two writers' and the maintenance thread's. */
+    static final int OTHER_CONNECTIONS = 3;
+    /** Reads, or writes, waiting for a thread past which one fails with {@code unavailable}. */
     private static final int READ_QUEUE = 4096;
     private static final long PROBE_INTERVAL_MS = 1000;
 
@@ -60,6 +61,8 @@ public final class Database implements AutoCloseable {
     private final Settings settings;
     private final HikariDataSource pool;
     private final ThreadPoolExecutor readers;
+    /** One thread, so that writes are done in the order they were asked for. */
+    private final ThreadPoolExecutor writer;
     private final ScheduledExecutorService maintenance;
     private volatile boolean reachable = true;
 
@@ -69,6 +72,8 @@ public final class Database implements AutoCloseable {
         int readerCount = settings.poolSize() - OTHER_CONNECTIONS;
         this.readers = new ThreadPoolExecutor(readerCount, readerCount, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(READ_QUEUE), threads("parley-database-read"));
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(READ_QUEUE), threads("parley-database-dm-write"));
         this.maintenance = Executors.newSingleThreadScheduledExecutor(threads("parley-database-maintenance"));
         maintenance.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL_MS, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
@@ -166,9 +171,32 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a read thread; fails with {@link UnavailableException} when the database fails or is busy. */
     <T> CompletableFuture<T> read(Work<T> work) {
+        return run(readers, work);
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the one thread for small writes (direct messages),
+     * after every write asked for before; fails as {@link #read} does, with nothing written. Not
+     * the {@link GroupCommitWriter}'s thread: room events never wait for these.
+     */
+    <T> CompletableFuture<T> write(Work<T> work) {
+        return run(writer, connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.apply(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> run(ThreadPoolExecutor executor, Work<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            readers.execute(() -> {
+            executor.execute(() -> {
                 try (Connection connection = pool.getConnection()) {
                     result.complete(work.apply(connection));
                 } catch (SQLException e) {
@@ -219,6 +247,12 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         maintenance.shutdownNow();
+        writer.shutdown(); // the writes asked for are finished, within the timeout
+        try {
+            writer.awaitTermination(settings.timeoutMs() * 3, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         readers.shutdownNow();
         pool.close();
     }

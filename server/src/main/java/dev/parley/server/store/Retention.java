@@ -7,20 +7,32 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * Deletes the room events that the retention no longer keeps: older than {@code maxAgeMs}, or
- * more than {@code maxEvents} behind the room's latest. Each room's oldest events go first, a
- * batch of consecutive offsets per statement, each statement its own short transaction: the rows
- * it deletes are ones no writer touches (writers only insert above the top), so writers never wait
- * for it. A room's row, with its epoch and top, stays, so offsets are never used twice.
+ * more than {@code maxEvents} behind the room's latest; and the stored direct messages older than
+ * {@code maxAgeMs}. Each room's (or conversation's) oldest go first, a batch of consecutive
+ * offsets (or seqs) per statement, each statement its own short transaction: the rows it deletes
+ * are ones no writer touches (writers only insert above the top), so writers never wait for it. A
+ * room's row, with its epoch and top, stays, as does a conversation's, so that neither an offset
+ * nor a seq is ever used twice.
  */
 public final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     /** How often retention runs. */
     public static final long INTERVAL_MS = 60_000;
+
+    /** What retention deletes from: each stream's rows by their position in it, and the streams with their tops. */
+    private record Kept(String table, String stream, String position, String streams) {
+    }
+
+    private static final Kept ROOM_EVENTS = new Kept("room_events", "room", "\"offset\"",
+            "select room, top from rooms where top > 0");
+    private static final Kept DIRECT_MESSAGES = new Kept("direct_messages", "conversation", "seq",
+            "select conversation, top from dm_conversations");
 
     private final Database database;
     private final long maxAgeMs;
@@ -46,9 +58,10 @@ public final class Retention {
     public void schedule() {
         database.schedule(() -> {
             try {
-                long deleted = run();
-                if (deleted > 0) {
-                    LOG.info("retention deleted {} room events", deleted);
+                long events = run(ROOM_EVENTS, maxEvents);
+                long dms = maxAgeMs > 0 ? run(DIRECT_MESSAGES, 0) : 0;
+                if (events > 0 || dms > 0) {
+                    LOG.info("retention deleted {} room events and {} direct messages", events, dms);
                 }
             } catch (SQLException e) {
                 LOG.warn("retention did not run: {}", e.getMessage());
@@ -56,24 +69,29 @@ public final class Retention {
         }, INTERVAL_MS);
     }
 
-    /** One pass over every room; returns how many events it deleted. Blocks. */
+    /** One pass over every room and conversation; returns how many events and direct messages it deleted. Blocks. */
     public long run() throws SQLException {
+        return run(ROOM_EVENTS, maxEvents) + (maxAgeMs > 0 ? run(DIRECT_MESSAGES, 0) : 0);
+    }
+
+    /** One pass over every stream of {@code kept}, keeping at most {@code maxCount} of each (0: any number). */
+    private long run(Kept kept, long maxCount) throws SQLException {
         long deleted = 0;
         long cutoff = clock.getAsLong() - maxAgeMs;
         try (Connection connection = database.connection()) {
-            for (Map.Entry<String, Long> room : RoomHistory.rooms(connection).entrySet()) {
-                long keepFrom = maxEvents > 0 ? room.getValue() - maxEvents + 1 : 0;
+            for (Map.Entry<String, Long> stream : streams(connection, kept).entrySet()) {
+                long keepFrom = maxCount > 0 ? stream.getValue() - maxCount + 1 : 0;
                 // Each batch starts where the last one ended: the index range below it holds the
                 // deleted rows until a vacuum, and walking them again would slow every batch.
                 long from = 0;
-                for (long[] oldest = oldest(connection, room.getKey(), from); oldest != null;
-                     oldest = oldest(connection, room.getKey(), from)) {
+                for (long[] oldest = oldest(connection, kept, stream.getKey(), from); oldest != null;
+                     oldest = oldest(connection, kept, stream.getKey(), from)) {
                     if (oldest[0] < keepFrom) {
                         from = Math.min(oldest[0] + batch, keepFrom);
-                        deleted += delete(connection, room.getKey(), oldest[0], from, Long.MAX_VALUE);
+                        deleted += delete(connection, kept, stream.getKey(), oldest[0], from, Long.MAX_VALUE);
                     } else if (maxAgeMs > 0 && oldest[1] < cutoff) {
                         from = oldest[0] + batch;
-                        deleted += delete(connection, room.getKey(), oldest[0], from, cutoff);
+                        deleted += delete(connection, kept, stream.getKey(), oldest[0], from, cutoff);
                     } else {
                         break;
                     }
@@ -83,11 +101,24 @@ public final class Retention {
         return deleted;
     }
 
-    /** The offset and ts of the room's oldest event at or above offset {@code from}, or null. */
-    private static long[] oldest(Connection connection, String room, long from) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "select \"offset\", ts from room_events where room = ? and \"offset\" >= ? order by \"offset\" limit 1")) {
-            statement.setString(1, room);
+    /** The streams of {@code kept} that may have rows, with their latest positions. */
+    private static Map<String, Long> streams(Connection connection, Kept kept) throws SQLException {
+        Map<String, Long> streams = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(kept.streams());
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                streams.put(result.getString(1), result.getLong(2));
+            }
+        }
+        return streams;
+    }
+
+    /** The position and ts of the stream's oldest row at or above position {@code from}, or null. */
+    private static long[] oldest(Connection connection, Kept kept, String stream, long from) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select " + kept.position() + ", ts from "
+                + kept.table() + " where " + kept.stream() + " = ? and " + kept.position() + " >= ? order by "
+                + kept.position() + " limit 1")) {
+            statement.setString(1, stream);
             statement.setLong(2, from);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() ? new long[] {result.getLong(1), result.getLong(2)} : null;
@@ -95,11 +126,12 @@ public final class Retention {
         }
     }
 
-    /** Deletes the room's events from offset {@code from} to below {@code below} with a ts below {@code before}. */
-    private static int delete(Connection connection, String room, long from, long below, long before) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "delete from room_events where room = ? and \"offset\" >= ? and \"offset\" < ? and ts < ?")) {
-            statement.setString(1, room);
+    /** Deletes the stream's rows from position {@code from} to below {@code below} with a ts below {@code before}. */
+    private static int delete(Connection connection, Kept kept, String stream, long from, long below, long before)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("delete from " + kept.table() + " where "
+                + kept.stream() + " = ? and " + kept.position() + " >= ? and " + kept.position() + " < ? and ts < ?")) {
+            statement.setString(1, stream);
             statement.setLong(2, from);
             statement.setLong(3, below);
             statement.setLong(4, before);

@@ -10,6 +10,11 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseCombiner;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A session's {@link Transport} on a Netty channel. Replies become text frames, flushed at once,
@@ -50,6 +55,24 @@ final class ChannelTransport implements Transport {
                 channel.writeAndFlush(frame, channel.voidPromise());
             }
         }
+    }
+
+    @Override
+    public CompletableFuture<Boolean> sendConfirmed(List<ServerEvent> events) {
+        if (!open() || events.isEmpty()) {
+            return CompletableFuture.completedFuture(events.isEmpty());
+        }
+        CompletableFuture<Boolean> taken = new CompletableFuture<>();
+        PromiseCombiner all = new PromiseCombiner(channel.eventLoop());
+        for (ServerEvent event : events) {
+            metrics.frameOut();
+            all.add(channel.write(new TextWebSocketFrame(EventEncoder.encode(channel.alloc(), event))));
+        }
+        channel.flush();
+        Promise<Void> done = channel.eventLoop().newPromise();
+        done.addListener(future -> taken.complete(future.isSuccess()));
+        all.finish(done);
+        return taken;
     }
 
     @Override

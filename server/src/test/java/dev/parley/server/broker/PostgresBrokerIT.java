@@ -33,8 +33,8 @@ class PostgresBrokerIT extends BrokerContract {
     @Override
     Broker open(int historySize, LongSupplier clock) {
         String url = POSTGRES.server().createDatabase("contract_" + DATABASES.incrementAndGet());
-        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(url), 3, 2000), new SimpleMeterRegistry());
-        PostgresBroker broker = new PostgresBroker(database, clock, new SimpleMeterRegistry());
+        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(url), 4, 2000), new SimpleMeterRegistry());
+        PostgresBroker broker = new PostgresBroker(database, clock, new SimpleMeterRegistry(), false);
         opened.add(broker);
         opened.add(database);
         return broker;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A {@link Transport} that records what a session sends and how it closes, for tests without sockets. */
@@ -31,6 +32,12 @@ final class RecordingTransport implements Transport {
     @Override
     public void send(ServerEvent event) {
         sent.add(event);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> sendConfirmed(List<ServerEvent> events) {
+        sent.addAll(events);
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override
