@@ -109,7 +109,12 @@ public final class ParleyClient implements AutoCloseable {
         return core.request(id -> new Command.Send(id, room, text, nonce), ServerEvent.Ack.class);
     }
 
-    /** Sends a direct message; fails with {@code no_such_user} when {@code to} is not online. */
+    /**
+     * Sends a direct message; fails with {@code no_such_user} when {@code to} is not online, unless
+     * the server stores direct messages (durable history with auth), which keeps it for {@code to}'s
+     * next connection. The recipient's listener sees its {@link ServerEvent.Dm#seq()}, and
+     * {@link ServerEvent.Dm#stored()} on one that waited for it.
+     */
     public CompletableFuture<ServerEvent.Ack> dm(String to, String text) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(text, "text");
@@ -157,9 +162,9 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /** The latest {@value Command.FetchHistory#DEFAULT_LIMIT} messages of {@code room}, oldest first. */
-    public CompletableFuture<ServerEvent.History> history(String room) {
+    public CompletableFuture<ServerEvent.History<ServerEvent.Message>> history(String room) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.FetchHistory(id, room, null, null, null), ServerEvent.History.class);
+        return history(new Command.FetchHistory(null, room, null, null, null));
     }
 
     /**
@@ -167,9 +172,9 @@ public final class ParleyClient implements AutoCloseable {
      * with an offset below {@code before}, oldest first: page back with the offset of the oldest
      * message of the previous page.
      */
-    public CompletableFuture<ServerEvent.History> history(String room, long before, int limit) {
+    public CompletableFuture<ServerEvent.History<ServerEvent.Message>> history(String room, long before, int limit) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.FetchHistory(id, room, before, null, limit), ServerEvent.History.class);
+        return history(new Command.FetchHistory(null, room, before, null, limit));
     }
 
     /**
@@ -177,9 +182,28 @@ public final class ParleyClient implements AutoCloseable {
      * right after the offset {@code after}, oldest first: fills a gap forward, such as the
      * {@link Gap#missed()} room events of a recovery that was too long.
      */
-    public CompletableFuture<ServerEvent.History> historyAfter(String room, long after, int limit) {
+    public CompletableFuture<ServerEvent.History<ServerEvent.Message>> historyAfter(String room, long after, int limit) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.FetchHistory(id, room, null, after, limit), ServerEvent.History.class);
+        return history(new Command.FetchHistory(null, room, null, after, limit));
+    }
+
+    /**
+     * Up to {@code limit} (1 to {@value Command.FetchHistory#MAX_LIMIT}) direct messages between
+     * this user and {@code with}, oldest first, each with its {@link ServerEvent.Dm#seq()}: the
+     * latest with a seq below {@code before} (null: the latest of all); page back with the seq of
+     * the oldest of the previous page. Only on servers that store direct messages (durable history
+     * with auth); others answer {@code unsupported}.
+     */
+    public CompletableFuture<ServerEvent.History<ServerEvent.Dm>> historyWith(String with, Long before, int limit) {
+        Objects.requireNonNull(with, "with");
+        return history(new Command.FetchHistory(null, null, with, before, null, limit));
+    }
+
+    /** Sends {@code query} under a request id of its own; the reply holds the elements the query asks for. */
+    @SuppressWarnings("unchecked")
+    private <T extends ServerEvent> CompletableFuture<ServerEvent.History<T>> history(Command.FetchHistory query) {
+        return core.request(id -> new Command.FetchHistory(id, query.room(), query.with(), query.before(), query.after(),
+                query.limit()), ServerEvent.History.class).thenApply(history -> (ServerEvent.History<T>) history);
     }
 
     /**

@@ -154,7 +154,7 @@ class ParleyClientIT {
         assertThat(result(a.rooms()).rooms()).extracting(ServerEvent.RoomInfo::room).contains("general", "random");
         assertThat(result(a.history("general")).messages()).extracting(ServerEvent.Message::text)
                 .containsExactly("m1", "m2", "m3", "m4", "m5");
-        ServerEvent.History page = result(a.history("general", 5, 2));
+        ServerEvent.History<ServerEvent.Message> page = result(a.history("general", 5, 2));
         assertThat(page.messages()).extracting(ServerEvent.Message::text).containsExactly("m3", "m4");
         assertThat(page.epoch()).isNotBlank();
         assertThat(result(a.historyAfter("general", 2, 2)).messages()).extracting(ServerEvent.Message::text)
