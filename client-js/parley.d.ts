@@ -154,6 +154,10 @@ export interface DmEvent {
   to: string;
   text: string;
   ts: number;
+  /** Where direct messages are stored (durable history with auth): its position in the conversation, from 1. */
+  seq?: number;
+  /** True on a direct message that was stored while the recipient was away, delivered after `welcome`. */
+  stored?: boolean;
 }
 
 export interface TypingEvent {
@@ -282,6 +286,13 @@ export interface History {
   messages: MessageEvent[];
 }
 
+/** A page of a conversation (`historyWith`), oldest first. */
+export interface DmHistory {
+  type: 'history';
+  with: string;
+  messages: DmEvent[];
+}
+
 export interface Results {
   type: 'results';
   room: string;
@@ -319,6 +330,7 @@ export class ParleyClient {
   who(room: string, options?: RequestOptions & { after?: string; limit?: number }): Promise<Members>;
   rooms(options?: RequestOptions): Promise<Rooms>;
   history(room: string, options?: RequestOptions & { before?: number; after?: number; limit?: number }): Promise<History>;
+  historyWith(nick: string, options?: RequestOptions & { before?: number; after?: number; limit?: number }): Promise<DmHistory>;
   search(room: string, query: string, options?: RequestOptions & { before?: number; limit?: number }): Promise<Results>;
   ping(options?: RequestOptions): Promise<Pong>;
   refresh(token?: string, options?: RequestOptions): Promise<Refreshed>;

@@ -98,6 +98,11 @@ export class ParleyClient {
     return this.#core.request({ type: 'send', room, text, nonce: newNonce() }, options);
   }
 
+  /**
+   * A direct message; rejects with `no_such_user` when `to` is not online, unless the server stores
+   * direct messages (durable history with auth), which keeps it for `to`'s next connection. The
+   * recipient's `dm` events then carry `seq`, and `stored: true` on those that waited for it.
+   */
   dm(to, text, options) {
     return this.#core.request({ type: 'dm', to, text }, options);
   }
@@ -117,6 +122,15 @@ export class ParleyClient {
    */
   history(room, { before, after, limit, ...options } = {}) {
     return this.#core.request({ type: 'history', room, before, after, limit }, options);
+  }
+
+  /**
+   * A page of the direct messages between this user and `nick`, oldest first, each with its `seq`:
+   * at most `limit` (1–100) with a seq below `before`, or right after the seq `after` (not both).
+   * Only where direct messages are stored (durable history with auth); others reject with `unsupported`.
+   */
+  historyWith(nick, { before, after, limit, ...options } = {}) {
+    return this.#core.request({ type: 'history', with: nick, before, after, limit }, options);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Test support: a real Parley server process, a TCP proxy that can cut or stall connections,
 // and waits on conditions (never fixed sleeps).
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
@@ -274,3 +275,17 @@ export async function client(t, url, name, options = {}) {
   t.after(() => connected.close());
   return connected;
 }
+
+/** The HS256 secret of the test servers with auth (`--jwt-hmac-secret`). */
+export const JWT_SECRET = 'a-test-secret-of-at-least-32-bytes!';
+
+/** An HS256 JWT for `sub` that expires `seconds` from now, signed with JWT_SECRET. */
+export function token(sub, seconds, claims = {}) {
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const exp = Math.floor(Date.now() / 1000) + seconds;
+  const signed = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub, exp, ...claims })}`;
+  return `${signed}.${createHmac('sha256', JWT_SECRET).update(signed).digest('base64url')}`;
+}
+
+/** A PostgreSQL for servers with durable history (ClientJsIT makes one); null where none was given. */
+export const DATABASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? null;

@@ -1,26 +1,16 @@
 // Tokens against a server with auth on (HS256): hello with a token, refresh before expiry,
 // 4003 for a token nobody refreshed, the rooms claim.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { describe } from 'node:test';
 
 import { ParleyClient, connect } from '../parley.js';
-import { Recorder, SKIP, client, eventually, nick, optionalServer } from '../support/testing.js';
+import { JWT_SECRET, Recorder, SKIP, client, eventually, nick, optionalServer, token } from '../support/testing.js';
 
-const SECRET = 'a-test-secret-of-at-least-32-bytes!';
 /** The server accepts tokens this long past `exp` (its clock-skew leeway) before it closes with 4003. */
 const LEEWAY_MS = 5000;
 
-/** An HS256 JWT for `sub` that expires `seconds` from now. */
-function token(sub, seconds, claims = {}) {
-  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const exp = Math.floor(Date.now() / 1000) + seconds;
-  const signed = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub, exp, ...claims })}`;
-  return `${signed}.${createHmac('sha256', SECRET).update(signed).digest('base64url')}`;
-}
-
 describe('auth', { skip: SKIP }, () => {
-  const { server, test: authTest } = optionalServer(['--jwt-hmac-secret', SECRET],
+  const { server, test: authTest } = optionalServer(['--jwt-hmac-secret', JWT_SECRET],
     'this server has no auth (--jwt-hmac-secret)');
   authTest('a bad token is refused with unauthorized', async () => {
     const name = nick('mallory');

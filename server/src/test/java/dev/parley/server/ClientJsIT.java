@@ -1,7 +1,9 @@
 package dev.parley.server;
 
+import dev.parley.testing.PostgresExtension;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -21,8 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code node --test}) against the packaged server jar, which they start and stop themselves.
  * Their output is in {@code target/client-js-tests.txt}. Skipped, saying so on the console, where
  * no Node.js with a WebSocket (20.10 or later) is installed; {@code -Dparley.node=PATH} names another.
+ * The suites of durable history get a database of a real PostgreSQL ({@code PARLEY_TEST_DATABASE_URL}).
  */
 class ClientJsIT {
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
     private static final Path CLIENT_JS = Path.of("..", "client-js").toAbsolutePath().normalize();
     private static final Path OUTPUT = Path.of("target", "client-js-tests.txt").toAbsolutePath();
     private static final String NODE = System.getProperty("parley.node", "node");
@@ -42,6 +48,7 @@ class ClientJsIT {
         builder.environment().put("PARLEY_SERVER_JAR", ServerProcess.JAR.toString());
         builder.environment().put("PARLEY_JAVA", ServerProcess.javaBinary());
         builder.environment().put("NO_COLOR", "1");
+        builder.environment().put("PARLEY_TEST_DATABASE_URL", POSTGRES.server().createDatabase("client_js"));
         Process process = builder.start();
         try {
             assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("node --test finished within 5 minutes").isTrue();
