@@ -61,15 +61,11 @@ class StoredDirectMessagesIT {
     }
 
     private static List<String> texts(JsonNode messages) {
-        List<String> texts = new ArrayList<>();
-        messages.forEach(message -> texts.add(message.get("text").asText()));
-        return texts;
+        return messages.findValuesAsText("text");
     }
 
     private static List<Long> seqs(JsonNode messages) {
-        List<Long> seqs = new ArrayList<>();
-        messages.forEach(message -> seqs.add(message.get("seq").asLong()));
-        return seqs;
+        return messages.findValues("seq").stream().map(JsonNode::asLong).toList();
     }
 
     @Test
