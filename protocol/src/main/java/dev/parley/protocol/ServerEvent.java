@@ -110,7 +110,7 @@ public sealed interface ServerEvent {
         }
 
         /** This message addressed to {@code to} as the recipient spells its nick. */
-        public Dm to(String to) {
+        public Dm addressedTo(String to) {
             return new Dm(from, to, text, ts, seq, stored);
         }
 

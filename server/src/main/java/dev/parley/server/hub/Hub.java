@@ -139,7 +139,7 @@ public final class Hub {
         if (recipient == null) {
             return false;
         }
-        EncodedEvent encoded = EncodedEvent.encode(alloc, dm.to(recipient.nick()));
+        EncodedEvent encoded = EncodedEvent.encode(alloc, dm.addressedTo(recipient.nick()));
         try {
             recipient.executor().execute(() -> {
                 try {
