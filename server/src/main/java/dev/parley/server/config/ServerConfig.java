@@ -132,13 +132,6 @@ public record ServerConfig(
         }
     }
 
-    /** Why this configuration cannot run yet, or null: durable history in a cluster is the next step. */
-    public String unsupported() {
-        return databaseUrl != null && redisUri != null
-                ? "durable history in a cluster (--database-url with --redis-uri) is not available yet: use one or the other"
-                : null;
-    }
-
     /** The limits announced in {@code welcome}. */
     public Limits limits() {
         return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit, recoverMax);
