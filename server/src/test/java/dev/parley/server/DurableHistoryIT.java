@@ -3,6 +3,7 @@ package dev.parley.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.PostgresExtension;
 import dev.parley.testing.PostgresServer;
+import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,11 +204,22 @@ class DurableHistoryIT {
     }
 
     @Test
-    void theDatabaseTogetherWithRedisIsRefusedWithOneLine() throws Exception {
-        try (ServerProcess server = ServerProcess.start(ServerProcess.javaJar("--database-url", postgres.url(),
-                "--redis-uri", "redis://127.0.0.1:1"), Map.of())) {
-            server.awaitLine(Pattern.compile("durable history in a cluster .* is not available yet"));
-            assertThat(server.awaitExit()).isEqualTo(2);
+    void theDatabaseTogetherWithRedisStartsANodeOfAClusterWithDurableHistory() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             ServerProcess server = ServerProcess.start(ServerProcess.javaJar("--host", "127.0.0.1", "--port", "0",
+                     "--database-url", postgres.url(), "--redis-uri", redis.uri()), Map.of())) {
+            Matcher line = server.awaitLine(Pattern.compile("listening on /[^:]+:(\\d+) .*clustered on Redis, history in the database"));
+            try (TestSocket alice = TestSocket.connect(URI.create("ws://127.0.0.1:" + line.group(1) + "/ws"))) {
+                List<String> features = new ArrayList<>();
+                alice.request("welcome", "type", "hello", "nick", "alice").get("features")
+                        .forEach(feature -> features.add(feature.asText()));
+                assertThat(features).contains("durable", "search");
+                alice.request("joined", "type", "join", "room", "both");
+                assertThat(alice.request("ack", "type", "send", "room", "both", "text", "stored").get("offset").asLong())
+                        .isEqualTo(1);
+                assertThat(stored("both", 1)).isTrue();
+            }
+            assertThat(server.terminate()).isZero();
         }
     }
 
