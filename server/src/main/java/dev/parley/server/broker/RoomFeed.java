@@ -141,12 +141,15 @@ final class RoomFeed {
     /**
      * Reads the messages up to {@code to} that have not arrived, at most {@link #FETCH_MAX} at a time
      * (the item that asked stays first, so the next round reads on). {@code seenPast}: a later message
-     * has arrived, so these are lost on the way for sure; otherwise (a check's position) they may
+     * has arrived, so these were lost on the way, or (with durable history in a cluster) overtaken
+     * by another node's publish, which the next reads drop; otherwise (a check's position) they may
      * still be on their way, and if the history no longer has them either, the live path decides.
      */
     private void fetch(long from, long to, boolean seenPast) {
         if (seenPast) {
-            LOG.info("room {}: messages {} to {} were lost on the way; reading them from the history", room, from, to);
+            // Debug: with durable history in a cluster, two nodes' publishes overtaking each other is routine.
+            LOG.debug("room {}: messages {} to {} were lost or overtaken on the way; reading them from the history",
+                    room, from, to);
         }
         fetching = true;
         long until = Math.min(to, from + FETCH_MAX - 1);
