@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 
+import static dev.parley.server.TestServers.offsets;
+import static dev.parley.server.TestServers.range;
+import static dev.parley.server.TestServers.sendUntilAcked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,16 +71,6 @@ class DurableClusterIT {
                 .with("--rate-per-sec", 10_000).with("--burst", 10_000));
         nodes.add(node);
         return node;
-    }
-
-    private static List<Long> offsets(JsonNode messages) {
-        List<Long> offsets = new ArrayList<>();
-        messages.forEach(message -> offsets.add(message.get("offset").asLong()));
-        return offsets;
-    }
-
-    private static List<Long> range(long from, long to) {
-        return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
     /** The next {@code count} messages {@code member} receives, by offset, each checked to be the next one. */
@@ -172,17 +163,7 @@ class DurableClusterIT {
             try (ServerProcess doomed = ServerProcess.start(ServerProcess.javaJar("--host", "127.0.0.1", "--port", "0",
                     "--database-url", url, "--redis-uri", redis.uri(), "--redis-check-ms", "200",
                     "--rate-per-sec", "10000", "--burst", "10000"), Map.of())) {
-                URI ws = doomed.awaitListening();
-                try (TestSocket alice = TestSocket.login(ws, "alice")) {
-                    epoch = alice.request("joined", "type", "join", "room", "crash").get("epoch").asText();
-                    for (int i = 1; i <= 200; i++) {
-                        alice.send("type", "send", "id", i, "room", "crash", "text", "crash " + i, "nonce", "n-" + i);
-                    }
-                    for (int i = 1; i <= 200; i++) {
-                        acked.add(alice.next("ack").get("offset").asLong());
-                    }
-                    doomed.close(); // SIGKILL
-                }
+                epoch = TestServers.ackedThenKilled(doomed, "crash", 200, acked);
             }
             assertThat(acked).isEqualTo(range(1, 200));
             assertThat(receive(bob, 1, 200).get(199).get("text").asText())
@@ -287,11 +268,7 @@ class DurableClusterIT {
                 postgres.restart();
             }
             await().atMost(WITHIN).until(() -> Cluster.readiness(node) == 200);
-            await().atMost(WITHIN).until(() -> {
-                alice.send("type", "send", "room", "outage", "text", "back");
-                return alice.take(reply -> reply.path("type").asText().matches("ack|error"), "ack or error")
-                        .get("type").asText().equals("ack");
-            });
+            sendUntilAcked(alice, "outage", "back");
             assertThat(alice.request("history", "type", "history", "room", "outage").get("messages"))
                     .extracting(message -> message.get("text").asText()).containsExactly("before", "back");
         }

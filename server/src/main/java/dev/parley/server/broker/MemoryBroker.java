@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
  * the listener, which is what keeps every member's deliveries in offset order. A room appears here
  * with its first message and is kept for as long as the process lives.
  *
- * <p>It is also the live part of a durable broker on a node alone ({@link LiveEvents}), which
+ * <p>It is also the live part of a durable broker on a node alone ({@link LivePart}), which
  * keeps no history here ({@code historySize} 0).
  */
-public final class MemoryBroker implements Broker, LiveEvents {
+public final class MemoryBroker implements Broker, LivePart {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final String epoch = Epochs.fresh();

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * history, recovery and search read the database. A room's epoch is its row's in the database, so
  * it outlives restarts of nodes and of Redis.
  *
- * <p>The live part ({@link LiveEvents}) carries the committed messages and what is never stored
+ * <p>The live part ({@link LivePart}) carries the committed messages and what is never stored
  * (presence, typing, direct messages) to members: a {@link MemoryBroker} of this node when it is
  * alone; in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's
  * position and missing messages from the database, so that Redis holds nothing a room needs.
@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
 public final class PostgresBroker implements Broker {
     private static final Set<String> FEATURES = Set.of("durable", "search");
 
-    private final LiveEvents live;
+    private final LivePart live;
     private final GroupCommitWriter writer;
     private final RoomHistory history;
 
@@ -39,7 +39,7 @@ public final class PostgresBroker implements Broker {
         this(database, new RoomHistory(database), new MemoryBroker(0, clock), clock, registry);
     }
 
-    private PostgresBroker(Database database, RoomHistory history, LiveEvents live, LongSupplier clock,
+    private PostgresBroker(Database database, RoomHistory history, LivePart live, LongSupplier clock,
                            MeterRegistry registry) {
         this.live = live;
         this.history = history;

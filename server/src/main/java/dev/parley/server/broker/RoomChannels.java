@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * owner's: the Redis stream for {@link RedisBroker}, the database for the clustered
  * {@link PostgresBroker}.
  */
-final class RoomChannels implements LiveEvents {
+final class RoomChannels implements LivePart {
     private static final Logger LOG = LoggerFactory.getLogger(RoomChannels.class);
     private static final ObjectMapper JSON = ParleyJson.mapper();
     private static final String ROOM_PREFIX = "parley:room:{";

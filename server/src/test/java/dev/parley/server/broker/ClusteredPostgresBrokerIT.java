@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -90,14 +89,6 @@ class ClusteredPostgresBrokerIT extends BrokerContract {
         broker.listen(new Recorder());
         opened.add(broker);
         return broker;
-    }
-
-    private static List<Long> offsets(List<ServerEvent.Message> messages) {
-        return messages.stream().map(ServerEvent.Message::offset).toList();
-    }
-
-    private static List<Long> range(long first, long last) {
-        return LongStream.rangeClosed(first, last).boxed().toList();
     }
 
     @Test
