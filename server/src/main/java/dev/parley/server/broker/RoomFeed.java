@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * periodic check does the same for a lost last message. A new epoch, or missing messages that the
  * history no longer holds, cannot be delivered in order: the listener is told the room is lost.
  *
- * <p>Thread-safe: events and fetched ranges arrive on Redis (or database) threads; this object's monitor orders
- * them, and it is held while the listener is called, which only queues work.
+ * <p>Thread-safe: events and fetched ranges arrive on Redis (or database) threads; this object's
+ * monitor orders them, and it is held while the listener is called, which only queues work.
  */
 final class RoomFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RoomFeed.class);
@@ -139,11 +139,12 @@ final class RoomFeed {
     }
 
     /**
-     * Reads the messages up to {@code to} that have not arrived, at most {@link #FETCH_MAX} at a time
-     * (the item that asked stays first, so the next round reads on). {@code seenPast}: a later message
-     * has arrived, so these were lost on the way, or (with durable history in a cluster) overtaken
-     * by another node's publish, which the next reads drop; otherwise (a check's position) they may
-     * still be on their way, and if the history no longer has them either, the live path decides.
+     * Reads the messages up to {@code to} that have not arrived, at most {@link #FETCH_MAX} at a
+     * time (the item that asked stays first, so the next round reads on). {@code seenPast}: a later
+     * message has arrived, so these were lost on the way, or (with durable history in a cluster)
+     * overtaken by another node's publish, whose late copy is then dropped; otherwise (a check's
+     * position) they may still be on their way, and if the history no longer has them either, the
+     * live path decides.
      */
     private void fetch(long from, long to, boolean seenPast) {
         if (seenPast) {

@@ -73,7 +73,7 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
                                     redis -> PostgresBroker.clustered(database, redis, clock, checkInterval, registry));
                     return backend.whenComplete((opened, failure) -> {
                         if (failure != null) {
-                            database.close();
+                            ownThread("parley-database-close").execute(database::close);
                         }
                     }).thenApply(opened -> opened.alsoOn(database));
                 });
