@@ -64,10 +64,6 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = config();
-        if (config.unsupported() != null) {
-            spec.commandLine().getErr().println("parley-server: " + config.unsupported());
-            return CommandLine.ExitCode.USAGE;
-        }
         ParleyServer server;
         try {
             server = ParleyServer.start(config);

@@ -167,9 +167,6 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a server; completes once it listens, or fails when it cannot bind or reach its Redis. */
     public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
-        if (config.unsupported() != null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(config.unsupported()));
-        }
         ServerMetrics metrics = new ServerMetrics();
         Database.Settings database = config.databaseUrl() == null ? null : new Database.Settings(
                 DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs());
@@ -229,8 +226,7 @@ public final class ParleyServer implements AutoCloseable {
                     config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
                     config.allowedOrigins().isEmpty() ? "any" : config.allowedOrigins(), config.shutdownGraceMs(),
-                    config.drainDelayMs(), config.databaseUrl() != null ? "alone, history in the database"
-                            : config.redisUri() == null ? "alone in memory" : "clustered on Redis",
+                    config.drainDelayMs(), mode(),
                     config.security().authEnabled() ? "JWT" : "off", tls == null ? "off" : tls.provider(),
                     limit(config.security().maxConnectionsPerAddress()),
                     limit(config.security().connectionsPerSecPerAddress()),
@@ -239,6 +235,12 @@ public final class ParleyServer implements AutoCloseable {
             bound.complete(this);
         });
         return bound;
+    }
+
+    /** Where this node keeps its rooms, for the start-up line. */
+    private String mode() {
+        String where = config.redisUri() == null ? "alone" : "clustered on Redis";
+        return where + (config.databaseUrl() == null ? config.redisUri() == null ? " in memory" : "" : ", history in the database");
     }
 
     private static Object limit(int limit) {

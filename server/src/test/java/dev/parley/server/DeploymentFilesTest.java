@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The deployment examples cannot drift from the server: compose.yaml, deploy/haproxy.cfg and
- * deploy/kubernetes.yaml are read and their ports, probe paths, environment variables and grace
- * periods checked against the server's own options and defaults (the environment goes through the
+ * deploy/kubernetes.yaml are read and their ports, probe paths, environment variables, grace
+ * periods and the addresses of Redis and PostgreSQL checked against the server's own options and defaults (the environment goes through the
  * same command line a node parses).
  */
 class DeploymentFilesTest {
@@ -91,7 +91,7 @@ class DeploymentFilesTest {
         JsonNode pod = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")
                 && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow().at("/spec/template/spec");
         JsonNode container = pod.get("containers").get(0);
-        Map<String, String> env = envOf(container.get("env"));
+        Map<String, String> env = kubernetesEnv(container.get("env"), docs);
         ServerConfig config = configFrom(env);
 
         JsonNode port = container.get("ports").get(0);
@@ -115,18 +115,49 @@ class DeploymentFilesTest {
         JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")
                 && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow();
         assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(portName);
-        assertReachesRedis(env, docs.stream().filter(d -> d.path("kind").asText().equals("Service"))
+        Map<String, Integer> services = docs.stream().filter(d -> d.path("kind").asText().equals("Service"))
                 .collect(HashMap<String, Integer>::new, (m, s) -> m.put(s.at("/metadata/name").asText(),
-                        s.at("/spec/ports/0/port").asInt()), Map::putAll));
+                        s.at("/spec/ports/0/port").asInt()), Map::putAll);
+        assertReaches(env.get("PARLEY_REDIS_URI"), services);
     }
 
     @Test
-    void composeNodesProxyAndRedisFitTogether() throws IOException {
+    void kubernetesPodsReadTheDatabaseUrlFromASecretAndItReachesTheExamplePostgres() throws IOException {
+        List<JsonNode> docs = readAll("deploy/kubernetes.yaml");
+        JsonNode container = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")
+                && d.at("/metadata/name").asText().equals("parley")).findFirst().orElseThrow()
+                .at("/spec/template/spec/containers/0");
+        JsonNode databaseUrl = entry(container.get("env"), "PARLEY_DATABASE_URL");
+        assertThat(databaseUrl.has("value")).as("a URL with a password is no plain value").isFalse();
+        assertThat(databaseUrl.at("/valueFrom/secretKeyRef").isObject()).as("the URL is a Secret's").isTrue();
+        String url = configFrom(kubernetesEnv(container.get("env"), docs)).databaseUrl();
+
+        JsonNode postgres = docs.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")
+                && d.at("/metadata/name").asText().equals("parley-postgres")).findFirst().orElseThrow();
+        JsonNode database = postgres.at("/spec/template/spec/containers/0");
+        assertThat(database.get("image").asText()).startsWith("postgres:");
+        assertThat(postgres.at("/spec/volumeClaimTemplates/0/metadata/name").asText())
+                .as("the history is on a volume").isEqualTo(database.at("/volumeMounts/0/name").asText());
+        assertThat(database.at("/readinessProbe/exec/command/0").asText()).isEqualTo("pg_isready");
+        JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")
+                && d.at("/metadata/name").asText().equals("parley-postgres")).findFirst().orElseThrow();
+        assertReaches(url, Map.of("parley-postgres", service.at("/spec/ports/0/port").asInt()));
+        assertOpens(url, kubernetesEnv(database.get("env"), docs));
+    }
+
+    @Test
+    void composeNodesProxyRedisAndPostgresFitTogether() throws IOException {
         JsonNode services = read("compose.yaml").get("services");
         JsonNode proxy = services.get("haproxy");
         Map<String, String> proxyEnv = envOf(proxy.get("environment"));
         Set<String> nodes = new TreeSet<>();
         Map<String, Integer> redis = Map.of("redis", 6379);
+        JsonNode postgres = services.get("postgres");
+        assertThat(postgres.get("image").asText()).startsWith("postgres:");
+        String volume = postgres.get("volumes").get(0).asText();
+        assertThat(volume).as("the history is on a volume").endsWith(":/var/lib/postgresql/data");
+        assertThat(read("compose.yaml").get("volumes").has(volume.substring(0, volume.indexOf(':')))).isTrue();
+        assertThat(postgres.at("/healthcheck/test").toString()).contains("pg_isready");
         for (String name : List.of("node1", "node2", "node3")) {
             JsonNode node = services.get(name);
             assertThat(node).as(name).isNotNull();
@@ -134,7 +165,11 @@ class DeploymentFilesTest {
             ServerConfig config = configFrom(env);
             assertThat(Duration.parse("PT" + node.get("stop_grace_period").asText().toUpperCase()).toMillis())
                     .as("no SIGKILL in the middle of %s's stop", name).isGreaterThan(stopMs(config));
-            assertReachesRedis(env, redis);
+            assertReaches(env.get("PARLEY_REDIS_URI"), redis);
+            assertReaches(config.databaseUrl(), Map.of("postgres", 5432));
+            assertOpens(config.databaseUrl(), envOf(postgres.get("environment")));
+            assertThat(node.at("/depends_on/postgres/condition").asText()).as("%s starts once PostgreSQL answers", name)
+                    .isEqualTo("service_healthy");
             nodes.add(name + ":" + config.port());
             assertThat(config.drainDelayMs()).as("the proxy's checks notice before sessions close")
                     .isGreaterThan(HaProxyConfig.read().checkIntervalMs() * HaProxyConfig.read().fall());
@@ -157,10 +192,40 @@ class DeploymentFilesTest {
                 .containsPattern("timeout tunnel +" + (ServerConfig.builder().build().idleTimeoutMs() / 1000 + 5) + "s");
     }
 
-    /** The nodes' Redis is one of {@code services} (name to port). */
-    private static void assertReachesRedis(Map<String, String> env, Map<String, Integer> services) {
-        URI redis = URI.create(env.get("PARLEY_REDIS_URI"));
-        assertThat(services).as("the Redis named in %s", redis).containsEntry(redis.getHost(), redis.getPort());
+    /** The host and port of {@code uri} (Redis, the database) are one of {@code services} (name to port). */
+    private static void assertReaches(String uri, Map<String, Integer> services) {
+        URI where = URI.create(uri);
+        assertThat(services).as("the service named in %s", where.getHost()).containsEntry(where.getHost(), where.getPort());
+    }
+
+    /** The database {@code url} logs into is the one the official image makes from {@code env}. */
+    private static void assertOpens(String url, Map<String, String> env) {
+        URI database = URI.create(url);
+        assertThat(database.getUserInfo()).isEqualTo(env.get("POSTGRES_USER") + ":" + env.get("POSTGRES_PASSWORD"));
+        assertThat(database.getPath()).isEqualTo("/" + env.get("POSTGRES_DB"));
+    }
+
+    /** A container's environment, each value from a Secret ({@code secretKeyRef}) read from {@code docs}. */
+    private static Map<String, String> kubernetesEnv(JsonNode env, List<JsonNode> docs) {
+        Map<String, String> map = envOf(env);
+        env.forEach(e -> {
+            JsonNode ref = e.at("/valueFrom/secretKeyRef");
+            if (ref.isObject()) {
+                JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")
+                        && d.at("/metadata/name").asText().equals(ref.get("name").asText())).findFirst().orElseThrow();
+                map.put(e.get("name").asText(), secret.at("/stringData/" + ref.get("key").asText()).asText());
+            }
+        });
+        return map;
+    }
+
+    private static JsonNode entry(JsonNode env, String name) {
+        for (JsonNode e : env) {
+            if (e.get("name").asText().equals(name)) {
+                return e;
+            }
+        }
+        throw new AssertionError(name + " is not set");
     }
 
     /** The parts of deploy/haproxy.cfg the other files must agree with. */

@@ -3,6 +3,7 @@ package dev.parley.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.PostgresExtension;
 import dev.parley.testing.PostgresServer;
+import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.LongStream;
 
+import static dev.parley.server.TestServers.offsets;
+import static dev.parley.server.TestServers.range;
+import static dev.parley.server.TestServers.sendUntilAcked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,16 +44,6 @@ class DurableHistoryIT {
     private ParleyServer start() {
         return TestServers.start(config -> config.with("--database-url", postgres.url()).with("--history-size", 5)
                 .with("--database-timeout-ms", 1000));
-    }
-
-    private static List<Long> offsets(JsonNode messages) {
-        List<Long> offsets = new ArrayList<>();
-        messages.forEach(message -> offsets.add(message.get("offset").asLong()));
-        return offsets;
-    }
-
-    private static List<Long> range(long from, long to) {
-        return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
     private boolean stored(String room, long offset) throws SQLException {
@@ -154,12 +147,7 @@ class DurableHistoryIT {
                 postgres.restart();
             }
             await().atMost(WITHIN).until(() -> Cluster.readiness(server) == 200);
-            // the pool's connections died with the server: a send may fail (storing nothing) until it has new ones
-            await().atMost(WITHIN).until(() -> {
-                alice.send("type", "send", "room", "outage", "text", "back");
-                return alice.take(reply -> reply.path("type").asText().matches("ack|error"), "ack or error")
-                        .get("type").asText().equals("ack");
-            });
+            sendUntilAcked(alice, "outage", "back");
             JsonNode history = alice.request("history", "type", "history", "room", "outage");
             List<String> texts = new ArrayList<>();
             history.get("messages").forEach(message -> texts.add(message.get("text").asText()));
@@ -175,17 +163,7 @@ class DurableHistoryIT {
         String epoch;
         List<Long> acked = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start(ServerProcess.javaJar(args.toArray(String[]::new)), Map.of())) {
-            URI ws = server.awaitListening();
-            try (TestSocket alice = TestSocket.login(ws, "alice")) {
-                epoch = alice.request("joined", "type", "join", "room", "crash").get("epoch").asText();
-                for (int i = 1; i <= 200; i++) {
-                    alice.send("type", "send", "id", i, "room", "crash", "text", "crash " + i, "nonce", "n-" + i);
-                }
-                for (int i = 1; i <= 200; i++) {
-                    acked.add(alice.next("ack").get("offset").asLong());
-                }
-                server.close();
-            }
+            epoch = TestServers.ackedThenKilled(server, "crash", 200, acked);
         }
         assertThat(acked).isEqualTo(range(1, 200));
         try (ServerProcess server = ServerProcess.start(ServerProcess.javaJar(args.toArray(String[]::new)), Map.of())) {
@@ -203,11 +181,22 @@ class DurableHistoryIT {
     }
 
     @Test
-    void theDatabaseTogetherWithRedisIsRefusedWithOneLine() throws Exception {
-        try (ServerProcess server = ServerProcess.start(ServerProcess.javaJar("--database-url", postgres.url(),
-                "--redis-uri", "redis://127.0.0.1:1"), Map.of())) {
-            server.awaitLine(Pattern.compile("durable history in a cluster .* is not available yet"));
-            assertThat(server.awaitExit()).isEqualTo(2);
+    void theDatabaseTogetherWithRedisStartsANodeOfAClusterWithDurableHistory() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             ServerProcess server = ServerProcess.start(ServerProcess.javaJar("--host", "127.0.0.1", "--port", "0",
+                     "--database-url", postgres.url(), "--redis-uri", redis.uri()), Map.of())) {
+            Matcher line = server.awaitLine(Pattern.compile("listening on /[^:]+:(\\d+) .*clustered on Redis, history in the database"));
+            try (TestSocket alice = TestSocket.connect(URI.create("ws://127.0.0.1:" + line.group(1) + "/ws"))) {
+                List<String> features = new ArrayList<>();
+                alice.request("welcome", "type", "hello", "nick", "alice").get("features")
+                        .forEach(feature -> features.add(feature.asText()));
+                assertThat(features).contains("durable", "search");
+                alice.request("joined", "type", "join", "room", "both");
+                assertThat(alice.request("ack", "type", "send", "room", "both", "text", "stored").get("offset").asLong())
+                        .isEqualTo(1);
+                assertThat(stored("both", 1)).isTrue();
+            }
+            assertThat(server.terminate()).isZero();
         }
     }
 

@@ -4,9 +4,13 @@ import dev.parley.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.TestSocket;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
+
+import static org.awaitility.Awaitility.await;
 
 /** Servers for the integration tests: loopback, any free port, short timers. */
 final class TestServers {
@@ -38,6 +42,50 @@ final class TestServers {
         TestSocket socket = TestSocket.login(server.webSocketUri(), nick);
         socket.request("joined", "type", "join", "id", "j-" + room, "room", room);
         return socket;
+    }
+
+    /** The offsets of a reply's {@code messages}, in order. */
+    static List<Long> offsets(JsonNode messages) {
+        List<Long> offsets = new ArrayList<>();
+        messages.forEach(message -> offsets.add(message.get("offset").asLong()));
+        return offsets;
+    }
+
+    /** {@code from, from + 1, …, to}. */
+    static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    /**
+     * Sends {@code text} to {@code room} until it is acked: after the database came back, a send
+     * may still meet a pooled connection that died with the server, and fail storing nothing.
+     */
+    static void sendUntilAcked(TestSocket socket, String room, String text) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            socket.send("type", "send", "room", room, "text", text);
+            return socket.take(reply -> reply.path("type").asText().matches("ack|error"), "ack or error")
+                    .get("type").asText().equals("ack");
+        });
+    }
+
+    /**
+     * On the packaged server {@code server}: alice joins {@code room} and sends {@code count}
+     * messages ("crash 1", … with nonces); once every ack is in ({@code acked} gets their offsets)
+     * the process is killed (SIGKILL). Returns the room's epoch.
+     */
+    static String ackedThenKilled(ServerProcess server, String room, int count, List<Long> acked)
+            throws InterruptedException {
+        try (TestSocket alice = TestSocket.login(server.awaitListening(), "alice")) {
+            String epoch = alice.request("joined", "type", "join", "room", room).get("epoch").asText();
+            for (int i = 1; i <= count; i++) {
+                alice.send("type", "send", "id", i, "room", room, "text", "crash " + i, "nonce", "n-" + i);
+            }
+            for (int i = 1; i <= count; i++) {
+                acked.add(alice.next("ack").get("offset").asLong());
+            }
+            server.close();
+            return epoch;
+        }
     }
 
     /** The room's members as {@code who} lists them, or an empty list when the node answers with an error. */

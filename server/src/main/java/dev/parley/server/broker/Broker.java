@@ -13,14 +13,12 @@ import java.util.concurrent.CompletableFuture;
  * session to another goes through here, so a clustered implementation replaces this interface
  * alone; {@link MemoryBroker} serves a single node.
  *
- * <p>Guarantees: offsets of a room start at 1 and grow by exactly 1; the {@link BrokerListener} of
- * every node sees a room's messages, presence and typing events in one order, messages in offset
- * order. Methods never block; results complete on any thread.
+ * <p>How events reach members is its {@link LiveEvents} part. Guarantees: offsets of a room start
+ * at 1 and grow by exactly 1; the {@link BrokerListener} of every node sees a room's messages,
+ * presence and typing events in one order, messages in offset order. Methods never block; results
+ * complete on any thread.
  */
-public interface Broker extends AutoCloseable {
-
-    /** Sets the one listener of this node. Called once, before any traffic. */
-    void listen(BrokerListener listener);
+public interface Broker extends LiveEvents {
 
     /**
      * Gives the message the room's next offset, keeps it in history and delivers it. A
@@ -29,35 +27,6 @@ public interface Broker extends AutoCloseable {
      * offset and ts).
      */
     CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce);
-
-    /**
-     * This node has its first member in {@code room}: route the room's events to the listener from
-     * now on. Completes once every event of the room published after its completion will reach the
-     * listener; until {@link #unwatch}, later calls return that same completion.
-     */
-    CompletableFuture<Void> watch(String room);
-
-    /** This node has no member left in {@code room}. */
-    void unwatch(String room);
-
-    /** {@code nick} is connected to this node: route its direct messages here once the result completes. */
-    CompletableFuture<Void> watchUser(String nick);
-
-    /** {@code nick} is no longer connected to this node. */
-    void unwatchUser(String nick);
-
-    /**
-     * Delivers a {@code presence} or {@code typing} event to the room's members; never kept.
-     * Completes once it is sent, and never fails: an event that cannot be sent is dropped.
-     */
-    CompletableFuture<Void> broadcast(String room, ServerEvent event);
-
-    /**
-     * Delivers a direct message; completes with whether a live recipient received it, or, where
-     * {@link #directMessages()} stores them, whether it was stored (then delivered live, or on the
-     * recipient's next {@code hello}).
-     */
-    CompletableFuture<Boolean> direct(ServerEvent.Dm dm);
 
     /** Where direct messages are stored (durable history with auth on); null where they are not. */
     default DirectMessages directMessages() {
@@ -95,8 +64,4 @@ public interface Broker extends AutoCloseable {
 
     /** The rooms that have history, with their latest offsets. */
     CompletableFuture<Map<String, Long>> roomsWithHistory();
-
-    /** Releases what the broker holds; it serves nothing afterwards. */
-    @Override
-    void close();
 }

@@ -17,8 +17,11 @@ import java.util.function.LongSupplier;
  * <p>Publishing holds the room log's monitor while it assigns the offset and hands the message to
  * the listener, which is what keeps every member's deliveries in offset order. A room appears here
  * with its first message and is kept for as long as the process lives.
+ *
+ * <p>It is also the live part of a durable broker on a node alone ({@link LivePart}), which
+ * keeps no history here ({@code historySize} 0).
  */
-public final class MemoryBroker implements Broker {
+public final class MemoryBroker implements Broker, LivePart {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final String epoch = Epochs.fresh();
@@ -72,6 +75,12 @@ public final class MemoryBroker implements Broker {
             }
         }
         return CompletableFuture.completedFuture(message);
+    }
+
+    /** A message that a durable broker stored: to this node's listener, like one published here. */
+    @Override
+    public void committed(String epoch, ServerEvent.Message message) {
+        listener.onMessage(message);
     }
 
     @Override

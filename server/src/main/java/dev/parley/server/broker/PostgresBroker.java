@@ -2,40 +2,80 @@ package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
+import dev.parley.server.redis.Redis;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DirectMessages;
 import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.RoomHistory;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * The {@link Broker} of a single node with durable history: room events are stored in PostgreSQL
- * by the {@link GroupCommitWriter} and delivered only once committed, in each room's offset order
- * (on the writer's thread), before the publish completes; history, recovery and search read the database. What is never stored
- * (presence, typing, and direct messages without auth) goes through a {@link MemoryBroker} of this node, as without
- * a database; with auth, direct messages are stored by {@link DirectMessages}. A room's epoch is its row's in the
- * database, so it outlives restarts.
+ * The {@link Broker} with durable history: room events are stored in PostgreSQL by the
+ * {@link GroupCommitWriter}, which gives them their offsets, and handed to the live part only once
+ * committed, in each room's offset order (on the writer's thread), before the publish completes;
+ * history, recovery and search read the database. A room's epoch is its row's in the database, so
+ * it outlives restarts of nodes and of Redis.
+ *
+ * <p>The live part ({@link LivePart}) carries the committed messages and what is never stored
+ * (presence, typing, direct messages) to members: a {@link MemoryBroker} of this node when it is
+ * alone; in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's
+ * position and missing messages from the database, so that Redis holds nothing a room needs. With
+ * auth on, direct messages are stored by {@link DirectMessages} before they are delivered.
  */
 public final class PostgresBroker implements Broker {
     private static final Set<String> FEATURES = Set.of("durable", "search");
 
-    private final MemoryBroker live;
+    private final LivePart live;
     private final GroupCommitWriter writer;
     private final RoomHistory history;
     private final DirectMessages directMessages;
     private volatile BrokerListener listener;
 
-    /** {@code registry} gets the writer's metrics; {@code storeDirect}: store direct messages (auth is on). */
+    /**
+     * A node alone: its members are all here. {@code registry} gets the writer's metrics;
+     * {@code storeDirect}: store direct messages (auth is on).
+     */
     public PostgresBroker(Database database, LongSupplier clock, MeterRegistry registry, boolean storeDirect) {
-        this.live = new MemoryBroker(0, clock);
-        this.history = new RoomHistory(database);
+        this(database, new RoomHistory(database), new MemoryBroker(0, clock), clock, registry, storeDirect);
+    }
+
+    private PostgresBroker(Database database, RoomHistory history, LivePart live, LongSupplier clock,
+                           MeterRegistry registry, boolean storeDirect) {
+        this.live = live;
+        this.history = history;
         this.directMessages = storeDirect ? new DirectMessages(database) : null;
-        this.writer = new GroupCommitWriter(database, clock, message -> listener.onMessage(message), registry);
+        this.writer = new GroupCommitWriter(database, clock, live::committed, registry);
+    }
+
+    /**
+     * A node of a cluster that shares the database and {@code redis}: committed messages, presence,
+     * typing and direct messages travel on Redis channels; each watched room's position is checked
+     * against the database every {@code checkInterval}. Completes once its publish/subscribe
+     * connection is up.
+     */
+    public static CompletableFuture<PostgresBroker> clustered(Database database, Redis redis, LongSupplier clock,
+                                                              Duration checkInterval, MeterRegistry registry,
+                                                              boolean storeDirect) {
+        RoomHistory history = new RoomHistory(database);
+        return RoomChannels.open(redis, rooms -> positions(history, rooms), (room, from, to) -> history
+                        .after(room, from - 1, (int) Math.min(Integer.MAX_VALUE, to - from + 1))
+                        .thenApply(page -> new RoomFeed.Fetched(page.epoch(), page.top(), page.messages())), checkInterval)
+                .thenApply(channels -> new PostgresBroker(database, history, channels, clock, registry, storeDirect));
+    }
+
+    private static CompletableFuture<Map<String, RoomFeed.Position>> positions(RoomHistory history, Set<String> rooms) {
+        return history.positions(rooms).thenApply(read -> {
+            Map<String, RoomFeed.Position> positions = new HashMap<>();
+            read.forEach((room, position) -> positions.put(room, new RoomFeed.Position(position.epoch(), position.top())));
+            return positions;
+        });
     }
 
     @Override
@@ -118,7 +158,10 @@ public final class PostgresBroker implements Broker {
         return history.rooms();
     }
 
-    /** Finishes the transaction under way; publishes still queued fail. The database is its owner's to close. */
+    /**
+     * Finishes the transaction under way; publishes still queued fail. The database (and Redis)
+     * are their owner's to close.
+     */
     @Override
     public void close() {
         writer.close();

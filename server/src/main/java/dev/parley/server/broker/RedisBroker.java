@@ -1,21 +1,13 @@
 package dev.parley.server.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.protocol.Names;
-import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.redis.LuaScript;
 import dev.parley.server.redis.Redis;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,15 +36,13 @@ import java.util.function.LongSupplier;
  * {@code parley:user:<nick>}, subscribed by the node where that user is connected. The set
  * {@code parley:rooms} names the rooms that have had messages.
  *
- * <p>A node subscribes to a room's channel while it has members there; each room's {@link RoomFeed}
- * fills any gap in the live stream from the history, and every {@code checkInterval} compares its
- * position with the room's hash, which catches a lost last message.
+ * <p>A node subscribes to a room's channel while it has members there ({@link RoomChannels}); each
+ * room's {@link RoomFeed} fills any gap in the live messages from the stream, and every
+ * {@code checkInterval} compares its position with the room's hash, which catches a lost last
+ * message.
  */
 public final class RedisBroker implements Broker {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
-    private static final ObjectMapper JSON = ParleyJson.mapper();
     private static final String ROOM_PREFIX = "parley:room:{";
-    private static final String USER_PREFIX = "parley:user:";
     private static final String ROOMS = "parley:rooms";
     private static final LuaScript PUBLISH = script("publish");
     private static final LuaScript RECOVER = script("recover");
@@ -62,35 +50,16 @@ public final class RedisBroker implements Broker {
     private static final List<LuaScript> SCRIPTS = List.of(PUBLISH, RECOVER, RANGE);
 
     private final Redis redis;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final RoomChannels channels;
     private final int historySize;
     private final LongSupplier clock;
-    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
-    private final ScheduledFuture<?> checks;
-    private volatile BrokerListener listener;
 
-    /** A watched room: its feed, and when the node receives its channel from its starting position. */
-    private record Watch(RoomFeed feed, CompletableFuture<Void> ready) {
-    }
-
-    private RedisBroker(Redis redis, StatefulRedisPubSubConnection<String, String> pubSub, int historySize,
-                        LongSupplier clock, Duration checkInterval) {
+    private RedisBroker(Redis redis, RoomChannels channels, int historySize, LongSupplier clock) {
         this.redis = redis;
-        this.pubSub = pubSub;
+        this.channels = channels;
         this.historySize = historySize;
         this.clock = clock;
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String payload) {
-                received(channel, payload);
-            }
-        });
-        redis.onConnected(() -> {
-            loadScripts(redis).exceptionally(failure -> null);
-            checkAll();
-        });
-        long every = checkInterval.toMillis();
-        checks = redis.timers().scheduleAtFixedRate(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+        redis.onConnected(() -> loadScripts(redis).exceptionally(failure -> null));
     }
 
     /**
@@ -100,8 +69,9 @@ public final class RedisBroker implements Broker {
      */
     public static CompletableFuture<RedisBroker> open(Redis redis, int historySize, LongSupplier clock,
                                                      Duration checkInterval) {
-        return loadScripts(redis).thenCompose(loaded -> redis.connectPubSub())
-                .thenApply(pubSub -> new RedisBroker(redis, pubSub, historySize, clock, checkInterval));
+        return loadScripts(redis).thenCompose(loaded -> RoomChannels.open(redis, rooms -> positions(redis, rooms),
+                        (room, from, to) -> fetch(redis, room, from, to), checkInterval))
+                .thenApply(channels -> new RedisBroker(redis, channels, historySize, clock));
     }
 
     private static CompletableFuture<Void> loadScripts(Redis redis) {
@@ -111,65 +81,35 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void listen(BrokerListener listener) {
-        this.listener = listener;
+        channels.listen(listener);
     }
 
     @Override
     public CompletableFuture<Void> watch(String room) {
-        Watch watch = new Watch(new RoomFeed(room, listener, this::fetch), new CompletableFuture<>());
-        Watch current = watches.putIfAbsent(room, watch);
-        if (current != null) {
-            return current.ready();
-        }
-        // Subscribed first, then the position read: whatever is published after it arrives live.
-        redis.call(pubSub.async().subscribe(channel(room)))
-                .thenCompose(subscribed -> redis.call(redis.commands().hmget(meta(room), "epoch", "top")))
-                .whenComplete((position, failure) -> {
-                    if (failure != null) {
-                        // The subscription, if made, stays: unsubscribing here could undo a newer watch's.
-                        watches.remove(room, watch);
-                        watch.ready().completeExceptionally(failure);
-                    } else {
-                        watch.feed().start(position.get(0).getValueOrElse(null),
-                                Long.parseLong(position.get(1).getValueOrElse("0")));
-                        watch.ready().complete(null);
-                    }
-                });
-        return watch.ready();
+        return channels.watch(room);
     }
 
     @Override
     public void unwatch(String room) {
-        if (watches.remove(room) != null) {
-            unsubscribe(channel(room));
-        }
+        channels.unwatch(room);
     }
 
     @Override
     public CompletableFuture<Void> watchUser(String nick) {
-        return redis.call(pubSub.async().subscribe(userChannel(nick)));
+        return channels.watchUser(nick);
     }
 
     @Override
     public void unwatchUser(String nick) {
-        unsubscribe(userChannel(nick));
-    }
-
-    private void unsubscribe(String channel) {
-        redis.call(pubSub.async().unsubscribe(channel)).exceptionally(failure -> {
-            // Redis forgets the subscription when the connection drops; when it does not, messages
-            // of the channel are ignored here until the next attempt.
-            LOG.debug("unsubscribing from {} failed: {}", channel, failure.getMessage());
-            return null;
-        });
+        channels.unwatchUser(nick);
     }
 
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         long ts = clock.getAsLong();
         CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
-                keys(room), Epochs.fresh(), channel(room), Integer.toString(historySize), Long.toString(ts), from, text,
-                room, nonce == null ? "" : Names.nickKey(from) + ' ' + nonce));
+                keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize), Long.toString(ts),
+                from, text, room, nonce == null ? "" : Names.nickKey(from) + ' ' + nonce));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
             if (r.size() > 1) {
@@ -186,24 +126,12 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
-        return publishTo(channel(room), event).handle((receivers, failure) -> {
-            if (failure != null) {
-                LOG.debug("{} event of room {} not sent: {}", event.getClass().getSimpleName(), room, failure.getMessage());
-            }
-            return null;
-        });
+        return channels.broadcast(room, event);
     }
 
     @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
-        return publishTo(userChannel(dm.to()), dm).thenApply(receivers -> receivers > 0);
-    }
-
-    private CompletableFuture<Long> publishTo(String channel, ServerEvent event) {
-        return redis.call(redis.commands().publish(channel, ParleyJson.write(event))).thenApply(receivers -> {
-            redis.published();
-            return receivers;
-        });
+        return channels.direct(dm);
     }
 
     @Override
@@ -219,22 +147,23 @@ public final class RedisBroker implements Broker {
     public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
         if (query.after() != null) {
             // Stream ids are unsigned: after Long.MAX_VALUE comes 2^63, past every offset.
-            return range(room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false)
+            return range(redis, room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false)
                     .thenApply(range -> new HistorySlice(range.epoch(), range.messages()));
         }
         String last = query.before() == null ? "+" : Math.max(0, query.before() - 1) + "-0";
-        return range(room, "-", last, query.limit(), true).thenApply(range -> {
+        return range(redis, room, "-", last, query.limit(), true).thenApply(range -> {
             List<ServerEvent.Message> oldestFirst = new ArrayList<>(range.messages());
             Collections.reverse(oldestFirst);
             return new HistorySlice(range.epoch(), oldestFirst);
         });
     }
 
-    private CompletableFuture<RoomFeed.Fetched> fetch(String room, long from, long to) {
-        return range(room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false);
+    private static CompletableFuture<RoomFeed.Fetched> fetch(Redis redis, String room, long from, long to) {
+        return range(redis, room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false);
     }
 
-    private CompletableFuture<RoomFeed.Fetched> range(String room, String first, String last, int count, boolean newestFirst) {
+    private static CompletableFuture<RoomFeed.Fetched> range(Redis redis, String room, String first, String last, int count,
+                                                            boolean newestFirst) {
         CompletableFuture<List<Object>> reply = redis.call(RANGE.run(redis.commands(), ScriptOutputType.MULTI,
                 keys(room), Epochs.fresh(), first, last, Integer.toString(count), newestFirst ? "rev" : "fwd"));
         return reply.thenApply(r -> new RoomFeed.Fetched((String) r.get(0), (Long) r.get(1),
@@ -261,44 +190,21 @@ public final class RedisBroker implements Broker {
         });
     }
 
-    /** Compares every watched room's position with Redis; a room whose history is gone is left for its next message. */
-    private void checkAll() {
-        watches.forEach((room, watch) -> {
-            if (watch.ready().isDone() && !watch.ready().isCompletedExceptionally()) {
-                redis.call(redis.commands().hmget(meta(room), "epoch", "top")).thenAccept(position -> {
-                    String epoch = position.get(0).getValueOrElse(null);
-                    if (epoch != null) {
-                        watch.feed().check(epoch, Long.parseLong(position.get(1).getValueOrElse("0")));
-                    }
-                }).exceptionally(failure -> null);
-            }
-        });
-    }
-
-    private void received(String channel, String payload) {
-        redis.received();
-        BrokerListener target = listener;
-        try {
-            if (channel.startsWith(USER_PREFIX)) {
-                if (ParleyJson.readEvent(payload) instanceof ServerEvent.Dm dm) {
-                    target.onDirect(dm);
+    /** The epoch and top offset in each room's hash; rooms without one are left out. */
+    private static CompletableFuture<Map<String, RoomFeed.Position>> positions(Redis redis, Set<String> rooms) {
+        Map<String, CompletableFuture<List<KeyValue<String, String>>>> reads = new HashMap<>();
+        rooms.forEach(room -> reads.put(room, redis.call(redis.commands().hmget(meta(room), "epoch", "top"))));
+        return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, RoomFeed.Position> positions = new HashMap<>();
+            reads.forEach((room, read) -> {
+                List<KeyValue<String, String>> position = read.join();
+                String epoch = position.get(0).getValueOrElse(null);
+                if (epoch != null) {
+                    positions.put(room, new RoomFeed.Position(epoch, Long.parseLong(position.get(1).getValueOrElse("0"))));
                 }
-                return;
-            }
-            Watch watch = watches.get(roomOf(channel));
-            if (watch == null) {
-                return;
-            }
-            JsonNode node = JSON.readTree(payload);
-            ServerEvent event = JSON.treeToValue(node, ServerEvent.class);
-            if (event instanceof ServerEvent.Message message) {
-                watch.feed().onMessage(node.path("epoch").asText(), message);
-            } else if (event != null) {
-                watch.feed().onRoomEvent(event);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("unreadable message on {} ignored", channel, e);
-        }
+            });
+            return positions;
+        });
     }
 
     private static List<ServerEvent.Message> messages(String room, List<?> entries) {
@@ -326,18 +232,6 @@ public final class RedisBroker implements Broker {
         return ROOM_PREFIX + room + "}:meta";
     }
 
-    private static String channel(String room) {
-        return ROOM_PREFIX + room + "}";
-    }
-
-    private static String roomOf(String channel) {
-        return channel.substring(ROOM_PREFIX.length(), channel.length() - 1);
-    }
-
-    private static String userChannel(String nick) {
-        return USER_PREFIX + Names.nickKey(nick);
-    }
-
     /** The script {@code redis/<name>.lua}, after the part every room script starts with, {@code redis/epoch.lua}. */
     private static LuaScript script(String name) {
         return LuaScript.fromResources("epoch", name);
@@ -346,7 +240,6 @@ public final class RedisBroker implements Broker {
     /** Stops the checks; the connections close with {@link Redis}. */
     @Override
     public void close() {
-        checks.cancel(false);
-        watches.clear();
+        channels.close();
     }
 }

@@ -17,11 +17,13 @@ import java.util.concurrent.CompletableFuture;
  * periodic check does the same for a lost last message. A new epoch, or missing messages that the
  * history no longer holds, cannot be delivered in order: the listener is told the room is lost.
  *
- * <p>Thread-safe: events and fetched ranges arrive on Redis threads; this object's monitor orders
- * them, and it is held while the listener is called, which only queues work.
+ * <p>Thread-safe: events and fetched ranges arrive on Redis (or database) threads; this object's
+ * monitor orders them, and it is held while the listener is called, which only queues work.
  */
 final class RoomFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RoomFeed.class);
+    /** Most messages one fetch asks for: a node far behind catches up in steps, not in one read of all it missed. */
+    static final int FETCH_MAX = 1000;
 
     /** Reads the room's kept messages with offsets {@code from..to}. */
     interface Fetcher {
@@ -40,8 +42,8 @@ final class RoomFeed {
     private record Live(String epoch, ServerEvent.Message message) implements Item {
     }
 
-    /** The room's position in Redis: every message up to {@code top} of {@code epoch} exists. */
-    private record Position(String epoch, long top) implements Item {
+    /** The room's position in its history: every message up to {@code top} of {@code epoch} exists. */
+    record Position(String epoch, long top) implements Item {
     }
 
     /** A presence or typing event. */
@@ -89,7 +91,7 @@ final class RoomFeed {
     }
 
     /**
-     * The room's position as Redis has it now. Messages published up to the previous check's
+     * The room's position as its history has it now. Messages published up to the previous check's
      * position have had a whole interval to arrive; those that have not are fetched. (The current
      * position would mistake messages still on their way for lost ones.) Also retries a fetch
      * that failed.
@@ -137,16 +139,22 @@ final class RoomFeed {
     }
 
     /**
-     * Reads the messages up to {@code to} that have not arrived. {@code seenPast}: a later message
-     * has arrived, so these are lost on the way for sure; otherwise (a check's position) they may
-     * still be on their way, and if the history no longer has them either, the live path decides.
+     * Reads the messages up to {@code to} that have not arrived, at most {@link #FETCH_MAX} at a
+     * time (the item that asked stays first, so the next round reads on). {@code seenPast}: a later
+     * message has arrived, so these were lost on the way, or (with durable history in a cluster)
+     * overtaken by another node's publish, whose late copy is then dropped; otherwise (a check's
+     * position) they may still be on their way, and if the history no longer has them either, the
+     * live path decides.
      */
     private void fetch(long from, long to, boolean seenPast) {
         if (seenPast) {
-            LOG.info("room {}: messages {} to {} were lost on the way; reading them from the history", room, from, to);
+            // Debug: with durable history in a cluster, two nodes' publishes overtaking each other is routine.
+            LOG.debug("room {}: messages {} to {} were lost or overtaken on the way; reading them from the history",
+                    room, from, to);
         }
         fetching = true;
-        fetcher.fetch(room, from, to).whenComplete((range, failure) -> fetched(to, seenPast, range, failure));
+        long until = Math.min(to, from + FETCH_MAX - 1);
+        fetcher.fetch(room, from, until).whenComplete((range, failure) -> fetched(until, seenPast, range, failure));
     }
 
     private synchronized void fetched(long to, boolean seenPast, Fetched range, Throwable failure) {

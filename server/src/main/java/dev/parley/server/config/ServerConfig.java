@@ -68,8 +68,8 @@ public record ServerConfig(
         @Setting(value = "2000", min = 1, help = "Longest wait for Redis before a command fails with unavailable")
         long redisTimeoutMs,
         @Setting(value = "2000", min = 1,
-                help = "Interval of the check of each room's latest offset against Redis, which catches a lost last "
-                        + "message")
+                help = "Interval of the check of each watched room's latest offset against Redis (or the database, "
+                        + "with one), which catches a lost last message")
         long redisCheckMs,
         @Setting(value = "40000",
                 help = "With Redis: how long nick claims and room memberships live unless their node refreshes them; "
@@ -131,13 +131,6 @@ public record ServerConfig(
         if (presenceTtlMs <= presenceRefreshMs) {
             throw new IllegalArgumentException("presenceTtlMs must be longer than presenceRefreshMs, not " + presenceTtlMs);
         }
-    }
-
-    /** Why this configuration cannot run yet, or null: durable history in a cluster is the next step. */
-    public String unsupported() {
-        return databaseUrl != null && redisUri != null
-                ? "durable history in a cluster (--database-url with --redis-uri) is not available yet: use one or the other"
-                : null;
     }
 
     /** The limits announced in {@code welcome}. */

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -54,45 +55,68 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
     }
 
     /**
-     * On the database when there is one (connected and migrated off the caller's thread; fails with
-     * {@link DatabaseStartException}); else in memory without a Redis URI; on Redis with one, once
-     * connected. Fails when Redis cannot be reached.
+     * In memory, on the database, on Redis, or on Redis with the history in the database, as
+     * {@code settings} say. A database is connected and migrated off the caller's thread (fails with
+     * {@link DatabaseStartException}); Redis once connected (fails when it cannot be reached).
      */
     public static CompletableFuture<Backend> open(Settings settings, LongSupplier clock, MeterRegistry registry) {
-        if (settings.database() != null) {
-            return CompletableFuture.supplyAsync(() -> onDatabase(settings, clock, registry), ownThread("parley-database-open"));
+        Duration checkInterval = Duration.ofMillis(settings.redisCheckMs());
+        if (settings.database() == null) {
+            return settings.redisUri() == null ? CompletableFuture.completedFuture(inMemory(settings.historySize(), clock))
+                    : onRedis(settings, registry, redis -> RedisBroker.open(redis, settings.historySize(), clock, checkInterval));
         }
-        if (settings.redisUri() == null) {
-            return CompletableFuture.completedFuture(inMemory(settings.historySize(), clock));
-        }
-        return Redis.connect(settings.redisUri(), Duration.ofMillis(settings.redisTimeoutMs()), registry)
-                .thenCompose(redis -> onRedis(redis, settings, clock, registry).whenComplete((backend, failure) -> {
-                    if (failure != null) {
-                        redis.closeAsync();
-                    }
-                }));
+        return CompletableFuture.supplyAsync(() -> openDatabase(settings, clock, registry), ownThread("parley-database-open"))
+                .thenCompose(database -> {
+                    CompletableFuture<Backend> backend = settings.redisUri() == null
+                            ? CompletableFuture.completedFuture(new Backend(new PostgresBroker(database, clock, registry, settings.auth()),
+                                    new MemoryPresence(), () -> true, () -> CompletableFuture.completedFuture(null)))
+                            : onRedis(settings, registry,
+                                    redis -> PostgresBroker.clustered(database, redis, clock, checkInterval, registry,
+                                            settings.auth()));
+                    return backend.whenComplete((opened, failure) -> {
+                        if (failure != null) {
+                            ownThread("parley-database-close").execute(database::close);
+                        }
+                    }).thenApply(opened -> opened.alsoOn(database));
+                });
     }
 
-    private static CompletableFuture<Backend> onRedis(Redis redis, Settings settings, LongSupplier clock,
-                                                      MeterRegistry registry) {
-        CompletableFuture<RedisBroker> broker = RedisBroker.open(redis, settings.historySize(), clock,
-                Duration.ofMillis(settings.redisCheckMs()));
-        CompletableFuture<RedisPresence> presence = RedisPresence.open(redis, nodeId(), new RedisPresence.Settings(
-                Duration.ofMillis(settings.presenceTtlMs()), Duration.ofMillis(settings.presenceRefreshMs()),
-                EVICTION_TIMEOUT), registry);
-        return broker.thenCombine(presence, (b, p) -> new Backend(b, p, redis::isReachable, redis::closeAsync));
+    /** A node of a cluster: connects to Redis, then opens the broker that {@code broker} makes on it, and the presence. */
+    private static CompletableFuture<Backend> onRedis(Settings settings, MeterRegistry registry,
+                                                      Function<Redis, CompletableFuture<? extends Broker>> broker) {
+        return Redis.connect(settings.redisUri(), Duration.ofMillis(settings.redisTimeoutMs()), registry).thenCompose(redis -> {
+            CompletableFuture<? extends Broker> opening = broker.apply(redis);
+            CompletableFuture<RedisPresence> presence = RedisPresence.open(redis, nodeId(), new RedisPresence.Settings(
+                    Duration.ofMillis(settings.presenceTtlMs()), Duration.ofMillis(settings.presenceRefreshMs()),
+                    EVICTION_TIMEOUT), registry);
+            return opening.thenCombine(presence, (b, p) -> new Backend(b, p, redis::isReachable, redis::closeAsync))
+                    .whenComplete((backend, failure) -> {
+                        if (failure != null) {
+                            opening.thenAcceptAsync(Broker::close, ownThread("parley-backend-close"));
+                            redis.closeAsync();
+                        }
+                    });
+        });
     }
 
-    /** A node alone with its room events in the database; presence in memory. Blocks. */
-    private static Backend onDatabase(Settings settings, LongSupplier clock, MeterRegistry registry) {
+    /** The database, migrated, with its retention scheduled when it has limits. Blocks. */
+    private static Database openDatabase(Settings settings, LongSupplier clock, MeterRegistry registry) {
         Database database = Database.open(settings.database(), registry);
         Retention retention = new Retention(database, settings.retentionMs(), settings.maxEvents(), RETENTION_BATCH, clock);
         if (retention.limits()) {
             retention.schedule();
         }
-        return new Backend(new PostgresBroker(database, clock, registry, settings.auth()), new MemoryPresence(), database::reachable, () -> {
+        return database;
+    }
+
+    /**
+     * This backend, ready only while {@code database} answers too; its release closes the database
+     * first (on the closing thread: the pool's close blocks), then what it released before.
+     */
+    private Backend alsoOn(Database database) {
+        return new Backend(broker, presence, () -> reachable.getAsBoolean() && database.reachable(), () -> {
             database.close();
-            return CompletableFuture.completedFuture(null);
+            return release.get();
         });
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,7 +47,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final String LOCK_ROOMS = """
             insert into rooms (room) select room from unnest(?::text[]) as t(room) order by room
             on conflict (room) do update set top = rooms.top
-            returning room, top""";
+            returning room, top, epoch""";
     private static final String FIND_NONCES = """
             select e.room, e.sender, e.nonce, e."offset", e.ts, e.text from room_events e
             join unnest(?::text[], ?::text[], ?::text[]) as n(room, sender, nonce)
@@ -75,13 +75,17 @@ public final class GroupCommitWriter implements AutoCloseable {
         return sender.toLowerCase(Locale.ROOT);
     }
 
-    /** What a batch came to: each publish's event, and the new ones among them, in queue order. */
-    private record Outcome(List<ServerEvent.Message> answers, List<ServerEvent.Message> stored) {
+    /**
+     * What a batch came to: each publish's event, and the new ones among them, in queue order; the
+     * rooms it wrote, where they stood before it.
+     */
+    private record Outcome(List<ServerEvent.Message> answers, List<ServerEvent.Message> stored,
+                           Map<String, RoomHistory.Position> rooms) {
     }
 
     private final Database database;
     private final LongSupplier clock;
-    private final Consumer<ServerEvent.Message> committed;
+    private final BiConsumer<String, ServerEvent.Message> committed;
     private final BlockingQueue<Append> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
@@ -89,11 +93,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * {@code committed} is handed each new event after its commit, in each room's offset order, on
-     * the writer's thread; {@code registry} gets {@code parley.database.transactions},
+     * {@code committed} is handed each new event with its room's epoch after its commit, in each
+     * room's offset order, on the writer's thread; {@code registry} gets {@code parley.database.transactions},
      * {@code parley.database.events} and the gauge {@code parley.database.queue}.
      */
-    public GroupCommitWriter(Database database, LongSupplier clock, Consumer<ServerEvent.Message> committed,
+    public GroupCommitWriter(Database database, LongSupplier clock, BiConsumer<String, ServerEvent.Message> committed,
                              MeterRegistry registry) {
         this.database = database;
         this.clock = clock;
@@ -177,7 +181,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         // publish is done (a typing event, the next publish) comes after the event.
         for (ServerEvent.Message message : outcome.stored()) {
             try {
-                committed.accept(message);
+                committed.accept(outcome.rooms().get(message.room()).epoch(), message);
             } catch (RuntimeException e) {
                 LOG.error("delivering {} failed", message, e);
             }
@@ -197,7 +201,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** The batch's statements, in one transaction: lock and read each room's top, find repeated nonces, insert. */
     private Outcome store(Connection connection, List<Append> batch) throws SQLException {
-        Map<String, Long> tops = lockRooms(connection, batch);
+        Map<String, RoomHistory.Position> rooms = lockRooms(connection, batch);
+        Map<String, Long> tops = new HashMap<>();
+        rooms.forEach((room, position) -> tops.put(room, position.top()));
         Map<NonceKey, ServerEvent.Message> known = findNonces(connection, batch);
         List<ServerEvent.Message> answers = new ArrayList<>(batch.size());
         List<ServerEvent.Message> stored = new ArrayList<>(batch.size());
@@ -222,22 +228,23 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (!stored.isEmpty()) {
             insert(connection, tops, stored, nonces);
         }
-        return new Outcome(answers, stored);
+        return new Outcome(answers, stored, rooms);
     }
 
-    private static Map<String, Long> lockRooms(Connection connection, List<Append> batch) throws SQLException {
+    private static Map<String, RoomHistory.Position> lockRooms(Connection connection, List<Append> batch)
+            throws SQLException {
         TreeSet<String> rooms = new TreeSet<>();
         batch.forEach(append -> rooms.add(append.room()));
-        Map<String, Long> tops = new HashMap<>();
+        Map<String, RoomHistory.Position> positions = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(LOCK_ROOMS)) {
             statement.setArray(1, connection.createArrayOf("text", rooms.toArray()));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    tops.put(result.getString(1), result.getLong(2));
+                    positions.put(result.getString(1), new RoomHistory.Position(result.getString(3), result.getLong(2)));
                 }
             }
         }
-        return tops;
+        return positions;
     }
 
     private static Map<NonceKey, ServerEvent.Message> findNonces(Connection connection, List<Append> batch)

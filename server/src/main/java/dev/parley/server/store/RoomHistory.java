@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,8 @@ public final class RoomHistory {
     public record Found(List<ServerEvent.Message> messages, Long next) {
     }
 
-    private record Room(String epoch, long top) {
+    /** Where a room stands: the name of its history and its latest offset. */
+    public record Position(String epoch, long top) {
     }
 
     private final Database database;
@@ -49,7 +52,7 @@ public final class RoomHistory {
     /** Up to {@code limit} events with offsets below {@code before}, the latest of them. */
     public CompletableFuture<Page> before(String room, long before, int limit) {
         return database.read(connection -> {
-            Room state = room(connection, room);
+            Position state = room(connection, room);
             List<ServerEvent.Message> messages = select(connection, room, SELECT
                     + "and \"offset\" < ? and \"offset\" <= ? order by \"offset\" desc limit ?", before, state.top(), limit);
             Collections.reverse(messages);
@@ -60,7 +63,7 @@ public final class RoomHistory {
     /** Up to {@code limit} events right after {@code after}. */
     public CompletableFuture<Page> after(String room, long after, int limit) {
         return database.read(connection -> {
-            Room state = room(connection, room);
+            Position state = room(connection, room);
             return new Page(state.epoch(), state.top(), after(connection, room, after, state.top(), limit));
         });
     }
@@ -73,7 +76,7 @@ public final class RoomHistory {
      */
     public CompletableFuture<Catchup> since(String room, String epoch, long offset, int latest, int recoverMax) {
         return database.read(connection -> {
-            Room state = room(connection, room);
+            Position state = room(connection, room);
             boolean inEpoch = state.epoch().equals(epoch) && offset <= state.top();
             boolean tooMany = inEpoch && state.top() - offset > recoverMax;
             if (inEpoch && !tooMany && offset >= oldest(connection, room, state.top()) - 1) {
@@ -106,6 +109,26 @@ public final class RoomHistory {
         });
     }
 
+    /**
+     * The epoch and latest offset of each of {@code rooms} that has a row (one statement for all),
+     * without making rows: where each stands, for a node that follows them.
+     */
+    public CompletableFuture<Map<String, Position>> positions(Collection<String> rooms) {
+        return database.read(connection -> {
+            Map<String, Position> positions = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select room, epoch, top from rooms where room = any(?)")) {
+                statement.setArray(1, connection.createArrayOf("text", rooms.toArray()));
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        positions.put(result.getString(1), new Position(result.getString(2), result.getLong(3)));
+                    }
+                }
+            }
+            return positions;
+        });
+    }
+
     /** Rooms with at least one event, and their latest offsets. */
     public CompletableFuture<Map<String, Long>> rooms() {
         return database.read(RoomHistory::rooms);
@@ -124,8 +147,8 @@ public final class RoomHistory {
     }
 
     /** The room's epoch and latest offset, its row made first if it has none. */
-    private static Room room(Connection connection, String room) throws SQLException {
-        Room found = findRoom(connection, room);
+    private static Position room(Connection connection, String room) throws SQLException {
+        Position found = findRoom(connection, room);
         if (found != null) {
             return found;
         }
@@ -137,11 +160,11 @@ public final class RoomHistory {
         return findRoom(connection, room);
     }
 
-    private static Room findRoom(Connection connection, String room) throws SQLException {
+    private static Position findRoom(Connection connection, String room) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("select epoch, top from rooms where room = ?")) {
             statement.setString(1, room);
             try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? new Room(result.getString(1), result.getLong(2)) : null;
+                return result.next() ? new Position(result.getString(1), result.getLong(2)) : null;
             }
         }
     }

@@ -100,11 +100,11 @@ abstract class BrokerContract {
         return published;
     }
 
-    private static List<Long> offsets(List<ServerEvent.Message> messages) {
+    static List<Long> offsets(List<ServerEvent.Message> messages) {
         return messages.stream().map(ServerEvent.Message::offset).toList();
     }
 
-    private static List<Long> range(long first, long last) {
+    static List<Long> range(long first, long last) {
         return LongStream.rangeClosed(first, last).boxed().toList();
     }
 

@@ -19,6 +19,8 @@ class RoomFeedTest {
     /** The room's kept history, as the fetcher serves it. */
     private final List<ServerEvent.Message> history = new ArrayList<>();
     private final List<CompletableFuture<RoomFeed.Fetched>> fetches = new ArrayList<>();
+    /** The ranges fetched, "from..to", in order. */
+    private final List<String> asked = new ArrayList<>();
     private String historyEpoch = EPOCH;
     private RoomFeed feed;
 
@@ -46,6 +48,7 @@ class RoomFeedTest {
             }
         };
         feed = new RoomFeed("r", listener, (room, from, to) -> {
+            asked.add(from + ".." + to);
             CompletableFuture<RoomFeed.Fetched> fetch = new CompletableFuture<>();
             fetches.add(fetch);
             return fetch;
@@ -83,6 +86,19 @@ class RoomFeedTest {
         assertThat(delivered).containsExactly(3L);
         answer(4, 5);
         assertThat(delivered).containsExactly(3L, 4L, 5L, 6L, typing, 7L);
+    }
+
+    @Test
+    void aLongGapIsReadInStepsOfAtMostFetchMax() {
+        LongStream.rangeClosed(11, 2500).forEach(o -> history.add(message(o)));
+        feed.start(EPOCH, 0);
+        feed.onMessage(EPOCH, message(2501));
+        while (!fetches.isEmpty()) {
+            String[] range = asked.get(asked.size() - 1).split("\\.\\.");
+            answer(Long.parseLong(range[0]), Long.parseLong(range[1]));
+        }
+        assertThat(asked).containsExactly("1..1000", "1001..2000", "2001..2500");
+        assertThat(delivered).isEqualTo(LongStream.rangeClosed(1, 2501).boxed().toList());
     }
 
     @Test

@@ -38,13 +38,14 @@ class DatabaseUrlTest {
     }
 
     @Test
-    void theConfigurationChecksTheUrlAndSaysADatabaseWithRedisIsNotSupportedYet() {
+    void theConfigurationChecksTheUrlAndTakesItTogetherWithRedis() {
         assertThat(ServerConfig.builder().with("--database-url", "postgresql://db/parley").build().databaseUrl())
                 .isEqualTo("postgresql://db/parley");
         assertThatThrownBy(() -> ServerConfig.builder().with("--database-url", "nope://u:secret@db").build())
                 .hasMessageNotContaining("secret");
-        assertThat(ServerConfig.builder().with("--database-url", "postgresql://db/parley")
-                .with("--redis-uri", "redis://127.0.0.1:6379").build().unsupported())
-                .contains("durable history in a cluster").contains("not available yet");
+        ServerConfig clustered = ServerConfig.builder().with("--database-url", "postgresql://db/parley")
+                .with("--redis-uri", "redis://127.0.0.1:6379").build();
+        assertThat(clustered.databaseUrl()).isEqualTo("postgresql://db/parley");
+        assertThat(clustered.redisUri()).isEqualTo("redis://127.0.0.1:6379");
     }
 }

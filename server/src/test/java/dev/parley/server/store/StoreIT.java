@@ -16,9 +16,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,12 +44,17 @@ class StoreIT {
     private static RoomHistory history;
     private static final AtomicLong time = new AtomicLong(1_000_000);
     private static final Queue<ServerEvent.Message> delivered = new ConcurrentLinkedQueue<>();
+    /** The epochs each room's events were handed on with. */
+    private static final Map<String, Set<String>> deliveredEpochs = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() {
         postgres = POSTGRES.server();
         database = open(postgres.url());
-        writer = new GroupCommitWriter(database, time::incrementAndGet, delivered::add, new SimpleMeterRegistry());
+        writer = new GroupCommitWriter(database, time::incrementAndGet, (epoch, message) -> {
+            deliveredEpochs.computeIfAbsent(message.room(), room -> ConcurrentHashMap.newKeySet()).add(epoch);
+            delivered.add(message);
+        }, new SimpleMeterRegistry());
         history = new RoomHistory(database);
     }
 
@@ -105,7 +113,12 @@ class StoreIT {
             assertThat(offsets(acked)).isEqualTo(range(1, 100));
             await().atMost(WITHIN).until(() -> delivered(name).size() == 100);
             assertThat(offsets(delivered(name))).isEqualTo(range(1, 100));
-            assertThat(history.before(name, Long.MAX_VALUE, 100).join().messages()).isEqualTo(acked);
+            RoomHistory.Page stored = history.before(name, Long.MAX_VALUE, 100).join();
+            assertThat(stored.messages()).isEqualTo(acked);
+            assertThat(deliveredEpochs.get(name)).as("handed on with the room's epoch").containsExactly(stored.epoch());
+            assertThat(history.positions(List.of(name, "never-written")).join())
+                    .as("a position read makes no row").containsOnlyKeys(name)
+                    .containsEntry(name, new RoomHistory.Position(stored.epoch(), 100));
         }
     }
 
@@ -188,7 +201,7 @@ class StoreIT {
     @Test
     void retentionDeletesTheOldestEventsInBatchesByCountAndByAgeAndOffsetsGoOn() throws SQLException {
         try (Database retained = open(postgres.createDatabase("retention"))) {
-            GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, message -> { },
+            GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, (epoch, message) -> { },
                     new SimpleMeterRegistry());
             try {
                 for (int i = 0; i < 50; i++) {

@@ -1,0 +1,236 @@
+package dev.parley.server.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.protocol.Names;
+import dev.parley.protocol.ParleyJson;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.server.redis.Redis;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's end of the Redis channels that carry room events between nodes: the subscriptions to
+ * the channels of watched rooms ({@code parley:room:{R}}) and connected users
+ * ({@code parley:user:<nick>}), a {@link RoomFeed} per watched room, which delivers in offset order
+ * and fills gaps, and every {@code checkInterval} (and on each reconnection) a comparison of each
+ * feed with its room's position. Where a room's position and missing messages are read is the
+ * owner's: the Redis stream for {@link RedisBroker}, the database for the clustered
+ * {@link PostgresBroker}.
+ */
+final class RoomChannels implements LivePart {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomChannels.class);
+    private static final ObjectMapper JSON = ParleyJson.mapper();
+    private static final String ROOM_PREFIX = "parley:room:{";
+    private static final String USER_PREFIX = "parley:user:";
+
+    /** Reads where rooms stand: the epoch and latest offset of each of them that has a history; the others are left out. */
+    interface Positions {
+        CompletableFuture<Map<String, RoomFeed.Position>> read(Set<String> rooms);
+    }
+
+    private final Redis redis;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Positions positions;
+    private final RoomFeed.Fetcher fetcher;
+    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> checks;
+    private volatile BrokerListener listener;
+
+    /** A watched room: its feed, and when the node receives its channel from its starting position. */
+    private record Watch(RoomFeed feed, CompletableFuture<Void> ready) {
+    }
+
+    private RoomChannels(Redis redis, StatefulRedisPubSubConnection<String, String> pubSub, Positions positions,
+                         RoomFeed.Fetcher fetcher, Duration checkInterval) {
+        this.redis = redis;
+        this.pubSub = pubSub;
+        this.positions = positions;
+        this.fetcher = fetcher;
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String payload) {
+                received(channel, payload);
+            }
+        });
+        redis.onConnected(this::checkAll);
+        long every = checkInterval.toMillis();
+        checks = redis.timers().scheduleAtFixedRate(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Channels on a publish/subscribe connection of {@code redis} of their own; completes once it is up. */
+    static CompletableFuture<RoomChannels> open(Redis redis, Positions positions, RoomFeed.Fetcher fetcher,
+                                                Duration checkInterval) {
+        return redis.connectPubSub().thenApply(pubSub -> new RoomChannels(redis, pubSub, positions, fetcher, checkInterval));
+    }
+
+    @Override
+    public void listen(BrokerListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletableFuture<Void> watch(String room) {
+        Watch watch = new Watch(new RoomFeed(room, listener, fetcher), new CompletableFuture<>());
+        Watch current = watches.putIfAbsent(room, watch);
+        if (current != null) {
+            return current.ready();
+        }
+        // Subscribed first, then the position read: whatever is published after it arrives live.
+        redis.call(pubSub.async().subscribe(channel(room)))
+                .thenCompose(subscribed -> positions.read(Set.of(room)))
+                .whenComplete((read, failure) -> {
+                    if (failure != null) {
+                        // The subscription, if made, stays: unsubscribing here could undo a newer watch's.
+                        watches.remove(room, watch);
+                        watch.ready().completeExceptionally(failure);
+                    } else {
+                        RoomFeed.Position position = read.get(room);
+                        watch.feed().start(position == null ? null : position.epoch(), position == null ? 0 : position.top());
+                        watch.ready().complete(null);
+                    }
+                });
+        return watch.ready();
+    }
+
+    @Override
+    public void unwatch(String room) {
+        if (watches.remove(room) != null) {
+            unsubscribe(channel(room));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> watchUser(String nick) {
+        return redis.call(pubSub.async().subscribe(userChannel(nick)));
+    }
+
+    @Override
+    public void unwatchUser(String nick) {
+        unsubscribe(userChannel(nick));
+    }
+
+    private void unsubscribe(String channel) {
+        redis.call(pubSub.async().unsubscribe(channel)).exceptionally(failure -> {
+            // Redis forgets the subscription when the connection drops; when it does not, messages
+            // of the channel are ignored here until the next attempt.
+            LOG.debug("unsubscribing from {} failed: {}", channel, failure.getMessage());
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
+        return publish(channel(room), ParleyJson.write(event)).handle((receivers, failure) -> {
+            if (failure != null) {
+                LOG.debug("{} event of room {} not sent: {}", event.getClass().getSimpleName(), room, failure.getMessage());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
+        return publish(userChannel(dm.to()), ParleyJson.write(dm)).thenApply(receivers -> receivers > 0);
+    }
+
+    /**
+     * Publishes a stored message on its room's channel, with its epoch as {@code publish.lua} does.
+     * A publish that fails is only logged: the message is stored, and the nodes' feeds find it in
+     * the history at the next message or check.
+     */
+    @Override
+    public void committed(String epoch, ServerEvent.Message message) {
+        ObjectNode payload = JSON.valueToTree(message);
+        payload.put("epoch", epoch);
+        publish(channel(message.room()), payload.toString()).exceptionally(failure -> {
+            LOG.debug("message {} of room {} not published: {}", message.offset(), message.room(), failure.getMessage());
+            return null;
+        });
+    }
+
+    private CompletableFuture<Long> publish(String channel, String payload) {
+        return redis.call(redis.commands().publish(channel, payload)).thenApply(receivers -> {
+            redis.published();
+            return receivers;
+        });
+    }
+
+    /** Compares every watched room's feed with its history's position; a room without a history yet is left for its first message. */
+    private void checkAll() {
+        Set<String> ready = new HashSet<>();
+        watches.forEach((room, watch) -> {
+            if (watch.ready().isDone() && !watch.ready().isCompletedExceptionally()) {
+                ready.add(room);
+            }
+        });
+        if (ready.isEmpty()) {
+            return;
+        }
+        positions.read(ready).thenAccept(read -> read.forEach((room, position) -> {
+            Watch watch = watches.get(room);
+            if (watch != null) {
+                watch.feed().check(position.epoch(), position.top());
+            }
+        })).exceptionally(failure -> null);
+    }
+
+    private void received(String channel, String payload) {
+        redis.received();
+        BrokerListener target = listener;
+        try {
+            if (channel.startsWith(USER_PREFIX)) {
+                if (ParleyJson.readEvent(payload) instanceof ServerEvent.Dm dm) {
+                    target.onDirect(dm);
+                }
+                return;
+            }
+            Watch watch = watches.get(roomOf(channel));
+            if (watch == null) {
+                return;
+            }
+            JsonNode node = JSON.readTree(payload);
+            ServerEvent event = JSON.treeToValue(node, ServerEvent.class);
+            if (event instanceof ServerEvent.Message message) {
+                watch.feed().onMessage(node.path("epoch").asText(), message);
+            } else if (event != null) {
+                watch.feed().onRoomEvent(event);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("unreadable message on {} ignored", channel, e);
+        }
+    }
+
+    /** The channel of a room's live events. */
+    static String channel(String room) {
+        return ROOM_PREFIX + room + "}";
+    }
+
+    private static String roomOf(String channel) {
+        return channel.substring(ROOM_PREFIX.length(), channel.length() - 1);
+    }
+
+    private static String userChannel(String nick) {
+        return USER_PREFIX + Names.nickKey(nick);
+    }
+
+    /** Stops the checks; the connection closes with {@link Redis}. */
+    @Override
+    public void close() {
+        checks.cancel(false);
+        watches.clear();
+    }
+}
