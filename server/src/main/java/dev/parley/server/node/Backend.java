@@ -2,6 +2,7 @@ package dev.parley.server.node;
 
 import dev.parley.server.broker.Broker;
 import dev.parley.server.broker.MemoryBroker;
+import dev.parley.server.broker.OutageBroker;
 import dev.parley.server.broker.PostgresBroker;
 import dev.parley.server.broker.RedisBroker;
 import dev.parley.server.presence.MemoryPresence;
@@ -89,7 +90,11 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
         if (retention.limits()) {
             retention.schedule();
         }
-        return new Backend(new PostgresBroker(database, clock, registry), new MemoryPresence(), database::reachable, () -> {
+        // The recent events of watched rooms answer reads while the database cannot, and every
+        // request gets the database's timeout even where the driver's own would wait longer.
+        Broker broker = new OutageBroker(new PostgresBroker(database, clock, registry), settings.database().timeoutMs(),
+                settings.historySize());
+        return new Backend(broker, new MemoryPresence(), database::reachable, () -> {
             database.close();
             return CompletableFuture.completedFuture(null);
         });

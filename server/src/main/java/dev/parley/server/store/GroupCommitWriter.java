@@ -36,6 +36,8 @@ import java.util.function.LongSupplier;
  * <p>A send whose nonce its sender already used in the room (while that event is kept) stores
  * nothing and completes with the first event. A failed transaction stores nothing: every publish
  * in it fails with {@link UnavailableException}. A full queue fails a publish at once, the same way.
+ * A publish whose future its caller completed (gave up on it, past a deadline) before its batch
+ * was taken is not stored.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -138,7 +140,10 @@ public final class GroupCommitWriter implements AutoCloseable {
                 break;
             }
             queue.drainTo(batch, BATCH - 1);
-            write(batch);
+            batch.removeIf(append -> append.done.isDone());
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
             batch.clear();
         }
         failQueued();
