@@ -49,14 +49,15 @@ final class RecentEvents {
     /**
      * What a durable read said: the room's {@code epoch}, and when {@code latest} is not null, its
      * latest offset with the consecutive messages ending there that the read brought. Another
-     * epoch than the one held starts the window over.
+     * epoch than the one learnt before starts the window over; events delivered before the first
+     * read are kept (a durable broker's epoch does not change under them).
      */
     synchronized void read(String epoch, Long latest, List<ServerEvent.Message> upToLatest) {
-        if (!epoch.equals(this.epoch)) {
-            this.epoch = epoch;
+        if (this.epoch != null && !this.epoch.equals(epoch)) {
             known = false;
             events.clear();
         }
+        this.epoch = epoch;
         if (latest == null) {
             return;
         }
