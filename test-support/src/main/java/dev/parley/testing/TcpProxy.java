@@ -9,8 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy on a loopback port in front of a server, whose connections a test can cut: the way
@@ -25,6 +28,8 @@ public final class TcpProxy implements AutoCloseable {
     /** Whether bytes towards the server, and towards the client, are dropped until the next {@link #cutAll}. */
     private volatile boolean holdingToServer;
     private volatile boolean holdingToClient;
+    /** Bytes towards the server after which their connection is cut, once; null when not armed. */
+    private final AtomicReference<byte[]> cutAfter = new AtomicReference<>();
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -81,6 +86,11 @@ public final class TcpProxy implements AutoCloseable {
                     if (!(toServer ? holdingToServer : holdingToClient)) {
                         out.write(buffer, 0, n);
                     }
+                    byte[] marker = toServer ? cutAfter.get() : null;
+                    if (marker != null && contains(buffer, n, marker) && cutAfter.compareAndSet(marker, null)) {
+                        out.flush();
+                        break;
+                    }
                 }
             } catch (IOException e) {
                 // cut or closed: the other direction ends too
@@ -91,6 +101,24 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Cuts the next connection whose client sends {@code marker} (within one read) right after
+     * passing those bytes on: the server gets the request, the client never hears the answer, as
+     * when a connection breaks after a {@code COMMIT} was sent. Once.
+     */
+    public void cutAfterToServer(String marker) {
+        cutAfter.set(marker.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] marker) {
+        for (int start = 0; start + marker.length <= length; start++) {
+            if (Arrays.equals(buffer, start, start + marker.length, marker, 0, marker.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
