@@ -28,7 +28,7 @@ public final class TcpProxy implements AutoCloseable {
     /** Whether bytes towards the server, and towards the client, are dropped until the next {@link #cutAll}. */
     private volatile boolean holdingToServer;
     private volatile boolean holdingToClient;
-    /** Bytes towards the server after which their connection is cut, once; null when not armed. */
+    /** Bytes towards the server after which their connection's next bytes are the last, once; null when not armed. */
     private final AtomicReference<byte[]> cutAfter = new AtomicReference<>();
 
     private TcpProxy(InetSocketAddress target) throws IOException {
@@ -80,17 +80,19 @@ public final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to, boolean toServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16384];
+            boolean marked = false;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     if (!(toServer ? holdingToServer : holdingToClient)) {
                         out.write(buffer, 0, n);
                     }
-                    byte[] marker = toServer ? cutAfter.get() : null;
-                    if (marker != null && contains(buffer, n, marker) && cutAfter.compareAndSet(marker, null)) {
+                    if (marked) {
                         out.flush();
                         break;
                     }
+                    byte[] marker = toServer ? cutAfter.get() : null;
+                    marked = marker != null && contains(buffer, n, marker) && cutAfter.compareAndSet(marker, null);
                 }
             } catch (IOException e) {
                 // cut or closed: the other direction ends too
@@ -105,10 +107,11 @@ public final class TcpProxy implements AutoCloseable {
 
     /**
      * Cuts the next connection whose client sends {@code marker} (within one read) right after
-     * passing those bytes on: the server gets the request, the client never hears the answer, as
-     * when a connection breaks after a {@code COMMIT} was sent. Once.
+     * passing on what the client sends next, once: the request after the marked one reaches the
+     * server, its answer never reaches the client. For a client that waits for each answer before
+     * its next request, as a JDBC driver does before it sends the {@code COMMIT} after an insert.
      */
-    public void cutAfterToServer(String marker) {
+    public void cutAfterNextToServer(String marker) {
         cutAfter.set(marker.getBytes(StandardCharsets.UTF_8));
     }
 
