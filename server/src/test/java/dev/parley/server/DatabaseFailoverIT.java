@@ -5,14 +5,12 @@ import dev.parley.testing.PostgresServer;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.parley.server.DurableEvents.storedTexts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,21 +25,6 @@ class DatabaseFailoverIT {
     private static String failoverUrl(PostgresServer primary, PostgresServer standby) {
         return "postgresql://" + PostgresServer.USER + ":" + PostgresServer.PASSWORD + "@127.0.0.1:" + primary.port()
                 + ",127.0.0.1:" + standby.port() + "/" + PostgresServer.DATABASE + "?targetServerType=primary";
-    }
-
-    private static List<String> storedTexts(PostgresServer postgres, String room) throws SQLException {
-        try (Connection connection = postgres.connect(PostgresServer.DATABASE);
-             PreparedStatement statement = connection.prepareStatement(
-                     "select text from room_events where room = ? order by \"offset\"")) {
-            statement.setString(1, room);
-            List<String> texts = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    texts.add(result.getString(1));
-                }
-            }
-            return texts;
-        }
     }
 
     @Test

@@ -10,17 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 
+import static dev.parley.server.DurableEvents.offsets;
+import static dev.parley.server.DurableEvents.range;
+import static dev.parley.server.DurableEvents.storedTexts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -67,16 +66,6 @@ class DatabaseOutageIT {
         return reply.path("type").asText().equals("error") ? reply.path("code").asText() : reply.path("type").asText();
     }
 
-    private static List<Long> offsets(JsonNode messages) {
-        List<Long> offsets = new ArrayList<>();
-        messages.forEach(message -> offsets.add(message.get("offset").asLong()));
-        return offsets;
-    }
-
-    private static List<Long> range(long from, long to) {
-        return LongStream.rangeClosed(from, to).boxed().toList();
-    }
-
     /**
      * Sends with {@code nonce} until it is acked (the pool's connections may have died with the
      * server, and a send may fail storing nothing until it has new ones); returns the ack.
@@ -89,22 +78,6 @@ class DatabaseOutageIT {
             return code(reply).equals("ack");
         });
         return ack[0];
-    }
-
-    /** The texts stored for {@code room}, in offset order, read by the test's own connection. */
-    private List<String> storedTexts(String room) throws SQLException {
-        try (Connection connection = postgres.connect(PostgresServer.DATABASE);
-             PreparedStatement statement = connection.prepareStatement(
-                     "select text from room_events where room = ? order by \"offset\"")) {
-            statement.setString(1, room);
-            List<String> texts = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    texts.add(result.getString(1));
-                }
-            }
-            return texts;
-        }
     }
 
     @Test
@@ -152,7 +125,7 @@ class DatabaseOutageIT {
             JsonNode back = sendUntilAcked(alice, "watched", "back", "n-back");
             assertThat(back.get("offset").asLong()).isEqualTo(13);
             acked.add("back");
-            assertThat(storedTexts("watched")).isEqualTo(acked);
+            assertThat(storedTexts(postgres, "watched")).isEqualTo(acked);
         }
     }
 
@@ -188,7 +161,7 @@ class DatabaseOutageIT {
             await().atMost(WITHIN).until(() -> Cluster.readiness(server) == 200);
             sendUntilAcked(alice, "frozen", "thawed", "n-thawed");
             acked.add("thawed");
-            assertThat(storedTexts("frozen")).as("every ack, and nothing answered unavailable").isEqualTo(acked);
+            assertThat(storedTexts(postgres, "frozen")).as("every ack, and nothing answered unavailable").isEqualTo(acked);
         }
     }
 
@@ -202,10 +175,10 @@ class DatabaseOutageIT {
             proxy.cutAfterNextToServer("insert into room_events");
             JsonNode lost = ask(alice, "type", "send", "room", "unknown", "text", "committed unheard", "nonce", "n-7");
             assertThat(code(lost)).isEqualTo("unavailable");
-            assertThat(storedTexts("unknown")).as("the server committed it").containsExactly("first", "committed unheard");
+            assertThat(storedTexts(postgres, "unknown")).as("the server committed it").containsExactly("first", "committed unheard");
             JsonNode resent = sendUntilAcked(alice, "unknown", "committed unheard", "n-7");
             assertThat(resent.get("offset").asLong()).isEqualTo(2);
-            assertThat(storedTexts("unknown")).as("stored once").containsExactly("first", "committed unheard");
+            assertThat(storedTexts(postgres, "unknown")).as("stored once").containsExactly("first", "committed unheard");
         }
     }
 }

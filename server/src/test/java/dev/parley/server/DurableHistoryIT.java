@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.LongStream;
 
+import static dev.parley.server.DurableEvents.offsets;
+import static dev.parley.server.DurableEvents.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,16 +42,6 @@ class DurableHistoryIT {
     private ParleyServer start() {
         return TestServers.start(config -> config.with("--database-url", postgres.url()).with("--history-size", 5)
                 .with("--database-timeout-ms", 1000));
-    }
-
-    private static List<Long> offsets(JsonNode messages) {
-        List<Long> offsets = new ArrayList<>();
-        messages.forEach(message -> offsets.add(message.get("offset").asLong()));
-        return offsets;
-    }
-
-    private static List<Long> range(long from, long to) {
-        return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
     private boolean stored(String room, long offset) throws SQLException {

@@ -1,7 +1,7 @@
 package dev.parley.server.node;
 
 import dev.parley.protocol.ServerEvent;
-import dev.parley.server.broker.BrokerListener;
+import dev.parley.server.broker.IgnoringListener;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DatabaseUrl;
 import dev.parley.testing.PostgresExtension;
@@ -55,24 +55,7 @@ class BackendCloseIT {
         Backend.Settings settings = new Backend.Settings(null, 10, 0, 0, 0, 0,
                 new Database.Settings(DatabaseUrl.parse(postgres.url()), 4, 10_000), 0, 0);
         Backend backend = Backend.open(settings, System::currentTimeMillis, new SimpleMeterRegistry()).get(30, TimeUnit.SECONDS);
-        backend.broker().listen(new BrokerListener() {
-            @Override
-            public void onMessage(ServerEvent.Message message) {
-            }
-
-            @Override
-            public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
-            }
-
-            @Override
-            public void onRoomLost(String room) {
-            }
-
-            @Override
-            public boolean onDirect(ServerEvent.Dm dm) {
-                return false;
-            }
-        });
+        backend.broker().listen(new IgnoringListener());
         try (Connection holder = postgres.connect(PostgresServer.DATABASE);
              Connection observer = postgres.connect(PostgresServer.DATABASE)) {
             holder.setAutoCommit(false);
