@@ -136,6 +136,11 @@ public final class PostgresServer implements AutoCloseable {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-w", "-t", "60", "promote"), true);
     }
 
+    /** How many sessions wait for a lock that another holds: to know that a test's lock holds a client up. */
+    public int sessionsWaitingForALock() {
+        return Integer.parseInt(psql("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"));
+    }
+
     /** Runs {@code sql} in database {@value #DATABASE} through the server's socket; returns its output, unaligned. */
     public String psql(String sql) {
         return psql(DATABASE, sql);
