@@ -85,7 +85,8 @@ class DatabaseOutageIT {
         try (ParleyServer server = start(postgres.url());
              TestSocket alice = TestServers.member(server, "alice", "watched");
              TestSocket bob = TestSocket.login(server.webSocketUri(), "bob");
-             TestSocket carol = TestSocket.login(server.webSocketUri(), "carol")) {
+             TestSocket carol = TestSocket.login(server.webSocketUri(), "carol");
+             TestSocket dave = TestSocket.login(server.webSocketUri(), "dave")) {
             List<String> acked = new ArrayList<>();
             for (int i = 1; i <= 12; i++) {
                 assertThat(ask(alice, "type", "send", "room", "watched", "text", "w" + i).get("offset").asLong()).isEqualTo(i);
@@ -114,6 +115,10 @@ class DatabaseOutageIT {
                 assertThat(latestOnly.get("recovered").asBoolean()).isFalse();
                 assertThat(latestOnly.get("epoch").asText()).isEqualTo(epoch);
                 assertThat(offsets(latestOnly.get("messages"))).isEqualTo(range(12 - WINDOW + 1, 12));
+                JsonNode plain = ask(dave, "type", "join", "room", "watched");
+                assertThat(plain.get("epoch").asText()).isEqualTo(epoch);
+                assertThat(plain.get("offset").asLong()).isEqualTo(12);
+                assertThat(offsets(plain.get("messages"))).isEqualTo(range(12 - WINDOW + 1, 12));
 
                 assertThat(code(ask(carol, "type", "history", "room", "cold"))).as("not watched").isEqualTo("unavailable");
                 assertThat(code(ask(alice, "type", "send", "room", "watched", "text", "refused"))).isEqualTo("unavailable");
