@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.parley.server.TestServers.offsets;
-import static dev.parley.server.TestServers.range;
+import static dev.parley.server.DurableEvents.offsets;
+import static dev.parley.server.DurableEvents.range;
 import static dev.parley.server.TestServers.sendUntilAcked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.parley.server.TestServers.offsets;
-import static dev.parley.server.TestServers.range;
+import static dev.parley.server.DurableEvents.offsets;
+import static dev.parley.server.DurableEvents.range;
 import static dev.parley.server.TestServers.sendUntilAcked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

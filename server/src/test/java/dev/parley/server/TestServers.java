@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.stream.LongStream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -42,18 +41,6 @@ final class TestServers {
         TestSocket socket = TestSocket.login(server.webSocketUri(), nick);
         socket.request("joined", "type", "join", "id", "j-" + room, "room", room);
         return socket;
-    }
-
-    /** The offsets of a reply's {@code messages}, in order. */
-    static List<Long> offsets(JsonNode messages) {
-        List<Long> offsets = new ArrayList<>();
-        messages.forEach(message -> offsets.add(message.get("offset").asLong()));
-        return offsets;
-    }
-
-    /** {@code from, from + 1, …, to}. */
-    static List<Long> range(long from, long to) {
-        return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
     /**

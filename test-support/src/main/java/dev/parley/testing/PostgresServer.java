@@ -30,6 +30,12 @@ import java.util.stream.Stream;
  *     ServerConfig config = ... .with("--database-url", postgres.url()) ...;
  *     postgres.kill();      // a crash: immediate shutdown, no checkpoint
  *     postgres.restart();   // back, with everything committed, same port
+ *     postgres.pause();     // frozen (SIGSTOP): connections stay open, nothing answers
+ *     postgres.resume();
+ *     try (PostgresServer standby = postgres.startStandby()) {   // streaming replication
+ *         postgres.crash();  // kill -9 of every process of the server
+ *         standby.promote(); // the standby becomes the primary
+ *     }
  * }
  * }</pre>
  */
@@ -59,14 +65,10 @@ public final class PostgresServer implements AutoCloseable {
      * PostgreSQL is not there.
      */
     public static PostgresServer start() {
-        Path bin = binaries();
         try {
-            Path dir = Files.createTempDirectory("parley-postgres-");
-            if (runsAsRoot()) {
-                UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(RUN_AS);
-                Files.setOwner(dir, owner);
-            }
-            PostgresServer postgres = new PostgresServer(bin, dir, LocalServers.freePort());
+            PostgresServer postgres = create(binaries());
+            Path dir = postgres.dir;
+            Path bin = postgres.bin;
             Path passwordFile = Files.writeString(dir.resolve("password"), PASSWORD + "\n");
             postgres.run(List.of(bin.resolve("initdb").toString(), "-D", postgres.data().toString(),
                     "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + passwordFile, "-U", USER, "-E", "UTF8",
@@ -78,6 +80,75 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A server in a new temporary directory (owned by {@value #RUN_AS} when this is root) on a free port; nothing started. */
+    private static PostgresServer create(Path bin) throws IOException {
+        Path dir = Files.createTempDirectory("parley-postgres-");
+        if (runsAsRoot()) {
+            UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(RUN_AS);
+            Files.setOwner(dir, owner);
+        }
+        return new PostgresServer(bin, dir, LocalServers.freePort());
+    }
+
+    /**
+     * A streaming standby of this server on a port of its own ({@code pg_basebackup -R} through
+     * this server's socket, hot standby), started; its {@link #url()} reads what this server
+     * committed. It is synchronous once {@link #requireSynchronousStandby()} was called on this
+     * server. Close it as any server.
+     */
+    public PostgresServer startStandby() {
+        try {
+            PostgresServer standby = create(bin);
+            run(List.of(bin.resolve("pg_basebackup").toString(), "-h", dir.toString(), "-p", Integer.toString(port),
+                    "-U", USER, "-D", standby.data().toString(), "-R", "-X", "stream", "-c", "fast",
+                    "-d", "application_name=standby"), true);
+            Runtime.getRuntime().addShutdownHook(standby.cleanup);
+            standby.restart();
+            return standby;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Makes every commit on this server wait until a standby has it on disk
+     * ({@code synchronous_standby_names = '*'}, {@code synchronous_commit = on}) and waits until a
+     * standby is streaming as the synchronous one. Call it after {@link #startStandby()}: a standby
+     * copied with the setting would, once promoted, wait for a standby of its own at every commit.
+     */
+    public void requireSynchronousStandby() {
+        psql("alter system set synchronous_standby_names = '*'");
+        psql("alter system set synchronous_commit = on");
+        psql("select pg_reload_conf()");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
+        while (!psql("select count(*) from pg_stat_replication where sync_state = 'sync'").equals("1")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no synchronous standby streams from port " + port);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Makes this standby the primary ({@code pg_ctl promote}); returns once it accepts writes. */
+    public synchronized void promote() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-w", "-t", "60", "promote"), true);
+    }
+
+    /** How many sessions wait for a lock that another holds: to know that a test's lock holds a client up. */
+    public int sessionsWaitingForALock() {
+        return Integer.parseInt(psql("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"));
+    }
+
+    /** Runs {@code sql} in database {@value #DATABASE} through the server's socket; returns its output, unaligned. */
+    public String psql(String sql) {
+        return psql(DATABASE, sql);
+    }
+
+    private String psql(String database, String sql) {
+        return run(List.of(bin.resolve("psql").toString(), "-h", dir.toString(), "-p", Integer.toString(port), "-U", USER,
+                "-d", database, "-v", "ON_ERROR_STOP=1", "-Atq", "-c", sql), false).strip();
     }
 
     /** The newest {@code /usr/lib/postgresql/<version>/bin}, or the directory of {@code initdb} on the PATH. */
@@ -131,8 +202,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Creates a database (a name of letters, digits and {@code _}); returns its {@link #url(String) URL}. */
     public String createDatabase(String database) {
-        run(List.of(bin.resolve("psql").toString(), "-h", dir.toString(), "-p", Integer.toString(port), "-U", USER,
-                "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", "create database " + database), false);
+        psql("postgres", "create database " + database);
         return url(database);
     }
 
@@ -170,6 +240,55 @@ public final class PostgresServer implements AutoCloseable {
         end("immediate");
     }
 
+    /** Kills every process of the server with SIGKILL ({@code kill -9}: a machine's crash); {@link #restart()} recovers. */
+    public synchronized void crash() {
+        if (!running) {
+            return;
+        }
+        signal("KILL");
+        ProcessHandle postmaster = postmaster();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
+        while (postmaster.isAlive() || postmaster.descendants().anyMatch(ProcessHandle::isAlive)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("PostgreSQL on port " + port + " outlived SIGKILL");
+            }
+            Thread.onSpinWait();
+        }
+        running = false;
+    }
+
+    /**
+     * Freezes the server (SIGSTOP to the postmaster and every backend): its connections stay open
+     * and TCP still accepts, but nothing answers, as with a server stalled on its disk or a network
+     * that stopped carrying. {@link #resume()} thaws it.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Thaws a {@link #pause() paused} server (SIGCONT); it answers what waited. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    /** Sends {@code signal} to the postmaster and all its descendants, the postmaster first. */
+    private void signal(String signal) {
+        ProcessHandle postmaster = postmaster();
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster.pid())));
+        postmaster.descendants().forEach(process -> command.add(Long.toString(process.pid())));
+        run(command, true);
+    }
+
+    /** The running postmaster, from the first line of {@code postmaster.pid}. */
+    private ProcessHandle postmaster() {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(data().resolve("postmaster.pid")).get(0).strip());
+            return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no postmaster " + pid));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void end(String mode) {
         if (!running) {
             return;
@@ -178,8 +297,11 @@ public final class PostgresServer implements AutoCloseable {
         running = false;
     }
 
-    /** Runs {@code command} (as the {@code postgres} user when {@code asOwner} and this is root) and waits for success. */
-    private void run(List<String> command, boolean asOwner) {
+    /**
+     * Runs {@code command} (as the {@code postgres} user when {@code asOwner} and this is root), waits
+     * for success and returns its output.
+     */
+    private String run(List<String> command, boolean asOwner) {
         List<String> full = new ArrayList<>();
         if (asOwner && runsAsRoot()) {
             full.addAll(List.of("runuser", "-u", RUN_AS, "--"));
@@ -196,6 +318,7 @@ public final class PostgresServer implements AutoCloseable {
                 throw new IllegalStateException(String.join(" ", full) + " failed (" + process.exitValue() + "): "
                         + new String(output, StandardCharsets.UTF_8).strip() + log());
             }
+            return new String(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -9,8 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy on a loopback port in front of a server, whose connections a test can cut: the way
@@ -25,6 +28,8 @@ public final class TcpProxy implements AutoCloseable {
     /** Whether bytes towards the server, and towards the client, are dropped until the next {@link #cutAll}. */
     private volatile boolean holdingToServer;
     private volatile boolean holdingToClient;
+    /** Bytes towards the server after which their connection's next bytes are the last, once; null when not armed. */
+    private final AtomicReference<byte[]> cutAfter = new AtomicReference<>();
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -75,12 +80,19 @@ public final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to, boolean toServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16384];
+            boolean marked = false;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     if (!(toServer ? holdingToServer : holdingToClient)) {
                         out.write(buffer, 0, n);
                     }
+                    if (marked) {
+                        out.flush();
+                        break;
+                    }
+                    byte[] marker = toServer ? cutAfter.get() : null;
+                    marked = marker != null && contains(buffer, n, marker) && cutAfter.compareAndSet(marker, null);
                 }
             } catch (IOException e) {
                 // cut or closed: the other direction ends too
@@ -91,6 +103,25 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Cuts the next connection whose client sends {@code marker} (within one read) right after
+     * passing on what the client sends next, once: the request after the marked one reaches the
+     * server, its answer never reaches the client. For a client that waits for each answer before
+     * its next request, as a JDBC driver does before it sends the {@code COMMIT} after an insert.
+     */
+    public void cutAfterNextToServer(String marker) {
+        cutAfter.set(marker.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] marker) {
+        for (int start = 0; start + marker.length <= length; start++) {
+            if (Arrays.equals(buffer, start, start + marker.length, marker, 0, marker.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -40,7 +40,7 @@ public record ServerConfig(
         @Setting(value = "40", min = 1, max = 1_000_000,
                 help = "Rate-limit burst; more rejections in a row close with 1008")
         int burst,
-        @Setting(value = "100", min = 0, max = 1_000_000, help = "Messages kept per room")
+        @Setting(value = "100", min = 0, max = 1_000_000, help = "Messages kept per room; with a database, of each watched room for reads while the database cannot answer")
         int historySize,
         @Setting(value = "20", min = 0, max = 1_000_000,
                 help = "Latest messages sent with joined when nothing is recovered")
@@ -96,7 +96,7 @@ public record ServerConfig(
                         + "and cleans up, the rest read")
         int databasePoolSize,
         @Setting(value = "2000", min = 1,
-                help = "Longest wait for a database connection or statement before the request fails with unavailable")
+                help = "Longest a send or read waits for the database before it fails with unavailable")
         long databaseTimeoutMs,
         @Setting(value = "0", min = 0, max = 1_000_000,
                 help = "With a database: delete room events older than this many days; 0 keeps them forever")

@@ -2,6 +2,7 @@ package dev.parley.server.node;
 
 import dev.parley.server.broker.Broker;
 import dev.parley.server.broker.MemoryBroker;
+import dev.parley.server.broker.OutageBroker;
 import dev.parley.server.broker.PostgresBroker;
 import dev.parley.server.broker.RedisBroker;
 import dev.parley.server.presence.MemoryPresence;
@@ -68,11 +69,11 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
         return CompletableFuture.supplyAsync(() -> openDatabase(settings, clock, registry), ownThread("parley-database-open"))
                 .thenCompose(database -> {
                     CompletableFuture<Backend> backend = settings.redisUri() == null
-                            ? CompletableFuture.completedFuture(new Backend(new PostgresBroker(database, clock, registry, settings.auth()),
-                                    new MemoryPresence(), () -> true, () -> CompletableFuture.completedFuture(null)))
-                            : onRedis(settings, registry,
-                                    redis -> PostgresBroker.clustered(database, redis, clock, checkInterval, registry,
-                                            settings.auth()));
+                            ? CompletableFuture.completedFuture(new Backend(withOutages(new PostgresBroker(database,
+                                    clock, registry, settings.auth()), settings), new MemoryPresence(), () -> true,
+                                    () -> CompletableFuture.completedFuture(null)))
+                            : onRedis(settings, registry, redis -> PostgresBroker.clustered(database, redis, clock,
+                                    checkInterval, registry, settings.auth()).thenApply(broker -> withOutages(broker, settings)));
                     return backend.whenComplete((opened, failure) -> {
                         if (failure != null) {
                             ownThread("parley-database-close").execute(database::close);
@@ -97,6 +98,15 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
                         }
                     });
         });
+    }
+
+    /**
+     * The durable {@code broker} with the recent events of watched rooms answering reads while the
+     * database cannot, and the database's timeout on every request, even where the driver's own
+     * would wait longer.
+     */
+    private static Broker withOutages(PostgresBroker broker, Settings settings) {
+        return new OutageBroker(broker, settings.database().timeoutMs(), settings.historySize());
     }
 
     /** The database, migrated, with its retention scheduled when it has limits. Blocks. */

@@ -169,7 +169,11 @@ public final class Database implements AutoCloseable {
         return pool.getConnection();
     }
 
-    /** Runs {@code work} on a read thread; fails with {@link UnavailableException} when the database fails or is busy. */
+    /**
+     * Runs {@code work} on a read thread; fails with {@link UnavailableException} when the database
+     * fails or is busy. A read that waited for a thread longer than the timeout is not run (its
+     * caller has given up on it): a frozen database does not leave a backlog of stale reads.
+     */
     <T> CompletableFuture<T> read(Work<T> work) {
         return run(readers, work);
     }
@@ -196,7 +200,12 @@ public final class Database implements AutoCloseable {
     private <T> CompletableFuture<T> run(ThreadPoolExecutor executor, Work<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
+            long queued = System.nanoTime();
             executor.execute(() -> {
+                if (System.nanoTime() - queued > TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs())) {
+                    result.completeExceptionally(new UnavailableException("the database is too slow", null));
+                    return;
+                }
                 try (Connection connection = pool.getConnection()) {
                     result.complete(work.apply(connection));
                 } catch (SQLException e) {

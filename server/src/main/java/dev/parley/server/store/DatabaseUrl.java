@@ -6,10 +6,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Where the database is, from {@code postgresql://user:password@host:port/db?sslmode=...} (also
- * {@code postgres://}) or {@code jdbc:postgresql://host:port/db?user=...&password=...}: the JDBC URL
+ * {@code postgres://}) or {@code jdbc:postgresql://host:port/db?user=...&password=...}, with one host
+ * or several ({@code host1:port1,host2:port2}, which pgjdbc tries in turn, with
+ * {@code targetServerType=primary} for the one that takes writes): the JDBC URL
  * without credentials, and the user and password apart. No message and no {@link #toString()}
  * repeats the password.
  *
@@ -21,6 +24,9 @@ import java.util.List;
  */
 public record DatabaseUrl(String jdbcUrl, String user, String password) {
     private static final String JDBC_PREFIX = "jdbc:";
+    /** Several hosts, {@code host:port,host:port}, for a failover (which java.net.URI does not parse as a host). */
+    private static final String HOST = "[A-Za-z0-9.-]+(:[0-9]{1,5})?";
+    private static final Pattern HOSTS = Pattern.compile(HOST + "(," + HOST + ")+");
 
     /** Parses {@code url}; a URL of another form throws IllegalArgumentException that does not repeat it. */
     public static DatabaseUrl parse(String url) {
@@ -34,12 +40,14 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         }
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("postgresql") || scheme.equals("postgres") && !jdbc)
-                || uri.getRawAuthority() == null || uri.getHost() == null) {
+                || uri.getRawAuthority() == null) {
             throw invalid();
         }
         String user = null;
         String password = null;
-        String userInfo = uri.getRawUserInfo();
+        String authority = uri.getRawAuthority();
+        // Several hosts make it a registry-based authority, for which URI finds no user information.
+        String userInfo = authority.contains("@") ? authority.substring(0, authority.lastIndexOf('@')) : null;
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
@@ -55,7 +63,10 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
                 parameters.add(parameter);
             }
         }
-        String host = uri.getRawAuthority().substring(userInfo == null ? 0 : userInfo.length() + 1);
+        String host = authority.substring(userInfo == null ? 0 : userInfo.length() + 1);
+        if (uri.getHost() == null && !HOSTS.matcher(host).matches()) {
+            throw invalid();
+        }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String query = parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
         return new DatabaseUrl("jdbc:postgresql://" + host + path + query, user, password);

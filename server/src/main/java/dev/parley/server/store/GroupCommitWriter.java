@@ -36,6 +36,9 @@ import java.util.function.LongSupplier;
  * <p>A send whose nonce its sender already used in the room (while that event is kept) stores
  * nothing and completes with the first event. A failed transaction stores nothing: every publish
  * in it fails with {@link UnavailableException}. A full queue fails a publish at once, the same way.
+ * A publish whose future its caller completed (gave up on it, past a deadline) before its batch
+ * was taken is not stored; one given up while its batch was written rolls the batch back, failing
+ * every publish in it.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -142,7 +145,10 @@ public final class GroupCommitWriter implements AutoCloseable {
                 break;
             }
             queue.drainTo(batch, BATCH - 1);
-            write(batch);
+            batch.removeIf(append -> append.done.isDone());
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
             batch.clear();
         }
         failQueued();
@@ -160,6 +166,14 @@ public final class GroupCommitWriter implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 outcome = store(connection, batch);
+                if (batch.stream().anyMatch(append -> append.done.isDone())) {
+                    // A caller gave up while the batch was written: storing nothing keeps its
+                    // "unavailable" true (only a commit already on its way can make it wrong).
+                    connection.rollback();
+                    UnavailableException late = new UnavailableException("the database took longer than the timeout", null);
+                    batch.forEach(append -> append.done.completeExceptionally(late));
+                    return;
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);

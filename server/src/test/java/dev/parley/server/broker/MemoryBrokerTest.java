@@ -96,33 +96,12 @@ class MemoryBrokerTest {
     @Test
     void keepsNothingWithAHistoryOfZero() {
         MemoryBroker forgetful = new MemoryBroker(0, () -> 1L);
-        forgetful.listen(ignoring());
+        forgetful.listen(new IgnoringListener());
         forgetful.publish("r", "a", "x", null).join();
         assertThat(forgetful.history("r", new HistoryQuery(null, null, 10)).join().messages()).isEmpty();
         String e = forgetful.recover("r", null, 0, Integer.MAX_VALUE).join().epoch();
         assertThat(forgetful.recover("r", new StreamPosition(e, 1), 5, Integer.MAX_VALUE).join().recovered()).isTrue();
         assertThat(forgetful.recover("r", new StreamPosition(e, 0), 5, Integer.MAX_VALUE).join().recovered()).isFalse();
-    }
-
-    private static BrokerListener ignoring() {
-        return new BrokerListener() {
-            @Override
-            public void onMessage(ServerEvent.Message message) {
-            }
-
-            @Override
-            public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
-            }
-
-            @Override
-            public void onRoomLost(String room) {
-            }
-
-            @Override
-            public boolean onDirect(ServerEvent.Dm dm) {
-                return false;
-            }
-        };
     }
 
     @Test

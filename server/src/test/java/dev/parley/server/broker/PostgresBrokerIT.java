@@ -5,6 +5,7 @@ import dev.parley.server.store.DatabaseUrl;
 import dev.parley.testing.PostgresExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
@@ -43,5 +44,21 @@ class PostgresBrokerIT extends BrokerContract {
     @Override
     boolean keepsEverything() {
         return true;
+    }
+
+    /** The same contract through the {@link OutageBroker} the node puts over it. */
+    @Nested
+    class UnderItsOutageBroker extends BrokerContract {
+        @Override
+        Broker open(int historySize, LongSupplier clock) {
+            OutageBroker broker = new OutageBroker(PostgresBrokerIT.this.open(historySize, clock), 2000, historySize);
+            opened.add(0, broker); // closed first; closing the durable one again does nothing
+            return broker;
+        }
+
+        @Override
+        boolean keepsEverything() {
+            return true;
+        }
     }
 }

@@ -29,9 +29,20 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void severalHostsForAFailoverGoToTheJdbcUrlInTheirOrder() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://chat:s%40cret@db1:5432,db2:5433/parley?targetServerType=primary");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db1:5432,db2:5433/parley?targetServerType=primary");
+        assertThat(url.user()).isEqualTo("chat");
+        assertThat(url.password()).isEqualTo("s@cret");
+        assertThat(url.display()).isEqualTo("postgresql://chat@db1:5432,db2:5433/parley");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://10.0.0.1,db2:5433/parley?user=chat").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://10.0.0.1,db2:5433/parley");
+    }
+
+    @Test
     void otherFormsAreRefusedWithoutRepeatingTheValue() {
         for (String bad : new String[] {"mysql://u:secret@db/x", "postgresql:secret", "jdbc:postgres://u:secret@db/x",
-                "secret", "postgresql://u:secret@/x"}) {
+                "secret", "postgresql://u:secret@/x", "postgresql://u:secret@db1,/x", "postgresql://u:secret@a b,c/x"}) {
             assertThatThrownBy(() -> DatabaseUrl.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("databaseUrl must be postgresql://").hasMessageNotContaining("secret");
         }

@@ -281,6 +281,30 @@ class StoreIT {
     }
 
     @Test
+    void publishesGivenUpByTheirCallersAreNotStoredWhetherQueuedOrInTheTransaction() throws SQLException {
+        fill("given-up", 1);
+        UnavailableException pastDeadline = new UnavailableException("past its deadline", null);
+        try (Connection blocker = postgres.connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("select top from rooms where room = 'given-up' for update");
+            CompletableFuture<ServerEvent.Message> waiting = writer.append("given-up", "alice", "kept", null);
+            await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
+            writer.append("given-up", "alice", "given up in the queue", null).completeExceptionally(pastDeadline);
+            blocker.rollback();
+            assertThat(waiting.orTimeout(20, TimeUnit.SECONDS).join().offset()).isEqualTo(2);
+
+            statement.execute("select top from rooms where room = 'given-up' for update");
+            CompletableFuture<ServerEvent.Message> givenUp = writer.append("given-up", "alice", "given up in the transaction", null);
+            await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
+            givenUp.completeExceptionally(pastDeadline);
+            blocker.rollback();
+        }
+        assertThat(append("given-up", "alice", "after", null).offset()).isEqualTo(3);
+        assertThat(history.after("given-up", 0, 10).join().messages()).extracting(ServerEvent.Message::text)
+                .containsExactly("message 1", "kept", "after");
+    }
+
+    @Test
     void whileTheDatabaseIsDownPublishesFailUnavailableAndAfterItsRestartEverythingCommittedIsThere() {
         List<ServerEvent.Message> before = fill("outage", 5);
         String epoch = history.before("outage", Long.MAX_VALUE, 1).join().epoch();

@@ -1,0 +1,23 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+
+/** A node's listener for tests that look at what a broker answers, not at what it delivers. */
+public final class IgnoringListener implements BrokerListener {
+    @Override
+    public void onMessage(ServerEvent.Message message) {
+    }
+
+    @Override
+    public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+    }
+
+    @Override
+    public void onRoomLost(String room) {
+    }
+
+    @Override
+    public boolean onDirect(ServerEvent.Dm dm) {
+        return false;
+    }
+}
