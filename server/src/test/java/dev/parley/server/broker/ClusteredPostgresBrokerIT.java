@@ -55,7 +55,7 @@ class ClusteredPostgresBrokerIT extends BrokerContract {
     }
 
     private Database database() {
-        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(url), 3, 2000), new SimpleMeterRegistry());
+        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(url), 4, 2000), new SimpleMeterRegistry());
         opened.add(database);
         return database;
     }
