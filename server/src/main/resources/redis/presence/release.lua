@@ -1,7 +1,8 @@
--- KEYS[1]: the nick's claim; ARGV[1]: its owner. Deletes the claim only while it is still this
--- owner's, so a late release never deletes the claim of the session that replaced it. Returns 1
--- when it did, else 0.
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+-- KEYS[1]: the nick's sessions, KEYS[2]: their expiries (see claim.lua); ARGV[1]: a session,
+-- ARGV[2]: its value. Deletes the session's claim only while it is still this one, so a late
+-- release never deletes a claim made since. Returns 1 when it did, else 0.
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return redis.call('HDEL', KEYS[1], ARGV[1])
 end
 return 0

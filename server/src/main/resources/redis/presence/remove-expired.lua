@@ -1,11 +1,9 @@
--- KEYS[1]: the room's members, KEYS[2]: their expiries. Removes every member whose expiry has
--- passed; returns the nicks this call removed, so that each removal is seen by exactly one caller.
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+-- Removes every session in the room whose expiry has passed; returns the nicks that left with them,
+-- so that each leave is seen by exactly one caller.
 local removed = {}
-for _, nick in ipairs(expired) do
-  redis.call('ZREM', KEYS[2], nick)
-  if redis.call('ZREM', KEYS[1], nick) == 1 then
-    removed[#removed + 1] = nick
+for _, session in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
+  if drop(session) == 1 then
+    removed[#removed + 1] = string.match(session, '^(%S+)')
   end
 end
 return removed

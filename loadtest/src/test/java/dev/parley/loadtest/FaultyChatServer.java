@@ -80,7 +80,7 @@ final class FaultyChatServer implements AutoCloseable {
                 case "hello" -> {
                     nick = command.path("nick").asText();
                     send(ctx.channel(), new ServerEvent.Welcome(id, "s-" + nick, nick, "secret", 25_000, 60_000,
-                            new Limits(65_536, 4_000, 50, 1_000, 1_000, 1_000, 1_000), "faulty/1"));
+                            new Limits(65_536, 4_000, 50, 1_000, 1_000, 1_000, 1_000, 1), "faulty/1"));
                 }
                 case "join" -> {
                     Room room = rooms.computeIfAbsent(command.path("room").asText(), r -> new Room());

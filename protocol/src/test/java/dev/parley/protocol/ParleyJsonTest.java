@@ -44,7 +44,7 @@ class ParleyJsonTest {
     void roundTripsEveryEvent() throws Exception {
         List<ServerEvent> events = List.of(
                 new ServerEvent.Welcome(RequestId.of(1), "s-1", "alice", "sec", 25000, 60000,
-                        new Limits(65536, 4000, 50, 20, 40, 1000, 1000), "parley/1"),
+                        new Limits(65536, 4000, 50, 20, 40, 1000, 1000, 1), "parley/1"),
                 new ServerEvent.Joined(RequestId.of(2), "r", "e-1", 3, List.of("alice"), 1, true,
                         List.of(new ServerEvent.Message("r", 3, 9, "bob", "yo")), null),
                 new ServerEvent.Left(RequestId.of(3), "r"),

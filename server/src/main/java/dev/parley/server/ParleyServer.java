@@ -14,6 +14,7 @@ import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Backend;
 import dev.parley.server.node.Node;
+import dev.parley.server.node.UserSessions;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DatabaseUrl;
@@ -120,7 +121,8 @@ public final class ParleyServer implements AutoCloseable {
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
         this.metrics = metrics;
         this.node = new Node(backend, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis,
-                config.presenceLimit(), workerGroup.next());
+                config.presenceLimit(), security.authEnabled() ? UserSessions.shared(config.maxSessionsPerUser())
+                        : UserSessions.EXCLUSIVE, workerGroup.next());
         metrics.gaugeActiveRooms(node.hub()::activeRooms);
         if (addressLimiter.enabled()) {
             bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);

@@ -19,7 +19,9 @@ class ServerConfigTest {
         assertThat(config.helloTimeoutMs()).isEqualTo(10_000);
         assertThat(config.handshakeTimeoutMs()).isEqualTo(10_000);
         assertThat(config.closeTimeoutMs()).isEqualTo(5_000);
-        assertThat(config.limits()).isEqualTo(new dev.parley.protocol.Limits(65536, 4000, 50, 20, 40, 1000, 1000));
+        assertThat(config.limits()).as("without auth a nick has one session")
+                .isEqualTo(new dev.parley.protocol.Limits(65536, 4000, 50, 20, 40, 1000, 1000, 1));
+        assertThat(config.maxSessionsPerUser()).isEqualTo(10);
         assertThat(config.historySize()).isEqualTo(100);
         assertThat(config.historyOnJoin()).isEqualTo(20);
         assertThat(config.recoverMax()).isEqualTo(1000);

@@ -34,6 +34,10 @@ public record ServerConfig(
         int maxTextChars,
         @Setting(value = "50", min = 1, max = 100_000, help = "Rooms one session may be in")
         int maxRooms,
+        @Setting(value = "10", min = 1, max = 1000,
+                help = "With auth: sessions one user (a token's subject) may hold at once; one more gets "
+                        + "too_many_sessions. Without auth a nick has one session")
+        int maxSessionsPerUser,
         @Setting(value = "20", min = 1, max = 1_000_000,
                 help = "Sustained send, dm and typing commands per second and session")
         int ratePerSec,
@@ -135,7 +139,8 @@ public record ServerConfig(
 
     /** The limits announced in {@code welcome}. */
     public Limits limits() {
-        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit, recoverMax);
+        return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit, recoverMax,
+                security.authEnabled() ? maxSessionsPerUser : 1);
     }
 
     /** A builder from the documented defaults (the environment plays no part). */

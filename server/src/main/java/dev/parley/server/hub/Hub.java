@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * This node's registry of members (by session id and by nick) and of the rooms they are in, and
- * the fan-out of events to them: an event is encoded once and queued for each local member of its
+ * This node's registry of members (by session id, and by nick: a user may have several sessions)
+ * and of the rooms they are in, and the fan-out of events to them: an event is encoded once and queued for each local member of its
  * room, loop by loop ({@link Subscribers}). The hub knows nothing of brokers, presence or
  * announcements; the node above it does, and tells it what to deliver.
  *
@@ -25,27 +25,53 @@ public final class Hub {
     private final ServerMetrics metrics;
     private final ByteBufAllocator alloc;
     private final RoomWatch roomWatch;
+    private final UserWatch userWatch;
     private final Map<String, Member> membersById = new ConcurrentHashMap<>();
-    private final Map<String, Member> membersByNick = new ConcurrentHashMap<>();
+    /** Each user's sessions here by nick key; a list is replaced, never changed, inside its map entry's compute. */
+    private final Map<String, List<Member>> membersByNick = new ConcurrentHashMap<>();
     private final Map<String, Subscribers> rooms = new ConcurrentHashMap<>();
 
-    public Hub(ServerMetrics metrics, ByteBufAllocator alloc, RoomWatch roomWatch) {
+    public Hub(ServerMetrics metrics, ByteBufAllocator alloc, RoomWatch roomWatch, UserWatch userWatch) {
         this.metrics = metrics;
         this.alloc = alloc;
         this.roomWatch = roomWatch;
+        this.userWatch = userWatch;
     }
 
-    /** Registers {@code member} under its id and {@code nick}, which it has claimed. */
-    public void register(Member member, String nick) {
+    /**
+     * Registers {@code member} under its id and {@code nick}, which it has claimed. Completes once
+     * the user's direct messages reach this node.
+     */
+    public CompletableFuture<Void> register(Member member, String nick) {
         membersById.put(member.id(), member);
-        membersByNick.put(Names.nickKey(nick), member);
+        List<CompletableFuture<Void>> watched = new ArrayList<>(1);
+        membersByNick.compute(Names.nickKey(nick), (key, sessions) -> {
+            List<Member> updated = new ArrayList<>(sessions == null ? List.of() : sessions);
+            updated.add(member);
+            watched.add(userWatch.watchUser(nick));
+            return List.copyOf(updated);
+        });
+        return watched.get(0);
     }
 
-    /** Forgets {@code member}; returns whether its nick was still registered to it. */
-    public boolean unregister(Member member) {
+    /** Forgets {@code member}, and stops watching its user's direct messages when it was the user's last session here. */
+    public void unregister(Member member) {
         membersById.remove(member.id(), member);
         String nick = member.nick();
-        return nick != null && membersByNick.remove(Names.nickKey(nick), member);
+        if (nick != null) {
+            membersByNick.computeIfPresent(Names.nickKey(nick), (key, sessions) -> {
+                if (!sessions.contains(member)) {
+                    return sessions;
+                }
+                List<Member> updated = new ArrayList<>(sessions);
+                updated.remove(member);
+                if (updated.isEmpty()) {
+                    userWatch.unwatchUser(nick);
+                    return null;
+                }
+                return List.copyOf(updated);
+            });
+        }
     }
 
     /** The member of session {@code id} on this node, or null. */
@@ -53,9 +79,9 @@ public final class Hub {
         return membersById.get(id);
     }
 
-    /** The member holding {@code nick} on this node, or null. */
-    public Member byNick(String nick) {
-        return membersByNick.get(Names.nickKey(nick));
+    /** The sessions of {@code nick} on this node, none when it has none here. */
+    public List<Member> byNick(String nick) {
+        return membersByNick.getOrDefault(Names.nickKey(nick), List.of());
     }
 
     /**
@@ -133,26 +159,34 @@ public final class Hub {
         }
     }
 
-    /** Delivers a direct message to its recipient on this node; returns whether it is here. */
+    /** Delivers a direct message to each session of its recipient on this node; returns whether any got it. */
     public boolean deliverDirect(ServerEvent.Dm dm) {
-        Member recipient = byNick(dm.to());
-        if (recipient == null) {
+        List<Member> recipients = byNick(dm.to());
+        if (recipients.isEmpty()) {
             return false;
         }
-        EncodedEvent encoded = EncodedEvent.encode(alloc, dm.addressedTo(recipient.nick()));
+        EncodedEvent encoded = EncodedEvent.encode(alloc, dm.addressedTo(recipients.get(0).nick()));
+        int delivered = 0;
         try {
-            recipient.executor().execute(() -> {
+            for (Member recipient : recipients) {
+                EncodedEvent shared = encoded.retainedDuplicate();
                 try {
-                    Subscribers.deliver(recipient, null, 0, encoded);
-                } finally {
-                    encoded.release();
+                    recipient.executor().execute(() -> {
+                        try {
+                            Subscribers.deliver(recipient, null, 0, shared);
+                        } finally {
+                            shared.release();
+                        }
+                    });
+                    delivered++;
+                } catch (RejectedExecutionException shuttingDown) {
+                    shared.release();
                 }
-            });
-        } catch (RejectedExecutionException shuttingDown) {
+            }
+        } finally {
             encoded.release();
-            return false;
         }
-        metrics.delivered(1);
-        return true;
+        metrics.delivered(delivered);
+        return delivered > 0;
     }
 }

@@ -10,10 +10,8 @@ import dev.parley.server.broker.Recovery;
 import dev.parley.server.broker.SearchPage;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.hub.Member;
-import dev.parley.server.hub.RoomWatch;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.presence.NickClaim;
-import dev.parley.server.presence.NickOwner;
 import dev.parley.server.presence.Presence;
 import dev.parley.server.presence.PresenceListener;
 import dev.parley.server.presence.RoomChange;
@@ -26,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,35 +54,31 @@ public final class Node implements BrokerListener, PresenceListener {
     private final int presenceLimit;
     private final List<String> features;
     private final OccupancyWatch occupancy;
-    /** Evictions under way by session id, so that a second request waits for the same one. */
-    private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
+    private final Logins logins;
     /** Departures (leaves and their announcements, nick releases) not yet through, for a stop to wait on. */
     private final Set<CompletableFuture<?>> departing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param presenceLimit members past which a room's joins and leaves are not announced one by
      *                      one: its members are told the count instead, at most once a second
+     * @param sessions      how many sessions a user may hold
      * @param timers        runs the reads of those counts
      */
     public Node(Backend backend, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock, int presenceLimit,
-                EventExecutor timers) {
+                UserSessions sessions, EventExecutor timers) {
         this.backend = backend;
         this.broker = backend.broker();
         this.presence = backend.presence();
         this.clock = clock;
         this.presenceLimit = presenceLimit;
-        this.features = broker.features().stream().sorted().toList();
-        this.hub = new Hub(metrics, alloc, new RoomWatch() {
-            @Override
-            public CompletableFuture<Void> watch(String room) {
-                return broker.watch(room);
-            }
-
-            @Override
-            public void unwatch(String room) {
-                broker.unwatch(room);
-            }
-        });
+        Set<String> offered = new TreeSet<>(broker.features());
+        if (sessions.shared()) {
+            offered.add("multi-session");
+        }
+        this.features = List.copyOf(offered);
+        BrokerWatch watch = new BrokerWatch(broker);
+        this.hub = new Hub(metrics, alloc, watch, watch);
+        this.logins = new Logins(presence, hub, sessions);
         this.occupancy = new OccupancyWatch(presence, presenceLimit, timers, OCCUPANCY_INTERVAL_MS, hub::hasRoom,
                 (room, count) -> hub.fanOut(room, 0, null, new ServerEvent.Occupancy(room, count, clock.getAsLong())));
         broker.listen(this);
@@ -110,7 +105,7 @@ public final class Node implements BrokerListener, PresenceListener {
         return hub;
     }
 
-    /** The optional parts of the protocol this node offers, for {@code welcome.features}: its broker's. */
+    /** The optional parts of the protocol this node offers, for {@code welcome.features}: its broker's, and "multi-session". */
     public List<String> features() {
         return features;
     }
@@ -121,45 +116,19 @@ public final class Node implements BrokerListener, PresenceListener {
     }
 
     /**
-     * Gives {@code nick} to {@code member}. When a live session held it and {@code presentedResume}
-     * is its secret, that session is evicted first and the claim completes once it has left its
-     * rooms (a session on another node is evicted by its node before the presence's claim completes).
+     * Gives {@code nick} to {@code member}, one more session of its user where sessions are
+     * shared; refused {@link NickClaim.Outcome#TAKEN} or {@link NickClaim.Outcome#FULL}. When
+     * {@code presentedResume} is a live session's secret, that session is evicted first and the
+     * claim completes once it has left its rooms (a session on another node is evicted by its node
+     * before the presence's claim completes).
      */
     public CompletableFuture<NickClaim> login(Member member, String nick, String resumeSecret, String presentedResume) {
-        return presence.claim(nick, new NickOwner(member.id(), resumeSecret), presentedResume).thenCompose(claim -> {
-            if (!claim.granted()) {
-                return CompletableFuture.completedFuture(claim);
-            }
-            hub.register(member, nick);
-            CompletableFuture<Void> evicted = claim.replaced() == null ? DONE : evict(claim.replaced());
-            return evicted.thenCompose(done -> broker.watchUser(nick)).handle((watched, failure) -> {
-                if (failure != null) {
-                    logout(member);
-                    throw failure instanceof CompletionException e ? e : new CompletionException(failure);
-                }
-                return claim;
-            });
-        });
+        return logins.login(member, nick, resumeSecret, presentedResume);
     }
 
     @Override
     public CompletableFuture<Void> evict(String sessionId) {
-        Member replaced = hub.byId(sessionId);
-        if (replaced == null) {
-            return DONE;
-        }
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        CompletableFuture<Void> evicted = evictions.putIfAbsent(sessionId, started);
-        if (evicted != null) {
-            return evicted;
-        }
-        started.whenComplete((done, failure) -> evictions.remove(sessionId, started));
-        try {
-            replaced.executor().execute(() -> replaced.evict().whenComplete((done, failure) -> started.complete(null)));
-        } catch (RejectedExecutionException shuttingDown) {
-            started.complete(null);
-        }
-        return started;
+        return logins.evict(sessionId);
     }
 
     /**
@@ -173,14 +142,7 @@ public final class Node implements BrokerListener, PresenceListener {
 
     /** Forgets a member that has ended; it must have left its rooms. */
     public void logout(Member member) {
-        boolean hadNick = hub.unregister(member);
-        String nick = member.nick();
-        if (nick != null) {
-            if (hadNick) {
-                broker.unwatchUser(nick);
-            }
-            departing(presence.release(nick, member.id()));
-        }
+        departing(logins.logout(member));
     }
 
     /**
@@ -209,7 +171,7 @@ public final class Node implements BrokerListener, PresenceListener {
      */
     public CompletableFuture<Joined> join(Member member, String room, StreamPosition since, int latest, int recoverMax) {
         CompletableFuture<Void> watched = hub.subscribe(member, room);
-        CompletableFuture<RoomChange> entered = presence.join(room, member.nick());
+        CompletableFuture<RoomChange> entered = presence.join(room, member.nick(), member.id());
         // The room's live events reach this node before its history is read, so that the member's
         // session can merge the two by offset without a gap.
         CompletableFuture<Recovery> recovery = watched.thenCompose(ready -> broker.recover(room, since, latest, recoverMax));
@@ -220,7 +182,7 @@ public final class Node implements BrokerListener, PresenceListener {
                 hub.unsubscribe(member, room);
                 entered.thenAccept(change -> {
                     if (change.changed()) {
-                        presence.leave(room, member.nick());
+                        presence.leave(room, member.nick(), member.id());
                     }
                 });
                 throw failure instanceof CompletionException e ? e : new CompletionException(failure);
@@ -248,7 +210,7 @@ public final class Node implements BrokerListener, PresenceListener {
     /** Removes {@code member} from {@code room} and tells the other members. */
     public CompletableFuture<Void> leave(Member member, String room) {
         hub.unsubscribe(member, room);
-        CompletableFuture<RoomChange> left = presence.leave(room, member.nick());
+        CompletableFuture<RoomChange> left = presence.leave(room, member.nick(), member.id());
         departing(left.thenCompose(change -> change.changed()
                 ? announce(room, ServerEvent.PresenceKind.LEAVE, member.nick(), change.members()) : DONE));
         return left.thenApply(change -> null);
@@ -261,7 +223,7 @@ public final class Node implements BrokerListener, PresenceListener {
      */
     public CompletableFuture<Void> abandon(Member member, String room) {
         hub.unsubscribe(member, room);
-        return departing(presence.abandon(room, member.nick()));
+        return departing(presence.abandon(room, member.nick(), member.id()));
     }
 
     /**
@@ -314,18 +276,18 @@ public final class Node implements BrokerListener, PresenceListener {
                 : new MemberPage(members.subList(0, limit), members.get(limit - 1)));
     }
 
-    /** Closes the session of {@code nick} on this node with 1008; false when it has none here. */
+    /** Closes the sessions of {@code nick} on this node with 1008; false when it has none here. */
     public boolean disconnect(String nick) {
-        Member member = hub.byNick(nick);
-        if (member == null) {
-            return false;
+        boolean closing = false;
+        for (Member member : hub.byNick(nick)) {
+            try {
+                member.executor().execute(member::disconnect);
+                closing = true;
+            } catch (RejectedExecutionException shuttingDown) {
+                // the loop is stopping: its sessions close with it
+            }
         }
-        try {
-            member.executor().execute(member::disconnect);
-        } catch (RejectedExecutionException shuttingDown) {
-            return false;
-        }
-        return true;
+        return closing;
     }
 
     /** Every room that has members or history, by name. */

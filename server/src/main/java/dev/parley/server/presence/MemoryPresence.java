@@ -7,10 +7,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,23 +22,35 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MemoryPresence implements Presence {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final Map<String, NickOwner> owners = new ConcurrentHashMap<>();
-    /** Each room's members in nick order; a set is read and changed only inside its map entry's compute. */
-    private final Map<String, NavigableSet<String>> members = new ConcurrentHashMap<>();
+    /** The sessions holding a nick, all under one spelling; their resume secrets by session id. */
+    private record Holders(String nick, Map<String, String> secrets) {
+    }
+
+    /** Holders by nick key; a value is replaced, never changed, inside its map entry's compute. */
+    private final Map<String, Holders> owners = new ConcurrentHashMap<>();
+    /** Each room's members in nick order, with their sessions there; read and changed only inside its map entry's compute. */
+    private final Map<String, NavigableMap<String, Set<String>>> members = new ConcurrentHashMap<>();
 
     @Override
-    public CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume) {
+    public CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume, int maxSessions) {
         AtomicReference<NickClaim> outcome = new AtomicReference<>(NickClaim.GRANTED);
-        owners.compute(Names.nickKey(nick), (key, holder) -> {
-            if (holder == null) {
-                return claimant;
+        owners.compute(Names.nickKey(nick), (key, holders) -> {
+            Map<String, String> secrets = holders == null ? new HashMap<>() : new HashMap<>(holders.secrets());
+            String resumed = presentedResume == null ? null : secrets.entrySet().stream()
+                    .filter(holder -> sameSecret(holder.getValue(), presentedResume))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            if (resumed != null) {
+                secrets.remove(resumed);
+                outcome.set(NickClaim.replacing(resumed));
+            } else if (holders != null && !holders.nick().equals(nick)) {
+                outcome.set(NickClaim.TAKEN);
+                return holders;
+            } else if (secrets.size() >= maxSessions) {
+                outcome.set(NickClaim.FULL);
+                return holders;
             }
-            if (presentedResume != null && sameSecret(holder.resumeSecret(), presentedResume)) {
-                outcome.set(NickClaim.replacing(holder.sessionId()));
-                return claimant;
-            }
-            outcome.set(NickClaim.TAKEN);
-            return holder;
+            secrets.put(claimant.sessionId(), claimant.resumeSecret());
+            return new Holders(secrets.size() == 1 || holders == null ? nick : holders.nick(), Map.copyOf(secrets));
         });
         return CompletableFuture.completedFuture(outcome.get());
     }
@@ -47,27 +61,40 @@ public final class MemoryPresence implements Presence {
 
     @Override
     public CompletableFuture<Void> release(String nick, String sessionId) {
-        owners.computeIfPresent(Names.nickKey(nick), (key, holder) -> holder.sessionId().equals(sessionId) ? null : holder);
+        owners.computeIfPresent(Names.nickKey(nick), (key, holders) -> {
+            if (!holders.secrets().containsKey(sessionId)) {
+                return holders;
+            }
+            Map<String, String> secrets = new HashMap<>(holders.secrets());
+            secrets.remove(sessionId);
+            return secrets.isEmpty() ? null : new Holders(holders.nick(), Map.copyOf(secrets));
+        });
         return DONE;
     }
 
     @Override
-    public CompletableFuture<RoomChange> join(String room, String nick) {
+    public CompletableFuture<RoomChange> join(String room, String nick, String sessionId) {
         AtomicReference<RoomChange> change = new AtomicReference<>();
-        members.compute(room, (name, set) -> {
-            NavigableSet<String> updated = set == null ? new TreeSet<>() : set;
-            change.set(new RoomChange(updated.add(nick), updated.size()));
+        members.compute(room, (name, users) -> {
+            NavigableMap<String, Set<String>> updated = users == null ? new TreeMap<>() : users;
+            Set<String> sessions = updated.computeIfAbsent(nick, first -> new HashSet<>(2));
+            change.set(new RoomChange(sessions.add(sessionId) && sessions.size() == 1, updated.size()));
             return updated;
         });
         return CompletableFuture.completedFuture(change.get());
     }
 
     @Override
-    public CompletableFuture<RoomChange> leave(String room, String nick) {
+    public CompletableFuture<RoomChange> leave(String room, String nick, String sessionId) {
         AtomicReference<RoomChange> change = new AtomicReference<>(new RoomChange(false, 0));
-        members.computeIfPresent(room, (name, set) -> {
-            change.set(new RoomChange(set.remove(nick), set.size()));
-            return set.isEmpty() ? null : set;
+        members.computeIfPresent(room, (name, users) -> {
+            Set<String> sessions = users.get(nick);
+            boolean lastLeft = sessions != null && sessions.remove(sessionId) && sessions.isEmpty();
+            if (lastLeft) {
+                users.remove(nick);
+            }
+            change.set(new RoomChange(lastLeft, users.size()));
+            return users.isEmpty() ? null : users;
         });
         return CompletableFuture.completedFuture(change.get());
     }
@@ -75,14 +102,14 @@ public final class MemoryPresence implements Presence {
     @Override
     public CompletableFuture<List<String>> members(String room, String after, int limit) {
         List<String> page = new ArrayList<>();
-        members.computeIfPresent(room, (name, set) -> {
-            for (String nick : after == null ? set : set.tailSet(after, false)) {
+        members.computeIfPresent(room, (name, users) -> {
+            for (String nick : after == null ? users.keySet() : users.tailMap(after, false).keySet()) {
                 if (page.size() == limit) {
                     break;
                 }
                 page.add(nick);
             }
-            return set;
+            return users;
         });
         return CompletableFuture.completedFuture(Collections.unmodifiableList(page));
     }
@@ -90,9 +117,9 @@ public final class MemoryPresence implements Presence {
     @Override
     public CompletableFuture<Integer> count(String room) {
         AtomicInteger count = new AtomicInteger();
-        members.computeIfPresent(room, (name, set) -> {
-            count.set(set.size());
-            return set;
+        members.computeIfPresent(room, (name, users) -> {
+            count.set(users.size());
+            return users;
         });
         return CompletableFuture.completedFuture(count.get());
     }

@@ -3,7 +3,6 @@ package dev.parley.server.presence;
 import dev.parley.server.redis.LuaScript;
 import dev.parley.server.redis.Redis;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -27,28 +26,25 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The nick claims of {@link RedisPresence}: claiming a nick, taking it over with the holder's
- * resume secret, releasing it, keeping this node's claims alive, and the evictions that a take-over
- * asks of the node holding the old session, over the nodes' channels
+ * The nick claims of {@link RedisPresence}, one per session: claiming a nick, taking a session's
+ * claim over with its resume secret, releasing it, keeping this node's claims alive, and the
+ * evictions that a take-over asks of the node holding the old session, over the nodes' channels
  * ({@link PresenceKeys#nodeChannel}).
  */
 final class NickClaims {
     private static final Logger LOG = LoggerFactory.getLogger(NickClaims.class);
-    private static final int CLAIM_ATTEMPTS = 3;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-    private static final LuaScript TAKE_OVER = LuaScript.fromResources("presence/take-over");
+    private static final LuaScript CLAIM = LuaScript.fromResources("presence/now", "presence/claim");
     private static final LuaScript RELEASE = LuaScript.fromResources("presence/release");
-    private static final LuaScript REFRESH = LuaScript.fromResources("presence/refresh-claim");
+    private static final LuaScript REFRESH = LuaScript.fromResources("presence/now", "presence/refresh-claim");
 
-    /** A claim's value in Redis: who holds the nick and the hash of the secret that takes it over. */
-    private record Owner(String node, String session, String secretHash) {
-        String encode() {
-            return node + ' ' + session + ' ' + secretHash;
-        }
-
-        static Owner decode(String value) {
-            String[] parts = value.split(" ", 3);
-            return parts.length == 3 ? new Owner(parts[0], parts[1], parts[2]) : null;
+    /**
+     * A session's claim: its nick's keys, and its value in Redis: the node that holds the session,
+     * the hash of the secret that takes it over, and the nick as spelt.
+     */
+    private record Claim(String[] keys, String session, String node, String secretHash, String nick) {
+        String value() {
+            return node + ' ' + secretHash + ' ' + nick;
         }
     }
 
@@ -58,8 +54,8 @@ final class NickClaims {
     private final RedisPresence.Settings settings;
     private final String ttlMs;
     private final Supplier<PresenceListener> listener;
-    /** This node's claims by key; an entry is read and changed only inside its map entry's compute. */
-    private final Map<String, Owner> claims = new ConcurrentHashMap<>();
+    /** This node's claims by session id; an entry is read and changed only inside its map entry's compute. */
+    private final Map<String, Claim> claims = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
     private final AtomicLong evictionIds = new AtomicLong();
     private final Counter evictionsAsked;
@@ -79,7 +75,7 @@ final class NickClaims {
         this.evictionsUnconfirmed = Counter.builder("parley.presence.evictions.unconfirmed")
                 .description("Evictions on other nodes not confirmed within the timeout").register(registry);
         this.claimsLost = Counter.builder("parley.presence.claims.lost")
-                .description("Local sessions whose nick claim another session held after Redis lost it").register(registry);
+                .description("Local sessions whose nick claim was gone when their node refreshed it").register(registry);
     }
 
     /** Listens on this node's channel for eviction requests and answers; completes once subscribed. */
@@ -94,73 +90,48 @@ final class NickClaims {
         return redis.call(channel.async().subscribe(PresenceKeys.nodeChannel(nodeId)));
     }
 
-    CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume) {
-        Owner owner = new Owner(nodeId, claimant.sessionId(), hash(claimant.resumeSecret()));
-        String key = PresenceKeys.nick(nick);
-        return claim(key, owner, presentedResume == null ? null : hash(presentedResume), CLAIM_ATTEMPTS)
-                .whenComplete((claim, failure) -> {
+    CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume, int maxSessions) {
+        Claim claim = new Claim(PresenceKeys.nick(nick), claimant.sessionId(), nodeId, hash(claimant.resumeSecret()), nick);
+        return redis.call(CLAIM.<List<Object>>runInOrder(commands, ScriptOutputType.MULTI, claim.keys(), ttlMs,
+                Integer.toString(maxSessions), claim.session(), claim.value(), nick,
+                presentedResume == null ? "" : hash(presentedResume))).thenCompose(reply -> {
+                    long outcome = (Long) reply.get(0);
+                    if (outcome == 0) {
+                        return CompletableFuture.completedFuture(NickClaim.TAKEN);
+                    } else if (outcome == 2) {
+                        return CompletableFuture.completedFuture(NickClaim.FULL);
+                    }
+                    claims.put(claim.session(), claim);
+                    if (reply.size() == 1) {
+                        return CompletableFuture.completedFuture(NickClaim.GRANTED);
+                    }
+                    String replaced = (String) reply.get(1);
+                    String replacedNode = ((String) reply.get(2)).split(" ", 2)[0];
+                    return evictElsewhere(replacedNode, replaced).thenApply(done -> NickClaim.replacing(replaced));
+                }).whenComplete((granted, failure) -> {
                     if (failure != null) {
-                        withdraw(key, owner);
+                        withdraw(claim);
                     }
                 });
     }
 
     /**
      * Deletes a claim that failed here but may have been made in Redis (a reply past the timeout):
-     * left there, it would hold the nick until it expires, and the client, which never learnt the
-     * new resume secret, could not take its nick back before that.
+     * left there, it would count against the user's sessions until it expires.
      */
-    private void withdraw(String key, Owner owner) {
-        claims.remove(key, owner);
-        deleteIfHeldBy(key, owner).exceptionally(failure -> {
-            LOG.debug("withdrawing the claim {} failed; it expires in {} ms: {}", key, ttlMs, failure.getMessage());
+    private void withdraw(Claim claim) {
+        claims.remove(claim.session(), claim);
+        delete(claim).exceptionally(failure -> {
+            LOG.debug("withdrawing the claim of {} failed; it expires in {} ms: {}", claim.session(), ttlMs,
+                    failure.getMessage());
             return 0L;
         });
     }
 
-    private CompletableFuture<NickClaim> claim(String key, Owner owner, String presentedHash, int attempts) {
-        return redis.call(commands.set(key, owner.encode(), SetArgs.Builder.nx().px(settings.ttl().toMillis())))
-                .thenCompose(ok -> {
-                    if (ok != null) {
-                        claims.put(key, owner);
-                        return CompletableFuture.completedFuture(NickClaim.GRANTED);
-                    }
-                    return redis.call(commands.get(key)).thenCompose(value -> {
-                        if (value == null) {
-                            return retry(key, owner, presentedHash, attempts);
-                        }
-                        Owner holder = Owner.decode(value);
-                        if (holder == null || presentedHash == null || !sameHash(holder.secretHash(), presentedHash)) {
-                            return CompletableFuture.completedFuture(NickClaim.TAKEN);
-                        }
-                        return redis.call(TAKE_OVER.<Long>runInOrder(commands, ScriptOutputType.INTEGER,
-                                new String[] {key}, value, owner.encode(), ttlMs)).thenCompose(took -> {
-                                    if (took == 0) {
-                                        return retry(key, owner, presentedHash, attempts);
-                                    }
-                                    claims.put(key, owner);
-                                    return evictElsewhere(key, holder).thenApply(done -> NickClaim.replacing(holder.session()));
-                                });
-                    });
-                });
-    }
-
-    /** The claim changed between two commands (expired, released, or taken over): look again, a few times. */
-    private CompletableFuture<NickClaim> retry(String key, Owner owner, String presentedHash, int attempts) {
-        return attempts > 1 ? claim(key, owner, presentedHash, attempts - 1) : CompletableFuture.completedFuture(NickClaim.TAKEN);
-    }
-
-    CompletableFuture<Void> release(String nick, String sessionId) {
-        return releaseKey(PresenceKeys.nick(nick), sessionId);
-    }
-
-    private CompletableFuture<Void> releaseKey(String nickKey, String sessionId) {
+    CompletableFuture<Void> release(String sessionId) {
         AtomicReference<CompletableFuture<Void>> released = new AtomicReference<>(DONE);
-        claims.computeIfPresent(nickKey, (key, owner) -> {
-            if (!owner.session().equals(sessionId)) {
-                return owner;
-            }
-            released.set(deleteIfHeldBy(key, owner).thenApply(deleted -> null));
+        claims.computeIfPresent(sessionId, (session, claim) -> {
+            released.set(delete(claim).thenApply(deleted -> null));
             return null;
         });
         return released.get();
@@ -168,46 +139,46 @@ final class NickClaims {
 
     /** Releases every claim this node still holds (it is stopping). */
     void releaseAll() {
-        for (Map.Entry<String, Owner> claim : List.copyOf(claims.entrySet())) {
-            releaseKey(claim.getKey(), claim.getValue().session());
-        }
+        List.copyOf(claims.keySet()).forEach(this::release);
     }
 
-    /** Deletes the claim on {@code key} while {@code owner} holds it; completes with 1 if it did. */
-    private CompletableFuture<Long> deleteIfHeldBy(String key, Owner owner) {
-        return redis.call(RELEASE.runInOrder(commands, ScriptOutputType.INTEGER, new String[] {key}, owner.encode()));
+    /** Deletes the claim while it is still this one; completes with 1 if it did. */
+    private CompletableFuture<Long> delete(Claim claim) {
+        return redis.call(RELEASE.runInOrder(commands, ScriptOutputType.INTEGER, claim.keys(), claim.session(),
+                claim.value()));
     }
 
     /**
-     * Extends each of this node's claims, re-creating those Redis lost; a claim that another
-     * session holds now is lost, and its local session evicted. Completes when every claim is done.
+     * Extends each of this node's claims, re-creating those Redis lost; a claim that is gone while
+     * the nick has others (taken over, or dropped as expired) is lost, and its local session
+     * evicted. Completes when every claim is done.
      */
     CompletableFuture<Void> refresh() {
         List<CompletableFuture<Void>> refreshed = new ArrayList<>();
-        for (String key : claims.keySet()) {
-            claims.computeIfPresent(key, (name, owner) -> {
-                refreshed.add(redis.call(REFRESH.<Long>runInOrder(commands, ScriptOutputType.INTEGER,
-                        new String[] {key}, owner.encode(), ttlMs)).thenAccept(kept -> {
+        for (String session : claims.keySet()) {
+            claims.computeIfPresent(session, (id, claim) -> {
+                refreshed.add(redis.call(REFRESH.<Long>runInOrder(commands, ScriptOutputType.INTEGER, claim.keys(),
+                        ttlMs, claim.session(), claim.value())).thenAccept(kept -> {
                             if (kept == 0) {
-                                lost(key, owner);
+                                lost(claim);
                             }
                         }));
-                return owner;
+                return claim;
             });
         }
         return CompletableFuture.allOf(refreshed.toArray(CompletableFuture[]::new));
     }
 
     /**
-     * Another session holds the nick that this node's session claimed: Redis lost the claim (it
-     * restarted empty) and someone else claimed the nick before this refresh. The newer claim wins;
-     * the local session is evicted as if replaced.
+     * A claim of this node's session is gone while other sessions hold the nick: Redis lost it (it
+     * restarted empty, or this node could not refresh it in time) and others claimed the nick
+     * since, or it was taken over and the eviction is on its way. The session is evicted as if replaced.
      */
-    private void lost(String key, Owner owner) {
-        if (claims.remove(key, owner)) {
+    private void lost(Claim claim) {
+        if (claims.remove(claim.session(), claim)) {
             claimsLost.increment();
-            LOG.info("session {} lost its nick claim {} to another session; evicting it", owner.session(), key);
-            listener.get().evict(owner.session());
+            LOG.info("session {} lost its claim of nick {}; evicting it", claim.session(), claim.nick());
+            listener.get().evict(claim.session());
         }
     }
 
@@ -219,15 +190,15 @@ final class NickClaims {
      * holder's channel any more (it died: nothing of it will remove the new session's rooms).
      * After {@code evictionTimeout} without an answer it completes anyway, so a resume never hangs.
      */
-    private CompletableFuture<Void> evictElsewhere(String key, Owner holder) {
-        if (holder.node().equals(nodeId)) {
+    private CompletableFuture<Void> evictElsewhere(String holderNode, String holderSession) {
+        if (holderNode.equals(nodeId)) {
             return DONE;
         }
         evictionsAsked.increment();
         long id = evictionIds.incrementAndGet();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         evictions.put(id, answered);
-        publish(PresenceKeys.nodeChannel(holder.node()), "evict " + id + ' ' + nodeId + ' ' + holder.session() + ' ' + key)
+        publish(PresenceKeys.nodeChannel(holderNode), "evict " + id + ' ' + nodeId + ' ' + holderSession)
                 .whenComplete((listeners, failure) -> {
                     if (failure != null || listeners == 0) {
                         answered.complete(null);
@@ -238,22 +209,22 @@ final class NickClaims {
                     evictions.remove(id);
                     if (failure != null) {
                         evictionsUnconfirmed.increment();
-                        LOG.warn("node {} did not confirm evicting session {} within {} ms; going on", holder.node(),
-                                holder.session(), settings.evictionTimeout().toMillis());
+                        LOG.warn("node {} did not confirm evicting session {} within {} ms; going on", holderNode,
+                                holderSession, settings.evictionTimeout().toMillis());
                     }
                     return null;
                 });
     }
 
     /**
-     * {@code evict <id> <reply node> <session> <nick key>} from a claimant, or {@code evicted <id>}
-     * from an evicting node. The evicted session's claim is forgotten first: it is not this node's
-     * to refresh or to report lost any more.
+     * {@code evict <id> <reply node> <session>} from a claimant, or {@code evicted <id>} from an
+     * evicting node. The evicted session's claim is forgotten first: it is not this node's to
+     * refresh or to report lost any more.
      */
     private void onNodeMessage(String message) {
         String[] parts = message.split(" ");
-        if (parts.length == 5 && parts[0].equals("evict")) {
-            claims.computeIfPresent(parts[4], (key, owner) -> owner.session().equals(parts[3]) ? null : owner);
+        if (parts.length == 4 && parts[0].equals("evict")) {
+            claims.remove(parts[3]);
             listener.get().evict(parts[3]).whenComplete((done, failure) ->
                     publish(PresenceKeys.nodeChannel(parts[2]), "evicted " + parts[1]));
         } else if (parts.length == 2 && parts[0].equals("evicted") && isNumber(parts[1])) {
@@ -284,7 +255,4 @@ final class NickClaims {
         }
     }
 
-    private static boolean sameHash(String expected, String presented) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
-    }
 }

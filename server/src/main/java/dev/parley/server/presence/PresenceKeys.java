@@ -13,9 +13,14 @@ final class PresenceKeys {
     private PresenceKeys() {
     }
 
-    /** The claim of {@code nick}, whatever its case: {@code <node> <session> <secret hash>}. */
-    static String nick(String nick) {
-        return "parley:nick:{" + Names.nickKey(nick) + '}';
+    /**
+     * The claims of {@code nick}, whatever its case, as the scripts take them: its sessions (a hash
+     * of {@code <node> <secret hash> <nick as spelt>} by session id) and their expiries (scored by
+     * expiry time).
+     */
+    static String[] nick(String nick) {
+        String prefix = "parley:nick:{" + Names.nickKey(nick) + "}:";
+        return new String[] {prefix + "sessions", prefix + "expiry"};
     }
 
     /** The room's nicks, score 0, so read in nick order. */
@@ -23,9 +28,13 @@ final class PresenceKeys {
         return "parley:presence:{" + room + "}:members";
     }
 
-    /** The room's members and their expiries (the same nicks scored by expiry time), as the scripts take them. */
+    /**
+     * The room's members, their sessions there ({@code <nick> <session>} scored by expiry time) and
+     * how many sessions each member has there (a hash by nick), as the scripts take them.
+     */
     static String[] room(String room) {
-        return new String[] {members(room), "parley:presence:{" + room + "}:expiry"};
+        String prefix = "parley:presence:{" + room + "}:";
+        return new String[] {members(room), prefix + "sessions", prefix + "counts"};
     }
 
     /** The channel over which other nodes ask {@code nodeId} to evict a session, and it answers. */

@@ -10,14 +10,14 @@ import java.util.concurrent.CompletableFuture;
 public interface PresenceListener {
 
     /**
-     * This node removed {@code nick} from {@code room} because the node that held it stopped
-     * refreshing it (it died). Exactly one node sees each removal, so this is where the room is
+     * This node removed {@code nick} from {@code room} because the nodes that held its sessions there
+     * stopped refreshing them (they died). Exactly one node sees each removal, so this is where the room is
      * told {@code leave}.
      */
     void memberExpired(String room, String nick);
 
     /**
-     * The local session {@code sessionId} lost its nick to another session (a resume on any node):
+     * The local session {@code sessionId} lost its claim of its nick (to a resume on any node):
      * it must leave its rooms and close with 4009. Completes once its rooms are left, or at once
      * when no such session lives here.
      */

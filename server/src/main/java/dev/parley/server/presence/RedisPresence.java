@@ -13,9 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link Presence} shared by every node through Redis: nick claims that expire unless their node
- * refreshes them ({@link NickClaims}, which also asks another node to evict a session whose nick
- * was taken over with its resume secret), room members with an expiry each ({@link RoomMembers}),
+ * {@link Presence} shared by every node through Redis: nick claims, one per session, that expire
+ * unless their node refreshes them ({@link NickClaims}, which also asks another node to evict a
+ * session taken over with its resume secret), room members counted by nick with an expiry for each
+ * session in the room ({@link RoomMembers}),
  * and the periodic refresh that keeps this node's entries alive and removes those of dead nodes
  * ({@link PresenceRefresher}). Keys are in {@link PresenceKeys}; docs/cluster.md describes the
  * layout. Redis commands go through Lettuce's async API; while Redis is out of reach they fail, and
@@ -89,30 +90,30 @@ public final class RedisPresence implements Presence {
     }
 
     @Override
-    public CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume) {
-        return claims.claim(nick, claimant, presentedResume);
+    public CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume, int maxSessions) {
+        return claims.claim(nick, claimant, presentedResume, maxSessions);
     }
 
     @Override
     public CompletableFuture<Void> release(String nick, String sessionId) {
-        return claims.release(nick, sessionId);
+        return claims.release(sessionId);
     }
 
     @Override
-    public CompletableFuture<RoomChange> join(String room, String nick) {
-        return members.join(room, nick);
+    public CompletableFuture<RoomChange> join(String room, String nick, String sessionId) {
+        return members.join(room, nick, sessionId);
     }
 
-    /** The member stays in Redis with the expiry of this node's last refresh, which it no longer renews. */
+    /** The session stays in Redis with the expiry of this node's last refresh, which it no longer renews. */
     @Override
-    public CompletableFuture<Void> abandon(String room, String nick) {
-        members.forget(room, nick);
+    public CompletableFuture<Void> abandon(String room, String nick, String sessionId) {
+        members.forget(room, nick, sessionId);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletableFuture<RoomChange> leave(String room, String nick) {
-        return members.leave(room, nick);
+    public CompletableFuture<RoomChange> leave(String room, String nick, String sessionId) {
+        return members.leave(room, nick, sessionId);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.parley.server.codec.EncodedEvent;
 import dev.parley.server.hub.Member;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Node;
+import dev.parley.server.presence.NickClaim;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,7 +214,13 @@ public final class Session implements Member {
             } else if (!claim.granted()) {
                 nick = null;
                 state = State.NEW;
-                Replies.fail(this, hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
+                if (claim.outcome() == NickClaim.Outcome.FULL) {
+                    Replies.fail(this, hello.id(), ErrorCode.TOO_MANY_SESSIONS, "'" + hello.nick() + "' holds "
+                            + settings.limits().maxSessionsPerUser() + " sessions already");
+                    transport.close(CloseCode.POLICY_VIOLATION);
+                } else {
+                    Replies.fail(this, hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
+                }
             } else {
                 state = State.READY;
                 renew(helloGrant);

@@ -32,7 +32,7 @@ class OccupancyWatchTest {
 
     private void members(String room, String... nicks) {
         for (String nick : nicks) {
-            presence.join(room, nick).join();
+            presence.join(room, nick, "s-" + nick).join();
         }
     }
 
@@ -44,9 +44,9 @@ class OccupancyWatchTest {
         await().until(() -> announced.contains("r=3"));
         members("r", "d", "e");
         await().until(() -> announced.contains("r=5"));
-        presence.leave("r", "e").join();
-        presence.leave("r", "d").join();
-        presence.leave("r", "c").join();
+        presence.leave("r", "e", "s-e").join();
+        presence.leave("r", "d", "s-d").join();
+        presence.leave("r", "c", "s-c").join();
         await().until(() -> announced.contains("r=2"));
         await().until(() -> EventLoops.scheduledTasks(loop) == 0);
         assertThat(announced).as("a count is announced once, whatever the number of reads")

@@ -109,11 +109,11 @@ class RedisPresenceIT extends PresenceContract {
         RedisPresence a = node("a", atA);
         RedisPresence b = node("b", new Recorder());
         RedisPresence c = node("c", new Recorder());
-        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
+        a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
         CompletableFuture<Void> leftRooms = new CompletableFuture<>();
         atA.eviction = leftRooms;
 
-        CompletableFuture<NickClaim> resumed = b.claim("alice", new NickOwner("s-2", "next"), "secret");
+        CompletableFuture<NickClaim> resumed = b.claim("alice", new NickOwner("s-2", "next"), "secret", 1);
         await().atMost(WITHIN).until(() -> atA.evicted.contains("s-1"));
         assertThat(resumed).as("the claimant waits for the old session to leave its rooms").isNotDone();
         leftRooms.complete(null);
@@ -122,11 +122,11 @@ class RedisPresenceIT extends PresenceContract {
         assertThat(metrics.counter("parley.presence.evictions.unconfirmed").count()).isZero();
 
         a.release("alice", "s-1").join();
-        assertThat(c.claim("alice", new NickOwner("s-3", "x"), null).join())
-                .as("the old session's late release leaves the new claim").isEqualTo(NickClaim.TAKEN);
-        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "secret").join())
-                .as("the old secret is spent").isEqualTo(NickClaim.TAKEN);
-        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "next").join()).isEqualTo(NickClaim.replacing("s-2"));
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), null, 1).join())
+                .as("the old session's late release leaves the new claim").isEqualTo(NickClaim.FULL);
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "secret", 1).join())
+                .as("the old secret is spent").isEqualTo(NickClaim.FULL);
+        assertThat(c.claim("alice", new NickOwner("s-3", "x"), "next", 1).join()).isEqualTo(NickClaim.replacing("s-2"));
     }
 
     @Test
@@ -137,17 +137,17 @@ class RedisPresenceIT extends PresenceContract {
         Redis dying = connect();
         RedisPresence d = node(dying, "d", new Recorder());
         RedisPresence b = node("b", new Recorder());
-        a.claim("slow", new NickOwner("s-1", "one"), null).join();
-        d.claim("gone", new NickOwner("s-2", "two"), null).join();
+        a.claim("slow", new NickOwner("s-1", "one"), null, 1).join();
+        d.claim("gone", new NickOwner("s-2", "two"), null, 1).join();
         dying.close();
 
         long start = System.nanoTime();
-        assertThat(b.claim("gone", new NickOwner("s-3", "x"), "two").orTimeout(5, TimeUnit.SECONDS).join())
+        assertThat(b.claim("gone", new NickOwner("s-3", "x"), "two", 1).orTimeout(5, TimeUnit.SECONDS).join())
                 .isEqualTo(NickClaim.replacing("s-2"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nobody listens for the dead node: no wait")
                 .isLessThan(FAST.evictionTimeout());
 
-        assertThat(b.claim("slow", new NickOwner("s-4", "y"), "one").orTimeout(10, TimeUnit.SECONDS).join())
+        assertThat(b.claim("slow", new NickOwner("s-4", "y"), "one", 1).orTimeout(10, TimeUnit.SECONDS).join())
                 .isEqualTo(NickClaim.replacing("s-1"));
         assertThat(silent.evicted).containsOnly("s-1");
         assertThat(metrics.counter("parley.presence.evictions.unconfirmed").count()).isEqualTo(1);
@@ -157,8 +157,8 @@ class RedisPresenceIT extends PresenceContract {
     void aResumeOnTheSameNodeIsLeftToTheHub() {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
-        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
-        assertThat(a.claim("alice", new NickOwner("s-2", "next"), "secret").join()).isEqualTo(NickClaim.replacing("s-1"));
+        a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
+        assertThat(a.claim("alice", new NickOwner("s-2", "next"), "secret", 1).join()).isEqualTo(NickClaim.replacing("s-1"));
         assertThat(recorder.evicted).isEmpty();
     }
 
@@ -170,17 +170,17 @@ class RedisPresenceIT extends PresenceContract {
         RedisPresence a = node(dying, "a", new Recorder());
         RedisPresence b = node("b", atB);
         RedisPresence c = node("c", atC);
-        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
-        a.join("r", "alice").join();
-        a.join("lonely", "alice").join();
-        b.join("r", "bob").join();
-        c.join("r", "carol").join();
+        a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
+        a.join("r", "alice", "s-alice").join();
+        a.join("lonely", "alice", "s-alice").join();
+        b.join("r", "bob", "s-bob").join();
+        c.join("r", "carol", "s-carol").join();
 
         dying.close();
 
         await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob", "carol")));
         await().atMost(WITHIN).until(() -> !b.rooms().join().containsKey("lonely"));
-        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null).join()).isEqualTo(NickClaim.GRANTED);
+        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
         List<String> reported = new ArrayList<>(atB.expired);
         reported.addAll(atC.expired);
         assertThat(reported).containsExactly("r/alice");
@@ -193,34 +193,65 @@ class RedisPresenceIT extends PresenceContract {
         Recorder atB = new Recorder();
         RedisPresence a = node("a", new Recorder());
         RedisPresence b = node("b", atB);
-        a.join("r", "alice").join();
-        a.join("s", "alice").join();
-        b.join("r", "bob").join();
-        b.join("s", "bob").join();
+        a.join("r", "alice", "s-alice").join();
+        a.join("s", "alice", "s-alice").join();
+        b.join("r", "bob", "s-bob").join();
+        b.join("s", "bob", "s-bob").join();
 
-        a.abandon("r", "alice").join();
-        a.abandon("s", "alice").join();
+        a.abandon("r", "alice", "s-alice").join();
+        a.abandon("s", "alice", "s-alice").join();
         assertThat(b.members("r", null, 10).join()).as("nothing written").containsExactly("alice", "bob");
-        assertThat(b.join("s", "alice").join().changed()).as("a resume's join is no change").isFalse();
+        assertThat(b.join("s", "alice", "s-resumed").join().changed()).as("a resume's join is no change").isFalse();
 
         await().atMost(WITHIN).until(() -> atB.expired.contains("r/alice"));
         a.close();
         assertThat(b.members("r", null, 10).join()).containsExactly("bob");
         assertThat(b.members("s", null, 10).join()).as("kept by the node that joined it").containsExactly("alice", "bob");
-        assertThat(atB.expired).containsExactly("r/alice");
+        assertThat(atB.expired).as("the abandoned session's expiry in s is no leave").containsExactly("r/alice");
+        assertThat(b.leave("s", "alice", "s-resumed").join()).isEqualTo(new RoomChange(true, 1));
+    }
+
+    @Test
+    void aUsersSessionsOnADeadNodeExpireWithoutALeaveWhereItsSessionOnALiveNodeStays() {
+        Recorder atB = new Recorder();
+        Recorder atC = new Recorder();
+        Redis dying = connect();
+        RedisPresence a = node(dying, "a", new Recorder());
+        RedisPresence b = node("b", atB);
+        RedisPresence c = node("c", atC);
+        a.claim("alice", new NickOwner("s-1", "one"), null, 2).join();
+        b.claim("alice", new NickOwner("s-2", "two"), null, 2).join();
+        a.join("r", "alice", "s-1").join();
+        b.join("r", "alice", "s-2").join();
+        a.join("t", "alice", "s-1").join();
+        c.join("t", "carol", "s-3").join();
+
+        dying.close();
+
+        await().atMost(WITHIN).until(() -> c.members("t", null, 10).join().equals(List.of("carol")));
+        await().atMost(WITHIN).until(() -> raw(redis -> redis.zrange("parley:presence:{r}:sessions", 0, -1).toString())
+                .equals("[alice s-2]"));
+        await().atMost(WITHIN).until(() -> b.claim("alice", new NickOwner("s-4", "four"), null, 2).join().granted());
+        assertThat(b.claim("alice", new NickOwner("s-5", "five"), null, 2).join()).isEqualTo(NickClaim.FULL);
+        assertThat(b.members("r", null, 10).join()).containsExactly("alice");
+        List<String> reported = new ArrayList<>(atB.expired);
+        reported.addAll(atC.expired);
+        assertThat(reported).containsExactly("t/alice");
+        assertThat(b.leave("r", "alice", "s-2").join()).as("the counts stayed right through the refreshes")
+                .isEqualTo(new RoomChange(true, 0));
     }
 
     @Test
     void commandsFailFastWhileRedisIsDownAndANodeRestoresItsEntriesWhenRedisComesBackEmpty() {
         RedisPresence a = node("a", new Recorder());
         RedisPresence b = node("b", new Recorder());
-        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
-        a.join("r", "alice").join();
-        b.join("r", "bob").join();
+        a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
+        a.join("r", "alice", "s-alice").join();
+        b.join("r", "bob", "s-bob").join();
 
         redis.kill();
         long start = System.nanoTime();
-        assertThatThrownBy(() -> a.join("r", "carol").orTimeout(5, TimeUnit.SECONDS).join())
+        assertThatThrownBy(() -> a.join("r", "carol", "s-carol").orTimeout(5, TimeUnit.SECONDS).join())
                 .hasCauseInstanceOf(UnavailableException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not queued until Redis is back")
                 .isLessThan(Duration.ofSeconds(5));
@@ -228,7 +259,7 @@ class RedisPresenceIT extends PresenceContract {
         redis.restart();
         await().atMost(WITHIN).ignoreExceptions()
                 .until(() -> a.members("r", null, 10).join().equals(List.of("alice", "bob")));
-        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null).join()).isEqualTo(NickClaim.TAKEN);
+        assertThat(b.claim("alice", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.FULL);
         assertThat(a.rooms().join()).isEqualTo(Map.of("r", 2));
         assertThat(a.members("r", null, 10).join()).as("the failed join left nothing behind").doesNotContain("carol");
     }
@@ -237,22 +268,22 @@ class RedisPresenceIT extends PresenceContract {
     void aNodePutsBackWhatRedisLostAsSoonAsItIsConnectedAgainNotAtItsNextRefresh() {
         RedisPresence a = node(connect(), "a", new Recorder(), new RedisPresence.Settings(Duration.ofMinutes(2),
                 Duration.ofMinutes(1), Duration.ofSeconds(2)));
-        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
-        a.join("r", "alice").join();
+        a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
+        a.join("r", "alice", "s-alice").join();
         redis.kill();
         redis.restart();
         await().atMost(WITHIN).ignoreExceptions().until(() -> a.members("r", null, 10).join().equals(List.of("alice")));
-        assertThat(raw(commands -> commands.get("parley:nick:{alice}"))).startsWith("a s-1 ");
+        assertThat(raw(commands -> commands.hget("parley:nick:{alice}:sessions", "s-1"))).startsWith("a ").endsWith(" alice");
     }
 
     @Test
     void aClaimTakenByAnotherSessionWhileRedisHadLostItEvictsTheLocalSession() {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
-        a.claim("alice", new NickOwner("s-1", "secret"), null).join();
-        raw(redis -> redis.set("parley:nick:{alice}", "b s-7 hash"));
+        a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
+        raw(redis -> redis.del("parley:nick:{alice}:sessions") + " " + redis.hset("parley:nick:{alice}:sessions", "s-7", "b hash alice"));
         await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
         a.release("alice", "s-1").join();
-        assertThat(raw(redis -> redis.get("parley:nick:{alice}"))).isEqualTo("b s-7 hash");
+        assertThat(raw(redis -> redis.hgetall("parley:nick:{alice}:sessions").toString())).isEqualTo("{s-7=b hash alice}");
     }
 }

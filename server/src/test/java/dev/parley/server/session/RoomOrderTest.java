@@ -23,7 +23,7 @@ class RoomOrderTest {
     private final RecordingTransport transport = new RecordingTransport(loop);
     /** A session that has not said hello, its node never asked: only its transport, rooms and outbound limit count. */
     private final Session session = new Session(transport, null,
-            new SessionSettings(new Limits(65536, 100, 2, 1, 3, 1000, 1000), 1000, 2000, 5, "parley/test", false, MAX_HELD_BYTES),
+            new SessionSettings(new Limits(65536, 100, 2, 1, 3, 1000, 1000, 1), 1000, 2000, 5, "parley/test", false, MAX_HELD_BYTES),
             new ServerMetrics(), () -> 0L);
     private final Memberships rooms = session.rooms();
     private final Membership room = new Membership("r");

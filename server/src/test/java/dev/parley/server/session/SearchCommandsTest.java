@@ -12,6 +12,7 @@ import dev.parley.server.broker.SearchPage;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Backend;
 import dev.parley.server.node.Node;
+import dev.parley.server.node.UserSessions;
 import dev.parley.server.presence.MemoryPresence;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code search}: answered {@code unsupported} unless the node's broker searches, else through the node. */
 class SearchCommandsTest {
-    private static final Limits LIMITS = new Limits(65536, 100, 2, 100, 100, 1000, 1000);
+    private static final Limits LIMITS = new Limits(65536, 100, 2, 100, 100, 1000, 1000, 1);
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final ServerMetrics metrics = new ServerMetrics();
     private final List<Node> nodes = new ArrayList<>();
@@ -81,7 +82,7 @@ class SearchCommandsTest {
     private Node node(Broker broker) {
         Node node = new Node(new Backend(broker, new MemoryPresence(), () -> true,
                 () -> CompletableFuture.completedFuture(null)), metrics, ByteBufAllocator.DEFAULT, () -> 42L,
-                LIMITS.presenceLimit(), loop);
+                LIMITS.presenceLimit(), UserSessions.EXCLUSIVE, loop);
         nodes.add(node);
         return node;
     }

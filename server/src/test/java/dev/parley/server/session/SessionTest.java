@@ -13,6 +13,7 @@ import dev.parley.server.auth.JwtAuthenticator;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Backend;
 import dev.parley.server.node.Node;
+import dev.parley.server.node.UserSessions;
 import dev.parley.server.codec.EncodedEvent;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
@@ -29,11 +30,11 @@ import static org.awaitility.Awaitility.await;
 
 /** The session state machine against a real hub and a recording transport, on one event loop. */
 class SessionTest {
-    private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3, 1000, 1000);
+    private static final Limits LIMITS = new Limits(65536, 100, 2, 1, 3, 1000, 1000, 1);
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final ServerMetrics metrics = new ServerMetrics();
     private final Node node = new Node(Backend.inMemory(10, () -> 42L), metrics, ByteBufAllocator.DEFAULT, () -> 42L,
-            LIMITS.presenceLimit(), loop);
+            LIMITS.presenceLimit(), UserSessions.EXCLUSIVE, loop);
 
     @AfterEach
     void tearDown() throws Exception {

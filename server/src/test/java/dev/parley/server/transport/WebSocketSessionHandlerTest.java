@@ -7,6 +7,7 @@ import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Backend;
 import dev.parley.server.node.Node;
+import dev.parley.server.node.UserSessions;
 import dev.parley.server.session.SessionSettings;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -33,7 +34,7 @@ class WebSocketSessionHandlerTest {
             .with("--close-timeout-ms", 100).build();
     private final ServerMetrics metrics = new ServerMetrics();
     private final Node node = new Node(Backend.inMemory(10, System::currentTimeMillis), metrics, ByteBufAllocator.DEFAULT,
-            System::currentTimeMillis, config.presenceLimit(), GlobalEventExecutor.INSTANCE);
+            System::currentTimeMillis, config.presenceLimit(), UserSessions.EXCLUSIVE, GlobalEventExecutor.INSTANCE);
     private boolean stopping;
     private EmbeddedChannel channel;
 
