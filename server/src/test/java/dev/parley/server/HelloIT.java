@@ -48,6 +48,7 @@ class HelloIT {
             assertThat(limits.get("ratePerSec").asInt()).isEqualTo(7);
             assertThat(limits.get("burst").asInt()).isEqualTo(9);
             assertThat(limits.get("recoverMax").asInt()).isEqualTo(11);
+            assertThat(limits.get("maxSessionsPerUser").asInt()).as("without auth a nick has one session").isEqualTo(1);
             assertThat(welcome.get("server").asText()).startsWith("parley/");
             assertThat(welcome.get("features")).as("in memory: none of 1.2's optional parts").isEmpty();
         }
@@ -83,6 +84,8 @@ class HelloIT {
             JsonNode error = second.request("error", "type", "hello", "id", 5, "nick", "cAROL");
             assertThat(error.get("code").asText()).isEqualTo("nick_taken");
             assertThat(error.get("id").asInt()).isEqualTo(5);
+            assertThat(second.request("error", "type", "hello", "nick", "Carol").get("code").asText())
+                    .as("without auth, no second session under the same spelling either").isEqualTo("nick_taken");
             first.close();
             first.awaitClose();
             org.awaitility.Awaitility.await().untilAsserted(() -> {
