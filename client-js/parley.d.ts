@@ -106,6 +106,8 @@ export interface Limits {
   presenceLimit?: number;
   /** Most room events a join with `since` recovers (version 1.2). */
   recoverMax?: number;
+  /** Sessions one user may hold at once: with auth up to this many (version 1.2), 1 without. */
+  maxSessionsPerUser?: number;
   [name: string]: unknown;
 }
 

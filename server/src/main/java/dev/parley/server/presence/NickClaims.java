@@ -34,15 +34,17 @@ import java.util.function.Supplier;
 final class NickClaims {
     private static final Logger LOG = LoggerFactory.getLogger(NickClaims.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-    private static final LuaScript CLAIM = LuaScript.fromResources("presence/now", "presence/claim");
+    private static final LuaScript CLAIM = LuaScript.fromResources("presence/now", "presence/claims", "presence/claim");
     private static final LuaScript RELEASE = LuaScript.fromResources("presence/release");
-    private static final LuaScript REFRESH = LuaScript.fromResources("presence/now", "presence/refresh-claim");
+    private static final LuaScript REFRESH = LuaScript.fromResources("presence/now", "presence/claims",
+            "presence/refresh-claim");
 
     /**
-     * A session's claim: its nick's keys, and its value in Redis: the node that holds the session,
-     * the hash of the secret that takes it over, and the nick as spelt.
+     * A session's claim: its nick's keys, the most sessions its user may hold, and its value in
+     * Redis: the node that holds the session, the hash of the secret that takes it over, and the
+     * nick as spelt.
      */
-    private record Claim(String[] keys, String session, String node, String secretHash, String nick) {
+    private record Claim(String[] keys, String maxSessions, String session, String node, String secretHash, String nick) {
         String value() {
             return node + ' ' + secretHash + ' ' + nick;
         }
@@ -91,9 +93,10 @@ final class NickClaims {
     }
 
     CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume, int maxSessions) {
-        Claim claim = new Claim(PresenceKeys.nick(nick), claimant.sessionId(), nodeId, hash(claimant.resumeSecret()), nick);
+        Claim claim = new Claim(PresenceKeys.nick(nick), Integer.toString(maxSessions), claimant.sessionId(), nodeId,
+                hash(claimant.resumeSecret()), nick);
         return redis.call(CLAIM.<List<Object>>runInOrder(commands, ScriptOutputType.MULTI, claim.keys(), ttlMs,
-                Integer.toString(maxSessions), claim.session(), claim.value(), nick,
+                claim.maxSessions(), claim.session(), claim.value(), nick,
                 presentedResume == null ? "" : hash(presentedResume))).thenCompose(reply -> {
                     long outcome = (Long) reply.get(0);
                     if (outcome == 0) {
@@ -149,16 +152,16 @@ final class NickClaims {
     }
 
     /**
-     * Extends each of this node's claims, re-creating those Redis lost; a claim that is gone while
-     * the nick has others (taken over, or dropped as expired) is lost, and its local session
-     * evicted. Completes when every claim is done.
+     * Extends each of this node's claims, re-creating those Redis lost while the nick has room for
+     * them; a claim taken over, or one that others hold the nick in place of, is lost, and its
+     * local session evicted. Completes when every claim is done.
      */
     CompletableFuture<Void> refresh() {
         List<CompletableFuture<Void>> refreshed = new ArrayList<>();
         for (String session : claims.keySet()) {
             claims.computeIfPresent(session, (id, claim) -> {
                 refreshed.add(redis.call(REFRESH.<Long>runInOrder(commands, ScriptOutputType.INTEGER, claim.keys(),
-                        ttlMs, claim.session(), claim.value())).thenAccept(kept -> {
+                        ttlMs, claim.maxSessions(), claim.session(), claim.value(), claim.nick())).thenAccept(kept -> {
                             if (kept == 0) {
                                 lost(claim);
                             }
@@ -170,9 +173,10 @@ final class NickClaims {
     }
 
     /**
-     * A claim of this node's session is gone while other sessions hold the nick: Redis lost it (it
-     * restarted empty, or this node could not refresh it in time) and others claimed the nick
-     * since, or it was taken over and the eviction is on its way. The session is evicted as if replaced.
+     * A claim of this node's session is gone, and cannot be put back: it was taken over (the
+     * eviction is on its way), or Redis lost it (it restarted empty, or this node could not refresh
+     * it in time) and other sessions claimed the nick since, under another spelling or as many as
+     * it may have. The newer claims win; the session is evicted as if replaced.
      */
     private void lost(Claim claim) {
         if (claims.remove(claim.session(), claim)) {

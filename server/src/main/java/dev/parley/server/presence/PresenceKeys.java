@@ -15,12 +15,12 @@ final class PresenceKeys {
 
     /**
      * The claims of {@code nick}, whatever its case, as the scripts take them: its sessions (a hash
-     * of {@code <node> <secret hash> <nick as spelt>} by session id) and their expiries (scored by
-     * expiry time).
+     * of {@code <node> <secret hash> <nick as spelt>} by session id), their expiries (scored by
+     * expiry time), and the sessions taken over lately (scored by when they are forgotten).
      */
     static String[] nick(String nick) {
         String prefix = "parley:nick:{" + Names.nickKey(nick) + "}:";
-        return new String[] {prefix + "sessions", prefix + "expiry"};
+        return new String[] {prefix + "sessions", prefix + "expiry", prefix + "replaced"};
     }
 
     /** The room's nicks, score 0, so read in nick order. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -163,7 +164,7 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     @Test
-    void aNodeThatStopsRefreshingLosesItsMembersAndNickAndEachRemovalIsReportedOnce() {
+    void aNodeThatStopsRefreshingLosesItsMembersAndNickAndEachRemovalIsReportedOnceButUsersWithSessionsElsewhereStay() {
         Recorder atB = new Recorder();
         Recorder atC = new Recorder();
         Redis dying = connect();
@@ -175,17 +176,27 @@ class RedisPresenceIT extends PresenceContract {
         a.join("lonely", "alice", "s-alice").join();
         b.join("r", "bob", "s-bob").join();
         c.join("r", "carol", "s-carol").join();
+        a.claim("dave", new NickOwner("s-d1", "one"), null, 2).join();
+        b.claim("dave", new NickOwner("s-d2", "two"), null, 2).join();
+        a.join("r", "dave", "s-d1").join();
+        b.join("r", "dave", "s-d2").join();
 
         dying.close();
 
-        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob", "carol")));
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob", "carol", "dave")));
         await().atMost(WITHIN).until(() -> !b.rooms().join().containsKey("lonely"));
+        await().atMost(WITHIN).until(() -> raw(redis -> new TreeSet<>(redis.zrange("parley:presence:{r}:sessions", 0, -1))
+                .toString()).equals("[bob s-bob, carol s-carol, dave s-d2]"));
         assertThat(b.claim("alice", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
+        await().atMost(WITHIN).until(() -> b.claim("dave", new NickOwner("s-d3", "three"), null, 2).join().granted());
+        assertThat(b.claim("dave", new NickOwner("s-d4", "four"), null, 2).join()).isEqualTo(NickClaim.FULL);
         List<String> reported = new ArrayList<>(atB.expired);
         reported.addAll(atC.expired);
-        assertThat(reported).containsExactly("r/alice");
+        assertThat(reported).as("dave's session on b keeps him in r").containsExactly("r/alice");
         assertThat(metrics.counter("parley.presence.expired").count()).isEqualTo(1);
-        assertThat(b.members("r", null, 10).join()).as("live members stay").containsExactly("bob", "carol");
+        assertThat(b.members("r", null, 10).join()).as("live members stay").containsExactly("bob", "carol", "dave");
+        assertThat(b.leave("r", "dave", "s-d2").join()).as("the counts stayed right through the refreshes")
+                .isEqualTo(new RoomChange(true, 2));
     }
 
     @Test
@@ -209,36 +220,6 @@ class RedisPresenceIT extends PresenceContract {
         assertThat(b.members("s", null, 10).join()).as("kept by the node that joined it").containsExactly("alice", "bob");
         assertThat(atB.expired).as("the abandoned session's expiry in s is no leave").containsExactly("r/alice");
         assertThat(b.leave("s", "alice", "s-resumed").join()).isEqualTo(new RoomChange(true, 1));
-    }
-
-    @Test
-    void aUsersSessionsOnADeadNodeExpireWithoutALeaveWhereItsSessionOnALiveNodeStays() {
-        Recorder atB = new Recorder();
-        Recorder atC = new Recorder();
-        Redis dying = connect();
-        RedisPresence a = node(dying, "a", new Recorder());
-        RedisPresence b = node("b", atB);
-        RedisPresence c = node("c", atC);
-        a.claim("alice", new NickOwner("s-1", "one"), null, 2).join();
-        b.claim("alice", new NickOwner("s-2", "two"), null, 2).join();
-        a.join("r", "alice", "s-1").join();
-        b.join("r", "alice", "s-2").join();
-        a.join("t", "alice", "s-1").join();
-        c.join("t", "carol", "s-3").join();
-
-        dying.close();
-
-        await().atMost(WITHIN).until(() -> c.members("t", null, 10).join().equals(List.of("carol")));
-        await().atMost(WITHIN).until(() -> raw(redis -> redis.zrange("parley:presence:{r}:sessions", 0, -1).toString())
-                .equals("[alice s-2]"));
-        await().atMost(WITHIN).until(() -> b.claim("alice", new NickOwner("s-4", "four"), null, 2).join().granted());
-        assertThat(b.claim("alice", new NickOwner("s-5", "five"), null, 2).join()).isEqualTo(NickClaim.FULL);
-        assertThat(b.members("r", null, 10).join()).containsExactly("alice");
-        List<String> reported = new ArrayList<>(atB.expired);
-        reported.addAll(atC.expired);
-        assertThat(reported).containsExactly("t/alice");
-        assertThat(b.leave("r", "alice", "s-2").join()).as("the counts stayed right through the refreshes")
-                .isEqualTo(new RoomChange(true, 0));
     }
 
     @Test
@@ -274,6 +255,25 @@ class RedisPresenceIT extends PresenceContract {
         redis.restart();
         await().atMost(WITHIN).ignoreExceptions().until(() -> a.members("r", null, 10).join().equals(List.of("alice")));
         assertThat(raw(commands -> commands.hget("parley:nick:{alice}:sessions", "s-1"))).startsWith("a ").endsWith(" alice");
+    }
+
+    @Test
+    void afterRedisLostThemEachNodePutsItsSessionsOfAUserBackButNotOneThatWasTakenOver() {
+        Recorder atA = new Recorder();
+        Recorder atB = new Recorder();
+        RedisPresence a = node("a", atA);
+        RedisPresence b = node("b", atB);
+        a.claim("alice", new NickOwner("s-1", "one"), null, 2).join();
+        b.claim("alice", new NickOwner("s-2", "two"), null, 2).join();
+        raw(redis -> redis.flushall());
+        await().atMost(WITHIN).until(() -> raw(redis -> new TreeSet<>(redis.hkeys("parley:nick:{alice}:sessions")).toString())
+                .equals("[s-1, s-2]"));
+
+        raw(redis -> redis.hdel("parley:nick:{alice}:sessions", "s-2") + " "
+                + redis.zadd("parley:nick:{alice}:replaced", System.currentTimeMillis() + 60_000, "s-2"));
+        await().atMost(WITHIN).until(() -> atB.evicted.contains("s-2"));
+        assertThat(raw(redis -> redis.hkeys("parley:nick:{alice}:sessions").toString())).isEqualTo("[s-1]");
+        assertThat(atA.evicted).isEmpty();
     }
 
     @Test
