@@ -15,9 +15,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * This node's registry of members (by session id, and by nick: a user may have several sessions)
- * and of the rooms they are in, and the fan-out of events to them: an event is encoded once and queued for each local member of its
- * room, loop by loop ({@link Subscribers}). The hub knows nothing of brokers, presence or
- * announcements; the node above it does, and tells it what to deliver.
+ * and of the rooms they are in, and the fan-out of events to them: an event is encoded once and
+ * queued for each local member of its room, loop by loop ({@link Subscribers}). The hub knows
+ * nothing of brokers, presence or announcements; the node above it does, and tells it what to
+ * deliver.
  *
  * <p>Thread-safe: called from every event loop at once.
  */
@@ -54,7 +55,10 @@ public final class Hub {
         return watched.get(0);
     }
 
-    /** Forgets {@code member}, and stops watching its user's direct messages when it was the user's last session here. */
+    /**
+     * Forgets {@code member}, and stops watching its user's direct messages when it was the user's
+     * last session here.
+     */
     public void unregister(Member member) {
         membersById.remove(member.id(), member);
         String nick = member.nick();

@@ -105,7 +105,7 @@ public final class Node implements BrokerListener, PresenceListener {
         return hub;
     }
 
-    /** The optional parts of the protocol this node offers, for {@code welcome.features}: its broker's, and "multi-session". */
+    /** The optional parts of the protocol this node offers, for {@code welcome.features}: its broker's, and sessions'. */
     public List<String> features() {
         return features;
     }

@@ -28,7 +28,7 @@ public final class MemoryPresence implements Presence {
 
     /** Holders by nick key; a value is replaced, never changed, inside its map entry's compute. */
     private final Map<String, Holders> owners = new ConcurrentHashMap<>();
-    /** Each room's members in nick order, with their sessions there; read and changed only inside its map entry's compute. */
+    /** Each room's members in nick order with their sessions there; read and changed only inside its entry's compute. */
     private final Map<String, NavigableMap<String, Set<String>>> members = new ConcurrentHashMap<>();
 
     @Override

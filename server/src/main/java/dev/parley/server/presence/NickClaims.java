@@ -44,7 +44,8 @@ final class NickClaims {
      * Redis: the node that holds the session, the hash of the secret that takes it over, and the
      * nick as spelt.
      */
-    private record Claim(String[] keys, String maxSessions, String session, String node, String secretHash, String nick) {
+    private record Claim(String[] keys, String maxSessions, String session, String node, String secretHash,
+                         String nick) {
         String value() {
             return node + ' ' + secretHash + ' ' + nick;
         }
@@ -77,7 +78,8 @@ final class NickClaims {
         this.evictionsUnconfirmed = Counter.builder("parley.presence.evictions.unconfirmed")
                 .description("Evictions on other nodes not confirmed within the timeout").register(registry);
         this.claimsLost = Counter.builder("parley.presence.claims.lost")
-                .description("Local sessions whose nick claim was gone when their node refreshed it").register(registry);
+                .description("Local sessions whose nick claim was gone when their node refreshed it")
+                .register(registry);
     }
 
     /** Listens on this node's channel for eviction requests and answers; completes once subscribed. */

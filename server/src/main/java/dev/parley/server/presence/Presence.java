@@ -55,7 +55,8 @@ public interface Presence extends AutoCloseable {
 
     /**
      * Where to report members removed because their node died (the last of their sessions in a
-     * room), and sessions to evict because they were taken over on another node. A single node has neither, so by default nothing is kept.
+     * room), and sessions to evict because they were taken over on another node. A single node has
+     * neither, so by default nothing is kept.
      */
     default void listen(PresenceListener listener) {
     }

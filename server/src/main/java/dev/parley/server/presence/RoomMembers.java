@@ -89,7 +89,8 @@ final class RoomMembers {
             if (sessions != null) {
                 sessions.remove(session);
             }
-            removed.set(redis.call(REMOVE.runInOrder(commands, ScriptOutputType.MULTI, PresenceKeys.room(room), session)));
+            removed.set(redis.call(REMOVE.runInOrder(commands, ScriptOutputType.MULTI, PresenceKeys.room(room),
+                    session)));
             return sessions == null || sessions.isEmpty() ? null : sessions;
         });
         return removed.get().thenApply(reply -> new RoomChange(number(reply, 0) == 1, (int) number(reply, 1)));
