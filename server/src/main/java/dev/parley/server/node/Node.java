@@ -105,7 +105,10 @@ public final class Node implements BrokerListener, PresenceListener {
         return hub;
     }
 
-    /** The optional parts of the protocol this node offers, for {@code welcome.features}: its broker's, and sessions'. */
+    /**
+     * The optional parts of the protocol this node offers, for {@code welcome.features}: its
+     * broker's, and "multi-session" where a user's sessions are shared.
+     */
     public List<String> features() {
         return features;
     }
