@@ -44,15 +44,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Most publishes waiting for the database; past it, {@code unavailable}. */
     static final int QUEUE = 16_384;
 
-    private static final String LOCK_ROOMS = """
+    static final String LOCK_ROOMS = """
             insert into rooms (room) select room from unnest(?::text[]) as t(room) order by room
             on conflict (room) do update set top = rooms.top
             returning room, top""";
-    private static final String FIND_NONCES = """
+    static final String FIND_NONCES = """
             select e.room, e.sender, e.nonce, e."offset", e.ts, e.text from room_events e
             join unnest(?::text[], ?::text[], ?::text[]) as n(room, sender, nonce)
               on e.room = n.room and lower(e.sender) = n.sender and e.nonce = n.nonce""";
-    private static final String INSERT_EVENTS = """
+    static final String INSERT_EVENTS = """
             with tops as (
               update rooms r set top = t.top from unnest(?::text[], ?::bigint[]) as t(room, top) where r.room = t.room)
             insert into room_events (room, "offset", kind, sender, text, ts, nonce)
@@ -60,7 +60,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             from unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[])
               as e(room, "offset", sender, text, ts, nonce)""";
 
-    private record Append(String room, String sender, String text, String nonce,
+    record Append(String room, String sender, String text, String nonce,
                           CompletableFuture<ServerEvent.Message> done) {
         NonceKey key() {
             return nonce == null ? null : new NonceKey(room, user(sender), nonce);
@@ -76,7 +76,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** What a batch came to: each publish's event, and the new ones among them, in queue order. */
-    private record Outcome(List<ServerEvent.Message> answers, List<ServerEvent.Message> stored) {
+    record Outcome(List<ServerEvent.Message> answers, List<ServerEvent.Message> stored) {
     }
 
     private final Database database;
@@ -155,7 +155,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
-                outcome = store(connection, batch);
+                outcome = store(connection, batch, clock);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);
@@ -196,7 +196,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** The batch's statements, in one transaction: lock and read each room's top, find repeated nonces, insert. */
-    private Outcome store(Connection connection, List<Append> batch) throws SQLException {
+    static Outcome store(Connection connection, List<Append> batch, LongSupplier clock) throws SQLException {
         Map<String, Long> tops = lockRooms(connection, batch);
         Map<NonceKey, ServerEvent.Message> known = findNonces(connection, batch);
         List<ServerEvent.Message> answers = new ArrayList<>(batch.size());
