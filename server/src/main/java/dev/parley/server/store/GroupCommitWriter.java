@@ -40,7 +40,7 @@ import java.util.function.LongSupplier;
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     /** Most events in one transaction. */
-    static final int BATCH = 512;
+    static final int BATCH = 4096;
     /** Most publishes waiting for the database; past it, {@code unavailable}. */
     static final int QUEUE = 16_384;
 
@@ -230,7 +230,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         batch.forEach(append -> rooms.add(append.room()));
         Map<String, Long> tops = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(LOCK_ROOMS)) {
-            statement.setArray(1, connection.createArrayOf("text", rooms.toArray()));
+            statement.setObject(1, rooms.toArray(String[]::new));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     tops.put(result.getString(1), result.getLong(2));
@@ -248,10 +248,9 @@ public final class GroupCommitWriter implements AutoCloseable {
             return known;
         }
         try (PreparedStatement statement = connection.prepareStatement(FIND_NONCES)) {
-            statement.setArray(1, connection.createArrayOf("text", withNonce.stream().map(Append::room).toArray()));
-            statement.setArray(2, connection.createArrayOf("text",
-                    withNonce.stream().map(append -> user(append.sender())).toArray()));
-            statement.setArray(3, connection.createArrayOf("text", withNonce.stream().map(Append::nonce).toArray()));
+            statement.setObject(1, withNonce.stream().map(Append::room).toArray(String[]::new));
+            statement.setObject(2, withNonce.stream().map(append -> user(append.sender())).toArray(String[]::new));
+            statement.setObject(3, withNonce.stream().map(Append::nonce).toArray(String[]::new));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     String room = result.getString(1);
@@ -267,14 +266,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static void insert(Connection connection, Map<String, Long> tops, List<ServerEvent.Message> stored,
                                List<String> nonces) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(INSERT_EVENTS)) {
-            statement.setArray(1, connection.createArrayOf("text", tops.keySet().toArray()));
-            statement.setArray(2, connection.createArrayOf("bigint", tops.values().toArray()));
-            statement.setArray(3, connection.createArrayOf("text", stored.stream().map(ServerEvent.Message::room).toArray()));
-            statement.setArray(4, connection.createArrayOf("bigint", stored.stream().map(ServerEvent.Message::offset).toArray()));
-            statement.setArray(5, connection.createArrayOf("text", stored.stream().map(ServerEvent.Message::from).toArray()));
-            statement.setArray(6, connection.createArrayOf("text", stored.stream().map(ServerEvent.Message::text).toArray()));
-            statement.setArray(7, connection.createArrayOf("bigint", stored.stream().map(ServerEvent.Message::ts).toArray()));
-            statement.setArray(8, connection.createArrayOf("text", nonces.toArray()));
+            statement.setObject(1, tops.keySet().toArray(String[]::new));
+            statement.setObject(2, tops.values().stream().mapToLong(Long::longValue).toArray());
+            statement.setObject(3, stored.stream().map(ServerEvent.Message::room).toArray(String[]::new));
+            statement.setObject(4, stored.stream().mapToLong(ServerEvent.Message::offset).toArray());
+            statement.setObject(5, stored.stream().map(ServerEvent.Message::from).toArray(String[]::new));
+            statement.setObject(6, stored.stream().map(ServerEvent.Message::text).toArray(String[]::new));
+            statement.setObject(7, stored.stream().mapToLong(ServerEvent.Message::ts).toArray());
+            statement.setObject(8, nonces.toArray(String[]::new));
             statement.executeUpdate();
         }
     }

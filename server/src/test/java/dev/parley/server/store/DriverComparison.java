@@ -12,7 +12,12 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.HdrHistogram.Histogram;
 
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +57,8 @@ final class DriverComparison {
     private static final String ROOM_STATE = "select epoch, top from rooms where room = $1";
     private static final String PAGE_BELOW = "select \"offset\", ts, sender, text from room_events where room = $1 "
             + "and \"offset\" < $2 and \"offset\" <= $3 order by \"offset\" desc limit $4";
-    private static final long WRITE_NANOS = TimeUnit.SECONDS.toNanos(8);
+    private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long WRITE_NANOS = TimeUnit.SECONDS.toNanos(6);
     private static final int READS = 4_000;
 
     /** One driver's two measurements. */
@@ -194,13 +200,17 @@ final class DriverComparison {
         }
     }
 
-    private record WriteResult(double eventsPerSec, Histogram commitMicros) {
+    /** Events a second, each transaction's time, and the CPU spent per event by this process and by PostgreSQL's. */
+    private record WriteResult(double eventsPerSec, Histogram commitMicros, double clientCpuMicros,
+                               double postgresCpuMicros) {
     }
 
     private record ReadResult(double pagesPerSec, Histogram pageMicros) {
     }
 
     private static final AtomicLong NONCES = new AtomicLong();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private DriverComparison() {
     }
@@ -214,19 +224,20 @@ final class DriverComparison {
             batches[i - 3] = Integer.parseInt(args[i]);
         }
         List<Supplier<Driver>> drivers = List.of(() -> new Jdbc(url), () -> new Vertx5(url));
-        try (Driver first = drivers.get(0).get()) {
-            loadBigRoom(first, url, bigRoom);
+        try (Driver migrated = drivers.get(0).get()) {
+            loadBigRoom(url, bigRoom);
         }
-        System.out.printf(Locale.ROOT, "%-16s %5s %6s %12s %10s %10s %10s%n", "driver", "round", "batch", "events/s",
-                "commit p50", "p99", "max");
+        System.out.printf(Locale.ROOT, "%-16s %5s %6s %12s %10s %10s %10s %14s %14s%n", "driver", "round", "batch",
+                "events/s", "commit p50", "p99", "max", "client µs/ev", "postgres µs/ev");
         for (int round = 1; round <= rounds; round++) {
             for (Supplier<Driver> make : drivers) {
                 try (Driver driver = make.get()) {
                     for (int batch : batches) {
                         WriteResult result = write(driver, batch);
-                        System.out.printf(Locale.ROOT, "%-16s %5d %6d %12.0f %10s %10s %10s%n", driver.name(), round,
-                                batch, result.eventsPerSec(), ms(result.commitMicros(), 50), ms(result.commitMicros(), 99),
-                                ms(result.commitMicros(), 100));
+                        System.out.printf(Locale.ROOT, "%-16s %5d %6d %12.0f %10s %10s %10s %14.1f %14.1f%n", driver.name(),
+                                round, batch, result.eventsPerSec(), ms(result.commitMicros(), 50),
+                                ms(result.commitMicros(), 99), ms(result.commitMicros(), 100), result.clientCpuMicros(),
+                                result.postgresCpuMicros());
                     }
                     ReadResult pages = read(driver, bigRoom);
                     System.out.printf(Locale.ROOT, "%-16s %5d %6s %12s %10s %10s %10s   history pages, %d at a time, p99.9 %s%n",
@@ -238,11 +249,11 @@ final class DriverComparison {
         }
     }
 
-    /** Migrates (through {@link Database#open}) and fills the big room, once, with {@code generate_series}. */
-    private static void loadBigRoom(Driver jdbc, String url, long events) throws Exception {
-        Database database = ((Jdbc) jdbc).database;
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
-            statement.execute("set statement_timeout = 0");
+    /** Fills the big room, once, with {@code generate_series}, on a connection without the pool's timeouts. */
+    private static void loadBigRoom(String url, long events) throws Exception {
+        DatabaseUrl parsed = DatabaseUrl.parse(url);
+        try (Connection connection = DriverManager.getConnection(parsed.jdbcUrl(), parsed.user(), parsed.password());
+             Statement statement = connection.createStatement()) {
             statement.execute("insert into rooms (room, top) values ('" + BIG_ROOM + "', " + events + ") on conflict do nothing");
             statement.execute("insert into room_events (room, \"offset\", kind, sender, text, ts, nonce) "
                     + "select '" + BIG_ROOM + "', n, 'message', 'u' || (n % 100), 'message ' || n || ' w' || (n % 100) "
@@ -253,7 +264,8 @@ final class DriverComparison {
     }
 
     private static WriteResult write(Driver driver, int batchSize) throws Exception {
-        for (int i = 0; i < 20; i++) {
+        long warm = System.nanoTime() + WARMUP_NANOS;
+        while (System.nanoTime() < warm) {
             driver.write(batch(batchSize));
         }
         Histogram commits = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
@@ -261,6 +273,8 @@ final class DriverComparison {
         long start = System.nanoTime();
         long end = start + WRITE_NANOS;
         long now = start;
+        long clientCpu = PROCESS.getProcessCpuTime();
+        long postgresCpu = postgresCpuNanos();
         while (now < end) {
             List<GroupCommitWriter.Append> batch = batch(batchSize);
             driver.write(batch);
@@ -269,7 +283,8 @@ final class DriverComparison {
             events += batchSize;
             now = done;
         }
-        return new WriteResult(events / ((now - start) / 1e9), commits);
+        return new WriteResult(events / ((now - start) / 1e9), commits,
+                (PROCESS.getProcessCpuTime() - clientCpu) / 1e3 / events, (postgresCpuNanos() - postgresCpu) / 1e3 / events);
     }
 
     private static List<GroupCommitWriter.Append> batch(int size) {
@@ -308,6 +323,25 @@ final class DriverComparison {
         CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).join();
         threads.shutdown();
         return new ReadResult(READS / ((System.nanoTime() - start) / 1e9), pages);
+    }
+
+    /** CPU time of every process named postgres on this machine (the server's backends, WAL writer, checkpointer, ...). */
+    private static long postgresCpuNanos() {
+        long ticks = 0;
+        File[] processes = new File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+        for (File process : processes == null ? new File[0] : processes) {
+            try {
+                String stat = Files.readString(process.toPath().resolve("stat"));
+                int name = stat.indexOf('('), fields = stat.lastIndexOf(')');
+                if (stat.substring(name + 1, fields).equals("postgres")) {
+                    String[] rest = stat.substring(fields + 2).split(" ");
+                    ticks += Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended meanwhile
+            }
+        }
+        return ticks * 10_000_000L;
     }
 
     private static String ms(Histogram micros, double percentile) {
