@@ -47,7 +47,8 @@ import java.util.function.Supplier;
  * Not a test: run with the test classpath,
  * {@code java -cp ... dev.parley.server.store.DriverComparison URL ROUNDS BIG_ROOM_EVENTS BATCH...}
  * against an empty database (it applies the migrations and loads the big room with
- * {@code generate_series}).
+ * {@code generate_series}). {@code -Dsetup=SQL} runs a statement after that (to try a setting or
+ * an index change); {@code -Dvertx=off} measures pgjdbc alone.
  */
 final class DriverComparison {
     private static final int ROOMS = 100;
@@ -223,7 +224,8 @@ final class DriverComparison {
         for (int i = 3; i < args.length; i++) {
             batches[i - 3] = Integer.parseInt(args[i]);
         }
-        List<Supplier<Driver>> drivers = List.of(() -> new Jdbc(url), () -> new Vertx5(url));
+        List<Supplier<Driver>> drivers = System.getProperty("vertx", "on").equals("off")
+                ? List.of(() -> new Jdbc(url)) : List.of(() -> new Jdbc(url), () -> new Vertx5(url));
         try (Driver migrated = drivers.get(0).get()) {
             loadBigRoom(url, bigRoom);
         }
@@ -260,6 +262,10 @@ final class DriverComparison {
                     + "|| ' lorem ipsum dolor sit amet ' || md5(n::text), 1700000000000 + n * 10, md5(n::text) "
                     + "from generate_series(1, " + events + ") n on conflict do nothing");
             statement.execute("vacuum analyze room_events");
+            String setup = System.getProperty("setup");
+            if (setup != null) {
+                statement.execute(setup);
+            }
         }
     }
 
