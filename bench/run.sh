@@ -365,7 +365,7 @@ durable_history() { # $1 = scenario name
   started=$(date +%s)
   # 50 to 70 bytes of text with the words "lorem" (every message) and w0..w99 (one in 100), a nonce.
   # The load goes through GIN's pending list, as a bulk load should (and as it did before migration
-  # 1.1 turned the list off for the writer's inserts); the vacuum merges it, then it is turned off.
+  # 2.1 turned the list off for the writer's inserts); the vacuum merges it, then it is turned off.
   psql_parley -d parley -qc 'alter index room_events_tsv set (fastupdate = on)' &&
   psql_parley -d parley -qc "copy (select '$room', i, 'message', 'user' || (i % 100),
           'message ' || i || ' w' || (i % 100) || ' lorem ipsum dolor sit amet ' || md5(i::text),
