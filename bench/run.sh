@@ -16,12 +16,14 @@
 #                    with SIGKILL and started again
 #   durable          durable history (--database-url) beside the same run in memory: the search for the
 #                    most deliveries/s, stored room events a second (rooms of one member, each its own
-#                    sender: its delivery comes right after its ack) and what a batch commits; then a
+#                    sender) with the send → ack percentiles, what a batch commits and PostgreSQL's CPU
+#                    per stored event; then a
 #                    room of DURABLE_EVENTS (default 10,000,000) events loaded with COPY: history and
 #                    search pages over WebSocket (bench/history-p99.mjs), disk bytes per event and the
 #                    time to delete its oldest million in the retention's batches of 1000. Starts its
 #                    own PostgreSQL 15 (PG_BIN, default /usr/lib/postgresql/15/bin; fsync on) on
-#                    PORT+20 in the run's directory, a new database per scenario, and stops it at the end
+#                    PORT+20 in the run's directory, a new database per scenario, and stops it at the end;
+#                    PG_OPTS adds settings (e.g. "-c shared_buffers=512MB -c wal_buffers=64MB")
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -227,9 +229,9 @@ start_postgres() { # $1 = directory
   [[ "$(id -u)" == 0 ]] && chown postgres "$PG_DIR"
   as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U parley > "$PG_DIR/initdb.log" 2>&1 &&
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
-        -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=on" start > /dev/null ||
+        -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=on ${PG_OPTS:-}" start > /dev/null ||
     { echo "bench: PostgreSQL did not start; see $PG_DIR" >&2; exit 3; }
-  echo "postgres:    $("$PG_BIN/postgres" --version), fsync on, default settings, port $PG_PORT" | tee -a "$RUN_DIR/environment.txt"
+  echo "postgres:    $("$PG_BIN/postgres" --version), fsync on, ${PG_OPTS:-default settings}, port $PG_PORT" | tee -a "$RUN_DIR/environment.txt"
 }
 stop_postgres() {
   [[ -n "$PG_DIR" ]] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null
@@ -240,6 +242,18 @@ psql_parley() { # the rest: psql's options
 }
 new_database() { # every durable scenario starts from an empty database
   psql_parley -d postgres -q -c 'set client_min_messages = warning' -c 'drop database if exists parley' -c 'create database parley' || exit 3
+  PG_CPU_START=$(postgres_cpu_ticks)
+  PG_WAL_START=$(psql_parley -d postgres -Atc 'select wal_bytes from pg_stat_wal')
+}
+postgres_cpu_ticks() { # user + system clock ticks of every process named postgres
+  local total=0 line fields
+  for stat in /proc/[0-9]*/stat; do
+    { read -r line < "$stat"; } 2> /dev/null || continue
+    [[ "$line" == *"(postgres) "* ]] || continue
+    read -ra fields <<< "${line##*) }"
+    total=$(( total + fields[11] + fields[12] ))
+  done
+  echo "$total"
 }
 
 stop_pid() { # $1 = pid
@@ -332,6 +346,12 @@ store_metrics() {
             printf "events per transaction: %.1f\n", v["parley_database_events_total"] / v["parley_database_transactions_total"] }'
     psql_parley -d parley -Atc "select 'stored events: ' || count(*) || ', bytes per event (room_events with its indexes): '
         || (pg_total_relation_size('room_events') / greatest(count(*), 1)) from room_events"
+    local stored ticks
+    stored=$(psql_parley -d parley -Atc 'select count(*) from room_events')
+    ticks=$(( $(postgres_cpu_ticks) - PG_CPU_START ))
+    (( stored > 0 )) && echo "PostgreSQL CPU per stored event (all its processes, since the scenario's database was made):" \
+        "$(( ticks * 1000000 / $(getconf CLK_TCK) / stored )) µs;" \
+        "WAL per stored event: $(psql_parley -d postgres -Atc "select round((wal_bytes - $PG_WAL_START) / $stored) from pg_stat_wal") bytes"
   } | tee "$1/store.txt"
 }
 
@@ -344,12 +364,16 @@ durable_history() { # $1 = scenario name
   local dir="$SCENARIO_DIR" started
   started=$(date +%s)
   # 50 to 70 bytes of text with the words "lorem" (every message) and w0..w99 (one in 100), a nonce.
+  # The load goes through GIN's pending list, as a bulk load should (and as it did before migration
+  # 2.1 turned the list off for the writer's inserts); the vacuum merges it, then it is turned off.
+  psql_parley -d parley -qc 'alter index room_events_tsv set (fastupdate = on)' &&
   psql_parley -d parley -qc "copy (select '$room', i, 'message', 'user' || (i % 100),
           'message ' || i || ' w' || (i % 100) || ' lorem ipsum dolor sit amet ' || md5(i::text),
           (extract(epoch from now()) * 1000)::bigint - ($events - i) * 10, substr(md5(i::text), 1, 22)
         from generate_series(1, $events) i) to stdout" |
     psql_parley -d parley -qc 'copy room_events (room, "offset", kind, sender, text, ts, nonce) from stdin' &&
-    psql_parley -d parley -qc "insert into rooms (room, top) values ('$room', $events)" -c 'vacuum analyze room_events' ||
+    psql_parley -d parley -qc "insert into rooms (room, top) values ('$room', $events)" -c 'vacuum analyze room_events' \
+        -c 'alter index room_events_tsv set (fastupdate = off)' ||
     { echo "bench: loading $events events failed" >&2; WORST=1; stop_server; return; }
   echo "loaded $events events with COPY and vacuumed in $(( $(date +%s) - started ))s" | tee "$dir/store.txt"
   psql_parley -d parley -Atc "select 'disk: room_events ' || pg_total_relation_size('room_events') || ' bytes in all, '
@@ -453,8 +477,8 @@ case "$MODE" in
         --max-deliveries-search --p99-bound-ms 50 --search-factor 2 --search-max-steps 6)
     TOPOLOGY=single scenario d1-max-memory "${search[@]}"
     TOPOLOGY=durable scenario d2-max-durable "${search[@]}"
-    # Stored events: 1000 rooms of one member, each member sending 20/s (20,000 events/s); a member's
-    # own message comes right after its ack, so the delivery latency is the ack's, plus one frame.
+    # Stored events: 1000 rooms of one member, each member sending 20/s (20,000 events/s); the
+    # harness times each send to its ack (ackLatency, the index's "ack p99").
     stored=(broadcast --clients 1000 --rooms 1000 --senders 1000 --rate "${DURABLE_RATE:-20}" --size 100 --warmup 3
         --duration 10)
     TOPOLOGY=single scenario d3-stored-memory "${stored[@]}"

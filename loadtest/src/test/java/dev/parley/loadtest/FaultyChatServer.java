@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * {@code send}, {@code ping}) for the harness, and breaks the delivery contract on purpose:
  * the first member of each room never receives offset {@value #DROPPED}; the second receives
  * {@value #DUPLICATED} twice; the third receives {@value #REORDERED} after
- * {@value #REORDERED} + 1. Everything runs on one event loop, so it needs no locks.
+ * {@value #REORDERED} + 1. It may also hold each {@code ack} back for a while after delivering
+ * the message. Everything runs on one event loop, so it needs no locks.
  */
 final class FaultyChatServer implements AutoCloseable {
     static final long DROPPED = 3;
@@ -44,6 +45,7 @@ final class FaultyChatServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Map<String, Room> rooms = new HashMap<>();
     private final Channel server;
+    private final long ackDelayMs;
 
     /** One room: its members in join order and its last offset. */
     private static final class Room {
@@ -53,6 +55,12 @@ final class FaultyChatServer implements AutoCloseable {
     }
 
     FaultyChatServer() {
+        this(0);
+    }
+
+    /** A server that sends each {@code ack} {@code ackDelayMs} after the message's deliveries. */
+    FaultyChatServer(long ackDelayMs) {
+        this.ackDelayMs = ackDelayMs;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -98,7 +106,12 @@ final class FaultyChatServer implements AutoCloseable {
             Room room = rooms.get(roomName);
             long offset = ++room.offset;
             long ts = System.currentTimeMillis();
-            send(sender, new ServerEvent.Ack(id, roomName, offset, ts));
+            ServerEvent.Ack ack = new ServerEvent.Ack(id, roomName, offset, ts);
+            if (ackDelayMs > 0) {
+                sender.eventLoop().schedule(() -> send(sender, ack), ackDelayMs, TimeUnit.MILLISECONDS);
+            } else {
+                send(sender, ack);
+            }
             String message = ParleyJson.write(new ServerEvent.Message(roomName, offset, ts, nick, text));
             for (int i = 0; i < room.members.size(); i++) {
                 Channel member = room.members.get(i);

@@ -53,6 +53,9 @@ class ScenariosIT {
         assertThat(r.get("p50Ms").asDouble()).isPositive();
         assertThat(r.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(r.get("p50Ms").asDouble());
         assertThat(r.get("maxMs").asDouble()).isGreaterThanOrEqualTo(r.get("p999Ms").asDouble());
+        assertThat(r.at("/ackLatency/samples").asLong()).as("sends intended in the 2 s window").isEqualTo(80);
+        assertThat(r.at("/ackLatency/p99Ms").asDouble()).isGreaterThanOrEqualTo(r.at("/ackLatency/p50Ms").asDouble())
+                .isPositive();
         assertThat(r.get("offeredDeliveriesPerSec").asDouble()).isEqualTo(400);
         assertThat(r.get("deliveriesPerSec").asDouble()).isPositive();
         assertThat(r.get("timeline").size()).isGreaterThanOrEqualTo(3);

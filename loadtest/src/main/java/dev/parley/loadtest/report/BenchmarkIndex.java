@@ -22,7 +22,7 @@ public final class BenchmarkIndex {
     public static final String MARKDOWN = "summary.md";
     private static final String ENVIRONMENT = "environment.txt";
     private static final List<String> COLUMNS = List.of("run", "verdict", "sessions", "deliveries/s", "p50", "p99",
-            "p99.9", "max", "lost/dup/reord", "resumed/lost conns", "resume p99", "not recovered", "errors", "heap/session", "RSS/session", "server CPU/delivery", "sustainable deliveries/s");
+            "p99.9", "max", "ack p99", "lost/dup/reord", "resumed/lost conns", "resume p99", "not recovered", "errors", "heap/session", "RSS/session", "server CPU/delivery", "sustainable deliveries/s");
 
     private BenchmarkIndex() {
     }
@@ -64,6 +64,7 @@ public final class BenchmarkIndex {
                 traffic ? HtmlReport.ms(r.path("p99Ms").asDouble()) : "",
                 traffic ? HtmlReport.ms(r.path("p999Ms").asDouble()) : "",
                 traffic ? HtmlReport.ms(r.path("maxMs").asDouble()) : "",
+                r.at("/ackLatency/p99Ms").isMissingNode() ? "" : HtmlReport.ms(r.at("/ackLatency/p99Ms").asDouble()),
                 traffic ? r.path("lost").asLong() + "/" + r.path("duplicated").asLong() + "/" + r.path("reordered").asLong() : "",
                 reconnects.isMissingNode() ? "" : HtmlReport.count(reconnects.path("resumed").asLong()) + "/"
                         + HtmlReport.count(reconnects.path("lost").asLong()),

@@ -79,6 +79,10 @@ public final class HtmlReport {
             tile(h, "p99", ms(r.latency().p99Ms()), false);
             tile(h, "p99.9", ms(r.latency().p999Ms()), false);
             tile(h, "max", ms(r.latency().maxMs()), false);
+            if (r.ackLatency() != null) {
+                tile(h, "ack p99", ms(r.ackLatency().p99Ms()), false);
+                tile(h, "ack p99.9", ms(r.ackLatency().p999Ms()), false);
+            }
             tile(h, "lost / dup / reordered", r.lost() + " / " + r.duplicated() + " / " + r.reordered(),
                     r.lost() + r.duplicated() + r.reordered() > 0);
         }

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * Everything one harness run found, as written to {@code report.json} (and drawn in
  * {@code report.html}). Latencies are in milliseconds, measured from each message's intended
- * send time; rates are per second of the measurement window. {@link #passed()} is false when a
+ * send time ({@code ackLatency}: to each send's {@code ack}); rates are per second of the measurement window. {@link #passed()} is false when a
  * delivery was lost, duplicated or reordered, a reconnected session was told {@code recovered:false}
  * (its missed messages {@code notRecovered}), a node restart failed, or the errors exceeded the
  * budget ({@link #failures()} says which). {@code unconfirmedSends} were sent on connections that
@@ -35,6 +35,7 @@ public record Report(
         double deliveriesPerSec,
         double offeredDeliveriesPerSec,
         @JsonUnwrapped Latency latency,
+        Latency ackLatency,
         long lost,
         long duplicated,
         long reordered,
@@ -77,6 +78,7 @@ public record Report(
         private long sentInWindow;
         private Latency latency = Latency.NONE;
         private List<PercentilePoint> distribution = List.of();
+        private Latency ackLatency;
         private long lost;
         private long duplicated;
         private long reordered;
@@ -137,6 +139,12 @@ public record Report(
         public Builder latency(Latency latency, List<PercentilePoint> distribution) {
             this.latency = latency;
             this.distribution = List.copyOf(distribution);
+            return this;
+        }
+
+        /** Each measured send's time from its intended send time to its {@code ack}; left out when none was timed. */
+        public Builder ackLatency(Latency ackLatency) {
+            this.ackLatency = ackLatency.samples() > 0 ? ackLatency : null;
             return this;
         }
 
@@ -231,7 +239,7 @@ public record Report(
                     new LinkedHashMap<>(parameters), connections, measuredSeconds, sent, acked, delivered,
                     expectedDeliveries, measuredSeconds > 0 ? sentInWindow / seconds : 0,
                     measuredSeconds > 0 ? deliveredInWindow / seconds : 0, offeredDeliveriesPerSec, latency,
-                    lost, duplicated, reordered, notRecovered, notRecoveredSessions, unconfirmedSends, reconnects,
+                    ackLatency, lost, duplicated, reordered, notRecovered, notRecoveredSessions, unconfirmedSends, reconnects,
                     baselineLatency, restarts, errors, maxErrors, errorsByKind, server, cpu, search, distribution,
                     timeline, failures.isEmpty(), List.copyOf(failures));
         }

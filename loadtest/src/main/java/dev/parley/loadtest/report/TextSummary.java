@@ -30,6 +30,12 @@ public final class TextSummary {
             line(t, "latency", "p50 " + HtmlReport.ms(l.p50Ms()) + ", p90 " + HtmlReport.ms(l.p90Ms()) + ", p99 "
                     + HtmlReport.ms(l.p99Ms()) + ", p99.9 " + HtmlReport.ms(l.p999Ms()) + ", max "
                     + HtmlReport.ms(l.maxMs()) + " (" + HtmlReport.count(l.samples()) + " samples)");
+            Latency ack = r.ackLatency();
+            if (ack != null) {
+                line(t, "send → ack", "p50 " + HtmlReport.ms(ack.p50Ms()) + ", p90 " + HtmlReport.ms(ack.p90Ms())
+                        + ", p99 " + HtmlReport.ms(ack.p99Ms()) + ", p99.9 " + HtmlReport.ms(ack.p999Ms()) + ", max "
+                        + HtmlReport.ms(ack.maxMs()) + " (" + HtmlReport.count(ack.samples()) + " samples)");
+            }
             line(t, "lost / duplicated / reordered", r.lost() + " / " + r.duplicated() + " / " + r.reordered());
         }
         ReconnectSummary reconnects = r.reconnects();

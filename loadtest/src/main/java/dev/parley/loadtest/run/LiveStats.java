@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Two latency recorders: {@code recent} takes every delivery and is emptied by the progress
  * line each second; {@code measured} takes only messages whose intended send time falls inside
  * the measurement window, so warm-up and drain never leak into the reported percentiles.
+ * {@code acks} takes, for the same window, each send's time from its intended send time to its
+ * {@code ack}.
  */
 public final class LiveStats {
     /** Latencies above one hour are recorded as one hour. */
@@ -31,6 +33,7 @@ public final class LiveStats {
     private final ErrorCounts errors = new ErrorCounts();
     private final Recorder measured = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
     private final Recorder recent = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
+    private final Recorder acks = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MIN_VALUE;
 
@@ -39,16 +42,33 @@ public final class LiveStats {
         windowEnd = endNanos;
         windowStart = startNanos;
         measured.reset();
+        acks.reset();
     }
 
     /** One delivery (or pong) of a message intended at {@code intendedNanos}. */
     public void delivered(long intendedNanos, long receivedNanos) {
         delivered.increment();
-        long micros = Math.min(MAX_LATENCY_MICROS, Math.max(0, (receivedNanos - intendedNanos) / 1_000));
+        long micros = micros(intendedNanos, receivedNanos);
         recent.recordValue(micros);
-        if (intendedNanos >= windowStart && intendedNanos < windowEnd) {
+        if (inWindow(intendedNanos)) {
             measured.recordValue(micros);
         }
+    }
+
+    /** The {@code ack} of a send intended at {@code intendedNanos}. */
+    public void acked(long intendedNanos, long receivedNanos) {
+        acked();
+        if (inWindow(intendedNanos)) {
+            acks.recordValue(micros(intendedNanos, receivedNanos));
+        }
+    }
+
+    private boolean inWindow(long intendedNanos) {
+        return intendedNanos >= windowStart && intendedNanos < windowEnd;
+    }
+
+    private static long micros(long intendedNanos, long receivedNanos) {
+        return Math.min(MAX_LATENCY_MICROS, Math.max(0, (receivedNanos - intendedNanos) / 1_000));
     }
 
     /** Any event arrived (a message, a presence, a reply, ...). */
@@ -131,6 +151,11 @@ public final class LiveStats {
     /** The measured latencies since {@link #window} (µs). */
     public Histogram measuredLatencies() {
         return measured.getIntervalHistogram();
+    }
+
+    /** The measured sends' times to their {@code ack} since {@link #window} (µs). */
+    public Histogram measuredAckLatencies() {
+        return acks.getIntervalHistogram();
     }
 
     /** Every latency since the last call (µs). */

@@ -75,6 +75,7 @@ public final class BroadcastScenario implements Scenario {
         MeasuredWindow.Result window = phase.window();
         report.window(window.seconds(), window.sent(), window.delivered(), phase.offeredDeliveriesPerSec(), window.cpu())
                 .latency(Latency.ofMicros(phase.latencyMicros()), PercentilePoint.distribution(phase.latencyMicros()))
+                .ackLatency(Latency.ofMicros(phase.ackLatencyMicros()))
                 .traffic(stats.sentCount(), stats.ackedCount(), stats.deliveredCount(), faults.expected())
                 .deliveryFaults(faults.lost(), faults.duplicated(), faults.reordered())
                 .notRecovered(faults.notRecovered(), faults.notRecoveredJoins())

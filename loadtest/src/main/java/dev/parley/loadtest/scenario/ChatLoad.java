@@ -33,9 +33,12 @@ final class ChatLoad {
      */
     private static final long SETTLE_QUIET_MS = 500;
 
-    /** One phase's outcome. Rates are per second of the measurement window; latency in µs. */
+    /**
+     * One phase's outcome. Rates are per second of the measurement window; latencies in µs: each
+     * delivery's, and each measured send's to its {@code ack}.
+     */
     record PhaseResult(double ratePerSender, MeasuredWindow.Result window, double offeredDeliveriesPerSec,
-                       Histogram latencyMicros, boolean drained) {
+                       Histogram latencyMicros, Histogram ackLatencyMicros, boolean drained) {
         double deliveriesPerSec() {
             return window.delivered() / window.seconds();
         }
@@ -158,13 +161,14 @@ final class ChatLoad {
             LoadSession session = sender.session();
             long first = window.start() + (long) (j * intervalNanos / count);
             paced.add(new PacedSender(session, ratePerSender, first, window.end(),
-                    intended -> receiver.send(session, Payload.text(intended, size))).start());
+                    intended -> receiver.send(session, intended, Payload.text(intended, size))).start());
         }
         MeasuredWindow.Result measured = window.await(ctx.progress(), ctx.probe());
         boolean drained = Waits.await(() -> PacedSender.allDone(paced) && stats.allAnswered()
                 && members.stream().allMatch(m -> m.receiver().drained()), ctx.drainTimeoutMs());
         paced.forEach(PacedSender::stop);
-        return new PhaseResult(ratePerSender, measured, offered, stats.measuredLatencies(), drained);
+        return new PhaseResult(ratePerSender, measured, offered, stats.measuredLatencies(),
+                stats.measuredAckLatencies(), drained);
     }
 
     /** Every member's delivery check, added up on the members' event loops. */

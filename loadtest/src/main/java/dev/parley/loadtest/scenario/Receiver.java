@@ -61,9 +61,12 @@ final class Receiver implements SessionListener {
         return joinReply;
     }
 
-    /** Writes one message to the room (without flushing); on the event loop. */
-    void send(LoadSession session, String text) {
-        session.send(new Command.Send(null, room.name(), text, null));
+    /**
+     * Writes one message intended at {@code intendedNanos} to the room (without flushing); on the
+     * event loop. Its request id is that time, so its {@code ack} says how long it took.
+     */
+    void send(LoadSession session, long intendedNanos, String text) {
+        session.send(new Command.Send(RequestId.of(intendedNanos), room.name(), text, null));
         unanswered++;
         stats.sent();
     }
@@ -110,7 +113,11 @@ final class Receiver implements SessionListener {
             stats.announcement();
         } else if (event instanceof ServerEvent.Ack ack) {
             answered();
-            stats.acked();
+            if (ack.id() != null && ack.id().value() instanceof Long intended) {
+                stats.acked(intended, receivedNanos);
+            } else {
+                stats.acked();
+            }
             if (ack.offset() != null && room != null && room.name().equals(ack.room())) {
                 room.reached(ack.offset());
             }

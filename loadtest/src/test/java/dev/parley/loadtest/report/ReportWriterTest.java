@@ -29,6 +29,7 @@ class ReportWriterTest {
                 .traffic(100, 100, 1000, 1000)
                 .window(2, 50, 500, 250, CpuUse.of(2, 1_000_000_000, 2_000_000_000, 500))
                 .latency(Latency.ofMicros(micros), PercentilePoint.distribution(micros))
+                .ackLatency(Latency.ofMicros(micros))
                 .deliveryFaults(lost, 0, 0)
                 .server(ServerFootprint.between(9, 1_000_000, 1_090_000, 10_000_000, 11_000_000, true))
                 .search(new SearchResult(50, 250, 4, List.of(new SearchStep(4, 250, 250, 10, 0, true, "sustainable"),
@@ -54,6 +55,8 @@ class ReportWriterTest {
         assertThat(json.at("/cpu/serverCpuMicrosPerDelivery").asDouble()).isEqualTo(2000);
         assertThat(json.at("/cpu/serverCoresBusy").asDouble()).isEqualTo(0.5);
         assertThat(json.get("latencyDistribution").size()).isGreaterThan(10);
+        assertThat(json.at("/ackLatency/p99Ms").asDouble()).isBetween(98.9, 99.1);
+        assertThat(json.at("/ackLatency/samples").asLong()).isEqualTo(1000);
 
         Document html = ReportFiles.html(dir);
         ReportFiles.assertChartsDrawn(html, 4);
@@ -78,6 +81,7 @@ class ReportWriterTest {
         Report empty = Report.builder("connect").run("ws://h:1/ws", "now", "test").errors(Map.of(), 0).build();
         ReportWriter.write(empty, dir);
         assertThat(ReportFiles.json(dir).get("samples").asLong()).isZero();
+        assertThat(ReportFiles.json(dir).has("ackLatency")).as("no send was timed").isFalse();
         assertThat(ReportFiles.charts(ReportFiles.html(dir)).getLength()).isZero();
     }
 }

@@ -43,19 +43,19 @@ import java.util.function.LongSupplier;
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     /** Most events in one transaction. */
-    static final int BATCH = 512;
+    static final int BATCH = 4096;
     /** Most publishes waiting for the database; past it, {@code unavailable}. */
     static final int QUEUE = 16_384;
 
-    private static final String LOCK_ROOMS = """
+    static final String LOCK_ROOMS = """
             insert into rooms (room) select room from unnest(?::text[]) as t(room) order by room
             on conflict (room) do update set top = rooms.top
             returning room, top, epoch""";
-    private static final String FIND_NONCES = """
+    static final String FIND_NONCES = """
             select e.room, e.sender, e.nonce, e."offset", e.ts, e.text from room_events e
             join unnest(?::text[], ?::text[], ?::text[]) as n(room, sender, nonce)
               on e.room = n.room and lower(e.sender) = n.sender and e.nonce = n.nonce""";
-    private static final String INSERT_EVENTS = """
+    static final String INSERT_EVENTS = """
             with tops as (
               update rooms r set top = t.top from unnest(?::text[], ?::bigint[]) as t(room, top) where r.room = t.room)
             insert into room_events (room, "offset", kind, sender, text, ts, nonce)
@@ -63,7 +63,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             from unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[])
               as e(room, "offset", sender, text, ts, nonce)""";
 
-    private record Append(String room, String sender, String text, String nonce,
+    record Append(String room, String sender, String text, String nonce,
                           CompletableFuture<ServerEvent.Message> done) {
         NonceKey key() {
             return nonce == null ? null : new NonceKey(room, user(sender), nonce);
@@ -82,7 +82,7 @@ public final class GroupCommitWriter implements AutoCloseable {
      * What a batch came to: each publish's event, and the new ones among them, in queue order; the
      * rooms it wrote, where they stood before it.
      */
-    private record Outcome(List<ServerEvent.Message> answers, List<ServerEvent.Message> stored,
+    record Outcome(List<ServerEvent.Message> answers, List<ServerEvent.Message> stored,
                            Map<String, RoomHistory.Position> rooms) {
     }
 
@@ -165,7 +165,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
-                outcome = store(connection, batch);
+                outcome = store(connection, batch, clock);
                 if (batch.stream().anyMatch(append -> append.done.isDone())) {
                     // A caller gave up while the batch was written: storing nothing keeps its
                     // "unavailable" true (only a commit already on its way can make it wrong).
@@ -214,7 +214,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** The batch's statements, in one transaction: lock and read each room's top, find repeated nonces, insert. */
-    private Outcome store(Connection connection, List<Append> batch) throws SQLException {
+    static Outcome store(Connection connection, List<Append> batch, LongSupplier clock) throws SQLException {
         Map<String, RoomHistory.Position> rooms = lockRooms(connection, batch);
         Map<String, Long> tops = new HashMap<>();
         rooms.forEach((room, position) -> tops.put(room, position.top()));
@@ -251,7 +251,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         batch.forEach(append -> rooms.add(append.room()));
         Map<String, RoomHistory.Position> positions = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(LOCK_ROOMS)) {
-            statement.setArray(1, connection.createArrayOf("text", rooms.toArray()));
+            statement.setObject(1, rooms.toArray(String[]::new));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     positions.put(result.getString(1), new RoomHistory.Position(result.getString(3), result.getLong(2)));
@@ -269,10 +269,9 @@ public final class GroupCommitWriter implements AutoCloseable {
             return known;
         }
         try (PreparedStatement statement = connection.prepareStatement(FIND_NONCES)) {
-            statement.setArray(1, connection.createArrayOf("text", withNonce.stream().map(Append::room).toArray()));
-            statement.setArray(2, connection.createArrayOf("text",
-                    withNonce.stream().map(append -> user(append.sender())).toArray()));
-            statement.setArray(3, connection.createArrayOf("text", withNonce.stream().map(Append::nonce).toArray()));
+            statement.setObject(1, withNonce.stream().map(Append::room).toArray(String[]::new));
+            statement.setObject(2, withNonce.stream().map(append -> user(append.sender())).toArray(String[]::new));
+            statement.setObject(3, withNonce.stream().map(Append::nonce).toArray(String[]::new));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     String room = result.getString(1);
@@ -288,14 +287,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static void insert(Connection connection, Map<String, Long> tops, List<ServerEvent.Message> stored,
                                List<String> nonces) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(INSERT_EVENTS)) {
-            statement.setArray(1, connection.createArrayOf("text", tops.keySet().toArray()));
-            statement.setArray(2, connection.createArrayOf("bigint", tops.values().toArray()));
-            statement.setArray(3, connection.createArrayOf("text", stored.stream().map(ServerEvent.Message::room).toArray()));
-            statement.setArray(4, connection.createArrayOf("bigint", stored.stream().map(ServerEvent.Message::offset).toArray()));
-            statement.setArray(5, connection.createArrayOf("text", stored.stream().map(ServerEvent.Message::from).toArray()));
-            statement.setArray(6, connection.createArrayOf("text", stored.stream().map(ServerEvent.Message::text).toArray()));
-            statement.setArray(7, connection.createArrayOf("bigint", stored.stream().map(ServerEvent.Message::ts).toArray()));
-            statement.setArray(8, connection.createArrayOf("text", nonces.toArray()));
+            statement.setObject(1, tops.keySet().toArray(String[]::new));
+            statement.setObject(2, tops.values().stream().mapToLong(Long::longValue).toArray());
+            statement.setObject(3, stored.stream().map(ServerEvent.Message::room).toArray(String[]::new));
+            statement.setObject(4, stored.stream().mapToLong(ServerEvent.Message::offset).toArray());
+            statement.setObject(5, stored.stream().map(ServerEvent.Message::from).toArray(String[]::new));
+            statement.setObject(6, stored.stream().map(ServerEvent.Message::text).toArray(String[]::new));
+            statement.setObject(7, stored.stream().mapToLong(ServerEvent.Message::ts).toArray());
+            statement.setObject(8, nonces.toArray(String[]::new));
             statement.executeUpdate();
         }
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -235,6 +236,15 @@ class StoreIT {
     }
 
     @Test
+    void theSearchIndexTakesWordsAtInsertWithoutAPendingList() throws SQLException {
+        try (Connection connection = postgres.connect(PostgresServer.DATABASE); Statement statement = connection.createStatement();
+             ResultSet options = statement.executeQuery("select reloptions from pg_class where relname = 'room_events_tsv'")) {
+            assertThat(options.next()).isTrue();
+            assertThat(options.getString(1)).contains("fastupdate=off");
+        }
+    }
+
+    @Test
     void aSchemaNewerThanTheNodeKnowsRefusesToStart() throws SQLException {
         String url = postgres.createDatabase("newer");
         open(url).close();
@@ -244,7 +254,7 @@ class StoreIT {
                     + "(100, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 1, 'parley', 1, true)");
         }
         assertThatThrownBy(() -> open(url)).isInstanceOf(DatabaseStartException.class)
-                .hasMessageContaining("is at version 99, newer than this node knows (2)");
+                .hasMessageContaining("is at version 99, newer than this node knows (2.1)");
     }
 
     @Test
