@@ -148,15 +148,18 @@ class DirectMessagesIT {
             DirectMessages recipientNode = new DirectMessages(recipientDatabase, claimed::add);
             sendAndPublish(recipientNode, "before", 250);
             recipientNode.expect("bob");
-            List<ServerEvent.Dm> taken = new ArrayList<>(recipientNode.takePending("bob", 100).join());
-            sendAndPublish(recipientNode, "while taking", 20);
+            List<ServerEvent.Dm> taken = new ArrayList<>();
             List<ServerEvent.Dm> chunk;
             do {
                 chunk = recipientNode.takePending("bob", 100).join();
                 taken.addAll(chunk);
-            } while (chunk.size() == 100);
+                if (taken.size() == 100) {
+                    sendAndPublish(recipientNode, "while taking", 20);
+                }
+                recipientNode.delivered(chunk).join();
+            } while (chunk.size() == 100 && taken.size() < 1000);
+            assertThat(taken).hasSize(270);
             sendAndPublish(recipientNode, "after the last chunk", 20);
-            recipientNode.delivered(taken).join();
             assertThat(recipientNode.listen("bob")).isTrue();
             sendAndPublish(recipientNode, "listening", 20);
 
