@@ -25,9 +25,8 @@ import java.util.function.LongSupplier;
  * history, recovery and search read the database. A room's epoch is its row's in the database, so
  * it outlives restarts of nodes and of Redis.
  *
- * <p>The live part ({@link LivePart}) carries the committed messages and what is never stored
- * (presence, typing, direct messages) to members: a {@link MemoryBroker} of this node when it is
- * alone; in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's
+ * <p>The live part ({@link LivePart}) carries the committed messages, direct messages and what is
+ * never stored (presence, typing) to members: a {@link MemoryBroker} of this node when it is alone; in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's
  * position and missing messages from the database, so that Redis holds nothing a room needs. With
  * auth on, direct messages are stored by {@link DirectMessages} before the live part carries them
  * to the recipient's node, where {@link DirectMessages#arrived} claims them before delivering.
