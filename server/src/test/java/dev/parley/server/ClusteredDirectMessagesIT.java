@@ -1,12 +1,10 @@
 package dev.parley.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.Jwts;
 import dev.parley.testing.PostgresExtension;
-import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,7 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import static dev.parley.server.DurableEvents.range;
 import static dev.parley.server.StoredDms.dm;
@@ -33,45 +31,23 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusteredDirectMessagesIT {
     private static final Duration WITHIN = Duration.ofSeconds(30);
-    private static final AtomicInteger DATABASES = new AtomicInteger();
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
-    private String database;
-    private String url;
-    private RedisServer redis;
-    private final List<ParleyServer> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void startDatabaseAndRedis() {
-        database = "cluster_dms_" + DATABASES.incrementAndGet();
-        url = POSTGRES.server().createDatabase(database);
-        redis = RedisServer.start();
-    }
-
-    @AfterEach
-    void stopAll() {
-        try {
-            nodes.forEach(ParleyServer::close);
-        } finally {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final DurableCluster cluster = new DurableCluster(POSTGRES);
 
     /** A node of the cluster in this JVM, with auth on; {@code clustered} false: a node alone on the database. */
     private ParleyServer node(boolean clustered) {
-        ParleyServer node = TestServers.start(c -> {
-            c.with("--database-url", url).with("--database-timeout-ms", 10_000).with("--jwt-hmac-secret", Jwts.SECRET)
-                    .with("--rate-per-sec", 10_000).with("--burst", 10_000);
-            return clustered ? c.with("--redis-uri", redis.uri()).with("--redis-timeout-ms", 5_000) : c;
-        });
-        nodes.add(node);
-        return node;
+        UnaryOperator<ServerConfig.Builder> settings = c -> c.with("--database-timeout-ms", 10_000)
+                .with("--jwt-hmac-secret", Jwts.SECRET).with("--rate-per-sec", 10_000).with("--burst", 10_000)
+                .with("--redis-timeout-ms", 5_000);
+        return clustered ? cluster.node(settings) : cluster.nodeAlone(settings);
     }
 
     private long pending(String recipient) throws SQLException {
-        return StoredDms.pending(POSTGRES.server(), database, recipient);
+        return StoredDms.pending(POSTGRES.server(), cluster.database(), recipient);
     }
 
     /** The next {@code count} dms {@code recipient} receives. */
@@ -156,7 +132,7 @@ class ClusteredDirectMessagesIT {
             for (int i = 1; i <= 150; i++) {
                 alice.next("ack");
             }
-            try (Connection lock = POSTGRES.server().connect(database); Statement statement = lock.createStatement()) {
+            try (Connection lock = POSTGRES.server().connect(cluster.database()); Statement statement = lock.createStatement()) {
                 lock.setAutoCommit(false);
                 statement.execute("select 1 from direct_messages where conversation = 'alice:bob' and seq = 150 for update");
                 try (TestSocket bob = login(recipientNode, "bob")) {
@@ -191,11 +167,11 @@ class ClusteredDirectMessagesIT {
         try (TestSocket alice = login(first, "alice")) {
             TestSocket bob = login(second, "bob");
             try {
-                redis.stop();
+                cluster.redis().stop();
                 await().atMost(WITHIN).until(() -> Cluster.readiness(first) == 503);
                 assertThat(dm(alice, "bob", "while Redis is gone").get("ts").asLong()).as("stored, so acked").isPositive();
                 assertThat(pending("bob")).isEqualTo(1);
-                redis.restart();
+                cluster.redis().restart();
                 await().atMost(WITHIN).until(() -> Cluster.readiness(first) == 200 && Cluster.readiness(second) == 200);
                 assertThat(bob.has("dm")).as("its publish was lost").isFalse();
             } finally {

@@ -26,8 +26,9 @@ import java.util.function.LongSupplier;
  * it outlives restarts of nodes and of Redis.
  *
  * <p>The live part ({@link LivePart}) carries the committed messages, direct messages and what is
- * never stored (presence, typing) to members: a {@link MemoryBroker} of this node when it is alone; in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's
- * position and missing messages from the database, so that Redis holds nothing a room needs. With
+ * never stored (presence, typing) to members: a {@link MemoryBroker} of this node when it is alone;
+ * in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's position
+ * and missing messages from the database, so that Redis holds nothing a room needs. With
  * auth on, direct messages are stored by {@link DirectMessages} before the live part carries them
  * to the recipient's node, where {@link DirectMessages#arrived} claims them before delivering.
  */
@@ -84,22 +85,7 @@ public final class PostgresBroker implements Broker {
     @Override
     public void listen(BrokerListener listener) {
         this.listener = listener;
-        live.listen(directMessages == null ? listener : new BrokerListener() {
-            @Override
-            public void onMessage(ServerEvent.Message message) {
-                listener.onMessage(message);
-            }
-
-            @Override
-            public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
-                listener.onRoomEvent(room, aboutNick, event);
-            }
-
-            @Override
-            public void onRoomLost(String room) {
-                listener.onRoomLost(room);
-            }
-
+        live.listen(directMessages == null ? listener : new ForwardingListener(listener) {
             /** A stored message, claimed before it is delivered. */
             @Override
             public boolean onDirect(ServerEvent.Dm dm) {
