@@ -61,7 +61,9 @@ public final class DirectMessages {
     private static final String UPDATE = """
             update direct_messages d set %s from unnest(?::text[], ?::bigint[]) as m(conversation, seq)
             where d.conversation = m.conversation and d.seq = m.seq""";
-    private static final String CLAIM = UPDATE.formatted("pending = false") + " and d.pending and not d.taken returning d.seq, d.conversation";
+    /** Claims the given messages that are still pending and in no chunk; returns those claimed. */
+    private static final String CLAIM = UPDATE.formatted("pending = false")
+            + " and d.pending and not d.taken returning d.seq, d.conversation";
 
     private final Database database;
     private final Predicate<ServerEvent.Dm> deliver;
@@ -146,11 +148,15 @@ public final class DirectMessages {
         });
     }
 
-    /** Claims {@code arrived} in one transaction, then delivers the claimed ones in order; those whose recipient is gone are pending again. */
+    /**
+     * Claims {@code arrived} in one transaction, then delivers the claimed ones in order; those
+     * whose recipient is gone are pending again. Those not claimed were taken or claimed before.
+     */
     private void claimAndDeliver(List<ServerEvent.Dm> arrived) {
         database.write(connection -> {
             Set<String> claimed = new HashSet<>();
-            try (PreparedStatement statement = update(connection, CLAIM, arrived); ResultSet result = statement.getResultSet()) {
+            try (PreparedStatement statement = update(connection, CLAIM, arrived);
+                 ResultSet result = statement.getResultSet()) {
                 while (result.next()) {
                     claimed.add(result.getString(2) + SEPARATOR + result.getLong(1));
                 }
