@@ -3,12 +3,9 @@ package dev.parley.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.PostgresExtension;
 import dev.parley.testing.PostgresServer;
-import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestSocket;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.parley.server.DurableEvents.offsets;
 import static dev.parley.server.DurableEvents.range;
@@ -38,39 +34,18 @@ import static org.awaitility.Awaitility.await;
  */
 class DurableClusterIT {
     private static final Duration WITHIN = Duration.ofSeconds(20);
-    private static final AtomicInteger DATABASES = new AtomicInteger();
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
-    private String database;
-    private String url;
-    private RedisServer redis;
-    private final List<ParleyServer> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void startDatabaseAndRedis() {
-        database = "cluster_" + DATABASES.incrementAndGet();
-        url = POSTGRES.server().createDatabase(database);
-        redis = RedisServer.start();
-    }
-
-    @AfterEach
-    void stopAll() {
-        try {
-            nodes.forEach(ParleyServer::close);
-        } finally {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final DurableCluster cluster = new DurableCluster(POSTGRES);
 
     /** A node of the cluster in this JVM; it checks its rooms' positions every 200 ms. */
     private ParleyServer node() {
-        ParleyServer node = TestServers.start(c -> c.with("--database-url", url).with("--database-timeout-ms", 1000)
-                .with("--redis-uri", redis.uri()).with("--redis-timeout-ms", 5_000).with("--redis-check-ms", 200)
+        return cluster.node(c -> c.with("--database-timeout-ms", 1000)
+                .with("--redis-timeout-ms", 5_000).with("--redis-check-ms", 200)
                 .with("--rate-per-sec", 10_000).with("--burst", 10_000));
-        nodes.add(node);
-        return node;
     }
 
     /** The next {@code count} messages {@code member} receives, by offset, each checked to be the next one. */
@@ -87,7 +62,7 @@ class DurableClusterIT {
     /** The stored events of {@code room}: offset → "sender nonce". */
     private Map<Long, String> stored(String room) throws SQLException {
         Map<Long, String> events = new HashMap<>();
-        try (Connection connection = POSTGRES.server().connect(database);
+        try (Connection connection = POSTGRES.server().connect(cluster.database());
              PreparedStatement statement = connection.prepareStatement(
                      "select \"offset\", sender, nonce from room_events where room = ?")) {
             statement.setString(1, room);
@@ -161,7 +136,7 @@ class DurableClusterIT {
         String epoch;
         try (TestSocket bob = TestServers.member(survivor, "bob", "crash")) {
             try (ServerProcess doomed = ServerProcess.start(ServerProcess.javaJar("--host", "127.0.0.1", "--port", "0",
-                    "--database-url", url, "--redis-uri", redis.uri(), "--redis-check-ms", "200",
+                    "--database-url", cluster.url(), "--redis-uri", cluster.redis().uri(), "--redis-check-ms", "200",
                     "--rate-per-sec", "10000", "--burst", "10000"), Map.of())) {
                 epoch = TestServers.ackedThenKilled(doomed, "crash", 200, acked);
             }
@@ -189,21 +164,21 @@ class DurableClusterIT {
                     .isEqualTo(1);
             String epoch = bob.request("history", "type", "history", "room", "weather").get("epoch").asText();
 
-            try (RedisClient admin = RedisClient.create(redis.uri());
+            try (RedisClient admin = RedisClient.create(cluster.redis().uri());
                  StatefulRedisConnection<String, String> connection = admin.connect()) {
                 connection.sync().flushall();
             }
             assertThat(alice.request("ack", "type", "send", "room", "weather", "text", "after the flush").get("offset")
                     .asLong()).isEqualTo(2);
 
-            redis.stop();
+            cluster.redis().stop();
             await().atMost(WITHIN).until(() -> Cluster.readiness(first) == 503 && Cluster.readiness(second) == 503);
             assertThat(alice.request("ack", "type", "send", "room", "weather", "text", "while Redis is gone").get("offset")
                     .asLong()).as("stored, so acked, without Redis").isEqualTo(3);
             assertThat(bob.request("history", "type", "history", "room", "weather").get("epoch").asText())
                     .as("history reads the database").isEqualTo(epoch);
 
-            redis.restart();
+            cluster.redis().restart();
             await().atMost(WITHIN).until(() -> Cluster.readiness(first) == 200 && Cluster.readiness(second) == 200);
             assertThat(bob.request("ack", "type", "send", "room", "weather", "text", "back").get("offset").asLong())
                     .isEqualTo(4);
@@ -232,10 +207,9 @@ class DurableClusterIT {
             }
             epoch = alice.request("history", "type", "history", "room", "lasting").get("epoch").asText();
         }
-        nodes.forEach(ParleyServer::close);
-        nodes.clear();
-        redis.kill();
-        redis.restart();
+        cluster.closeNodes();
+        cluster.redis().kill();
+        cluster.redis().restart();
 
         ParleyServer first = node();
         ParleyServer second = node();

@@ -7,15 +7,14 @@ import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.parley.server.StoredDms.dm;
+import static dev.parley.server.StoredDms.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,26 +37,8 @@ class StoredDirectMessagesIT {
         });
     }
 
-    private static TestSocket login(ParleyServer server, String nick) {
-        TestSocket socket = TestSocket.connect(server.webSocketUri());
-        socket.request("welcome", "type", "hello", "id", 1, "nick", nick, "token", Jwts.hs256(nick, Duration.ofMinutes(5)));
-        return socket;
-    }
-
-    private static JsonNode dm(TestSocket from, String to, String text) {
-        return from.request("ack", "type", "dm", "id", text, "to", to, "text", text);
-    }
-
     private long pending(String recipient) throws SQLException {
-        try (Connection connection = POSTGRES.server().connect(database);
-             PreparedStatement statement = connection.prepareStatement(
-                     "select count(*) from direct_messages where lower(recipient) = ? and pending")) {
-            statement.setString(1, recipient);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
+        return StoredDms.pending(POSTGRES.server(), database, recipient);
     }
 
     private static List<String> texts(JsonNode messages) {

@@ -50,30 +50,20 @@ public final class OutageBroker implements Broker {
 
     @Override
     public void listen(BrokerListener listener) {
-        durable.listen(new BrokerListener() {
+        durable.listen(new ForwardingListener(listener) {
             @Override
             public void onMessage(ServerEvent.Message message) {
                 RecentEvents window = windows.get(message.room());
                 if (window != null) {
                     window.delivered(message);
                 }
-                listener.onMessage(message);
-            }
-
-            @Override
-            public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
-                listener.onRoomEvent(room, aboutNick, event);
+                super.onMessage(message);
             }
 
             @Override
             public void onRoomLost(String room) {
                 windows.computeIfPresent(room, (name, window) -> new RecentEvents(windowSize));
-                listener.onRoomLost(room);
-            }
-
-            @Override
-            public boolean onDirect(ServerEvent.Dm dm) {
-                return listener.onDirect(dm);
+                super.onRoomLost(room);
             }
         });
     }

@@ -8,6 +8,8 @@ import dev.parley.server.store.DirectMessages;
 import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.RoomHistory;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,13 +25,15 @@ import java.util.function.LongSupplier;
  * history, recovery and search read the database. A room's epoch is its row's in the database, so
  * it outlives restarts of nodes and of Redis.
  *
- * <p>The live part ({@link LivePart}) carries the committed messages and what is never stored
- * (presence, typing, direct messages) to members: a {@link MemoryBroker} of this node when it is
- * alone; in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's
- * position and missing messages from the database, so that Redis holds nothing a room needs. With
- * auth on, direct messages are stored by {@link DirectMessages} before they are delivered.
+ * <p>The live part ({@link LivePart}) carries the committed messages, direct messages and what is
+ * never stored (presence, typing) to members: a {@link MemoryBroker} of this node when it is alone;
+ * in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's position
+ * and missing messages from the database, so that Redis holds nothing a room needs. With
+ * auth on, direct messages are stored by {@link DirectMessages} before the live part carries them
+ * to the recipient's node, where {@link DirectMessages#arrived} claims them before delivering.
  */
 public final class PostgresBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresBroker.class);
     private static final Set<String> FEATURES = Set.of("durable", "search");
 
     private final LivePart live;
@@ -50,7 +54,7 @@ public final class PostgresBroker implements Broker {
                            MeterRegistry registry, boolean storeDirect) {
         this.live = live;
         this.history = history;
-        this.directMessages = storeDirect ? new DirectMessages(database) : null;
+        this.directMessages = storeDirect ? new DirectMessages(database, dm -> listener.onDirect(dm)) : null;
         this.writer = new GroupCommitWriter(database, clock, live::committed, registry);
     }
 
@@ -81,7 +85,13 @@ public final class PostgresBroker implements Broker {
     @Override
     public void listen(BrokerListener listener) {
         this.listener = listener;
-        live.listen(listener);
+        live.listen(directMessages == null ? listener : new ForwardingListener(listener) {
+            /** A stored message, claimed before it is delivered. */
+            @Override
+            public boolean onDirect(ServerEvent.Dm dm) {
+                return directMessages.arrived(dm);
+            }
+        });
     }
 
     @Override
@@ -101,6 +111,9 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> watchUser(String nick) {
+        if (directMessages != null) {
+            directMessages.expect(nick);
+        }
         return live.watchUser(nick);
     }
 
@@ -119,8 +132,18 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
-        return directMessages == null ? live.direct(dm)
-                : directMessages.store(dm, stored -> listener.onDirect(stored)).thenApply(stored -> true);
+        if (directMessages == null) {
+            return live.direct(dm);
+        }
+        // Stored pending, then to the node of its recipient, which claims it; the sender's answer
+        // says stored, whatever becomes of the publish.
+        return directMessages.store(dm).thenApply(stored -> {
+            live.direct(stored).exceptionally(failure -> {
+                LOG.debug("direct message {} to {} stored, not published: {}", stored.seq(), stored.to(), failure.getMessage());
+                return false;
+            });
+            return true;
+        });
     }
 
     @Override

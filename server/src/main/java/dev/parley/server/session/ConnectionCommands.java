@@ -22,7 +22,8 @@ final class ConnectionCommands {
      * Right after {@code welcome}, where direct messages are stored: those that waited for this
      * user, oldest first, as {@code dm} events with {@code "stored":true}, a chunk at a time, each
      * chunk marked delivered only once the socket took it (so a connection that drops before gets
-     * them again on its next {@code hello}). After the last chunk new ones come live.
+     * them again on its next {@code hello}). After the last chunk new ones come live; those that
+     * arrived meanwhile were held, and come right after it.
      */
     static void deliverStored(Session session) {
         DirectMessages stored = session.node().directMessages();
@@ -32,26 +33,42 @@ final class ConnectionCommands {
     }
 
     private static void takeStored(Session session, DirectMessages stored) {
-        String nick = session.nick();
-        stored.takePending(nick, STORED_CHUNK).whenComplete((dms, failure) -> session.executor().execute(() -> {
+        stored.takePending(session.nick(), STORED_CHUNK).whenComplete((dms, failure) -> session.executor().execute(() -> {
+            if (!session.isReady()) {
+                return; // those taken come again on the next hello
+            }
             if (failure != null) {
                 LOG.debug("{}: stored direct messages not taken: {}", session, failure.getMessage());
-                stored.listen(nick); // the rest waits for the next hello; new ones come live
-            } else if (!dms.isEmpty() && !session.hasEnded()) {
+                stored.listen(session.nick()); // the rest waits for the next hello; new ones come live
+            } else if (dms.isEmpty()) {
+                listen(session, stored);
+            } else {
                 session.transport().sendConfirmed(List.copyOf(dms)).thenAccept(taken -> {
                     if (taken) {
-                        stored.delivered(dms).whenComplete((done, notMarked) -> {
+                        stored.delivered(dms).whenComplete((done, notMarked) -> session.executor().execute(() -> {
+                            if (!session.isReady()) {
+                                return;
+                            }
                             if (notMarked != null) {
                                 LOG.debug("{}: stored direct messages not marked: {}", session, notMarked.getMessage());
-                                stored.listen(nick); // those sent come again on the next hello
+                                stored.listen(session.nick()); // those sent come again on the next hello
                             } else if (dms.size() == STORED_CHUNK) {
                                 takeStored(session, stored);
+                            } else {
+                                listen(session, stored);
                             }
-                        });
+                        }));
                     }
                 });
             }
         }));
+    }
+
+    /** After the last chunk: live from now on, unless more arrived meanwhile than were held; then take again. */
+    private static void listen(Session session, DirectMessages stored) {
+        if (session.isReady() && !stored.listen(session.nick())) {
+            takeStored(session, stored);
+        }
     }
 
     static void ping(Session session, Command.Ping ping) {

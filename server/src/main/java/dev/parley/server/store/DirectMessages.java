@@ -2,6 +2,8 @@ package dev.parley.server.store;
 
 import dev.parley.protocol.Names;
 import dev.parley.protocol.ServerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,26 +11,32 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * Stored direct messages (with auth on): every one in its conversation, numbered by the
  * conversation's {@code seq} in the same transaction that stores it (the conversation's row
- * locked, as {@code rooms.top} numbers room events), and those for a recipient who is not
- * listening kept pending until a {@code hello} of the recipient has received them.
+ * locked, as {@code rooms.top} numbers room events), and pending until its recipient has it.
+ *
+ * <p>Every message is stored pending; the broker then publishes it to the node its recipient is
+ * connected to (this one, or another of a cluster), where {@link #arrived} hands it to the session
+ * only once it is <em>claimed</em>: marked delivered by a conditional update that succeeds for a
+ * message still pending and not taken. A session takes its stored messages in chunks after
+ * {@code hello} ({@link #takePending}, which marks them taken), and until it {@link #listen}s what
+ * arrives live for it is held ({@link LiveRecipients}). So each message is claimed once, whichever
+ * node stores it, and comes either in a chunk or live, never both, stored ones first.
  *
  * <p>Writes run on the {@link Database}'s one thread for small writes, so they happen in the order
- * they were asked for (a sender's messages keep their order) and never wait behind room events.
- * Whether a recipient is listening is asked on that thread too, between writes: a user starts
- * listening when its session takes the last of its pending messages ({@link #takePending}), so a
- * message is either among those or stored after them and handed to the session live, never both
- * and never neither. Reads of a conversation run on the read threads.
+ * they were asked for (a sender's messages keep their order, and a node's claims the order their
+ * messages arrived in) and never wait behind room events. Reads of a conversation run on the read
+ * threads.
  */
 public final class DirectMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectMessages.class);
     /** Separates the two users of a conversation's key; no nick holds it. */
     private static final char SEPARATOR = ':';
     private static final String STORE = """
@@ -37,28 +45,44 @@ public final class DirectMessages {
               on conflict (conversation) do update set top = dm_conversations.top + 1
               returning top)
             insert into direct_messages (conversation, seq, sender, recipient, text, ts, pending)
-            select ?, top, ?, ?, ?, ?, ? from c
+            select ?, top, ?, ?, ?, ?, true from c
             returning seq""";
-    private static final String SELECT = "select seq, sender, recipient, text, ts from direct_messages ";
+    private static final String COLUMNS = "seq, sender, recipient, text, ts";
+    private static final String SELECT = "select " + COLUMNS + " from direct_messages ";
+    /** Takes a chunk: pending ones, whether a session took them before or not, oldest first. */
+    private static final String TAKE = """
+            with taken as (
+              update direct_messages set taken = true
+              where (conversation, seq) in (
+                select conversation, seq from direct_messages where lower(recipient) = ? and pending order by id limit ?)
+              returning id, %s)
+            select %s from taken order by id""".formatted(COLUMNS, COLUMNS);
+    /** Updates the messages given by two arrays, their conversations and seqs. */
+    private static final String UPDATE = """
+            update direct_messages d set %s from unnest(?::text[], ?::bigint[]) as m(conversation, seq)
+            where d.conversation = m.conversation and d.seq = m.seq""";
+    /** Claims the given messages that are still pending and in no chunk; returns those claimed. */
+    private static final String CLAIM = UPDATE.formatted("pending = false")
+            + " and d.pending and not d.taken returning d.seq, d.conversation";
 
     private final Database database;
-    /** Users (nick keys) with a session on this node that has taken its pending messages. */
-    private final Set<String> listening = ConcurrentHashMap.newKeySet();
+    private final Predicate<ServerEvent.Dm> deliver;
+    private final LiveRecipients recipients = new LiveRecipients(this::claimAndDeliver);
 
-    public DirectMessages(Database database) {
+    /** {@code deliver}: hands a claimed message to its recipient's session; false when it is gone. */
+    public DirectMessages(Database database, Predicate<ServerEvent.Dm> deliver) {
         this.database = database;
+        this.deliver = deliver;
     }
 
     /**
-     * Stores {@code dm} and completes with it numbered. When its recipient is listening, the
-     * message is committed, then handed to {@code deliver}; if that finds the recipient gone, it
-     * is marked pending in a second transaction. Otherwise it is stored pending.
+     * Stores {@code dm} pending and completes with it numbered, once committed. It reaches its
+     * recipient when it {@link #arrived} where the recipient listens, or with the recipient's next
+     * stored messages.
      */
-    public CompletableFuture<ServerEvent.Dm> store(ServerEvent.Dm dm, Predicate<ServerEvent.Dm> deliver) {
+    public CompletableFuture<ServerEvent.Dm> store(ServerEvent.Dm dm) {
         return database.write(connection -> {
             String conversation = conversation(dm.from(), dm.to());
-            boolean live = listening.contains(Names.nickKey(dm.to()));
-            long seq;
             try (PreparedStatement statement = connection.prepareStatement(STORE)) {
                 statement.setString(1, conversation);
                 statement.setString(2, conversation);
@@ -66,53 +90,92 @@ public final class DirectMessages {
                 statement.setString(4, dm.to());
                 statement.setString(5, dm.text());
                 statement.setLong(6, dm.ts());
-                statement.setBoolean(7, !live);
                 try (ResultSet result = statement.executeQuery()) {
                     result.next();
-                    seq = result.getLong(1);
+                    return new ServerEvent.Dm(dm.from(), dm.to(), dm.text(), dm.ts(), result.getLong(1), null);
                 }
             }
-            connection.commit();
-            ServerEvent.Dm stored = new ServerEvent.Dm(dm.from(), dm.to(), dm.text(), dm.ts(), seq, null);
-            if (live && !deliver.test(stored)) {
-                mark(connection, List.of(stored), true);
-            }
-            return stored;
         });
     }
 
     /**
+     * A session of {@code nick} is on this node and will take its stored messages: what arrives for
+     * it is held until it {@link #listen}s.
+     */
+    public void expect(String nick) {
+        recipients.expect(nick);
+    }
+
+    /**
+     * A stored message published for its recipient. Ignored (it stays pending) unless the recipient
+     * has a session here; held while that session takes its stored messages; otherwise claimed
+     * and, if the claim succeeds, delivered (and pending again if the session is gone by then).
+     * Returns whether the recipient has a session here.
+     */
+    public boolean arrived(ServerEvent.Dm dm) {
+        return recipients.arrived(dm);
+    }
+
+    /**
      * Up to {@code limit} of the messages pending for {@code nick}, oldest first, as stored
-     * messages; when they are the last, {@code nick} listens from now on (new messages go to it
-     * live). They stay pending until {@link #delivered}.
+     * messages, marked taken: no live delivery claims them. They stay pending until
+     * {@link #delivered}, and the next call takes them again if they were not.
      */
     public CompletableFuture<List<ServerEvent.Dm>> takePending(String nick, int limit) {
-        return database.write(connection -> {
-            List<ServerEvent.Dm> pending = select(connection, SELECT
-                    + "where lower(recipient) = ? and pending order by id limit ?", Names.nickKey(nick), limit);
-            if (pending.size() < limit) {
-                listening.add(Names.nickKey(nick));
-            }
-            return pending.stream().map(ServerEvent.Dm::asStored).toList();
-        });
+        return database.write(connection -> select(connection, TAKE, Names.nickKey(nick), limit).stream()
+                .map(ServerEvent.Dm::asStored).toList());
     }
 
-    /** {@code nick} listens from now on, whatever is still pending for it (after a failure to take it). */
-    public void listen(String nick) {
-        listening.add(Names.nickKey(nick));
+    /**
+     * The session of {@code nick} has its stored messages: new ones (and those held meanwhile) come
+     * live. Returns false when more arrived meanwhile than could be held: take the stored ones
+     * again (they are among them), then listen again.
+     */
+    public boolean listen(String nick) {
+        return recipients.listen(nick);
     }
 
-    /** {@code nick} has no session on this node any more: its messages are stored pending. */
+    /** {@code nick} has no session on this node any more: its messages wait for its next hello. */
     public void forget(String nick) {
-        listening.remove(Names.nickKey(nick));
+        recipients.forget(nick);
     }
 
     /** Marks {@code dms}, taken with {@link #takePending}, as received. */
     public CompletableFuture<Void> delivered(List<ServerEvent.Dm> dms) {
         return database.write(connection -> {
-            mark(connection, dms, false);
+            update(connection, UPDATE.formatted("pending = false, taken = false"), dms).close();
             return null;
         });
+    }
+
+    /**
+     * Claims {@code arrived} in one transaction, then delivers the claimed ones in order; those
+     * whose recipient is gone are pending again. Those not claimed were taken or claimed before.
+     */
+    private void claimAndDeliver(List<ServerEvent.Dm> arrived) {
+        database.write(connection -> {
+            Set<String> claimed = new HashSet<>();
+            try (PreparedStatement statement = update(connection, CLAIM, arrived);
+                 ResultSet result = statement.getResultSet()) {
+                while (result.next()) {
+                    claimed.add(result.getString(2) + SEPARATOR + result.getLong(1));
+                }
+            }
+            return arrived.stream().filter(dm -> claimed.contains(key(dm))).toList();
+        }).thenCompose(claimed -> {
+            List<ServerEvent.Dm> gone = claimed.stream().filter(dm -> !deliver.test(dm)).toList();
+            return gone.isEmpty() ? CompletableFuture.completedFuture(null) : database.write(connection -> {
+                update(connection, UPDATE.formatted("pending = true"), gone).close();
+                return null;
+            });
+        }).exceptionally(failure -> {
+            LOG.debug("direct messages arrived live not delivered, left for the next hello: {}", failure.getMessage());
+            return null;
+        });
+    }
+
+    private static String key(ServerEvent.Dm dm) {
+        return conversation(dm.from(), dm.to()) + SEPARATOR + dm.seq();
     }
 
     /**
@@ -141,15 +204,18 @@ public final class DirectMessages {
         return a.compareTo(b) <= 0 ? a + SEPARATOR + b : b + SEPARATOR + a;
     }
 
-    private static void mark(Connection connection, List<ServerEvent.Dm> dms, boolean pending) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                update direct_messages d set pending = ? from unnest(?::text[], ?::bigint[]) as m(conversation, seq)
-                where d.conversation = m.conversation and d.seq = m.seq""")) {
-            statement.setBoolean(1, pending);
-            statement.setArray(2, connection.createArrayOf("text",
+    /** Runs {@code sql}, an {@link #UPDATE}, on {@code dms}; the caller closes the statement. */
+    private static PreparedStatement update(Connection connection, String sql, List<ServerEvent.Dm> dms) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            statement.setArray(1, connection.createArrayOf("text",
                     dms.stream().map(dm -> conversation(dm.from(), dm.to())).toArray()));
-            statement.setArray(3, connection.createArrayOf("bigint", dms.stream().map(ServerEvent.Dm::seq).toArray()));
-            statement.executeUpdate();
+            statement.setArray(2, connection.createArrayOf("bigint", dms.stream().map(ServerEvent.Dm::seq).toArray()));
+            statement.execute();
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
         }
     }
 

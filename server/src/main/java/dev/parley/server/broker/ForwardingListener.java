@@ -1,0 +1,32 @@
+package dev.parley.server.broker;
+
+import dev.parley.protocol.ServerEvent;
+
+/** A {@link BrokerListener} that passes everything on to another; a broker over another overrides what it adds. */
+class ForwardingListener implements BrokerListener {
+    private final BrokerListener next;
+
+    ForwardingListener(BrokerListener next) {
+        this.next = next;
+    }
+
+    @Override
+    public void onMessage(ServerEvent.Message message) {
+        next.onMessage(message);
+    }
+
+    @Override
+    public void onRoomEvent(String room, String aboutNick, ServerEvent event) {
+        next.onRoomEvent(room, aboutNick, event);
+    }
+
+    @Override
+    public void onRoomLost(String room) {
+        next.onRoomLost(room);
+    }
+
+    @Override
+    public boolean onDirect(ServerEvent.Dm dm) {
+        return next.onDirect(dm);
+    }
+}

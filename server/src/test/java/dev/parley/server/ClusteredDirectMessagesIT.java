@@ -1,0 +1,193 @@
+package dev.parley.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.testing.Jwts;
+import dev.parley.testing.PostgresExtension;
+import dev.parley.testing.TestSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static dev.parley.server.DurableEvents.range;
+import static dev.parley.server.StoredDms.dm;
+import static dev.parley.server.StoredDms.login;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stored direct messages on a cluster, over WebSocket: nodes with auth on that share one real
+ * PostgreSQL and one real {@code redis-server} (new ones for each test). A dm from one node to a
+ * recipient on another arrives live once; an offline recipient gets it after its next hello on any
+ * node; one sent while the recipient's hello takes its stored messages comes once, after them; one
+ * whose publish Redis lost waits for the next hello.
+ */
+class ClusteredDirectMessagesIT {
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    @RegisterExtension
+    final DurableCluster cluster = new DurableCluster(POSTGRES);
+
+    /** A node of the cluster in this JVM, with auth on; {@code clustered} false: a node alone on the database. */
+    private ParleyServer node(boolean clustered) {
+        UnaryOperator<ServerConfig.Builder> settings = c -> c.with("--database-timeout-ms", 10_000)
+                .with("--jwt-hmac-secret", Jwts.SECRET).with("--rate-per-sec", 10_000).with("--burst", 10_000)
+                .with("--redis-timeout-ms", 5_000);
+        return clustered ? cluster.node(settings) : cluster.nodeAlone(settings);
+    }
+
+    private long pending(String recipient) throws SQLException {
+        return StoredDms.pending(POSTGRES.server(), cluster.database(), recipient);
+    }
+
+    /** The next {@code count} dms {@code recipient} receives. */
+    private static List<JsonNode> receive(TestSocket recipient, int count) {
+        List<JsonNode> dms = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            dms.add(recipient.next("dm"));
+        }
+        return dms;
+    }
+
+    private static List<Long> seqs(List<JsonNode> dms) {
+        return dms.stream().map(dm -> dm.get("seq").asLong()).toList();
+    }
+
+    @Test
+    void aDmFromOneNodeReachesItsRecipientOnAnotherLiveWithItsSeqExactlyOnce() throws SQLException {
+        try (TestSocket alice = login(node(true), "alice");
+             TestSocket bob = login(node(true), "bob")) {
+            // bob's node takes his (no) stored messages while alice sends: ping may come in that chunk.
+            dm(alice, "bob", "ping");
+            JsonNode ping = bob.next("dm");
+            assertThat(ping.get("text").asText()).isEqualTo("ping");
+            assertThat(ping.get("seq").asLong()).isEqualTo(1);
+            dm(bob, "alice", "pong");
+            assertThat(alice.next("dm").get("seq").asLong()).isEqualTo(2);
+            // Stored after the chunk that could hold ping was taken: live, from the other node.
+            dm(alice, "Bob", "again");
+            JsonNode again = bob.next("dm");
+            assertThat(again.get("text").asText()).as("ping came once").isEqualTo("again");
+            assertThat(again.get("seq").asLong()).isEqualTo(3);
+            assertThat(again.has("stored")).isFalse();
+            assertThat(again.get("to").asText()).as("as the recipient spells its nick").isEqualTo("bob");
+            await().atMost(WITHIN).until(() -> pending("bob") == 0 && pending("alice") == 0);
+            assertThat(bob.has("dm")).isFalse();
+        }
+    }
+
+    @Test
+    void anOfflineRecipientGetsItsMessagesAfterItsNextHelloOnAnyNodeOnce() throws SQLException {
+        ParleyServer first = node(true);
+        ParleyServer second = node(true);
+        try (TestSocket alice = login(first, "alice")) {
+            for (String text : List.of("one", "two", "three")) {
+                dm(alice, "carol", text);
+            }
+            try (TestSocket carol = login(second, "carol")) {
+                List<JsonNode> stored = receive(carol, 3);
+                assertThat(stored).extracting(dm -> dm.get("text").asText()).containsExactly("one", "two", "three");
+                assertThat(seqs(stored)).containsExactly(1L, 2L, 3L);
+                assertThat(stored).allMatch(dm -> dm.get("stored").asBoolean());
+                await().atMost(WITHIN).until(() -> pending("carol") == 0);
+            }
+            try (TestSocket carol = login(first, "carol")) {
+                dm(alice, "carol", "four");
+                JsonNode live = carol.next("dm");
+                assertThat(live.get("seq").asLong()).as("none of the stored ones again").isEqualTo(4);
+                assertThat(live.has("stored")).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aDmSentToAnotherNodeWhileTheRecipientTakesItsStoredOnesComesOnceAfterThem() throws SQLException {
+        sentWhileTakingComesOnceAfterTheStoredOnes(node(true), node(true));
+    }
+
+    @Test
+    void onANodeAloneADmSentWhileTheRecipientTakesItsStoredOnesComesOnceAfterThem() throws SQLException {
+        ParleyServer alone = node(false);
+        sentWhileTakingComesOnceAfterTheStoredOnes(alone, alone);
+    }
+
+    /**
+     * 150 dms wait for bob; the test holds a row lock on the last, so that bob's hello on
+     * {@code recipientNode} takes the first chunk of 100 and then waits in the statement that takes
+     * the second. Alice sends 20 more meanwhile: stored after that statement began, so in no
+     * chunk. Bob gets 1…150 stored, then 151…170 live, each once.
+     */
+    private void sentWhileTakingComesOnceAfterTheStoredOnes(ParleyServer senderNode, ParleyServer recipientNode)
+            throws SQLException {
+        try (TestSocket alice = login(senderNode, "alice")) {
+            for (int i = 1; i <= 150; i++) {
+                alice.send("type", "dm", "id", i, "to", "bob", "text", "stored " + i);
+            }
+            for (int i = 1; i <= 150; i++) {
+                alice.next("ack");
+            }
+            try (Connection lock = POSTGRES.server().connect(cluster.database()); Statement statement = lock.createStatement()) {
+                lock.setAutoCommit(false);
+                statement.execute("select 1 from direct_messages where conversation = 'alice:bob' and seq = 150 for update");
+                try (TestSocket bob = login(recipientNode, "bob")) {
+                    await().atMost(WITHIN).until(() -> POSTGRES.server().sessionsWaitingForALock() == 1);
+                    for (int i = 1; i <= 20; i++) {
+                        alice.send("type", "dm", "id", "live " + i, "to", "bob", "text", "live " + i);
+                    }
+                    if (senderNode != recipientNode) {
+                        for (int i = 1; i <= 20; i++) {
+                            alice.next("ack"); // stored while bob's node waits in its take
+                        }
+                    }
+                    lock.commit();
+
+                    List<JsonNode> received = receive(bob, 170);
+                    assertThat(seqs(received)).as("once each, in order").isEqualTo(range(1, 170));
+                    assertThat(received.subList(0, 150)).allMatch(dm -> dm.get("stored").asBoolean());
+                    assertThat(received.subList(150, 170)).as("stored after the chunks began: live, after them")
+                            .allMatch(dm -> !dm.has("stored"));
+                    await().atMost(WITHIN).until(() -> pending("bob") == 0);
+                    dm(alice, "bob", "last");
+                    assertThat(bob.next("dm").get("seq").asLong()).as("nothing came twice").isEqualTo(171);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDmWhosePublishRedisLostWaitsForTheRecipientsNextHello() throws SQLException {
+        ParleyServer first = node(true);
+        ParleyServer second = node(true);
+        try (TestSocket alice = login(first, "alice")) {
+            TestSocket bob = login(second, "bob");
+            try {
+                cluster.redis().stop();
+                await().atMost(WITHIN).until(() -> Cluster.readiness(first) == 503);
+                assertThat(dm(alice, "bob", "while Redis is gone").get("ts").asLong()).as("stored, so acked").isPositive();
+                assertThat(pending("bob")).isEqualTo(1);
+                cluster.redis().restart();
+                await().atMost(WITHIN).until(() -> Cluster.readiness(first) == 200 && Cluster.readiness(second) == 200);
+                assertThat(bob.has("dm")).as("its publish was lost").isFalse();
+            } finally {
+                bob.close();
+            }
+            await().atMost(WITHIN).untilAsserted(() -> {
+                try (TestSocket again = login(first, "bob")) {
+                    JsonNode stored = again.next("dm");
+                    assertThat(stored.get("text").asText()).isEqualTo("while Redis is gone");
+                    assertThat(stored.get("stored").asBoolean()).isTrue();
+                }
+            });
+        }
+    }
+}
