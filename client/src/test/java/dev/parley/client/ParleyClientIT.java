@@ -110,7 +110,7 @@ class ParleyClientIT {
         Recorder bob = new Recorder();
         ParleyClient b = connect("bob", bob);
         ServerEvent.Joined joined = result(b.join("general"));
-        assertThat(joined.messages()).extracting(ServerEvent.Message::text).containsExactly("before bob");
+        assertThat(joined.messages()).extracting(e -> ((ServerEvent.Message) e).text()).containsExactly("before bob");
         result(a.send("general", "after bob"));
 
         await().atMost(TIMEOUT).until(() -> bob.texts("general").contains("after bob"));

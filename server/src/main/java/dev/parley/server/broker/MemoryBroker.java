@@ -77,10 +77,10 @@ public final class MemoryBroker implements Broker, LivePart {
         return CompletableFuture.completedFuture(message);
     }
 
-    /** A message that a durable broker stored: to this node's listener, like one published here. */
+    /** A room event that a durable broker stored: to this node's listener, like one published here. */
     @Override
-    public void committed(String epoch, ServerEvent.Message message) {
-        listener.onMessage(message);
+    public void committed(String epoch, ServerEvent.RoomEvent event) {
+        listener.onMessage(event);
     }
 
     @Override

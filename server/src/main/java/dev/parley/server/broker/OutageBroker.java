@@ -52,7 +52,7 @@ public final class OutageBroker implements Broker {
     public void listen(BrokerListener listener) {
         durable.listen(new BrokerListener() {
             @Override
-            public void onMessage(ServerEvent.Message message) {
+            public void onMessage(ServerEvent.RoomEvent message) {
                 RecentEvents window = windows.get(message.room());
                 if (window != null) {
                     window.delivered(message);

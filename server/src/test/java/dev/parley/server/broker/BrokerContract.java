@@ -59,7 +59,7 @@ abstract class BrokerContract {
         final Set<String> here = ConcurrentHashMap.newKeySet();
 
         @Override
-        public void onMessage(ServerEvent.Message message) {
+        public void onMessage(ServerEvent.RoomEvent message) {
             events.add(message);
         }
 
@@ -100,8 +100,8 @@ abstract class BrokerContract {
         return published;
     }
 
-    static List<Long> offsets(List<ServerEvent.Message> messages) {
-        return messages.stream().map(ServerEvent.Message::offset).toList();
+    static List<Long> offsets(List<? extends ServerEvent.RoomEvent> messages) {
+        return messages.stream().map(ServerEvent.RoomEvent::offset).toList();
     }
 
     static List<Long> range(long first, long last) {

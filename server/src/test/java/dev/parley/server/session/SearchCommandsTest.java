@@ -69,8 +69,8 @@ class SearchCommandsTest {
         return memory.history(room, new HistoryQuery(before, null, 100)).thenApply(slice -> {
             List<ServerEvent.Message> matches = new ArrayList<>();
             for (int i = slice.messages().size() - 1; i >= 0; i--) {
-                if (slice.messages().get(i).text().contains(query)) {
-                    matches.add(slice.messages().get(i));
+                if (slice.messages().get(i) instanceof ServerEvent.Message message && message.text().contains(query)) {
+                    matches.add(message);
                 }
             }
             return matches.size() <= limit ? new SearchPage(matches, null)
