@@ -55,11 +55,13 @@ abstract class BrokerContract {
     }
 
     /**
-     * The room-event cases (edit, delete, react, replyTo, message state) apply to a broker that
-     * offers them in {@code welcome.features}; a broker that does not yet is skipped, not failed.
+     * A broker for the room-event cases (edit, delete, react, replyTo, message state), which apply
+     * to a broker that offers them in {@code welcome.features}; one that does not yet is skipped.
      */
-    private static void assumeRoomEvents(Broker broker) {
+    private Broker roomEventBroker(int historySize) {
+        Broker broker = broker(historySize);
         assumeTrue(broker.features().containsAll(RoomAction.FEATURES), "this broker does not offer room events yet");
+        return broker;
     }
 
     private final AtomicLong time = new AtomicLong(1_000_000);
@@ -412,8 +414,7 @@ abstract class BrokerContract {
 
     @Test
     void editsDeletesReactionsAndRepliesTakeTheRoomsNextOffsetsAndAreDeliveredInOrder() {
-        Broker broker = broker(50);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(50);
         broker.watch("r").join();
         ServerEvent.Message hello = broker.publish("r", "alice", "helo", null).join();
         ServerEvent.RoomEvent reply = act(broker, new RoomAction.Send("r", "bob", "+1", null, 1L));
@@ -433,8 +434,7 @@ abstract class BrokerContract {
 
     @Test
     void historyListsMessagesWithTheirStateAndWithAllEventsTheLogWithoutDeletedText() {
-        Broker broker = broker(50);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(50);
         broker.publish("r", "alice", "helo", null).join();
         broker.publish("r", "bob", "secret", null).join();
         act(broker, new RoomAction.Edit("r", "alice", 1, "hello"));
@@ -475,8 +475,7 @@ abstract class BrokerContract {
 
     @Test
     void recoveryDeliversTheLogAndAJoinWithoutRecoveryTheMessagesWithTheirState() {
-        Broker broker = broker(50);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(50);
         broker.publish("r", "alice", "one", null).join();
         String epoch = epoch(broker, "r");
         act(broker, new RoomAction.Edit("r", "alice", 1, "uno"));
@@ -503,8 +502,7 @@ abstract class BrokerContract {
 
     @Test
     void actionsOnMissingDeletedOrForeignMessagesAreRefusedAndPublishNothing() {
-        Broker broker = broker(50);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(50);
         broker.publish("r", "alice", "mine", null).join();
         act(broker, new RoomAction.Edit("r", "alice", 1, "still mine"));
         broker.publish("r", "bob", "gone", null).join();
@@ -531,8 +529,7 @@ abstract class BrokerContract {
 
     @Test
     void aReactionThatChangesNothingPublishesNothingAndAMessageHoldsAtMostTwentyEmoji() {
-        Broker broker = broker(50);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(50);
         broker.watch("r").join();
         broker.publish("r", "alice", "react to me", null).join();
         assertThat(act(broker, new RoomAction.React("r", "bob", 1, "+", true)).offset()).isEqualTo(2);
@@ -553,8 +550,7 @@ abstract class BrokerContract {
 
     @Test
     void aReactionListsAtMostTwentyNicksButCountsThemAll() {
-        Broker broker = broker(50);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(50);
         broker.publish("r", "alice", "popular", null).join();
         for (int i = 1; i <= 25; i++) {
             act(broker, new RoomAction.React("r", "u" + i, 1, "+", true));
@@ -567,8 +563,7 @@ abstract class BrokerContract {
 
     @Test
     void aMessageThatLeftTheBoundedHistoryCanNoLongerBeEditedNorAnswered() {
-        Broker broker = broker(3);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(3);
         assumeBoundedHistory();
         broker.publish("r", "alice", "old", null).join();
         act(broker, new RoomAction.React("r", "bob", 1, "+", true));
@@ -581,8 +576,7 @@ abstract class BrokerContract {
 
     @Test
     void aRepeatedNonceAfterTheMessageWasDeletedGetsTheFirstAckWithoutItsText() {
-        Broker broker = broker(50);
-        assumeRoomEvents(broker);
+        Broker broker = roomEventBroker(50);
         ServerEvent.Message first = broker.publish("r", "alice", "oops", "n-1").join();
         act(broker, new RoomAction.Delete("r", "alice", 1, false));
         Optional<ServerEvent.RoomEvent> again = broker.publish(new RoomAction.Send("r", "alice", "oops", "n-1", null)).join();
