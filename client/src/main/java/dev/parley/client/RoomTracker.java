@@ -94,10 +94,12 @@ final class RoomTracker {
                 gap = new Gap(joined.room(), seen, joined.epoch(), joined.offset(), joined.missed());
             }
             long last = sameHistory ? seen.offset() : 0;
-            for (ServerEvent.Message m : joined.messages()) {
-                if (m.offset() > last) {
-                    deliver.add(m);
-                    last = m.offset();
+            for (ServerEvent.RoomEvent e : joined.messages()) {
+                if (e.offset() > last) {
+                    if (e instanceof ServerEvent.Message m) {
+                        deliver.add(m);
+                    }
+                    last = e.offset();
                 }
             }
             r.position = new StreamPosition(joined.epoch(), sameHistory ? Math.max(last, joined.offset()) : joined.offset());

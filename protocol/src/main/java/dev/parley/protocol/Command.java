@@ -22,6 +22,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
     @JsonSubTypes.Type(value = Command.Refresh.class, name = "refresh"),
     @JsonSubTypes.Type(value = Command.Search.class, name = "search"),
+    @JsonSubTypes.Type(value = Command.Edit.class, name = "edit"),
+    @JsonSubTypes.Type(value = Command.Delete.class, name = "delete"),
+    @JsonSubTypes.Type(value = Command.React.class, name = "react"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Command {
@@ -45,9 +48,33 @@ public sealed interface Command {
      * {@code send}: a message to a room the sender is a member of. {@code nonce} (optional, 1 to
      * {@value #MAX_NONCE_CHARS} chars) makes it idempotent: a send whose nonce the sender already
      * used in the room, while that message is kept, gets that message's {@code ack} again.
+     * {@code replyTo} (version 1.2, optional) is the offset of the message it answers.
      */
-    record Send(RequestId id, String room, String text, String nonce) implements Command {
+    record Send(RequestId id, String room, String text, String nonce, Long replyTo) implements Command {
         public static final int MAX_NONCE_CHARS = 64;
+
+        /** A send that answers no message in particular. */
+        public Send(RequestId id, String room, String text, String nonce) {
+            this(id, room, text, nonce, null);
+        }
+    }
+
+    /** {@code edit} (version 1.2): new text for the sender's own message at {@code offset}. */
+    record Edit(RequestId id, String room, long offset, String text) implements Command {
+    }
+
+    /** {@code delete} (version 1.2): takes back the message at {@code offset} (own, or as a moderator). */
+    record Delete(RequestId id, String room, long offset) implements Command {
+    }
+
+    /**
+     * {@code react} (version 1.2): puts the sender's {@code emoji} on the message at {@code offset}
+     * ({@code on}) or takes it off. An emoji is 1 to {@value #MAX_EMOJI_CODE_POINTS} code points
+     * without whitespace; a message holds at most {@value #MAX_EMOJI_PER_MESSAGE} different ones.
+     */
+    record React(RequestId id, String room, long offset, String emoji, boolean on) implements Command {
+        public static final int MAX_EMOJI_CODE_POINTS = 16;
+        public static final int MAX_EMOJI_PER_MESSAGE = 20;
     }
 
     /** {@code dm}: a direct message to one user. */
@@ -76,15 +103,29 @@ public sealed interface Command {
      * or, with {@code after} (not together with {@code before}), those right after that offset.
      * Of a {@code room}, or (version 1.2, instead of {@code room}) of the conversation {@code with}
      * a user, where {@code before} and {@code after} are the direct messages' {@code seq}.
+     * {@code events} (version 1.2): {@value #ALL_EVENTS} asks for the room's log, every room event
+     * as it was sent, instead of its messages with their current state.
      */
-    record FetchHistory(RequestId id, String room, String with, Long before, Long after, Integer limit)
+    record FetchHistory(RequestId id, String room, String with, Long before, Long after, Integer limit, String events)
             implements Command {
         public static final int DEFAULT_LIMIT = 50;
         public static final int MAX_LIMIT = 100;
+        public static final String ALL_EVENTS = "all";
+        public static final String MESSAGES = "messages";
 
-        /** {@code history} of a room. */
+        /** {@code history} of a room's messages. */
         public FetchHistory(RequestId id, String room, Long before, Long after, Integer limit) {
-            this(id, room, null, before, after, limit);
+            this(id, room, null, before, after, limit, null);
+        }
+
+        /** {@code history} of a room's messages or of a conversation. */
+        public FetchHistory(RequestId id, String room, String with, Long before, Long after, Integer limit) {
+            this(id, room, with, before, after, limit, null);
+        }
+
+        /** Whether this asks for every room event rather than the messages. */
+        public boolean wantsAllEvents() {
+            return ALL_EVENTS.equals(events);
         }
     }
 

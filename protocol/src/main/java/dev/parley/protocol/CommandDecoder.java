@@ -25,7 +25,7 @@ public final class CommandDecoder {
      * Commands of version 1.2 for features no Parley server offers yet: {@code unsupported}, as the
      * contract answers a command for a feature the server does not offer, rather than {@code unknown_type}.
      */
-    private static final Set<String> NOT_OFFERED = Set.of("edit", "delete", "react", "read", "unread");
+    private static final Set<String> NOT_OFFERED = Set.of("read", "unread");
 
     private CommandDecoder() {
     }
@@ -80,6 +80,12 @@ public final class CommandDecoder {
                 return new Command.Refresh(id, f.requiredString("token"));
             case "search":
                 return search(f);
+            case "edit":
+                return new Command.Edit(id, f.requiredString("room"), f.requiredOffset("offset"), f.requiredString("text"));
+            case "delete":
+                return new Command.Delete(id, f.requiredString("room"), f.requiredOffset("offset"));
+            case "react":
+                return react(f);
             default:
                 if (NOT_OFFERED.contains(type.textValue())) {
                     throw new ProtocolException(ErrorCode.UNSUPPORTED, id, "this server does not offer '"
@@ -99,7 +105,26 @@ public final class CommandDecoder {
         if (nonce != null && (nonce.isEmpty() || nonce.length() > Command.Send.MAX_NONCE_CHARS)) {
             throw f.badRequest("field 'nonce' must be 1 to " + Command.Send.MAX_NONCE_CHARS + " chars");
         }
-        return new Command.Send(f.id, f.requiredString("room"), f.requiredString("text"), nonce);
+        Long replyTo = f.optionalLong("replyTo");
+        if (replyTo != null && replyTo < 1) {
+            throw f.badRequest("field 'replyTo' must be a positive integer");
+        }
+        return new Command.Send(f.id, f.requiredString("room"), f.requiredString("text"), nonce, replyTo);
+    }
+
+    private static Command.React react(Fields f) throws ProtocolException {
+        String emoji = f.requiredString("emoji");
+        int codePoints = emoji.codePointCount(0, emoji.length());
+        if (codePoints < 1 || codePoints > Command.React.MAX_EMOJI_CODE_POINTS
+                || emoji.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+            throw f.badRequest("field 'emoji' must be 1 to " + Command.React.MAX_EMOJI_CODE_POINTS
+                    + " code points without whitespace");
+        }
+        JsonNode on = f.root().get("on");
+        if (on == null || !on.isBoolean()) {
+            throw f.badRequest("field 'on' must be true or false");
+        }
+        return new Command.React(f.id, f.requiredString("room"), f.requiredOffset("offset"), emoji, on.booleanValue());
     }
 
     private static Command.FetchHistory fetchHistory(Fields f) throws ProtocolException {
@@ -118,8 +143,14 @@ public final class CommandDecoder {
         if (with != null && f.optionalString("room") != null) {
             throw f.badRequest("fields 'room' and 'with' do not go together");
         }
+        String events = f.optionalString("events");
+        if (events != null && !events.equals(Command.FetchHistory.ALL_EVENTS)
+                && !events.equals(Command.FetchHistory.MESSAGES)) {
+            throw f.badRequest("field 'events' must be '" + Command.FetchHistory.ALL_EVENTS + "' or '"
+                    + Command.FetchHistory.MESSAGES + "'");
+        }
         return new Command.FetchHistory(f.id, with == null ? f.requiredString("room") : null, with, before, after,
-                f.optionalLimit(Command.FetchHistory.MAX_LIMIT));
+                f.optionalLimit(Command.FetchHistory.MAX_LIMIT), events);
     }
 
     private static Command.Search search(Fields f) throws ProtocolException {
@@ -196,6 +227,15 @@ public final class CommandDecoder {
 
         Long optionalLong(String name) throws ProtocolException {
             return integer(root.get(name), name);
+        }
+
+        /** A room event's offset: a positive integer. */
+        long requiredOffset(String name) throws ProtocolException {
+            Long offset = optionalLong(name);
+            if (offset == null || offset < 1) {
+                throw badRequest("field '" + name + "' must be a positive integer");
+            }
+            return offset;
         }
 
         /** The field {@code limit}, from 1 to {@code max}, or null when absent. */

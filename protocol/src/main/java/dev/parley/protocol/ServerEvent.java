@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A server-to-client event: a direct reply to a command (it carries the command's {@code id}) or
- * a push ({@code message}, {@code presence}, {@code occupancy}, {@code dm}, {@code typing}).
+ * a push ({@code message}, {@code edit}, {@code delete}, {@code reaction}, {@code presence},
+ * {@code occupancy}, {@code dm}, {@code typing}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -29,6 +30,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerEvent.Error.class, name = "error"),
     @JsonSubTypes.Type(value = ServerEvent.Refreshed.class, name = "refreshed"),
     @JsonSubTypes.Type(value = ServerEvent.Results.class, name = "results"),
+    @JsonSubTypes.Type(value = ServerEvent.Edit.class, name = "edit"),
+    @JsonSubTypes.Type(value = ServerEvent.Delete.class, name = "delete"),
+    @JsonSubTypes.Type(value = ServerEvent.Reaction.class, name = "reaction"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerEvent {
@@ -60,11 +64,13 @@ public sealed interface ServerEvent {
     /**
      * The reply to {@code join}: where the room stands and the messages to show or recover.
      * {@code members} lists at most {@code presenceLimit} of the room's {@code memberCount} members.
+     * {@code messages}: when {@code recovered}, every room event after {@code since} (the log);
+     * otherwise the latest messages with their current state.
      * {@code missed} (version 1.2; null when none): more than {@code recoverMax} room events were
      * missed, this many between {@code since} and the first of {@code messages}.
      */
     record Joined(RequestId id, String room, String epoch, long offset, List<String> members, int memberCount,
-                  boolean recovered, List<Message> messages, Long missed) implements Reply {
+                  boolean recovered, List<? extends RoomEvent> messages, Long missed) implements Reply {
         public Joined {
             members = members == null ? List.of() : List.copyOf(members);
             messages = messages == null ? List.of() : List.copyOf(messages);
@@ -75,12 +81,84 @@ public sealed interface ServerEvent {
     record Left(RequestId id, String room) implements Reply {
     }
 
-    /** The reply to {@code send} (with the room and offset) and to {@code dm} (without). */
+    /**
+     * The reply to {@code send}, {@code edit}, {@code delete} and {@code react} (with the room and
+     * the room event's offset; without offset for a reaction that changed nothing) and to {@code dm}
+     * (without either).
+     */
     record Ack(RequestId id, String room, Long offset, long ts) implements Reply {
     }
 
-    /** A room message, delivered to every member in offset order. */
-    record Message(String room, long offset, long ts, String from, String text) implements ServerEvent {
+    /**
+     * An event of a room's log (version 1.2: a message, an edit, a delete or a reaction): it has the
+     * room's next offset and reaches every member in offset order. {@code from} is who caused it.
+     */
+    sealed interface RoomEvent extends ServerEvent permits Message, Edit, Delete, Reaction {
+        String room();
+
+        long offset();
+
+        long ts();
+
+        String from();
+    }
+
+    /**
+     * A room message, delivered to every member in offset order. Version 1.2 adds fields that are
+     * left out of the JSON when null: {@code replyTo}, the offset of the message it answers; and its
+     * state where an answer lists messages alone: {@code edited} (the ts of its last edit, with the
+     * edited {@code text}), {@code deleted} ({@code true}, and no {@code text}; in the log too) and
+     * {@code reactions}.
+     */
+    record Message(String room, long offset, long ts, String from, String text, Long replyTo, Long edited,
+                   Boolean deleted, List<ReactionCount> reactions) implements RoomEvent {
+        public Message {
+            reactions = reactions == null || reactions.isEmpty() ? null : List.copyOf(reactions);
+        }
+
+        /** A message as version 1 knows it: no reply, no state. */
+        public Message(String room, long offset, long ts, String from, String text) {
+            this(room, offset, ts, from, text, null, null, null, null);
+        }
+
+        /** This message as it was sent, its text gone: what the log keeps of a deleted message. */
+        public Message withTextDeleted() {
+            return new Message(room, offset, ts, from, null, replyTo, null, true, null);
+        }
+
+        /** This message as sent, with the state it has now. */
+        public Message withState(String currentText, Long editedTs, List<ReactionCount> currentReactions) {
+            return new Message(room, offset, ts, from, currentText, replyTo, editedTs, null, currentReactions);
+        }
+    }
+
+    /** One emoji on a message: how many put it there, and the first {@value #MAX_NICKS} of them. */
+    record ReactionCount(String emoji, int count, List<String> nicks) {
+        public static final int MAX_NICKS = 20;
+
+        public ReactionCount {
+            nicks = nicks == null ? List.of() : List.copyOf(nicks);
+        }
+    }
+
+    /**
+     * {@code from} edited their message at {@code target}; {@code text} is its new text, left out
+     * (null) in the log once the message was deleted.
+     */
+    record Edit(String room, long offset, long target, String from, String text, long ts) implements RoomEvent {
+        /** This edit as the log keeps it once its message was deleted. */
+        public Edit withTextDeleted() {
+            return new Edit(room, offset, target, from, null, ts);
+        }
+    }
+
+    /** {@code from} (the author, a moderator or the server API) deleted the message at {@code target}. */
+    record Delete(String room, long offset, long target, String from, long ts) implements RoomEvent {
+    }
+
+    /** {@code from} put {@code emoji} on the message at {@code target} ({@code on}) or took it off. */
+    record Reaction(String room, long offset, long target, String from, String emoji, boolean on, long ts)
+            implements RoomEvent {
     }
 
     /** Someone joined or left a room. */
@@ -143,7 +221,8 @@ public sealed interface ServerEvent {
     }
 
     /**
-     * The reply to {@code history}, oldest first: a room's {@link Message}s (with {@code room} and
+     * The reply to {@code history}, oldest first: a room's {@link Message}s with their state, or its
+     * {@link RoomEvent}s as sent when asked for {@code "events":"all"} (with {@code room} and
      * {@code epoch}), or a conversation's {@link Dm}s (with {@code with}, version 1.2).
      */
     record History<T extends ServerEvent>(RequestId id, String room, String with, String epoch, List<T> messages)
@@ -152,9 +231,10 @@ public sealed interface ServerEvent {
             messages = messages == null ? List.of() : List.copyOf(messages);
         }
 
-        /** A room's messages. */
-        public static History<Message> ofRoom(RequestId id, String room, String epoch, List<Message> messages) {
-            return new History<>(id, room, null, epoch, messages);
+        /** A room's messages, or its room events. */
+        public static History<RoomEvent> ofRoom(RequestId id, String room, String epoch,
+                                                List<? extends RoomEvent> messages) {
+            return new History<>(id, room, null, epoch, List.copyOf(messages));
         }
 
         /** The direct messages exchanged with {@code with}. */

@@ -49,6 +49,18 @@ class CommandDecoderTest {
                 .isEqualTo(new Command.Search(RequestId.of(12), "r", "deploy failed", null, null));
         assertThat(decode("{\"type\":\"search\",\"id\":12,\"room\":\"r\",\"query\":\"x\",\"before\":9,\"limit\":50}"))
                 .isEqualTo(new Command.Search(RequestId.of(12), "r", "x", 9L, 50));
+        assertThat(decode("{\"type\":\"send\",\"id\":4,\"room\":\"r\",\"text\":\"+1\",\"replyTo\":58}"))
+                .isEqualTo(new Command.Send(RequestId.of(4), "r", "+1", null, 58L));
+        assertThat(decode("{\"type\":\"edit\",\"id\":5,\"room\":\"r\",\"offset\":58,\"text\":\"hello!\"}"))
+                .isEqualTo(new Command.Edit(RequestId.of(5), "r", 58, "hello!"));
+        assertThat(decode("{\"type\":\"delete\",\"id\":6,\"room\":\"r\",\"offset\":58}"))
+                .isEqualTo(new Command.Delete(RequestId.of(6), "r", 58));
+        assertThat(decode("{\"type\":\"react\",\"id\":7,\"room\":\"r\",\"offset\":58,\"emoji\":\"\ud83d\udc4d\",\"on\":false}"))
+                .isEqualTo(new Command.React(RequestId.of(7), "r", 58, "\ud83d\udc4d", false));
+        assertThat(decode("{\"type\":\"react\",\"id\":7,\"room\":\"r\",\"offset\":1,\"emoji\":\"\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67\",\"on\":true}"))
+                .isEqualTo(new Command.React(RequestId.of(7), "r", 1, "\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67", true));
+        assertThat(decode("{\"type\":\"history\",\"id\":8,\"room\":\"r\",\"after\":3,\"events\":\"all\"}"))
+                .isEqualTo(new Command.FetchHistory(RequestId.of(8), "r", null, null, 3L, null, "all"));
         assertThat(decode("{\"type\":\"ping\",\"id\":9}")).isEqualTo(new Command.Ping(RequestId.of(9)));
         assertThat(decode("{\"type\":\"refresh\",\"id\":10,\"token\":\"t\"}"))
                 .isEqualTo(new Command.Refresh(RequestId.of(10), "t"));
@@ -80,9 +92,25 @@ class CommandDecoderTest {
         "{}|bad_request",
         "{\"type\":7}|bad_request",
         "{\"type\":\"warp\"}|unknown_type",
-        "{\"type\":\"edit\",\"room\":\"r\",\"offset\":1,\"text\":\"x\"}|unsupported",
-        "{\"type\":\"react\",\"room\":\"r\",\"offset\":1,\"emoji\":\"+\",\"on\":true}|unsupported",
         "{\"type\":\"unread\"}|unsupported",
+        "{\"type\":\"read\",\"room\":\"r\",\"offset\":1}|unsupported",
+        "{\"type\":\"edit\",\"room\":\"r\",\"offset\":0,\"text\":\"x\"}|bad_request",
+        "{\"type\":\"edit\",\"room\":\"r\",\"offset\":1.5,\"text\":\"x\"}|bad_request",
+        "{\"type\":\"edit\",\"room\":\"r\",\"offset\":\"1\",\"text\":\"x\"}|bad_request",
+        "{\"type\":\"edit\",\"room\":\"r\",\"offset\":1}|bad_request",
+        "{\"type\":\"edit\",\"offset\":1,\"text\":\"x\"}|bad_request",
+        "{\"type\":\"delete\",\"room\":\"r\",\"offset\":-3}|bad_request",
+        "{\"type\":\"delete\",\"room\":\"r\"}|bad_request",
+        "{\"type\":\"react\",\"room\":\"r\",\"offset\":1,\"emoji\":\"\",\"on\":true}|bad_request",
+        "{\"type\":\"react\",\"room\":\"r\",\"offset\":1,\"emoji\":\"a b\",\"on\":true}|bad_request",
+        "{\"type\":\"react\",\"room\":\"r\",\"offset\":1,\"emoji\":\"x\\u00a0\",\"on\":true}|bad_request",
+        "{\"type\":\"react\",\"room\":\"r\",\"offset\":1,\"emoji\":\"abcdefghijklmnopq\",\"on\":true}|bad_request",
+        "{\"type\":\"react\",\"room\":\"r\",\"offset\":1,\"emoji\":\"+\"}|bad_request",
+        "{\"type\":\"react\",\"room\":\"r\",\"offset\":1,\"emoji\":\"+\",\"on\":\"yes\"}|bad_request",
+        "{\"type\":\"react\",\"room\":\"r\",\"offset\":0,\"emoji\":\"+\",\"on\":true}|bad_request",
+        "{\"type\":\"send\",\"room\":\"r\",\"text\":\"t\",\"replyTo\":0}|bad_request",
+        "{\"type\":\"send\",\"room\":\"r\",\"text\":\"t\",\"replyTo\":\"5\"}|bad_request",
+        "{\"type\":\"history\",\"room\":\"r\",\"events\":\"some\"}|bad_request",
         "{\"type\":\"join\"}|bad_request",
         "{\"type\":\"join\",\"room\":5}|bad_request",
         "{\"type\":\"send\",\"room\":\"r\"}|bad_request",

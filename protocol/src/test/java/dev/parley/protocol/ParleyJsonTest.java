@@ -67,6 +67,34 @@ class ParleyJsonTest {
     }
 
     @Test
+    void roomEventsAndMessageStateAreWrittenAsTheContractSpellsThemAndReadBack() throws Exception {
+        assertThat(ParleyJson.write(new ServerEvent.Message("r", 1, 2, "alice", "hi")))
+                .as("a version-1 message gains no field").isEqualTo(
+                        "{\"type\":\"message\",\"room\":\"r\",\"offset\":1,\"ts\":2,\"from\":\"alice\",\"text\":\"hi\"}");
+        ServerEvent.Message stated = new ServerEvent.Message("r", 58, 2, "alice", "hello!", 57L, 9L, null,
+                List.of(new ServerEvent.ReactionCount("\ud83d\udc4d", 3, List.of("bob", "carol", "dave"))));
+        assertThat(ParleyJson.write(stated)).endsWith("\"text\":\"hello!\",\"replyTo\":57,\"edited\":9,"
+                + "\"reactions\":[{\"emoji\":\"\ud83d\udc4d\",\"count\":3,\"nicks\":[\"bob\",\"carol\",\"dave\"]}]}");
+        assertThat(ParleyJson.write(stated.withTextDeleted())).endsWith("\"from\":\"alice\",\"replyTo\":57,\"deleted\":true}");
+        assertThat(ParleyJson.write(new ServerEvent.Edit("general", 61, 58, "alice", "hello!", 5))).isEqualTo(
+                "{\"type\":\"edit\",\"room\":\"general\",\"offset\":61,\"target\":58,\"from\":\"alice\","
+                        + "\"text\":\"hello!\",\"ts\":5}");
+        assertThat(ParleyJson.write(new ServerEvent.Edit("general", 61, 58, "alice", "hello!", 5).withTextDeleted()))
+                .doesNotContain("text");
+        assertThat(ParleyJson.write(new ServerEvent.Delete("general", 62, 58, "alice", 6))).isEqualTo(
+                "{\"type\":\"delete\",\"room\":\"general\",\"offset\":62,\"target\":58,\"from\":\"alice\",\"ts\":6}");
+        assertThat(ParleyJson.write(new ServerEvent.Reaction("general", 63, 58, "bob", "+", true, 7))).isEqualTo(
+                "{\"type\":\"reaction\",\"room\":\"general\",\"offset\":63,\"target\":58,\"from\":\"bob\","
+                        + "\"emoji\":\"+\",\"on\":true,\"ts\":7}");
+        List<ServerEvent.RoomEvent> log = List.of(stated, new ServerEvent.Edit("r", 61, 58, "alice", null, 5),
+                new ServerEvent.Delete("r", 62, 58, "alice", 6), new ServerEvent.Reaction("r", 63, 58, "bob", "+", false, 7));
+        ServerEvent joined = new ServerEvent.Joined(RequestId.of(2), "r", "e-1", 63, List.of("alice"), 1, true, log, null);
+        assertThat(ParleyJson.readEvent(ParleyJson.write(joined))).isEqualTo(joined);
+        ServerEvent history = ServerEvent.History.ofRoom(RequestId.of(3), "r", "e-1", log);
+        assertThat(ParleyJson.readEvent(ParleyJson.write(history))).isEqualTo(history);
+    }
+
+    @Test
     void writesTheLargeRoomFieldsAsTheContractSpellsThem() {
         assertThat(ParleyJson.write(new ServerEvent.Occupancy("general", 12345, 7)))
                 .isEqualTo("{\"type\":\"occupancy\",\"room\":\"general\",\"members\":12345,\"ts\":7}");

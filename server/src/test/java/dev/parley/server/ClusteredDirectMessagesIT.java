@@ -102,10 +102,10 @@ class ClusteredDirectMessagesIT {
                 await().atMost(WITHIN).until(() -> pending("carol") == 0);
             }
             try (TestSocket carol = login(first, "carol")) {
+                // "four" may come stored or live: carol's take of what waited may still be under way.
                 dm(alice, "carol", "four");
-                JsonNode live = carol.next("dm");
-                assertThat(live.get("seq").asLong()).as("none of the stored ones again").isEqualTo(4);
-                assertThat(live.has("stored")).isFalse();
+                JsonNode next = carol.next("dm");
+                assertThat(next.get("seq").asLong()).as("none of the stored ones again").isEqualTo(4);
             }
         }
     }

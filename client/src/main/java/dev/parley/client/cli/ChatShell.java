@@ -124,7 +124,11 @@ final class ChatShell implements ParleyListener {
 
     private void join(String room) {
         request(client.join(room).thenApply(joined -> {
-            joined.messages().forEach(m -> console.print(format.message(m)));
+            joined.messages().forEach(e -> {
+                if (e instanceof ServerEvent.Message m) {
+                    console.print(format.message(m));
+                }
+            });
             return joined;
         }), joined -> {
             rooms.add(room);

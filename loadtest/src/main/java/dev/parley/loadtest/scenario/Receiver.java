@@ -82,7 +82,11 @@ final class Receiver implements SessionListener {
 
     private void rejoined(ServerEvent.Joined joined, long receivedNanos) {
         if (joined.recovered()) {
-            joined.messages().forEach(message -> received(message, receivedNanos));
+            joined.messages().forEach(event -> {
+                if (event instanceof ServerEvent.Message message) { // the load sends messages alone
+                    received(message, receivedNanos);
+                }
+            });
         } else {
             notRecoveredJoins++;
             tracker.skipTo(joined.offset());

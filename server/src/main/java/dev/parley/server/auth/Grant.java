@@ -5,14 +5,21 @@ import java.util.Objects;
 
 /**
  * What an accepted token allows: the nick it names, until when ({@code expiresAtMs}, or
- * {@code null} for never) and which rooms may be joined ({@code rooms} null for any). A room
- * pattern ending in {@code *} matches every name that starts with what precedes it.
+ * {@code null} for never), which rooms may be joined ({@code rooms} null for any) and in which
+ * rooms anyone's messages may be deleted ({@code modRooms}, the {@code mod} claim; empty for none).
+ * A room pattern ending in {@code *} matches every name that starts with what precedes it.
  */
-public record Grant(String nick, Long expiresAtMs, List<String> rooms) {
+public record Grant(String nick, Long expiresAtMs, List<String> rooms, List<String> modRooms) {
 
     public Grant {
         Objects.requireNonNull(nick, "nick");
         rooms = rooms == null ? null : List.copyOf(rooms);
+        modRooms = modRooms == null ? List.of() : List.copyOf(modRooms);
+    }
+
+    /** A grant that moderates no room. */
+    public Grant(String nick, Long expiresAtMs, List<String> rooms) {
+        this(nick, expiresAtMs, rooms, null);
     }
 
     /** A grant for {@code nick} with no expiry and every room: what a server without auth gives. */
@@ -22,10 +29,16 @@ public record Grant(String nick, Long expiresAtMs, List<String> rooms) {
 
     /** Whether the session may join {@code room}. */
     public boolean mayJoin(String room) {
-        if (rooms == null) {
-            return true;
-        }
-        for (String pattern : rooms) {
+        return rooms == null || matchesAny(rooms, room);
+    }
+
+    /** Whether the session may delete anyone's message in {@code room}. */
+    public boolean mayModerate(String room) {
+        return matchesAny(modRooms, room);
+    }
+
+    private static boolean matchesAny(List<String> patterns, String room) {
+        for (String pattern : patterns) {
             if (pattern.endsWith("*") ? room.startsWith(pattern.substring(0, pattern.length() - 1)) : room.equals(pattern)) {
                 return true;
             }

@@ -45,7 +45,8 @@ import java.util.Set;
  * Each key verifies only its own algorithm, so {@code none} and HS/RS confusion (an HS256 token
  * keyed with an RSA public key) are refused. {@code sub} is required and must be the nick;
  * {@code exp} and {@code nbf} are checked with {@value #CLOCK_SKEW_SECONDS} s of leeway, {@code iss}
- * and {@code aud} when configured; the optional {@code rooms} claim limits joins.
+ * and {@code aud} when configured; the optional {@code rooms} claim limits joins, and the optional
+ * {@code mod} claim lists the rooms where the user may delete anyone's messages.
  */
 public final class JwtAuthenticator implements Authenticator {
     /** Longer tokens are refused before parsing; real ones are well under a kilobyte. */
@@ -173,20 +174,21 @@ public final class JwtAuthenticator implements Authenticator {
         if (!nick.equals(claims.getSubject())) {
             throw new AuthException("the token is for another nick");
         }
-        List<String> rooms = roomsClaim(claims);
+        List<String> rooms = roomsClaim(claims, "rooms");
         Date exp = claims.getExpirationTime();
-        return new Grant(nick, exp == null ? null : exp.getTime(), rooms);
+        return new Grant(nick, exp == null ? null : exp.getTime(), rooms, roomsClaim(claims, "mod"));
     }
 
-    private static List<String> roomsClaim(JWTClaimsSet claims) throws AuthException {
+    /** An optional claim that lists room names and patterns ({@code rooms}, {@code mod}). */
+    private static List<String> roomsClaim(JWTClaimsSet claims, String name) throws AuthException {
         try {
-            List<String> rooms = claims.getStringListClaim("rooms");
+            List<String> rooms = claims.getStringListClaim(name);
             if (rooms == null || !rooms.contains(null)) {
                 return rooms;
             }
         } catch (ParseException notAList) {
             // reported below, like a list with a null in it
         }
-        throw new AuthException("invalid token: claim 'rooms' must be a list of strings");
+        throw new AuthException("invalid token: claim '" + name + "' must be a list of strings");
     }
 }

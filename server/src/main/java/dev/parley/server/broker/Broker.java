@@ -5,6 +5,7 @@ import dev.parley.protocol.StreamPosition;
 import dev.parley.server.store.DirectMessages;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * alone; {@link MemoryBroker} serves a single node.
  *
  * <p>How events reach members is its {@link LiveEvents} part. Guarantees: offsets of a room start
- * at 1 and grow by exactly 1; the {@link BrokerListener} of every node sees a room's messages,
- * presence and typing events in one order, messages in offset order. Methods never block; results
+ * at 1 and grow by exactly 1 per room event (a message, edit, delete or reaction); the
+ * {@link BrokerListener} of every node sees a room's room events, presence and typing events in
+ * one order, room events in offset order. Methods never block; results
  * complete on any thread.
  */
 public interface Broker extends LiveEvents {
@@ -28,6 +30,24 @@ public interface Broker extends LiveEvents {
      */
     CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce);
 
+    /**
+     * Publishes what {@code action} does as the room's next room event, kept and delivered like a
+     * message, and completes with it as published (a {@link RoomAction.Send} with a repeated nonce:
+     * the first message). Empty for a reaction that changes nothing (already on, or already off):
+     * nothing is published. Fails with {@link RoomActionRefused} when the target is not a retained,
+     * not deleted message ({@code not_found}), is not {@code from}'s to edit or delete
+     * ({@code forbidden}), or would get a 21st different emoji ({@code bad_request}).
+     *
+     * <p>Brokers that keep no message state (see {@link #features()}) publish plain messages only
+     * and fail the rest with {@link UnsupportedOperationException}.
+     */
+    default CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        if (action instanceof RoomAction.Send send && send.replyTo() == null) {
+            return publish(send.room(), send.from(), send.text(), send.nonce()).thenApply(Optional::of);
+        }
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(action.getClass().getSimpleName()));
+    }
+
     /** Where direct messages are stored (durable history with auth on); null where they are not. */
     default DirectMessages directMessages() {
         return null;
@@ -35,13 +55,13 @@ public interface Broker extends LiveEvents {
 
     /**
      * Where the room stands for a member who joins now: its epoch and latest offset, and either
-     * every message after {@code since} ({@code recovered}, when there are at most
-     * {@code recoverMax}) or the latest {@code latest} messages, with {@link Recovery#missed()}
-     * when more than {@code recoverMax} were missed in the same epoch.
+     * every room event after {@code since} as sent ({@code recovered}, when there are at most
+     * {@code recoverMax}) or the latest {@code latest} messages with their state, with
+     * {@link Recovery#missed()} when more than {@code recoverMax} were missed in the same epoch.
      */
     CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax);
 
-    /** Kept messages as {@code query} says, oldest first. */
+    /** Kept messages with their state, or room events as sent, as {@code query} says, oldest first. */
     CompletableFuture<HistorySlice> history(String room, HistoryQuery query);
 
     /**
@@ -55,8 +75,9 @@ public interface Broker extends LiveEvents {
     }
 
     /**
-     * What this broker adds to {@code welcome.features} (such as {@code "durable"}, {@code "search"});
-     * none for memory and Redis.
+     * What this broker adds to {@code welcome.features} (such as {@code "durable"}, {@code "search"},
+     * and {@code "edit"}, {@code "delete"}, {@code "reactions"}, {@code "replies"} where it keeps
+     * message state and publishes every {@link RoomAction}).
      */
     default Set<String> features() {
         return Set.of();

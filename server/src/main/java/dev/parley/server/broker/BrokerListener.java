@@ -13,7 +13,8 @@ public interface BrokerListener {
         return event instanceof ServerEvent.Presence p ? p.nick() : event instanceof ServerEvent.Typing t ? t.nick() : null;
     }
 
-    void onMessage(ServerEvent.Message message);
+    /** A room event of the log: a message, or an edit, delete or reaction of one. */
+    void onMessage(ServerEvent.RoomEvent event);
 
     /** A {@code presence} or {@code typing} event of {@code room}. */
     void onRoomEvent(String room, String aboutNick, ServerEvent event);

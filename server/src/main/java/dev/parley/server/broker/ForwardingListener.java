@@ -11,8 +11,8 @@ class ForwardingListener implements BrokerListener {
     }
 
     @Override
-    public void onMessage(ServerEvent.Message message) {
-        next.onMessage(message);
+    public void onMessage(ServerEvent.RoomEvent event) {
+        next.onMessage(event);
     }
 
     @Override

@@ -10,8 +10,8 @@ import dev.parley.protocol.ServerEvent;
 interface LivePart extends LiveEvents {
 
     /**
-     * A message of the room's history {@code epoch} that was just committed. Called on the
+     * A room event of the room's history {@code epoch} that was just committed. Called on the
      * writer's thread, in each room's offset order, before its publish completes; must not block.
      */
-    void committed(String epoch, ServerEvent.Message message);
+    void committed(String epoch, ServerEvent.RoomEvent event);
 }

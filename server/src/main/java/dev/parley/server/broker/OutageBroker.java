@@ -7,6 +7,7 @@ import dev.parley.server.backend.UnavailableException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -52,7 +53,7 @@ public final class OutageBroker implements Broker {
     public void listen(BrokerListener listener) {
         durable.listen(new ForwardingListener(listener) {
             @Override
-            public void onMessage(ServerEvent.Message message) {
+            public void onMessage(ServerEvent.RoomEvent message) {
                 RecentEvents window = windows.get(message.room());
                 if (window != null) {
                     window.delivered(message);
@@ -71,6 +72,19 @@ public final class OutageBroker implements Broker {
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         return withDeadline(durable.publish(room, from, text, nonce), "storing a message");
+    }
+
+    /**
+     * The deadline must fail the durable broker's own future, which its writer then skips: a plain
+     * message goes through {@link #publish(String, String, String, String)}, as the future a
+     * broker's default {@link Broker#publish(RoomAction)} derives from it would not reach it.
+     */
+    @Override
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        if (action instanceof RoomAction.Send send && send.replyTo() == null) {
+            return publish(send.room(), send.from(), send.text(), send.nonce()).thenApply(Optional::of);
+        }
+        return withDeadline(durable.publish(action), "storing a room event");
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  */
 final class RecentEvents {
     private final int capacity;
-    private final ArrayDeque<ServerEvent.Message> events = new ArrayDeque<>();
+    private final ArrayDeque<ServerEvent.RoomEvent> events = new ArrayDeque<>();
     private String epoch;
     private boolean known;
     private long floor;
@@ -31,7 +31,7 @@ final class RecentEvents {
     }
 
     /** A message delivered to this node; one that does not follow the latest held starts the window over at it. */
-    synchronized void delivered(ServerEvent.Message message) {
+    synchronized void delivered(ServerEvent.RoomEvent message) {
         long offset = message.offset();
         if (known && offset <= top) {
             return; // delivered after a read that already brought it
@@ -52,7 +52,7 @@ final class RecentEvents {
      * epoch than the one learnt before starts the window over; events delivered before the first
      * read are kept (a durable broker's epoch does not change under them).
      */
-    synchronized void read(String epoch, Long latest, List<ServerEvent.Message> upToLatest) {
+    synchronized void read(String epoch, Long latest, List<? extends ServerEvent.RoomEvent> upToLatest) {
         if (this.epoch != null && !this.epoch.equals(epoch)) {
             known = false;
             events.clear();
@@ -77,7 +77,7 @@ final class RecentEvents {
             trim();
             return;
         }
-        TreeMap<Long, ServerEvent.Message> union = new TreeMap<>();
+        TreeMap<Long, ServerEvent.RoomEvent> union = new TreeMap<>();
         upToLatest.forEach(message -> union.put(message.offset(), message));
         events.forEach(message -> union.put(message.offset(), message));
         events.clear();
@@ -133,15 +133,15 @@ final class RecentEvents {
         if (inEpoch && !tooMany && since.offset() >= floor) {
             return new Recovery(epoch, top, true, between(since.offset() + 1, top + 1), 0);
         }
-        List<ServerEvent.Message> messages = between(Math.max(floor + 1, top + 1 - latest), top + 1);
+        List<ServerEvent.RoomEvent> messages = between(Math.max(floor + 1, top + 1 - latest), top + 1);
         long missed = tooMany ? (messages.isEmpty() ? top + 1 : messages.get(0).offset()) - since.offset() - 1 : 0;
         return new Recovery(epoch, top, false, messages, missed);
     }
 
     /** The held messages with {@code from <= offset < to}. */
-    private List<ServerEvent.Message> between(long from, long to) {
-        List<ServerEvent.Message> messages = new ArrayList<>();
-        for (ServerEvent.Message message : events) {
+    private List<ServerEvent.RoomEvent> between(long from, long to) {
+        List<ServerEvent.RoomEvent> messages = new ArrayList<>();
+        for (ServerEvent.RoomEvent message : events) {
             if (message.offset() >= from && message.offset() < to) {
                 messages.add(message);
             }

@@ -153,7 +153,7 @@ final class RoomChannels implements LivePart {
      * the history at the next message or check.
      */
     @Override
-    public void committed(String epoch, ServerEvent.Message message) {
+    public void committed(String epoch, ServerEvent.RoomEvent message) {
         ObjectNode payload = JSON.valueToTree(message);
         payload.put("epoch", epoch);
         publish(channel(message.room()), payload.toString()).exceptionally(failure -> {

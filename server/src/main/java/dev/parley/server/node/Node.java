@@ -7,6 +7,7 @@ import dev.parley.server.broker.BrokerListener;
 import dev.parley.server.broker.HistoryQuery;
 import dev.parley.server.broker.HistorySlice;
 import dev.parley.server.broker.Recovery;
+import dev.parley.server.broker.RoomAction;
 import dev.parley.server.broker.SearchPage;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.hub.Member;
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -198,11 +200,6 @@ public final class Node implements BrokerListener, PresenceListener {
         });
     }
 
-    /** {@code room} as the hub keeps it (see {@link Hub#roomName}). */
-    public String roomName(String room) {
-        return hub.roomName(room);
-    }
-
     /** The first members and recovery for a member who joins a room it is already in. */
     public CompletableFuture<Joined> rejoin(String room, StreamPosition since, int latest, int recoverMax) {
         return presence.count(room).thenCompose(count -> presence.members(room, null, presenceLimit)
@@ -246,9 +243,9 @@ public final class Node implements BrokerListener, PresenceListener {
         return DONE;
     }
 
-    /** Publishes {@code member}'s message; a repeated {@code nonce} (nullable) completes with the first one's. */
-    public CompletableFuture<ServerEvent.Message> publish(Member member, String room, String text, String nonce) {
-        return broker.publish(room, member.nick(), text, nonce);
+    /** Publishes a message, edit, delete or reaction as {@link Broker#publish(RoomAction)} says. */
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        return broker.publish(action);
     }
 
     /** Publishes a room message on behalf of {@code from}, who need not be connected (the server API). */
@@ -314,7 +311,7 @@ public final class Node implements BrokerListener, PresenceListener {
     }
 
     @Override
-    public void onMessage(ServerEvent.Message message) {
+    public void onMessage(ServerEvent.RoomEvent message) {
         hub.fanOut(message.room(), message.offset(), null, message);
     }
 

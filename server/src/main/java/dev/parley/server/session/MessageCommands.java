@@ -5,27 +5,23 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.broker.RoomAction;
 
-/** {@code send} and {@code dm}: messages, rate-limited. */
+/** {@code send} and {@code dm}: messages, rate-limited; a {@code send} is published as {@link RoomEventCommands} does. */
 final class MessageCommands {
     private MessageCommands() {
     }
 
     /** Publishes into a room the session is in; the room's deliveries wait behind the {@code ack}. */
     static void send(Session session, Command.Send send) {
-        if (!session.rateLimit().admitted(send.id()) || !Checks.validRoom(session, send.id(), send.room())) {
+        if (send.replyTo() != null && !RoomEventCommands.offered(session, send.id(), RoomAction.REPLIES)) {
             return;
         }
-        Membership membership = Checks.membership(session, send.id(), send.room());
-        if (membership == null || !Checks.validText(session, send.id(), send.text())) {
-            return;
+        Membership membership = RoomEventCommands.admitted(session, send.id(), send.room());
+        if (membership != null && Checks.validText(session, send.id(), send.text())) {
+            RoomEventCommands.publish(session, send.id(), membership,
+                    new RoomAction.Send(send.room(), session.nick(), send.text(), send.nonce(), send.replyTo()));
         }
-        RoomOrder.expectReply(membership);
-        Replies.whenDone(session, session.node().publish(session, send.room(), send.text(), send.nonce()), send.id(),
-                () -> RoomOrder.settle(session, send.room(), membership), message -> {
-                    Replies.send(session, new ServerEvent.Ack(send.id(), send.room(), message.offset(), message.ts()));
-                    RoomOrder.settle(session, send.room(), membership);
-                });
     }
 
     static void direct(Session session, Command.SendDm dm) {

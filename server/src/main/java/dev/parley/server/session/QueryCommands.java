@@ -30,7 +30,7 @@ final class QueryCommands {
             conversation(session, history, limit);
         } else if (Checks.validRoom(session, history.id(), history.room())) {
             Replies.reply(session, history.id(), session.node().history(history.room(),
-                            new HistoryQuery(history.before(), history.after(), limit)),
+                            new HistoryQuery(history.before(), history.after(), limit, history.wantsAllEvents())),
                     slice -> ServerEvent.History.ofRoom(history.id(), history.room(), slice.epoch(), slice.messages()));
         }
     }

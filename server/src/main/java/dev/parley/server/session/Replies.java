@@ -5,6 +5,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.backend.UnavailableException;
+import dev.parley.server.broker.RoomActionRefused;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,9 @@ import java.util.function.Function;
 
 /**
  * How a session answers its commands: at once, or once what the command asked of the node is done,
- * back on the session's event loop. A failure of the node becomes an {@code unavailable} error when
- * a backend was out of reach, an {@code internal} one otherwise. A client that breaks a rule is
+ * back on the session's event loop. A failure of the node becomes the error a broker refused a room
+ * action with, an {@code unavailable} error when a backend was out of reach, an {@code internal} one
+ * otherwise. A client that breaks a rule is
  * closed. Stateless: each takes the session it answers for. Event loop only.
  */
 final class Replies {
@@ -80,7 +82,9 @@ final class Replies {
             value = result.join();
         } catch (CompletionException | CancellationException e) {
             undo.run();
-            if (e.getCause() instanceof UnavailableException unavailable) {
+            if (e.getCause() instanceof RoomActionRefused refused) {
+                fail(session, id, refused.code(), refused.getMessage());
+            } else if (e.getCause() instanceof UnavailableException unavailable) {
                 LOG.debug("session {}: {}", session.id(), unavailable.getMessage());
                 fail(session, id, ErrorCode.UNAVAILABLE, "the service is temporarily unavailable; nothing was done, retry later");
             } else {

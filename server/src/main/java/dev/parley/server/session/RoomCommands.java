@@ -40,7 +40,7 @@ final class RoomCommands {
             Replies.fail(session, join.id(), ErrorCode.TOO_MANY_ROOMS, "at most " + maxRooms + " rooms per session");
             return;
         }
-        Membership joining = new Membership(session.node().roomName(room));
+        Membership joining = new Membership(session.node().hub().roomName(room));
         RoomOrder.expectReply(joining);
         session.rooms().add(joining);
         Replies.whenDone(session, session.node().join(session, room, join.since(),

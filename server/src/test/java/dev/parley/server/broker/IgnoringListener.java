@@ -5,7 +5,7 @@ import dev.parley.protocol.ServerEvent;
 /** A node's listener for tests that look at what a broker answers, not at what it delivers. */
 public final class IgnoringListener implements BrokerListener {
     @Override
-    public void onMessage(ServerEvent.Message message) {
+    public void onMessage(ServerEvent.RoomEvent message) {
     }
 
     @Override

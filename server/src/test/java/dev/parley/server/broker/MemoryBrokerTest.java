@@ -21,7 +21,7 @@ class MemoryBrokerTest {
     void setUp() {
         broker.listen(new BrokerListener() {
             @Override
-            public void onMessage(ServerEvent.Message message) {
+            public void onMessage(ServerEvent.RoomEvent message) {
                 delivered.add(message);
             }
 
@@ -49,8 +49,8 @@ class MemoryBrokerTest {
         }
     }
 
-    private static List<Long> offsets(List<ServerEvent.Message> messages) {
-        return messages.stream().map(ServerEvent.Message::offset).toList();
+    private static List<Long> offsets(List<? extends ServerEvent.RoomEvent> messages) {
+        return messages.stream().map(ServerEvent.RoomEvent::offset).toList();
     }
 
     @Test
@@ -113,8 +113,8 @@ class MemoryBrokerTest {
     }
 
     @Test
-    void offersNoFeaturesAndDoesNotSearch() {
-        assertThat(broker.features()).isEmpty();
+    void offersTheRoomEventsButDoesNotSearch() {
+        assertThat(broker.features()).containsExactlyInAnyOrder("edit", "delete", "reactions", "replies");
         assertThat(broker.search("r", "anything", null, 20)).failsWithin(Duration.ZERO)
                 .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
     }

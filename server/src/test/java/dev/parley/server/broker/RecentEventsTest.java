@@ -26,8 +26,8 @@ class RecentEventsTest {
         messages(from, to).forEach(window::delivered);
     }
 
-    private static List<Long> offsets(List<ServerEvent.Message> messages) {
-        return messages.stream().map(ServerEvent.Message::offset).toList();
+    private static List<Long> offsets(List<? extends ServerEvent.RoomEvent> messages) {
+        return messages.stream().map(ServerEvent.RoomEvent::offset).toList();
     }
 
     private static List<Long> range(long from, long to) {

@@ -28,7 +28,7 @@ class RoomFeedTest {
     void setUp() {
         BrokerListener listener = new BrokerListener() {
             @Override
-            public void onMessage(ServerEvent.Message message) {
+            public void onMessage(ServerEvent.RoomEvent message) {
                 delivered.add(message.offset());
             }
 

@@ -85,8 +85,8 @@ class StoreIT {
         return messages;
     }
 
-    private static List<Long> offsets(List<ServerEvent.Message> messages) {
-        return messages.stream().map(ServerEvent.Message::offset).toList();
+    private static List<Long> offsets(List<? extends ServerEvent.RoomEvent> messages) {
+        return messages.stream().map(ServerEvent.RoomEvent::offset).toList();
     }
 
     private static List<Long> range(long from, long to) {
