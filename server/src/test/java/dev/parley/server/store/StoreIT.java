@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
 /** The store against a real PostgreSQL: group commit, offsets, nonces, reads, retention, migrations, outages. */
 class StoreIT {
     private static final Duration WITHIN = Duration.ofSeconds(20);
+    private static final int MOST_EMOJI = 20;
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -53,8 +55,8 @@ class StoreIT {
         database = open(postgres.url());
         writer = new GroupCommitWriter(database, time::incrementAndGet, (epoch, message) -> {
             deliveredEpochs.computeIfAbsent(message.room(), room -> ConcurrentHashMap.newKeySet()).add(epoch);
-            delivered.add(message);
-        }, new SimpleMeterRegistry());
+            delivered.add((ServerEvent.Message) message);
+        }, MOST_EMOJI, new SimpleMeterRegistry());
         history = new RoomHistory(database);
     }
 
@@ -73,7 +75,13 @@ class StoreIT {
     }
 
     private static ServerEvent.Message append(String room, String sender, String text, String nonce) {
-        return writer.append(room, sender, text, nonce).orTimeout(20, TimeUnit.SECONDS).join();
+        return publish(writer, room, sender, text, nonce).orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    private static CompletableFuture<ServerEvent.Message> publish(GroupCommitWriter writer, String room, String sender,
+                                                                 String text, String nonce) {
+        return writer.append(NewEvent.message(room, sender, text, nonce, null))
+                .thenApply(event -> (ServerEvent.Message) event.orElseThrow());
     }
 
     private static List<ServerEvent.Message> fill(String room, int count) {
@@ -101,7 +109,7 @@ class StoreIT {
         long transactionsBefore = writer.transactions();
         List<CompletableFuture<ServerEvent.Message>> published = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            published.add(writer.append("group-" + (i % 6), "alice", "m" + i, null));
+            published.add(publish(writer, "group-" + (i % 6), "alice", "m" + i, null));
         }
         CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
 
@@ -113,7 +121,7 @@ class StoreIT {
             assertThat(offsets(acked)).isEqualTo(range(1, 100));
             await().atMost(WITHIN).until(() -> delivered(name).size() == 100);
             assertThat(offsets(delivered(name))).isEqualTo(range(1, 100));
-            RoomHistory.Page stored = history.before(name, Long.MAX_VALUE, 100).join();
+            RoomHistory.Page stored = history.before(name, Long.MAX_VALUE, 100, true).join();
             assertThat(stored.messages()).isEqualTo(acked);
             assertThat(deliveredEpochs.get(name)).as("handed on with the room's epoch").containsExactly(stored.epoch());
             assertThat(history.positions(List.of(name, "never-written")).join())
@@ -132,12 +140,12 @@ class StoreIT {
         ServerEvent.Message bobs = append("nonces", "bob", "same nonce, other sender", "n-1");
         assertThat(bobs.offset()).isEqualTo(first.offset() + 1);
 
-        CompletableFuture<ServerEvent.Message> a = writer.append("nonces", "carol", "twice at once", "n-2");
-        CompletableFuture<ServerEvent.Message> b = writer.append("nonces", "carol", "twice at once", "n-2");
+        CompletableFuture<ServerEvent.Message> a = publish(writer, "nonces", "carol", "twice at once", "n-2");
+        CompletableFuture<ServerEvent.Message> b = publish(writer, "nonces", "carol", "twice at once", "n-2");
         assertThat(a.join()).isEqualTo(b.join());
         assertThat(a.join().offset()).isEqualTo(bobs.offset() + 1);
 
-        assertThat(offsets(history.after("nonces", 0, 10).join().messages())).containsExactly(1L, 2L, 3L);
+        assertThat(offsets(history.after("nonces", 0, 10, true).join().messages())).containsExactly(1L, 2L, 3L);
         await().atMost(WITHIN).until(() -> delivered("nonces").size() >= 3);
         assertThat(offsets(delivered("nonces"))).containsExactly(1L, 2L, 3L);
     }
@@ -145,20 +153,20 @@ class StoreIT {
     @Test
     void historyPagesBackToTheFirstEventAndForwardAfterAnOffset() {
         List<ServerEvent.Message> sent = fill("pages", 30);
-        RoomHistory.Page latest = history.before("pages", Long.MAX_VALUE, 5).join();
+        RoomHistory.Page latest = history.before("pages", Long.MAX_VALUE, 5, true).join();
         assertThat(latest.messages()).isEqualTo(sent.subList(25, 30));
         assertThat(latest.top()).isEqualTo(30);
-        assertThat(history.before("pages", 11, 5).join().messages()).isEqualTo(sent.subList(5, 10));
-        assertThat(history.before("pages", 3, 50).join().messages()).isEqualTo(sent.subList(0, 2));
-        assertThat(history.after("pages", 0, 5).join().messages()).isEqualTo(sent.subList(0, 5));
-        assertThat(history.after("pages", 28, 5).join().messages()).isEqualTo(sent.subList(28, 30));
-        assertThat(history.after("pages", 30, 5).join().messages()).isEmpty();
+        assertThat(history.before("pages", 11, 5, true).join().messages()).isEqualTo(sent.subList(5, 10));
+        assertThat(history.before("pages", 3, 50, true).join().messages()).isEqualTo(sent.subList(0, 2));
+        assertThat(history.after("pages", 0, 5, true).join().messages()).isEqualTo(sent.subList(0, 5));
+        assertThat(history.after("pages", 28, 5, true).join().messages()).isEqualTo(sent.subList(28, 30));
+        assertThat(history.after("pages", 30, 5, true).join().messages()).isEmpty();
         assertThat(history.rooms().join()).containsEntry("pages", 30L);
     }
 
     @Test
     void recoveryReturnsEverythingMissedWithinRecoverMaxElseTheLatestAndHowManyWereMissed() {
-        String epoch = history.before("recover", Long.MAX_VALUE, 1).join().epoch();
+        String epoch = history.before("recover", Long.MAX_VALUE, 1, true).join().epoch();
         RoomHistory.Catchup empty = history.since("recover", epoch, 0, 3, 10).join();
         assertThat(empty.recovered()).isTrue();
         assertThat(empty.page().messages()).isEmpty();
@@ -202,32 +210,32 @@ class StoreIT {
     void retentionDeletesTheOldestEventsInBatchesByCountAndByAgeAndOffsetsGoOn() throws SQLException {
         try (Database retained = open(postgres.createDatabase("retention"))) {
             GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, (epoch, message) -> { },
-                    new SimpleMeterRegistry());
+                    MOST_EMOJI, new SimpleMeterRegistry());
             try {
                 for (int i = 0; i < 50; i++) {
-                    retainedWriter.append("capped", "alice", "c" + i, null).join();
+                    publish(retainedWriter, "capped", "alice", "c" + i, null).join();
                 }
                 for (int i = 0; i < 10; i++) {
-                    retainedWriter.append("aged", "alice", "a" + i, null).join();
+                    publish(retainedWriter, "aged", "alice", "a" + i, null).join();
                 }
                 long old = time.get();
                 time.addAndGet(10_000);
                 for (int i = 0; i < 5; i++) {
-                    retainedWriter.append("aged", "alice", "new" + i, null).join();
+                    publish(retainedWriter, "aged", "alice", "new" + i, null).join();
                 }
                 assertThat(new Retention(retained, 0, 20, 7, time::get).run()).isEqualTo(30);
                 RoomHistory kept = new RoomHistory(retained);
-                assertThat(offsets(kept.after("capped", 0, 100).join().messages())).isEqualTo(range(31, 50));
-                String epoch = kept.before("capped", Long.MAX_VALUE, 1).join().epoch();
+                assertThat(offsets(kept.after("capped", 0, 100, true).join().messages())).isEqualTo(range(31, 50));
+                String epoch = kept.before("capped", Long.MAX_VALUE, 1, true).join().epoch();
                 assertThat(kept.since("capped", epoch, 10, 5, 100).join().recovered()).isFalse();
                 assertThat(kept.since("capped", epoch, 30, 5, 100).join().recovered()).isTrue();
 
                 // the capped room's 20 are older than the cutoff too
                 assertThat(new Retention(retained, time.get() - old - 1, 0, 3, time::get).run()).isEqualTo(30);
-                assertThat(offsets(kept.after("aged", 0, 100).join().messages())).isEqualTo(range(11, 15));
-                assertThat(kept.after("capped", 0, 100).join().messages()).isEmpty();
-                assertThat(retainedWriter.append("capped", "alice", "after", null).join().offset()).isEqualTo(51);
-                assertThat(kept.before("capped", Long.MAX_VALUE, 1).join().epoch()).isEqualTo(epoch);
+                assertThat(offsets(kept.after("aged", 0, 100, true).join().messages())).isEqualTo(range(11, 15));
+                assertThat(kept.after("capped", 0, 100, true).join().messages()).isEmpty();
+                assertThat(publish(retainedWriter, "capped", "alice", "after", null).join().offset()).isEqualTo(51);
+                assertThat(kept.before("capped", Long.MAX_VALUE, 1, true).join().epoch()).isEqualTo(epoch);
             } finally {
                 retainedWriter.close();
             }
@@ -270,12 +278,12 @@ class StoreIT {
         try (Connection blocker = postgres.connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             statement.execute("select top from rooms where room = 'slow' for update");
-            assertThatThrownBy(() -> writer.append("slow", "alice", "late", null).orTimeout(20, TimeUnit.SECONDS).join())
+            assertThatThrownBy(() -> publish(writer, "slow", "alice", "late", null).orTimeout(20, TimeUnit.SECONDS).join())
                     .hasCauseInstanceOf(UnavailableException.class);
             blocker.rollback();
         }
         assertThat(append("slow", "alice", "on time", null).offset()).isEqualTo(2);
-        assertThat(history.after("slow", 0, 10).join().messages()).extracting(ServerEvent.Message::text)
+        assertThat(history.after("slow", 0, 10, true).join().messages()).extracting(event -> ((ServerEvent.Message) event).text())
                 .containsExactly("message 1", "on time");
         assertThat(database.reachable()).as("slow is not out of reach").isTrue();
     }
@@ -287,40 +295,42 @@ class StoreIT {
         try (Connection blocker = postgres.connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             statement.execute("select top from rooms where room = 'given-up' for update");
-            CompletableFuture<ServerEvent.Message> waiting = writer.append("given-up", "alice", "kept", null);
+            CompletableFuture<ServerEvent.Message> waiting = publish(writer, "given-up", "alice", "kept", null);
             await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
-            writer.append("given-up", "alice", "given up in the queue", null).completeExceptionally(pastDeadline);
+            writer.append(NewEvent.message("given-up", "alice", "given up in the queue", null, null))
+                    .completeExceptionally(pastDeadline);
             blocker.rollback();
             assertThat(waiting.orTimeout(20, TimeUnit.SECONDS).join().offset()).isEqualTo(2);
 
             statement.execute("select top from rooms where room = 'given-up' for update");
-            CompletableFuture<ServerEvent.Message> givenUp = writer.append("given-up", "alice", "given up in the transaction", null);
+            CompletableFuture<Optional<ServerEvent.RoomEvent>> givenUp =
+                    writer.append(NewEvent.message("given-up", "alice", "given up in the transaction", null, null));
             await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
             givenUp.completeExceptionally(pastDeadline);
             blocker.rollback();
         }
         assertThat(append("given-up", "alice", "after", null).offset()).isEqualTo(3);
-        assertThat(history.after("given-up", 0, 10).join().messages()).extracting(ServerEvent.Message::text)
+        assertThat(history.after("given-up", 0, 10, true).join().messages()).extracting(event -> ((ServerEvent.Message) event).text())
                 .containsExactly("message 1", "kept", "after");
     }
 
     @Test
     void whileTheDatabaseIsDownPublishesFailUnavailableAndAfterItsRestartEverythingCommittedIsThere() {
         List<ServerEvent.Message> before = fill("outage", 5);
-        String epoch = history.before("outage", Long.MAX_VALUE, 1).join().epoch();
+        String epoch = history.before("outage", Long.MAX_VALUE, 1, true).join().epoch();
         postgres.kill();
         try {
-            assertThatThrownBy(() -> writer.append("outage", "alice", "lost", null).orTimeout(20, TimeUnit.SECONDS).join())
+            assertThatThrownBy(() -> publish(writer, "outage", "alice", "lost", null).orTimeout(20, TimeUnit.SECONDS).join())
                     .isInstanceOf(CompletionException.class).hasCauseInstanceOf(UnavailableException.class);
-            assertThatThrownBy(() -> history.after("outage", 0, 10).orTimeout(20, TimeUnit.SECONDS).join())
+            assertThatThrownBy(() -> history.after("outage", 0, 10, true).orTimeout(20, TimeUnit.SECONDS).join())
                     .hasCauseInstanceOf(UnavailableException.class);
             await().atMost(WITHIN).until(() -> !database.reachable());
         } finally {
             postgres.restart();
         }
         await().atMost(WITHIN).until(database::reachable);
-        await().atMost(WITHIN).ignoreExceptions().until(() -> writer.append("outage", "alice", "back", null).join() != null);
-        RoomHistory.Page page = history.after("outage", 0, 10).join();
+        await().atMost(WITHIN).ignoreExceptions().until(() -> publish(writer, "outage", "alice", "back", null).join() != null);
+        RoomHistory.Page page = history.after("outage", 0, 10, true).join();
         assertThat(page.epoch()).isEqualTo(epoch);
         assertThat(page.messages().subList(0, 5)).isEqualTo(before);
         assertThat(offsets(page.messages())).isEqualTo(range(1, 6));
