@@ -41,7 +41,7 @@ class DurableRoomEventsIT {
 
     @Test
     void stateSurvivesARestartADeletedTextLeavesTheDatabaseAndSearchSeesTheEditedText() throws SQLException {
-        String url = POSTGRES.server().createDatabase("events_" + DATABASES.incrementAndGet());
+        String url = POSTGRES.server().url(); // the database storedTexts reads
         String epoch;
         try (ParleyServer server = node(url, null);
              TestSocket alice = TestServers.member(server, "alice", "durable");

@@ -7,6 +7,7 @@ import dev.parley.server.backend.UnavailableException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -81,6 +82,11 @@ public final class OutageBroker implements Broker {
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         return withDeadline(durable.publish(room, from, text, nonce), "storing a message");
+    }
+
+    @Override
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        return withDeadline(durable.publish(action), "storing a room event");
     }
 
     @Override

@@ -117,11 +117,12 @@ class RedisBrokerIT extends BrokerContract {
         broker.publish(new RoomAction.Edit("r", "alice", secret.offset(), "the code is 4712")).join();
         broker.publish(new RoomAction.React("r", "bob", secret.offset(), "👀", true)).join();
         broker.publish("r", "bob", "kept", null).join();
-        assertThat(roomContents()).contains("4711", "4712", "👀");
+        assertThat(roomContents()).contains("4711", "4712");
 
         broker.publish(new RoomAction.Delete("r", "carol", secret.offset(), true)).join();
 
-        assertThat(roomContents()).doesNotContain("4711", "4712", "👀").contains("kept");
+        assertThat(roomContents()).as("the reaction event stays in the log, texts go")
+                .doesNotContain("4711", "4712").contains("kept", "👀");
     }
 
     /** Every key of room {@code r} with what it holds: stream entries, hash fields and values. */
