@@ -6,6 +6,8 @@ import dev.parley.protocol.StreamPosition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -30,7 +32,7 @@ public final class MemoryBroker implements Broker, LivePart {
     private final Map<String, RoomLog> logs = new ConcurrentHashMap<>();
     private volatile BrokerListener listener;
 
-    /** {@code historySize} messages are kept per room; {@code clock} gives the messages' {@code ts}. */
+    /** {@code historySize} room events are kept per room; {@code clock} gives the events' {@code ts}. */
     public MemoryBroker(int historySize, LongSupplier clock) {
         if (historySize < 0) {
             throw new IllegalArgumentException("historySize < 0");
@@ -65,16 +67,31 @@ public final class MemoryBroker implements Broker, LivePart {
 
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
-        RoomLog log = logs.computeIfAbsent(room, name -> new RoomLog(name, historySize));
-        ServerEvent.Message message;
-        synchronized (log) {
-            message = log.sentWith(from, nonce);
-            if (message == null) {
-                message = log.append(from, text, clock.getAsLong(), nonce);
-                listener.onMessage(message);
-            }
+        return publish(new RoomAction.Send(room, from, text, nonce, null))
+                .thenApply(message -> (ServerEvent.Message) message.orElseThrow());
+    }
+
+    @Override
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        RoomLog log = action instanceof RoomAction.Send
+                ? logs.computeIfAbsent(action.room(), name -> new RoomLog(name, historySize)) : logs.get(action.room());
+        if (log == null) {
+            return CompletableFuture.failedFuture(RoomActionRefused.notFound(((RoomAction.Targeted) action).target()));
         }
-        return CompletableFuture.completedFuture(message);
+        synchronized (log) {
+            ServerEvent.RoomEvent event = action instanceof RoomAction.Send send ? log.sentWith(send.from(), send.nonce()) : null;
+            if (event == null) {
+                try {
+                    event = log.apply(action, clock.getAsLong());
+                } catch (RoomActionRefused refused) {
+                    return CompletableFuture.failedFuture(refused);
+                }
+                if (event != null) {
+                    listener.onMessage(event);
+                }
+            }
+            return CompletableFuture.completedFuture(Optional.ofNullable(event));
+        }
     }
 
     /** A room event that a durable broker stored: to this node's listener, like one published here. */
@@ -105,11 +122,13 @@ public final class MemoryBroker implements Broker, LivePart {
             long offset = log.offset();
             boolean inEpoch = since != null && since.epoch().equals(epoch) && since.offset() <= offset;
             boolean tooMany = inEpoch && offset - since.offset() > recoverMax;
-            boolean recovered = inEpoch && !tooMany && since.offset() >= log.oldest() - 1;
-            long from = recovered ? since.offset() + 1 : offset + 1 - latest;
-            List<ServerEvent.Message> messages = log.range(from, offset + 1);
+            if (inEpoch && !tooMany && since.offset() >= log.oldest() - 1) {
+                return CompletableFuture.completedFuture(
+                        new Recovery(epoch, offset, true, log.range(since.offset() + 1, offset + 1), 0));
+            }
+            List<ServerEvent.Message> messages = log.messagesBefore(offset + 1, latest);
             long missed = tooMany ? (messages.isEmpty() ? offset + 1 : messages.get(0).offset()) - since.offset() - 1 : 0;
-            return CompletableFuture.completedFuture(new Recovery(epoch, offset, recovered, messages, missed));
+            return CompletableFuture.completedFuture(new Recovery(epoch, offset, false, messages, missed));
         }
     }
 
@@ -120,16 +139,24 @@ public final class MemoryBroker implements Broker, LivePart {
             return CompletableFuture.completedFuture(new HistorySlice(epoch, List.of()));
         }
         synchronized (log) {
-            List<ServerEvent.Message> messages;
-            if (query.after() != null) {
-                long from = query.after() >= log.offset() ? log.offset() + 1 : Math.max(query.after() + 1, log.oldest());
-                messages = log.range(from, from + query.limit());
+            long before = Math.min(query.before() == null ? Long.MAX_VALUE : query.before(), log.offset() + 1);
+            long after = query.after() == null ? 0 : Math.min(query.after(), log.offset());
+            List<? extends ServerEvent.RoomEvent> events;
+            if (query.allEvents()) {
+                events = query.after() != null ? log.range(after + 1, after + 1 + query.limit())
+                        : log.range(before - query.limit(), before);
             } else {
-                long to = Math.min(query.before() == null ? Long.MAX_VALUE : query.before(), log.offset() + 1);
-                messages = log.range(to - query.limit(), to);
+                events = query.after() != null ? log.messagesAfter(after, query.limit())
+                        : log.messagesBefore(before, query.limit());
             }
-            return CompletableFuture.completedFuture(new HistorySlice(epoch, messages));
+            return CompletableFuture.completedFuture(new HistorySlice(epoch, events));
         }
+    }
+
+    /** What {@code welcome.features} offers on a node alone: the message state this broker keeps. */
+    @Override
+    public Set<String> features() {
+        return RoomAction.FEATURES;
     }
 
     @Override

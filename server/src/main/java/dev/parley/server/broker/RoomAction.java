@@ -1,5 +1,7 @@
 package dev.parley.server.broker;
 
+import java.util.Set;
+
 /**
  * What a member (or the server API) does to a room that becomes a room event with the room's next
  * offset: a message, or an edit, delete or reaction of the message at {@code target}. The broker
@@ -7,6 +9,12 @@ package dev.parley.server.broker;
  * {@link RoomActionRefused}.
  */
 public sealed interface RoomAction {
+    /** The parts of {@code welcome.features} a broker offers when it publishes every room action. */
+    String EDIT = "edit";
+    String DELETE = "delete";
+    String REACTIONS = "reactions";
+    String REPLIES = "replies";
+    Set<String> FEATURES = Set.of(EDIT, DELETE, REACTIONS, REPLIES);
 
     String room();
 
@@ -20,18 +28,23 @@ public sealed interface RoomAction {
     record Send(String room, String from, String text, String nonce, Long replyTo) implements RoomAction {
     }
 
+    /** An action on the message at {@code target}. */
+    sealed interface Targeted extends RoomAction {
+        long target();
+    }
+
     /** New text for {@code from}'s own message at {@code target}. */
-    record Edit(String room, String from, long target, String text) implements RoomAction {
+    record Edit(String room, String from, long target, String text) implements Targeted {
     }
 
     /**
      * Deletes the message at {@code target}: {@code from}'s own, or anyone's when {@code moderator}
      * (a token's {@code mod} claim, or the server API).
      */
-    record Delete(String room, String from, long target, boolean moderator) implements RoomAction {
+    record Delete(String room, String from, long target, boolean moderator) implements Targeted {
     }
 
     /** Puts {@code from}'s {@code emoji} on the message at {@code target} ({@code on}) or takes it off. */
-    record React(String room, String from, long target, String emoji, boolean on) implements RoomAction {
+    record React(String room, String from, long target, String emoji, boolean on) implements Targeted {
     }
 }

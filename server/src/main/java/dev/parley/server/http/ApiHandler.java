@@ -11,6 +11,8 @@ import dev.parley.protocol.Names;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.backend.UnavailableException;
+import dev.parley.server.broker.RoomAction;
+import dev.parley.server.broker.RoomActionRefused;
 import dev.parley.server.node.Node;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler;
@@ -36,8 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The server API for backends, under {@code /api/}: publish into a room, send a direct message,
- * disconnect a nick, list rooms and a room's members. Every request must carry
+ * The server API for backends, under {@code /api/}: publish into a room, delete a room's message,
+ * send a direct message, disconnect a nick, list rooms and a room's members. Every request must carry
  * {@code Authorization: Bearer <key>}, compared in constant time; bodies and replies are JSON,
  * errors {@code {"code":…,"message":…}} with the protocol's codes. Bodies are bounded by the
  * pipeline's aggregator. Everything goes through the {@link Node}, as a session's commands do.
@@ -85,6 +87,9 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     private record DmReply(String to, long ts) {
     }
 
+    private record DeleteReply(String room, long offset, long target, long ts) {
+    }
+
     private record DisconnectReply(String nick) {
     }
 
@@ -119,12 +124,14 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             throw new ApiError(HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "a valid API key is required");
         }
         String endpoint = path.substring(PREFIX.length());
-        if (endpoint.equals("publish") || endpoint.equals("dm") || endpoint.equals("disconnect")) {
+        if (endpoint.equals("publish") || endpoint.equals("dm") || endpoint.equals("disconnect")
+                || endpoint.equals("delete")) {
             requireMethod(request, HttpMethod.POST);
             JsonNode body = body(request);
             return switch (endpoint) {
                 case "publish" -> publish(body);
                 case "dm" -> directMessage(body);
+                case "delete" -> delete(body);
                 default -> disconnect(body);
             };
         }
@@ -150,6 +157,22 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         String from = from(body);
         return node.publish(from, room, text).thenApply(published -> new PublishReply(room,
                 published.message().offset(), published.epoch(), published.message().ts()));
+    }
+
+    /** Deletes anyone's message, as a moderator does; the delete event's {@code from} is {@value #DEFAULT_FROM}. */
+    private CompletableFuture<DeleteReply> delete(JsonNode body) throws ApiError {
+        String room = validRoom(string(body, "room", true));
+        JsonNode offset = body.get("offset");
+        if (offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong() || offset.longValue() < 1) {
+            throw badRequest(ErrorCode.BAD_REQUEST, "field 'offset' must be a positive integer");
+        }
+        if (!node.features().contains(RoomAction.DELETE)) {
+            throw new ApiError(HttpResponseStatus.NOT_IMPLEMENTED, ErrorCode.UNSUPPORTED, "this server does not offer 'delete'");
+        }
+        return node.publish(new RoomAction.Delete(room, DEFAULT_FROM, offset.longValue(), true)).thenApply(deleted -> {
+            ServerEvent.RoomEvent event = deleted.orElseThrow();
+            return new DeleteReply(room, event.offset(), offset.longValue(), event.ts());
+        });
     }
 
     private CompletableFuture<DmReply> directMessage(JsonNode body) throws ApiError {
@@ -271,6 +294,11 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                 response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             }
             return response;
+        }
+        if (cause instanceof RoomActionRefused refused) {
+            HttpResponseStatus status = refused.code() == ErrorCode.NOT_FOUND ? HttpResponseStatus.NOT_FOUND
+                    : HttpResponseStatus.BAD_REQUEST;
+            return json(status, new ErrorBody(refused.code(), refused.getMessage()));
         }
         if (cause instanceof UnavailableException) {
             return json(HttpResponseStatus.SERVICE_UNAVAILABLE, new ErrorBody(ErrorCode.UNAVAILABLE, cause.getMessage()));

@@ -13,16 +13,11 @@ import dev.parley.server.broker.RoomAction;
  * a token whose {@code mod} claim matches the room may delete anyone's message.
  */
 final class RoomEventCommands {
-    static final String EDIT = "edit";
-    static final String DELETE = "delete";
-    static final String REACTIONS = "reactions";
-    static final String REPLIES = "replies";
-
     private RoomEventCommands() {
     }
 
     static void edit(Session session, Command.Edit edit) {
-        if (!offered(session, edit.id(), EDIT)) {
+        if (!offered(session, edit.id(), RoomAction.EDIT)) {
             return;
         }
         Membership membership = admitted(session, edit.id(), edit.room());
@@ -33,7 +28,7 @@ final class RoomEventCommands {
     }
 
     static void delete(Session session, Command.Delete delete) {
-        if (!offered(session, delete.id(), DELETE)) {
+        if (!offered(session, delete.id(), RoomAction.DELETE)) {
             return;
         }
         Membership membership = admitted(session, delete.id(), delete.room());
@@ -44,7 +39,7 @@ final class RoomEventCommands {
     }
 
     static void react(Session session, Command.React react) {
-        if (!offered(session, react.id(), REACTIONS)) {
+        if (!offered(session, react.id(), RoomAction.REACTIONS)) {
             return;
         }
         Membership membership = admitted(session, react.id(), react.room());

@@ -1,5 +1,6 @@
 package dev.parley.server.broker;
 
+import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import org.junit.jupiter.api.Test;
@@ -8,9 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +21,9 @@ import java.util.function.LongSupplier;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -49,6 +54,14 @@ abstract class BrokerContract {
         assumeFalse(keepsEverything(), "durable history keeps every event; its retention is tested apart");
     }
 
+    /**
+     * The room-event cases (edit, delete, react, replyTo, message state) apply to a broker that
+     * offers them in {@code welcome.features}; a broker that does not yet is skipped, not failed.
+     */
+    private static void assumeRoomEvents(Broker broker) {
+        assumeTrue(broker.features().containsAll(RoomAction.FEATURES), "this broker does not offer room events yet");
+    }
+
     private final AtomicLong time = new AtomicLong(1_000_000);
     private final Recorder recorder = new Recorder();
 
@@ -77,6 +90,11 @@ abstract class BrokerContract {
         public boolean onDirect(ServerEvent.Dm dm) {
             directs.add(dm);
             return here.contains(dm.to());
+        }
+
+        List<ServerEvent.RoomEvent> roomEvents(String room) {
+            return events.stream().filter(e -> e instanceof ServerEvent.RoomEvent r && r.room().equals(room))
+                    .map(e -> (ServerEvent.RoomEvent) e).toList();
         }
 
         List<ServerEvent.Message> messages(String room) {
@@ -371,5 +389,205 @@ abstract class BrokerContract {
         assertThat(broker.recover("r", new StreamPosition("e-other", 2), 3, 4).join().missed())
                 .as("another epoch's offsets mean nothing here").isZero();
         assertThat(broker.recover("r", null, 3, 4).join().missed()).isZero();
+    }
+
+    /** {@code events} as a list that assertions can compare with any room events. */
+    private static List<ServerEvent.RoomEvent> asEvents(List<? extends ServerEvent.RoomEvent> events) {
+        return List.copyOf(events);
+    }
+
+    private static ServerEvent.RoomEvent act(Broker broker, RoomAction action) {
+        return broker.publish(action).join().orElseThrow();
+    }
+
+    /** The error code {@code action} is refused with; nothing is published. */
+    private static ErrorCode refusal(Broker broker, RoomAction action) {
+        long before = broker.recover(action.room(), null, 0, 0).join().offset();
+        CompletionException e = catchThrowableOfType(CompletionException.class, () -> broker.publish(action).join());
+        assertThat(e).as("%s is refused", action).isNotNull();
+        assertThat(e.getCause()).isInstanceOf(RoomActionRefused.class);
+        assertThat(broker.recover(action.room(), null, 0, 0).join().offset()).as("nothing published").isEqualTo(before);
+        return ((RoomActionRefused) e.getCause()).code();
+    }
+
+    @Test
+    void editsDeletesReactionsAndRepliesTakeTheRoomsNextOffsetsAndAreDeliveredInOrder() {
+        Broker broker = broker(50);
+        assumeRoomEvents(broker);
+        broker.watch("r").join();
+        ServerEvent.Message hello = broker.publish("r", "alice", "helo", null).join();
+        ServerEvent.RoomEvent reply = act(broker, new RoomAction.Send("r", "bob", "+1", null, 1L));
+        ServerEvent.RoomEvent edit = act(broker, new RoomAction.Edit("r", "alice", 1, "hello"));
+        ServerEvent.RoomEvent reaction = act(broker, new RoomAction.React("r", "bob", 1, "\ud83d\udc4d", true));
+        ServerEvent.RoomEvent delete = act(broker, new RoomAction.Delete("r", "bob", 2, false));
+
+        assertThat(reply).isEqualTo(new ServerEvent.Message("r", 2, 1_000_002, "bob", "+1", 1L, null, null, null));
+        assertThat(edit).isEqualTo(new ServerEvent.Edit("r", 3, 1, "alice", "hello", 1_000_003));
+        assertThat(reaction).isEqualTo(new ServerEvent.Reaction("r", 4, 1, "bob", "\ud83d\udc4d", true, 1_000_004));
+        assertThat(delete).isEqualTo(new ServerEvent.Delete("r", 5, 2, "bob", 1_000_005));
+        await().atMost(WITHIN).until(() -> recorder.roomEvents("r").size() == 5);
+        assertThat(recorder.roomEvents("r")).containsExactly(hello, reply, edit, reaction, delete);
+        ServerEvent.Message after = broker.publish("r", "alice", "next", null).join();
+        assertThat(after.offset()).as("messages go on after the other room events").isEqualTo(6);
+    }
+
+    @Test
+    void historyListsMessagesWithTheirStateAndWithAllEventsTheLogWithoutDeletedText() {
+        Broker broker = broker(50);
+        assumeRoomEvents(broker);
+        broker.publish("r", "alice", "helo", null).join();
+        broker.publish("r", "bob", "secret", null).join();
+        act(broker, new RoomAction.Edit("r", "alice", 1, "hello"));
+        act(broker, new RoomAction.Edit("r", "bob", 2, "more secret"));
+        act(broker, new RoomAction.React("r", "bob", 1, "+", true));
+        act(broker, new RoomAction.React("r", "carol", 1, "+", true));
+        act(broker, new RoomAction.React("r", "carol", 1, "x", true));
+        act(broker, new RoomAction.React("r", "carol", 2, "x", true));
+        act(broker, new RoomAction.Delete("r", "bob", 2, false));
+
+        List<ServerEvent.RoomEvent> messages = asEvents(broker.history("r", new HistoryQuery(null, null, 50)).join().messages());
+        assertThat(messages).containsExactly(
+                new ServerEvent.Message("r", 1, 1_000_001, "alice", "hello", null, 1_000_003L, null, List.of(
+                        new ServerEvent.ReactionCount("+", 2, List.of("bob", "carol")),
+                        new ServerEvent.ReactionCount("x", 1, List.of("carol")))),
+                new ServerEvent.Message("r", 2, 1_000_002, "bob", null, null, null, true, null));
+        assertThat(broker.history("r", new HistoryQuery(null, null, 1)).join().messages())
+                .as("the limit counts messages").extracting(ServerEvent.RoomEvent::offset).containsExactly(2L);
+        assertThat(broker.history("r", HistoryQuery.after(1, 1)).join().messages())
+                .extracting(ServerEvent.RoomEvent::offset).containsExactly(2L);
+
+        List<ServerEvent.RoomEvent> log = asEvents(broker.history("r", new HistoryQuery(null, null, 50, true)).join().messages());
+        assertThat(log).containsExactly(
+                new ServerEvent.Message("r", 1, 1_000_001, "alice", "helo"),
+                new ServerEvent.Message("r", 2, 1_000_002, "bob", null, null, null, true, null),
+                new ServerEvent.Edit("r", 3, 1, "alice", "hello", 1_000_003),
+                new ServerEvent.Edit("r", 4, 2, "bob", null, 1_000_004),
+                new ServerEvent.Reaction("r", 5, 1, "bob", "+", true, 1_000_005),
+                new ServerEvent.Reaction("r", 6, 1, "carol", "+", true, 1_000_006),
+                new ServerEvent.Reaction("r", 7, 1, "carol", "x", true, 1_000_007),
+                new ServerEvent.Reaction("r", 8, 2, "carol", "x", true, 1_000_008),
+                new ServerEvent.Delete("r", 9, 2, "bob", 1_000_009));
+        assertThat(broker.history("r", HistoryQuery.after(7, 50).ofAllEvents()).join().messages())
+                .extracting(ServerEvent.RoomEvent::offset).containsExactly(8L, 9L);
+        assertThat(broker.history("r", HistoryQuery.before(3, 50).ofAllEvents()).join().messages())
+                .extracting(ServerEvent.RoomEvent::offset).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void recoveryDeliversTheLogAndAJoinWithoutRecoveryTheMessagesWithTheirState() {
+        Broker broker = broker(50);
+        assumeRoomEvents(broker);
+        broker.publish("r", "alice", "one", null).join();
+        String epoch = epoch(broker, "r");
+        act(broker, new RoomAction.Edit("r", "alice", 1, "uno"));
+        broker.publish("r", "alice", "two", null).join();
+        act(broker, new RoomAction.Delete("r", "alice", 3, false));
+
+        Recovery recovered = broker.recover("r", new StreamPosition(epoch, 1), 10, 100).join();
+        assertThat(recovered.recovered()).isTrue();
+        assertThat(recovered.offset()).isEqualTo(4);
+        assertThat(asEvents(recovered.messages())).containsExactly(
+                new ServerEvent.Edit("r", 2, 1, "alice", "uno", 1_000_002),
+                new ServerEvent.Message("r", 3, 1_000_003, "alice", null, null, null, true, null),
+                new ServerEvent.Delete("r", 4, 3, "alice", 1_000_004));
+
+        Recovery latest = broker.recover("r", null, 10, 100).join();
+        assertThat(latest.recovered()).isFalse();
+        assertThat(asEvents(latest.messages())).containsExactly(
+                new ServerEvent.Message("r", 1, 1_000_001, "alice", "uno", null, 1_000_002L, null, null),
+                new ServerEvent.Message("r", 3, 1_000_003, "alice", null, null, null, true, null));
+        Recovery tooMany = broker.recover("r", new StreamPosition(epoch, 1), 1, 2).join();
+        assertThat(tooMany.messages()).extracting(ServerEvent.RoomEvent::offset).containsExactly(3L);
+        assertThat(tooMany.missed()).as("the edit at 2").isEqualTo(1);
+    }
+
+    @Test
+    void actionsOnMissingDeletedOrForeignMessagesAreRefusedAndPublishNothing() {
+        Broker broker = broker(50);
+        assumeRoomEvents(broker);
+        broker.publish("r", "alice", "mine", null).join();
+        act(broker, new RoomAction.Edit("r", "alice", 1, "still mine"));
+        broker.publish("r", "bob", "gone", null).join();
+        act(broker, new RoomAction.Delete("r", "bob", 3, false));
+
+        assertThat(refusal(broker, new RoomAction.Edit("r", "alice", 9, "x"))).as("beyond the room").isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.React("r", "bob", 2, "+", true))).as("an edit is no message")
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.Edit("r", "bob", 3, "x"))).as("deleted").isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.Delete("r", "bob", 3, true))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.React("r", "bob", 3, "+", true))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.Send("r", "bob", "re", null, 3L))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.Send("r", "bob", "re", null, 2L))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.Edit("missing", "bob", 1, "x"))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.Edit("r", "bob", 1, "x"))).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refusal(broker, new RoomAction.Delete("r", "bob", 1, false))).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refusal(broker, new RoomAction.Edit("r", "carol", 1, "x"))).as("a moderator deletes, never edits")
+                .isEqualTo(ErrorCode.FORBIDDEN);
+
+        assertThat(act(broker, new RoomAction.Edit("r", "ALICE", 1, "nicks ignore case")).offset()).isEqualTo(5);
+        assertThat(act(broker, new RoomAction.Delete("r", "mod", 1, true))).as("a moderator's")
+                .extracting(ServerEvent.RoomEvent::offset, ServerEvent.RoomEvent::from).containsExactly(6L, "mod");
+    }
+
+    @Test
+    void aReactionThatChangesNothingPublishesNothingAndAMessageHoldsAtMostTwentyEmoji() {
+        Broker broker = broker(50);
+        assumeRoomEvents(broker);
+        broker.watch("r").join();
+        broker.publish("r", "alice", "react to me", null).join();
+        assertThat(act(broker, new RoomAction.React("r", "bob", 1, "+", true)).offset()).isEqualTo(2);
+        assertThat(broker.publish(new RoomAction.React("r", "BOB", 1, "+", true)).join()).as("already on").isEmpty();
+        assertThat(broker.publish(new RoomAction.React("r", "bob", 1, "-", false)).join()).as("never on").isEmpty();
+        assertThat(act(broker, new RoomAction.React("r", "Bob", 1, "+", false)).offset()).isEqualTo(3);
+        assertThat(broker.publish(new RoomAction.React("r", "bob", 1, "+", false)).join()).as("already off").isEmpty();
+
+        for (int i = 1; i <= 20; i++) {
+            act(broker, new RoomAction.React("r", "bob", 1, "e" + i, true));
+        }
+        assertThat(refusal(broker, new RoomAction.React("r", "carol", 1, "e21", true))).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(act(broker, new RoomAction.React("r", "carol", 1, "e20", true)).offset()).as("one of the twenty").isEqualTo(24);
+        act(broker, new RoomAction.React("r", "bob", 1, "e1", false));
+        assertThat(act(broker, new RoomAction.React("r", "carol", 1, "e21", true)).offset()).as("a place was freed").isEqualTo(26);
+        await().atMost(WITHIN).until(() -> recorder.roomEvents("r").size() == 26);
+    }
+
+    @Test
+    void aReactionListsAtMostTwentyNicksButCountsThemAll() {
+        Broker broker = broker(50);
+        assumeRoomEvents(broker);
+        broker.publish("r", "alice", "popular", null).join();
+        for (int i = 1; i <= 25; i++) {
+            act(broker, new RoomAction.React("r", "u" + i, 1, "+", true));
+        }
+        ServerEvent.Message stated = (ServerEvent.Message) broker.history("r", new HistoryQuery(null, null, 1)).join().messages().get(0);
+        assertThat(stated.reactions()).hasSize(1);
+        assertThat(stated.reactions().get(0).count()).isEqualTo(25);
+        assertThat(stated.reactions().get(0).nicks()).hasSize(20).startsWith("u1", "u2");
+    }
+
+    @Test
+    void aMessageThatLeftTheBoundedHistoryCanNoLongerBeEditedNorAnswered() {
+        Broker broker = broker(3);
+        assumeRoomEvents(broker);
+        assumeBoundedHistory();
+        broker.publish("r", "alice", "old", null).join();
+        act(broker, new RoomAction.React("r", "bob", 1, "+", true));
+        act(broker, new RoomAction.React("r", "carol", 1, "+", true));
+        assertThat(act(broker, new RoomAction.Edit("r", "alice", 1, "still kept")).offset()).isEqualTo(4);
+        assertThat(refusal(broker, new RoomAction.Edit("r", "alice", 1, "x"))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(broker, new RoomAction.Send("r", "bob", "re", null, 1L))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(broker.history("r", new HistoryQuery(null, null, 10)).join().messages()).as("no message left").isEmpty();
+    }
+
+    @Test
+    void aRepeatedNonceAfterTheMessageWasDeletedGetsTheFirstAckWithoutItsText() {
+        Broker broker = broker(50);
+        assumeRoomEvents(broker);
+        ServerEvent.Message first = broker.publish("r", "alice", "oops", "n-1").join();
+        act(broker, new RoomAction.Delete("r", "alice", 1, false));
+        Optional<ServerEvent.RoomEvent> again = broker.publish(new RoomAction.Send("r", "alice", "oops", "n-1", null)).join();
+        assertThat(again.orElseThrow().offset()).isEqualTo(first.offset());
+        assertThat(again.orElseThrow().ts()).isEqualTo(first.ts());
+        assertThat(((ServerEvent.Message) again.orElseThrow()).text()).isNull();
     }
 }

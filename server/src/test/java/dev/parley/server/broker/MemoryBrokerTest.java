@@ -113,8 +113,8 @@ class MemoryBrokerTest {
     }
 
     @Test
-    void offersNoFeaturesAndDoesNotSearch() {
-        assertThat(broker.features()).isEmpty();
+    void offersTheRoomEventsButDoesNotSearch() {
+        assertThat(broker.features()).containsExactlyInAnyOrder("edit", "delete", "reactions", "replies");
         assertThat(broker.search("r", "anything", null, 20)).failsWithin(Duration.ZERO)
                 .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
     }

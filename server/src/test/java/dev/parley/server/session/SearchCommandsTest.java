@@ -104,10 +104,10 @@ class SearchCommandsTest {
     }
 
     @Test
-    void aNodeWhoseBrokerDoesNotSearchAnswersUnsupportedAndListsNoFeatures() throws Exception {
+    void aNodeWhoseBrokerDoesNotSearchAnswersUnsupportedAndDoesNotListSearch() throws Exception {
         RecordingTransport transport = new RecordingTransport(loop);
         Session session = ready(node(new MemoryBroker(10, () -> 42L)), transport);
-        assertThat(transport.sent(ServerEvent.Welcome.class).get(0).features()).isEmpty();
+        assertThat(transport.sent(ServerEvent.Welcome.class).get(0).features()).doesNotContain("search");
         run(() -> session.handle(new Command.Join(null, "r", null)));
         run(() -> session.handle(new Command.Search(RequestId.of(12), "r", "x", null, null)));
         assertThat(transport.sent(ServerEvent.Error.class)).singleElement().satisfies(e -> {
