@@ -23,7 +23,6 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -52,14 +51,6 @@ abstract class BrokerContract {
 
     private void assumeBoundedHistory() {
         assumeFalse(keepsEverything(), "durable history keeps every event; its retention is tested apart");
-    }
-
-    /**
-     * The room-event cases (edit, delete, react, replyTo, message state) apply to a broker that
-     * offers them in {@code welcome.features}; a broker that does not yet is skipped, not failed.
-     */
-    private static void assumeRoomEvents(Broker broker) {
-        assumeTrue(broker.features().containsAll(RoomAction.FEATURES), "this broker does not offer room events yet");
     }
 
     private final AtomicLong time = new AtomicLong(1_000_000);
@@ -413,7 +404,6 @@ abstract class BrokerContract {
     @Test
     void editsDeletesReactionsAndRepliesTakeTheRoomsNextOffsetsAndAreDeliveredInOrder() {
         Broker broker = broker(50);
-        assumeRoomEvents(broker);
         broker.watch("r").join();
         ServerEvent.Message hello = broker.publish("r", "alice", "helo", null).join();
         ServerEvent.RoomEvent reply = act(broker, new RoomAction.Send("r", "bob", "+1", null, 1L));
@@ -434,7 +424,6 @@ abstract class BrokerContract {
     @Test
     void historyListsMessagesWithTheirStateAndWithAllEventsTheLogWithoutDeletedText() {
         Broker broker = broker(50);
-        assumeRoomEvents(broker);
         broker.publish("r", "alice", "helo", null).join();
         broker.publish("r", "bob", "secret", null).join();
         act(broker, new RoomAction.Edit("r", "alice", 1, "hello"));
@@ -476,7 +465,6 @@ abstract class BrokerContract {
     @Test
     void recoveryDeliversTheLogAndAJoinWithoutRecoveryTheMessagesWithTheirState() {
         Broker broker = broker(50);
-        assumeRoomEvents(broker);
         broker.publish("r", "alice", "one", null).join();
         String epoch = epoch(broker, "r");
         act(broker, new RoomAction.Edit("r", "alice", 1, "uno"));
@@ -504,7 +492,6 @@ abstract class BrokerContract {
     @Test
     void actionsOnMissingDeletedOrForeignMessagesAreRefusedAndPublishNothing() {
         Broker broker = broker(50);
-        assumeRoomEvents(broker);
         broker.publish("r", "alice", "mine", null).join();
         act(broker, new RoomAction.Edit("r", "alice", 1, "still mine"));
         broker.publish("r", "bob", "gone", null).join();
@@ -532,7 +519,6 @@ abstract class BrokerContract {
     @Test
     void aReactionThatChangesNothingPublishesNothingAndAMessageHoldsAtMostTwentyEmoji() {
         Broker broker = broker(50);
-        assumeRoomEvents(broker);
         broker.watch("r").join();
         broker.publish("r", "alice", "react to me", null).join();
         assertThat(act(broker, new RoomAction.React("r", "bob", 1, "+", true)).offset()).isEqualTo(2);
@@ -554,7 +540,6 @@ abstract class BrokerContract {
     @Test
     void aReactionListsAtMostTwentyNicksButCountsThemAll() {
         Broker broker = broker(50);
-        assumeRoomEvents(broker);
         broker.publish("r", "alice", "popular", null).join();
         for (int i = 1; i <= 25; i++) {
             act(broker, new RoomAction.React("r", "u" + i, 1, "+", true));
@@ -568,7 +553,6 @@ abstract class BrokerContract {
     @Test
     void aMessageThatLeftTheBoundedHistoryCanNoLongerBeEditedNorAnswered() {
         Broker broker = broker(3);
-        assumeRoomEvents(broker);
         assumeBoundedHistory();
         broker.publish("r", "alice", "old", null).join();
         act(broker, new RoomAction.React("r", "bob", 1, "+", true));
@@ -582,7 +566,6 @@ abstract class BrokerContract {
     @Test
     void aRepeatedNonceAfterTheMessageWasDeletedGetsTheFirstAckWithoutItsText() {
         Broker broker = broker(50);
-        assumeRoomEvents(broker);
         ServerEvent.Message first = broker.publish("r", "alice", "oops", "n-1").join();
         act(broker, new RoomAction.Delete("r", "alice", 1, false));
         Optional<ServerEvent.RoomEvent> again = broker.publish(new RoomAction.Send("r", "alice", "oops", "n-1", null)).join();
