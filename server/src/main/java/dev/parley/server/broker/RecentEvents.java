@@ -45,6 +45,20 @@ final class RecentEvents {
         events.addLast(message);
         top = offset;
         trim();
+        if (message instanceof ServerEvent.Delete delete) {
+            eraseText(delete.target());
+        }
+    }
+
+    /** The log keeps no text of a deleted message, nor of its edits. */
+    private void eraseText(long target) {
+        List<ServerEvent.RoomEvent> erased = new ArrayList<>(events.size());
+        for (ServerEvent.RoomEvent event : events) {
+            erased.add(event instanceof ServerEvent.Message m && m.offset() == target ? m.withTextDeleted()
+                    : event instanceof ServerEvent.Edit edit && edit.target() == target ? edit.withTextDeleted() : event);
+        }
+        events.clear();
+        events.addAll(erased);
     }
 
     /**

@@ -134,4 +134,16 @@ class RecentEventsTest {
         assertThat(window.recover(new StreamPosition("e-other", 1), 4, 100)).isNull();
         assertThat(offsets(window.recover(new StreamPosition(EPOCH, 3), 4, 100).messages())).isEqualTo(range(4, 8));
     }
+
+    @Test
+    void aDeleteDeliveredErasesTheTextOfItsMessageAndItsEditsFromTheWindow() {
+        window.read(EPOCH, null, List.of());
+        deliver(1, 2);
+        window.delivered(new ServerEvent.Edit("r", 3, 1, "alice", "changed", 30));
+        window.delivered(new ServerEvent.Delete("r", 4, 1, "alice", 40));
+
+        List<ServerEvent.RoomEvent> log = List.copyOf(window.history(new HistoryQuery(null, null, 10, true)).messages());
+        assertThat(log).containsExactly(message(1).withTextDeleted(), message(2), new ServerEvent.Edit("r", 3, 1, "alice", null, 30),
+                new ServerEvent.Delete("r", 4, 1, "alice", 40));
+    }
 }
