@@ -147,6 +147,25 @@ class HostileInputIT {
                 new JsonCase("send to a room not joined", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"x\"}",
                         "not_member"),
                 new JsonCase("join outside the token's rooms", "{\"type\":\"join\",\"room\":\"lobby\"}", "forbidden"),
+                new JsonCase("edit offset as string", "{\"type\":\"edit\",\"room\":\"attic\",\"offset\":\"1\",\"text\":\"x\"}",
+                        "bad_request"),
+                new JsonCase("edit offset 0", "{\"type\":\"edit\",\"room\":\"attic\",\"offset\":0,\"text\":\"x\"}", "bad_request"),
+                new JsonCase("delete offset past long", "{\"type\":\"delete\",\"room\":\"attic\",\"offset\":9223372036854775808}",
+                        "bad_request"),
+                new JsonCase("delete of no message", "{\"type\":\"delete\",\"room\":\"attic\",\"offset\":9223372036854775807}",
+                        "not_found"),
+                new JsonCase("edit in a room not joined", "{\"type\":\"edit\",\"room\":\"lobby\",\"offset\":1,\"text\":\"x\"}",
+                        "not_member"),
+                new JsonCase("emoji with a newline", "{\"type\":\"react\",\"room\":\"attic\",\"offset\":1,\"emoji\":\"a\\nb\",\"on\":true}",
+                        "bad_request"),
+                new JsonCase("17-code-point emoji", "{\"type\":\"react\",\"room\":\"attic\",\"offset\":1,\"emoji\":\""
+                        + "\ud83d\ude00".repeat(17) + "\",\"on\":true}", "bad_request"),
+                new JsonCase("reaction on as string", "{\"type\":\"react\",\"room\":\"attic\",\"offset\":1,\"emoji\":\"+\",\"on\":\"true\"}",
+                        "bad_request"),
+                new JsonCase("negative replyTo", "{\"type\":\"send\",\"room\":\"attic\",\"text\":\"x\",\"replyTo\":-1}",
+                        "bad_request"),
+                new JsonCase("history of some events", "{\"type\":\"history\",\"room\":\"attic\",\"events\":\"some\"}",
+                        "bad_request"),
                 new JsonCase("second hello", "{\"type\":\"hello\",\"nick\":\"mallory\"}", "bad_request"));
     }
 

@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * alone; {@link MemoryBroker} serves a single node.
  *
  * <p>How events reach members is its {@link LiveEvents} part. Guarantees: offsets of a room start
- * at 1 and grow by exactly 1; the {@link BrokerListener} of every node sees a room's messages,
- * presence and typing events in one order, messages in offset order. Methods never block; results
+ * at 1 and grow by exactly 1 per room event (a message, edit, delete or reaction); the
+ * {@link BrokerListener} of every node sees a room's room events, presence and typing events in
+ * one order, room events in offset order. Methods never block; results
  * complete on any thread.
  */
 public interface Broker extends LiveEvents {

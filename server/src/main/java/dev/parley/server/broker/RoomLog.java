@@ -74,12 +74,13 @@ final class RoomLog {
         }
         if (action instanceof RoomAction.Delete delete) {
             MessageState target = ownTarget(delete.target(), delete.from(), delete.moderator());
-            ServerEvent.Delete event = new ServerEvent.Delete(room, offset + 1, delete.target(), delete.from(), ts);
-            append(event, null);
+            // The texts go before the delete takes its place, which may be the oldest message's own.
             for (long edit : target.delete()) {
                 ring[slot(edit)] = ((ServerEvent.Edit) ring[slot(edit)]).withTextDeleted();
             }
             ring[slot(delete.target())] = target.logged();
+            ServerEvent.Delete event = new ServerEvent.Delete(room, offset + 1, delete.target(), delete.from(), ts);
+            append(event, null);
             return event;
         }
         RoomAction.React react = (RoomAction.React) action;

@@ -564,6 +564,18 @@ abstract class BrokerContract {
     }
 
     @Test
+    void deletingTheOldestKeptMessageLeavesTheLogInOrder() {
+        Broker broker = broker(2);
+        assumeBoundedHistory();
+        broker.publish("r", "alice", "oldest", null).join();
+        broker.publish("r", "alice", "newer", null).join();
+        act(broker, new RoomAction.Delete("r", "alice", 1, false));
+        assertThat(asEvents(broker.history("r", new HistoryQuery(null, null, 10, true)).join().messages())).containsExactly(
+                new ServerEvent.Message("r", 2, 1_000_002, "alice", "newer"),
+                new ServerEvent.Delete("r", 3, 1, "alice", 1_000_003));
+    }
+
+    @Test
     void aRepeatedNonceAfterTheMessageWasDeletedGetsTheFirstAckWithoutItsText() {
         Broker broker = broker(50);
         ServerEvent.Message first = broker.publish("r", "alice", "oops", "n-1").join();

@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code search}: answered {@code unsupported} unless the node's broker searches, else through the node. */
+/**
+ * {@code search}: answered {@code unsupported} unless the node's broker searches, else through the
+ * node; and the room events' commands, {@code unsupported} where the broker keeps no message state.
+ */
 class SearchCommandsTest {
     private static final Limits LIMITS = new Limits(65536, 100, 2, 100, 100, 1000, 1000);
     private final DefaultEventLoop loop = new DefaultEventLoop();
@@ -49,10 +52,15 @@ class SearchCommandsTest {
      * newest first, one page of {@code limit} at a time. Enough to see the session's side.
      */
     private static Broker searchingBroker() {
+        return brokerWith(Set.of("search", "durable"));
+    }
+
+    /** A memory broker that offers {@code features}, searching as {@link #searchingBroker()} says. */
+    private static Broker brokerWith(Set<String> features) {
         MemoryBroker memory = new MemoryBroker(100, () -> 42L);
         return (Broker) Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "features" -> Set.of("search", "durable");
+                    case "features" -> features;
                     case "search" -> search(memory, (String) args[0], (String) args[1], (Long) args[2], (int) args[3]);
                     default -> {
                         try {
@@ -114,6 +122,22 @@ class SearchCommandsTest {
             assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED);
             assertThat(e.id()).isEqualTo(RequestId.of(12));
         });
+    }
+
+    @Test
+    void aNodeWhoseBrokerKeepsNoMessageStateAnswersEditDeleteReactAndReplyToUnsupported() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = ready(node(brokerWith(Set.of())), transport);
+        run(() -> session.handle(new Command.Join(null, "r", null)));
+        run(() -> session.handle(new Command.Send(RequestId.of(2), "r", "plain", null)));
+        assertThat(transport.sent(ServerEvent.Ack.class)).singleElement().satisfies(ack -> assertThat(ack.offset()).isEqualTo(1));
+        run(() -> session.handle(new Command.Send(RequestId.of(3), "r", "reply", null, 1L)));
+        run(() -> session.handle(new Command.Edit(RequestId.of(4), "r", 1, "edited")));
+        run(() -> session.handle(new Command.Delete(RequestId.of(5), "r", 1)));
+        run(() -> session.handle(new Command.React(RequestId.of(6), "r", 1, "+", true)));
+        assertThat(transport.sent(ServerEvent.Error.class)).extracting(ServerEvent.Error::code).containsOnly(ErrorCode.UNSUPPORTED)
+                .hasSize(4);
+        assertThat(transport.sent(ServerEvent.Ack.class)).as("nothing published").hasSize(1);
     }
 
     @Test
