@@ -196,44 +196,38 @@ public final class RoomHistory {
                 after, top, limit);
     }
 
+    /** How a row of {@link EventRows#SELECT} becomes an event. */
+    private interface Mapping<T> {
+        T map(String room, ResultSet row) throws SQLException;
+    }
+
     /** The events {@code sql} selects as the log has them, its first parameter the room, then {@code parameters}. */
     private static List<ServerEvent.RoomEvent> logged(Connection connection, String room, String sql, Object... parameters)
             throws SQLException {
-        List<ServerEvent.RoomEvent> events = new ArrayList<>();
-        try (ResultSet result = query(connection, room, sql, parameters)) {
-            while (result.next()) {
-                events.add(EventRows.logged(room, result));
-            }
-        }
-        return events;
+        return rows(connection, room, sql, EventRows::logged, parameters);
     }
 
     /** The messages {@code sql} selects with their current state, its first parameter the room, then {@code parameters}. */
     private static List<ServerEvent.Message> current(Connection connection, String room, String sql, Object... parameters)
             throws SQLException {
-        List<ServerEvent.Message> messages = new ArrayList<>();
-        try (ResultSet result = query(connection, room, sql, parameters)) {
-            while (result.next()) {
-                messages.add(EventRows.current(room, result));
-            }
-        }
-        return new ArrayList<>(EventRows.withReactions(connection, room, messages));
+        return new ArrayList<>(EventRows.withReactions(connection, room,
+                rows(connection, room, sql, EventRows::current, parameters)));
     }
 
-    /** Runs {@code sql}; the result set closes its statement. */
-    private static ResultSet query(Connection connection, String room, String sql, Object... parameters)
-            throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        try {
-            statement.closeOnCompletion();
+    private static <T> List<T> rows(Connection connection, String room, String sql, Mapping<T> mapping,
+                                    Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, room);
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 2, parameters[i]);
             }
-            return statement.executeQuery();
-        } catch (SQLException | RuntimeException e) {
-            statement.close();
-            throw e;
+            List<T> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(mapping.map(room, result));
+                }
+            }
+            return rows;
         }
     }
 }
