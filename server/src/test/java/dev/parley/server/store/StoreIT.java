@@ -468,4 +468,33 @@ class StoreIT {
                     : event instanceof ServerEvent.Delete);
         }
     }
+
+    @Test
+    void retentionTakesAMessagesReactionsWithItAndThenItCanNoLongerBeChanged() throws SQLException {
+        try (Database retained = open(postgres.createDatabase("expiring"))) {
+            GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, (epoch, event) -> { },
+                    MOST_EMOJI, new SimpleMeterRegistry());
+            try {
+                long old = publish(retainedWriter, "expiring", "alice", "old", null).join().offset();
+                retainedWriter.append(NewEvent.reaction("expiring", "bob", old, "👋", true)).join();
+                retainedWriter.append(NewEvent.edit("expiring", "alice", old, "older")).join();
+                long kept = publish(retainedWriter, "expiring", "bob", "kept", null).join().offset();
+                retainedWriter.append(NewEvent.reaction("expiring", "alice", kept, "👋", true)).join();
+
+                new Retention(retained, 0, 2, 10, time::get).run();
+
+                try (Connection connection = retained.connection(); Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("select target from reactions")) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getLong(1)).as("the kept message's alone").isEqualTo(kept);
+                    assertThat(rows.next()).isFalse();
+                }
+                assertThatThrownBy(() -> retainedWriter.append(NewEvent.reaction("expiring", "carol", old, "👋", true)).join())
+                        .cause().isInstanceOfSatisfying(EventRefused.class,
+                                refused -> assertThat(refused.reason()).isEqualTo(EventRefused.Reason.NOT_FOUND));
+            } finally {
+                retainedWriter.close();
+            }
+        }
+    }
 }
