@@ -84,6 +84,19 @@ public final class OutageBroker implements Broker {
         return withDeadline(durable.publish(room, from, text, nonce), "storing a message");
     }
 
+    /**
+     * The deadline must fail the durable broker's own future, which its writer then skips: a plain
+     * message goes through {@link #publish(String, String, String, String)}, as the future a
+     * broker's default {@link Broker#publish(RoomAction)} derives from it would not reach it.
+     */
+    @Override
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        if (action instanceof RoomAction.Send send && send.replyTo() == null) {
+            return publish(send.room(), send.from(), send.text(), send.nonce()).thenApply(Optional::of);
+        }
+        return withDeadline(durable.publish(action), "storing a room event");
+    }
+
     @Override
     public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
         return withDeadline(durable.publish(action), "storing a room event");
