@@ -98,11 +98,6 @@ public final class OutageBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
-        return withDeadline(durable.publish(action), "storing a room event");
-    }
-
-    @Override
     public CompletableFuture<Void> watch(String room) {
         windows.computeIfAbsent(room, name -> new RecentEvents(windowSize));
         return durable.watch(room);

@@ -90,8 +90,10 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
-        return publish(new RoomAction.Send(room, from, text, nonce, null))
-                .thenApply(message -> (ServerEvent.Message) message.orElseThrow());
+        CompletableFuture<Optional<ServerEvent.RoomEvent>> stored = publish(new RoomAction.Send(room, from, text, nonce, null));
+        CompletableFuture<ServerEvent.Message> message = stored.thenApply(event -> (ServerEvent.Message) event.orElseThrow());
+        givingUpReaches(message, stored);
+        return message;
     }
 
     @Override
@@ -105,13 +107,17 @@ public final class PostgresBroker implements Broker {
                 result.completeExceptionally(failure instanceof EventRefused refused ? refused(refused) : failure);
             }
         });
-        // A caller that gives up (the OutageBroker, past its deadline) tells the writer, which then skips the event.
-        result.whenComplete((event, failure) -> {
+        givingUpReaches(result, stored);
+        return result;
+    }
+
+    /** A caller that gives up on {@code answer} (the OutageBroker, past its deadline) fails {@code work} too: the writer then skips the event. */
+    private static void givingUpReaches(CompletableFuture<?> answer, CompletableFuture<?> work) {
+        answer.whenComplete((done, failure) -> {
             if (failure != null) {
-                stored.completeExceptionally(failure);
+                work.completeExceptionally(failure);
             }
         });
-        return result;
     }
 
     private static NewEvent newEvent(RoomAction action) {
