@@ -116,13 +116,15 @@ final class EventBatch {
     }
 
     private Optional<ServerEvent.RoomEvent> decide(NewEvent event) {
-        Target target = event.target() == null ? null : target(event);
         switch (event.kind()) {
             case MESSAGE -> {
                 NonceKey key = nonceKey(event);
                 ServerEvent.Message first = key == null ? null : sent.get(key);
                 if (first != null) {
-                    return Optional.of(first);
+                    return Optional.of(first); // before the reply's target: a resend is answered as the first was
+                }
+                if (event.target() != null) {
+                    target(event);
                 }
                 ServerEvent.Message message = new ServerEvent.Message(event.room(), next(event), clock.getAsLong(),
                         event.from(), event.text(), event.target(), null, null, null);
@@ -133,13 +135,14 @@ final class EventBatch {
                 return store(message, event.nonce());
             }
             case EDIT -> {
-                own(event, target);
+                own(event, target(event));
                 ServerEvent.Edit edit = new ServerEvent.Edit(event.room(), next(event), event.target(), event.from(),
                         event.text(), clock.getAsLong());
                 edits.put(new TargetKey(event.room(), event.target()), edit);
                 return store(edit, null);
             }
             case DELETE -> {
+                Target target = target(event);
                 if (!event.moderator()) {
                     own(event, target);
                 }
@@ -149,7 +152,7 @@ final class EventBatch {
                         clock.getAsLong()), null);
             }
             default -> {
-                return react(event, target);
+                return react(event, target(event));
             }
         }
     }

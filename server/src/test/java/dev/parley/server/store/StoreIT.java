@@ -470,6 +470,18 @@ class StoreIT {
     }
 
     @Test
+    void aReplyResentWithItsNonceAfterItsTargetWasDeletedIsAnsweredAsTheFirst() {
+        ServerEvent.Message target = send("resent", "alice", "question");
+        ServerEvent.RoomEvent reply = store(NewEvent.message("resent", "bob", "answer", "n-1", target.offset())).orElseThrow();
+        store(NewEvent.delete("resent", "alice", target.offset(), false));
+
+        assertThat(store(NewEvent.message("resent", "bob", "answer", "n-1", target.offset()))).contains(reply);
+        assertThatThrownBy(() -> store(NewEvent.message("resent", "bob", "answer", "n-2", target.offset()))).cause()
+                .isInstanceOfSatisfying(EventRefused.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(EventRefused.Reason.NOT_FOUND));
+    }
+
+    @Test
     void retentionTakesAMessagesReactionsWithItAndThenItCanNoLongerBeChanged() throws SQLException {
         try (Database retained = open(postgres.createDatabase("expiring"))) {
             GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, (epoch, event) -> { },
