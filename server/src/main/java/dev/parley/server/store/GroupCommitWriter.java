@@ -133,7 +133,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
-                outcome = store(connection, batch.stream().map(Append::event).toList());
+                outcome = store(connection, batch.stream().map(Append::event).toList(), clock, mostEmoji);
                 if (batch.stream().anyMatch(append -> append.done.isDone())) {
                     // A caller gave up while the batch was written: storing nothing keeps its
                     // "unavailable" true (only a commit already on its way can make it wrong).
@@ -190,7 +190,8 @@ public final class GroupCommitWriter implements AutoCloseable {
      * The batch's statements, in one transaction: lock and read each room's top, read what its events
      * depend on (repeated nonces, the messages they are about), decide each in queue order, write.
      */
-    private EventBatch store(Connection connection, List<NewEvent> events) throws SQLException {
+    static EventBatch store(Connection connection, List<NewEvent> events, LongSupplier clock, int mostEmoji)
+            throws SQLException {
         EventBatch batch = new EventBatch(EventStatements.lockRooms(connection, events),
                 EventStatements.findNonces(connection, events), EventStatements.findTargets(connection, events),
                 EventStatements.findReactions(connection, events), mostEmoji, clock);

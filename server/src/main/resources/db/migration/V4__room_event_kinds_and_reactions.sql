@@ -12,10 +12,11 @@ alter table room_events
     add column edited    bigint,
     add column deleted   boolean not null default false;
 
--- Search reads messages alone; the edits of a message are found when it is deleted; answers with
--- the messages alone (history, joined) page through them without walking the other events.
+-- Search reads messages alone (the index without GIN's pending list, as V2_1 made it); the edits
+-- of a message are found when it is deleted; answers with the messages alone (history, joined)
+-- page through them without walking the other events. (V3 is main's direct_messages_taken.)
 drop index room_events_tsv;
-create index room_events_tsv on room_events using gin (tsv) where kind = 'message';
+create index room_events_tsv on room_events using gin (tsv) with (fastupdate = off) where kind = 'message';
 create index room_events_edits on room_events (room, target) where kind = 'edit';
 create index room_events_messages on room_events (room, "offset") where kind = 'message';
 
