@@ -83,4 +83,21 @@ final class TestServers {
         reply.path("members").forEach(m -> members.add(m.asText()));
         return members;
     }
+
+    /** The next {@code count} room events {@code member} receives (message, edit, delete, reaction), each as "type offset". */
+    static List<String> roomEvents(TestSocket member, int count) {
+        List<String> events = new ArrayList<>();
+        while (events.size() < count) {
+            JsonNode event = member.take(e -> e.path("type").asText().matches("message|edit|delete|reaction"), "a room event");
+            events.add(event.get("type").asText() + " " + event.get("offset").asLong());
+        }
+        return events;
+    }
+
+    /** The events of an answer's {@code messages}, each as "type offset". */
+    static List<String> roomEvents(JsonNode messages) {
+        List<String> events = new ArrayList<>();
+        messages.forEach(event -> events.add(event.get("type").asText() + " " + event.get("offset").asLong()));
+        return events;
+    }
 }

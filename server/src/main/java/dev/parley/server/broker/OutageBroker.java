@@ -130,7 +130,7 @@ public final class OutageBroker implements Broker {
         return read.handle((recovery, failure) -> {
             RecentEvents window = windows.get(room);
             if (failure == null) {
-                if (window != null && endsAtTop(recovery)) {
+                if (window != null && endsAtTop(recovery) && isLog(recovery)) {
                     window.read(recovery.epoch(), recovery.offset(), recovery.messages());
                 } else if (window != null) {
                     window.read(recovery.epoch(), null, List.of());
@@ -139,6 +139,25 @@ public final class OutageBroker implements Broker {
             }
             return fallBack(failure, window == null ? null : () -> window.recover(since, latest, recoverMax));
         });
+    }
+
+    /**
+     * Whether the recovery's messages are the room's log: recovered, or the latest messages when
+     * they are consecutive and none has state (then they are as sent).
+     */
+    private static boolean isLog(Recovery recovery) {
+        if (recovery.recovered()) {
+            return true;
+        }
+        List<? extends ServerEvent.RoomEvent> messages = recovery.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            ServerEvent.Message message = (ServerEvent.Message) messages.get(i);
+            boolean plain = message.edited() == null && message.deleted() == null && message.reactions() == null;
+            if (!plain || message.offset() != messages.get(0).offset() + i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the recovery's messages are the consecutive ones up to its offset, as every answer but one cut short is. */

@@ -1,11 +1,14 @@
 package dev.parley.server.broker;
 
+import dev.parley.protocol.Command;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.redis.Redis;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DirectMessages;
+import dev.parley.server.store.EventRefused;
 import dev.parley.server.store.GroupCommitWriter;
+import dev.parley.server.store.NewEvent;
 import dev.parley.server.store.RoomHistory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -14,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -34,7 +38,7 @@ import java.util.function.LongSupplier;
  */
 public final class PostgresBroker implements Broker {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBroker.class);
-    private static final Set<String> FEATURES = Set.of("durable", "search");
+    private static final Set<String> FEATURES = Set.of("durable", "search", "edit", "delete", "reactions", "replies");
 
     private final LivePart live;
     private final GroupCommitWriter writer;
@@ -55,7 +59,7 @@ public final class PostgresBroker implements Broker {
         this.live = live;
         this.history = history;
         this.directMessages = storeDirect ? new DirectMessages(database, dm -> listener.onDirect(dm)) : null;
-        this.writer = new GroupCommitWriter(database, clock, live::committed, registry);
+        this.writer = new GroupCommitWriter(database, clock, live::committed, Command.React.MAX_EMOJI_PER_MESSAGE, registry);
     }
 
     /**
@@ -69,7 +73,7 @@ public final class PostgresBroker implements Broker {
                                                               boolean storeDirect) {
         RoomHistory history = new RoomHistory(database);
         return RoomChannels.open(redis, rooms -> positions(history, rooms), (room, from, to) -> history
-                        .after(room, from - 1, (int) Math.min(Integer.MAX_VALUE, to - from + 1))
+                        .after(room, from - 1, (int) Math.min(Integer.MAX_VALUE, to - from + 1), true)
                         .thenApply(page -> new RoomFeed.Fetched(page.epoch(), page.top(), page.messages())), checkInterval)
                 .thenApply(channels -> new PostgresBroker(database, history, channels, clock, registry, storeDirect));
     }
@@ -96,7 +100,54 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
-        return writer.append(room, from, text, nonce);
+        CompletableFuture<Optional<ServerEvent.RoomEvent>> stored = publish(new RoomAction.Send(room, from, text, nonce, null));
+        CompletableFuture<ServerEvent.Message> message = stored.thenApply(event -> (ServerEvent.Message) event.orElseThrow());
+        givingUpReaches(message, stored);
+        return message;
+    }
+
+    @Override
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        CompletableFuture<Optional<ServerEvent.RoomEvent>> stored = writer.append(newEvent(action));
+        CompletableFuture<Optional<ServerEvent.RoomEvent>> result = new CompletableFuture<>();
+        stored.whenComplete((event, failure) -> {
+            if (failure == null) {
+                result.complete(event);
+            } else {
+                result.completeExceptionally(failure instanceof EventRefused refused ? refused(refused) : failure);
+            }
+        });
+        givingUpReaches(result, stored);
+        return result;
+    }
+
+    /** A caller that gives up on {@code answer} (the OutageBroker, past its deadline) fails {@code work} too: the writer then skips the event. */
+    private static void givingUpReaches(CompletableFuture<?> answer, CompletableFuture<?> work) {
+        answer.whenComplete((done, failure) -> {
+            if (failure != null) {
+                work.completeExceptionally(failure);
+            }
+        });
+    }
+
+    private static NewEvent newEvent(RoomAction action) {
+        if (action instanceof RoomAction.Send send) {
+            return NewEvent.message(send.room(), send.from(), send.text(), send.nonce(), send.replyTo());
+        } else if (action instanceof RoomAction.Edit edit) {
+            return NewEvent.edit(edit.room(), edit.from(), edit.target(), edit.text());
+        } else if (action instanceof RoomAction.Delete delete) {
+            return NewEvent.delete(delete.room(), delete.from(), delete.target(), delete.moderator());
+        }
+        RoomAction.React react = (RoomAction.React) action;
+        return NewEvent.reaction(react.room(), react.from(), react.target(), react.emoji(), react.on());
+    }
+
+    private static RoomActionRefused refused(EventRefused refused) {
+        return switch (refused.reason()) {
+            case NOT_FOUND -> RoomActionRefused.notFound(refused.target());
+            case FORBIDDEN -> RoomActionRefused.forbidden(refused.target());
+            case TOO_MANY_EMOJI -> RoomActionRefused.tooManyEmoji(Command.React.MAX_EMOJI_PER_MESSAGE);
+        };
     }
 
     @Override
@@ -161,8 +212,9 @@ public final class PostgresBroker implements Broker {
     @Override
     public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
         CompletableFuture<RoomHistory.Page> page = query.after() != null
-                ? history.after(room, query.after(), query.limit())
-                : history.before(room, query.before() == null ? Long.MAX_VALUE : query.before(), query.limit());
+                ? history.after(room, query.after(), query.limit(), query.allEvents())
+                : history.before(room, query.before() == null ? Long.MAX_VALUE : query.before(), query.limit(),
+                query.allEvents());
         return page.thenApply(read -> new HistorySlice(read.epoch(), read.messages()));
     }
 

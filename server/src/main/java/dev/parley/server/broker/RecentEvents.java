@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * The latest events of one watched room as this node has seen them, for answering reads while the
  * durable store cannot: at most {@code capacity} consecutive messages, the room's epoch once a
  * durable read told it, and the stretch of offsets it holds in full. It only answers what that
- * stretch proves (see {@link #history} and {@link #recover}); otherwise null. Thread-safe: every
+ * stretch proves (see {@link #history} and {@link #recover}), and messages with their state only
+ * where no edit, delete or reaction is held among them; otherwise null. Thread-safe: every
  * call holds the object's monitor.
  *
  * <p>Invariant while {@link #known}: {@code events} are exactly the room's messages with offsets
@@ -44,6 +45,20 @@ final class RecentEvents {
         events.addLast(message);
         top = offset;
         trim();
+        if (message instanceof ServerEvent.Delete delete) {
+            eraseText(delete.target());
+        }
+    }
+
+    /** The log keeps no text of a deleted message, nor of its edits. */
+    private void eraseText(long target) {
+        List<ServerEvent.RoomEvent> erased = new ArrayList<>(events.size());
+        for (ServerEvent.RoomEvent event : events) {
+            erased.add(event instanceof ServerEvent.Message m && m.offset() == target ? m.withTextDeleted()
+                    : event instanceof ServerEvent.Edit edit && edit.target() == target ? edit.withTextDeleted() : event);
+        }
+        events.clear();
+        events.addAll(erased);
     }
 
     /**
@@ -104,17 +119,26 @@ final class RecentEvents {
             return null;
         }
         if (query.after() != null) {
-            if (query.after() < floor) {
+            if (query.after() < floor || !query.allEvents() && !onlyMessagesFrom(query.after() + 1)) {
                 return null;
             }
             return new HistorySlice(epoch, between(query.after() + 1, query.after() + 1 + query.limit()));
         }
         long below = query.before() == null ? top + 1 : Math.min(query.before(), top + 1);
         long from = Math.max(1, below - query.limit());
-        if (from <= floor) {
+        if (from <= floor || !query.allEvents() && !onlyMessagesFrom(from)) {
             return null;
         }
         return new HistorySlice(epoch, between(from, below));
+    }
+
+    /**
+     * Whether the held events from offset {@code from} on are all messages: then those messages, as
+     * held, are what an answer of messages with their state would list (an edit, delete or reaction
+     * comes after its message, so none of them changed one of these).
+     */
+    private boolean onlyMessagesFrom(long from) {
+        return events.stream().noneMatch(event -> event.offset() >= from && !(event instanceof ServerEvent.Message));
     }
 
     /**
@@ -133,7 +157,11 @@ final class RecentEvents {
         if (inEpoch && !tooMany && since.offset() >= floor) {
             return new Recovery(epoch, top, true, between(since.offset() + 1, top + 1), 0);
         }
-        List<ServerEvent.RoomEvent> messages = between(Math.max(floor + 1, top + 1 - latest), top + 1);
+        long from = Math.max(floor + 1, top + 1 - latest);
+        if (!onlyMessagesFrom(from)) {
+            return null;
+        }
+        List<ServerEvent.RoomEvent> messages = between(from, top + 1);
         long missed = tooMany ? (messages.isEmpty() ? top + 1 : messages.get(0).offset()) - since.offset() - 1 : 0;
         return new Recovery(epoch, top, false, messages, missed);
     }

@@ -1,5 +1,6 @@
 package dev.parley.server.broker;
 
+import dev.parley.protocol.Command;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
@@ -14,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -24,15 +26,21 @@ import java.util.function.LongSupplier;
  *
  * <p>Per room (the {@code {room}} hash tag keeps a room's keys in one Redis Cluster slot):
  * <ul>
- *   <li>{@code parley:room:{R}:log}, a stream of the last {@code historySize} messages, the offset
- *       as entry id ({@code 58-0});</li>
+ *   <li>{@code parley:room:{R}:log}, a stream of the last {@code historySize} room events (message,
+ *       edit, delete, reaction), the offset as entry id ({@code 58-0}), without their texts;</li>
+ *   <li>{@code parley:room:{R}:texts}, a hash from offset to the text of each of those messages and
+ *       edits, so that a delete can erase it (a stream entry cannot be changed);</li>
+ *   <li>{@code parley:room:{R}:state}, a hash from offset to the state of each of those messages that
+ *       was edited, deleted or reacted to (JSON);</li>
  *   <li>{@code parley:room:{R}:meta}, a hash of the room's {@code epoch} and {@code top} offset;</li>
  *   <li>{@code parley:room:{R}:nonces}, a hash from a sender's nonce ({@code <nick> <nonce>}) to the
  *       offset of the kept message it came with, trimmed with the stream;</li>
- *   <li>{@code parley:room:{R}}, the channel of its live messages, presence and typing events.</li>
+ *   <li>{@code parley:room:{R}}, the channel of its live room events, presence and typing events.</li>
  * </ul>
- * One Lua script gives a message its offset, appends it and publishes it, so the order in which
- * every node receives a room's messages is the history's order. Direct messages go to the channel
+ * One Lua script gives a room event its offset, appends it and publishes it ({@code publish.lua}
+ * for messages, {@code event.lua} for edits, deletes and reactions, which also checks the message
+ * and changes its state in the same step), so the order in which every node receives a room's
+ * events is the history's order. Direct messages go to the channel
  * {@code parley:user:<nick>}, subscribed by the node where that user is connected. The set
  * {@code parley:rooms} names the rooms that have had messages.
  *
@@ -44,10 +52,12 @@ import java.util.function.LongSupplier;
 public final class RedisBroker implements Broker {
     private static final String ROOM_PREFIX = "parley:room:{";
     private static final String ROOMS = "parley:rooms";
-    private static final LuaScript PUBLISH = script("publish");
-    private static final LuaScript RECOVER = script("recover");
-    private static final LuaScript RANGE = script("range");
-    private static final List<LuaScript> SCRIPTS = List.of(PUBLISH, RECOVER, RANGE);
+    private static final Set<String> FEATURES = Set.of("edit", "delete", "reactions", "replies");
+    private static final LuaScript PUBLISH = script("append", "publish");
+    private static final LuaScript EVENT = script("append", "event");
+    private static final LuaScript RECOVER = script("read", "recover");
+    private static final LuaScript RANGE = script("read", "range");
+    private static final List<LuaScript> SCRIPTS = List.of(PUBLISH, EVENT, RECOVER, RANGE);
 
     private final Redis redis;
     private final RoomChannels channels;
@@ -106,22 +116,85 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
+        return send(new RoomAction.Send(room, from, text, nonce, null));
+    }
+
+    @Override
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
+        if (action instanceof RoomAction.Send send) {
+            return send(send).thenApply(Optional::of);
+        }
         long ts = clock.getAsLong();
-        CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
-                keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize), Long.toString(ts),
-                from, text, room, nonce == null ? "" : Names.nickKey(from) + ' ' + nonce));
+        String room = action.room();
+        List<String> args = new ArrayList<>(List.of(Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
+                Long.toString(ts), action.from(), room));
+        if (action instanceof RoomAction.Edit edit) {
+            args.addAll(List.of("edit", Long.toString(edit.target()), edit.text()));
+        } else if (action instanceof RoomAction.Delete delete) {
+            args.addAll(List.of("delete", Long.toString(delete.target()), delete.moderator() ? "1" : "0"));
+        } else {
+            RoomAction.React react = (RoomAction.React) action;
+            args.addAll(List.of("reaction", Long.toString(react.target()), react.emoji(), react.on() ? "1" : "0",
+                    Integer.toString(Command.React.MAX_EMOJI_PER_MESSAGE)));
+        }
+        CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI, keys(room),
+                args.toArray(String[]::new)));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
+            if (offset == 0) {
+                if (r.size() > 1) {
+                    throw refused((String) r.get(1), Long.parseLong(args.get(7)));
+                }
+                return Optional.empty();
+            }
+            redis.published();
+            return Optional.of(event(action, offset, ts));
+        });
+    }
+
+    private CompletableFuture<ServerEvent.Message> send(RoomAction.Send send) {
+        long ts = clock.getAsLong();
+        String room = send.room();
+        CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
+                keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize), Long.toString(ts),
+                send.from(), send.text(), room, send.nonce() == null ? "" : Names.nickKey(send.from()) + ' ' + send.nonce(),
+                send.replyTo() == null ? "" : send.replyTo().toString()));
+        return reply.thenApply(r -> {
+            long offset = (Long) r.get(0);
+            if (offset == 0) {
+                throw refused((String) r.get(1), send.replyTo());
+            }
             if (r.size() > 1) {
-                return new ServerEvent.Message(room, offset, Long.parseLong((String) r.get(1)), (String) r.get(2),
-                        (String) r.get(3));
+                String replyTo = (String) r.get(3);
+                ServerEvent.Message first = new ServerEvent.Message(room, offset, Long.parseLong((String) r.get(1)),
+                        (String) r.get(2), (String) r.get(4), replyTo.isEmpty() ? null : Long.valueOf(replyTo), null, null, null);
+                return first.text() == null ? first.withTextDeleted() : first;
             }
             redis.published();
             if (offset == 1) {
                 redis.call(redis.commands().sadd(ROOMS, room));
             }
-            return new ServerEvent.Message(room, offset, ts, from, text);
+            return new ServerEvent.Message(room, offset, ts, send.from(), send.text(), send.replyTo(), null, null, null);
         });
+    }
+
+    /** The event {@code action} became, published with {@code offset} at {@code ts}. */
+    private static ServerEvent.RoomEvent event(RoomAction action, long offset, long ts) {
+        if (action instanceof RoomAction.Edit edit) {
+            return new ServerEvent.Edit(edit.room(), offset, edit.target(), edit.from(), edit.text(), ts);
+        } else if (action instanceof RoomAction.Delete delete) {
+            return new ServerEvent.Delete(delete.room(), offset, delete.target(), delete.from(), ts);
+        }
+        RoomAction.React react = (RoomAction.React) action;
+        return new ServerEvent.Reaction(react.room(), offset, react.target(), react.from(), react.emoji(), react.on(), ts);
+    }
+
+    private static RoomActionRefused refused(String code, long target) {
+        return switch (code) {
+            case "forbidden" -> RoomActionRefused.forbidden(target);
+            case "bad_request" -> RoomActionRefused.tooManyEmoji(Command.React.MAX_EMOJI_PER_MESSAGE);
+            default -> RoomActionRefused.notFound(target);
+        };
     }
 
     @Override
@@ -139,35 +212,49 @@ public final class RedisBroker implements Broker {
         CompletableFuture<List<Object>> reply = redis.call(RECOVER.run(redis.commands(), ScriptOutputType.MULTI,
                 keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),
                 Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest), Integer.toString(recoverMax)));
-        return reply.thenApply(r -> new Recovery((String) r.get(0), (Long) r.get(1), (Long) r.get(2) == 1,
-                messages(room, (List<?>) r.get(3)), (Long) r.get(4)));
+        return reply.thenApply(r -> {
+            boolean recovered = (Long) r.get(2) == 1;
+            List<?> entries = (List<?>) r.get(3);
+            return new Recovery((String) r.get(0), (Long) r.get(1), recovered,
+                    recovered ? StreamEntries.logged(room, entries) : StreamEntries.current(room, entries), (Long) r.get(4));
+        });
     }
 
     @Override
     public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
         if (query.after() != null) {
             // Stream ids are unsigned: after Long.MAX_VALUE comes 2^63, past every offset.
-            return range(redis, room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false)
-                    .thenApply(range -> new HistorySlice(range.epoch(), range.messages()));
+            return range(redis, room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false,
+                    query.allEvents()).thenApply(range -> new HistorySlice(range.epoch(), range.messages()));
         }
         String last = query.before() == null ? "+" : Math.max(0, query.before() - 1) + "-0";
-        return range(redis, room, "-", last, query.limit(), true).thenApply(range -> {
-            List<ServerEvent.Message> oldestFirst = new ArrayList<>(range.messages());
+        return range(redis, room, "-", last, query.limit(), true, query.allEvents()).thenApply(range -> {
+            List<ServerEvent.RoomEvent> oldestFirst = new ArrayList<>(range.messages());
             Collections.reverse(oldestFirst);
             return new HistorySlice(range.epoch(), oldestFirst);
         });
     }
 
     private static CompletableFuture<RoomFeed.Fetched> fetch(Redis redis, String room, long from, long to) {
-        return range(redis, room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false);
+        return range(redis, room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false, true);
     }
 
+    /** Up to {@code count} events from stream id {@code first} to {@code last}: the log's, or messages with their state. */
     private static CompletableFuture<RoomFeed.Fetched> range(Redis redis, String room, String first, String last, int count,
-                                                            boolean newestFirst) {
+                                                            boolean newestFirst, boolean log) {
         CompletableFuture<List<Object>> reply = redis.call(RANGE.run(redis.commands(), ScriptOutputType.MULTI,
-                keys(room), Epochs.fresh(), first, last, Integer.toString(count), newestFirst ? "rev" : "fwd"));
-        return reply.thenApply(r -> new RoomFeed.Fetched((String) r.get(0), (Long) r.get(1),
-                messages(room, (List<?>) r.get(2))));
+                keys(room), Epochs.fresh(), first, last, Integer.toString(count), newestFirst ? "rev" : "fwd",
+                log ? "log" : "state"));
+        return reply.thenApply(r -> {
+            List<?> entries = (List<?>) r.get(2);
+            return new RoomFeed.Fetched((String) r.get(0), (Long) r.get(1),
+                    log ? StreamEntries.logged(room, entries) : StreamEntries.current(room, entries));
+        });
+    }
+
+    @Override
+    public Set<String> features() {
+        return FEATURES;
     }
 
     @Override
@@ -207,34 +294,24 @@ public final class RedisBroker implements Broker {
         });
     }
 
-    private static List<ServerEvent.Message> messages(String room, List<?> entries) {
-        List<ServerEvent.Message> messages = new ArrayList<>(entries.size());
-        for (Object e : entries) {
-            List<?> entry = (List<?>) e;
-            String id = (String) entry.get(0);
-            List<?> fields = (List<?>) entry.get(1);
-            Map<String, String> body = new HashMap<>(4);
-            for (int i = 0; i + 1 < fields.size(); i += 2) {
-                body.put((String) fields.get(i), (String) fields.get(i + 1));
-            }
-            long offset = Long.parseLong(id.substring(0, id.indexOf('-')));
-            messages.add(new ServerEvent.Message(room, offset, Long.parseLong(body.get("ts")), body.get("from"),
-                    body.get("text")));
-        }
-        return messages;
-    }
-
     private static String[] keys(String room) {
-        return new String[] {ROOM_PREFIX + room + "}:log", meta(room), ROOM_PREFIX + room + "}:nonces"};
+        String prefix = ROOM_PREFIX + room + "}:";
+        return new String[] {prefix + "log", meta(room), prefix + "nonces", prefix + "texts", prefix + "state"};
     }
 
     private static String meta(String room) {
         return ROOM_PREFIX + room + "}:meta";
     }
 
-    /** The script {@code redis/<name>.lua}, after the part every room script starts with, {@code redis/epoch.lua}. */
-    private static LuaScript script(String name) {
-        return LuaScript.fromResources("epoch", name);
+    /**
+     * The scripts {@code redis/<part>.lua} as one, after the part every room script starts with,
+     * {@code redis/epoch.lua}: the parts shared ({@code append}, {@code read}) before the script's own.
+     */
+    private static LuaScript script(String... parts) {
+        String[] names = new String[parts.length + 1];
+        names[0] = "epoch";
+        System.arraycopy(parts, 0, names, 1, parts.length);
+        return LuaScript.fromResources(names);
     }
 
     /** Stops the checks; the connections close with {@link Redis}. */

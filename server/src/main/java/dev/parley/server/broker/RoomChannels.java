@@ -204,7 +204,7 @@ final class RoomChannels implements LivePart {
             }
             JsonNode node = JSON.readTree(payload);
             ServerEvent event = JSON.treeToValue(node, ServerEvent.class);
-            if (event instanceof ServerEvent.Message message) {
+            if (event instanceof ServerEvent.RoomEvent message) {
                 watch.feed().onMessage(node.path("epoch").asText(), message);
             } else if (event != null) {
                 watch.feed().onRoomEvent(event);

@@ -30,16 +30,16 @@ final class RoomFeed {
         CompletableFuture<Fetched> fetch(String room, long from, long to);
     }
 
-    /** Kept messages of the room's history {@code epoch}, whose latest offset is {@code top}. */
-    record Fetched(String epoch, long top, List<ServerEvent.Message> messages) {
+    /** Kept room events of the room's history {@code epoch}, whose latest offset is {@code top}. */
+    record Fetched(String epoch, long top, List<? extends ServerEvent.RoomEvent> messages) {
     }
 
     /** Something that arrived for the room, waiting its turn. */
     private sealed interface Item {
     }
 
-    /** A message of {@code epoch}. */
-    private record Live(String epoch, ServerEvent.Message message) implements Item {
+    /** A room event (message, edit, delete, reaction) of {@code epoch}. */
+    private record Live(String epoch, ServerEvent.RoomEvent message) implements Item {
     }
 
     /** The room's position in its history: every message up to {@code top} of {@code epoch} exists. */
@@ -47,7 +47,7 @@ final class RoomFeed {
     }
 
     /** A presence or typing event. */
-    private record RoomEvent(ServerEvent event) implements Item {
+    private record Broadcast(ServerEvent event) implements Item {
     }
 
     private final String room;
@@ -80,13 +80,13 @@ final class RoomFeed {
         drain();
     }
 
-    synchronized void onMessage(String epoch, ServerEvent.Message message) {
+    synchronized void onMessage(String epoch, ServerEvent.RoomEvent message) {
         pending.add(new Live(epoch, message));
         drain();
     }
 
     synchronized void onRoomEvent(ServerEvent event) {
-        pending.add(new RoomEvent(event));
+        pending.add(new Broadcast(event));
         drain();
     }
 
@@ -107,7 +107,7 @@ final class RoomFeed {
     private void drain() {
         while (started && !fetching && !pending.isEmpty()) {
             Item item = pending.peek();
-            if (item instanceof RoomEvent event) {
+            if (item instanceof Broadcast event) {
                 pending.poll();
                 listener.onRoomEvent(room, BrokerListener.aboutNick(event.event()), event.event());
                 continue;
@@ -167,7 +167,7 @@ final class RoomFeed {
         } else if (!seenPast && (range.messages().isEmpty() || range.messages().get(0).offset() > last + 1)) {
             pending.poll(); // the history moved on while this node lags behind: the live path decides
         } else {
-            for (ServerEvent.Message message : range.messages()) {
+            for (ServerEvent.RoomEvent message : range.messages()) {
                 if (message.offset() == last + 1) {
                     last++;
                     listener.onMessage(message);

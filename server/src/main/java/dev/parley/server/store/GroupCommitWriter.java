@@ -9,15 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeSet;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +28,9 @@ import java.util.function.LongSupplier;
  * queued, which is each room's offset order, and the publishes completed. So the commit rate, not the
  * message rate, meets the disk's flush rate.
  *
- * <p>A send whose nonce its sender already used in the room (while that event is kept) stores
+ * <p>Each event is decided on its room's state right before it ({@link EventBatch}): an edit,
+ * delete or reaction whose message is gone, deleted or not its sender's to change is refused, and
+ * a send whose nonce its sender already used in the room (while that event is kept) stores
  * nothing and completes with the first event. A failed transaction stores nothing: every publish
  * in it fails with {@link UnavailableException}. A full queue fails a publish at once, the same way.
  * A publish whose future its caller completed (gave up on it, past a deadline) before its batch
@@ -47,48 +44,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Most publishes waiting for the database; past it, {@code unavailable}. */
     static final int QUEUE = 16_384;
 
-    static final String LOCK_ROOMS = """
-            insert into rooms (room) select room from unnest(?::text[]) as t(room) order by room
-            on conflict (room) do update set top = rooms.top
-            returning room, top, epoch""";
-    static final String FIND_NONCES = """
-            select e.room, e.sender, e.nonce, e."offset", e.ts, e.text from room_events e
-            join unnest(?::text[], ?::text[], ?::text[]) as n(room, sender, nonce)
-              on e.room = n.room and lower(e.sender) = n.sender and e.nonce = n.nonce""";
-    static final String INSERT_EVENTS = """
-            with tops as (
-              update rooms r set top = t.top from unnest(?::text[], ?::bigint[]) as t(room, top) where r.room = t.room)
-            insert into room_events (room, "offset", kind, sender, text, ts, nonce)
-            select room, "offset", 'message', sender, text, ts, nonce
-            from unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[])
-              as e(room, "offset", sender, text, ts, nonce)""";
-
-    record Append(String room, String sender, String text, String nonce,
-                          CompletableFuture<ServerEvent.Message> done) {
-        NonceKey key() {
-            return nonce == null ? null : new NonceKey(room, user(sender), nonce);
-        }
-    }
-
-    /** A nonce's owner: the room, the user (its nick in lower case, as nicks compare) and the nonce. */
-    private record NonceKey(String room, String user, String nonce) {
-    }
-
-    private static String user(String sender) {
-        return sender.toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * What a batch came to: each publish's event, and the new ones among them, in queue order; the
-     * rooms it wrote, where they stood before it.
-     */
-    record Outcome(List<ServerEvent.Message> answers, List<ServerEvent.Message> stored,
-                           Map<String, RoomHistory.Position> rooms) {
+    private record Append(NewEvent event, CompletableFuture<Optional<ServerEvent.RoomEvent>> done) {
     }
 
     private final Database database;
     private final LongSupplier clock;
-    private final BiConsumer<String, ServerEvent.Message> committed;
+    private final int mostEmoji;
+    private final BiConsumer<String, ServerEvent.RoomEvent> committed;
     private final BlockingQueue<Append> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
@@ -97,12 +59,14 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /**
      * {@code committed} is handed each new event with its room's epoch after its commit, in each
-     * room's offset order, on the writer's thread; {@code registry} gets {@code parley.database.transactions},
+     * room's offset order, on the writer's thread; {@code mostEmoji}: the most different emoji a
+     * message takes; {@code registry} gets {@code parley.database.transactions},
      * {@code parley.database.events} and the gauge {@code parley.database.queue}.
      */
-    public GroupCommitWriter(Database database, LongSupplier clock, BiConsumer<String, ServerEvent.Message> committed,
-                             MeterRegistry registry) {
+    public GroupCommitWriter(Database database, LongSupplier clock, BiConsumer<String, ServerEvent.RoomEvent> committed,
+                             int mostEmoji, MeterRegistry registry) {
         this.database = database;
+        this.mostEmoji = mostEmoji;
         this.clock = clock;
         this.committed = committed;
         FunctionCounter.builder("parley.database.transactions", transactions, AtomicLong::get)
@@ -116,9 +80,13 @@ public final class GroupCommitWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Stores a message of {@code room}; completes after its commit with the event, or the first one with that nonce. */
-    public CompletableFuture<ServerEvent.Message> append(String room, String sender, String text, String nonce) {
-        Append append = new Append(room, sender, text, nonce, new CompletableFuture<>());
+    /**
+     * Stores a room event; completes after its commit with the event, or the first message with that
+     * nonce; empty for a reaction that changes nothing; fails with {@link EventRefused} when its
+     * target does not allow it (then nothing is stored).
+     */
+    public CompletableFuture<Optional<ServerEvent.RoomEvent>> append(NewEvent event) {
+        Append append = new Append(event, new CompletableFuture<>());
         if (closed || !queue.offer(append)) {
             append.done.completeExceptionally(new UnavailableException(
                     closed ? "the node is stopping" : "too many messages are waiting for the database", null));
@@ -161,11 +129,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void write(List<Append> batch) {
-        Outcome outcome;
+        EventBatch outcome;
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
-                outcome = store(connection, batch, clock);
+                outcome = store(connection, batch.stream().map(Append::event).toList(), clock, mostEmoji);
                 if (batch.stream().anyMatch(append -> append.done.isDone())) {
                     // A caller gave up while the batch was written: storing nothing keeps its
                     // "unavailable" true (only a commit already on its way can make it wrong).
@@ -190,18 +158,23 @@ public final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         transactions.incrementAndGet();
-        events.addAndGet(outcome.stored().size());
+        events.addAndGet(outcome.stored.size());
         // Delivered before the publishes complete, as in memory: what a publisher does once its
         // publish is done (a typing event, the next publish) comes after the event.
-        for (ServerEvent.Message message : outcome.stored()) {
+        for (ServerEvent.RoomEvent event : outcome.stored) {
             try {
-                committed.accept(outcome.rooms().get(message.room()).epoch(), message);
+                committed.accept(outcome.epoch(event.room()), event);
             } catch (RuntimeException e) {
-                LOG.error("delivering {} failed", message, e);
+                LOG.error("delivering {} failed", event, e);
             }
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done.complete(outcome.answers().get(i));
+            EventBatch.Answer answer = outcome.answers.get(i);
+            if (answer.refused() != null) {
+                batch.get(i).done.completeExceptionally(answer.refused());
+            } else {
+                batch.get(i).done.complete(answer.event());
+            }
         }
     }
 
@@ -213,90 +186,18 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** The batch's statements, in one transaction: lock and read each room's top, find repeated nonces, insert. */
-    static Outcome store(Connection connection, List<Append> batch, LongSupplier clock) throws SQLException {
-        Map<String, RoomHistory.Position> rooms = lockRooms(connection, batch);
-        Map<String, Long> tops = new HashMap<>();
-        rooms.forEach((room, position) -> tops.put(room, position.top()));
-        Map<NonceKey, ServerEvent.Message> known = findNonces(connection, batch);
-        List<ServerEvent.Message> answers = new ArrayList<>(batch.size());
-        List<ServerEvent.Message> stored = new ArrayList<>(batch.size());
-        List<String> nonces = new ArrayList<>(batch.size());
-        for (Append append : batch) {
-            NonceKey key = append.key();
-            ServerEvent.Message first = key == null ? null : known.get(key);
-            if (first != null) {
-                answers.add(first);
-                continue;
-            }
-            long offset = tops.merge(append.room(), 1L, Long::sum);
-            ServerEvent.Message message = new ServerEvent.Message(append.room(), offset, clock.getAsLong(),
-                    append.sender(), append.text());
-            if (key != null) {
-                known.put(key, message);
-            }
-            answers.add(message);
-            stored.add(message);
-            nonces.add(append.nonce());
-        }
-        if (!stored.isEmpty()) {
-            insert(connection, tops, stored, nonces);
-        }
-        return new Outcome(answers, stored, rooms);
-    }
-
-    private static Map<String, RoomHistory.Position> lockRooms(Connection connection, List<Append> batch)
+    /**
+     * The batch's statements, in one transaction: lock and read each room's top, read what its events
+     * depend on (repeated nonces, the messages they are about), decide each in queue order, write.
+     */
+    static EventBatch store(Connection connection, List<NewEvent> events, LongSupplier clock, int mostEmoji)
             throws SQLException {
-        TreeSet<String> rooms = new TreeSet<>();
-        batch.forEach(append -> rooms.add(append.room()));
-        Map<String, RoomHistory.Position> positions = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(LOCK_ROOMS)) {
-            statement.setObject(1, rooms.toArray(String[]::new));
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    positions.put(result.getString(1), new RoomHistory.Position(result.getString(3), result.getLong(2)));
-                }
-            }
-        }
-        return positions;
-    }
-
-    private static Map<NonceKey, ServerEvent.Message> findNonces(Connection connection, List<Append> batch)
-            throws SQLException {
-        List<Append> withNonce = batch.stream().filter(append -> append.nonce() != null).toList();
-        Map<NonceKey, ServerEvent.Message> known = new HashMap<>();
-        if (withNonce.isEmpty()) {
-            return known;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(FIND_NONCES)) {
-            statement.setObject(1, withNonce.stream().map(Append::room).toArray(String[]::new));
-            statement.setObject(2, withNonce.stream().map(append -> user(append.sender())).toArray(String[]::new));
-            statement.setObject(3, withNonce.stream().map(Append::nonce).toArray(String[]::new));
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    String room = result.getString(1);
-                    String sender = result.getString(2);
-                    known.put(new NonceKey(room, user(sender), result.getString(3)), new ServerEvent.Message(room,
-                            result.getLong(4), result.getLong(5), sender, result.getString(6)));
-                }
-            }
-        }
-        return known;
-    }
-
-    private static void insert(Connection connection, Map<String, Long> tops, List<ServerEvent.Message> stored,
-                               List<String> nonces) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(INSERT_EVENTS)) {
-            statement.setObject(1, tops.keySet().toArray(String[]::new));
-            statement.setObject(2, tops.values().stream().mapToLong(Long::longValue).toArray());
-            statement.setObject(3, stored.stream().map(ServerEvent.Message::room).toArray(String[]::new));
-            statement.setObject(4, stored.stream().mapToLong(ServerEvent.Message::offset).toArray());
-            statement.setObject(5, stored.stream().map(ServerEvent.Message::from).toArray(String[]::new));
-            statement.setObject(6, stored.stream().map(ServerEvent.Message::text).toArray(String[]::new));
-            statement.setObject(7, stored.stream().mapToLong(ServerEvent.Message::ts).toArray());
-            statement.setObject(8, nonces.toArray(String[]::new));
-            statement.executeUpdate();
-        }
+        EventBatch batch = new EventBatch(EventStatements.lockRooms(connection, events),
+                EventStatements.findNonces(connection, events), EventStatements.findTargets(connection, events),
+                EventStatements.findReactions(connection, events), mostEmoji, clock);
+        events.forEach(batch::add);
+        EventStatements.write(connection, batch);
+        return batch;
     }
 
     /** Stops taking publishes; the batch being written is finished, those still queued fail with {@code unavailable}. */

@@ -15,10 +15,11 @@ import java.util.function.LongSupplier;
  * Deletes the room events that the retention no longer keeps: older than {@code maxAgeMs}, or
  * more than {@code maxEvents} behind the room's latest; and the stored direct messages older than
  * {@code maxAgeMs}. Each room's (or conversation's) oldest go first, a batch of consecutive
- * offsets (or seqs) per statement, each statement its own short transaction: the rows it deletes
- * are ones no writer touches (writers only insert above the top), so writers never wait for it. A
- * room's row, with its epoch and top, stays, as does a conversation's, so that neither an offset
- * nor a seq is ever used twice.
+ * offsets (or seqs) per statement, each statement its own short transaction: writers insert above
+ * the top, and touch an old row only to change a message's state (which locks it against this
+ * delete until the writer commits), so neither waits long for the other. A message's reactions go
+ * with it (their foreign key cascades). A room's row, with its epoch and top, stays, as does a
+ * conversation's, so that neither an offset nor a seq is ever used twice.
  */
 public final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);

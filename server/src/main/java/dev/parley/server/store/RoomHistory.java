@@ -16,16 +16,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads of the stored room events, each on the {@link Database}'s read threads. A read first takes
+ * Reads of the stored room events, each on the {@link Database}'s read threads: the room's log
+ * (every event as it was sent, what deletes erased gone) or its messages alone with their current
+ * state ({@link EventRows}). A read first takes
  * the room's epoch and latest offset ({@code top}) and reads no event above that offset, so it sees
  * the room at one moment even while the writer commits. A room read for the first time gets its
  * row (and so its epoch) here, so that a member who joins an empty room keeps its epoch.
  */
 public final class RoomHistory {
-    private static final String SELECT = "select \"offset\", ts, sender, text from room_events where room = ? ";
-
     /** A part of a room's events, oldest first, with the room's epoch and latest offset. */
-    public record Page(String epoch, long top, List<ServerEvent.Message> messages) {
+    public record Page(String epoch, long top, List<? extends ServerEvent.RoomEvent> messages) {
     }
 
     /**
@@ -49,29 +49,29 @@ public final class RoomHistory {
         this.database = database;
     }
 
-    /** Up to {@code limit} events with offsets below {@code before}, the latest of them. */
-    public CompletableFuture<Page> before(String room, long before, int limit) {
+    /** Up to {@code limit} events (of the log, or messages) with offsets below {@code before}, the latest of them. */
+    public CompletableFuture<Page> before(String room, long before, int limit, boolean log) {
         return database.read(connection -> {
             Position state = room(connection, room);
-            List<ServerEvent.Message> messages = select(connection, room, SELECT
-                    + "and \"offset\" < ? and \"offset\" <= ? order by \"offset\" desc limit ?", before, state.top(), limit);
-            Collections.reverse(messages);
-            return new Page(state.epoch(), state.top(), messages);
+            return new Page(state.epoch(), state.top(), latest(connection, room, before, state.top(), limit, log));
         });
     }
 
-    /** Up to {@code limit} events right after {@code after}. */
-    public CompletableFuture<Page> after(String room, long after, int limit) {
+    /** Up to {@code limit} events (of the log, or messages) right after {@code after}. */
+    public CompletableFuture<Page> after(String room, long after, int limit, boolean log) {
         return database.read(connection -> {
             Position state = room(connection, room);
-            return new Page(state.epoch(), state.top(), after(connection, room, after, state.top(), limit));
+            List<? extends ServerEvent.RoomEvent> events = log ? after(connection, room, after, state.top(), limit)
+                    : current(connection, room, EventRows.SELECT + EventRows.MESSAGES
+                    + "and \"offset\" > ? and \"offset\" <= ? order by \"offset\" limit ?", after, state.top(), limit);
+            return new Page(state.epoch(), state.top(), events);
         });
     }
 
     /**
-     * For a member at {@code offset} of {@code epoch} (null: none): every event after it when it is
-     * in this epoch, still kept, and at most {@code recoverMax} behind; otherwise the latest
-     * {@code latest}, and when only {@code recoverMax} stood in the way, {@code missed}: the events
+     * For a member at {@code offset} of {@code epoch} (null: none): every event after it (the log)
+     * when it is in this epoch, still kept, and at most {@code recoverMax} behind; otherwise the
+     * latest {@code latest} messages with their state, and when only {@code recoverMax} stood in the way, {@code missed}: the events
      * after {@code offset} and before the first of those.
      */
     public CompletableFuture<Catchup> since(String room, String epoch, long offset, int latest, int recoverMax) {
@@ -83,22 +83,21 @@ public final class RoomHistory {
                 return new Catchup(new Page(state.epoch(), state.top(),
                         after(connection, room, offset, state.top(), recoverMax)), true, 0);
             }
-            List<ServerEvent.Message> messages = select(connection, room, SELECT
-                    + "and \"offset\" > ? and \"offset\" <= ? order by \"offset\" desc limit ?", 0L, state.top(), latest);
-            Collections.reverse(messages);
+            List<ServerEvent.Message> messages = latest(connection, room, Long.MAX_VALUE, state.top(), latest, false)
+                    .stream().map(ServerEvent.Message.class::cast).toList();
             long missed = tooMany ? (messages.isEmpty() ? state.top() + 1 : messages.get(0).offset()) - offset - 1 : 0;
             return new Catchup(new Page(state.epoch(), state.top(), messages), false, missed);
         });
     }
 
     /**
-     * Up to {@code limit} messages with every word of {@code query} ({@code websearch_to_tsquery}
+     * Up to {@code limit} messages with every word of {@code query} in their current text (never a deleted one) ({@code websearch_to_tsquery}
      * syntax: quoted phrases, {@code or}, {@code -word}), below {@code before} (null: any), newest first.
      */
     public CompletableFuture<Found> search(String room, String query, Long before, int limit) {
         return database.read(connection -> {
-            List<ServerEvent.Message> messages = select(connection, room, SELECT
-                            + "and tsv @@ websearch_to_tsquery('simple', ?) and \"offset\" < ? and text is not null "
+            List<ServerEvent.Message> messages = current(connection, room, EventRows.SELECT + EventRows.MESSAGES
+                            + "and tsv @@ websearch_to_tsquery('simple', ?) and \"offset\" < ? and not deleted "
                             + "order by \"offset\" desc limit ?",
                     query, before == null ? Long.MAX_VALUE : before, limit + 1);
             if (messages.size() <= limit) {
@@ -180,28 +179,55 @@ public final class RoomHistory {
         }
     }
 
-    private static List<ServerEvent.Message> after(Connection connection, String room, long after, long top, int limit)
+    /** The latest {@code limit} events (of the log, or messages) below {@code before} and up to {@code top}, oldest first. */
+    private static List<? extends ServerEvent.RoomEvent> latest(Connection connection, String room, long before, long top,
+                                                               int limit, boolean log) throws SQLException {
+        String sql = EventRows.SELECT + (log ? "" : EventRows.MESSAGES)
+                + "and \"offset\" < ? and \"offset\" <= ? order by \"offset\" desc limit ?";
+        List<? extends ServerEvent.RoomEvent> events = log ? logged(connection, room, sql, before, top, limit)
+                : current(connection, room, sql, before, top, limit);
+        Collections.reverse(events);
+        return events;
+    }
+
+    private static List<ServerEvent.RoomEvent> after(Connection connection, String room, long after, long top, int limit)
             throws SQLException {
-        return select(connection, room, SELECT + "and \"offset\" > ? and \"offset\" <= ? order by \"offset\" limit ?",
+        return logged(connection, room, EventRows.SELECT + "and \"offset\" > ? and \"offset\" <= ? order by \"offset\" limit ?",
                 after, top, limit);
     }
 
-    /** The events {@code sql} selects, its first parameter the room, then {@code parameters}. */
-    private static List<ServerEvent.Message> select(Connection connection, String room, String sql, Object... parameters)
+    /** How a row of {@link EventRows#SELECT} becomes an event. */
+    private interface Mapping<T> {
+        T map(String room, ResultSet row) throws SQLException;
+    }
+
+    /** The events {@code sql} selects as the log has them, its first parameter the room, then {@code parameters}. */
+    private static List<ServerEvent.RoomEvent> logged(Connection connection, String room, String sql, Object... parameters)
             throws SQLException {
+        return rows(connection, room, sql, EventRows::logged, parameters);
+    }
+
+    /** The messages {@code sql} selects with their current state, its first parameter the room, then {@code parameters}. */
+    private static List<ServerEvent.Message> current(Connection connection, String room, String sql, Object... parameters)
+            throws SQLException {
+        return new ArrayList<>(EventRows.withReactions(connection, room,
+                rows(connection, room, sql, EventRows::current, parameters)));
+    }
+
+    private static <T> List<T> rows(Connection connection, String room, String sql, Mapping<T> mapping,
+                                    Object... parameters) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, room);
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 2, parameters[i]);
             }
-            List<ServerEvent.Message> messages = new ArrayList<>();
+            List<T> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    messages.add(new ServerEvent.Message(room, result.getLong(1), result.getLong(2), result.getString(3),
-                            result.getString(4)));
+                    rows.add(mapping.map(room, result));
                 }
             }
-            return messages;
+            return rows;
         }
     }
 }

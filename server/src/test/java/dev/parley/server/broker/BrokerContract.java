@@ -23,7 +23,6 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -52,16 +51,6 @@ abstract class BrokerContract {
 
     private void assumeBoundedHistory() {
         assumeFalse(keepsEverything(), "durable history keeps every event; its retention is tested apart");
-    }
-
-    /**
-     * A broker for the room-event cases (edit, delete, react, replyTo, message state), which apply
-     * to a broker that offers them in {@code welcome.features}; one that does not yet is skipped.
-     */
-    private Broker roomEventBroker(int historySize) {
-        Broker broker = broker(historySize);
-        assumeTrue(broker.features().containsAll(RoomAction.FEATURES), "this broker does not offer room events yet");
-        return broker;
     }
 
     private final AtomicLong time = new AtomicLong(1_000_000);
@@ -414,7 +403,7 @@ abstract class BrokerContract {
 
     @Test
     void editsDeletesReactionsAndRepliesTakeTheRoomsNextOffsetsAndAreDeliveredInOrder() {
-        Broker broker = roomEventBroker(50);
+        Broker broker = broker(50);
         broker.watch("r").join();
         ServerEvent.Message hello = broker.publish("r", "alice", "helo", null).join();
         ServerEvent.RoomEvent reply = act(broker, new RoomAction.Send("r", "bob", "+1", null, 1L));
@@ -434,7 +423,7 @@ abstract class BrokerContract {
 
     @Test
     void historyListsMessagesWithTheirStateAndWithAllEventsTheLogWithoutDeletedText() {
-        Broker broker = roomEventBroker(50);
+        Broker broker = broker(50);
         broker.publish("r", "alice", "helo", null).join();
         broker.publish("r", "bob", "secret", null).join();
         act(broker, new RoomAction.Edit("r", "alice", 1, "hello"));
@@ -475,7 +464,7 @@ abstract class BrokerContract {
 
     @Test
     void recoveryDeliversTheLogAndAJoinWithoutRecoveryTheMessagesWithTheirState() {
-        Broker broker = roomEventBroker(50);
+        Broker broker = broker(50);
         broker.publish("r", "alice", "one", null).join();
         String epoch = epoch(broker, "r");
         act(broker, new RoomAction.Edit("r", "alice", 1, "uno"));
@@ -502,7 +491,7 @@ abstract class BrokerContract {
 
     @Test
     void actionsOnMissingDeletedOrForeignMessagesAreRefusedAndPublishNothing() {
-        Broker broker = roomEventBroker(50);
+        Broker broker = broker(50);
         broker.publish("r", "alice", "mine", null).join();
         act(broker, new RoomAction.Edit("r", "alice", 1, "still mine"));
         broker.publish("r", "bob", "gone", null).join();
@@ -529,7 +518,7 @@ abstract class BrokerContract {
 
     @Test
     void aReactionThatChangesNothingPublishesNothingAndAMessageHoldsAtMostTwentyEmoji() {
-        Broker broker = roomEventBroker(50);
+        Broker broker = broker(50);
         broker.watch("r").join();
         broker.publish("r", "alice", "react to me", null).join();
         assertThat(act(broker, new RoomAction.React("r", "bob", 1, "+", true)).offset()).isEqualTo(2);
@@ -550,7 +539,7 @@ abstract class BrokerContract {
 
     @Test
     void aReactionListsAtMostTwentyNicksButCountsThemAll() {
-        Broker broker = roomEventBroker(50);
+        Broker broker = broker(50);
         broker.publish("r", "alice", "popular", null).join();
         for (int i = 1; i <= 25; i++) {
             act(broker, new RoomAction.React("r", "u" + i, 1, "+", true));
@@ -563,7 +552,7 @@ abstract class BrokerContract {
 
     @Test
     void aMessageThatLeftTheBoundedHistoryCanNoLongerBeEditedNorAnswered() {
-        Broker broker = roomEventBroker(3);
+        Broker broker = broker(3);
         assumeBoundedHistory();
         broker.publish("r", "alice", "old", null).join();
         act(broker, new RoomAction.React("r", "bob", 1, "+", true));
@@ -576,7 +565,7 @@ abstract class BrokerContract {
 
     @Test
     void deletingTheOldestKeptMessageLeavesTheLogInOrder() {
-        Broker broker = roomEventBroker(2);
+        Broker broker = broker(2);
         assumeBoundedHistory();
         broker.publish("r", "alice", "oldest", null).join();
         broker.publish("r", "alice", "newer", null).join();
@@ -588,7 +577,7 @@ abstract class BrokerContract {
 
     @Test
     void aRepeatedNonceAfterTheMessageWasDeletedGetsTheFirstAckWithoutItsText() {
-        Broker broker = roomEventBroker(50);
+        Broker broker = broker(50);
         ServerEvent.Message first = broker.publish("r", "alice", "oops", "n-1").join();
         act(broker, new RoomAction.Delete("r", "alice", 1, false));
         Optional<ServerEvent.RoomEvent> again = broker.publish(new RoomAction.Send("r", "alice", "oops", "n-1", null)).join();

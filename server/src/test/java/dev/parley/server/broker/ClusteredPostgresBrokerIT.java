@@ -93,7 +93,8 @@ class ClusteredPostgresBrokerIT extends BrokerContract {
 
     @Test
     void offersDurableHistoryAndSearch() {
-        assertThat(node(new Recorder()).features()).containsExactlyInAnyOrder("durable", "search");
+        assertThat(node(new Recorder()).features()).containsExactlyInAnyOrder("durable", "search", "edit", "delete", "reactions",
+                "replies");
     }
 
     @Test

@@ -117,4 +117,33 @@ class RecentEventsTest {
         assertThat(recovery.offset()).isEqualTo(4);
         assertThat(offsets(recovery.messages())).isEqualTo(range(1, 4));
     }
+
+    @Test
+    void messagesWithTheirStateAreAnsweredOnlyWhereNoEditDeleteOrReactionIsHeldAfterThem() {
+        window.read(EPOCH, null, List.of());
+        deliver(1, 5);
+        window.delivered(new ServerEvent.Edit("r", 6, 2, "alice", "changed", 60));
+        deliver(7, 8);
+
+        assertThat(offsets(window.history(new HistoryQuery(null, null, 2)).messages())).as("7 and 8: nothing after them")
+                .isEqualTo(range(7, 8));
+        assertThat(window.history(new HistoryQuery(null, null, 5))).as("message 2 was edited").isNull();
+        assertThat(offsets(window.history(new HistoryQuery(null, null, 5, true)).messages())).as("the log")
+                .isEqualTo(range(4, 8));
+        assertThat(window.history(HistoryQuery.after(3, 5))).isNull();
+        assertThat(window.recover(new StreamPosition("e-other", 1), 4, 100)).isNull();
+        assertThat(offsets(window.recover(new StreamPosition(EPOCH, 3), 4, 100).messages())).isEqualTo(range(4, 8));
+    }
+
+    @Test
+    void aDeleteDeliveredErasesTheTextOfItsMessageAndItsEditsFromTheWindow() {
+        window.read(EPOCH, null, List.of());
+        deliver(1, 2);
+        window.delivered(new ServerEvent.Edit("r", 3, 1, "alice", "changed", 30));
+        window.delivered(new ServerEvent.Delete("r", 4, 1, "alice", 40));
+
+        List<ServerEvent.RoomEvent> log = List.copyOf(window.history(new HistoryQuery(null, null, 10, true)).messages());
+        assertThat(log).containsExactly(message(1).withTextDeleted(), message(2), new ServerEvent.Edit("r", 3, 1, "alice", null, 30),
+                new ServerEvent.Delete("r", 4, 1, "alice", 40));
+    }
 }

@@ -3,6 +3,7 @@ package dev.parley.server.broker;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.redis.Redis;
 import dev.parley.testing.RedisServer;
+import io.lettuce.core.Range;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,9 +111,39 @@ class RedisBrokerIT extends BrokerContract {
     }
 
     @Test
-    void offersNoFeaturesAndDoesNotSearch() {
+    void aDeletedMessagesTextAndItsEditsTextsAreInNoKeyOfTheRoom() {
         Broker broker = node(new Recorder());
-        assertThat(broker.features()).isEmpty();
+        ServerEvent.Message secret = broker.publish("r", "alice", "the code is 4711", null).join();
+        broker.publish(new RoomAction.Edit("r", "alice", secret.offset(), "the code is 4712")).join();
+        broker.publish(new RoomAction.React("r", "bob", secret.offset(), "👀", true)).join();
+        broker.publish("r", "bob", "kept", null).join();
+        assertThat(roomContents()).contains("4711", "4712");
+
+        broker.publish(new RoomAction.Delete("r", "carol", secret.offset(), true)).join();
+
+        assertThat(roomContents()).as("the reaction event stays in the log, texts go")
+                .doesNotContain("4711", "4712").contains("kept", "👀");
+    }
+
+    /** Every key of room {@code r} with what it holds: stream entries, hash fields and values. */
+    private String roomContents() {
+        Redis connection = connections.get(0);
+        StringBuilder contents = new StringBuilder();
+        for (String key : connection.call(connection.commands().keys("parley:room:{r}*")).join()) {
+            String type = connection.call(connection.commands().type(key)).join();
+            contents.append(key).append(' ').append(switch (type) {
+                case "stream" -> connection.call(connection.commands().xrange(key, Range.create("-", "+"))).join().toString();
+                case "hash" -> connection.call(connection.commands().hgetall(key)).join().toString();
+                default -> type;
+            }).append('\n');
+        }
+        return contents.toString();
+    }
+
+    @Test
+    void offersRoomEventFeaturesAndDoesNotSearch() {
+        Broker broker = node(new Recorder());
+        assertThat(broker.features()).containsExactlyInAnyOrder("edit", "delete", "reactions", "replies");
         assertThat(broker.search("r", "anything", null, 20)).failsWithin(WITHIN)
                 .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,9 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The store against a real PostgreSQL: group commit, offsets, nonces, reads, retention, migrations, outages. */
+/**
+ * The store against a real PostgreSQL: group commit, offsets, nonces, reads, retention, migrations,
+ * outages; edits, deletes and reactions (what a delete erases, what search matches, reactions'
+ * counts, queue order).
+ */
 class StoreIT {
     private static final Duration WITHIN = Duration.ofSeconds(20);
+    private static final int MOST_EMOJI = 20;
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -44,7 +51,7 @@ class StoreIT {
     private static GroupCommitWriter writer;
     private static RoomHistory history;
     private static final AtomicLong time = new AtomicLong(1_000_000);
-    private static final Queue<ServerEvent.Message> delivered = new ConcurrentLinkedQueue<>();
+    private static final Queue<ServerEvent.RoomEvent> delivered = new ConcurrentLinkedQueue<>();
     /** The epochs each room's events were handed on with. */
     private static final Map<String, Set<String>> deliveredEpochs = new ConcurrentHashMap<>();
 
@@ -55,7 +62,7 @@ class StoreIT {
         writer = new GroupCommitWriter(database, time::incrementAndGet, (epoch, message) -> {
             deliveredEpochs.computeIfAbsent(message.room(), room -> ConcurrentHashMap.newKeySet()).add(epoch);
             delivered.add(message);
-        }, new SimpleMeterRegistry());
+        }, MOST_EMOJI, new SimpleMeterRegistry());
         history = new RoomHistory(database);
     }
 
@@ -74,7 +81,13 @@ class StoreIT {
     }
 
     private static ServerEvent.Message append(String room, String sender, String text, String nonce) {
-        return writer.append(room, sender, text, nonce).orTimeout(20, TimeUnit.SECONDS).join();
+        return publish(writer, room, sender, text, nonce).orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    private static CompletableFuture<ServerEvent.Message> publish(GroupCommitWriter writer, String room, String sender,
+                                                                 String text, String nonce) {
+        return writer.append(NewEvent.message(room, sender, text, nonce, null))
+                .thenApply(event -> (ServerEvent.Message) event.orElseThrow());
     }
 
     private static List<ServerEvent.Message> fill(String room, int count) {
@@ -93,7 +106,7 @@ class StoreIT {
         return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
-    private static List<ServerEvent.Message> delivered(String room) {
+    private static List<ServerEvent.RoomEvent> delivered(String room) {
         return delivered.stream().filter(m -> m.room().equals(room)).toList();
     }
 
@@ -102,7 +115,7 @@ class StoreIT {
         long transactionsBefore = writer.transactions();
         List<CompletableFuture<ServerEvent.Message>> published = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            published.add(writer.append("group-" + (i % 6), "alice", "m" + i, null));
+            published.add(publish(writer, "group-" + (i % 6), "alice", "m" + i, null));
         }
         CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
 
@@ -114,7 +127,7 @@ class StoreIT {
             assertThat(offsets(acked)).isEqualTo(range(1, 100));
             await().atMost(WITHIN).until(() -> delivered(name).size() == 100);
             assertThat(offsets(delivered(name))).isEqualTo(range(1, 100));
-            RoomHistory.Page stored = history.before(name, Long.MAX_VALUE, 100).join();
+            RoomHistory.Page stored = history.before(name, Long.MAX_VALUE, 100, true).join();
             assertThat(stored.messages()).isEqualTo(acked);
             assertThat(deliveredEpochs.get(name)).as("handed on with the room's epoch").containsExactly(stored.epoch());
             assertThat(history.positions(List.of(name, "never-written")).join())
@@ -133,12 +146,12 @@ class StoreIT {
         ServerEvent.Message bobs = append("nonces", "bob", "same nonce, other sender", "n-1");
         assertThat(bobs.offset()).isEqualTo(first.offset() + 1);
 
-        CompletableFuture<ServerEvent.Message> a = writer.append("nonces", "carol", "twice at once", "n-2");
-        CompletableFuture<ServerEvent.Message> b = writer.append("nonces", "carol", "twice at once", "n-2");
+        CompletableFuture<ServerEvent.Message> a = publish(writer, "nonces", "carol", "twice at once", "n-2");
+        CompletableFuture<ServerEvent.Message> b = publish(writer, "nonces", "carol", "twice at once", "n-2");
         assertThat(a.join()).isEqualTo(b.join());
         assertThat(a.join().offset()).isEqualTo(bobs.offset() + 1);
 
-        assertThat(offsets(history.after("nonces", 0, 10).join().messages())).containsExactly(1L, 2L, 3L);
+        assertThat(offsets(history.after("nonces", 0, 10, true).join().messages())).containsExactly(1L, 2L, 3L);
         await().atMost(WITHIN).until(() -> delivered("nonces").size() >= 3);
         assertThat(offsets(delivered("nonces"))).containsExactly(1L, 2L, 3L);
     }
@@ -146,20 +159,20 @@ class StoreIT {
     @Test
     void historyPagesBackToTheFirstEventAndForwardAfterAnOffset() {
         List<ServerEvent.Message> sent = fill("pages", 30);
-        RoomHistory.Page latest = history.before("pages", Long.MAX_VALUE, 5).join();
+        RoomHistory.Page latest = history.before("pages", Long.MAX_VALUE, 5, true).join();
         assertThat(latest.messages()).isEqualTo(sent.subList(25, 30));
         assertThat(latest.top()).isEqualTo(30);
-        assertThat(history.before("pages", 11, 5).join().messages()).isEqualTo(sent.subList(5, 10));
-        assertThat(history.before("pages", 3, 50).join().messages()).isEqualTo(sent.subList(0, 2));
-        assertThat(history.after("pages", 0, 5).join().messages()).isEqualTo(sent.subList(0, 5));
-        assertThat(history.after("pages", 28, 5).join().messages()).isEqualTo(sent.subList(28, 30));
-        assertThat(history.after("pages", 30, 5).join().messages()).isEmpty();
+        assertThat(history.before("pages", 11, 5, true).join().messages()).isEqualTo(sent.subList(5, 10));
+        assertThat(history.before("pages", 3, 50, true).join().messages()).isEqualTo(sent.subList(0, 2));
+        assertThat(history.after("pages", 0, 5, true).join().messages()).isEqualTo(sent.subList(0, 5));
+        assertThat(history.after("pages", 28, 5, true).join().messages()).isEqualTo(sent.subList(28, 30));
+        assertThat(history.after("pages", 30, 5, true).join().messages()).isEmpty();
         assertThat(history.rooms().join()).containsEntry("pages", 30L);
     }
 
     @Test
     void recoveryReturnsEverythingMissedWithinRecoverMaxElseTheLatestAndHowManyWereMissed() {
-        String epoch = history.before("recover", Long.MAX_VALUE, 1).join().epoch();
+        String epoch = history.before("recover", Long.MAX_VALUE, 1, true).join().epoch();
         RoomHistory.Catchup empty = history.since("recover", epoch, 0, 3, 10).join();
         assertThat(empty.recovered()).isTrue();
         assertThat(empty.page().messages()).isEmpty();
@@ -203,32 +216,32 @@ class StoreIT {
     void retentionDeletesTheOldestEventsInBatchesByCountAndByAgeAndOffsetsGoOn() throws SQLException {
         try (Database retained = open(postgres.createDatabase("retention"))) {
             GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, (epoch, message) -> { },
-                    new SimpleMeterRegistry());
+                    MOST_EMOJI, new SimpleMeterRegistry());
             try {
                 for (int i = 0; i < 50; i++) {
-                    retainedWriter.append("capped", "alice", "c" + i, null).join();
+                    publish(retainedWriter, "capped", "alice", "c" + i, null).join();
                 }
                 for (int i = 0; i < 10; i++) {
-                    retainedWriter.append("aged", "alice", "a" + i, null).join();
+                    publish(retainedWriter, "aged", "alice", "a" + i, null).join();
                 }
                 long old = time.get();
                 time.addAndGet(10_000);
                 for (int i = 0; i < 5; i++) {
-                    retainedWriter.append("aged", "alice", "new" + i, null).join();
+                    publish(retainedWriter, "aged", "alice", "new" + i, null).join();
                 }
                 assertThat(new Retention(retained, 0, 20, 7, time::get).run()).isEqualTo(30);
                 RoomHistory kept = new RoomHistory(retained);
-                assertThat(offsets(kept.after("capped", 0, 100).join().messages())).isEqualTo(range(31, 50));
-                String epoch = kept.before("capped", Long.MAX_VALUE, 1).join().epoch();
+                assertThat(offsets(kept.after("capped", 0, 100, true).join().messages())).isEqualTo(range(31, 50));
+                String epoch = kept.before("capped", Long.MAX_VALUE, 1, true).join().epoch();
                 assertThat(kept.since("capped", epoch, 10, 5, 100).join().recovered()).isFalse();
                 assertThat(kept.since("capped", epoch, 30, 5, 100).join().recovered()).isTrue();
 
                 // the capped room's 20 are older than the cutoff too
                 assertThat(new Retention(retained, time.get() - old - 1, 0, 3, time::get).run()).isEqualTo(30);
-                assertThat(offsets(kept.after("aged", 0, 100).join().messages())).isEqualTo(range(11, 15));
-                assertThat(kept.after("capped", 0, 100).join().messages()).isEmpty();
-                assertThat(retainedWriter.append("capped", "alice", "after", null).join().offset()).isEqualTo(51);
-                assertThat(kept.before("capped", Long.MAX_VALUE, 1).join().epoch()).isEqualTo(epoch);
+                assertThat(offsets(kept.after("aged", 0, 100, true).join().messages())).isEqualTo(range(11, 15));
+                assertThat(kept.after("capped", 0, 100, true).join().messages()).isEmpty();
+                assertThat(publish(retainedWriter, "capped", "alice", "after", null).join().offset()).isEqualTo(51);
+                assertThat(kept.before("capped", Long.MAX_VALUE, 1, true).join().epoch()).isEqualTo(epoch);
             } finally {
                 retainedWriter.close();
             }
@@ -254,7 +267,7 @@ class StoreIT {
                     + "(100, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 1, 'parley', 1, true)");
         }
         assertThatThrownBy(() -> open(url)).isInstanceOf(DatabaseStartException.class)
-                .hasMessageContaining("is at version 99, newer than this node knows (3)");
+                .hasMessageContaining("is at version 99, newer than this node knows (4)");
     }
 
     @Test
@@ -280,12 +293,12 @@ class StoreIT {
         try (Connection blocker = postgres.connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             statement.execute("select top from rooms where room = 'slow' for update");
-            assertThatThrownBy(() -> writer.append("slow", "alice", "late", null).orTimeout(20, TimeUnit.SECONDS).join())
+            assertThatThrownBy(() -> publish(writer, "slow", "alice", "late", null).orTimeout(20, TimeUnit.SECONDS).join())
                     .hasCauseInstanceOf(UnavailableException.class);
             blocker.rollback();
         }
         assertThat(append("slow", "alice", "on time", null).offset()).isEqualTo(2);
-        assertThat(history.after("slow", 0, 10).join().messages()).extracting(ServerEvent.Message::text)
+        assertThat(history.after("slow", 0, 10, true).join().messages()).extracting(event -> ((ServerEvent.Message) event).text())
                 .containsExactly("message 1", "on time");
         assertThat(database.reachable()).as("slow is not out of reach").isTrue();
     }
@@ -297,42 +310,212 @@ class StoreIT {
         try (Connection blocker = postgres.connect(PostgresServer.DATABASE); Statement statement = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             statement.execute("select top from rooms where room = 'given-up' for update");
-            CompletableFuture<ServerEvent.Message> waiting = writer.append("given-up", "alice", "kept", null);
+            CompletableFuture<ServerEvent.Message> waiting = publish(writer, "given-up", "alice", "kept", null);
             await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
-            writer.append("given-up", "alice", "given up in the queue", null).completeExceptionally(pastDeadline);
+            writer.append(NewEvent.message("given-up", "alice", "given up in the queue", null, null))
+                    .completeExceptionally(pastDeadline);
             blocker.rollback();
             assertThat(waiting.orTimeout(20, TimeUnit.SECONDS).join().offset()).isEqualTo(2);
 
             statement.execute("select top from rooms where room = 'given-up' for update");
-            CompletableFuture<ServerEvent.Message> givenUp = writer.append("given-up", "alice", "given up in the transaction", null);
+            CompletableFuture<Optional<ServerEvent.RoomEvent>> givenUp =
+                    writer.append(NewEvent.message("given-up", "alice", "given up in the transaction", null, null));
             await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
             givenUp.completeExceptionally(pastDeadline);
             blocker.rollback();
         }
         assertThat(append("given-up", "alice", "after", null).offset()).isEqualTo(3);
-        assertThat(history.after("given-up", 0, 10).join().messages()).extracting(ServerEvent.Message::text)
+        assertThat(history.after("given-up", 0, 10, true).join().messages()).extracting(event -> ((ServerEvent.Message) event).text())
                 .containsExactly("message 1", "kept", "after");
     }
 
     @Test
     void whileTheDatabaseIsDownPublishesFailUnavailableAndAfterItsRestartEverythingCommittedIsThere() {
         List<ServerEvent.Message> before = fill("outage", 5);
-        String epoch = history.before("outage", Long.MAX_VALUE, 1).join().epoch();
+        String epoch = history.before("outage", Long.MAX_VALUE, 1, true).join().epoch();
         postgres.kill();
         try {
-            assertThatThrownBy(() -> writer.append("outage", "alice", "lost", null).orTimeout(20, TimeUnit.SECONDS).join())
+            assertThatThrownBy(() -> publish(writer, "outage", "alice", "lost", null).orTimeout(20, TimeUnit.SECONDS).join())
                     .isInstanceOf(CompletionException.class).hasCauseInstanceOf(UnavailableException.class);
-            assertThatThrownBy(() -> history.after("outage", 0, 10).orTimeout(20, TimeUnit.SECONDS).join())
+            assertThatThrownBy(() -> history.after("outage", 0, 10, true).orTimeout(20, TimeUnit.SECONDS).join())
                     .hasCauseInstanceOf(UnavailableException.class);
             await().atMost(WITHIN).until(() -> !database.reachable());
         } finally {
             postgres.restart();
         }
         await().atMost(WITHIN).until(database::reachable);
-        await().atMost(WITHIN).ignoreExceptions().until(() -> writer.append("outage", "alice", "back", null).join() != null);
-        RoomHistory.Page page = history.after("outage", 0, 10).join();
+        await().atMost(WITHIN).ignoreExceptions().until(() -> publish(writer, "outage", "alice", "back", null).join() != null);
+        RoomHistory.Page page = history.after("outage", 0, 10, true).join();
         assertThat(page.epoch()).isEqualTo(epoch);
         assertThat(page.messages().subList(0, 5)).isEqualTo(before);
         assertThat(offsets(page.messages())).isEqualTo(range(1, 6));
+    }
+
+    private static Optional<ServerEvent.RoomEvent> store(NewEvent event) {
+        return writer.append(event).orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    private static ServerEvent.Message send(String room, String from, String text) {
+        return (ServerEvent.Message) store(NewEvent.message(room, from, text, null, null)).orElseThrow();
+    }
+
+    /** Every text column of the room's rows, whatever the kind: what the database still holds. */
+    private static List<String> storedTexts(String room) throws SQLException {
+        List<String> texts = new ArrayList<>();
+        try (Connection connection = database.connection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "select text, sent_text, tsv::text from room_events where room = ? order by \"offset\"")) {
+            statement.setString(1, room);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    texts.add(result.getString(1) + "|" + result.getString(2) + "|" + result.getString(3));
+                }
+            }
+        }
+        return texts;
+    }
+
+    @Test
+    void aDeleteErasesTheTextOfTheMessageAndOfItsEditsFromTheDatabaseAndTheLogKeepsTheEvents() throws SQLException {
+        ServerEvent.Message secret = send("erase", "alice", "my password is hunter2");
+        store(NewEvent.edit("erase", "alice", secret.offset(), "my password is hunter3"));
+        ServerEvent.Message kept = send("erase", "bob", "bob's words stay");
+        store(NewEvent.edit("erase", "alice", secret.offset(), "oops"));
+        assertThat(storedTexts("erase")).anyMatch(row -> row.contains("hunter2"));
+
+        store(NewEvent.delete("erase", "alice", secret.offset(), false));
+
+        assertThat(storedTexts("erase")).noneMatch(row -> row.contains("hunter") || row.contains("oops"))
+                .anyMatch(row -> row.contains("bob's words stay"));
+        List<? extends ServerEvent.RoomEvent> log = history.after("erase", 0, 10, true).join().messages();
+        assertThat(log).hasSize(5);
+        assertThat(log.get(0)).isEqualTo(secret.withTextDeleted());
+        assertThat(log.get(1)).isEqualTo(new ServerEvent.Edit("erase", 2, 1, "alice", null, ((ServerEvent.Edit) log.get(1)).ts()));
+        assertThat(log.get(2)).isEqualTo(kept);
+        assertThat(log.get(4)).isInstanceOf(ServerEvent.Delete.class);
+        List<ServerEvent.RoomEvent> current = List.copyOf(history.before("erase", Long.MAX_VALUE, 10, false).join().messages());
+        assertThat(current).containsExactly(secret.withTextDeleted(), kept);
+        assertThatThrownBy(() -> store(NewEvent.edit("erase", "alice", secret.offset(), "again")))
+                .hasCauseInstanceOf(EventRefused.class);
+    }
+
+    @Test
+    void searchMatchesTheEditedTextOfMessagesAloneAndNeverADeletedOne() {
+        ServerEvent.Message edited = send("find", "alice", "deploy failed");
+        ServerEvent.Edit edit = (ServerEvent.Edit) store(NewEvent.edit("find", "alice", edited.offset(), "deploy fixed"))
+                .orElseThrow();
+        ServerEvent.Message deleted = send("find", "alice", "deploy broke everything");
+        store(NewEvent.delete("find", "carol", deleted.offset(), true));
+
+        assertThat(history.search("find", "failed", null, 20).join().messages()).isEmpty();
+        assertThat(history.search("find", "fixed", null, 20).join().messages()).as("the message, not its edit event")
+                .containsExactly(edited.withState("deploy fixed", edit.ts(), null));
+        assertThat(history.search("find", "broke", null, 20).join().messages()).isEmpty();
+        assertThat(history.search("find", "deploy", null, 20).join().messages()).hasSize(1);
+    }
+
+    @Test
+    void reactionsCountEveryoneNameTheFirstTwentyAndAMessageTakesTwentyDifferentEmoji() {
+        ServerEvent.Message message = send("react", "alice", "vote");
+        List<CompletableFuture<Optional<ServerEvent.RoomEvent>>> votes = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            votes.add(writer.append(NewEvent.reaction("react", "user" + i, message.offset(), "👍", true)));
+        }
+        votes.add(writer.append(NewEvent.reaction("react", "USER3", message.offset(), "👍", true)));
+        votes.add(writer.append(NewEvent.reaction("react", "user4", message.offset(), "👍", false)));
+        votes.add(writer.append(NewEvent.reaction("react", "user4", message.offset(), "👍", false)));
+        CompletableFuture.allOf(votes.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).join();
+        assertThat(votes.get(25).join()).as("already on: nicks compare case-insensitively").isEmpty();
+        assertThat(votes.get(26).join()).isPresent();
+        assertThat(votes.get(27).join()).as("already off").isEmpty();
+
+        for (int i = 1; i < MOST_EMOJI; i++) {
+            store(NewEvent.reaction("react", "alice", message.offset(), "e" + i, true));
+        }
+        assertThatThrownBy(() -> store(NewEvent.reaction("react", "alice", message.offset(), "one-too-many", true)))
+                .cause().isInstanceOfSatisfying(EventRefused.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(EventRefused.Reason.TOO_MANY_EMOJI));
+        store(NewEvent.reaction("react", "alice", message.offset(), "e1", false));
+        assertThat(store(NewEvent.reaction("react", "alice", message.offset(), "now-there-is-room", true))).isPresent();
+
+        ServerEvent.Message current = (ServerEvent.Message) history.before("react", Long.MAX_VALUE, 1, false).join()
+                .messages().get(0);
+        ServerEvent.ReactionCount thumbs = current.reactions().get(0);
+        assertThat(thumbs.emoji()).isEqualTo("👍");
+        assertThat(thumbs.count()).isEqualTo(24);
+        assertThat(thumbs.nicks()).hasSize(20).startsWith("user0", "user1", "user2", "user3", "user5").doesNotContain("user4");
+        assertThat(current.reactions()).hasSize(MOST_EMOJI).extracting(ServerEvent.ReactionCount::emoji)
+                .doesNotContain("e1").endsWith("now-there-is-room");
+    }
+
+    @Test
+    void eventsAreDecidedInQueueOrderWhileSharingTransactions() {
+        List<ServerEvent.Message> messages = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            messages.add(send("order-" + (i % 4), "alice", "m" + i));
+        }
+        long transactionsBefore = writer.transactions();
+        List<CompletableFuture<Optional<ServerEvent.RoomEvent>>> deletes = new ArrayList<>();
+        List<CompletableFuture<Optional<ServerEvent.RoomEvent>>> edits = new ArrayList<>();
+        List<CompletableFuture<Optional<ServerEvent.RoomEvent>>> others = new ArrayList<>();
+        for (ServerEvent.Message message : messages) {
+            deletes.add(writer.append(NewEvent.delete(message.room(), "alice", message.offset(), false)));
+            edits.add(writer.append(NewEvent.edit(message.room(), "alice", message.offset(), "too late")));
+            others.add(writer.append(NewEvent.edit(message.room(), "bob", message.offset(), "not mine")));
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            assertThat(deletes.get(i).orTimeout(20, TimeUnit.SECONDS).join()).isPresent();
+            assertThatThrownBy(edits.get(i)::join).isInstanceOf(CompletionException.class).cause()
+                    .isInstanceOfSatisfying(EventRefused.class,
+                            refused -> assertThat(refused.reason()).isEqualTo(EventRefused.Reason.NOT_FOUND));
+            assertThatThrownBy(others.get(i)::join).cause().isInstanceOf(EventRefused.class);
+        }
+        assertThat(writer.transactions() - transactionsBefore).as("60 events, not one transaction each").isLessThan(30);
+        for (int room = 0; room < 4; room++) {
+            List<? extends ServerEvent.RoomEvent> log = history.after("order-" + room, 0, 100, true).join().messages();
+            assertThat(log).hasSize(10).allMatch(event -> event instanceof ServerEvent.Message m ? m.deleted() != null
+                    : event instanceof ServerEvent.Delete);
+        }
+    }
+
+    @Test
+    void aReplyResentWithItsNonceAfterItsTargetWasDeletedIsAnsweredAsTheFirst() {
+        ServerEvent.Message target = send("resent", "alice", "question");
+        ServerEvent.RoomEvent reply = store(NewEvent.message("resent", "bob", "answer", "n-1", target.offset())).orElseThrow();
+        store(NewEvent.delete("resent", "alice", target.offset(), false));
+
+        assertThat(store(NewEvent.message("resent", "bob", "answer", "n-1", target.offset()))).contains(reply);
+        assertThatThrownBy(() -> store(NewEvent.message("resent", "bob", "answer", "n-2", target.offset()))).cause()
+                .isInstanceOfSatisfying(EventRefused.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(EventRefused.Reason.NOT_FOUND));
+    }
+
+    @Test
+    void retentionTakesAMessagesReactionsWithItAndThenItCanNoLongerBeChanged() throws SQLException {
+        try (Database retained = open(postgres.createDatabase("expiring"))) {
+            GroupCommitWriter retainedWriter = new GroupCommitWriter(retained, time::incrementAndGet, (epoch, event) -> { },
+                    MOST_EMOJI, new SimpleMeterRegistry());
+            try {
+                long old = publish(retainedWriter, "expiring", "alice", "old", null).join().offset();
+                retainedWriter.append(NewEvent.reaction("expiring", "bob", old, "👋", true)).join();
+                retainedWriter.append(NewEvent.edit("expiring", "alice", old, "older")).join();
+                long kept = publish(retainedWriter, "expiring", "bob", "kept", null).join().offset();
+                retainedWriter.append(NewEvent.reaction("expiring", "alice", kept, "👋", true)).join();
+
+                new Retention(retained, 0, 2, 10, time::get).run();
+
+                try (Connection connection = retained.connection(); Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("select target from reactions")) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getLong(1)).as("the kept message's alone").isEqualTo(kept);
+                    assertThat(rows.next()).isFalse();
+                }
+                assertThatThrownBy(() -> retainedWriter.append(NewEvent.reaction("expiring", "carol", old, "👋", true)).join())
+                        .cause().isInstanceOfSatisfying(EventRefused.class,
+                                refused -> assertThat(refused.reason()).isEqualTo(EventRefused.Reason.NOT_FOUND));
+            } finally {
+                retainedWriter.close();
+            }
+        }
     }
 }
