@@ -60,6 +60,8 @@ class LuaScriptIT {
         CompletableFuture<Long> pushed = commands.rpush("l", "after").toCompletableFuture();
         connection.flushCommands();
         connection.setAutoFlushCommands(true);
+        // A fallback EVAL that Lettuce queued on its own thread before auto-flush was back on.
+        connection.flushCommands();
         CompletableFuture.allOf(appended, pushed).orTimeout(5, TimeUnit.SECONDS).join();
         return commands.lrange("l", 0, -1).toCompletableFuture().join();
     }
