@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -221,18 +220,7 @@ public final class DirectMessages {
 
     private static List<ServerEvent.Dm> select(Connection connection, String sql, Object... parameters)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            List<ServerEvent.Dm> dms = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    dms.add(new ServerEvent.Dm(result.getString(2), result.getString(3), result.getString(4),
-                            result.getLong(5), result.getLong(1), null));
-                }
-            }
-            return dms;
-        }
+        return Rows.select(connection, sql, row -> new ServerEvent.Dm(row.getString(2), row.getString(3),
+                row.getString(4), row.getLong(5), row.getLong(1), null), parameters);
     }
 }

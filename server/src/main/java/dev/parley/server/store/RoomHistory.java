@@ -216,18 +216,9 @@ public final class RoomHistory {
 
     private static <T> List<T> rows(Connection connection, String room, String sql, Mapping<T> mapping,
                                     Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, room);
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 2, parameters[i]);
-            }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(mapping.map(room, result));
-                }
-            }
-            return rows;
-        }
+        Object[] roomFirst = new Object[parameters.length + 1];
+        roomFirst[0] = room;
+        System.arraycopy(parameters, 0, roomFirst, 1, parameters.length);
+        return Rows.select(connection, sql, row -> mapping.map(room, row), roomFirst);
     }
 }
