@@ -59,8 +59,8 @@ public final class Retention {
     public void schedule() {
         database.schedule(() -> {
             try {
-                long events = run(ROOM_EVENTS, maxEvents);
-                long dms = maxAgeMs > 0 ? run(DIRECT_MESSAGES, 0) : 0;
+                long events = roomEvents();
+                long dms = directMessages();
                 if (events > 0 || dms > 0) {
                     LOG.info("retention deleted {} room events and {} direct messages", events, dms);
                 }
@@ -72,7 +72,16 @@ public final class Retention {
 
     /** One pass over every room and conversation; returns how many events and direct messages it deleted. Blocks. */
     public long run() throws SQLException {
-        return run(ROOM_EVENTS, maxEvents) + (maxAgeMs > 0 ? run(DIRECT_MESSAGES, 0) : 0);
+        return roomEvents() + directMessages();
+    }
+
+    private long roomEvents() throws SQLException {
+        return run(ROOM_EVENTS, maxEvents);
+    }
+
+    /** Direct messages have an age limit only. */
+    private long directMessages() throws SQLException {
+        return maxAgeMs > 0 ? run(DIRECT_MESSAGES, 0) : 0;
     }
 
     /** One pass over every stream of {@code kept}, keeping at most {@code maxCount} of each (0: any number). */
