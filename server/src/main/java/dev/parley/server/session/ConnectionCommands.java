@@ -43,25 +43,34 @@ final class ConnectionCommands {
             } else if (dms.isEmpty()) {
                 listen(session, stored);
             } else {
-                session.transport().sendConfirmed(List.copyOf(dms)).thenAccept(taken -> {
-                    if (taken) {
-                        stored.delivered(dms).whenComplete((done, notMarked) -> session.executor().execute(() -> {
-                            if (!session.isReady()) {
-                                return;
-                            }
-                            if (notMarked != null) {
-                                LOG.debug("{}: stored direct messages not marked: {}", session, notMarked.getMessage());
-                                stored.listen(session.nick()); // those sent come again on the next hello
-                            } else if (dms.size() == STORED_CHUNK) {
-                                takeStored(session, stored);
-                            } else {
-                                listen(session, stored);
-                            }
-                        }));
-                    }
-                });
+                sendChunk(session, stored, dms);
             }
         }));
+    }
+
+    /** Sends a chunk; once the socket took it, marks it delivered, then goes on. */
+    private static void sendChunk(Session session, DirectMessages stored, List<ServerEvent.Dm> dms) {
+        session.transport().sendConfirmed(List.copyOf(dms)).thenAccept(taken -> {
+            if (taken) {
+                stored.delivered(dms).whenComplete((done, notMarked) ->
+                        session.executor().execute(() -> marked(session, stored, dms.size(), notMarked)));
+            }
+        });
+    }
+
+    /** A chunk of {@code size} was marked delivered (or not: {@code notMarked}): the next chunk, or live. */
+    private static void marked(Session session, DirectMessages stored, int size, Throwable notMarked) {
+        if (!session.isReady()) {
+            return;
+        }
+        if (notMarked != null) {
+            LOG.debug("{}: stored direct messages not marked: {}", session, notMarked.getMessage());
+            stored.listen(session.nick()); // those sent come again on the next hello
+        } else if (size == STORED_CHUNK) {
+            takeStored(session, stored);
+        } else {
+            listen(session, stored);
+        }
     }
 
     /** After the last chunk: live from now on, unless more arrived meanwhile than were held; then take again. */
