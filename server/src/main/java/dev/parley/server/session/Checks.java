@@ -35,6 +35,15 @@ final class Checks {
         return true;
     }
 
+    /** Whether the node offers {@code feature} (its {@code welcome.features}); answers {@code unsupported} when it does not. */
+    static boolean offered(Session session, RequestId id, String feature) {
+        if (session.node().features().contains(feature)) {
+            return true;
+        }
+        Replies.fail(session, id, ErrorCode.UNSUPPORTED, "this server does not offer '" + feature + "'");
+        return false;
+    }
+
     /** The session's membership of {@code room}, or null after answering {@code not_member}. */
     static Membership membership(Session session, RequestId id, String room) {
         Membership membership = session.rooms().get(room);

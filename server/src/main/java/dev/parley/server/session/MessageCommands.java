@@ -14,7 +14,7 @@ final class MessageCommands {
 
     /** Publishes into a room the session is in; the room's deliveries wait behind the {@code ack}. */
     static void send(Session session, Command.Send send) {
-        if (send.replyTo() != null && !RoomEventCommands.offered(session, send.id(), RoomAction.REPLIES)) {
+        if (send.replyTo() != null && !Checks.offered(session, send.id(), RoomAction.REPLIES)) {
             return;
         }
         Membership membership = RoomEventCommands.admitted(session, send.id(), send.room());

@@ -1,7 +1,6 @@
 package dev.parley.server.session;
 
 import dev.parley.protocol.Command;
-import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.broker.RoomAction;
@@ -17,7 +16,7 @@ final class RoomEventCommands {
     }
 
     static void edit(Session session, Command.Edit edit) {
-        if (!offered(session, edit.id(), RoomAction.EDIT)) {
+        if (!Checks.offered(session, edit.id(), RoomAction.EDIT)) {
             return;
         }
         Membership membership = admitted(session, edit.id(), edit.room());
@@ -28,7 +27,7 @@ final class RoomEventCommands {
     }
 
     static void delete(Session session, Command.Delete delete) {
-        if (!offered(session, delete.id(), RoomAction.DELETE)) {
+        if (!Checks.offered(session, delete.id(), RoomAction.DELETE)) {
             return;
         }
         Membership membership = admitted(session, delete.id(), delete.room());
@@ -39,7 +38,7 @@ final class RoomEventCommands {
     }
 
     static void react(Session session, Command.React react) {
-        if (!offered(session, react.id(), RoomAction.REACTIONS)) {
+        if (!Checks.offered(session, react.id(), RoomAction.REACTIONS)) {
             return;
         }
         Membership membership = admitted(session, react.id(), react.room());
@@ -47,15 +46,6 @@ final class RoomEventCommands {
             publish(session, react.id(), membership,
                     new RoomAction.React(react.room(), session.nick(), react.offset(), react.emoji(), react.on()));
         }
-    }
-
-    /** Whether the node offers {@code feature}; answers {@code unsupported} when it does not. */
-    static boolean offered(Session session, RequestId id, String feature) {
-        if (session.node().features().contains(feature)) {
-            return true;
-        }
-        Replies.fail(session, id, ErrorCode.UNSUPPORTED, "this server does not offer '" + feature + "'");
-        return false;
     }
 
     /** The session's membership of {@code room} once the rate limit admits the command, or null after answering. */

@@ -1,7 +1,6 @@
 package dev.parley.server.session;
 
 import dev.parley.protocol.Command;
-import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
 
 /** {@code search}: a room's messages by their words, where the node's broker can search; not rate-limited. */
@@ -13,11 +12,8 @@ final class SearchCommands {
     }
 
     static void search(Session session, Command.Search search) {
-        if (!session.node().features().contains(FEATURE)) {
-            Replies.fail(session, search.id(), ErrorCode.UNSUPPORTED, "this server does not offer search");
-            return;
-        }
-        if (!Checks.validRoom(session, search.id(), search.room())
+        if (!Checks.offered(session, search.id(), FEATURE)
+                || !Checks.validRoom(session, search.id(), search.room())
                 || Checks.membership(session, search.id(), search.room()) == null) {
             return;
         }
