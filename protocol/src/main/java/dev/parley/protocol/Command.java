@@ -25,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Command.Edit.class, name = "edit"),
     @JsonSubTypes.Type(value = Command.Delete.class, name = "delete"),
     @JsonSubTypes.Type(value = Command.React.class, name = "react"),
+    @JsonSubTypes.Type(value = Command.Read.class, name = "read"),
+    @JsonSubTypes.Type(value = Command.Unread.class, name = "unread"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Command {
@@ -40,8 +42,12 @@ public sealed interface Command {
     record Join(RequestId id, String room, StreamPosition since) implements Command {
     }
 
-    /** {@code leave}. */
-    record Leave(RequestId id, String room) implements Command {
+    /** {@code leave}; {@code forget} (version 1.2) also removes the user's read marker of the room. */
+    record Leave(RequestId id, String room, boolean forget) implements Command {
+        /** A leave that keeps the read marker. */
+        public Leave(RequestId id, String room) {
+            this(id, room, false);
+        }
     }
 
     /**
@@ -75,6 +81,17 @@ public sealed interface Command {
     record React(RequestId id, String room, long offset, String emoji, boolean on) implements Command {
         public static final int MAX_EMOJI_CODE_POINTS = 16;
         public static final int MAX_EMOJI_PER_MESSAGE = 20;
+    }
+
+    /**
+     * {@code read} (version 1.2): moves the user's read marker in {@code room} forward to
+     * {@code offset} (clamped to the room's latest).
+     */
+    record Read(RequestId id, String room, long offset) implements Command {
+    }
+
+    /** {@code unread} (version 1.2): the user's read state in every room where it has a marker. */
+    record Unread(RequestId id) implements Command {
     }
 
     /** {@code dm}: a direct message to one user. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Set;
 
 /**
  * Decodes client commands strictly, mapping every failure to the protocol's error code:
@@ -25,8 +24,6 @@ public final class CommandDecoder {
      * Commands of version 1.2 for features no Parley server offers yet: {@code unsupported}, as the
      * contract answers a command for a feature the server does not offer, rather than {@code unknown_type}.
      */
-    private static final Set<String> NOT_OFFERED = Set.of("read", "unread");
-
     private CommandDecoder() {
     }
 
@@ -61,7 +58,7 @@ public final class CommandDecoder {
             case "join":
                 return new Command.Join(id, f.requiredString("room"), f.optionalPosition("since"));
             case "leave":
-                return new Command.Leave(id, f.requiredString("room"));
+                return new Command.Leave(id, f.requiredString("room"), f.optionalBoolean("forget"));
             case "send":
                 return send(f);
             case "dm":
@@ -86,11 +83,11 @@ public final class CommandDecoder {
                 return new Command.Delete(id, f.requiredString("room"), f.requiredOffset("offset"));
             case "react":
                 return react(f);
+            case "read":
+                return new Command.Read(id, f.requiredString("room"), f.requiredOffset("offset"));
+            case "unread":
+                return new Command.Unread(id);
             default:
-                if (NOT_OFFERED.contains(type.textValue())) {
-                    throw new ProtocolException(ErrorCode.UNSUPPORTED, id, "this server does not offer '"
-                            + type.textValue() + "'");
-                }
                 throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, id, "unknown type '" + type.textValue() + "'");
         }
     }
@@ -120,11 +117,8 @@ public final class CommandDecoder {
             throw f.badRequest("field 'emoji' must be 1 to " + Command.React.MAX_EMOJI_CODE_POINTS
                     + " code points without whitespace");
         }
-        JsonNode on = f.root().get("on");
-        if (on == null || !on.isBoolean()) {
-            throw f.badRequest("field 'on' must be true or false");
-        }
-        return new Command.React(f.id, f.requiredString("room"), f.requiredOffset("offset"), emoji, on.booleanValue());
+        return new Command.React(f.id, f.requiredString("room"), f.requiredOffset("offset"), emoji,
+                f.requiredBoolean("on"));
     }
 
     private static Command.FetchHistory fetchHistory(Fields f) throws ProtocolException {
@@ -223,6 +217,20 @@ public final class CommandDecoder {
                 throw badRequest("field '" + name + "' holds an unpaired surrogate");
             }
             return node.textValue();
+        }
+
+        boolean requiredBoolean(String name) throws ProtocolException {
+            JsonNode node = root.get(name);
+            if (node == null || !node.isBoolean()) {
+                throw badRequest("field '" + name + "' must be true or false");
+            }
+            return node.booleanValue();
+        }
+
+        /** A boolean field, false when absent or null. */
+        boolean optionalBoolean(String name) throws ProtocolException {
+            JsonNode node = root.get(name);
+            return node != null && !node.isNull() && requiredBoolean(name);
         }
 
         Long optionalLong(String name) throws ProtocolException {

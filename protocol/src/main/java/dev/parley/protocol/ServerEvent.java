@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A server-to-client event: a direct reply to a command (it carries the command's {@code id}) or
  * a push ({@code message}, {@code edit}, {@code delete}, {@code reaction}, {@code presence},
- * {@code occupancy}, {@code dm}, {@code typing}).
+ * {@code occupancy}, {@code dm}, {@code typing}, {@code read}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -33,6 +33,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerEvent.Edit.class, name = "edit"),
     @JsonSubTypes.Type(value = ServerEvent.Delete.class, name = "delete"),
     @JsonSubTypes.Type(value = ServerEvent.Reaction.class, name = "reaction"),
+    @JsonSubTypes.Type(value = ServerEvent.Read.class, name = "read"),
+    @JsonSubTypes.Type(value = ServerEvent.Unread.class, name = "unread"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerEvent {
@@ -47,17 +49,27 @@ public sealed interface ServerEvent {
      * expires (seconds since the epoch): refresh before it; {@code null} when it does not.
      * {@code features} (version 1.2) are the optional parts of the protocol the server offers,
      * such as {@code "durable"} and {@code "search"}; {@code null} from an older server.
+     * {@code unread} (version 1.2, servers that offer {@code "read"}): the user's read state, as
+     * {@link Unread} lists it; null otherwise.
      */
     record Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
-                   long idleTimeoutMs, Limits limits, String server, Long exp, List<String> features) implements Reply {
+                   long idleTimeoutMs, Limits limits, String server, Long exp, List<String> features,
+                   List<UnreadRoom> unread) implements Reply {
         public Welcome {
             features = features == null ? null : List.copyOf(features);
+            unread = unread == null ? null : List.copyOf(unread);
+        }
+
+        /** A welcome without read state. */
+        public Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
+                       long idleTimeoutMs, Limits limits, String server, Long exp, List<String> features) {
+            this(id, session, nick, resume, heartbeatMs, idleTimeoutMs, limits, server, exp, features, null);
         }
 
         /** A welcome without token expiry nor features. */
         public Welcome(RequestId id, String session, String nick, String resume, long heartbeatMs,
                        long idleTimeoutMs, Limits limits, String server) {
-            this(id, session, nick, resume, heartbeatMs, idleTimeoutMs, limits, server, null, null);
+            this(id, session, nick, resume, heartbeatMs, idleTimeoutMs, limits, server, null, null, null);
         }
     }
 
@@ -121,6 +133,13 @@ public sealed interface ServerEvent {
             this(room, offset, ts, from, text, null, null, null, null);
         }
 
+        /** Who its text mentions (version 1.2), derived from the text; left out of the JSON when nobody. */
+        @JsonProperty(value = "mentions", access = JsonProperty.Access.READ_ONLY)
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        public List<String> mentions() {
+            return Mentions.in(text);
+        }
+
         /** This message as it was sent, its text gone: what the log keeps of a deleted message. */
         public Message withTextDeleted() {
             return new Message(room, offset, ts, from, null, replyTo, null, true, null);
@@ -146,6 +165,13 @@ public sealed interface ServerEvent {
      * (null) in the log once the message was deleted.
      */
     record Edit(String room, long offset, long target, String from, String text, long ts) implements RoomEvent {
+        /** Who its new text mentions, derived from the text; left out of the JSON when nobody. */
+        @JsonProperty(value = "mentions", access = JsonProperty.Access.READ_ONLY)
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        public List<String> mentions() {
+            return Mentions.in(text);
+        }
+
         /** This edit as the log keeps it once its message was deleted. */
         public Edit withTextDeleted() {
             return new Edit(room, offset, target, from, null, ts);
@@ -159,6 +185,28 @@ public sealed interface ServerEvent {
     /** {@code from} put {@code emoji} on the message at {@code target} ({@code on}) or took it off. */
     record Reaction(String room, long offset, long target, String from, String emoji, boolean on, long ts)
             implements RoomEvent {
+    }
+
+    /**
+     * The user's read marker in {@code room} moved to {@code offset} (version 1.2): sent to the
+     * user's other sessions than the one that moved it.
+     */
+    record Read(String room, long offset) implements ServerEvent {
+    }
+
+    /** The reply to {@code unread}: every room where the user has a read marker. */
+    record Unread(RequestId id, List<UnreadRoom> rooms) implements Reply {
+        public Unread {
+            rooms = rooms == null ? List.of() : List.copyOf(rooms);
+        }
+    }
+
+    /**
+     * The user's read state in one room: its marker {@code lastRead}; {@code unread}, the messages
+     * after it that others sent and that are not deleted; {@code mentions}, those of them that
+     * mention the user.
+     */
+    record UnreadRoom(String room, long lastRead, long unread, long mentions) {
     }
 
     /** Someone joined or left a room. */

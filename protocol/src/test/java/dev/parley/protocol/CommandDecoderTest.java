@@ -78,6 +78,17 @@ class CommandDecoderTest {
     }
 
     @Test
+    void decodesReadState() throws Exception {
+        assertThat(decode("{\"type\":\"read\",\"id\":10,\"room\":\"general\",\"offset\":61}"))
+                .isEqualTo(new Command.Read(RequestId.of(10), "general", 61));
+        assertThat(decode("{\"type\":\"unread\",\"id\":11}")).isEqualTo(new Command.Unread(RequestId.of(11)));
+        assertThat(decode("{\"type\":\"leave\",\"id\":2,\"room\":\"general\",\"forget\":true}"))
+                .isEqualTo(new Command.Leave(RequestId.of(2), "general", true));
+        assertThat(decode("{\"type\":\"leave\",\"room\":\"general\",\"forget\":null}"))
+                .isEqualTo(new Command.Leave(null, "general", false));
+    }
+
+    @Test
     void ignoresUnknownFields() throws Exception {
         assertThat(decode("{\"type\":\"ping\",\"id\":9,\"future\":{\"x\":[1,2]}}")).isEqualTo(new Command.Ping(RequestId.of(9)));
     }
@@ -92,8 +103,11 @@ class CommandDecoderTest {
         "{}|bad_request",
         "{\"type\":7}|bad_request",
         "{\"type\":\"warp\"}|unknown_type",
-        "{\"type\":\"unread\"}|unsupported",
-        "{\"type\":\"read\",\"room\":\"r\",\"offset\":1}|unsupported",
+        "{\"type\":\"read\",\"room\":\"r\",\"offset\":0}|bad_request",
+        "{\"type\":\"read\",\"room\":\"r\",\"offset\":\"5\"}|bad_request",
+        "{\"type\":\"read\",\"room\":\"r\"}|bad_request",
+        "{\"type\":\"read\",\"offset\":3}|bad_request",
+        "{\"type\":\"leave\",\"room\":\"r\",\"forget\":\"yes\"}|bad_request",
         "{\"type\":\"edit\",\"room\":\"r\",\"offset\":0,\"text\":\"x\"}|bad_request",
         "{\"type\":\"edit\",\"room\":\"r\",\"offset\":1.5,\"text\":\"x\"}|bad_request",
         "{\"type\":\"edit\",\"room\":\"r\",\"offset\":\"1\",\"text\":\"x\"}|bad_request",

@@ -4,8 +4,10 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.store.DirectMessages;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * one order, room events in offset order. Methods never block; results
  * complete on any thread.
  */
-public interface Broker extends LiveEvents {
+public interface Broker extends LiveEvents, ReadState {
 
     /**
      * Gives the message the room's next offset, keeps it in history and delivers it. A
@@ -77,10 +79,29 @@ public interface Broker extends LiveEvents {
     /**
      * What this broker adds to {@code welcome.features} (such as {@code "durable"}, {@code "search"},
      * and {@code "edit"}, {@code "delete"}, {@code "reactions"}, {@code "replies"} where it keeps
-     * message state and publishes every {@link RoomAction}).
+     * message state and publishes every {@link RoomAction}, {@value ReadState#FEATURE} where it keeps
+     * {@link ReadState}).
      */
     default Set<String> features() {
         return Set.of();
+    }
+
+    /** Only for a broker whose {@link #features()} has {@value ReadState#FEATURE}. */
+    @Override
+    default CompletableFuture<OptionalLong> markRead(String user, String room, long offset) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(ReadState.FEATURE));
+    }
+
+    /** Only for a broker whose {@link #features()} has {@value ReadState#FEATURE}. */
+    @Override
+    default CompletableFuture<List<ServerEvent.UnreadRoom>> unread(String user) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(ReadState.FEATURE));
+    }
+
+    /** Only for a broker whose {@link #features()} has {@value ReadState#FEATURE}. */
+    @Override
+    default CompletableFuture<Void> forget(String user, String room) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(ReadState.FEATURE));
     }
 
     /** The rooms that have history, with their latest offsets. */

@@ -25,6 +25,9 @@ public interface BrokerListener {
      */
     void onRoomLost(String room);
 
+    /** Delivers {@code event} to every local session of {@code nick} but {@code exceptSession}. */
+    void onUserEvent(String nick, String exceptSession, ServerEvent event);
+
     /** Delivers a direct message to a local session; returns whether its recipient is here. */
     boolean onDirect(ServerEvent.Dm dm);
 }

@@ -26,6 +26,11 @@ class ForwardingListener implements BrokerListener {
     }
 
     @Override
+    public void onUserEvent(String nick, String exceptSession, ServerEvent event) {
+        next.onUserEvent(nick, exceptSession, event);
+    }
+
+    @Override
     public boolean onDirect(ServerEvent.Dm dm) {
         return next.onDirect(dm);
     }

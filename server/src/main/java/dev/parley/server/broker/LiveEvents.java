@@ -44,6 +44,13 @@ public interface LiveEvents extends AutoCloseable {
      */
     CompletableFuture<Boolean> direct(ServerEvent.Dm dm);
 
+    /**
+     * Delivers {@code event} (a {@code read}) to every session of {@code nick} on every node but the
+     * session {@code exceptSession}; never kept. Completes once it is sent, and never fails: an event
+     * that cannot be sent is dropped.
+     */
+    CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event);
+
     /** Releases what it holds; it serves nothing afterwards. */
     @Override
     void close();

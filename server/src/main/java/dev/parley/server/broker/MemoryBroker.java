@@ -112,6 +112,12 @@ public final class MemoryBroker implements Broker, LivePart {
     }
 
     @Override
+    public CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event) {
+        listener.onUserEvent(nick, exceptSession, event);
+        return DONE;
+    }
+
+    @Override
     public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         RoomLog log = logs.get(room);
         if (log == null) {

@@ -108,6 +108,11 @@ public final class OutageBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event) {
+        return durable.toUser(nick, exceptSession, event);
+    }
+
+    @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
         return withDeadline(durable.direct(dm), "storing a direct message");
     }

@@ -182,6 +182,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event) {
+        return live.toUser(nick, exceptSession, event);
+    }
+
+    @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
         if (directMessages == null) {
             return live.direct(dm);

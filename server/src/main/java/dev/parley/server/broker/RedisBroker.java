@@ -208,6 +208,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event) {
+        return channels.toUser(nick, exceptSession, event);
+    }
+
+    @Override
     public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         CompletableFuture<List<Object>> reply = redis.call(RECOVER.run(redis.commands(), ScriptOutputType.MULTI,
                 keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),

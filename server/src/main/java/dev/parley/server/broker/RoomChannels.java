@@ -36,6 +36,8 @@ final class RoomChannels implements LivePart {
     private static final ObjectMapper JSON = ParleyJson.mapper();
     private static final String ROOM_PREFIX = "parley:room:{";
     private static final String USER_PREFIX = "parley:user:";
+    /** The field of a user channel's event that names the session it is not for. */
+    private static final String EXCEPT = "except";
 
     /** Reads where rooms stand: the epoch and latest offset of each of them that has a history; the others are left out. */
     interface Positions {
@@ -147,6 +149,19 @@ final class RoomChannels implements LivePart {
         return publish(userChannel(dm.to()), ParleyJson.write(dm)).thenApply(receivers -> receivers > 0);
     }
 
+    /** Publishes {@code event} on the user's channel with the session it must skip, as {@code "except"}. */
+    @Override
+    public CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event) {
+        ObjectNode payload = JSON.valueToTree(event);
+        payload.put(EXCEPT, exceptSession);
+        return publish(userChannel(nick), payload.toString()).handle((receivers, failure) -> {
+            if (failure != null) {
+                LOG.debug("{} for {} not published: {}", event, nick, failure.getMessage());
+            }
+            return null;
+        });
+    }
+
     /**
      * Publishes a stored message on its room's channel, with its epoch as {@code publish.lua} does.
      * A publish that fails is only logged: the message is stored, and the nodes' feeds find it in
@@ -193,8 +208,12 @@ final class RoomChannels implements LivePart {
         BrokerListener target = listener;
         try {
             if (channel.startsWith(USER_PREFIX)) {
-                if (ParleyJson.readEvent(payload) instanceof ServerEvent.Dm dm) {
+                JsonNode node = JSON.readTree(payload);
+                ServerEvent event = JSON.treeToValue(node, ServerEvent.class);
+                if (event instanceof ServerEvent.Dm dm) {
                     target.onDirect(dm);
+                } else if (event != null) {
+                    target.onUserEvent(channel.substring(USER_PREFIX.length()), node.path(EXCEPT).asText(null), event);
                 }
                 return;
             }

@@ -166,13 +166,26 @@ public final class Hub {
     /** Delivers a direct message to each session of its recipient on this node; returns whether any got it. */
     public boolean deliverDirect(ServerEvent.Dm dm) {
         List<Member> recipients = byNick(dm.to());
-        if (recipients.isEmpty()) {
-            return false;
+        return !recipients.isEmpty() && deliverTo(recipients, null, dm.addressedTo(recipients.get(0).nick())) > 0;
+    }
+
+    /** Delivers {@code event} to each session of {@code nick} on this node but {@code exceptSession}. */
+    public void deliverToUser(String nick, String exceptSession, ServerEvent event) {
+        List<Member> recipients = byNick(nick);
+        if (!recipients.isEmpty()) {
+            deliverTo(recipients, exceptSession, event);
         }
-        EncodedEvent encoded = EncodedEvent.encode(alloc, dm.addressedTo(recipients.get(0).nick()));
+    }
+
+    /** Queues {@code event} for each of {@code recipients} but the one with id {@code except}; how many it reached. */
+    private int deliverTo(List<Member> recipients, String except, ServerEvent event) {
+        EncodedEvent encoded = EncodedEvent.encode(alloc, event);
         int delivered = 0;
         try {
             for (Member recipient : recipients) {
+                if (recipient.id().equals(except)) {
+                    continue;
+                }
                 EncodedEvent shared = encoded.retainedDuplicate();
                 try {
                     recipient.executor().execute(() -> {
@@ -191,6 +204,6 @@ public final class Hub {
             encoded.release();
         }
         metrics.delivered(delivered);
-        return delivered > 0;
+        return delivered;
     }
 }

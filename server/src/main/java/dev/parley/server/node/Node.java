@@ -337,6 +337,11 @@ public final class Node implements BrokerListener, PresenceListener {
         return hub.deliverDirect(dm);
     }
 
+    @Override
+    public void onUserEvent(String nick, String exceptSession, ServerEvent event) {
+        hub.deliverToUser(nick, exceptSession, event);
+    }
+
     /**
      * Stops the occupancy reads, closes the broker and presence, then their connections; completes
      * when they are released. The node serves nothing afterwards.

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -60,6 +62,7 @@ abstract class BrokerContract {
     static final class Recorder implements BrokerListener {
         final Queue<Object> events = new ConcurrentLinkedQueue<>();
         final Queue<ServerEvent.Dm> directs = new ConcurrentLinkedQueue<>();
+        final Queue<String> toUsers = new ConcurrentLinkedQueue<>();
         final Set<String> here = ConcurrentHashMap.newKeySet();
 
         @Override
@@ -75,6 +78,11 @@ abstract class BrokerContract {
         @Override
         public void onRoomLost(String room) {
             events.add("lost " + room);
+        }
+
+        @Override
+        public void onUserEvent(String nick, String exceptSession, ServerEvent event) {
+            toUsers.add(nick + " but " + exceptSession + ": " + event);
         }
 
         @Override
@@ -584,5 +592,102 @@ abstract class BrokerContract {
         assertThat(again.orElseThrow().offset()).isEqualTo(first.offset());
         assertThat(again.orElseThrow().ts()).isEqualTo(first.ts());
         assertThat(((ServerEvent.Message) again.orElseThrow()).text()).isNull();
+    }
+
+    private void assumeReadState(Broker broker) {
+        assumeTrue(broker.features().contains(ReadState.FEATURE), "this broker keeps no read state");
+    }
+
+    private static ServerEvent.UnreadRoom unreadIn(Broker broker, String user, String room) {
+        return broker.unread(user).join().stream().filter(r -> r.room().equals(room)).findFirst().orElse(null);
+    }
+
+    @Test
+    void aReadMarkerOnlyMovesForwardAndIsClampedToTheRoomsLatestOffset() {
+        Broker broker = broker(50);
+        assumeReadState(broker);
+        publish(broker, "r", 5);
+
+        assertThat(broker.markRead("bob", "r", 2).join()).as("a first marker").isEqualTo(OptionalLong.of(2));
+        assertThat(broker.markRead("bob", "r", 1).join()).as("never back").isEmpty();
+        assertThat(broker.markRead("bob", "r", 2).join()).as("where it is").isEmpty();
+        assertThat(broker.markRead("bob", "r", 99).join()).as("clamped").isEqualTo(OptionalLong.of(5));
+        assertThat(broker.markRead("bob", "r", 6).join()).as("clamped where it is").isEmpty();
+        assertThat(broker.unread("bob").join()).containsExactly(new ServerEvent.UnreadRoom("r", 5, 0, 0));
+        assertThat(broker.unread("carol").join()).as("markers are per user").isEmpty();
+    }
+
+    @Test
+    void unreadCountsOthersMessagesAfterTheMarkerAndThoseThatMentionTheUser() {
+        Broker broker = broker(50);
+        assumeReadState(broker);
+        broker.publish("r", "alice", "before", null).join();
+        broker.markRead("bob", "r", 1).join();
+        broker.publish("r", "alice", "hi @Bob.", null).join();
+        broker.publish("r", "BOB", "my own, @bob", null).join();
+        broker.publish("r", "carol", "@bobby is not @bob's", null).join();
+        act(broker, new RoomAction.React("r", "carol", 2, "+", true));
+        broker.publish("r", "dave", "plain", null).join();
+
+        assertThat(unreadIn(broker, "bob", "r")).as("3 messages of others, 2 of them mention bob; reactions and own messages do not count")
+                .isEqualTo(new ServerEvent.UnreadRoom("r", 1, 3, 2));
+        assertThat(unreadIn(broker, "alice", "r")).as("no marker, no entry").isNull();
+        broker.markRead("bob", "r", 4).join();
+        assertThat(unreadIn(broker, "bob", "r")).isEqualTo(new ServerEvent.UnreadRoom("r", 4, 1, 0));
+    }
+
+    @Test
+    void unreadCountsStayRightAcrossEditsAndDeletes() {
+        Broker broker = broker(50);
+        assumeReadState(broker);
+        broker.publish("r", "alice", "start", null).join();
+        broker.markRead("bob", "r", 1).join();
+        broker.publish("r", "alice", "hey @bob", null).join();
+        broker.publish("r", "alice", "nothing here", null).join();
+        broker.publish("r", "carol", "also nothing", null).join();
+        assertThat(unreadIn(broker, "bob", "r")).isEqualTo(new ServerEvent.UnreadRoom("r", 1, 3, 1));
+
+        act(broker, new RoomAction.Edit("r", "alice", 2, "hey everyone"));
+        act(broker, new RoomAction.Edit("r", "alice", 3, "now @Bob too"));
+        assertThat(unreadIn(broker, "bob", "r")).as("an edit moves the mention, and is no message itself")
+                .isEqualTo(new ServerEvent.UnreadRoom("r", 1, 3, 1));
+
+        act(broker, new RoomAction.Delete("r", "alice", 3, false));
+        assertThat(unreadIn(broker, "bob", "r")).as("a deleted message counts no more")
+                .isEqualTo(new ServerEvent.UnreadRoom("r", 1, 2, 0));
+        act(broker, new RoomAction.Delete("r", "bob", 4, true));
+        assertThat(unreadIn(broker, "bob", "r")).isEqualTo(new ServerEvent.UnreadRoom("r", 1, 1, 0));
+        assertThat(broker.markRead("bob", "r", 100).join()).as("the room's latest is the delete's offset").isEqualTo(OptionalLong.of(8));
+        assertThat(unreadIn(broker, "bob", "r")).isEqualTo(new ServerEvent.UnreadRoom("r", 8, 0, 0));
+    }
+
+    @Test
+    void unreadListsEveryRoomWithAMarkerInNameOrderUntilItIsForgotten() {
+        Broker broker = broker(50);
+        assumeReadState(broker);
+        for (String room : List.of("zeta", "alpha", "mid")) {
+            broker.publish(room, "alice", "one @carol", null).join();
+            broker.publish(room, "alice", "two", null).join();
+            broker.markRead("carol", room, 1).join();
+        }
+        assertThat(broker.unread("carol").join()).containsExactly(
+                new ServerEvent.UnreadRoom("alpha", 1, 1, 0),
+                new ServerEvent.UnreadRoom("mid", 1, 1, 0),
+                new ServerEvent.UnreadRoom("zeta", 1, 1, 0));
+
+        broker.forget("carol", "mid").join();
+        broker.forget("carol", "nowhere").join();
+        assertThat(broker.unread("carol").join()).extracting(ServerEvent.UnreadRoom::room).containsExactly("alpha", "zeta");
+        assertThat(broker.markRead("carol", "mid", 1).join()).as("a forgotten marker starts again").isEqualTo(OptionalLong.of(1));
+    }
+
+    @Test
+    void aMovedMarkerReachesTheUsersOtherSessionsThroughTheLiveEvents() {
+        Broker broker = broker(50);
+        assumeReadState(broker);
+        broker.watchUser("bob").join();
+        broker.toUser("bob", "s-1", new ServerEvent.Read("r", 7)).join();
+        await().atMost(WITHIN).until(() -> !recorder.toUsers.isEmpty());
+        assertThat(recorder.toUsers).containsExactly("bob but s-1: " + new ServerEvent.Read("r", 7));
     }
 }

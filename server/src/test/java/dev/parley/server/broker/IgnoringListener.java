@@ -17,6 +17,13 @@ public final class IgnoringListener implements BrokerListener {
     }
 
     @Override
+
+    public void onUserEvent(String nick, String exceptSession, ServerEvent event) {
+
+    }
+
+
+    @Override
     public boolean onDirect(ServerEvent.Dm dm) {
         return false;
     }

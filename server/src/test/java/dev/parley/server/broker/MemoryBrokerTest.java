@@ -36,6 +36,13 @@ class MemoryBrokerTest {
             }
 
             @Override
+
+            public void onUserEvent(String nick, String exceptSession, ServerEvent event) {
+
+            }
+
+
+            @Override
             public boolean onDirect(ServerEvent.Dm dm) {
                 return dm.to().equals("here");
             }

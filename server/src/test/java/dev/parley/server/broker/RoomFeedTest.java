@@ -43,6 +43,13 @@ class RoomFeedTest {
             }
 
             @Override
+
+            public void onUserEvent(String nick, String exceptSession, ServerEvent event) {
+
+            }
+
+
+            @Override
             public boolean onDirect(ServerEvent.Dm dm) {
                 return false;
             }
