@@ -2,7 +2,7 @@
 # Parley's standard benchmark: starts the server jar the same way for every scenario, runs the
 # load-test harness against it, and writes every report plus an index under target/bench/<time>/.
 #
-#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable]
+#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life]
 #                                      (build first: ./mvnw -B package -DskipTests, or verify)
 #   large            the large-room and tail-latency scenarios alone (heap per session in rooms,
 #                    filling a 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000
@@ -24,6 +24,11 @@
 #                    own PostgreSQL 15 (PG_BIN, default /usr/lib/postgresql/15/bin; fsync on) on
 #                    PORT+20 in the run's directory, a new database per scenario, and stops it at the end;
 #                    PG_OPTS adds settings (e.g. "-c shared_buffers=512MB -c wal_buffers=64MB")
+#   life             the life of a message: a room of 1,002 members where 2 senders send 10 messages/s each,
+#                    alone, then beside a storm of STORM_RATE (default 1,000) messages/s from 1,000 of the
+#                    members, then beside as many reactions/s (what the storm costs the senders' messages);
+#                    then `welcome` for a user with read state in 200 rooms against a user with none
+#                    (bench/welcome-p99.mjs), in memory and with durable history (PostgreSQL as above)
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -406,6 +411,17 @@ durable_history() { # $1 = scenario name
 MAX_SESSIONS=$(( FD_LIMIT - 400 ))
 (( MAX_SESSIONS > 100000 )) && MAX_SESSIONS=100000
 
+welcome_p99() { # $1 = scenario name; TOPOLOGY says which server
+  begin_scenario "$1" "welcome of a user with read state in 200 rooms" || return 0
+  local dir="$SCENARIO_DIR"
+  node $(node -e 'process.exit(typeof WebSocket == "function" ? 1 : 0)' && echo --experimental-websocket) \
+      bench/welcome-p99.mjs "$URL" 200 "${WELCOME_CONNECTS:-500}" "$dir/welcome.json" 2>&1 |
+      grep -v ExperimentalWarning | tee "$dir/welcome.txt"
+  local code=${PIPESTATUS[0]}
+  (( code > WORST )) && WORST=$code
+  stop_server
+}
+
 large_rooms() {
   scenario 08-idle-10k-100rooms connect --clients 10000 --rooms 100 --duration 5
   scenario 09-idle-max-100rooms connect --clients "$MAX_SESSIONS" --rooms 100 --duration 5
@@ -486,8 +502,19 @@ case "$MODE" in
     durable_history d5-history-10m
     stop_postgres
     ;;
+  life)
+    room=(broadcast --clients 1002 --rooms 1 --senders 2 --rate 10 --size 100 --warmup 5 --duration 20)
+    storm=(--storm-rate "${STORM_RATE:-1000}" --storm-members 1000)
+    TOPOLOGY=single scenario l1-room-alone "${room[@]}"
+    TOPOLOGY=single scenario l2-message-storm "${room[@]}" --storm messages "${storm[@]}"
+    TOPOLOGY=single scenario l3-reaction-storm "${room[@]}" --storm reactions "${storm[@]}"
+    TOPOLOGY=single welcome_p99 l4-welcome-memory
+    start_postgres "$RUN_DIR/postgres"
+    TOPOLOGY=durable welcome_p99 l5-welcome-durable
+    stop_postgres
+    ;;
   *)
-    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable]" >&2
+    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life]" >&2
     exit 2
     ;;
 esac

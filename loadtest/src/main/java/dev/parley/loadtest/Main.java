@@ -35,7 +35,7 @@ public final class Main {
 
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
-        CommandLine commandLine = new CommandLine(Main.class);
+        CommandLine commandLine = new CommandLine(Main.class).setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, ignored) -> {
             e.getCommandLine().getErr().println("parley-loadtest: " + e.getMessage() + " (see --help)");
             return ExitCodes.USAGE;

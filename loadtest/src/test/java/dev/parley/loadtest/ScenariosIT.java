@@ -65,6 +65,29 @@ class ScenariosIT {
     }
 
     @Test
+    void aStormOfReactionsIsCheckedLikeMessagesButOnlyTheSendersMessagesAreMeasured() throws Exception {
+        for (String kind : new String[] {"reactions", "messages"}) {
+            Runs.Run run = Runs.run(dir.resolve(kind), "broadcast", server.webSocketUri(), "--clients", "12",
+                    "--rooms", "1", "--senders", "2", "--rate", "10", "--warmup", "1", "--duration", "2",
+                    "--storm", kind, "--storm-rate", "40", "--storm-members", "8");
+
+            JsonNode r = run.report();
+            assertThat(run.exitCode()).as(kind).isEqualTo(ExitCodes.PASSED);
+            assertThat(r.at("/parameters/storm").asText()).isEqualTo(kind);
+            assertThat(r.get("sent").asLong()).as("2 × 10/s × 3 s measured, 40/s × 3 s of storm, one target")
+                    .isEqualTo(60 + 120);
+            assertThat(r.get("acked").asLong()).isEqualTo(180);
+            assertThat(r.get("expectedDeliveries").asLong()).as("every room event, the storm's too, reaches the 12 members")
+                    .isEqualTo(12 * 181);
+            assertThat(r.get("delivered").asLong()).as("only the senders' messages carry a time to measure")
+                    .isEqualTo(12 * 60);
+            assertThat(r.get("lost").asLong() + r.get("duplicated").asLong() + r.get("reordered").asLong()).isZero();
+            assertThat(r.get("errors").asLong()).isZero();
+            assertThat(r.at("/parameters/refusedCommands").asLong()).as("every reaction changed something").isZero();
+        }
+    }
+
+    @Test
     void connectReportsConnectTimesAndTheServersHeapAndRssPerSession() throws Exception {
         Runs.Run run = Runs.run(dir, "connect", server.webSocketUri(), "--clients", "30", "--duration", "0.5",
                 "--server-pid", Long.toString(ProcessHandle.current().pid()));

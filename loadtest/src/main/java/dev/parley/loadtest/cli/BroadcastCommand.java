@@ -1,6 +1,7 @@
 package dev.parley.loadtest.cli;
 
 import dev.parley.loadtest.scenario.BroadcastScenario;
+import dev.parley.loadtest.scenario.Storm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +47,20 @@ public final class BroadcastCommand implements Callable<Integer> {
                     + "then). Default: ${DEFAULT-VALUE}")
     int searchRetries;
 
+    @Option(names = "--storm", paramLabel = "KIND",
+            description = "Traffic beside the senders' that is not measured itself but costs theirs: reactions "
+                    + "(on and off in turn on one message of the room) or messages, at --storm-rate in all, "
+                    + "from --storm-members sessions after the senders. Valid values: ${COMPLETION-CANDIDATES}")
+    Storm.Kind storm;
+
+    @Option(names = "--storm-rate", defaultValue = "1000", paramLabel = "PER_SEC",
+            description = "The storm's commands per second, all its members together. Default: ${DEFAULT-VALUE}")
+    double stormRate;
+
+    @Option(names = "--storm-members", defaultValue = "1000", paramLabel = "N",
+            description = "Sessions that make the storm (at most the members after the senders). Default: ${DEFAULT-VALUE}")
+    int stormMembers;
+
     @Override
     public Integer call() throws Exception {
         return ScenarioRunner.run(spec, common, () -> {
@@ -57,7 +72,13 @@ public final class BroadcastCommand implements Callable<Integer> {
                 Checks.atLeast("--search-retries", searchRetries, 0);
                 searchSettings = new BroadcastScenario.Search(p99BoundMs, searchFactor, searchMaxSteps, searchRetries);
             }
-            return new BroadcastScenario(load.settings(searchSettings));
+            Storm stormSettings = null;
+            if (storm != null) {
+                Checks.positive("--storm-rate", stormRate);
+                Checks.atLeast("--storm-members", stormMembers, 1);
+                stormSettings = new Storm(storm, stormMembers, stormRate);
+            }
+            return new BroadcastScenario(load.settings(searchSettings, stormSettings));
         });
     }
 }

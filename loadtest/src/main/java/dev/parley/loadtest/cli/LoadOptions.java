@@ -2,6 +2,7 @@ package dev.parley.loadtest.cli;
 
 import dev.parley.loadtest.run.Payload;
 import dev.parley.loadtest.scenario.BroadcastScenario;
+import dev.parley.loadtest.scenario.Storm;
 import picocli.CommandLine.Option;
 
 /** The chat load of {@code broadcast} and {@code churn}. */
@@ -40,6 +41,10 @@ public final class LoadOptions {
     double settleTimeout;
 
     BroadcastScenario.Settings settings(BroadcastScenario.Search search) {
+        return settings(search, null);
+    }
+
+    BroadcastScenario.Settings settings(BroadcastScenario.Search search, Storm storm) {
         Checks.atLeast("--clients", clients, 1);
         Checks.atLeast("--rooms", rooms, 1);
         Checks.atLeast("--senders", senders, 1);
@@ -49,6 +54,6 @@ public final class LoadOptions {
         Checks.positive("--duration", duration);
         Checks.atLeast("--settle-timeout", settleTimeout, 0);
         return new BroadcastScenario.Settings(clients, rooms, senders, rate, size, warmup, duration, settleTimeout,
-                search);
+                search, storm);
     }
 }

@@ -25,14 +25,22 @@ public final class BroadcastScenario implements Scenario {
     static final double KEEP_UP_SHARE = 0.95;
     private static final String SUSTAINABLE = "sustainable";
 
-    /** The load; {@code search} is null for a single run at {@code rate}. */
+    /**
+     * The load; {@code search} is null for a single run at {@code rate}, {@code storm} null for none
+     * (a storm is {@code broadcast}'s alone).
+     */
     public record Settings(int clients, int rooms, int senders, double rate, int size, double warmupSeconds,
-                           double durationSeconds, double settleSeconds, Search search) {
+                           double durationSeconds, double settleSeconds, Search search, Storm storm) {
         /** Adds these settings to a report's parameters. */
         Report.Builder describe(Report.Builder report) {
-            return report.parameter("clients", clients).parameter("rooms", rooms).parameter("senders", senders)
+            report.parameter("clients", clients).parameter("rooms", rooms).parameter("senders", senders)
                     .parameter("ratePerSender", rate).parameter("sizeChars", size)
                     .parameter("warmupSeconds", warmupSeconds).parameter("durationSeconds", durationSeconds);
+            if (storm != null) {
+                report.parameter("storm", storm.kind().wireName()).parameter("stormMembers", storm.members())
+                        .parameter("stormPerSecond", storm.perSecond());
+            }
+            return report;
         }
     }
 
@@ -58,9 +66,12 @@ public final class BroadcastScenario implements Scenario {
             report.connections(chat.setup(s.clients()).summary());
             report.parameter("members", chat.members());
             ChatLoad.PhaseResult chosen = s.search() == null
-                    ? chat.runPhase(s.senders(), s.rate(), s.warmupSeconds(), s.durationSeconds())
+                    ? chat.runPhase(s.senders(), s.rate(), s.warmupSeconds(), s.durationSeconds(), s.storm())
                     : search(ctx, chat, report);
             describe(report, chosen, chat.faults(), ctx.stats());
+            if (s.storm() != null) {
+                report.parameter("refusedCommands", ctx.stats().rejectedCount());
+            }
         } finally {
             chat.close();
         }
@@ -92,7 +103,7 @@ public final class BroadcastScenario implements Scenario {
         int retriesLeft = search.retries();
         for (int step = 0; step < search.maxSteps(); ) {
             ctx.out().println(String.format(Locale.ROOT, "-- search step %d: %.2f messages/s per sender", step + 1, rate));
-            last = chat.runPhase(s.senders(), rate, s.warmupSeconds(), s.durationSeconds());
+            last = chat.runPhase(s.senders(), rate, s.warmupSeconds(), s.durationSeconds(), s.storm());
             long lostSoFar = chat.faults().lost();
             long lost = lostSoFar - lostBefore;
             lostBefore = lostSoFar;

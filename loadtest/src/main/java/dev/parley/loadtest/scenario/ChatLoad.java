@@ -8,6 +8,8 @@ import dev.parley.loadtest.run.MeasuredWindow;
 import dev.parley.loadtest.run.PacedSender;
 import dev.parley.loadtest.run.Payload;
 import dev.parley.loadtest.run.Waits;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ServerEvent;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -149,7 +151,13 @@ final class ChatLoad {
      * every message was answered and delivered (or the drain timeout passed).
      */
     PhaseResult runPhase(int senders, double ratePerSender, double warmupSeconds, double durationSeconds) {
+        return runPhase(senders, ratePerSender, warmupSeconds, durationSeconds, null);
+    }
+
+    /** {@link #runPhase(int, double, double, double)} with a {@code storm} (nullable) beside the senders. */
+    PhaseResult runPhase(int senders, double ratePerSender, double warmupSeconds, double durationSeconds, Storm storm) {
         int count = Math.min(senders, members.size());
+        Map<RoomState, Long> targets = storm == null ? Map.of() : stormTargets(stormers(count, storm));
         MeasuredWindow window = MeasuredWindow.open(stats, warmupSeconds, durationSeconds);
         double offered = 0;
         List<PacedSender> paced = new ArrayList<>(count);
@@ -163,12 +171,52 @@ final class ChatLoad {
             paced.add(new PacedSender(session, ratePerSender, first, window.end(),
                     intended -> receiver.send(session, intended, Payload.text(intended, size))).start());
         }
+        if (storm != null) {
+            List<Member> stormers = stormers(count, storm);
+            double perMember = storm.perMember(stormers.size());
+            for (int j = 0; j < stormers.size(); j++) {
+                Receiver receiver = stormers.get(j).receiver();
+                LoadSession session = stormers.get(j).session();
+                long target = targets.get(receiver.room());
+                offered += perMember * receiver.room().members();
+                long first = window.start() + (long) (j * 1e9 / storm.perSecond());
+                paced.add(new PacedSender(session, perMember, first, window.end(),
+                        intended -> receiver.storm(session, storm.kind(), target)).start());
+            }
+        }
         MeasuredWindow.Result measured = window.await(ctx.progress(), ctx.probe());
         boolean drained = Waits.await(() -> PacedSender.allDone(paced) && stats.allAnswered()
                 && members.stream().allMatch(m -> m.receiver().drained()), ctx.drainTimeoutMs());
         paced.forEach(PacedSender::stop);
         return new PhaseResult(ratePerSender, measured, offered, stats.measuredLatencies(),
                 stats.measuredAckLatencies(), drained);
+    }
+
+    /** The members after the {@code senders} first that make the storm. */
+    private List<Member> stormers(int senders, Storm storm) {
+        return members.subList(senders, Math.min(members.size(), senders + storm.members()));
+    }
+
+    /**
+     * The message each room of {@code stormers} gets its reactions on: one sent now by the room's
+     * first storm member (every storm kind gets it, so the runs compare alike).
+     */
+    private Map<RoomState, Long> stormTargets(List<Member> stormers) {
+        Map<RoomState, Long> targets = new IdentityHashMap<>();
+        for (Member member : stormers) {
+            RoomState room = member.receiver().room();
+            if (!targets.containsKey(room)) {
+                ServerEvent.Reply reply = member.session()
+                        .request(id -> new Command.Send(id, room.name(), "storm target", null))
+                        .orTimeout(ctx.drainTimeoutMs(), TimeUnit.MILLISECONDS).join();
+                if (!(reply instanceof ServerEvent.Ack ack) || ack.offset() == null) {
+                    throw new IllegalStateException("the storm's target message was not stored: " + reply);
+                }
+                room.reached(ack.offset());
+                targets.put(room, ack.offset());
+            }
+        }
+        return targets;
     }
 
     /** Every member's delivery check, added up on the members' event loops. */

@@ -30,6 +30,10 @@ import java.util.concurrent.CompletionStage;
 final class Receiver implements SessionListener {
     /** The id of the join request; a string, so it is not mistaken for a {@link LoadSession#request} reply. */
     private static final RequestId JOIN_ID = RequestId.of("join");
+    /** The id of a storm's commands: a string, so their acks are counted but not measured. */
+    private static final RequestId STORM_ID = RequestId.of("storm");
+    private static final String STORM_EMOJI = "\ud83d\udc4d";
+    private static final String STORM_TEXT = "storm";
 
     private final LiveStats stats;
     private final CompletableFuture<Long> joinReply = new CompletableFuture<>();
@@ -43,6 +47,11 @@ final class Receiver implements SessionListener {
     private long notRecoveredJoins;
     private volatile long reached = -1;
     private volatile boolean leftEarly;
+    /** The latest message received in the room: what a storm reacts to. */
+    private long latestMessage;
+    /** The message this member's storm reaction is on or off, and whether it is on now. */
+    private long reactionTarget;
+    private boolean reacting;
 
     Receiver(LiveStats stats) {
         this.stats = stats;
@@ -71,6 +80,26 @@ final class Receiver implements SessionListener {
         stats.sent();
     }
 
+    /**
+     * Writes one command of a {@link Storm} (without flushing); on the event loop. A reaction puts
+     * this member's emoji on the latest message it received ({@code seed} before any) or takes it
+     * off, in turn, so that each changes something; a message is a short text the latencies do not
+     * count. Reactions react to recent messages because a bounded history soon forgets old ones:
+     * the storm's own events push them out.
+     */
+    void storm(LoadSession session, Storm.Kind kind, long seed) {
+        if (kind == Storm.Kind.REACTIONS) {
+            long target = Math.max(seed, latestMessage);
+            reacting = target != reactionTarget || !reacting;
+            reactionTarget = target;
+            session.send(new Command.React(STORM_ID, room.name(), target, STORM_EMOJI, reacting));
+        } else {
+            session.send(new Command.Send(STORM_ID, room.name(), STORM_TEXT, null));
+        }
+        unanswered++;
+        stats.sent();
+    }
+
     private void joined(ServerEvent.Joined joined) {
         tracker = new DeliveryTracker(joined.offset());
         epoch = joined.epoch();
@@ -82,11 +111,7 @@ final class Receiver implements SessionListener {
 
     private void rejoined(ServerEvent.Joined joined, long receivedNanos) {
         if (joined.recovered()) {
-            joined.messages().forEach(event -> {
-                if (event instanceof ServerEvent.Message message) { // the load sends messages alone
-                    received(message, receivedNanos);
-                }
-            });
+            joined.messages().forEach(event -> received(event, receivedNanos));
         } else {
             notRecoveredJoins++;
             tracker.skipTo(joined.offset());
@@ -111,8 +136,8 @@ final class Receiver implements SessionListener {
     @Override
     public void onEvent(LoadSession session, ServerEvent event, long receivedNanos) {
         stats.event();
-        if (event instanceof ServerEvent.Message message) {
-            received(message, receivedNanos);
+        if (event instanceof ServerEvent.RoomEvent roomEvent) {
+            received(roomEvent, receivedNanos);
         } else if (event instanceof ServerEvent.Presence || event instanceof ServerEvent.Occupancy) {
             stats.announcement();
         } else if (event instanceof ServerEvent.Ack ack) {
@@ -144,6 +169,9 @@ final class Receiver implements SessionListener {
         } else if (event instanceof ServerEvent.Error error) {
             answered();
             stats.rejected();
+            if (STORM_ID.equals(error.id())) {
+                return; // e.g. a reaction to a message just deleted from a bounded history: the storm's own affair
+            }
             stats.errors().add("error reply: " + (error.code() == null ? "unknown" : error.code().wireName()));
         }
     }
@@ -154,19 +182,24 @@ final class Receiver implements SessionListener {
         }
     }
 
-    private void received(ServerEvent.Message message, long receivedNanos) {
-        if (tracker == null || !room.name().equals(message.room())) {
+    /**
+     * Checks a room event of any type against the room's offsets (a client tracks its position by
+     * every room event); only the load's own messages carry a time to measure.
+     */
+    private void received(ServerEvent.RoomEvent event, long receivedNanos) {
+        if (tracker == null || !room.name().equals(event.room())) {
             return;
         }
-        DeliveryTracker.Verdict verdict = tracker.accept(message.offset());
+        DeliveryTracker.Verdict verdict = tracker.accept(event.offset());
         reached = tracker.lastOffset();
-        if (message.offset() > room.finalOffset()) {
+        if (event.offset() > room.finalOffset()) {
             // stored though not (yet) acknowledged, e.g. its ack was lost with a connection: owed to every member
-            room.reached(message.offset());
+            room.reached(event.offset());
         }
-        if (verdict == DeliveryTracker.Verdict.DUPLICATE) {
+        if (verdict == DeliveryTracker.Verdict.DUPLICATE || !(event instanceof ServerEvent.Message message)) {
             return;
         }
+        latestMessage = Math.max(latestMessage, message.offset());
         long intended = Payload.intendedNanos(message.text());
         if (intended != Payload.NOT_OURS) {
             stats.delivered(intended, receivedNanos);
