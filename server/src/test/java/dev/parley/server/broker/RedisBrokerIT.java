@@ -141,9 +141,9 @@ class RedisBrokerIT extends BrokerContract {
     }
 
     @Test
-    void offersRoomEventFeaturesAndDoesNotSearch() {
+    void offersRoomEventFeaturesAndReadStateAndDoesNotSearch() {
         Broker broker = node(new Recorder());
-        assertThat(broker.features()).containsExactlyInAnyOrder("edit", "delete", "reactions", "replies");
+        assertThat(broker.features()).containsExactlyInAnyOrder("edit", "delete", "reactions", "replies", ReadState.FEATURE);
         assertThat(broker.search("r", "anything", null, 20)).failsWithin(WITHIN)
                 .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
     }
