@@ -44,8 +44,8 @@ import java.util.stream.Stream;
  * </ul>
  * One Lua script gives a room event its offset, appends it and publishes it ({@code publish.lua}
  * for messages, {@code event.lua} for edits, deletes and reactions, which also checks the message
- * and changes its state in the same step; both keep the unread index with the stream), so the order in which every node receives a room's
- * events is the history's order. Direct messages go to the channel
+ * and changes its state in the same step; both keep the unread index with the stream), so the
+ * order in which every node receives a room's events is the history's order. Direct messages go to the channel
  * {@code parley:user:<nick>}, subscribed by the node where that user is connected. The set
  * {@code parley:rooms} names the rooms that have had messages.
  *
@@ -145,8 +145,8 @@ public final class RedisBroker implements Broker {
             args.addAll(List.of("reaction", Long.toString(react.target()), react.emoji(), react.on() ? "1" : "0",
                     Integer.toString(Command.React.MAX_EMOJI_PER_MESSAGE)));
         }
-        CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI, RedisRooms.keys(room),
-                args.toArray(String[]::new)));
+        CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI,
+                RedisRooms.keys(room), args.toArray(String[]::new)));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
             if (offset == 0) {
@@ -164,8 +164,9 @@ public final class RedisBroker implements Broker {
         long ts = clock.getAsLong();
         String room = send.room();
         CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
-                RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize), Long.toString(ts),
-                send.from(), send.text(), room, send.nonce() == null ? "" : Names.nickKey(send.from()) + ' ' + send.nonce(),
+                RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
+                Long.toString(ts), send.from(), send.text(), room,
+                send.nonce() == null ? "" : Names.nickKey(send.from()) + ' ' + send.nonce(),
                 send.replyTo() == null ? "" : send.replyTo().toString(), RedisReadState.mentionedBy(send.from(), send.text())));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
