@@ -3,7 +3,8 @@
 -- is kept apart in KEYS[4] (offset: text), so that a delete can erase it; KEYS[5] holds the state
 -- of each message that has any (offset: JSON {edited, last, edits, deleted, reactions}: the ts and
 -- offset of its last edit, the offsets of all its edits, and [{emoji, nicks}] in the order they
--- came). Everything about an event leaves with it when the stream trims it.
+-- came). Everything about an event leaves with it when the stream trims it, its entries in the
+-- unread index (index.lua) too.
 
 -- The entry's fields as a table.
 local function fieldsOf(entry)
@@ -34,7 +35,7 @@ local function findMessage(o)
 end
 
 -- Appends an event with the room's next offset: the stream keeps the last size events (and what
--- goes with them alone), text (nil for none) is kept apart, and the event (the table payload, to
+-- goes with them alone, their index entries too), text (nil for none) is kept apart, and the event (the table payload, to
 -- which its offset and the epoch are added) is published on channel in the same step, so that
 -- every node receives the room's events in offset order. Returns the offset.
 local function append(channel, size, fields, text, payload)
@@ -48,6 +49,9 @@ local function append(channel, size, fields, text, payload)
       local o = string.match(entry[1], '^%d+')
       redis.call('hdel', KEYS[4], o)
       redis.call('hdel', KEYS[5], o)
+      if gone['kind'] == 'message' then
+        unindexMessage(o, gone['from'])
+      end
     end
   end
   top = redis.call('hincrby', KEYS[2], 'top', 1)

@@ -1,6 +1,6 @@
 -- ARGV[2]: the room's channel, ARGV[3]: history size, ARGV[4]: ts, ARGV[5]: from, ARGV[6]: room,
 -- ARGV[7]: kind ('edit', 'delete' or 'reaction'), ARGV[8]: the offset of the message it is about;
--- edit: ARGV[9] the new text; delete: ARGV[9] '1' when from may delete anyone's message;
+-- edit: ARGV[9] the new text, ARGV[10] the nicks it mentions but from (space-separated); delete: ARGV[9] '1' when from may delete anyone's message;
 -- reaction: ARGV[9] the emoji, ARGV[10] '1' to put it on, '0' to take it off, ARGV[11] the most
 -- emoji a message takes. Checks the message and appends the event in one step, so that it is
 -- decided on the room's state right before it (a delete and an edit of one message are ordered).
@@ -79,8 +79,15 @@ else
   table.insert(reactions[index].nicks, ARGV[5])
   state.reactions = reactions
 end
--- The message may have left the stream with this event (a history of one): its state goes with it.
+-- The message may have left the stream with this event (a history of one): its state and index
+-- entries went with it.
 if #redis.call('xrange', KEYS[1], target .. '-0', target .. '-0') > 0 then
   redis.call('hset', KEYS[5], target, cjson.encode(state))
+  if ARGV[7] == 'edit' then
+    unindexMentions(target)
+    indexMentions(target, ARGV[10])
+  elseif ARGV[7] == 'delete' then
+    unindexMessage(target, message['from'])
+  end
 end
 return {offset}

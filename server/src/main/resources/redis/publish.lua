@@ -1,9 +1,10 @@
 -- ARGV[2]: the room's channel, ARGV[3]: history size, ARGV[4]: ts, ARGV[5]: from, ARGV[6]: text,
 -- ARGV[7]: room, ARGV[8]: the sender's nonce key ('' for none), ARGV[9]: the offset of the message
--- it answers ('' for none). A nonce key the room still keeps (KEYS[3]: {nonce key: offset}) publishes
+-- it answers ('' for none), ARGV[10]: the nicks the text mentions but the sender (space-separated,
+-- '' for none). A nonce key the room still keeps (KEYS[3]: {nonce key: offset}) publishes
 -- nothing: returns {offset, ts, from, replyTo or '', text} of that first message (no text once deleted). A reply to a message the
--- room does not keep, or deleted, returns {0, 'not_found'}. Otherwise appends the message and
--- returns {offset}.
+-- room does not keep, or deleted, returns {0, 'not_found'}. Otherwise appends and indexes the
+-- message and returns {offset}.
 local size = tonumber(ARGV[3])
 if ARGV[8] ~= '' then
   local first = redis.call('hget', KEYS[3], ARGV[8])
@@ -31,7 +32,10 @@ if ARGV[8] ~= '' then
   table.insert(fields, ARGV[8])
 end
 local offset = append(ARGV[2], size, fields, ARGV[6], payload)
-if ARGV[8] ~= '' and size > 0 then
-  redis.call('hset', KEYS[3], ARGV[8], offset)
+if size > 0 then
+  if ARGV[8] ~= '' then
+    redis.call('hset', KEYS[3], ARGV[8], offset)
+  end
+  indexMessage(offset, ARGV[5], ARGV[10])
 end
 return {offset}

@@ -16,9 +16,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * The {@link Broker} of a cluster: rooms live in Redis, so that every node sees the same offsets,
@@ -35,12 +37,15 @@ import java.util.function.LongSupplier;
  *   <li>{@code parley:room:{R}:meta}, a hash of the room's {@code epoch} and {@code top} offset;</li>
  *   <li>{@code parley:room:{R}:nonces}, a hash from a sender's nonce ({@code <nick> <nonce>}) to the
  *       offset of the kept message it came with, trimmed with the stream;</li>
+ *   <li>{@code parley:room:{R}:live}, {@code :senders}, {@code :mentions} and {@code :mentioned}, the
+ *       unread index of the stream's messages that are not deleted, and {@code parley:room:{R}:reads},
+ *       the users' read markers ({@link RedisReadState});</li>
  *   <li>{@code parley:room:{R}}, the channel of its live room events, presence and typing events.</li>
  * </ul>
  * One Lua script gives a room event its offset, appends it and publishes it ({@code publish.lua}
  * for messages, {@code event.lua} for edits, deletes and reactions, which also checks the message
- * and changes its state in the same step), so the order in which every node receives a room's
- * events is the history's order. Direct messages go to the channel
+ * and changes its state in the same step; both keep the unread index with the stream), so the
+ * order in which every node receives a room's events is the history's order. Direct messages go to the channel
  * {@code parley:user:<nick>}, subscribed by the node where that user is connected. The set
  * {@code parley:rooms} names the rooms that have had messages.
  *
@@ -50,23 +55,25 @@ import java.util.function.LongSupplier;
  * message.
  */
 public final class RedisBroker implements Broker {
-    private static final String ROOM_PREFIX = "parley:room:{";
     private static final String ROOMS = "parley:rooms";
-    private static final Set<String> FEATURES = Set.of("edit", "delete", "reactions", "replies");
-    private static final LuaScript PUBLISH = script("append", "publish");
-    private static final LuaScript EVENT = script("append", "event");
-    private static final LuaScript RECOVER = script("read", "recover");
-    private static final LuaScript RANGE = script("read", "range");
-    private static final List<LuaScript> SCRIPTS = List.of(PUBLISH, EVENT, RECOVER, RANGE);
+    private static final Set<String> FEATURES = Set.of("edit", "delete", "reactions", "replies", ReadState.FEATURE);
+    private static final LuaScript PUBLISH = RedisRooms.script("index", "append", "publish");
+    private static final LuaScript EVENT = RedisRooms.script("index", "append", "event");
+    private static final LuaScript RECOVER = RedisRooms.script("read", "recover");
+    private static final LuaScript RANGE = RedisRooms.script("read", "range");
+    private static final List<LuaScript> SCRIPTS = Stream.concat(Stream.of(PUBLISH, EVENT, RECOVER, RANGE),
+            RedisReadState.SCRIPTS.stream()).toList();
 
     private final Redis redis;
     private final RoomChannels channels;
+    private final RedisReadState readState;
     private final int historySize;
     private final LongSupplier clock;
 
     private RedisBroker(Redis redis, RoomChannels channels, int historySize, LongSupplier clock) {
         this.redis = redis;
         this.channels = channels;
+        this.readState = new RedisReadState(redis);
         this.historySize = historySize;
         this.clock = clock;
         redis.onConnected(() -> loadScripts(redis).exceptionally(failure -> null));
@@ -129,7 +136,8 @@ public final class RedisBroker implements Broker {
         List<String> args = new ArrayList<>(List.of(Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
                 Long.toString(ts), action.from(), room));
         if (action instanceof RoomAction.Edit edit) {
-            args.addAll(List.of("edit", Long.toString(edit.target()), edit.text()));
+            args.addAll(List.of("edit", Long.toString(edit.target()), edit.text(),
+                    RedisReadState.mentionedBy(edit.from(), edit.text())));
         } else if (action instanceof RoomAction.Delete delete) {
             args.addAll(List.of("delete", Long.toString(delete.target()), delete.moderator() ? "1" : "0"));
         } else {
@@ -137,8 +145,8 @@ public final class RedisBroker implements Broker {
             args.addAll(List.of("reaction", Long.toString(react.target()), react.emoji(), react.on() ? "1" : "0",
                     Integer.toString(Command.React.MAX_EMOJI_PER_MESSAGE)));
         }
-        CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI, keys(room),
-                args.toArray(String[]::new)));
+        CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI,
+                RedisRooms.keys(room), args.toArray(String[]::new)));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
             if (offset == 0) {
@@ -156,9 +164,10 @@ public final class RedisBroker implements Broker {
         long ts = clock.getAsLong();
         String room = send.room();
         CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
-                keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize), Long.toString(ts),
-                send.from(), send.text(), room, send.nonce() == null ? "" : Names.nickKey(send.from()) + ' ' + send.nonce(),
-                send.replyTo() == null ? "" : send.replyTo().toString()));
+                RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
+                Long.toString(ts), send.from(), send.text(), room,
+                send.nonce() == null ? "" : Names.nickKey(send.from()) + ' ' + send.nonce(),
+                send.replyTo() == null ? "" : send.replyTo().toString(), RedisReadState.mentionedBy(send.from(), send.text())));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
             if (offset == 0) {
@@ -213,9 +222,24 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<OptionalLong> markRead(String user, String room, long offset) {
+        return readState.markRead(user, room, offset);
+    }
+
+    @Override
+    public CompletableFuture<List<ServerEvent.UnreadRoom>> unread(String user) {
+        return readState.unread(user);
+    }
+
+    @Override
+    public CompletableFuture<Void> forget(String user, String room) {
+        return readState.forget(user, room);
+    }
+
+    @Override
     public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         CompletableFuture<List<Object>> reply = redis.call(RECOVER.run(redis.commands(), ScriptOutputType.MULTI,
-                keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),
+                RedisRooms.keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),
                 Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest), Integer.toString(recoverMax)));
         return reply.thenApply(r -> {
             boolean recovered = (Long) r.get(2) == 1;
@@ -248,7 +272,7 @@ public final class RedisBroker implements Broker {
     private static CompletableFuture<RoomFeed.Fetched> range(Redis redis, String room, String first, String last, int count,
                                                             boolean newestFirst, boolean log) {
         CompletableFuture<List<Object>> reply = redis.call(RANGE.run(redis.commands(), ScriptOutputType.MULTI,
-                keys(room), Epochs.fresh(), first, last, Integer.toString(count), newestFirst ? "rev" : "fwd",
+                RedisRooms.keys(room), Epochs.fresh(), first, last, Integer.toString(count), newestFirst ? "rev" : "fwd",
                 log ? "log" : "state"));
         return reply.thenApply(r -> {
             List<?> entries = (List<?>) r.get(2);
@@ -269,7 +293,7 @@ public final class RedisBroker implements Broker {
 
     private CompletableFuture<Map<String, Long>> tops(Set<String> rooms) {
         Map<String, CompletableFuture<String>> tops = new HashMap<>();
-        rooms.forEach(room -> tops.put(room, redis.call(redis.commands().hget(meta(room), "top"))));
+        rooms.forEach(room -> tops.put(room, redis.call(redis.commands().hget(RedisRooms.meta(room), "top"))));
         return CompletableFuture.allOf(tops.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
             Map<String, Long> result = new HashMap<>();
             tops.forEach((room, top) -> {
@@ -285,7 +309,7 @@ public final class RedisBroker implements Broker {
     /** The epoch and top offset in each room's hash; rooms without one are left out. */
     private static CompletableFuture<Map<String, RoomFeed.Position>> positions(Redis redis, Set<String> rooms) {
         Map<String, CompletableFuture<List<KeyValue<String, String>>>> reads = new HashMap<>();
-        rooms.forEach(room -> reads.put(room, redis.call(redis.commands().hmget(meta(room), "epoch", "top"))));
+        rooms.forEach(room -> reads.put(room, redis.call(redis.commands().hmget(RedisRooms.meta(room), "epoch", "top"))));
         return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
             Map<String, RoomFeed.Position> positions = new HashMap<>();
             reads.forEach((room, read) -> {
@@ -297,26 +321,6 @@ public final class RedisBroker implements Broker {
             });
             return positions;
         });
-    }
-
-    private static String[] keys(String room) {
-        String prefix = ROOM_PREFIX + room + "}:";
-        return new String[] {prefix + "log", meta(room), prefix + "nonces", prefix + "texts", prefix + "state"};
-    }
-
-    private static String meta(String room) {
-        return ROOM_PREFIX + room + "}:meta";
-    }
-
-    /**
-     * The scripts {@code redis/<part>.lua} as one, after the part every room script starts with,
-     * {@code redis/epoch.lua}: the parts shared ({@code append}, {@code read}) before the script's own.
-     */
-    private static LuaScript script(String... parts) {
-        String[] names = new String[parts.length + 1];
-        names[0] = "epoch";
-        System.arraycopy(parts, 0, names, 1, parts.length);
-        return LuaScript.fromResources(names);
     }
 
     /** Stops the checks; the connections close with {@link Redis}. */

@@ -1,0 +1,44 @@
+package dev.parley.server.broker;
+
+import dev.parley.server.redis.LuaScript;
+
+/**
+ * The names of a room's keys in Redis and how its scripts are put together, for {@link RedisBroker}
+ * and {@link RedisReadState}. Every key of a room carries it as a hash tag ({@code {R}}), so that
+ * one script reaches them all in one Redis Cluster slot.
+ */
+final class RedisRooms {
+    private static final String ROOM_PREFIX = "parley:room:{";
+
+    private RedisRooms() {
+    }
+
+    /** The keys every room script is given, in the order {@code redis/epoch.lua} names them. */
+    static String[] keys(String room) {
+        String prefix = ROOM_PREFIX + room + "}:";
+        return new String[] {prefix + "log", meta(room), prefix + "nonces", prefix + "texts", prefix + "state",
+                prefix + "live", prefix + "senders", prefix + "mentions", prefix + "mentioned", reads(room)};
+    }
+
+    /** The room's hash of its {@code epoch} and {@code top} offset. */
+    static String meta(String room) {
+        return ROOM_PREFIX + room + "}:meta";
+    }
+
+    /** The room's hash of read markers, user to offset. */
+    static String reads(String room) {
+        return ROOM_PREFIX + room + "}:reads";
+    }
+
+    /**
+     * The scripts {@code redis/<part>.lua} as one, after the part every room script starts with,
+     * {@code redis/epoch.lua}: the parts shared ({@code index}, {@code append}, {@code read}) before
+     * the script's own.
+     */
+    static LuaScript script(String... parts) {
+        String[] names = new String[parts.length + 1];
+        names[0] = "epoch";
+        System.arraycopy(parts, 0, names, 1, parts.length);
+        return LuaScript.fromResources(names);
+    }
+}
