@@ -30,7 +30,7 @@ public final class ReadMarkers {
             on conflict (reader, room) do update set last_read = excluded.last_read
             where m.last_read < excluded.last_read
             returning last_read""";
-    private static final String UNREAD = """
+    static final String UNREAD = """
             select m.room, m.last_read,
               (select count(*) from room_events e
                where e.room = m.room and e."offset" > m.last_read and e.kind = 'message' and not e.deleted
