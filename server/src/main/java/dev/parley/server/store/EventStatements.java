@@ -278,7 +278,7 @@ final class EventStatements {
 
     /** Binds parameter {@code index} to the array of {@code column} of each of {@code rows}, as SQL {@code type}. */
     static <T> void bind(Connection connection, PreparedStatement statement, int index, List<T> rows, String type,
-                                 Function<T, Object> column) throws SQLException {
+                         Function<T, Object> column) throws SQLException {
         statement.setArray(index, connection.createArrayOf(type, rows.stream().map(column).toArray()));
     }
 }

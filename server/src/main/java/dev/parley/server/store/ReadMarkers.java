@@ -4,7 +4,6 @@ import dev.parley.protocol.Names;
 import dev.parley.protocol.ServerEvent;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,6 +29,7 @@ public final class ReadMarkers {
             on conflict (reader, room) do update set last_read = excluded.last_read
             where m.last_read < excluded.last_read
             returning last_read""";
+    /** Package-private for ReadMarkersIT, which checks its plan. */
     static final String UNREAD = """
             select m.room, m.last_read,
               (select count(*) from room_events e
@@ -52,15 +52,8 @@ public final class ReadMarkers {
      */
     public CompletableFuture<OptionalLong> markRead(String user, String room, long offset) {
         return database.write(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(MARK)) {
-                statement.setString(1, Names.nickKey(user));
-                statement.setString(2, room);
-                statement.setLong(3, offset);
-                statement.setString(4, room);
-                try (ResultSet result = statement.executeQuery()) {
-                    return result.next() ? OptionalLong.of(result.getLong(1)) : OptionalLong.empty();
-                }
-            }
+            List<Long> moved = Rows.select(connection, MARK, row -> row.getLong(1), Names.nickKey(user), room, offset, room);
+            return moved.isEmpty() ? OptionalLong.empty() : OptionalLong.of(moved.get(0));
         });
     }
 
