@@ -8,6 +8,7 @@ import dev.parley.server.backend.UnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,6 +29,7 @@ import java.util.function.Supplier;
  * {@code windowSize}), and the epoch and latest offset its durable reads told. A {@code history}
  * or {@code recover} that fails as unavailable (or past the deadline) is answered from there when
  * the window holds what the answer needs; otherwise it fails as before.</li>
+ * <li>Read markers and unread counts get the same timeout and have no fallback.</li>
  * </ul>
  */
 public final class OutageBroker implements Broker {
@@ -200,6 +202,21 @@ public final class OutageBroker implements Broker {
     @Override
     public CompletableFuture<Map<String, Long>> roomsWithHistory() {
         return withDeadline(durable.roomsWithHistory(), "listing rooms");
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> markRead(String user, String room, long offset) {
+        return withDeadline(durable.markRead(user, room, offset), "storing a read marker");
+    }
+
+    @Override
+    public CompletableFuture<List<ServerEvent.UnreadRoom>> unread(String user) {
+        return withDeadline(durable.unread(user), "reading unread counts");
+    }
+
+    @Override
+    public CompletableFuture<Void> forget(String user, String room) {
+        return withDeadline(durable.forget(user, room), "removing a read marker");
     }
 
     /** Fails {@code work} as unavailable if it is not done within the timeout; returns it. */

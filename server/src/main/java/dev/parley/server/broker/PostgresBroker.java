@@ -9,6 +9,7 @@ import dev.parley.server.store.DirectMessages;
 import dev.parley.server.store.EventRefused;
 import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.NewEvent;
+import dev.parley.server.store.ReadMarkers;
 import dev.parley.server.store.RoomHistory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -16,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -35,15 +38,20 @@ import java.util.function.LongSupplier;
  * and missing messages from the database, so that Redis holds nothing a room needs. With
  * auth on, direct messages are stored by {@link DirectMessages} before the live part carries them
  * to the recipient's node, where {@link DirectMessages#arrived} claims them before delivering.
+ * Read markers and unread counts are the database's ({@link ReadMarkers}), so every node of a
+ * cluster sees the same; the {@code read} event to a user's other sessions goes through the live
+ * part's {@link #toUser}.
  */
 public final class PostgresBroker implements Broker {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBroker.class);
-    private static final Set<String> FEATURES = Set.of("durable", "search", "edit", "delete", "reactions", "replies");
+    private static final Set<String> FEATURES = Set.of("durable", "search", "edit", "delete", "reactions", "replies",
+            ReadState.FEATURE);
 
     private final LivePart live;
     private final GroupCommitWriter writer;
     private final RoomHistory history;
     private final DirectMessages directMessages;
+    private final ReadMarkers markers;
     private volatile BrokerListener listener;
 
     /**
@@ -59,6 +67,7 @@ public final class PostgresBroker implements Broker {
         this.live = live;
         this.history = history;
         this.directMessages = storeDirect ? new DirectMessages(database, dm -> listener.onDirect(dm)) : null;
+        this.markers = new ReadMarkers(database);
         this.writer = new GroupCommitWriter(database, clock, live::committed, Command.React.MAX_EMOJI_PER_MESSAGE, registry);
     }
 
@@ -236,6 +245,21 @@ public final class PostgresBroker implements Broker {
     @Override
     public CompletableFuture<Map<String, Long>> roomsWithHistory() {
         return history.rooms();
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> markRead(String user, String room, long offset) {
+        return markers.markRead(user, room, offset);
+    }
+
+    @Override
+    public CompletableFuture<List<ServerEvent.UnreadRoom>> unread(String user) {
+        return markers.unread(user);
+    }
+
+    @Override
+    public CompletableFuture<Void> forget(String user, String room) {
+        return markers.forget(user, room);
     }
 
     /**

@@ -179,7 +179,7 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction on the one thread for small writes (direct messages),
+     * Runs {@code work} in one transaction on the one thread for small writes (direct messages, read markers),
      * after every write asked for before; fails as {@link #read} does, with nothing written. Not
      * the {@link GroupCommitWriter}'s thread: room events never wait for these.
      */

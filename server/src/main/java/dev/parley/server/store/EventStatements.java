@@ -177,7 +177,10 @@ final class EventStatements {
         return on;
     }
 
-    /** Writes what {@code batch} decided: the new events and the rooms' tops, then the state of the messages they change. */
+    /**
+     * Writes what {@code batch} decided: the new events and the rooms' tops, then the state of the
+     * messages they change, and who they mention ({@link MentionStatements}).
+     */
     static void write(Connection connection, EventBatch batch) throws SQLException {
         if (batch.stored.isEmpty()) {
             return;
@@ -202,6 +205,7 @@ final class EventStatements {
                 statement.executeUpdate();
             }
         }
+        MentionStatements.write(connection, batch);
     }
 
     private static void insert(Connection connection, EventBatch batch) throws SQLException {
@@ -273,8 +277,8 @@ final class EventStatements {
     }
 
     /** Binds parameter {@code index} to the array of {@code column} of each of {@code rows}, as SQL {@code type}. */
-    private static <T> void bind(Connection connection, PreparedStatement statement, int index, List<T> rows, String type,
-                                 Function<T, Object> column) throws SQLException {
+    static <T> void bind(Connection connection, PreparedStatement statement, int index, List<T> rows, String type,
+                         Function<T, Object> column) throws SQLException {
         statement.setArray(index, connection.createArrayOf(type, rows.stream().map(column).toArray()));
     }
 }

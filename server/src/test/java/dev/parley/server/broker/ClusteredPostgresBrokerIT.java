@@ -92,9 +92,30 @@ class ClusteredPostgresBrokerIT extends BrokerContract {
     }
 
     @Test
-    void offersDurableHistoryAndSearch() {
+    void offersDurableHistorySearchAndReadState() {
         assertThat(node(new Recorder()).features()).containsExactlyInAnyOrder("durable", "search", "edit", "delete", "reactions",
-                "replies");
+                "replies", ReadState.FEATURE);
+    }
+
+    @Test
+    void aMarkerMovedOnOneNodeIsTheOneEveryNodeCountsFromAndItsReadEventReachesTheUsersOtherNode() {
+        Recorder atB = new Recorder();
+        Broker a = node(new Recorder());
+        Broker b = node(atB);
+        for (int i = 1; i <= 4; i++) {
+            a.publish("r", "alice", "@bob number " + i, null).join();
+        }
+        b.watchUser("bob").join();
+
+        assertThat(a.markRead("bob", "r", 1).join()).hasValue(1);
+        assertThat(b.unread("bob").join()).containsExactly(new ServerEvent.UnreadRoom("r", 1, 3, 3));
+        assertThat(b.markRead("bob", "r", 1).join()).as("already there, whichever node asks").isEmpty();
+        a.toUser("bob", "session-on-a", new ServerEvent.Read("r", 1)).join();
+        await().atMost(WITHIN).until(() -> !atB.toUsers.isEmpty());
+        assertThat(atB.toUsers).containsExactly("bob but session-on-a: " + new ServerEvent.Read("r", 1));
+
+        b.forget("bob", "r").join();
+        assertThat(a.unread("bob").join()).isEmpty();
     }
 
     @Test

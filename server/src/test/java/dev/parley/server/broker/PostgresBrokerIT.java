@@ -1,17 +1,27 @@
 package dev.parley.server.broker;
 
+import dev.parley.protocol.ServerEvent;
+import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DatabaseUrl;
 import dev.parley.testing.PostgresExtension;
+import dev.parley.testing.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link PostgresBroker} against the {@link BrokerContract}, on a real PostgreSQL: one server for
@@ -19,6 +29,8 @@ import java.util.function.LongSupplier;
  */
 class PostgresBrokerIT extends BrokerContract {
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    /** The database timeout T, which the node gives the OutageBroker too. */
+    private static final long TIMEOUT_MS = 2000;
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
@@ -34,7 +46,7 @@ class PostgresBrokerIT extends BrokerContract {
     @Override
     Broker open(int historySize, LongSupplier clock) {
         String url = POSTGRES.server().createDatabase("contract_" + DATABASES.incrementAndGet());
-        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(url), 4, 2000), new SimpleMeterRegistry());
+        Database database = Database.open(new Database.Settings(DatabaseUrl.parse(url), 4, TIMEOUT_MS), new SimpleMeterRegistry());
         PostgresBroker broker = new PostgresBroker(database, clock, new SimpleMeterRegistry(), false);
         opened.add(broker);
         opened.add(database);
@@ -44,6 +56,49 @@ class PostgresBrokerIT extends BrokerContract {
     @Override
     boolean keepsEverything() {
         return true;
+    }
+
+    /**
+     * A frozen database (SIGSTOP: connections open, nothing answers) and a stopped one: marking and
+     * counting fail with unavailable within T (plus a margin for a loaded machine), and work again
+     * once the database is back, the marker kept. (The writes tried meanwhile change nothing: one
+     * answered unavailable may still be applied once the database answers.)
+     */
+    @Test
+    void readMarkersAndCountsFailUnavailableWithinTheDeadlineWhileTheDatabaseIsFrozenOrStopped() {
+        OutageBroker broker = new OutageBroker(open(50, System::currentTimeMillis), TIMEOUT_MS, 50);
+        opened.add(0, broker);
+        broker.listen(new IgnoringListener());
+        broker.publish("r", "alice", "one", null).join();
+        broker.publish("r", "alice", "two", null).join();
+        broker.markRead("bob", "r", 1).join();
+        PostgresServer postgres = POSTGRES.server();
+        postgres.pause();
+        try {
+            assertUnavailableWithinTheDeadline(broker);
+        } finally {
+            postgres.resume();
+        }
+        postgres.stop();
+        try {
+            assertUnavailableWithinTheDeadline(broker);
+        } finally {
+            postgres.restart();
+        }
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> broker.unread("bob").join().equals(List.of(new ServerEvent.UnreadRoom("r", 1, 1, 0))));
+        assertThat(broker.markRead("bob", "r", 2).join()).hasValue(2);
+    }
+
+    private static void assertUnavailableWithinTheDeadline(Broker broker) {
+        long start = System.nanoTime();
+        CompletableFuture<?> marked = broker.markRead("bob", "r", 1);
+        CompletableFuture<?> counted = broker.unread("bob");
+        CompletableFuture<?> forgotten = broker.forget("bob", "elsewhere");
+        for (CompletableFuture<?> answer : List.of(marked, counted, forgotten)) {
+            assertThatThrownBy(answer::join).hasCauseInstanceOf(UnavailableException.class);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(TIMEOUT_MS + 1500));
     }
 
     /** The same contract through the {@link OutageBroker} the node puts over it. */
