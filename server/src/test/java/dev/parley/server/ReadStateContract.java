@@ -41,6 +41,13 @@ abstract class ReadStateContract {
         socket.request("joined", "type", "join", "room", room);
     }
 
+    /** A session of {@code nick} on node {@code index} that has joined {@code room}. */
+    TestSocket member(int index, String nick, String room) {
+        TestSocket socket = login(index, nick);
+        join(socket, room);
+        return socket;
+    }
+
     /** Sends {@code text} and returns its offset from the ack. */
     static long send(TestSocket socket, String room, String text) {
         return socket.request("ack", "type", "send", "room", room, "text", text).get("offset").asLong();
@@ -82,12 +89,9 @@ abstract class ReadStateContract {
     @Test
     void readIsAckedWithoutOffsetAndReachesTheUsersOtherSessionsOnly() {
         String room = "rs-ack";
-        try (TestSocket bob = login(0, "rs-ack-bob");
-             TestSocket reader = login(0, "rs-ack-alice");
-             TestSocket other = login(1, "rs-ack-alice")) {
-            for (TestSocket socket : List.of(bob, reader, other)) {
-                join(socket, room);
-            }
+        try (TestSocket bob = member(0, "rs-ack-bob", room);
+             TestSocket reader = member(0, "rs-ack-alice", room);
+             TestSocket other = member(1, "rs-ack-alice", room)) {
             for (int i = 1; i <= 3; i++) {
                 send(bob, room, "m" + i);
             }
@@ -117,12 +121,9 @@ abstract class ReadStateContract {
     @Test
     void unreadCountsOthersMessagesAndMentionsAcrossEditsAndDeletes() {
         String room = "rs-count";
-        try (TestSocket alice = login(0, "rs-alice");
-             TestSocket bob = login(1, "rs-bob");
-             TestSocket carol = login(0, "rs-carol")) {
-            for (TestSocket socket : List.of(alice, bob, carol)) {
-                join(socket, room);
-            }
+        try (TestSocket alice = member(0, "rs-alice", room);
+             TestSocket bob = member(1, "rs-bob", room);
+             TestSocket carol = member(0, "rs-carol", room)) {
             long first = send(bob, room, "before");
             reply(alice, 1, "type", "read", "room", room, "offset", first);
             long hello = send(bob, room, "hi @rs-alice");
@@ -145,10 +146,8 @@ abstract class ReadStateContract {
     @Test
     void aNewSessionsWelcomeCarriesTheUsersUnreadList() {
         String room = "rs-welcome";
-        try (TestSocket bob = login(0, "rs-welcome-bob");
-             TestSocket alice = login(1, "rs-welcome-alice")) {
-            join(bob, room);
-            join(alice, room);
+        try (TestSocket bob = member(0, "rs-welcome-bob", room);
+             TestSocket alice = member(1, "rs-welcome-alice", room)) {
             long read = send(bob, room, "one");
             send(bob, room, "two @rs-welcome-alice");
             reply(alice, 1, "type", "read", "room", room, "offset", read);
@@ -187,10 +186,8 @@ abstract class ReadStateContract {
     @Test
     void aReadPastTheLatestOffsetIsClampedToIt() {
         String room = "rs-clamp";
-        try (TestSocket alice = login(0, "rs-clamp-alice");
-             TestSocket other = login(1, "rs-clamp-alice")) {
-            join(alice, room);
-            join(other, room);
+        try (TestSocket alice = member(0, "rs-clamp-alice", room);
+             TestSocket other = member(1, "rs-clamp-alice", room)) {
             long latest = send(alice, room, "only");
             assertThat(reply(alice, 1, "type", "read", "room", room, "offset", 1_000_000).get("type").asText())
                     .isEqualTo("ack");
@@ -201,10 +198,8 @@ abstract class ReadStateContract {
 
     @Test
     void badReadsAreAnsweredWithTheirErrorAndTheConnectionStays() {
-        try (TestSocket alice = login(0, "rs-bad");
-             TestSocket bob = login(1, "rs-bad-bob")) {
-            join(alice, "rs-bad");
-            join(bob, "rs-bad-elsewhere");
+        try (TestSocket alice = member(0, "rs-bad", "rs-bad");
+             TestSocket bob = member(1, "rs-bad-bob", "rs-bad-elsewhere")) {
             send(bob, "rs-bad-elsewhere", "x");
             List<String> codes = new ArrayList<>();
             int id = 100;
