@@ -22,13 +22,13 @@ final class ReadCommands {
             return;
         }
         Replies.reply(session, read.id(),
-                session.node().readMarkers().markRead(session.nick(), session.id(), read.room(), read.offset()),
+                session.node().userReadState().markRead(session.nick(), session.id(), read.room(), read.offset()),
                 moved -> new ServerEvent.Ack(read.id(), read.room(), null, session.clock().getAsLong()));
     }
 
     static void unread(Session session, Command.Unread unread) {
         if (Checks.offered(session, unread.id(), ReadState.FEATURE)) {
-            Replies.reply(session, unread.id(), session.node().readMarkers().unread(session.nick()),
+            Replies.reply(session, unread.id(), session.node().userReadState().unread(session.nick()),
                     rooms -> new ServerEvent.Unread(unread.id(), rooms));
         }
     }

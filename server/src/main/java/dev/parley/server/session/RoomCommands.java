@@ -73,7 +73,7 @@ final class RoomCommands {
             return;
         }
         if (leave.forget() && session.node().features().contains(ReadState.FEATURE)) {
-            Replies.whenDone(session, session.node().readMarkers().forget(session.nick(), leave.room()), leave.id(),
+            Replies.whenDone(session, session.node().userReadState().forget(session.nick(), leave.room()), leave.id(),
                     forgotten -> leaveRoom(session, leave));
         } else {
             leaveRoom(session, leave);

@@ -238,7 +238,7 @@ public final class Session implements Member {
      */
     private void welcome(RequestId helloId, Grant helloGrant, String resumeSecret) {
         CompletableFuture<List<ServerEvent.UnreadRoom>> unread = node.features().contains(ReadState.FEATURE)
-                ? node.readMarkers().unread(nick).exceptionally(failure -> {
+                ? node.userReadState().unread(nick).exceptionally(failure -> {
                     LOG.debug("{}: welcome without unread: {}", this, failure.toString());
                     return null;
                 })

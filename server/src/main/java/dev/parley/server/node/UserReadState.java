@@ -13,10 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * keyed by the user's nick key, and the {@code read} that tells the user's other sessions, on every
  * node, that a marker moved. Only for a node whose features have "read". Thread-safe.
  */
-public final class ReadMarkers {
+public final class UserReadState {
     private final Broker broker;
 
-    ReadMarkers(Broker broker) {
+    UserReadState(Broker broker) {
         this.broker = broker;
     }
 
