@@ -70,7 +70,7 @@ class ParleyClientIT {
         assertThat(client.welcome().resume()).isNotBlank();
         assertThat(client.welcome().limits().maxTextChars()).isEqualTo(100);
         assertThat(client.welcome().limits().recoverMax()).isEqualTo(1000);
-        assertThat(client.welcome().features()).containsExactly("delete", "edit", "reactions", "replies");
+        assertThat(client.welcome().features()).containsExactly("delete", "edit", "reactions", "read", "replies");
         await().atMost(TIMEOUT).until(() -> !alice.of(Recorder.Connected.class).isEmpty());
         assertThat(alice.of(Recorder.Connected.class).get(0).reconnected()).isFalse();
     }
