@@ -52,8 +52,45 @@ public record MessageState(String room, long offset, long ts, String from, Strin
         return edited != null;
     }
 
+    /**
+     * The offset of the message a room event is about: a message's own, the {@code target} of an
+     * edit, a delete or a reaction.
+     */
+    public static long subject(ServerEvent.RoomEvent event) {
+        if (event instanceof ServerEvent.Edit edit) {
+            return edit.target();
+        }
+        if (event instanceof ServerEvent.Delete delete) {
+            return delete.target();
+        }
+        if (event instanceof ServerEvent.Reaction reaction) {
+            return reaction.target();
+        }
+        return event.offset();
+    }
+
+    /**
+     * This message after an edit, a delete or a reaction of it (an event about another message is
+     * the caller's mistake and changes nothing; so does a message, which has no effect on another).
+     */
+    public MessageState apply(ServerEvent.RoomEvent event) {
+        if (subject(event) != offset || !event.room().equals(room)) {
+            return this;
+        }
+        if (event instanceof ServerEvent.Edit edit) {
+            return withEdit(edit);
+        }
+        if (event instanceof ServerEvent.Delete) {
+            return asDeleted();
+        }
+        if (event instanceof ServerEvent.Reaction reaction) {
+            return withReaction(reaction);
+        }
+        return this;
+    }
+
     /** This message with {@code edit}'s text; a deleted message stays deleted. */
-    public MessageState apply(ServerEvent.Edit edit) {
+    private MessageState withEdit(ServerEvent.Edit edit) {
         if (deleted || edit.text() == null) {
             return this;
         }
@@ -61,7 +98,7 @@ public record MessageState(String room, long offset, long ts, String from, Strin
     }
 
     /** This message deleted: no text, no reactions. */
-    public MessageState apply(ServerEvent.Delete delete) {
+    private MessageState asDeleted() {
         return new MessageState(room, offset, ts, from, null, replyTo, null, true, null);
     }
 
@@ -71,7 +108,7 @@ public record MessageState(String room, long offset, long ts, String from, Strin
      * not counted twice, which keeps a reaction that an answer's state already holds from counting
      * again.
      */
-    public MessageState apply(ServerEvent.Reaction reaction) {
+    private MessageState withReaction(ServerEvent.Reaction reaction) {
         if (deleted) {
             return this;
         }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
  * The latest messages of one room as they stand now (version 1.2): seeded from a {@code joined}
@@ -84,14 +83,13 @@ public final class RoomMessages {
         if (event instanceof ServerEvent.Message message) {
             return with(MessageState.of(message)).at(event.offset());
         }
-        if (event instanceof ServerEvent.Edit edit) {
-            return change(edit.target(), state -> state.apply(edit)).at(event.offset());
-        }
-        if (event instanceof ServerEvent.Delete delete) {
-            return change(delete.target(), state -> state.apply(delete)).at(event.offset());
-        }
-        ServerEvent.Reaction reaction = (ServerEvent.Reaction) event;
-        return change(reaction.target(), state -> state.apply(reaction)).at(event.offset());
+        MessageState subject = messages.get(MessageState.subject(event));
+        return (subject == null ? this : with(subject.apply(event))).at(event.offset());
+    }
+
+    /** The message {@code event} is about ({@link MessageState#subject}) as it stands here, if held. */
+    public Optional<MessageState> about(ServerEvent.RoomEvent event) {
+        return get(MessageState.subject(event));
     }
 
     /**
@@ -106,12 +104,6 @@ public final class RoomMessages {
             }
         }
         return new RoomMessages(room, capacity, Math.max(offset, merged.isEmpty() ? 0 : merged.lastKey()), trimmed(merged));
-    }
-
-    /** These messages with {@code how} applied to the one at {@code target}, when held. */
-    private RoomMessages change(long target, UnaryOperator<MessageState> how) {
-        MessageState current = messages.get(target);
-        return current == null ? this : with(how.apply(current));
     }
 
     private RoomMessages with(MessageState state) {

@@ -129,6 +129,17 @@ class RoomMessagesTest {
     }
 
     @Test
+    void anEventTellsWhichMessageItIsAbout() {
+        ServerEvent.Reaction thumbs = reaction(3, 1, "bob", "👍", true);
+        RoomMessages room = twoMessages().apply(thumbs);
+
+        assertThat(MessageState.subject(thumbs)).isEqualTo(1);
+        assertThat(MessageState.subject(message(2, "bob", "hi"))).isEqualTo(2);
+        assertThat(room.about(thumbs).orElseThrow().reactions()).hasSize(1);
+        assertThat(room.get(2).orElseThrow().apply(thumbs)).as("about another message").isEqualTo(room.get(2).orElseThrow());
+    }
+
+    @Test
     void valuesDoNotChange() {
         RoomMessages before = twoMessages();
         before.apply(new ServerEvent.Edit(ROOM, 3, 1, "alice", "changed", 2000));
