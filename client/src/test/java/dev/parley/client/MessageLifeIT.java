@@ -3,14 +3,11 @@ package dev.parley.client;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.TcpProxy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,30 +24,13 @@ class MessageLifeIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String ROOM = "general";
 
-    private ParleyServer server;
-    private TcpProxy proxy;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
+    private final ParleyServer server = resources.server("--rate-per-sec", 1000, "--burst", 1000);
 
-    @BeforeEach
-    void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
-                .with("--rate-per-sec", 1000).with("--burst", 1000).build());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        server.close();
-    }
-
+    /** A client in {@link #ROOM}. */
     private ParleyClient connect(ClientOptions.Builder options) {
-        ParleyClient client = ParleyClient.connect(server.webSocketUri(), options.build()).orTimeout(10, TimeUnit.SECONDS).join();
-        resources.add(client);
+        ParleyClient client = resources.connect(server.webSocketUri(), options);
         result(client.join(ROOM));
         return client;
     }
@@ -142,12 +122,11 @@ class MessageLifeIT {
 
     @Test
     void aResumeAfterAnEditRepeatsAndSkipsNothing() {
-        proxy = TcpProxy.to(server.address());
+        TcpProxy proxy = resources.add(TcpProxy.to(server.address()));
         Recorder alice = new Recorder();
-        ParleyClient a = ParleyClient.connect(proxy.rewrite(server.webSocketUri()), ClientOptions.builder("alice")
+        ParleyClient a = resources.connect(proxy.rewrite(server.webSocketUri()), ClientOptions.builder("alice")
                 .listener(alice).reconnect(ReconnectPolicy.exponential(Duration.ofMillis(300), Duration.ofMillis(300))
-                        .withJitter(0)).build()).orTimeout(10, TimeUnit.SECONDS).join();
-        resources.add(a);
+                        .withJitter(0)));
         result(a.join(ROOM));
         ParleyClient b = connect(ClientOptions.builder("bob"));
         result(b.send(ROOM, "one"));

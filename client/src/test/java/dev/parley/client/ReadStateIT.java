@@ -3,14 +3,11 @@ package dev.parley.client;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.server.ParleyServer;
-import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.Jwts;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,28 +22,14 @@ class ReadStateIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String ROOM = "general";
 
-    private ParleyServer server;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
+    private final ParleyServer server = resources.server("--jwt-hmac-secret", Jwts.SECRET);
 
-    @BeforeEach
-    void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
-                .with("--jwt-hmac-secret", Jwts.SECRET).build());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-        server.close();
-    }
-
+    /** A session of {@code nick}, with a token of its own. */
     private ParleyClient connect(String nick, Recorder listener) {
-        ParleyClient client = ParleyClient.connect(server.webSocketUri(), ClientOptions.builder(nick).listener(listener)
-                .tokenSupplier(() -> Jwts.hs256(nick, Duration.ofMinutes(5))).build()).orTimeout(10, TimeUnit.SECONDS).join();
-        resources.add(client);
-        return client;
+        return resources.connect(server.webSocketUri(), ClientOptions.builder(nick).listener(listener)
+                .tokenSupplier(() -> Jwts.hs256(nick, Duration.ofMinutes(5))));
     }
 
     private static <T> T result(CompletableFuture<T> future) {

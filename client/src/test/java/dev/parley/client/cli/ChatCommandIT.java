@@ -203,12 +203,18 @@ class ChatCommandIT {
         assertThat(listen.out.lines()).last().satisfies(line -> assertThat(parse(line).path("type").asText()).isEqualTo("closed"));
     }
 
+    /** The interactive chat of alice, typed on {@code keyboard}, once {@code observer} sees her in #general. */
+    private Run aliceChatting(PipedOutputStream keyboard, TestSocket observer) throws IOException {
+        Run chat = new Run(new PipedInputStream(keyboard), () -> null, args("--nick", "alice"));
+        awaitMember(observer, "general", "alice");
+        return chat;
+    }
+
     @Test
     void interactiveWithPipedInput() throws IOException {
         TestSocket bob = member("bob", "general");
         PipedOutputStream keyboard = new PipedOutputStream();
-        Run chat = new Run(new PipedInputStream(keyboard), () -> null, args("--nick", "alice"));
-        awaitMember(bob, "general", "alice");
+        Run chat = aliceChatting(keyboard, bob);
 
         type(keyboard, "hello everyone");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("#general <alice> hello everyone"));
@@ -248,8 +254,7 @@ class ChatCommandIT {
     void interactiveLifeOfAMessage() throws IOException {
         TestSocket bob = member("bob", "general");
         PipedOutputStream keyboard = new PipedOutputStream();
-        Run chat = new Run(new PipedInputStream(keyboard), () -> null, args("--nick", "alice"));
-        awaitMember(bob, "general", "alice");
+        Run chat = aliceChatting(keyboard, bob);
 
         bob.send("type", "send", "id", 2, "room", "general", "text", "hi @alice");
         awaitLine(chat, "#general <bob> hi @alice" + EventFormatter.MENTION_MARK);
