@@ -21,7 +21,11 @@ final class Futures {
             if (failure != null) {
                 mapped.completeExceptionally(failure);
             } else {
-                mapped.complete(map.apply(value));
+                try {
+                    mapped.complete(map.apply(value));
+                } catch (RuntimeException e) {
+                    mapped.completeExceptionally(e);
+                }
             }
         });
         mapped.whenComplete((value, failure) -> {

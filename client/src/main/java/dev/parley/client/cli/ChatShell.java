@@ -3,6 +3,7 @@ package dev.parley.client.cli;
 import dev.parley.client.Disconnect;
 import dev.parley.client.Gap;
 import dev.parley.client.ClientOptions;
+import dev.parley.client.ConnectionState;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyListener;
@@ -90,7 +91,10 @@ final class ChatShell implements ParleyListener {
             String line;
             while ((line = console.readLine(current == null ? "> " : "[" + current + "]> ")) != null) {
                 boolean goOn = handle(line.strip());
-                request(marks.markShown(connected), moved -> { });
+                if (connected.state() != ConnectionState.CLOSED) {
+                    // the user has answered the prompt: what was printed above it counts as read
+                    request(marks.markShown(connected), moved -> { });
+                }
                 if (!goOn) {
                     break;
                 }
