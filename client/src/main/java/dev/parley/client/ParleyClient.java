@@ -41,7 +41,8 @@ import java.util.concurrent.CompletableFuture;
  * Pushes and the connection's lifecycle reach the {@link ParleyListener} of the options; its Javadoc
  * describes the thread they arrive on and the order of the lifecycle. A lost connection is made
  * again with backoff ({@link ClientOptions#reconnect()}), the session resumed and every room re-joined
- * from the last message seen, so the listener sees each message once and in order. On servers with
+ * from the last room event seen, so the listener sees each message, edit, delete and reaction once
+ * and in order. On servers with
  * auth, the token comes from {@link ClientOptions.Builder#tokenSupplier} for every connection, and the
  * session's token is refreshed before it expires.
  *
