@@ -247,5 +247,6 @@ public final class MemoryBroker implements Broker, LivePart {
     @Override
     public void close() {
         logs.clear();
+        markers.clear();
     }
 }

@@ -16,8 +16,8 @@ final class SortedOffsets {
 
     /** Adds {@code offset}; nothing when it is here already. */
     void add(long offset) {
-        if (end > start && offset > values[end - 1]) {
-            makeRoom();
+        makeRoom();
+        if (start == end || offset > values[end - 1]) {
             values[end++] = offset;
             return;
         }
@@ -25,7 +25,6 @@ final class SortedOffsets {
         if (at >= 0) {
             return;
         }
-        makeRoom();
         int insertion = -at - 1;
         System.arraycopy(values, insertion, values, insertion + 1, end - insertion);
         values[insertion] = offset;
@@ -61,7 +60,7 @@ final class SortedOffsets {
         return end - firstAbove;
     }
 
-    /** Makes sure one more offset fits after {@code end}: moves the live part to the front, or grows. */
+    /** Makes sure one more offset fits after {@code end}: moves the live part to the front, or grows. Moves indices. */
     private void makeRoom() {
         if (end < values.length) {
             return;

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code search}: answered {@code unsupported} unless the node's broker searches, else through the
- * node; and the room events' commands, {@code unsupported} where the broker keeps no message state.
+ * node; and the room events' commands, {@code unsupported} where the broker keeps no message state,
+ * as {@code read} and {@code unread} where it keeps no read state.
  */
 class SearchCommandsTest {
     private static final Limits LIMITS = new Limits(65536, 100, 2, 100, 100, 1000, 1000, 1);
@@ -139,6 +140,22 @@ class SearchCommandsTest {
         assertThat(transport.sent(ServerEvent.Error.class)).extracting(ServerEvent.Error::code).containsOnly(ErrorCode.UNSUPPORTED)
                 .hasSize(4);
         assertThat(transport.sent(ServerEvent.Ack.class)).as("nothing published").hasSize(1);
+    }
+
+    @Test
+    void aNodeWhoseBrokerKeepsNoReadStateAnswersReadAndUnreadUnsupportedAndLeavesWithoutForgetting() throws Exception {
+        RecordingTransport transport = new RecordingTransport(loop);
+        Session session = ready(node(brokerWith(Set.of())), transport);
+        assertThat(transport.sent(ServerEvent.Welcome.class).get(0).unread()).as("no unread list").isNull();
+        run(() -> session.handle(new Command.Join(null, "r", null)));
+        run(() -> session.handle(new Command.Send(null, "r", "plain", null)));
+        run(() -> session.handle(new Command.Read(RequestId.of(2), "r", 1)));
+        run(() -> session.handle(new Command.Unread(RequestId.of(3))));
+        assertThat(transport.sent(ServerEvent.Error.class)).extracting(ServerEvent.Error::code)
+                .containsExactly(ErrorCode.UNSUPPORTED, ErrorCode.UNSUPPORTED);
+        run(() -> session.handle(new Command.Leave(RequestId.of(4), "r", true)));
+        assertThat(transport.sent(ServerEvent.Left.class)).as("forget is ignored").singleElement()
+                .satisfies(left -> assertThat(left.id()).isEqualTo(RequestId.of(4)));
     }
 
     @Test
