@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /** Read markers and unread counts through the library, with two sessions of one user (auth on). */
-class ReadStateIT {
+class ReadMarkersIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String ROOM = "general";
 
