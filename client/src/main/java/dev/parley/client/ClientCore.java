@@ -376,8 +376,10 @@ final class ClientCore implements Connection.Handler {
         }
         if (event instanceof ServerEvent.Reply reply) {
             replied(reply);
-        } else if (event instanceof ServerEvent.Message message) {
-            deliver(rooms.message(message));
+        } else if (event instanceof ServerEvent.RoomEvent roomEvent) {
+            deliver(rooms.event(roomEvent));
+        } else if (event instanceof ServerEvent.Read read) {
+            events.event(l -> l.onRead(read));
         } else if (event instanceof ServerEvent.Presence presence) {
             memberCounts.presence(presence);
             events.event(l -> l.onPresence(presence));
@@ -436,13 +438,11 @@ final class ClientCore implements Connection.Handler {
             LOG.info("{}: messages in '{}' after offset {} could not be recovered", name, gap.room(), gap.lastSeen().offset());
             events.event(l -> l.onGap(gap));
         }
-        deliver(outcome.messages());
+        deliver(outcome.events());
     }
 
-    private void deliver(List<ServerEvent.Message> messages) {
-        for (ServerEvent.Message m : messages) {
-            events.event(l -> l.onMessage(m));
-        }
+    private void deliver(List<ServerEvent.RoomEvent> roomEvents) {
+        roomEvents.forEach(events::roomEvent);
     }
 
     // ---- losing the connection ----

@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.protocol.ServerEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,19 @@ final class EventDispatcher {
                 call(call);
             }
         });
+    }
+
+    /** Hands a room event to the listener method of its type, on the event thread. */
+    void roomEvent(ServerEvent.RoomEvent event) {
+        if (event instanceof ServerEvent.Message message) {
+            event(l -> l.onMessage(message));
+        } else if (event instanceof ServerEvent.Edit edit) {
+            event(l -> l.onEdit(edit));
+        } else if (event instanceof ServerEvent.Delete delete) {
+            event(l -> l.onDelete(delete));
+        } else if (event instanceof ServerEvent.Reaction reaction) {
+            event(l -> l.onReaction(reaction));
+        }
     }
 
     /** Completes {@code future} on the event thread; if that thread has ended, cancels it. */

@@ -4,6 +4,7 @@ import dev.parley.protocol.Command;
 import dev.parley.protocol.ServerEvent;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,8 @@ import java.util.concurrent.CompletableFuture;
  * Pushes and the connection's lifecycle reach the {@link ParleyListener} of the options; its Javadoc
  * describes the thread they arrive on and the order of the lifecycle. A lost connection is made
  * again with backoff ({@link ClientOptions#reconnect()}), the session resumed and every room re-joined
- * from the last message seen, so the listener sees each message once and in order. On servers with
+ * from the last room event seen, so the listener sees each message, edit, delete and reaction once
+ * and in order. On servers with
  * auth, the token comes from {@link ClientOptions.Builder#tokenSupplier} for every connection, and the
  * session's token is refreshed before it expires.
  *
@@ -90,10 +92,18 @@ public final class ParleyClient implements AutoCloseable {
         return core.request(id -> new Command.Join(id, room, null), ServerEvent.Joined.class);
     }
 
-    /** Leaves {@code room}; fails with {@code not_member} when the client is not in it. */
+    /** Leaves {@code room}, keeping this user's read marker there; fails with {@code not_member} when the client is not in it. */
     public CompletableFuture<ServerEvent.Left> leave(String room) {
+        return leave(room, false);
+    }
+
+    /**
+     * Leaves {@code room}; with {@code forget} (version 1.2) the server also removes this user's read
+     * marker there, so that the room no longer shows in {@link #unread()}.
+     */
+    public CompletableFuture<ServerEvent.Left> leave(String room, boolean forget) {
         Objects.requireNonNull(room, "room");
-        return core.request(id -> new Command.Leave(id, room), ServerEvent.Left.class);
+        return core.request(id -> new Command.Leave(id, room, forget), ServerEvent.Left.class);
     }
 
     /**
@@ -103,10 +113,81 @@ public final class ParleyClient implements AutoCloseable {
      * once: the future completes with the ack that comes then (the request timeout still applies).
      */
     public CompletableFuture<ServerEvent.Ack> send(String room, String text) {
+        return send(room, text, null);
+    }
+
+    /**
+     * Sends a message that answers the message at offset {@code replyTo} (version 1.2, servers that
+     * offer {@code "replies"}): the message carries {@link ServerEvent.Message#replyTo()}. Fails with
+     * {@code not_found} when that message is deleted or no longer kept. Sent again after a lost
+     * connection like {@link #send(String, String)}.
+     */
+    public CompletableFuture<ServerEvent.Ack> send(String room, String text, long replyTo) {
+        return send(room, text, Long.valueOf(replyTo));
+    }
+
+    private CompletableFuture<ServerEvent.Ack> send(String room, String text, Long replyTo) {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(text, "text");
         String nonce = Nonces.next();
-        return core.request(id -> new Command.Send(id, room, text, nonce), ServerEvent.Ack.class);
+        return core.request(id -> new Command.Send(id, room, text, nonce, replyTo), ServerEvent.Ack.class);
+    }
+
+    /**
+     * Gives this user's message at {@code offset} a new text (version 1.2, servers that offer
+     * {@code "edit"}); the ack carries the edit's own offset, and every member gets an
+     * {@link ParleyListener#onEdit}. Fails with {@code forbidden} for someone else's message and
+     * {@code not_found} for one deleted or no longer kept.
+     */
+    public CompletableFuture<ServerEvent.Ack> edit(String room, long offset, String text) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(text, "text");
+        return core.request(id -> new Command.Edit(id, room, offset, text), ServerEvent.Ack.class);
+    }
+
+    /**
+     * Deletes the message at {@code offset} (version 1.2, servers that offer {@code "delete"}): this
+     * user's own, or any with a moderator's token; the ack carries the delete's own offset, and
+     * every member gets an {@link ParleyListener#onDelete}. Fails with {@code forbidden} or
+     * {@code not_found}.
+     */
+    public CompletableFuture<ServerEvent.Ack> delete(String room, long offset) {
+        Objects.requireNonNull(room, "room");
+        return core.request(id -> new Command.Delete(id, room, offset), ServerEvent.Ack.class);
+    }
+
+    /**
+     * Puts {@code emoji} on the message at {@code offset} ({@code on}) or takes it off (version 1.2,
+     * servers that offer {@code "reactions"}). The ack carries the reaction's offset, or none when
+     * nothing changed (already on, or already off), and then nobody gets an event. Fails with
+     * {@code bad_request} for an emoji that is not 1 to {@value Command.React#MAX_EMOJI_CODE_POINTS}
+     * code points without whitespace or for one more emoji on a message that has
+     * {@value Command.React#MAX_EMOJI_PER_MESSAGE} different ones already, and {@code not_found}.
+     */
+    public CompletableFuture<ServerEvent.Ack> react(String room, long offset, String emoji, boolean on) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(emoji, "emoji");
+        return core.request(id -> new Command.React(id, room, offset, emoji, on), ServerEvent.Ack.class);
+    }
+
+    /**
+     * Moves this user's read marker in {@code room} forward to {@code offset} (version 1.2, servers
+     * that offer {@code "read"}; an offset past the room's latest is clamped, one behind the marker
+     * changes nothing). The user's other sessions get an {@link ParleyListener#onRead}.
+     */
+    public CompletableFuture<ServerEvent.Ack> markRead(String room, long offset) {
+        Objects.requireNonNull(room, "room");
+        return core.request(id -> new Command.Read(id, room, offset), ServerEvent.Ack.class);
+    }
+
+    /**
+     * This user's read state in every room where it has a read marker (version 1.2, servers that
+     * offer {@code "read"}): the marker, how many messages of others came after it, and how many of
+     * them mention the user. {@link ServerEvent.Welcome#unread()} holds the same list as it was at
+     * {@code hello}.
+     */
+    public CompletableFuture<List<ServerEvent.UnreadRoom>> unread() {
+        return Futures.map(core.request(Command.Unread::new, ServerEvent.Unread.class), ServerEvent.Unread::rooms);
     }
 
     /**

@@ -21,7 +21,8 @@ import dev.parley.protocol.ServerEvent;
  *       just before {@link ParleyClient#connect} completes.</li>
  *   <li>When the connection is lost: {@link #onDisconnected}, then reconnect attempts with backoff.
  *       Each successful one says {@code hello} with the resume secret, re-joins every room with
- *       {@code since}, delivers what was missed, in order, through {@link #onMessage} (and
+ *       {@code since}, delivers what was missed, in order, through {@link #onMessage} and the other
+ *       room events (and
  *       {@link #onGap} first where the server could not recover everything), and ends with
  *       {@link #onConnected onConnected(welcome, true)}.</li>
  *   <li>{@link #onClosed} exactly once, last: after {@link ParleyClient#close()}, when the server
@@ -29,15 +30,36 @@ import dev.parley.protocol.ServerEvent;
  *       reconnecting gives up. Nothing is delivered after it.</li>
  * </ol>
  *
- * <h2>Messages</h2>
- * {@link #onMessage} receives every message of the rooms the client is in, each exactly once and in
- * offset order, from the moment the {@code join} request completes (the messages the {@code joined}
+ * <h2>Room events</h2>
+ * {@link #onMessage}, {@link #onEdit}, {@link #onDelete} and {@link #onReaction} receive every room
+ * event of the rooms the client is in, each exactly once and in offset order (one order across the
+ * four types), from the moment the {@code join} request completes (the messages the {@code joined}
  * reply carries are history and are not repeated here), across reconnects, until {@code leave}.
+ * {@link RoomMessages} applies them to the messages an application shows.
  */
 public interface ParleyListener {
 
     /** A message in a room the client is in. */
     default void onMessage(ServerEvent.Message message) {
+    }
+
+    /** A message was edited in a room the client is in (version 1.2): {@code edit.target()} has a new text. */
+    default void onEdit(ServerEvent.Edit edit) {
+    }
+
+    /** A message was deleted in a room the client is in (version 1.2): {@code delete.target()}'s text is gone. */
+    default void onDelete(ServerEvent.Delete delete) {
+    }
+
+    /** Someone put an emoji on a message of a room the client is in, or took it off (version 1.2). */
+    default void onReaction(ServerEvent.Reaction reaction) {
+    }
+
+    /**
+     * Another session of this user moved its read marker in a room forward (version 1.2, servers that
+     * offer {@code "read"}); the client's own {@link ParleyClient#markRead} is not echoed here.
+     */
+    default void onRead(ServerEvent.Read read) {
     }
 
     /** Someone joined or left a room the client is in. */

@@ -10,27 +10,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rooms the client is in and, per room, the position (epoch and offset) of the last message
- * the listener was given: what a reconnect re-joins with {@code since}, and what makes every
- * message reach the listener once and in order.
+ * The rooms the client is in and, per room, the position (epoch and offset) of the last room event
+ * the listener was given: what a reconnect re-joins with {@code since}, and what makes every room
+ * event reach the listener once and in order. Every room event counts, whatever its type
+ * (message, edit, delete, reaction), since each takes the room's next offset: a position kept by
+ * messages alone would re-join from before a later edit and get that edit again.
  *
- * <p>While a join of a room is in flight, that room's live messages are held back: the server may
+ * <p>While a join of a room is in flight, that room's live events are held back: the server may
  * send some of them before its {@code joined} reply and then again inside it. The reply settles
- * the position; the held messages follow, minus those already seen.
+ * the position; the held events follow, minus those already seen.
  *
  * <p>Control thread only.
  */
 final class RoomTracker {
 
-    /** What a {@code joined} reply means for the listener: a gap to report first (or {@code null}), then messages. */
-    record Outcome(Gap gap, List<ServerEvent.Message> messages) {
+    /** What a {@code joined} reply means for the listener: a gap to report first (or {@code null}), then room events. */
+    record Outcome(Gap gap, List<ServerEvent.RoomEvent> events) {
     }
 
     private static final class Room {
-        /** The last message delivered; {@code null} until the room's first {@code joined}. */
+        /** The last room event delivered; {@code null} until the room's first {@code joined}. */
         StreamPosition position;
         int joinsInFlight;
-        final List<ServerEvent.Message> held = new ArrayList<>();
+        final List<ServerEvent.RoomEvent> held = new ArrayList<>();
     }
 
     private final Map<String, Room> rooms = new LinkedHashMap<>();
@@ -52,13 +54,13 @@ final class RoomTracker {
         return r == null ? null : r.position;
     }
 
-    /** A join of {@code room} went out: hold its live messages until the reply. */
+    /** A join of {@code room} went out: hold its live events until the reply. */
     void joinSent(String room) {
         rooms.computeIfAbsent(room, name -> new Room()).joinsInFlight++;
     }
 
-    /** A join of {@code room} failed; returns the held messages that may now be delivered. */
-    List<ServerEvent.Message> joinFailed(String room) {
+    /** A join of {@code room} failed; returns the held events that may now be delivered. */
+    List<ServerEvent.RoomEvent> joinFailed(String room) {
         Room r = rooms.get(room);
         if (r == null) {
             return List.of();
@@ -77,15 +79,15 @@ final class RoomTracker {
     /**
      * A {@code joined} reply. For a room not joined before, it only sets the position: its messages
      * are history for the caller of {@code join}. For a room already joined (a re-join after a
-     * reconnect), the messages after the position are the ones missed; a gap is reported when the
-     * server could not recover them all.
+     * reconnect), the room events after the position are the ones missed; a gap is reported when
+     * the server could not recover them all.
      */
     Outcome joined(ServerEvent.Joined joined) {
         Room r = rooms.computeIfAbsent(joined.room(), name -> new Room());
         r.joinsInFlight = Math.max(0, r.joinsInFlight - 1);
         StreamPosition seen = r.position;
         Gap gap = null;
-        List<ServerEvent.Message> deliver = new ArrayList<>();
+        List<ServerEvent.RoomEvent> deliver = new ArrayList<>();
         if (seen == null) {
             r.position = new StreamPosition(joined.epoch(), joined.offset());
         } else {
@@ -96,9 +98,7 @@ final class RoomTracker {
             long last = sameHistory ? seen.offset() : 0;
             for (ServerEvent.RoomEvent e : joined.messages()) {
                 if (e.offset() > last) {
-                    if (e instanceof ServerEvent.Message m) {
-                        deliver.add(m);
-                    }
+                    deliver.add(e);
                     last = e.offset();
                 }
             }
@@ -110,17 +110,17 @@ final class RoomTracker {
         return new Outcome(gap, deliver);
     }
 
-    /** A live message: returns what to deliver now (it, or nothing when held back, a duplicate, or of no room joined). */
-    List<ServerEvent.Message> message(ServerEvent.Message message) {
-        Room r = rooms.get(message.room());
+    /** A live room event: returns what to deliver now (it, or nothing when held back, a duplicate, or of no room joined). */
+    List<ServerEvent.RoomEvent> event(ServerEvent.RoomEvent event) {
+        Room r = rooms.get(event.room());
         if (r == null) {
             return List.of();
         }
         if (r.joinsInFlight > 0) {
-            r.held.add(message);
+            r.held.add(event);
             return List.of();
         }
-        return advance(r, message) ? List.of(message) : List.of();
+        return advance(r, event) ? List.of(event) : List.of();
     }
 
     /** The client left {@code room}. */
@@ -134,7 +134,7 @@ final class RoomTracker {
     }
 
     /**
-     * The connection is gone: joins in flight will get no reply, and held messages are dropped,
+     * The connection is gone: joins in flight will get no reply, and held events are dropped,
      * since the re-join recovers them from the position.
      */
     void connectionLost() {
@@ -148,22 +148,22 @@ final class RoomTracker {
         }
     }
 
-    private List<ServerEvent.Message> releaseHeld(Room r) {
-        List<ServerEvent.Message> deliver = new ArrayList<>(r.held.size());
-        for (ServerEvent.Message m : r.held) {
-            if (advance(r, m)) {
-                deliver.add(m);
+    private List<ServerEvent.RoomEvent> releaseHeld(Room r) {
+        List<ServerEvent.RoomEvent> deliver = new ArrayList<>(r.held.size());
+        for (ServerEvent.RoomEvent e : r.held) {
+            if (advance(r, e)) {
+                deliver.add(e);
             }
         }
         r.held.clear();
         return deliver;
     }
 
-    private static boolean advance(Room r, ServerEvent.Message message) {
-        if (message.offset() <= r.position.offset()) {
+    private static boolean advance(Room r, ServerEvent.RoomEvent event) {
+        if (event.offset() <= r.position.offset()) {
             return false;
         }
-        r.position = new StreamPosition(r.position.epoch(), message.offset());
+        r.position = new StreamPosition(r.position.epoch(), event.offset());
         return true;
     }
 }

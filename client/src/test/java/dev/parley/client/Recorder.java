@@ -43,6 +43,31 @@ final class Recorder implements ParleyListener {
         record(message);
     }
 
+    /** The room events received in {@code room}, of every type, in order. */
+    List<ServerEvent.RoomEvent> roomEvents(String room) {
+        return of(ServerEvent.RoomEvent.class).stream().filter(e -> e.room().equals(room)).collect(Collectors.toList());
+    }
+
+    @Override
+    public void onEdit(ServerEvent.Edit edit) {
+        record(edit);
+    }
+
+    @Override
+    public void onDelete(ServerEvent.Delete delete) {
+        record(delete);
+    }
+
+    @Override
+    public void onReaction(ServerEvent.Reaction reaction) {
+        record(reaction);
+    }
+
+    @Override
+    public void onRead(ServerEvent.Read read) {
+        record(read);
+    }
+
     @Override
     public void onPresence(ServerEvent.Presence presence) {
         record(presence);

@@ -22,8 +22,12 @@ class RoomTrackerTest {
                 Arrays.stream(messages).mapToObj(RoomTrackerTest::message).toList(), null);
     }
 
-    private static List<Long> offsets(List<ServerEvent.Message> messages) {
-        return messages.stream().map(ServerEvent.Message::offset).toList();
+    private static ServerEvent.Edit edit(long offset, long target) {
+        return new ServerEvent.Edit("general", offset, target, "bob", "edited " + target, 1000 + offset);
+    }
+
+    private static List<Long> offsets(List<? extends ServerEvent.RoomEvent> events) {
+        return events.stream().map(ServerEvent.RoomEvent::offset).toList();
     }
 
     private void joinedAt(long offset) {
@@ -37,7 +41,7 @@ class RoomTrackerTest {
         RoomTracker.Outcome outcome = tracker.joined(joined("e1", 5, false, 3, 4, 5));
 
         assertThat(outcome.gap()).isNull();
-        assertThat(outcome.messages()).isEmpty();
+        assertThat(outcome.events()).isEmpty();
         assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 5));
     }
 
@@ -45,38 +49,38 @@ class RoomTrackerTest {
     void liveMessagesAreDeliveredOnceInOrder() {
         joinedAt(5);
 
-        assertThat(offsets(tracker.message(message(6)))).containsExactly(6L);
-        assertThat(tracker.message(message(6))).isEmpty();
-        assertThat(tracker.message(message(4))).isEmpty();
-        assertThat(offsets(tracker.message(message(7)))).containsExactly(7L);
+        assertThat(offsets(tracker.event(message(6)))).containsExactly(6L);
+        assertThat(tracker.event(message(6))).isEmpty();
+        assertThat(tracker.event(message(4))).isEmpty();
+        assertThat(offsets(tracker.event(message(7)))).containsExactly(7L);
         assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 7));
     }
 
     @Test
     void messagesArrivingBeforeTheJoinedReplyAreHeldAndDeduplicated() {
         tracker.joinSent("general");
-        assertThat(tracker.message(message(5))).isEmpty();
-        assertThat(tracker.message(message(6))).isEmpty();
+        assertThat(tracker.event(message(5))).isEmpty();
+        assertThat(tracker.event(message(6))).isEmpty();
 
         RoomTracker.Outcome outcome = tracker.joined(joined("e1", 5, false, 4, 5));
 
-        assertThat(offsets(outcome.messages())).containsExactly(6L);
+        assertThat(offsets(outcome.events())).containsExactly(6L);
         assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 6));
     }
 
     @Test
     void aRejoinDeliversOnlyWhatWasMissed() {
         joinedAt(5);
-        tracker.message(message(6));
+        tracker.event(message(6));
         tracker.connectionLost();
         assertThat(tracker.positions()).containsEntry("general", new StreamPosition("e1", 6));
 
         tracker.joinSent("general");
-        tracker.message(message(9)); // live, before the reply: held
+        tracker.event(message(9)); // live, before the reply: held
         RoomTracker.Outcome outcome = tracker.joined(joined("e1", 8, true, 6, 7, 8));
 
         assertThat(outcome.gap()).isNull();
-        assertThat(offsets(outcome.messages())).containsExactly(7L, 8L, 9L);
+        assertThat(offsets(outcome.events())).containsExactly(7L, 8L, 9L);
     }
 
     @Test
@@ -89,7 +93,7 @@ class RoomTrackerTest {
 
         assertThat(outcome.gap()).isEqualTo(new Gap("general", new StreamPosition("e1", 5), "e1", 40, null));
         assertThat(outcome.gap().historyLost()).isFalse();
-        assertThat(offsets(outcome.messages())).containsExactly(38L, 39L, 40L);
+        assertThat(offsets(outcome.events())).containsExactly(38L, 39L, 40L);
     }
 
     @Test
@@ -103,7 +107,7 @@ class RoomTrackerTest {
                 false, tooLong.messages(), 33L));
 
         assertThat(outcome.gap()).isEqualTo(new Gap("general", new StreamPosition("e1", 5), "e1", 40, 33L));
-        assertThat(offsets(outcome.messages())).containsExactly(39L, 40L);
+        assertThat(offsets(outcome.events())).containsExactly(39L, 40L);
     }
 
     @Test
@@ -115,26 +119,26 @@ class RoomTrackerTest {
         RoomTracker.Outcome outcome = tracker.joined(joined("e2", 2, false, 1, 2));
 
         assertThat(outcome.gap().historyLost()).isTrue();
-        assertThat(offsets(outcome.messages())).containsExactly(1L, 2L);
+        assertThat(offsets(outcome.events())).containsExactly(1L, 2L);
         assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e2", 2));
-        assertThat(offsets(tracker.message(message(3)))).containsExactly(3L);
+        assertThat(offsets(tracker.event(message(3)))).containsExactly(3L);
     }
 
     @Test
     void aFailedFirstJoinForgetsTheRoomAndItsHeldMessages() {
         tracker.joinSent("general");
-        tracker.message(message(1));
+        tracker.event(message(1));
 
         assertThat(tracker.joinFailed("general")).isEmpty();
         assertThat(tracker.isJoined("general")).isFalse();
-        assertThat(tracker.message(message(2))).isEmpty();
+        assertThat(tracker.event(message(2))).isEmpty();
     }
 
     @Test
     void aFailedRepeatJoinReleasesTheHeldMessages() {
         joinedAt(5);
         tracker.joinSent("general");
-        tracker.message(message(6));
+        tracker.event(message(6));
 
         assertThat(offsets(tracker.joinFailed("general"))).containsExactly(6L);
     }
@@ -144,7 +148,7 @@ class RoomTrackerTest {
         joinedAt(5);
         tracker.left("general");
 
-        assertThat(tracker.message(message(6))).isEmpty();
+        assertThat(tracker.event(message(6))).isEmpty();
         assertThat(tracker.positions()).isEmpty();
     }
 
@@ -154,6 +158,45 @@ class RoomTrackerTest {
         tracker.connectionLost();
 
         assertThat(tracker.positions()).isEmpty();
-        assertThat(tracker.message(message(1))).isEmpty();
+        assertThat(tracker.event(message(1))).isEmpty();
+    }
+
+    @Test
+    void everyTypeOfRoomEventMovesThePosition() {
+        joinedAt(5);
+
+        assertThat(tracker.event(edit(6, 5))).containsExactly(edit(6, 5));
+        assertThat(tracker.event(edit(6, 5))).as("a duplicate").isEmpty();
+        ServerEvent.Reaction reaction = new ServerEvent.Reaction("general", 7, 5, "bob", "👍", true, 1007);
+        assertThat(tracker.event(reaction)).containsExactly(reaction);
+        assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 7));
+    }
+
+    @Test
+    void aRejoinAfterAnEditNeitherRepeatsNorSkips() {
+        joinedAt(5);
+        tracker.event(message(6));
+        tracker.event(edit(7, 6));
+        tracker.connectionLost();
+        assertThat(tracker.positions()).containsEntry("general", new StreamPosition("e1", 7));
+
+        tracker.joinSent("general");
+        ServerEvent.Delete delete = new ServerEvent.Delete("general", 9, 6, "bob", 1009);
+        List<ServerEvent.RoomEvent> log = List.of(edit(7, 6), message(8), delete);
+        RoomTracker.Outcome outcome = tracker.joined(new ServerEvent.Joined(null, "general", "e1", 9, List.of("alice"), 1,
+                true, log, null));
+
+        assertThat(outcome.gap()).isNull();
+        assertThat(outcome.events()).containsExactly(message(8), delete);
+    }
+
+    @Test
+    void heldEditsAreReleasedInOrderWithTheMessages() {
+        joinedAt(5);
+        tracker.joinSent("general");
+        tracker.event(message(6));
+        tracker.event(edit(7, 6));
+
+        assertThat(offsets(tracker.joined(joined("e1", 5, true)).events())).containsExactly(6L, 7L);
     }
 }

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
 @Command(name = "parley-client", mixinStandardHelpOptions = true, versionProvider = ChatCommand.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Chat on a Parley server from a terminal, or send and listen from scripts.",
-                "Interactive commands: /join /leave /msg /who /rooms /history /help /quit."},
+                "Interactive commands: /join /leave /msg /who /rooms /history /reply /edit /delete /react /unreact",
+                "/offsets /read /unread /help /quit."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (or --send acknowledged)", "1:the server refused a request; its error code is printed",
                 "2:bad command line", "3:no connection, connection lost, or no reply in time"})

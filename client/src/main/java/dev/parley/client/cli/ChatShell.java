@@ -3,6 +3,8 @@ package dev.parley.client.cli;
 import dev.parley.client.Disconnect;
 import dev.parley.client.Gap;
 import dev.parley.client.ClientOptions;
+import dev.parley.client.ConnectionState;
+import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyListener;
 import dev.parley.protocol.ServerEvent;
@@ -11,11 +13,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -23,6 +27,9 @@ import java.util.stream.Collectors;
  * The interactive chat: reads lines from a {@link Console}, sends plain lines to the current room
  * and runs slash commands, and prints what arrives, as it arrives. Commands run one at a time on
  * the calling thread, each waiting for its reply; events are printed from the client's event thread.
+ * Messages are referred to by their offset ({@code /offsets} shows them); edits, deletes and
+ * reactions print the message again as it stands after them. Once the user has entered a line,
+ * what was printed before counts as read ({@link ReadMarks}).
  */
 final class ChatShell implements ParleyListener {
     static final List<String> HELP = List.of(
@@ -32,6 +39,13 @@ final class ChatShell implements ParleyListener {
             "/who [room] [after]       list members of a room, a page at a time",
             "/rooms                    list the rooms",
             "/history [room] [limit]   show the latest messages of a room",
+            "/reply <n> <text>         answer message n of the current room",
+            "/edit <n> <text>          give your message n a new text",
+            "/delete <n>               delete your message n",
+            "/react <n> <emoji>        put an emoji on message n (/unreact takes it off)",
+            "/offsets                  show or hide each message's offset n",
+            "/read                     mark every room read up to what was shown (entering any line does too)",
+            "/unread                   unread messages and mentions per room",
             "/quit                     leave (so does Ctrl-D)",
             "anything else             is sent to the current room");
 
@@ -42,6 +56,9 @@ final class ChatShell implements ParleyListener {
     private final Console console;
     private final EventFormatter format;
     private final Duration wait;
+    private final RoomViews views = new RoomViews();
+    /** Set from the first {@code welcome}, before {@link ParleyClient#connect} completes. */
+    private volatile ReadMarks marks;
     /** The rooms joined, in the order joined; main thread only. */
     private final Set<String> rooms = new LinkedHashSet<>();
     private ParleyClient client;
@@ -49,7 +66,7 @@ final class ChatShell implements ParleyListener {
 
     ChatShell(Console console, String nick, Duration requestTimeout) {
         this.console = console;
-        this.format = new EventFormatter(nick);
+        this.format = new EventFormatter(nick, console.styled());
         this.wait = requestTimeout.plusSeconds(1);
     }
 
@@ -67,10 +84,18 @@ final class ChatShell implements ParleyListener {
         try (ParleyClient connected = client) {
             console.print(format.notice("connected to " + url + " as " + connected.welcome().nick()
                     + "; /help lists the commands"));
+            if (connected.welcome().unread() != null) {
+                console.print(format.unread(connected.welcome().unread()));
+            }
             initialRooms.forEach(this::join);
             String line;
             while ((line = console.readLine(current == null ? "> " : "[" + current + "]> ")) != null) {
-                if (!handle(line.strip())) {
+                boolean goOn = handle(line.strip());
+                if (connected.state() != ConnectionState.CLOSED) {
+                    // the user has answered the prompt: what was printed above it counts as read
+                    request(marks.markShown(connected), moved -> { });
+                }
+                if (!goOn) {
                     break;
                 }
             }
@@ -111,10 +136,60 @@ final class ChatShell implements ParleyListener {
             case "/who" -> inRoom(argument, room -> who(room, words.length > 2 ? words[2] : null));
             case "/rooms" -> request(client.rooms(), this::showRooms);
             case "/history" -> history(line.split("\\s+"));
+            case "/reply" -> withOffset(words, "/reply <n> <text>", (room, n) -> request(client.send(room, words[2], n), ack -> { }));
+            case "/edit" -> withOffset(words, "/edit <n> <text>", (room, n) -> request(client.edit(room, n, words[2]), ack -> { }));
+            case "/delete" -> withOffset(words, "/delete <n>", (room, n) -> request(client.delete(room, n), ack -> { }));
+            case "/react", "/unreact" -> withOffset(words, words[0] + " <n> <emoji>",
+                    (room, n) -> react(room, n, words[2], words[0].equals("/react")));
+            case "/offsets" -> console.print(format.notice(format.toggleOffsets() ? "offsets shown" : "offsets hidden"));
+            case "/read" -> markRead();
+            case "/unread" -> unread();
             case "/help" -> HELP.forEach(help -> console.print(format.notice(help)));
             default -> console.print(format.problem("unknown command " + words[0] + "; /help lists them"));
         }
         return true;
+    }
+
+    /**
+     * Runs {@code action} on the current room and the message offset in {@code words[1]}, when
+     * {@code words} hold what {@code usage} asks for (an offset, then text when it names more);
+     * otherwise shows the usage.
+     */
+    private void withOffset(String[] words, String usage, BiConsumer<String, Long> action) {
+        boolean needsText = usage.split(" ").length > 2;
+        long offset = words.length > 1 && words[1].matches("\\d{1,18}") ? Long.parseLong(words[1]) : 0;
+        if (offset == 0 || needsText && words.length < 3) {
+            console.print(format.problem("usage: " + usage));
+        } else {
+            inRoom(null, room -> action.accept(room, offset));
+        }
+    }
+
+    private void react(String room, long offset, String emoji, boolean on) {
+        request(client.react(room, offset, emoji, on), ack -> {
+            if (ack.offset() == null) {
+                console.print(format.notice(on ? emoji + " is on message " + offset + " already"
+                        : "no " + emoji + " of yours on message " + offset));
+            }
+        });
+    }
+
+    private void markRead() {
+        if (!marks.offered()) {
+            console.print(format.problem("this server keeps no read state"));
+            return;
+        }
+        request(marks.markShown(client), moved -> console.print(format.notice(moved.isEmpty() ? "nothing new to mark read"
+                : "marked read: " + moved.entrySet().stream().map(m -> "#" + m.getKey() + " up to " + m.getValue())
+                        .collect(Collectors.joining(", ")))));
+    }
+
+    private void unread() {
+        if (!marks.offered()) {
+            console.print(format.problem("this server keeps no read state"));
+            return;
+        }
+        request(client.unread(), rooms -> console.print(format.unread(rooms)));
     }
 
     /** Sends a line to the current room; it shows when the server delivers it back, like everyone else's. */
@@ -123,12 +198,10 @@ final class ChatShell implements ParleyListener {
     }
 
     private void join(String room) {
+        // Shown on the event thread as the reply completes, before the room's next events.
         request(client.join(room).thenApply(joined -> {
-            joined.messages().forEach(e -> {
-                if (e instanceof ServerEvent.Message m) {
-                    console.print(format.message(m));
-                }
-            });
+            views.joined(joined).forEach(this::show);
+            marks.shown(room, joined.offset());
             return joined;
         }), joined -> {
             rooms.add(room);
@@ -160,6 +233,8 @@ final class ChatShell implements ParleyListener {
         }
         request(client.leave(room), left -> {
             rooms.remove(room);
+            views.left(room);
+            marks.left(room);
             if (room.equals(current)) {
                 current = rooms.stream().reduce((first, second) -> second).orElse(null);
             }
@@ -182,7 +257,11 @@ final class ChatShell implements ParleyListener {
             if (history.messages().isEmpty()) {
                 console.print(format.notice("no messages in #" + r));
             }
-            history.messages().forEach(m -> console.print(format.message(m)));
+            views.history(r, history.messages());
+            history.messages().forEach(m -> {
+                show(MessageState.of(m));
+                marks.shown(r, m.offset());
+            });
         }));
     }
 
@@ -218,9 +297,46 @@ final class ChatShell implements ParleyListener {
 
     // ---- events, on the client's event thread ----
 
+    /** A message as it stands, on a line of the time it was sent. */
+    private void show(MessageState m) {
+        console.print(format.message(m, m.ts(), views.get(m.room(), m.replyTo())));
+    }
+
+    /** A live room event: the message it is about, as it stands after it. */
+    private void roomEvent(ServerEvent.RoomEvent event) {
+        Optional<MessageState> about = views.apply(event);
+        marks.shown(event.room(), event.offset());
+        if (about.isEmpty()) {
+            console.print(format.aboutUnknown(event));
+        } else {
+            MessageState m = about.get();
+            console.print(format.message(m, event.ts(), views.get(m.room(), m.replyTo())));
+        }
+    }
+
     @Override
     public void onMessage(ServerEvent.Message message) {
-        console.print(format.message(message));
+        roomEvent(message);
+    }
+
+    @Override
+    public void onEdit(ServerEvent.Edit edit) {
+        roomEvent(edit);
+    }
+
+    @Override
+    public void onDelete(ServerEvent.Delete delete) {
+        roomEvent(delete);
+    }
+
+    @Override
+    public void onReaction(ServerEvent.Reaction reaction) {
+        roomEvent(reaction);
+    }
+
+    @Override
+    public void onRead(ServerEvent.Read read) {
+        marks.marked(read.room(), read.offset());
     }
 
     @Override
@@ -251,6 +367,9 @@ final class ChatShell implements ParleyListener {
 
     @Override
     public void onConnected(ServerEvent.Welcome welcome, boolean reconnected) {
+        if (marks == null) {
+            marks = new ReadMarks(welcome);
+        }
         if (reconnected) {
             console.print(format.notice("reconnected"));
         }

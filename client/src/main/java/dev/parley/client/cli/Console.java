@@ -16,6 +16,9 @@ interface Console extends AutoCloseable {
     /** Prints one line; colour shows only where the console supports it. */
     void print(AttributedString line);
 
+    /** Whether styles (colour, bold, inverse) show; where they do not, marks must be spelt out. */
+    boolean styled();
+
     @Override
     void close();
 }

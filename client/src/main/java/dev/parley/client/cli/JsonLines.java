@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code --listen} output: every event as one JSON object on its own line. The server's events
- * ({@code message}, {@code presence}, {@code typing}, {@code dm}) appear as they are on the wire;
+ * ({@code message}, {@code edit}, {@code delete}, {@code reaction}, {@code read}, {@code presence},
+ * {@code occupancy}, {@code typing}, {@code dm}) appear as they are on the wire;
  * the connection's own are {@code connected}, {@code disconnected}, {@code gap} and {@code closed}.
  */
 final class JsonLines implements ParleyListener {
@@ -41,6 +42,26 @@ final class JsonLines implements ParleyListener {
     @Override
     public void onMessage(ServerEvent.Message message) {
         print(message);
+    }
+
+    @Override
+    public void onEdit(ServerEvent.Edit edit) {
+        print(edit);
+    }
+
+    @Override
+    public void onDelete(ServerEvent.Delete delete) {
+        print(delete);
+    }
+
+    @Override
+    public void onReaction(ServerEvent.Reaction reaction) {
+        print(reaction);
+    }
+
+    @Override
+    public void onRead(ServerEvent.Read read) {
+        print(read);
     }
 
     @Override

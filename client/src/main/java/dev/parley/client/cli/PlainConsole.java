@@ -38,6 +38,11 @@ final class PlainConsole implements Console {
     }
 
     @Override
+    public boolean styled() {
+        return false;
+    }
+
+    @Override
     public void close() {
         out.flush();
     }

@@ -45,6 +45,11 @@ final class TerminalConsole implements Console {
     }
 
     @Override
+    public boolean styled() {
+        return colour;
+    }
+
+    @Override
     public void close() {
         try {
             terminal.close();

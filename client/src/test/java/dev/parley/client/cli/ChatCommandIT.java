@@ -181,31 +181,40 @@ class ChatCommandIT {
         awaitMember(bob, "general", "carol");
 
         bob.send("type", "send", "id", 2, "room", "general", "text", "hi carol");
+        bob.send("type", "edit", "id", 5, "room", "general", "offset", 1, "text", "hi @carol");
         bob.send("type", "dm", "id", 3, "to", "carol", "text", "psst");
         bob.send("type", "typing", "room", "general");
         bob.send("type", "leave", "id", 4, "room", "general");
 
-        await().atMost(TIMEOUT).until(() -> listen.out.lines().size() >= 5);
+        await().atMost(TIMEOUT).until(() -> listen.out.lines().size() >= 6);
         List<JsonNode> events = listen.out.lines().stream().map(ChatCommandIT::parse).collect(Collectors.toList());
         assertThat(events).extracting(e -> e.path("type").asText())
-                .containsExactly("connected", "message", "dm", "typing", "presence");
+                .containsExactly("connected", "message", "edit", "dm", "typing", "presence");
         assertThat(events.get(0).path("nick").asText()).isEqualTo("carol");
         assertThat(events.get(1).path("text").asText()).isEqualTo("hi carol");
         assertThat(events.get(1).path("offset").asLong()).isEqualTo(1);
-        assertThat(events.get(2).path("from").asText()).isEqualTo("bob");
-        assertThat(events.get(4).path("event").asText()).isEqualTo("leave");
+        assertThat(events.get(2).path("target").asLong()).isEqualTo(1);
+        assertThat(events.get(2).path("mentions").toString()).isEqualTo("[\"carol\"]");
+        assertThat(events.get(3).path("from").asText()).isEqualTo("bob");
+        assertThat(events.get(5).path("event").asText()).isEqualTo("leave");
 
         listen.thread.interrupt();
         assertThat(listen.awaitExit()).isZero();
         assertThat(listen.out.lines()).last().satisfies(line -> assertThat(parse(line).path("type").asText()).isEqualTo("closed"));
     }
 
+    /** The interactive chat of alice, typed on {@code keyboard}, once {@code observer} sees her in #general. */
+    private Run aliceChatting(PipedOutputStream keyboard, TestSocket observer) throws IOException {
+        Run chat = new Run(new PipedInputStream(keyboard), () -> null, args("--nick", "alice"));
+        awaitMember(observer, "general", "alice");
+        return chat;
+    }
+
     @Test
     void interactiveWithPipedInput() throws IOException {
         TestSocket bob = member("bob", "general");
         PipedOutputStream keyboard = new PipedOutputStream();
-        Run chat = new Run(new PipedInputStream(keyboard), () -> null, args("--nick", "alice"));
-        awaitMember(bob, "general", "alice");
+        Run chat = aliceChatting(keyboard, bob);
 
         type(keyboard, "hello everyone");
         await().atMost(TIMEOUT).until(() -> chat.out.text().contains("#general <alice> hello everyone"));
@@ -242,6 +251,86 @@ class ChatCommandIT {
     }
 
     @Test
+    void interactiveLifeOfAMessage() throws IOException {
+        TestSocket bob = member("bob", "general");
+        PipedOutputStream keyboard = new PipedOutputStream();
+        Run chat = aliceChatting(keyboard, bob);
+
+        bob.send("type", "send", "id", 2, "room", "general", "text", "hi @alice");
+        awaitLine(chat, "#general <bob> hi @alice" + EventFormatter.MENTION_MARK);
+        type(keyboard, "/offsets");
+        awaitLine(chat, "* offsets shown");
+        type(keyboard, "/reply 1 hello bob");
+        awaitLine(chat, "#general [2] <alice> (re <bob> hi @alice) hello bob");
+        assertThat(bob.take(e -> e.path("type").asText().equals("message") && e.path("offset").asLong() == 2,
+                "alice's reply").path("replyTo").asLong()).isEqualTo(1);
+        type(keyboard, "/edit 2 hi bob");
+        awaitLine(chat, "#general [2] <alice> (re <bob> hi @alice) hi bob (edited)");
+        type(keyboard, "/react 1 👍");
+        awaitLine(chat, "#general [1] <bob> hi @alice [👍 1]" + EventFormatter.MENTION_MARK);
+        type(keyboard, "/react 1 👍");
+        awaitLine(chat, "* 👍 is on message 1 already");
+        type(keyboard, "/unreact 1 👍");
+        awaitLine(chat, "#general [1] <bob> hi @alice" + EventFormatter.MENTION_MARK);
+        type(keyboard, "/delete 2");
+        awaitLine(chat, "#general [2] <alice> (re <bob> hi @alice) message deleted");
+
+        type(keyboard, "/edit 1 mine now");
+        awaitLine(chat, "! forbidden: ");
+        type(keyboard, "/edit 2 back");
+        awaitLine(chat, "! not_found: ");
+        type(keyboard, "/react 1 two words");
+        awaitLine(chat, "! bad_request: ");
+        type(keyboard, "/edit x");
+        awaitLine(chat, "! usage: /edit <n> <text>");
+        type(keyboard, "/delete");
+        awaitLine(chat, "! usage: /delete <n>");
+
+        bob.send("type", "send", "id", 3, "room", "general", "text", "ping @alice");
+        awaitLine(chat, "#general [7] <bob> ping @alice" + EventFormatter.MENTION_MARK);
+        type(keyboard, "/unread");
+        awaitLine(chat, "* unread: #general 1 (1 mention)");
+        bob.send("type", "send", "id", 4, "room", "general", "text", "more");
+        awaitLine(chat, "#general [8] <bob> more");
+        type(keyboard, "/read");
+        awaitLine(chat, "* marked read: #general up to 8");
+        type(keyboard, "/unread");
+        awaitLine(chat, "* nothing unread");
+        type(keyboard, "/help");
+        awaitLine(chat, "* /react <n> <emoji>");
+        type(keyboard, "/quit");
+
+        assertThat(chat.awaitExit()).isZero();
+        assertThat(chat.out.text()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void interactiveStartsWithTheUnreadCounts() throws IOException {
+        TestSocket bob = member("bob", "general");
+        bob.send("type", "send", "id", 2, "room", "general", "text", "seen");
+        PipedOutputStream keyboard = new PipedOutputStream();
+        Run first = new Run(new PipedInputStream(keyboard), () -> null, args("--nick", "alice"));
+        awaitLine(first, "#general <bob> seen");
+        type(keyboard, "/quit");
+        assertThat(first.awaitExit()).isZero();
+        await().atMost(TIMEOUT).until(() -> !bob.request("members", "type", "who", "id", "w", "room", "general")
+                .path("members").toString().contains("alice"));
+
+        bob.send("type", "send", "id", 3, "room", "general", "text", "@alice look");
+        bob.send("type", "send", "id", 4, "room", "general", "text", "and this");
+        bob.request("pong", "type", "ping", "id", 5);
+        Run second = new Run(new ByteArrayInputStream(new byte[0]), () -> null, args("--nick", "alice"));
+
+        assertThat(second.awaitExit()).isZero();
+        assertThat(second.out.lines()).contains("* unread: #general 2 (1 mention)");
+        assertThat(first.out.lines()).contains("* nothing unread");
+    }
+
+    private static void awaitLine(Run run, String start) {
+        await().atMost(TIMEOUT).until(() -> run.out.lines().stream().anyMatch(line -> line.contains(start)));
+    }
+
+    @Test
     void interactiveEndsAtTheEndOfInput() {
         Run chat = new Run(new ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8)), () -> null,
                 args("--nick", "alice"));
@@ -261,11 +350,13 @@ class ChatCommandIT {
         awaitMember(bob, "general", "alice");
 
         bob.send("type", "send", "id", 2, "room", "general", "text", "in colour");
-        await().atMost(TIMEOUT).until(() -> screen.text().contains("in colour"));
+        bob.send("type", "send", "id", 3, "room", "general", "text", "@alice inverse");
+        await().atMost(TIMEOUT).until(() -> screen.text().contains("in colour") && screen.text().contains("inverse"));
         type(keyboard, "/quit");
 
         assertThat(chat.awaitExit()).isZero();
-        assertThat(screen.text()).contains("\u001b[", "<bob>", "[general]> ");
+        assertThat(screen.text()).contains("\u001b[", "<bob>", "[general]> ").doesNotContain(EventFormatter.MENTION_MARK);
+        assertThat(screen.text()).as("a mention in bold inverse").containsPattern("\u001b\\[(\\d+;)*7(;\\d+)*m@alice inverse");
         assertThat(chat.out.text()).isEmpty();
     }
 
