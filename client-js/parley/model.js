@@ -143,7 +143,7 @@ export class RoomModel {
     if (event.type === 'message') {
       const message = stateOf(this.#room, event);
       this.#put(message, event);
-      if (event.offset > this.#seenUpTo && this.#isUnread(message)) {
+      if (this.#counts(event) && this.#isUnread(message)) {
         this.#setCounts(this.#unread + 1, this.#mentions + (this.#mentionsMe(message) ? 1 : 0));
       }
       return;
@@ -154,7 +154,7 @@ export class RoomModel {
     }
     const changed = changedBy(target, event);
     this.#put(changed, event);
-    if (event.offset > this.#seenUpTo && this.#isUnread(target)) {
+    if (this.#counts(event) && this.#isUnread(target)) {
       const unread = this.#isUnread(changed) ? 0 : -1;
       const mentions = (this.#isUnread(changed) && this.#mentionsMe(changed) ? 1 : 0) - (this.#mentionsMe(target) ? 1 : 0);
       this.#setCounts(this.#unread + unread, this.#mentions + mentions);
@@ -173,9 +173,19 @@ export class RoomModel {
     this.#countUnread(true);
   }
 
+  /** Whether the messages held reach back to the marker: then they are what the counts count. */
+  #countable() {
+    return this.#lastRead !== null && this.#lastRead >= this.#completeAfter;
+  }
+
+  /** Whether a room event changes the counts: not one of a recovery the server's figures came after. */
+  #counts(event) {
+    return this.#countable() || event.offset > this.#seenUpTo;
+  }
+
   /** Counts from the messages held where they reach back to the marker; `always` tells the listeners even when unchanged. */
   #countUnread(always = false) {
-    if (this.#lastRead === null || this.#lastRead < this.#completeAfter) {
+    if (!this.#countable()) {
       this.#setCounts(this.#unread, this.#mentions, always);
       return;
     }
