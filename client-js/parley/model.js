@@ -74,6 +74,11 @@ export class RoomModel {
     return this.#mentions;
   }
 
+  /** Whether `unread` and `mentions` are counted from the messages held (else they are the server's figures, adjusted). */
+  get counted() {
+    return this.#countable();
+  }
+
   /** The message state at `offset`, or undefined. */
   get(offset) {
     return this.#byOffset.get(offset);
