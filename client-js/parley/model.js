@@ -108,8 +108,7 @@ export class RoomModel {
 
   /** Adds the message states it does not hold yet (`history` pages); the ones it holds are kept, being live. */
   load(messages) {
-    const added = messages.filter((message) => (message.type ?? 'message') === 'message'
-      && !this.#byOffset.has(message.offset));
+    const added = messages.filter((message) => isMessage(message) && !this.#byOffset.has(message.offset));
     added.forEach((message) => this.#put(stateOf(this.#room, message), message));
   }
 
@@ -131,8 +130,7 @@ export class RoomModel {
       this.load(joined.messages ?? []); // joined again while in it
       return;
     }
-    const messages = (joined.messages ?? []).filter((message) => (message.type ?? 'message') === 'message')
-      .map((message) => stateOf(this.#room, message));
+    const messages = (joined.messages ?? []).filter(isMessage).map((message) => stateOf(this.#room, message));
     this.#messages = messages;
     this.#byOffset = new Map(messages.map((message) => [message.offset, message]));
     this.#epoch = joined.epoch;
@@ -148,7 +146,7 @@ export class RoomModel {
     if (event.type === 'message') {
       const message = stateOf(this.#room, event);
       this.#put(message, event);
-      if (this.#counts(event) && this.#isUnread(message)) {
+      if (this.#changesCounts(event) && this.#isUnread(message)) {
         this.#setCounts(this.#unread + 1, this.#mentions + (this.#mentionsMe(message) ? 1 : 0));
       }
       return;
@@ -159,7 +157,7 @@ export class RoomModel {
     }
     const changed = changedBy(target, event);
     this.#put(changed, event);
-    if (this.#counts(event) && this.#isUnread(target)) {
+    if (this.#changesCounts(event) && this.#isUnread(target)) {
       const unread = this.#isUnread(changed) ? 0 : -1;
       const mentions = (this.#isUnread(changed) && this.#mentionsMe(changed) ? 1 : 0) - (this.#mentionsMe(target) ? 1 : 0);
       this.#setCounts(this.#unread + unread, this.#mentions + mentions);
@@ -184,7 +182,7 @@ export class RoomModel {
   }
 
   /** Whether a room event changes the counts: not one of a recovery the server's figures came after. */
-  #counts(event) {
+  #changesCounts(event) {
     return this.#countable() || event.offset > this.#seenUpTo;
   }
 
@@ -242,6 +240,11 @@ export class RoomModel {
     }
     return low;
   }
+}
+
+/** Whether an entry of an answer's `messages` is a message (the log has other room events too). */
+function isMessage(entry) {
+  return (entry.type ?? 'message') === 'message';
 }
 
 /** The state of a message as the model keeps it, from a `message` event or a message of an answer (with state). */
