@@ -16,7 +16,7 @@ import { isLogEvent } from './rooms.js';
  * Unread counts: with the marker at or after the first message of an unbroken run that reaches
  * the latest (the latest messages of a join, and every event since), they are counted from the
  * messages held; otherwise they are the server's figures (setReadState) plus the messages of
- * others that arrived live since.
+ * others that arrived since, less the ones held that a new marker passes.
  */
 export class RoomModel {
   #room;
@@ -31,8 +31,6 @@ export class RoomModel {
   #live = false;
   /** Every message after this offset is held (Infinity: not known). */
   #completeAfter = Infinity;
-  /** Room events up to this offset were in the room before the read state was told (a join's recovery). */
-  #seenUpTo = 0;
   #lastRead = null;
   #unread = 0;
   #mentions = 0;
@@ -123,8 +121,7 @@ export class RoomModel {
   #joined(joined) {
     const sameHistory = joined.epoch === this.#epoch && this.#live;
     if (sameHistory && joined.since && joined.recovered) {
-      this.#seenUpTo = joined.offset; // the log follows as events
-      return;
+      return; // the log follows as events
     }
     if (sameHistory && !joined.since) {
       this.load(joined.messages ?? []); // joined again while in it
@@ -135,7 +132,6 @@ export class RoomModel {
     this.#byOffset = new Map(messages.map((message) => [message.offset, message]));
     this.#epoch = joined.epoch;
     this.#offset = joined.offset;
-    this.#seenUpTo = joined.offset;
     this.#completeAfter = messages.length > 0 ? messages[0].offset - 1 : joined.offset;
     this.#live = true;
     this.#events.emit({ type: 'reset', messages: this.messages, epoch: joined.epoch });
@@ -146,7 +142,7 @@ export class RoomModel {
     if (event.type === 'message') {
       const message = stateOf(this.#room, event);
       this.#put(message, event);
-      if (this.#changesCounts(event) && this.#isUnread(message)) {
+      if (this.#isUnread(message)) {
         this.#setCounts(this.#unread + 1, this.#mentions + (this.#mentionsMe(message) ? 1 : 0));
       }
       return;
@@ -157,7 +153,7 @@ export class RoomModel {
     }
     const changed = changedBy(target, event);
     this.#put(changed, event);
-    if (this.#changesCounts(event) && this.#isUnread(target)) {
+    if (this.#isUnread(target)) {
       const unread = this.#isUnread(changed) ? 0 : -1;
       const mentions = (this.#isUnread(changed) && this.#mentionsMe(changed) ? 1 : 0) - (this.#mentionsMe(target) ? 1 : 0);
       this.#setCounts(this.#unread + unread, this.#mentions + mentions);
@@ -179,11 +175,6 @@ export class RoomModel {
   /** Whether the messages held reach back to the marker: then they are what the counts count. */
   #countable() {
     return this.#lastRead !== null && this.#lastRead >= this.#completeAfter;
-  }
-
-  /** Whether a room event changes the counts: not one of a recovery the server's figures came after. */
-  #changesCounts(event) {
-    return this.#countable() || event.offset > this.#seenUpTo;
   }
 
   /** Counts from the messages held where they reach back to the marker; `always` tells the listeners even when unchanged. */

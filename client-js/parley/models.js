@@ -39,7 +39,7 @@ export class RoomModels {
     } else if (event.type === 'joined') {
       this.model(event.room).apply(event);
     } else if (event.type === 'read') {
-      this.#readElsewhere(event);
+      this.read(event.room, event.offset);
     } else if (event.type === 'left' || isLogEvent(event)) {
       this.#models.get(event.room)?.apply(event);
     }
@@ -71,15 +71,13 @@ export class RoomModels {
     rooms.forEach((entry) => this.model(entry.room).setReadState(entry));
   }
 
-  /** The user's marker in `room` moved to `offset` (an acknowledged `read`). */
+  /**
+   * The user's marker in `room` moved to `offset` (an acknowledged `read`, or a `read` event of
+   * another session): where the model cannot count what is left unread, the server tells.
+   */
   read(room, offset) {
-    this.model(room).apply({ type: 'read', room, offset });
-  }
-
-  /** Another session moved the marker: where the model cannot count what is left unread, the server tells. */
-  #readElsewhere(event) {
-    const model = this.model(event.room);
-    model.apply(event);
+    const model = this.model(room);
+    model.apply({ type: 'read', room, offset });
     if (!model.counted) {
       this.#askUnread();
     }

@@ -175,14 +175,15 @@ test('read state: a marker before the messages held keeps the server\'s figures 
   assert.deepEqual([model.lastRead, model.unread], [19, 1], 'counted');
 });
 
-test('read state: a recovery after the welcome\'s figures does not count its messages again', () => {
+test('read state: a reconnect\'s figures, told after its recovery, stand; live messages count on from them', () => {
   const { model } = recorded('alice');
-  model.apply(joined(2, [message(1, 'bob', 'a'), message(2, 'bob', 'b')]));
-  model.setReadState({ lastRead: 0, unread: 2, mentions: 0 });
-  model.apply(joined(4, [], { since: { epoch: 'e1', offset: 2 }, recovered: true }));
-  model.setReadState({ lastRead: 0, unread: 4, mentions: 0 });
-  model.apply(message(3, 'bob', 'c'));
-  model.apply(message(4, 'bob', 'd'));
-  model.apply(message(5, 'bob', 'live'));
-  assert.equal(model.unread, 5);
+  model.apply(joined(20, [message(19, 'bob', 'x'), message(20, 'bob', 'y')]));
+  model.setReadState({ lastRead: 3, unread: 10, mentions: 0 });
+  model.apply(joined(22, [], { since: { epoch: 'e1', offset: 20 }, recovered: true }));
+  model.apply(message(21, 'bob', 'recovered'));
+  model.apply(message(22, 'bob', 'recovered', { mentions: ['alice'] }));
+  assert.deepEqual([model.unread, model.mentions], [12, 1]);
+  model.setReadState({ lastRead: 3, unread: 12, mentions: 1 });
+  model.apply(message(23, 'bob', 'live'));
+  assert.deepEqual([model.unread, model.mentions, model.counted], [13, 1, false]);
 });

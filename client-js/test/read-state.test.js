@@ -3,14 +3,16 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 
-import { JWT_SECRET, Recorder, SKIP, client, eventually, nick, optionalServer, token } from '../support/testing.js';
+import { JWT_SECRET, Recorder, SKIP, TcpProxy, client, eventually, nick, optionalServer, token } from '../support/testing.js';
+
+const HISTORY_ON_JOIN = 4;
 
 describe('read state', { skip: SKIP }, () => {
   const { server, test: serverTest } = optionalServer(['--jwt-hmac-secret', JWT_SECRET, '--rate-per-sec', '1000',
-    '--burst', '1000'], 'this server has no auth (--jwt-hmac-secret)');
+    '--burst', '1000', '--history-on-join', String(HISTORY_ON_JOIN)], 'this server has no auth (--jwt-hmac-secret)');
 
-  /** A session of `name`, with a token. */
-  const session = (t, name) => client(t, server().url, name, { token: token(name, 600) });
+  /** A session of `name`, with a token, at `url` (the server's by default). */
+  const session = (t, name, url = server().url, options = {}) => client(t, url, name, { token: token(name, 600), ...options });
 
   /** Runs `body` where the server offers read state, else skips saying so. */
   const readTest = (name, body) => serverTest(name, async (t) => {
@@ -88,5 +90,39 @@ describe('read state', { skip: SKIP }, () => {
     await alice.leave(name, { forget: true });
     assert.equal(alice.model(name).lastRead, null);
     assert.equal((await alice.unread()).find((r) => r.room === name), undefined);
+  });
+
+  readTest('a marker older than the messages held: the server\'s figures, asked again as it moves and told by the welcome after a reconnect', async (t) => {
+    const name = nick('room');
+    const proxy = await TcpProxy.start(server().port);
+    t.after(() => proxy.close());
+    const bob = await session(t, nick('bob'));
+    await bob.join(name);
+    for (let i = 1; i <= 8; i++) {
+      await bob.send(name, `m${i}`);
+    }
+    const alice = await session(t, nick('alice'), proxy.url, { reconnect: { initialDelay: 50, maxDelay: 200 } });
+    const alices = new Recorder(alice, ['state', 'message']);
+    await alice.join(name);
+    const model = alice.model(name);
+    assert.deepEqual(model.messages.map((m) => m.offset), [5, 6, 7, 8]);
+    await alice.markRead(name, 2);
+    await eventually(() => model.unread === 6, 'the count asked of the server');
+    assert.equal(model.counted, false);
+
+    proxy.refuse();
+    proxy.cut();
+    await alices.next('state', (s) => s.state === 'reconnecting' && s.retryAt);
+    await bob.send(name, 'm9 while away');
+    proxy.resume();
+    await alices.next('state', (s) => s.state === 'connected' && s.reconnected);
+    assert.deepEqual(alice.welcome.unread.find((r) => r.room === name), { room: name, lastRead: 2, unread: 7, mentions: 0 });
+    assert.equal(model.unread, 7, 'the recovered message counted once');
+    await bob.send(name, `m10 @${alice.nick}`);
+    await eventually(() => model.offset === 10, 'the live message');
+    assert.deepEqual([model.unread, model.mentions], [8, 1]);
+    await alice.markRead(name, 6);
+    assert.deepEqual([model.unread, model.mentions], [4, 1], 'the messages held up to the marker are read');
+    assert.equal(model.counted, true);
   });
 });
