@@ -1,5 +1,5 @@
 // Type declarations of parley.js (the public API it re-exports from its modules in parley/), the client of the
-// Parley chat server (wire protocol version 1.1). One file: the modules change nothing public.
+// Parley chat server (wire protocol version 1.2). One file: the modules change nothing public.
 
 /** The WebSocket subprotocol of the wire protocol, version 1. */
 export const SUBPROTOCOL: 'parley.v1';
@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'bad_json' | 'bad_request' | 'unknown_type' | 'not_ready' | 'nick_invalid' | 'nick_taken'
   | 'room_invalid' | 'not_member' | 'too_many_rooms' | 'text_too_long' | 'no_such_user'
   | 'rate_limited' | 'unauthorized' | 'forbidden' | 'unavailable' | 'internal'
+  | 'not_found' | 'unsupported' | 'rejected' | 'too_many_sessions'
   | 'timeout' | 'disconnected' | 'closed' | 'overflow' | 'refresh_failed'
   | (string & {});
 
@@ -124,16 +125,94 @@ export interface Welcome {
   exp?: number;
   /** The optional parts of the protocol the server offers, such as 'durable' and 'search' (version 1.2). */
   features?: string[];
+  /** The user's read state, every room with a marker, from a server that offers 'read' (version 1.2). */
+  unread?: UnreadRoom[];
 }
 
+/** The user's read state in one room (version 1.2). */
+export interface UnreadRoom {
+  room: string;
+  /** The read marker: the offset up to which the user has read. */
+  lastRead: number;
+  /** Messages after the marker that others sent and that are not deleted. */
+  unread: number;
+  /** Those of them that mention the user. */
+  mentions: number;
+}
+
+/** One emoji on a message: how many put it there, and (at most 20 of) who. */
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+  nicks: string[];
+}
+
+/**
+ * A room message. Live, and in the room's log, as it was sent; in `history`, `search` and a `joined`
+ * that did not recover, with its current state (`edited`, `deleted`, `reactions`).
+ */
 export interface MessageEvent {
   type: 'message';
   room: string;
   offset: number;
   ts: number;
   from: string;
-  text: string;
+  /** Absent once the message was deleted. */
+  text?: string;
+  /** The offset of the message it answers (version 1.2). */
+  replyTo?: number;
+  /** Lower-case nicks its text mentions with `@nick` (version 1.2); absent when none. */
+  mentions?: string[];
+  /** The ts of its last edit; `text` is then the edited one. */
+  edited?: number;
+  deleted?: true;
+  reactions?: ReactionCount[];
 }
+
+/** `from` edited their message at `target` (version 1.2); a room event with its own offset. */
+export interface EditEvent {
+  type: 'edit';
+  room: string;
+  offset: number;
+  target: number;
+  from: string;
+  /** The new text; absent in the log once the message was deleted. */
+  text?: string;
+  mentions?: string[];
+  ts: number;
+}
+
+/** `from` (the author, a moderator, or `system`) deleted the message at `target` (version 1.2). */
+export interface DeleteEvent {
+  type: 'delete';
+  room: string;
+  offset: number;
+  target: number;
+  from: string;
+  ts: number;
+}
+
+/** `from` put `emoji` on the message at `target` (`on`), or took it off (version 1.2). */
+export interface ReactionEvent {
+  type: 'reaction';
+  room: string;
+  offset: number;
+  target: number;
+  from: string;
+  emoji: string;
+  on: boolean;
+  ts: number;
+}
+
+/** Another session of the user moved its read marker in `room` to `offset` (version 1.2). */
+export interface ReadEvent {
+  type: 'read';
+  room: string;
+  offset: number;
+}
+
+/** An event of a room's log, as `joined` with `recovered` and `history` with `events: 'all'` list them. */
+export type RoomEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent;
 
 export interface PresenceEvent {
   type: 'presence';
@@ -192,7 +271,8 @@ export interface Joined {
   /** Always present in version 1.1 (members may then list only some). */
   memberCount?: number;
   recovered: boolean;
-  messages: MessageEvent[];
+  /** Recovered: every room event after `since`, in order; else the latest messages with their state. */
+  messages: RoomEvent[];
   /** Not recovered because more than `limits.recoverMax` were missed: how many, before `messages` (version 1.2). */
   missed?: number;
 }
@@ -241,6 +321,10 @@ export interface StateEvent {
 
 export interface EventMap {
   message: MessageEvent;
+  edit: EditEvent;
+  delete: DeleteEvent;
+  reaction: ReactionEvent;
+  read: ReadEvent;
   presence: PresenceEvent;
   occupancy: OccupancyEvent;
   dm: DmEvent;
@@ -258,7 +342,7 @@ export type ParleyEvent = EventMap[EventType];
 export interface Ack {
   type: 'ack';
   room?: string;
-  /** Room messages only. */
+  /** The room event's offset: absent for a `dm`, a `read`, and a reaction that changed nothing. */
   offset?: number;
   ts: number;
 }
@@ -285,7 +369,8 @@ export interface History {
   type: 'history';
   room: string;
   epoch: string;
-  messages: MessageEvent[];
+  /** Messages with their state; with `events: 'all'`, the room's log. */
+  messages: RoomEvent[];
 }
 
 /** A page of a conversation (`historyWith`), oldest first. */
@@ -326,12 +411,26 @@ export class ParleyClient {
 
   connect(options?: { signal?: AbortSignal }): Promise<Welcome>;
   join(room: string, options?: RequestOptions & { since?: Position }): Promise<Joined>;
-  leave(room: string, options?: RequestOptions): Promise<Left>;
-  send(room: string, text: string, options?: RequestOptions): Promise<Ack>;
+  /** `forget`: remove the user's read marker in the room too (version 1.2). */
+  leave(room: string, options?: RequestOptions & { forget?: boolean }): Promise<Left>;
+  /** `replyTo`: the offset of the message it answers (version 1.2). */
+  send(room: string, text: string, options?: RequestOptions & { replyTo?: number }): Promise<Ack>;
+  /** Edits the user's own message at `offset` (version 1.2): `ack` with the edit's offset. */
+  edit(room: string, offset: number, text: string, options?: RequestOptions): Promise<Ack>;
+  /** Deletes the message at `offset` (version 1.2). */
+  delete(room: string, offset: number, options?: RequestOptions): Promise<Ack>;
+  /** Puts `emoji` on the message at `offset`, or takes it off with `on` false (version 1.2). */
+  react(room: string, offset: number, emoji: string, on?: boolean, options?: RequestOptions): Promise<Ack>;
+  /** Moves the user's read marker forward to `offset` (version 1.2): `ack` without offset. */
+  markRead(room: string, offset: number, options?: RequestOptions): Promise<Ack>;
+  /** The user's read state: every room with a marker (version 1.2). */
+  unread(options?: RequestOptions): Promise<UnreadRoom[]>;
+  /** This client's live model of `room`. */
+  model(room: string): RoomModel;
   dm(to: string, text: string, options?: RequestOptions): Promise<Ack>;
   who(room: string, options?: RequestOptions & { after?: string; limit?: number }): Promise<Members>;
   rooms(options?: RequestOptions): Promise<Rooms>;
-  history(room: string, options?: RequestOptions & { before?: number; after?: number; limit?: number }): Promise<History>;
+  history(room: string, options?: RequestOptions & { before?: number; after?: number; limit?: number; events?: 'messages' | 'all' }): Promise<History>;
   historyWith(nick: string, options?: RequestOptions & { before?: number; after?: number; limit?: number }): Promise<DmHistory>;
   search(room: string, query: string, options?: RequestOptions & { before?: number; limit?: number }): Promise<Results>;
   ping(options?: RequestOptions): Promise<Pong>;
@@ -344,6 +443,63 @@ export class ParleyClient {
   on<K extends EventType>(type: K, listener: (event: EventMap[K]) => void): () => void;
   off<K extends EventType>(type: K, listener: (event: EventMap[K]) => void): void;
   events<K extends EventType = EventType>(options?: { types?: K[]; signal?: AbortSignal }): AsyncIterableIterator<EventMap[K]>;
+}
+
+/** A message as a RoomModel holds it: its current state. */
+export interface MessageState {
+  readonly room: string;
+  readonly offset: number;
+  readonly ts: number;
+  readonly from: string;
+  /** Null once deleted. */
+  readonly text: string | null;
+  readonly replyTo: number | null;
+  /** The ts of its last edit, or null. */
+  readonly edited: number | null;
+  readonly deleted: boolean;
+  /** In the order the emoji were first put on; `nicks` at most 20, `count` counts all. */
+  readonly reactions: readonly Readonly<ReactionCount>[];
+  /** Lower-case nicks its current text mentions. */
+  readonly mentions: readonly string[];
+}
+
+export interface ReadState {
+  lastRead: number | null;
+  unread: number;
+  mentions: number;
+}
+
+export interface RoomModelEventMap {
+  /** A message added or changed; `event` is what changed it (a room event, or a message of an answer). */
+  change: { type: 'change'; message: MessageState; event: RoomEvent };
+  /** The messages were replaced (a join, or one that did not recover). */
+  reset: { type: 'reset'; messages: MessageState[]; epoch: string };
+  /** The read state changed (or was told again). */
+  unread: { type: 'unread' } & ReadState;
+}
+
+/** A room's messages with their current state, and the user's read state in it. */
+export class RoomModel {
+  /** `nick`: the user, whose own messages are never unread. */
+  constructor(room: string, options?: { nick?: string });
+  readonly room: string;
+  readonly epoch: string | null;
+  /** The offset of the last room event applied. */
+  readonly offset: number;
+  /** In offset order (a copy). */
+  readonly messages: MessageState[];
+  readonly lastRead: number | null;
+  readonly unread: number;
+  readonly mentions: number;
+  get(offset: number): MessageState | undefined;
+  /** Applies a room event, `joined`, `read` or `left`; anything else changes nothing. */
+  apply(event: RoomEvent | JoinedEvent | Joined | ReadEvent | { type: 'left'; room: string } | { type: string }): void;
+  /** Adds the message states it lacks (older `history` pages). */
+  load(messages: MessageEvent[]): void;
+  /** The server's read state of the room, or null for none. */
+  setReadState(entry: { lastRead: number; unread: number; mentions: number } | null): void;
+  on<K extends keyof RoomModelEventMap>(type: K, listener: (event: RoomModelEventMap[K]) => void): () => void;
+  off<K extends keyof RoomModelEventMap>(type: K, listener: (event: RoomModelEventMap[K]) => void): void;
 }
 
 /** Connects and resolves with the client once the server welcomed it. */

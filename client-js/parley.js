@@ -29,3 +29,4 @@
 export { ParleyClient, connect } from './parley/client.js';
 export { SUBPROTOCOL } from './parley/connection.js';
 export { ParleyError } from './parley/errors.js';
+export { RoomModel } from './parley/model.js';

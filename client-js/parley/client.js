@@ -1,6 +1,7 @@
 import { ClientCore } from './core.js';
 import { socketUrl } from './connection.js';
 import { EventDispatcher } from './events.js';
+import { RoomModels } from './models.js';
 import { newNonce } from './requests.js';
 
 const DEFAULTS = Object.freeze({
@@ -21,6 +22,7 @@ const DEFAULTS = Object.freeze({
 export class ParleyClient {
   #options;
   #events;
+  #models;
   #core;
 
   constructor(url, options = {}) {
@@ -35,7 +37,8 @@ export class ParleyClient {
         + 'or use the ws package)');
     }
     this.#events = new EventDispatcher(this.#options.maxBufferedEvents);
-    this.#core = new ClientCore(socket, this.#options, WebSocket, this.#events);
+    this.#models = new RoomModels(this.#events, () => this.nick);
+    this.#core = new ClientCore(socket, this.#options, WebSocket, this.#models);
   }
 
   /** 'idle' (before connect()), 'connecting', 'connected', 'reconnecting' or 'closed'. */
@@ -84,18 +87,63 @@ export class ParleyClient {
   /**
    * Leaves `room`; resolves with `left`. From this call on the room's events stop and it is not
    * re-joined after a reconnect, whatever the reply (offline, the server has dropped it already).
+   * With `forget` the server removes the user's read marker in the room too (version 1.2).
    */
-  leave(room, options) {
-    return this.#core.leave(room, options);
+  leave(room, { forget, ...options } = {}) {
+    this.#models.left(room, forget);
+    return this.#core.leave(room, { forget, ...options });
   }
 
   /**
    * Sends a message to a room; resolves with the `ack` (its offset and ts). The send carries a
    * nonce of its own: when the connection is lost before the ack, the client sends it again with
-   * that nonce once it has reconnected and re-joined, and the server stores it once.
+   * that nonce once it has reconnected and re-joined, and the server stores it once. `replyTo`:
+   * the offset of the message it answers (version 1.2, `welcome.features` 'replies').
    */
-  send(room, text, options) {
-    return this.#core.request({ type: 'send', room, text, nonce: newNonce() }, options);
+  send(room, text, { replyTo, ...options } = {}) {
+    return this.#core.request({ type: 'send', room, text, replyTo, nonce: newNonce() }, options);
+  }
+
+  /** Edits the user's own message at `offset` (version 1.2, 'edit'); resolves with the `ack` of the edit's own offset. */
+  edit(room, offset, text, options) {
+    return this.#core.request({ type: 'edit', room, offset, text }, options);
+  }
+
+  /** Deletes the message at `offset` (own, or as a moderator; version 1.2, 'delete'); resolves with the `ack`. */
+  delete(room, offset, options) {
+    return this.#core.request({ type: 'delete', room, offset }, options);
+  }
+
+  /**
+   * Puts `emoji` on the message at `offset`, or takes it off with `on` false (version 1.2,
+   * 'reactions'); resolves with the `ack`, which has no offset when that changed nothing.
+   */
+  react(room, offset, emoji, on = true, options) {
+    return this.#core.request({ type: 'react', room, offset, emoji, on }, options);
+  }
+
+  /**
+   * Moves the user's read marker in `room` forward to `offset` (version 1.2, 'read'); resolves with
+   * the `ack`. The user's other sessions get a `read` event; this client's model of the room counts again.
+   */
+  markRead(room, offset, options) {
+    return this.#core.request({ type: 'read', room, offset },
+      { ...options, onReply: () => this.#models.read(room, offset) });
+  }
+
+  /** The user's read state (version 1.2, 'read'): resolves with the `rooms` array, every room with a marker. */
+  async unread(options) {
+    const reply = await this.#core.request({ type: 'unread' },
+      { ...options, onReply: (answer) => this.#models.unread(answer.rooms) });
+    return reply.rooms;
+  }
+
+  /**
+   * This client's live model of `room` (a RoomModel): its messages with their state, kept up to
+   * date from the room's `joined` replies, events and `history` pages, and the user's read state in it.
+   */
+  model(room) {
+    return this.#models.model(room);
   }
 
   /**
@@ -118,10 +166,12 @@ export class ParleyClient {
 
   /**
    * A page of a room's messages, oldest first: at most `limit` (1–100) with offsets below `before`,
-   * or right after the offset `after` (not both), to fill a gap forward.
+   * or right after the offset `after` (not both), to fill a gap forward. The messages carry their
+   * state (version 1.2) and are added to the room's model; `events: 'all'` asks for the room's log instead.
    */
-  history(room, { before, after, limit, ...options } = {}) {
-    return this.#core.request({ type: 'history', room, before, after, limit }, options);
+  history(room, { before, after, limit, events, ...options } = {}) {
+    const load = events === 'all' ? undefined : (page) => this.#models.history(page);
+    return this.#core.request({ type: 'history', room, before, after, limit, events }, { ...options, onReply: load });
   }
 
   /**
@@ -176,9 +226,9 @@ export class ParleyClient {
   // ---- events
 
   /**
-   * Calls `listener(event)` for each event of `type`: 'message', 'presence', 'occupancy', 'dm',
-   * 'typing', 'gap', 'joined', 'left', 'error' (an error with no request) or 'state'. Returns a
-   * function that removes the listener.
+   * Calls `listener(event)` for each event of `type`: 'message', 'edit', 'delete', 'reaction',
+   * 'read', 'presence', 'occupancy', 'dm', 'typing', 'gap', 'joined', 'left', 'error' (an error
+   * with no request) or 'state'. Returns a function that removes the listener.
    */
   on(type, listener) {
     return this.#events.on(type, listener);

@@ -4,7 +4,7 @@ import {
 } from './connection.js';
 import { ParleyError, serverError } from './errors.js';
 import { Requests } from './requests.js';
-import { ROOM_EVENTS, RoomTracker } from './rooms.js';
+import { RoomTracker, isRoomEvent } from './rooms.js';
 import { TokenRefresher, tokenExpiry } from './tokens.js';
 
 /**
@@ -80,15 +80,15 @@ export class ClientCore {
     return promise;
   }
 
-  /** Sends `command` now, or once connected; resolves with the reply. */
-  request(command, { signal, timeout = this.#options.requestTimeout } = {}) {
-    return this.#requests.create(command, { signal, timeout }, (request) => this.#route(request));
+  /** Sends `command` now, or once connected; resolves with the reply, after `onReply(reply)` ran as it arrived. */
+  request(command, { signal, timeout = this.#options.requestTimeout, onReply } = {}) {
+    return this.#requests.create(command, { signal, timeout, onReply }, (request) => this.#route(request));
   }
 
   /** Leaves `room` at once: its events stop and it is not re-joined, whatever the reply. */
-  leave(room, options) {
+  leave(room, { forget, ...options } = {}) {
     this.#rooms.left(room);
-    return this.request({ type: 'leave', room }, options);
+    return this.request({ type: 'leave', room, forget }, options);
   }
 
   async refresh(token, options) {
@@ -356,7 +356,7 @@ export class ClientCore {
       this.#replied(request, event);
     } else if (event.type === 'error') {
       this.#events.emit({ ...event, error: serverError(event) });
-    } else if (ROOM_EVENTS.has(event.type)) {
+    } else if (isRoomEvent(event)) {
       this.#rooms.event(event).forEach((deliver) => this.#events.emit(deliver));
     } else if (event.type !== 'pong') {
       this.#events.emit(event);

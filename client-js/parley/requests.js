@@ -20,15 +20,16 @@ export class Requests {
 
   /**
    * A request for `command`: a promise of its reply, failed by the `timeout` (ms) and by `signal`.
-   * `route(request)` then sends it, parks it or settles it.
+   * `onReply(reply)` sees a successful reply synchronously, in wire order, before the promise
+   * resolves. `route(request)` then sends it, parks it or settles it.
    */
-  create(command, { signal, timeout }, route) {
+  create(command, { signal, timeout, onReply }, route) {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
-      const request = { command: withoutUndefined(command), resolve, reject, timer: null, unsubscribe: null };
+      const request = { command: withoutUndefined(command), resolve, reject, timer: null, unsubscribe: null, onReply };
       request.timer = setTimeout(() => this.settle(request, new ParleyError('timeout',
         `no reply to ${command.type} within ${timeout} ms`)), timeout);
       if (signal) {
@@ -101,6 +102,7 @@ export class Requests {
     if (error) {
       request.reject(error);
     } else {
+      request.onReply?.(reply);
       request.resolve(reply);
     }
   }

@@ -1,12 +1,33 @@
+/** The events of a room's log (version 1.2): each takes the room's next offset. */
+export const LOG_EVENTS = new Set(['message', 'edit', 'delete', 'reaction']);
+
+/** Every event type this client knows; an unknown one with a room and an offset is taken for a log event. */
+const KNOWN_EVENTS = new Set([...LOG_EVENTS, 'welcome', 'joined', 'left', 'ack', 'presence', 'occupancy', 'dm',
+  'typing', 'members', 'rooms', 'history', 'results', 'pong', 'refreshed', 'error', 'read', 'unread']);
+
 /** Room events that are held back while a join of their room is in flight. */
-export const ROOM_EVENTS = new Set(['message', 'presence', 'typing', 'occupancy']);
+const HELD_EVENTS = new Set([...LOG_EVENTS, 'presence', 'typing', 'occupancy']);
 
 /**
- * The rooms joined and, per room, the position ({epoch, offset}) of the last message delivered:
+ * Whether `event` is of a room's log: the protocol has a client count the offset of every room
+ * event, of a type it does not know too, to re-join `since` the right place.
+ */
+export function isLogEvent(event) {
+  return LOG_EVENTS.has(event.type)
+    || (!KNOWN_EVENTS.has(event.type) && typeof event.room === 'string' && Number.isInteger(event.offset));
+}
+
+/** Whether `event` goes through the RoomTracker: held while its room is joined, dropped once left. */
+export function isRoomEvent(event) {
+  return HELD_EVENTS.has(event.type) || isLogEvent(event);
+}
+
+/**
+ * The rooms joined and, per room, the position ({epoch, offset}) of the last room event delivered:
  * what a reconnect re-joins `since`, and what makes every message reach the listeners once and in
  * order. While a join of a room is in flight its live events are held back: the server may send
- * a message both live and inside the `joined` reply. The reply settles the position; the held
- * events follow, minus the messages already seen.
+ * a room event both live and inside the `joined` reply. The reply settles the position; the held
+ * events follow, minus the room events already seen.
  */
 export class RoomTracker {
   /** room → {position: {epoch, offset} | null, joinsInFlight, held: event[]} */
@@ -126,7 +147,7 @@ export class RoomTracker {
   }
 
   #advance(room, event) {
-    if (event.type !== 'message') {
+    if (!isLogEvent(event)) {
       return true;
     }
     if (event.offset <= room.position.offset) {
