@@ -309,12 +309,24 @@ export class Chat {
     const marked = (welcome.unread ?? []).map((entry) => entry.room);
     const names = rooms.length > 0 ? rooms.map((room) => room.name)
       : storage.rooms() ?? [...new Set([this.#config.defaultRoom, ...marked])];
-    names.forEach((room) => this.#join(room).then(() => {
-      if (!this.#store.active) {
-        this.#store.setActive(this.#store.conversation('room', room));
-      }
+    const joins = names.map((room) => this.#join(room).then(() => {
       this.#saveRooms();
-    }, () => {}));
+      return room;
+    }, () => null));
+    this.#showFirst(joins);
+  }
+
+  /** Shows the first room, in the order asked, that could be joined (`joins`: promises of the name, or null). */
+  async #showFirst(joins) {
+    for (const join of joins) {
+      const room = await join;
+      if (room) {
+        if (!this.#store.active) {
+          this.#store.setActive(this.#store.conversation('room', room));
+        }
+        return;
+      }
+    }
   }
 
   #state(event) {

@@ -1,8 +1,9 @@
-import { byId } from '../dom.js';
+import { byId, el, setChildren } from '../dom.js';
 
 /**
  * The top bar's switch for desktop notifications of mentions (absent where the browser has no
- * Notification API). Turning it on asks the browser's permission; refused, it stays off.
+ * Notification API): a bell, with words where there is room. Turning it on asks the browser's
+ * permission; refused, it stays off.
  */
 export function mountNotifyToggle(notifier) {
   const toggle = byId('notify-toggle');
@@ -11,8 +12,10 @@ export function mountNotifyToggle(notifier) {
   }
   function render(on) {
     toggle.setAttribute('aria-pressed', String(on));
-    toggle.textContent = on ? 'Mention notifications on' : 'Notify me of mentions';
-    toggle.title = on ? 'Turn off desktop notifications of mentions' : 'Show a desktop notification when someone mentions you while this tab is hidden';
+    toggle.title = on ? 'Mentions of you show a desktop notification while this tab is hidden: click to stop'
+      : 'Show a desktop notification when someone mentions you while this tab is hidden';
+    setChildren(toggle, el('span', { 'aria-hidden': 'true', text: on ? '🔔' : '🔕' }),
+      el('span', { class: 'wide-only', text: on ? ' Notifications on' : ' Notify me of mentions' }));
   }
   toggle.hidden = false;
   toggle.addEventListener('click', async () => render(await notifier.toggle()));
