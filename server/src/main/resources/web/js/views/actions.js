@@ -45,9 +45,8 @@ export function mountMessageActions(store, chat, composer, conversation) {
 
   /** Closes the picker; the keyboard goes back to the message's React button. */
   function closePicker() {
-    const li = picker.closest('li.msg');
+    picker.closest('li.msg')?.querySelector('[data-action="pick"]')?.focus();
     picker.remove();
-    li?.querySelector('[data-action="pick"]')?.focus();
   }
 
   function confirmDelete(found) {
@@ -131,9 +130,12 @@ export function mountMessageActions(store, chat, composer, conversation) {
     const li = event.target.closest('li.msg[tabindex]');
     if (li && !li.contains(event.relatedTarget)) {
       li.querySelectorAll('button').forEach((button) => button.setAttribute('tabindex', '-1'));
-      if (picker.parentElement === li) {
-        picker.remove();
-      }
+      // not while the browser is taking the focused node out (a blur handler may not move nodes)
+      queueMicrotask(() => {
+        if (picker.parentElement === li && !li.contains(document.activeElement)) {
+          picker.remove();
+        }
+      });
     }
   });
 
