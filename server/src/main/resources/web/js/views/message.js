@@ -51,8 +51,8 @@ function quote(target, quoted) {
 
 /** The counts under a message: one button per emoji, pressed where we reacted, naming who did in its title. */
 function reactions(item, me, clickable) {
-  if (item.reactions.length === 0) {
-    return null;
+  if (!item.reactions?.length) {
+    return null; // none, or a direct message
   }
   return el('div', { class: 'reactions' }, item.reactions.map((reaction) => {
     const mine = reaction.nicks.includes(me);
