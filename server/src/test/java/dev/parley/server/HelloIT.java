@@ -53,7 +53,7 @@ class HelloIT {
             assertThat(welcome.get("server").asText()).startsWith("parley/");
             List<String> features = new ArrayList<>();
             welcome.get("features").forEach(feature -> features.add(feature.asText()));
-            assertThat(features).as("in memory: the room events, sorted").containsExactly("delete", "edit", "reactions", "replies");
+            assertThat(features).as("in memory: the room events and read state, sorted").containsExactly("delete", "edit", "reactions", "read", "replies");
         }
     }
 

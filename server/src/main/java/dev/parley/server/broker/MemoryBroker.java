@@ -3,14 +3,20 @@ package dev.parley.server.broker;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The single-node {@link Broker}: history lives in this process and dies with it, so every room
@@ -20,16 +26,27 @@ import java.util.function.LongSupplier;
  * the listener, which is what keeps every member's deliveries in offset order. A room appears here
  * with its first message and is kept for as long as the process lives.
  *
+ * <p>It keeps {@link ReadState}: users' read markers live as long as the process, and a room's
+ * counts come from its log's {@link UnreadIndex}, of the messages the window still keeps.
+ *
  * <p>It is also the live part of a durable broker on a node alone ({@link LivePart}), which
  * keeps no history here ({@code historySize} 0).
  */
 public final class MemoryBroker implements Broker, LivePart {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** What a node alone offers: the message state of its logs, and read state. */
+    private static final Set<String> FEATURES = Stream.concat(RoomAction.FEATURES.stream(), Stream.of(ReadState.FEATURE))
+            .collect(Collectors.toUnmodifiableSet());
 
     private final String epoch = Epochs.fresh();
     private final int historySize;
     private final LongSupplier clock;
     private final Map<String, RoomLog> logs = new ConcurrentHashMap<>();
+    /**
+     * Read markers by {@link #markerKey}: nick keys and room names hold no space, so one user's
+     * markers are a range of the map, in the rooms' name order.
+     */
+    private final ConcurrentNavigableMap<String, Long> markers = new ConcurrentSkipListMap<>();
     private volatile BrokerListener listener;
 
     /** {@code historySize} room events are kept per room; {@code clock} gives the events' {@code ts}. */
@@ -159,10 +176,61 @@ public final class MemoryBroker implements Broker, LivePart {
         }
     }
 
-    /** What {@code welcome.features} offers on a node alone: the message state this broker keeps. */
+    /** What {@code welcome.features} offers on a node alone: the message state and read state this broker keeps. */
     @Override
     public Set<String> features() {
-        return RoomAction.FEATURES;
+        return FEATURES;
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> markRead(String user, String room, long offset) {
+        long marker = Math.min(offset, latest(room));
+        boolean[] moved = new boolean[1];
+        markers.compute(markerKey(user, room), (key, current) -> {
+            moved[0] = current == null || marker > current;
+            return moved[0] ? marker : current;
+        });
+        return CompletableFuture.completedFuture(moved[0] ? OptionalLong.of(marker) : OptionalLong.empty());
+    }
+
+    @Override
+    public CompletableFuture<List<ServerEvent.UnreadRoom>> unread(String user) {
+        String first = markerKey(user, "");
+        List<ServerEvent.UnreadRoom> rooms = new ArrayList<>();
+        // '!' follows the key's space: the range holds this user's markers and no other's.
+        markers.subMap(first, user + '!').forEach((key, marker) -> {
+            String room = key.substring(first.length());
+            RoomLog log = logs.get(room);
+            UnreadIndex.Counts counts = new UnreadIndex.Counts(0, 0);
+            if (log != null) {
+                synchronized (log) {
+                    counts = log.unreadAfter(user, marker);
+                }
+            }
+            rooms.add(new ServerEvent.UnreadRoom(room, marker, counts.unread(), counts.mentions()));
+        });
+        return CompletableFuture.completedFuture(rooms);
+    }
+
+    @Override
+    public CompletableFuture<Void> forget(String user, String room) {
+        markers.remove(markerKey(user, room));
+        return DONE;
+    }
+
+    /** The room's latest offset; 0 before its first message. */
+    private long latest(String room) {
+        RoomLog log = logs.get(room);
+        if (log == null) {
+            return 0;
+        }
+        synchronized (log) {
+            return log.offset();
+        }
+    }
+
+    private static String markerKey(String user, String room) {
+        return user + ' ' + room;
     }
 
     @Override

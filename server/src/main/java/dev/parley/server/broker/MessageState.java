@@ -39,6 +39,16 @@ final class MessageState {
         return Names.nickKey(sent.from()).equals(Names.nickKey(nick));
     }
 
+    /** Who sent it, as spelt. */
+    String from() {
+        return sent.from();
+    }
+
+    /** Its text after the latest edit; null once deleted. */
+    String text() {
+        return text;
+    }
+
     /** The edit at {@code offset} gave the message {@code newText} at {@code ts}. */
     void edit(long offset, String newText, long ts) {
         edits.add(offset);

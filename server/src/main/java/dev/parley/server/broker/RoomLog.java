@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * One room's offsets and its last {@code capacity} room events, in a ring, as the log keeps them
  * (a deleted message's text and its edits' texts gone); the {@link MessageState} of each kept
- * message; and the nonces their senders gave them: a nonce is known while its message is kept.
+ * message; the nonces their senders gave them: a nonce is known while its message is kept; and
+ * the {@link UnreadIndex} of the kept messages, which read state counts on.
  * Not thread-safe: the owner holds the log's monitor around every call, so offsets are assigned
  * and delivered in one order.
  */
@@ -24,6 +25,7 @@ final class RoomLog {
     /** Offsets of kept messages by nonce key. */
     private final Map<String, Long> byNonce = new HashMap<>();
     private final Map<Long, MessageState> states = new HashMap<>();
+    private final UnreadIndex unread = new UnreadIndex();
     private long offset;
 
     RoomLog(String room, int capacity) {
@@ -62,18 +64,22 @@ final class RoomLog {
             append(message, send.nonce() == null ? null : nonceKey(send.from(), send.nonce()));
             if (ring.length > 0) {
                 states.put(message.offset(), new MessageState(message));
+                unread.added(message.offset(), message.from(), message.text());
             }
             return message;
         }
         if (action instanceof RoomAction.Edit edit) {
             MessageState target = ownTarget(edit.target(), edit.from(), false);
             ServerEvent.Edit event = new ServerEvent.Edit(room, offset + 1, edit.target(), edit.from(), edit.text(), ts);
-            append(event, null);
+            // The state changes before the append, which pushes the target out when it is the oldest.
+            unread.edited(edit.target(), target.from(), target.text(), edit.text());
             target.edit(event.offset(), edit.text(), ts);
+            append(event, null);
             return event;
         }
         if (action instanceof RoomAction.Delete delete) {
             MessageState target = ownTarget(delete.target(), delete.from(), delete.moderator());
+            unread.removed(delete.target(), target.from(), target.text());
             // The texts go before the delete takes its place, which may be the oldest message's own.
             for (long edit : target.delete()) {
                 ring[slot(edit)] = ((ServerEvent.Edit) ring[slot(edit)]).withTextDeleted();
@@ -119,7 +125,10 @@ final class RoomLog {
         }
         int slot = slot(offset);
         if (ring[slot] != null) {
-            states.remove(ring[slot].offset());
+            MessageState pushedOut = states.remove(ring[slot].offset());
+            if (pushedOut != null && !pushedOut.deleted()) {
+                unread.removed(ring[slot].offset(), pushedOut.from(), pushedOut.text());
+            }
         }
         if (nonceKeys[slot] != null) {
             byNonce.remove(nonceKeys[slot]);
@@ -138,6 +147,11 @@ final class RoomLog {
     /** Nicks are one user's whatever their case, and hold no space, so this names one user's nonce. */
     private static String nonceKey(String from, String nonce) {
         return Names.nickKey(from) + ' ' + nonce;
+    }
+
+    /** {@code user}'s (a nick key) counts after {@code marker}, of the messages the log still keeps. */
+    UnreadIndex.Counts unreadAfter(String user, long marker) {
+        return unread.after(user, marker);
     }
 
     /** Kept room events with {@code from <= offset < to}, oldest first, as the log keeps them. */

@@ -57,6 +57,7 @@ public final class Node implements BrokerListener, PresenceListener {
     private final List<String> features;
     private final OccupancyWatch occupancy;
     private final Logins logins;
+    private final ReadMarkers readMarkers;
     /** Departures (leaves and their announcements, nick releases) not yet through, for a stop to wait on. */
     private final Set<CompletableFuture<?>> departing = ConcurrentHashMap.newKeySet();
 
@@ -81,6 +82,7 @@ public final class Node implements BrokerListener, PresenceListener {
         BrokerWatch watch = new BrokerWatch(broker);
         this.hub = new Hub(metrics, alloc, watch, watch);
         this.logins = new Logins(presence, hub, sessions);
+        this.readMarkers = new ReadMarkers(broker);
         this.occupancy = new OccupancyWatch(presence, presenceLimit, timers, OCCUPANCY_INTERVAL_MS, hub::hasRoom,
                 (room, count) -> hub.fanOut(room, 0, null, new ServerEvent.Occupancy(room, count, clock.getAsLong())));
         broker.listen(this);
@@ -113,6 +115,11 @@ public final class Node implements BrokerListener, PresenceListener {
      */
     public List<String> features() {
         return features;
+    }
+
+    /** Users' read markers; only when {@link #features()} has "read". */
+    public ReadMarkers readMarkers() {
+        return readMarkers;
     }
 
     /** Whether the broker and presence can be reached: the node is ready for sessions. */

@@ -20,6 +20,8 @@ final class Commands {
             .on(Command.ListRooms.class, QueryCommands::rooms)
             .on(Command.FetchHistory.class, QueryCommands::history)
             .on(Command.Search.class, SearchCommands::search)
+            .on(Command.Read.class, ReadCommands::read)
+            .on(Command.Unread.class, ReadCommands::unread)
             .on(Command.Ping.class, ConnectionCommands::ping)
             .on(Command.Refresh.class, ConnectionCommands::refresh);
 

@@ -3,6 +3,7 @@ package dev.parley.server.session;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.broker.ReadState;
 import dev.parley.server.broker.Recovery;
 import dev.parley.server.node.Node;
 
@@ -62,10 +63,25 @@ final class RoomCommands {
                 recovery.missed() == 0 ? null : recovery.missed());
     }
 
+    /**
+     * Leaves the room; with {@code forget} (where the node keeps read state) the user's marker of
+     * it goes first, so that a backend out of reach leaves nothing done and the leave can be retried.
+     */
     static void leave(Session session, Command.Leave leave) {
-        if (!Checks.validRoom(session, leave.id(), leave.room())) {
+        if (!Checks.validRoom(session, leave.id(), leave.room())
+                || Checks.membership(session, leave.id(), leave.room()) == null) {
             return;
         }
+        if (leave.forget() && session.node().features().contains(ReadState.FEATURE)) {
+            Replies.whenDone(session, session.node().readMarkers().forget(session.nick(), leave.room()), leave.id(),
+                    forgotten -> leaveRoom(session, leave));
+        } else {
+            leaveRoom(session, leave);
+        }
+    }
+
+    /** Leaves the room the session is still in (it may have ended while its marker was forgotten). */
+    private static void leaveRoom(Session session, Command.Leave leave) {
         Membership membership = Checks.membership(session, leave.id(), leave.room());
         if (membership != null) {
             session.rooms().remove(membership);

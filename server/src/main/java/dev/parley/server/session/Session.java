@@ -10,6 +10,7 @@ import dev.parley.server.auth.AuthException;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.auth.Grant;
 import dev.parley.server.auth.GrantExpiry;
+import dev.parley.server.broker.ReadState;
 import dev.parley.server.codec.EncodedEvent;
 import dev.parley.server.hub.Member;
 import dev.parley.server.metrics.ServerMetrics;
@@ -62,6 +63,8 @@ public final class Session implements Member {
     private GrantExpiry expiry;
     /** Made on the first rate-limited command: most sessions only listen. */
     private RateLimit rateLimit;
+    /** Made on the first event for the user that comes before the welcome. */
+    private HeldUntilWelcome heldUntilWelcome;
     private volatile String nick;
     private State state = State.NEW;
     private boolean ended;
@@ -206,6 +209,7 @@ public final class Session implements Member {
         Replies.whenDone(this, node.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), () -> {
             nick = null;
             state = State.NEW;
+            releaseHeldUntilWelcome();
         }, claim -> {
             if (ended) {
                 if (claim.granted()) {
@@ -222,14 +226,45 @@ public final class Session implements Member {
                     Replies.fail(this, hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
                 }
             } else {
-                state = State.READY;
-                renew(helloGrant);
-                transport.send(new ServerEvent.Welcome(hello.id(), id, nick, resumeSecret, settings.heartbeatMs(),
-                        settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds(),
-                        node.features()));
-                ConnectionCommands.deliverStored(this);
+                welcome(hello.id(), helloGrant, resumeSecret);
             }
         });
+    }
+
+    /**
+     * Sends {@code welcome}, with the user's read state where the node keeps it, read first without
+     * blocking; a read that fails (its backend out of reach) leaves {@code unread} out rather than
+     * failing the login. Then what came for the user meanwhile, and the stored direct messages.
+     */
+    private void welcome(RequestId helloId, Grant helloGrant, String resumeSecret) {
+        CompletableFuture<List<ServerEvent.UnreadRoom>> unread = node.features().contains(ReadState.FEATURE)
+                ? node.readMarkers().unread(nick).exceptionally(failure -> {
+                    LOG.debug("{}: welcome without unread: {}", this, failure.toString());
+                    return null;
+                })
+                : CompletableFuture.completedFuture(null);
+        Replies.whenDone(this, unread, helloId, rooms -> {
+            if (state != State.SAYING_HELLO) {
+                return;
+            }
+            state = State.READY;
+            renew(helloGrant);
+            transport.send(new ServerEvent.Welcome(helloId, id, nick, resumeSecret, settings.heartbeatMs(),
+                    settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds(),
+                    node.features(), rooms));
+            if (heldUntilWelcome != null) {
+                heldUntilWelcome.writeTo(this);
+                heldUntilWelcome = null;
+            }
+            ConnectionCommands.deliverStored(this);
+        });
+    }
+
+    private void releaseHeldUntilWelcome() {
+        if (heldUntilWelcome != null) {
+            heldUntilWelcome.release(this);
+            heldUntilWelcome = null;
+        }
     }
 
     /** The grant of {@code token}, or null after answering {@code unauthorized} and closing with 1008. */
@@ -250,7 +285,14 @@ public final class Session implements Member {
             return;
         }
         if (room == null) {
-            transport.write(event);
+            if (state == State.SAYING_HELLO) {
+                if (heldUntilWelcome == null) {
+                    heldUntilWelcome = new HeldUntilWelcome();
+                }
+                heldUntilWelcome.hold(this, event);
+            } else {
+                transport.write(event);
+            }
             return;
         }
         Membership membership = rooms.get(room);
@@ -306,6 +348,7 @@ public final class Session implements Member {
         ended = true;
         state = State.CLOSED;
         cancelExpiry();
+        releaseHeldUntilWelcome();
         leaveAll().whenComplete((done, failure) -> node.logout(this));
     }
 

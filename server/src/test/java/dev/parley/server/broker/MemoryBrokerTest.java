@@ -120,8 +120,8 @@ class MemoryBrokerTest {
     }
 
     @Test
-    void offersTheRoomEventsButDoesNotSearch() {
-        assertThat(broker.features()).containsExactlyInAnyOrder("edit", "delete", "reactions", "replies");
+    void offersTheRoomEventsAndReadStateButDoesNotSearch() {
+        assertThat(broker.features()).containsExactlyInAnyOrder("edit", "delete", "reactions", "replies", "read");
         assertThat(broker.search("r", "anything", null, 20)).failsWithin(Duration.ZERO)
                 .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnsupportedOperationException.class);
     }
