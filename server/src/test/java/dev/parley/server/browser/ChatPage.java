@@ -38,7 +38,7 @@ final class ChatPage {
     private static final String ITEMS = """
             const thread = document.querySelector(`.thread[data-conversation="${arguments[0]}"]`);
             if (!thread) return [];
-            return [...thread.querySelectorAll('.items > li:not(.day)')].map(li => {
+            return [...thread.querySelectorAll('.items > li:not(.day):not(.unread-divider)')].map(li => {
               const kind = li.classList.contains('msg') ? 'message' : li.classList.contains('gap') ? 'gap' : 'notice';
               return {
                 kind,
