@@ -98,8 +98,19 @@ export class Thread {
     this.#seen();
   }
 
-  /** Shows a message's new state (edited, deleted, reactions), keeping the keyboard focus where it was in it. */
+  /**
+   * Shows a message's new state (edited, deleted, reactions), and the quotes of it in the replies
+   * to it (a deleted text leaves none behind), keeping the keyboard focus where it was.
+   */
   update(item) {
+    this.#conversation.items.filter((reply) => reply.replyTo === item.offset).forEach((reply) => this.#replace(reply));
+    this.#replace(item);
+    if (this.#stick) {
+      this.scrollToBottom();
+    }
+  }
+
+  #replace(item) {
     const old = this.#element(item.offset);
     if (!old) {
       return;
@@ -109,9 +120,6 @@ export class Thread {
     old.replaceWith(updated);
     if (focused !== null) {
       (updated.querySelector(`[data-action="${focused}"]`) ?? updated).focus({ preventScroll: true });
-    }
-    if (this.#stick) {
-      this.scrollToBottom();
     }
   }
 
