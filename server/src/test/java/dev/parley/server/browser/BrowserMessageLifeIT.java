@@ -24,21 +24,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(RequiresChromium.class)
 class BrowserMessageLifeIT {
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     @RegisterExtension
     static final ChatFixture FIXTURE = ChatFixture.server(config -> config.with("--jwt-hmac-secret", Jwts.SECRET));
 
     private static Browser laptop;
     private static Browser phone;
     private static Browser bobBrowser;
+    /** alice's page on her laptop (her phone's signs in later), and bob's. */
     private static ChatPage alice;
     private static ChatPage bob;
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     @BeforeAll
     static void start() {
         laptop = FIXTURE.launch(1280, 800);
-        bobBrowser = FIXTURE.launch(1280, 800);
         phone = FIXTURE.launch(390, 844);
+        bobBrowser = FIXTURE.launch(1280, 800);
         alice = signIn(laptop, "alice");
         bob = signIn(bobBrowser, "bob");
     }
