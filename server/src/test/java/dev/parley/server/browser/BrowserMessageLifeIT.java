@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sessions): alice on her laptop and on her phone, bob beside them. Replies and their quotes,
  * edits (the up arrow), deletes, reactions by mouse and keyboard and their counts, mentions;
  * then unread badges and the "New messages" divider from the server's read state after alice
- * comes back, the read marker shared with her phone, and a desktop notification of a mention.
+ * comes back, the read marker shared with her phone, a desktop notification of a mention, and a
+ * long press on the phone's touch screen.
  */
 @ExtendWith(RequiresChromium.class)
 class BrowserMessageLifeIT {
@@ -205,5 +206,16 @@ class BrowserMessageLifeIT {
         bob.send("@alice are you there?");
         eventually(() -> assertThat(alicePhone.script("return window.shownNotifications")).asList()
                 .containsExactly("bob mentioned you in #news | @alice are you there?"));
+
+        // on the phone's touch screen a long press shows a message's actions
+        alicePhone.toggleDrawer();
+        alicePhone.show(room);
+        long question = alicePhone.lastOffsetFrom(room, "bob");
+        assertThat(alicePhone.actionsShown(room, question)).isFalse();
+        alicePhone.touchMessage(room, question);
+        eventually(() -> assertThat(alicePhone.actionsShown(room, question)).isTrue());
+        alicePhone.liftFinger();
+        assertThat(alicePhone.actionsOn(room, question)).containsExactly("reply", "pick");
+        phone.screenshot(SCREENSHOTS.resolve("browser-long-press-phone.png"));
     }
 }

@@ -6,6 +6,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.interactions.Actions;
 
 import java.time.Duration;
@@ -359,6 +360,30 @@ final class ChatPage {
     /** Turns desktop notifications of mentions on or off with the top bar's switch. */
     void toggleNotifications() {
         driver.findElement(By.id("notify-toggle")).click();
+    }
+
+    /** Puts a finger on the middle of a room's message and keeps it there, as on a touch screen. */
+    @SuppressWarnings("unchecked")
+    void touchMessage(String conversation, long offset) {
+        Map<String, Object> middle = (Map<String, Object>) script(
+                "const r = arguments[0].getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + r.height / 2}",
+                messageElement(conversation, offset));
+        touch("touchStart", List.of(Map.of("x", middle.get("x"), "y", middle.get("y"))));
+    }
+
+    /** Lifts the finger that {@link #touchMessage} put down. */
+    void liftFinger() {
+        touch("touchEnd", List.of());
+    }
+
+    private void touch(String type, List<Map<String, Object>> points) {
+        ((HasCdp) driver).executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", type, "touchPoints", points));
+    }
+
+    /** Whether a room message's actions can be seen (on hover, focus or after a long press). */
+    boolean actionsShown(String conversation, long offset) {
+        return Boolean.TRUE.equals(script("return getComputedStyle(arguments[0].querySelector('.actions')).opacity === '1'",
+                messageElement(conversation, offset)));
     }
 
     private WebElement messageElement(String conversation, long offset) {
