@@ -491,6 +491,8 @@ export class RoomModel {
   readonly lastRead: number | null;
   readonly unread: number;
   readonly mentions: number;
+  /** Whether `unread` and `mentions` are counted from the messages held (the marker is within them), else the server's figures. */
+  readonly counted: boolean;
   get(offset: number): MessageState | undefined;
   /** Applies a room event, `joined`, `read` or `left`; anything else changes nothing. */
   apply(event: RoomEvent | JoinedEvent | Joined | ReadEvent | { type: 'left'; room: string } | { type: string }): void;

@@ -37,7 +37,7 @@ export class ParleyClient {
         + 'or use the ws package)');
     }
     this.#events = new EventDispatcher(this.#options.maxBufferedEvents);
-    this.#models = new RoomModels(this.#events, () => this.nick);
+    this.#models = new RoomModels(this.#events, () => this.nick, () => this.unread().catch(() => {}));
     this.#core = new ClientCore(socket, this.#options, WebSocket, this.#models);
   }
 

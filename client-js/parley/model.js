@@ -16,7 +16,7 @@ import { isLogEvent } from './rooms.js';
  * Unread counts: with the marker at or after the first message of an unbroken run that reaches
  * the latest (the latest messages of a join, and every event since), they are counted from the
  * messages held; otherwise they are the server's figures (setReadState) plus the messages of
- * others that arrived live since.
+ * others that arrived since, less the ones held that a new marker passes.
  */
 export class RoomModel {
   #room;
@@ -31,8 +31,6 @@ export class RoomModel {
   #live = false;
   /** Every message after this offset is held (Infinity: not known). */
   #completeAfter = Infinity;
-  /** Room events up to this offset were in the room before the read state was told (a join's recovery). */
-  #seenUpTo = 0;
   #lastRead = null;
   #unread = 0;
   #mentions = 0;
@@ -74,6 +72,11 @@ export class RoomModel {
     return this.#mentions;
   }
 
+  /** Whether `unread` and `mentions` are counted from the messages held (else they are the server's figures, adjusted). */
+  get counted() {
+    return this.#countable();
+  }
+
   /** The message state at `offset`, or undefined. */
   get(offset) {
     return this.#byOffset.get(offset);
@@ -103,8 +106,7 @@ export class RoomModel {
 
   /** Adds the message states it does not hold yet (`history` pages); the ones it holds are kept, being live. */
   load(messages) {
-    const added = messages.filter((message) => (message.type ?? 'message') === 'message'
-      && !this.#byOffset.has(message.offset));
+    const added = messages.filter((message) => isMessage(message) && !this.#byOffset.has(message.offset));
     added.forEach((message) => this.#put(stateOf(this.#room, message), message));
   }
 
@@ -119,20 +121,17 @@ export class RoomModel {
   #joined(joined) {
     const sameHistory = joined.epoch === this.#epoch && this.#live;
     if (sameHistory && joined.since && joined.recovered) {
-      this.#seenUpTo = joined.offset; // the log follows as events
-      return;
+      return; // the log follows as events
     }
     if (sameHistory && !joined.since) {
       this.load(joined.messages ?? []); // joined again while in it
       return;
     }
-    const messages = (joined.messages ?? []).filter((message) => (message.type ?? 'message') === 'message')
-      .map((message) => stateOf(this.#room, message));
+    const messages = (joined.messages ?? []).filter(isMessage).map((message) => stateOf(this.#room, message));
     this.#messages = messages;
     this.#byOffset = new Map(messages.map((message) => [message.offset, message]));
     this.#epoch = joined.epoch;
     this.#offset = joined.offset;
-    this.#seenUpTo = joined.offset;
     this.#completeAfter = messages.length > 0 ? messages[0].offset - 1 : joined.offset;
     this.#live = true;
     this.#events.emit({ type: 'reset', messages: this.messages, epoch: joined.epoch });
@@ -143,7 +142,7 @@ export class RoomModel {
     if (event.type === 'message') {
       const message = stateOf(this.#room, event);
       this.#put(message, event);
-      if (event.offset > this.#seenUpTo && this.#isUnread(message)) {
+      if (this.#isUnread(message)) {
         this.#setCounts(this.#unread + 1, this.#mentions + (this.#mentionsMe(message) ? 1 : 0));
       }
       return;
@@ -154,7 +153,7 @@ export class RoomModel {
     }
     const changed = changedBy(target, event);
     this.#put(changed, event);
-    if (event.offset > this.#seenUpTo && this.#isUnread(target)) {
+    if (this.#isUnread(target)) {
       const unread = this.#isUnread(changed) ? 0 : -1;
       const mentions = (this.#isUnread(changed) && this.#mentionsMe(changed) ? 1 : 0) - (this.#mentionsMe(target) ? 1 : 0);
       this.#setCounts(this.#unread + unread, this.#mentions + mentions);
@@ -173,9 +172,14 @@ export class RoomModel {
     this.#countUnread(true);
   }
 
+  /** Whether the messages held reach back to the marker: then they are what the counts count. */
+  #countable() {
+    return this.#lastRead !== null && this.#lastRead >= this.#completeAfter;
+  }
+
   /** Counts from the messages held where they reach back to the marker; `always` tells the listeners even when unchanged. */
   #countUnread(always = false) {
-    if (this.#lastRead === null || this.#lastRead < this.#completeAfter) {
+    if (!this.#countable()) {
       this.#setCounts(this.#unread, this.#mentions, always);
       return;
     }
@@ -227,6 +231,11 @@ export class RoomModel {
     }
     return low;
   }
+}
+
+/** Whether an entry of an answer's `messages` is a message (the log has other room events too). */
+function isMessage(entry) {
+  return (entry.type ?? 'message') === 'message';
 }
 
 /** The state of a message as the model keeps it, from a `message` event or a message of an answer (with state). */

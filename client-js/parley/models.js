@@ -11,11 +11,16 @@ export class RoomModels {
   #models = new Map();
   #events;
   #nick;
+  #askUnread;
 
-  /** Events go on to `events` (an EventDispatcher); `nick()` is the user's nick. */
-  constructor(events, nick) {
+  /**
+   * Events go on to `events` (an EventDispatcher); `nick()` is the user's nick; `askUnread()` asks
+   * the server for the read state, whose reply comes to unread().
+   */
+  constructor(events, nick, askUnread) {
     this.#events = events;
     this.#nick = nick;
+    this.#askUnread = askUnread;
   }
 
   /** The model of `room`, made the first time it is asked for (empty until the room is joined). */
@@ -31,8 +36,10 @@ export class RoomModels {
   emit(event) {
     if (event.type === 'state' && event.state === 'connected') {
       this.unread(event.welcome.unread);
-    } else if (event.type === 'joined' || event.type === 'read') {
+    } else if (event.type === 'joined') {
       this.model(event.room).apply(event);
+    } else if (event.type === 'read') {
+      this.read(event.room, event.offset);
     } else if (event.type === 'left' || isLogEvent(event)) {
       this.#models.get(event.room)?.apply(event);
     }
@@ -64,9 +71,16 @@ export class RoomModels {
     rooms.forEach((entry) => this.model(entry.room).setReadState(entry));
   }
 
-  /** The user's marker in `room` moved to `offset` (an acknowledged `read`). */
+  /**
+   * The user's marker in `room` moved to `offset` (an acknowledged `read`, or a `read` event of
+   * another session): where the model cannot count what is left unread, the server tells.
+   */
   read(room, offset) {
-    this.model(room).apply({ type: 'read', room, offset });
+    const model = this.model(room);
+    model.apply({ type: 'read', room, offset });
+    if (!model.counted) {
+      this.#askUnread();
+    }
   }
 
   /** The user left `room`; with `forget`, its read state is gone too. */

@@ -244,7 +244,8 @@ export async function eventually(condition, what = 'condition', timeout = 10_000
 export class Recorder {
   events = [];
 
-  constructor(client, types = ['message', 'presence', 'occupancy', 'dm', 'typing', 'gap', 'joined', 'left', 'error', 'state']) {
+  constructor(client, types = ['message', 'edit', 'delete', 'reaction', 'read', 'presence', 'occupancy', 'dm', 'typing', 'gap',
+    'joined', 'left', 'error', 'state']) {
     types.forEach((type) => client.on(type, (event) => this.events.push(event)));
   }
 

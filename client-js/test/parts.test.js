@@ -7,7 +7,7 @@ import { decode } from '../parley/connection.js';
 import { EventDispatcher } from '../parley/events.js';
 import { Heartbeat } from '../parley/heartbeat.js';
 import { Requests, newNonce } from '../parley/requests.js';
-import { RoomTracker } from '../parley/rooms.js';
+import { RoomTracker, isLogEvent, isRoomEvent } from '../parley/rooms.js';
 import { tokenExpiry } from '../parley/tokens.js';
 
 /** A stand-in for a Connection that records what is sent. */
@@ -150,4 +150,40 @@ test('decode and tokenExpiry: only events with a type; a JWT\'s exp or null', ()
   const claims = Buffer.from(JSON.stringify({ sub: 'a', exp: 1234 })).toString('base64url');
   assert.equal(tokenExpiry(`x.${claims}.y`), 1234);
   assert.equal(tokenExpiry('not a token'), null);
+});
+
+test('RoomTracker: every room event moves the position, an unknown type with an offset too; a repeat is dropped', () => {
+  const rooms = new RoomTracker();
+  rooms.joinSent('a');
+  rooms.joined({ type: 'joined', room: 'a', epoch: 'e1', offset: 1, recovered: false, messages: [] }, undefined);
+  const events = [
+    { type: 'edit', room: 'a', offset: 2, target: 1 },
+    { type: 'reaction', room: 'a', offset: 3, target: 1 },
+    { type: 'read', room: 'a', offset: 40 },
+    { type: 'poll', room: 'a', offset: 4 },
+    { type: 'delete', room: 'a', offset: 3, target: 1 },
+    { type: 'typing', room: 'a', nick: 'bob' },
+    { type: 'delete', room: 'a', offset: 5, target: 1 },
+  ];
+  const delivered = events.filter((event) => isRoomEvent(event)).flatMap((event) => rooms.event(event));
+  assert.deepEqual(delivered.map((event) => `${event.type}${event.offset ?? ''}`), ['edit2', 'reaction3', 'poll4', 'typing', 'delete5']);
+  assert.deepEqual(rooms.positions(), [['a', { epoch: 'e1', offset: 5 }]]);
+  assert.equal(isRoomEvent({ type: 'read', room: 'a', offset: 40 }), false, 'a read marker is no room event');
+  assert.equal(isLogEvent({ type: 'joined', room: 'a', offset: 4 }), false);
+});
+
+test('Requests: onReply sees a reply before the promise resolves, and never an error', async () => {
+  const requests = new Requests(10);
+  const connection = recorder();
+  const seen = [];
+  const read = requests.create({ type: 'read' }, { timeout: 10_000, onReply: (reply) => seen.push(reply.type) },
+    (r) => requests.transmit(connection, r));
+  const refused = requests.create({ type: 'read' }, { timeout: 10_000, onReply: (reply) => seen.push(reply) },
+    (r) => requests.transmit(connection, r));
+  requests.settle(requests.inFlight(1), null, { type: 'ack', id: 1 });
+  assert.deepEqual(seen, ['ack'], 'at once, before any await');
+  requests.settle(requests.inFlight(2), new Error('unsupported'));
+  await read;
+  await assert.rejects(refused, /unsupported/);
+  assert.deepEqual(seen, ['ack']);
 });

@@ -172,10 +172,11 @@ describe('requests', { skip: SKIP }, () => {
     assert.deepEqual(forward.messages.map((m) => m.offset), [3, 4]);
   });
 
-  test('welcome lists the room events in memory but not search, which is unsupported', async (t) => {
+  test('welcome lists the room events and read state in memory but not search, which is unsupported', async (t) => {
     const room = nick('room');
     const alice = await client(t, server.url, nick('alice'));
-    assert.deepEqual(alice.welcome.features, ['delete', 'edit', 'reactions', 'replies']);
+    assert.deepEqual(alice.welcome.features, ['delete', 'edit', 'reactions', 'read', 'replies']);
+    assert.deepEqual(alice.welcome.unread, [], 'no read marker yet');
     assert.equal(alice.welcome.limits.recoverMax, 1000);
     await alice.join(room);
     await assert.rejects(alice.search(room, 'anything'), { code: 'unsupported' });
