@@ -78,7 +78,7 @@ export function byName(a, b) {
  * to: 'me', 'login', 'status', 'conversations' (added, removed, unread, joined), 'removed',
  * 'active', 'items' ({conversation, appended} or {conversation, replaced: true}), 'changed'
  * ({conversation, item}: a message was edited, deleted or reacted to), 'members', 'typing',
- * 'older', 'directory', 'features' and 'notify' (whether mentions raise desktop notifications). The Chat controller makes every change but one: views pick
+ * 'older', 'directory' and 'features'. The Chat controller makes every change but one: views pick
  * the conversation shown (setActive).
  */
 export class Store {
