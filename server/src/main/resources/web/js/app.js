@@ -1,10 +1,12 @@
 import { Chat } from './chat.js';
 import { config } from './config.js';
 import { Store } from './store.js';
+import { mountMessageActions } from './views/actions.js';
 import { mountComposer } from './views/composer.js';
 import { mountConversation } from './views/conversation.js';
 import { mountLogin } from './views/login.js';
 import { mountMembers } from './views/members.js';
+import { mountNotifyToggle } from './views/notify-toggle.js';
 import { mountSearch } from './views/search.js';
 import { mountSidebar } from './views/sidebar.js';
 import { mountStatus } from './views/status.js';
@@ -21,7 +23,9 @@ const focusComposer = () => composer.focus();
 mountLogin(store, chat);
 mountStatus(store, chat);
 mountSidebar(store, chat, focusComposer);
-mountConversation(store, chat);
+const conversation = mountConversation(store, chat);
+mountMessageActions(store, chat, composer, conversation);
+mountNotifyToggle(chat.notifier);
 mountMembers(store, chat, focusComposer);
 mountSearch(store, chat, focusComposer);
 

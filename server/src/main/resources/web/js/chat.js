@@ -1,13 +1,14 @@
 import { ParleyClient, ParleyError } from '../parley.js';
 import { Incoming } from './incoming.js';
+import { Notifier } from './notify.js';
+import { Reading } from './reading.js';
+import { RoundTrip } from './roundtrip.js';
 import { storage } from './storage.js';
 import { byName, messageItem } from './store.js';
 import { currentToken } from './token.js';
 
 /** Close code of a session taken over by a `hello` that presented its `resume` secret (another tab). */
 const SESSION_REPLACED = 4009;
-/** The first round trip is measured once the page has settled after `welcome` (joins, first render). */
-const FIRST_PING_DELAY_MS = 1000;
 
 /** Whether a request failed because there was no connection (rather than the server refusing it). */
 export function notConnected(error) {
@@ -32,6 +33,10 @@ export class Chat {
   #store;
   #config;
   #incoming;
+  #reading;
+  #roundTrip;
+  /** Room models whose changes the page follows. */
+  #followed = new WeakSet();
   /** The ParleyClient of the current nick, or null while signed out. */
   #client = null;
   /** Rooms whose join this page is waiting for. */
@@ -39,14 +44,17 @@ export class Chat {
   /** Room → when we last sent `typing` there. */
   #typingSent = new Map();
   #directoryTimer = 0;
-  #pingTimer = 0;
   /** The nick the open conversations belong to; another nick starts afresh. */
   #owner = null;
 
   constructor(store, config) {
     this.#store = store;
     this.#config = config;
-    this.#incoming = new Incoming(store, config);
+    this.#roundTrip = new RoundTrip(store, config);
+    this.#reading = new Reading(store, (call) => this.#request(call));
+    /** Desktop notifications of mentions (the views offer the toggle). */
+    this.notifier = new Notifier();
+    this.#incoming = new Incoming(store, config, this.notifier);
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden && this.#store.active) {
         this.#store.setActive(this.#store.active);
@@ -137,7 +145,8 @@ export class Chat {
     if (conversation.isRoom) {
       this.#saveRooms();
       try {
-        await this.#request((client) => client.leave(conversation.name));
+        const forget = this.#store.features.includes('read');
+        await this.#request((client) => client.leave(conversation.name, { forget }));
       } catch (e) {
         // offline: the server dropped the membership already, and we will not re-join
       }
@@ -145,15 +154,35 @@ export class Chat {
     }
   }
 
-  /** Sends text to the conversation; rejects with ParleyError. */
-  async send(conversation, text) {
+  /** Sends text to the conversation, in a room perhaps as a reply to the message at offset `replyTo`; rejects with ParleyError. */
+  async send(conversation, text, replyTo) {
     if (conversation.isRoom) {
       this.#typingSent.delete(conversation.name);
-      await this.#request((client) => client.send(conversation.name, text));
+      await this.#request((client) => client.send(conversation.name, text, replyTo ? { replyTo } : undefined));
       return;
     }
     const ack = await this.#request((client) => client.dm(conversation.name, text));
     this.#store.append(conversation, [{ type: 'message', ts: ack.ts, from: this.#store.me, text }]);
+  }
+
+  /** Changes the text of our message at `offset` in a room; rejects with ParleyError. */
+  edit(room, offset, text) {
+    return this.#request((client) => client.edit(room.name, offset, text));
+  }
+
+  /** Deletes a message (ours) of a room; rejects with ParleyError. */
+  deleteMessage(room, offset) {
+    return this.#request((client) => client.delete(room.name, offset));
+  }
+
+  /** Adds (`on`) or takes back our reaction `emoji` to a room's message; rejects with ParleyError. */
+  react(room, offset, emoji, on) {
+    return this.#request((client) => client.react(room.name, offset, emoji, on));
+  }
+
+  /** The user sees the room's latest messages (its list is shown at the bottom, the tab visible). */
+  seen(room) {
+    this.#reading.seen(room);
   }
 
   /** The user is typing in the conversation: tells the room, at most once per typing interval. */
@@ -227,7 +256,10 @@ export class Chat {
     // a client that was replaced (sign-out, another nick) has nothing more to say to the page
     const on = (type, handle) => client.on(type, (event) => client === this.#client && handle(event));
     on('state', (event) => this.#state(event));
-    on('joined', (joined) => this.#incoming.joined(joined));
+    on('joined', (joined) => {
+      this.#incoming.joined(joined);
+      this.#follow(client, joined.room);
+    });
     on('gap', (gap) => this.#incoming.gap(gap));
     on('left', (left) => this.#incoming.lost(left));
     on('message', (message) => this.#incoming.message(message));
@@ -252,18 +284,49 @@ export class Chat {
     return this.#client ? call(this.#client) : Promise.reject(new ParleyError('closed', 'not connected'));
   }
 
-  /** The first `welcome` of a client: signed in; opens the rooms this tab had open. */
+  /**
+   * Shows the edits, deletes and reactions of a room's messages, and the user's read state in it,
+   * through the client's model of the room (which applies the room's events).
+   */
+  #follow(client, room) {
+    const model = client.model(room);
+    if (!this.#followed.has(model)) {
+      this.#followed.add(model);
+      model.on('change', ({ message, event }) => client === this.#client && this.#incoming.changed(room, message, event));
+      this.#reading.follow(model);
+    }
+    this.#reading.show(model);
+  }
+
+  /**
+   * The first `welcome` of a client: signed in; opens the rooms this tab had open, or on its first
+   * visit the rooms where the user has a read marker (from another device) and the default room.
+   */
   #welcome(welcome) {
     this.#owner = welcome.nick;
     this.#store.setMe(welcome.nick);
     const rooms = this.#store.list('room');
-    const names = rooms.length > 0 ? rooms.map((room) => room.name) : storage.rooms() ?? [this.#config.defaultRoom];
-    names.forEach((room) => this.#join(room).then(() => {
-      if (!this.#store.active) {
-        this.#store.setActive(this.#store.conversation('room', room));
-      }
+    const marked = (welcome.unread ?? []).map((entry) => entry.room);
+    const names = rooms.length > 0 ? rooms.map((room) => room.name)
+      : storage.rooms() ?? [...new Set([this.#config.defaultRoom, ...marked])];
+    const joins = names.map((room) => this.#join(room).then(() => {
       this.#saveRooms();
-    }, () => {}));
+      return room;
+    }, () => null));
+    this.#showFirst(joins);
+  }
+
+  /** Shows the first room, in the order asked, that could be joined (`joins`: promises of the name, or null). */
+  async #showFirst(joins) {
+    for (const join of joins) {
+      const room = await join;
+      if (room) {
+        if (!this.#store.active) {
+          this.#store.setActive(this.#store.conversation('room', room));
+        }
+        return;
+      }
+    }
   }
 
   #state(event) {
@@ -274,7 +337,7 @@ export class Chat {
         storage.saveSession(event.welcome.nick, event.welcome.resume);
         storage.rememberNick(event.welcome.nick);
         this.#setStatus('online');
-        this.#schedulePing(FIRST_PING_DELAY_MS);
+        this.#roundTrip.start(this.#client);
         this.refreshDirectory();
         clearInterval(this.#directoryTimer);
         this.#directoryTimer = setInterval(() => this.refreshDirectory(), this.#config.directoryRefreshMs);
@@ -305,35 +368,15 @@ export class Chat {
   }
 
   #offline() {
-    clearTimeout(this.#pingTimer);
+    this.#roundTrip.stop();
     clearInterval(this.#directoryTimer);
     this.#store.list('room').forEach((room) => {
       room.joined = false;
     });
   }
 
-  #setStatus(state, retryAt = 0, rttMs = null) {
-    this.#store.setStatus({ state, rttMs, retryAt });
-  }
-
-  /** Measures the round trip shown next to "Connected". */
-  #schedulePing(delay) {
-    clearTimeout(this.#pingTimer);
-    const client = this.#client;
-    this.#pingTimer = setTimeout(async () => {
-      const started = performance.now();
-      let rttMs = null;
-      try {
-        await client.ping({ timeout: this.#config.pongTimeoutMs });
-        rttMs = Math.round(performance.now() - started);
-      } catch (e) {
-        // no round trip to show; the library decides whether the connection is dead
-      }
-      if (client === this.#client && this.#store.status.state === 'online') {
-        this.#setStatus('online', 0, rttMs);
-        this.#schedulePing(this.#config.pingIntervalMs);
-      }
-    }, delay);
+  #setStatus(state, retryAt = 0) {
+    this.#store.setStatus({ state, rttMs: null, retryAt });
   }
 
   // ---- rooms

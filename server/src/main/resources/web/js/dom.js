@@ -90,12 +90,17 @@ export function reconcile(parent, keys, create, update) {
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
+/** `@nick` as the server finds mentions: after the start or a character no nick has; trailing `.` and `-` are not part of it. */
+const MENTION_PATTERN = /(?<![A-Za-z0-9_.-])@([A-Za-z0-9_.-]*[A-Za-z0-9_])/g;
+
 /**
- * A message's text as nodes: text as Text nodes, and http(s) URLs as links that open in a new tab
- * only when clicked (no previews, no fetches), without passing on who linked them.
+ * A message's text as nodes: text as Text nodes, http(s) URLs as links that open in a new tab
+ * only when clicked (no previews, no fetches), without passing on who linked them, and the
+ * `@nick`s of `mentioned` (lower case) marked, those of `me` more so.
  */
-export function richText(text) {
+export function richText(text, mentioned = [], me = null) {
   const fragment = document.createDocumentFragment();
+  const plain = (from, to) => fragment.append(mentionText(text.slice(from, to), mentioned, me));
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
     const candidate = match[0].replace(TRAILING_PUNCTUATION, '');
@@ -103,9 +108,24 @@ export function richText(text) {
     if (!url) {
       continue;
     }
-    fragment.append(text.slice(last, match.index));
+    plain(last, match.index);
     fragment.append(el('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow', text: candidate }));
     last = match.index + candidate.length;
+  }
+  plain(last);
+  return fragment;
+}
+
+function mentionText(text, mentioned, me) {
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  for (const match of text.matchAll(MENTION_PATTERN)) {
+    const nick = match[1].toLowerCase();
+    if (mentioned.includes(nick)) {
+      fragment.append(text.slice(last, match.index),
+        el('span', { class: nick === me?.toLowerCase() ? 'at at-me' : 'at', text: match[0] }));
+      last = match.index + match[0].length;
+    }
   }
   fragment.append(text.slice(last));
   return fragment;

@@ -1,17 +1,23 @@
+import { mentions } from './reading.js';
 import { byName, messageItem } from './store.js';
+
+/** The room events that change a message. */
+const CHANGES = new Set(['edit', 'delete', 'reaction']);
 
 /**
  * What the Parley client library tells the page, applied to the Store: joins and re-joins,
- * gaps, rooms lost, messages, presence, occupancy, typing and direct messages. The Chat
- * controller hands each event of its current client here.
+ * gaps, rooms lost, messages and their changes (edits, deletes, reactions), presence, occupancy,
+ * typing and direct messages. The Chat controller hands each event of its current client here.
  */
 export class Incoming {
   #store;
   #config;
+  #notifier;
 
-  constructor(store, config) {
+  constructor(store, config, notifier) {
     this.#store = store;
     this.#config = config;
+    this.#notifier = notifier;
   }
 
   /**
@@ -72,7 +78,30 @@ export class Incoming {
     if (room.typing.delete(message.from)) {
       this.#store.emit('typing', room);
     }
-    this.#countUnread(room, message.from);
+    const mentioned = message.from !== this.#store.me && mentions(message, this.#store.me);
+    if (room.lastRead === null) {
+      this.#countUnread(room, message.from, mentioned); // else the room's model counts
+    }
+    if (mentioned) {
+      this.#notifier.mentioned(room, message, () => this.#store.setActive(room));
+    }
+  }
+
+  /**
+   * The room's model applied an event to a message (`message`: its state now). Messages arrive
+   * as `message` events; this shows the changes to them: an `edit`, `delete` or `reaction`.
+   */
+  changed(name, message, event) {
+    const room = this.#store.conversation('room', name);
+    if (!room || !CHANGES.has(event.type)) {
+      return;
+    }
+    room.lastOffset = Math.max(room.lastOffset, event.offset);
+    const item = room.message(message.offset);
+    if (item) {
+      Object.assign(item, messageItem(message));
+      this.#store.changed(room, item);
+    }
   }
 
   presence(presence) {
@@ -127,9 +156,10 @@ export class Incoming {
     this.#countUnread(conversation, dm.from);
   }
 
-  #countUnread(conversation, from) {
+  #countUnread(conversation, from, mentioned = false) {
     if (from !== this.#store.me && (conversation !== this.#store.active || document.hidden)) {
       conversation.unread++;
+      conversation.mentions += mentioned ? 1 : 0;
       this.#store.emit('conversations');
     }
   }

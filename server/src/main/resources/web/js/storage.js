@@ -1,12 +1,14 @@
 /**
- * What the page remembers. The nickname is kept in localStorage (every tab offers it again); the
- * session's resume secret and its open rooms in sessionStorage, so that reloading a tab brings
- * that tab back where it was while two tabs can still be two different people. Storage that is
- * full or forbidden (private modes) is treated as empty.
+ * What the page remembers. The nickname and the choice of desktop notifications are kept in
+ * localStorage (every tab has them); the session's resume secret and its open rooms in
+ * sessionStorage, so that reloading a tab brings that tab back where it was while two tabs can
+ * still be two different people. Storage that is full or forbidden (private modes) is treated
+ * as empty.
  */
 const NICK = 'parley.nick';
 const SESSION = 'parley.session';
 const ROOMS = 'parley.rooms';
+const NOTIFY = 'parley.notify';
 
 function read(store, key) {
   try {
@@ -62,5 +64,14 @@ export const storage = {
 
   saveRooms(rooms) {
     write(sessionStorage, ROOMS, rooms);
+  },
+
+  /** Whether the user asked for desktop notifications of mentions (in any tab). */
+  notify() {
+    return read(localStorage, NOTIFY) === true;
+  },
+
+  saveNotify(on) {
+    write(localStorage, NOTIFY, on);
   },
 };

@@ -16,7 +16,11 @@ export class Conversation {
     this.membersNext = null;
     /** Rooms: nick → time (ms) until which "… is typing" shows. */
     this.typing = new Map();
+    /** Messages from others not read yet, and how many of them mention us. */
     this.unread = 0;
+    this.mentions = 0;
+    /** Rooms: the user's read marker (the offset read up to, on every device), null where none is known. */
+    this.lastRead = null;
     /** What was typed and not sent yet while another conversation is shown. */
     this.draft = '';
     /** Rooms: whether the server has us as a member right now. */
@@ -38,6 +42,11 @@ export class Conversation {
     return (this.isRoom ? '#' : '@') + this.name;
   }
 
+  /** The shown `message` item of the room message at `offset`, or undefined. */
+  message(offset) {
+    return this.items.find((item) => item.type === 'message' && item.offset === offset);
+  }
+
   /** What `older` becomes once the messages down to `oldestOffset` are shown, and the last page `foundSome`. */
   olderAfter(foundSome) {
     if (this.oldestOffset <= 1) {
@@ -47,9 +56,16 @@ export class Conversation {
   }
 }
 
-/** The `message` item that shows a room's message. */
+/**
+ * The `message` item that shows a room's message in its current state: `replyTo` (an offset),
+ * `edited` (ts of the last edit), `deleted`, `reactions` [{emoji, count, nicks}] and `mentions`.
+ */
 export function messageItem(message) {
-  return { type: 'message', offset: message.offset, ts: message.ts, from: message.from, text: message.text };
+  return {
+    type: 'message', offset: message.offset, ts: message.ts, from: message.from, text: message.text ?? '',
+    replyTo: message.replyTo, edited: message.edited, deleted: message.deleted === true,
+    reactions: message.reactions ?? [], mentions: message.mentions ?? [],
+  };
 }
 
 /** The order of member lists: by nick, ignoring case and accents. */
@@ -60,8 +76,9 @@ export function byName(a, b) {
 /**
  * Everything the page shows, and who to tell when it changes. Views subscribe with on(type, fn)
  * to: 'me', 'login', 'status', 'conversations' (added, removed, unread, joined), 'removed',
- * 'active', 'items' ({conversation, appended} or {conversation, replaced: true}), 'members',
- * 'typing', 'older', 'directory' and 'features'. The Chat controller makes every change but one: views pick
+ * 'active', 'items' ({conversation, appended} or {conversation, replaced: true}), 'changed'
+ * ({conversation, item}: a message was edited, deleted or reacted to), 'members', 'typing',
+ * 'older', 'directory' and 'features'. The Chat controller makes every change but one: views pick
  * the conversation shown (setActive).
  */
 export class Store {
@@ -142,6 +159,7 @@ export class Store {
     this.#activeId = conversation?.id ?? null;
     if (conversation) {
       conversation.unread = 0;
+      conversation.mentions = 0;
     }
     this.emit('active', conversation);
     this.emit('conversations');
@@ -156,6 +174,11 @@ export class Store {
   prepend(conversation, items) {
     conversation.items.unshift(...items);
     this.emit('items', { conversation, replaced: true });
+  }
+
+  /** Shows a message's new state: `item` was updated in place. */
+  changed(conversation, item) {
+    this.emit('changed', { conversation, item });
   }
 
   setOlder(conversation, older) {

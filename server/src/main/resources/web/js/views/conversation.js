@@ -4,6 +4,7 @@ import { Thread } from './thread.js';
 /**
  * The middle of the page: the shown conversation's title, its message list (one Thread per
  * conversation, kept while others are shown), who is typing, and the button to leave it.
+ * Returns {reveal(offset)}: scrolls the shown room to one of its messages (false if not shown).
  */
 export function mountConversation(store, chat) {
   const chatRoot = byId('chat');
@@ -17,7 +18,10 @@ export function mountConversation(store, chat) {
   function threadOf(conversation) {
     let thread = threads.get(conversation.id);
     if (!thread) {
-      thread = new Thread(conversation, () => store.me, () => chat.loadOlder(conversation));
+      thread = new Thread(conversation, store, {
+        onNearTop: () => chat.loadOlder(conversation),
+        onLatestSeen: () => conversation.isRoom && chat.seen(conversation),
+      });
       threads.set(conversation.id, thread);
       threadsRoot.append(thread.element);
     }
@@ -48,6 +52,7 @@ export function mountConversation(store, chat) {
       threads.get(conversation.id).rebuild();
     }
   });
+  store.on('changed', ({ conversation, item }) => threads.get(conversation.id)?.update(item));
   store.on('older', (conversation) => threadOf(conversation).renderOlder());
   store.on('removed', (conversation) => {
     threads.get(conversation.id)?.element.remove();
@@ -84,4 +89,10 @@ export function mountConversation(store, chat) {
       chat.close(store.active);
     }
   });
+
+  return {
+    reveal(offset) {
+      return store.active ? threadOf(store.active).reveal(offset) : false;
+    },
+  };
 }

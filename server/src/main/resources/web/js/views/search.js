@@ -1,7 +1,7 @@
 import { notConnected } from '../chat.js';
 import { byId } from '../dom.js';
 import { messageItem } from '../store.js';
-import { messageElement } from './thread.js';
+import { messageElement } from './message.js';
 
 const SEARCH_ERRORS = {
   not_member: (title) => `You are not in ${title} right now.`,
@@ -63,7 +63,7 @@ export function mountSearch(store, chat, focusComposer) {
       }
       search.next = results.next ?? null;
       search.found += results.messages.length;
-      list.append(...results.messages.map((message) => messageElement(messageItem(message), message.from === store.me, false)));
+      list.append(...results.messages.map((message) => messageElement(messageItem(message), { me: store.me })));
       summary.textContent = describe(search);
       if (search.next === null && document.activeElement === more) {
         panel.focus(); // the button goes away: the keyboard stays with the results

@@ -56,8 +56,8 @@ export function mountSidebar(store, chat, focusComposer) {
         setChildren(button,
           el('span', { class: 'conversation-name', text: conversation.title }),
           conversation.isRoom && !conversation.joined ? el('span', { class: 'muted small', text: 'offline' }) : null,
-          unread ? el('span', { class: 'badge' }, String(conversation.unread),
-            el('span', { class: 'visually-hidden', text: ' unread' })) : null,
+          unread ? el('span', { class: conversation.mentions > 0 ? 'badge mentioned' : 'badge' }, String(conversation.unread),
+            el('span', { class: 'visually-hidden', text: conversation.mentions > 0 ? ` unread, ${conversation.mentions} mentioning you` : ' unread' })) : null,
         );
         button.classList.toggle('unread', unread);
         if (conversation === active) {

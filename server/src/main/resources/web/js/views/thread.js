@@ -1,4 +1,5 @@
-import { day, el, nickColour, richText, timeElement } from '../dom.js';
+import { day, el, timeElement } from '../dom.js';
+import { messageElement } from './message.js';
 
 /** Consecutive messages of one sender within this time share one header. */
 const GROUP_MS = 5 * 60_000;
@@ -10,27 +11,34 @@ const NEAR_BOTTOM_PX = 48;
 /**
  * The scrolling message list of one conversation. It keeps its own scroll position while other
  * conversations are shown, follows new messages while the reader is at the bottom (and offers a
- * "new messages" button otherwise), and asks for older pages near the top.
+ * "new messages" button otherwise), and asks for older pages near the top. Shown, it puts a
+ * "New messages" divider at the read marker and says when the reader sees the latest messages.
  */
 export class Thread {
   #conversation;
-  #me;
+  #store;
   #onNearTop;
+  #onLatestSeen;
   #list = el('ol', { class: 'items' });
   #older = el('button', { type: 'button', class: 'link-button load-older', text: 'Load older messages' });
   #olderNote = el('p', { class: 'thread-note' });
   #jump = el('button', { type: 'button', class: 'jump', hidden: true, text: 'New messages ↓' });
+  #divider = el('li', { class: 'unread-divider', role: 'separator' }, el('span', { text: 'New messages' }));
   /** The last item rendered, to decide on grouping the next with it, and the day of the last one with a time. */
   #last = null;
   #lastDay = null;
   /** Whether to keep the newest message in view. */
   #stick = true;
 
-  /** `me()` is our nick; `onNearTop()` is called when the reader scrolls up to the oldest message. */
-  constructor(conversation, me, onNearTop) {
+  /**
+   * `onNearTop()` is called when the reader scrolls up to the oldest message, `onLatestSeen()` when
+   * they see the newest (the list shown at its bottom in a visible tab).
+   */
+  constructor(conversation, store, { onNearTop, onLatestSeen }) {
     this.#conversation = conversation;
-    this.#me = me;
+    this.#store = store;
     this.#onNearTop = onNearTop;
+    this.#onLatestSeen = onLatestSeen;
     this.element = el('section', {
       class: 'thread', role: 'log', tabindex: '0', hidden: true,
       'aria-label': `Messages in ${conversation.title}`, dataset: { conversation: conversation.id },
@@ -38,12 +46,12 @@ export class Thread {
     this.#older.addEventListener('click', onNearTop);
     this.#jump.addEventListener('click', () => this.scrollToBottom());
     this.element.addEventListener('scroll', () => {
-      const { scrollTop, scrollHeight, clientHeight } = this.element;
-      this.#stick = scrollHeight - scrollTop - clientHeight < NEAR_BOTTOM_PX;
+      this.#stick = this.#atBottom();
       if (this.#stick) {
         this.#jump.hidden = true;
+        this.#seen();
       }
-      if (scrollTop < NEAR_TOP_PX) {
+      if (this.element.scrollTop < NEAR_TOP_PX) {
         onNearTop();
       }
     }, { passive: true });
@@ -53,10 +61,16 @@ export class Thread {
 
   show() {
     this.element.hidden = false;
+    this.#placeDivider();
     if (this.#stick) {
       this.scrollToBottom();
+      if (this.#divider.isConnected && this.#divider.getBoundingClientRect().top < this.element.getBoundingClientRect().top) {
+        this.#divider.scrollIntoView({ block: 'start' }); // the first unread message on top
+        this.#stick = this.#atBottom();
+      }
     }
     this.#fill();
+    this.#seen();
   }
 
   hide() {
@@ -71,7 +85,7 @@ export class Thread {
 
   /** Shows items added at the end. */
   append(items) {
-    const follow = this.#stick || items.some((item) => item.type === 'message' && item.from === this.#me());
+    const follow = this.#stick || items.some((item) => item.type === 'message' && item.from === this.#store.me);
     for (const item of items) {
       this.#list.append(...this.#render(item));
     }
@@ -81,6 +95,47 @@ export class Thread {
       this.#jump.hidden = false;
     }
     this.#fill();
+    this.#seen();
+  }
+
+  /**
+   * Shows a message's new state (edited, deleted, reactions), and the quotes of it in the replies
+   * to it (a deleted text leaves none behind), keeping the keyboard focus where it was.
+   */
+  update(item) {
+    this.#conversation.items.filter((reply) => reply.replyTo === item.offset).forEach((reply) => this.#replace(reply));
+    this.#replace(item);
+    if (this.#stick) {
+      this.scrollToBottom();
+    }
+  }
+
+  #replace(item) {
+    const old = this.#element(item.offset);
+    if (!old) {
+      return;
+    }
+    const focused = old.contains(document.activeElement) ? document.activeElement.dataset.action ?? '' : null;
+    const updated = this.#messageElement(item, old.classList.contains('continued'));
+    old.replaceWith(updated);
+    if (focused !== null) {
+      (updated.querySelector(`[data-action="${focused}"]`) ?? updated).focus({ preventScroll: true });
+    }
+  }
+
+  /** Scrolls to the message at `offset` and highlights it for a moment; false when it is not shown. */
+  reveal(offset) {
+    const target = this.#element(offset);
+    if (!target) {
+      return false;
+    }
+    target.scrollIntoView({ block: 'center' });
+    target.classList.remove('highlight');
+    target.getBoundingClientRect(); // restarts the highlight's animation
+    target.classList.add('highlight');
+    target.addEventListener('animationend', () => target.classList.remove('highlight'), { once: true });
+    target.focus({ preventScroll: true });
+    return true;
   }
 
   /** Renders every item again (after older ones were put in front), keeping what the reader sees in place. */
@@ -89,6 +144,9 @@ export class Thread {
     this.#last = null;
     this.#lastDay = null;
     this.#list.replaceChildren(...this.#conversation.items.flatMap((item) => this.#render(item)));
+    if (!this.element.hidden) {
+      this.#placeDivider();
+    }
     this.element.scrollTop = this.element.scrollHeight - fromBottom;
     this.#fill();
   }
@@ -107,6 +165,31 @@ export class Thread {
     this.#olderNote.hidden = state === 'more';
     this.element.setAttribute('aria-busy', String(state === 'loading'));
     this.#fill();
+  }
+
+  #atBottom() {
+    const { scrollTop, scrollHeight, clientHeight } = this.element;
+    return scrollHeight - scrollTop - clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  /** The reader sees the latest messages if the list is shown at its bottom in a visible tab. */
+  #seen() {
+    if (!this.element.hidden && !document.hidden && this.#stick) {
+      this.#onLatestSeen();
+    }
+  }
+
+  /** Puts the "New messages" divider above the first message from others after the read marker, if any. */
+  #placeDivider() {
+    this.#divider.remove();
+    const { lastRead } = this.#conversation;
+    const first = lastRead === null ? undefined : this.#conversation.items.find((item) => item.type === 'message'
+      && item.offset > lastRead && item.from !== this.#store.me && !item.deleted);
+    this.#element(first?.offset)?.before(this.#divider);
+  }
+
+  #element(offset) {
+    return offset === undefined ? null : this.#list.querySelector(`li.msg[data-offset="${offset}"]`);
   }
 
   /** Pages in older messages while the shown ones do not even fill the list: there is nothing to scroll yet. */
@@ -140,20 +223,15 @@ export class Thread {
 
   #message(item, previous, newDay) {
     const continued = !newDay && previous?.type === 'message' && previous.from === item.from
-      && item.ts - previous.ts < GROUP_MS;
-    return messageElement(item, item.from === this.#me(), continued);
+      && item.ts - previous.ts < GROUP_MS && !item.replyTo;
+    return this.#messageElement(item, continued);
   }
-}
 
-/** A message as a list item: sender, time and text; `continued` hides the header under the sender's previous one. */
-export function messageElement(item, own, continued) {
-  return el('li', {
-    class: `msg${own ? ' own' : ''}${continued ? ' continued' : ''}`,
-    dataset: { from: item.from, ...(item.offset === undefined ? {} : { offset: String(item.offset) }) },
-  },
-  el('div', { class: 'meta' },
-    el('span', { class: `from ${nickColour(item.from)}`, text: item.from }),
-    own ? el('span', { class: 'you', text: 'you' }) : null,
-    timeElement(item.ts)),
-  el('div', { class: 'text' }, richText(item.text)));
+  #messageElement(item, continued) {
+    const conversation = this.#conversation;
+    return messageElement(item, {
+      me: this.#store.me, continued, quoted: item.replyTo ? conversation.message(item.replyTo) : undefined,
+      actions: conversation.isRoom ? this.#store.features : null,
+    });
+  }
 }

@@ -6,6 +6,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.HasCdp;
+import org.openqa.selenium.interactions.Actions;
 
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +39,7 @@ final class ChatPage {
     private static final String ITEMS = """
             const thread = document.querySelector(`.thread[data-conversation="${arguments[0]}"]`);
             if (!thread) return [];
-            return [...thread.querySelectorAll('.items > li:not(.day)')].map(li => {
+            return [...thread.querySelectorAll('.items > li:not(.day):not(.unread-divider)')].map(li => {
               const kind = li.classList.contains('msg') ? 'message' : li.classList.contains('gap') ? 'gap' : 'notice';
               return {
                 kind,
@@ -234,6 +236,159 @@ final class ChatPage {
                 const note = document.querySelector(`.thread[data-conversation="${arguments[0]}"] .thread-note`);
                 return note.hidden ? '' : note.textContent;
                 """, conversation);
+    }
+
+    // ---- the life of a message
+
+    /** What a room's message shows beyond its text: its reply quote, markers, mention and reactions. */
+    record Shown(String text, String quote, boolean edited, boolean deleted, boolean mentionsMe,
+                 List<String> atMe, List<Reaction> reactions, boolean highlighted) {
+    }
+
+    /** A reaction under a message: its emoji, count, who reacted (the title) and whether it is ours. */
+    record Reaction(String emoji, int count, String title, boolean mine) {
+    }
+
+    private static final String SHOWN = """
+            const li = document.querySelector(`.thread[data-conversation="${arguments[0]}"] li.msg[data-offset="${arguments[1]}"]`);
+            if (!li) return null;
+            return {
+              text: li.querySelector('.text').textContent,
+              quote: li.querySelector('.quote-text')?.textContent ?? null,
+              edited: li.querySelector('.edited') !== null,
+              deleted: li.classList.contains('deleted'),
+              mentionsMe: li.classList.contains('mention'),
+              atMe: [...li.querySelectorAll('.at-me')].map(at => at.textContent),
+              highlighted: li.classList.contains('highlight'),
+              reactions: [...li.querySelectorAll('.reaction')].map(b => ({
+                emoji: b.querySelector('.reaction-emoji').textContent,
+                count: Number(b.querySelector('.reaction-count').textContent),
+                title: b.title, mine: b.getAttribute('aria-pressed') === 'true' })),
+            };
+            """;
+
+    /** The message at {@code offset} in a room as it is shown, or null when it is not. */
+    @SuppressWarnings("unchecked")
+    Shown message(String conversation, long offset) {
+        Map<String, Object> raw = (Map<String, Object>) script(SHOWN, conversation, offset);
+        if (raw == null) {
+            return null;
+        }
+        List<Reaction> reactions = ((List<Map<String, Object>>) raw.get("reactions")).stream()
+                .map(r -> new Reaction((String) r.get("emoji"), ((Number) r.get("count")).intValue(),
+                        (String) r.get("title"), Boolean.TRUE.equals(r.get("mine")))).toList();
+        return new Shown((String) raw.get("text"), (String) raw.get("quote"), Boolean.TRUE.equals(raw.get("edited")),
+                Boolean.TRUE.equals(raw.get("deleted")), Boolean.TRUE.equals(raw.get("mentionsMe")),
+                (List<String>) raw.get("atMe"), reactions, Boolean.TRUE.equals(raw.get("highlighted")));
+    }
+
+    /** The offset of the last message in a room from {@code from}. */
+    long lastOffsetFrom(String conversation, String from) {
+        return items(conversation).stream().filter(item -> from.equals(item.from()))
+                .reduce((first, second) -> second).orElseThrow().offset();
+    }
+
+    /** Points the mouse at a room's message, which shows its actions, and clicks one: reply, pick, edit or delete. */
+    void act(String conversation, long offset, String action) {
+        WebElement li = messageElement(conversation, offset);
+        new Actions(driver).moveToElement(li).perform();
+        WebElement button = li.findElement(By.cssSelector(".actions [data-action='" + action + "']"));
+        button.click();
+    }
+
+    /** The actions a room's message offers (their {@code data-action}s), shown or not. */
+    @SuppressWarnings("unchecked")
+    List<String> actionsOn(String conversation, long offset) {
+        return (List<String>) script("return [...arguments[0].querySelectorAll('.actions [data-action]')].map(b => b.dataset.action)",
+                messageElement(conversation, offset));
+    }
+
+    /** Clicks the reaction {@code emoji} under a message, which toggles ours. */
+    void clickReaction(String conversation, long offset, String emoji) {
+        messageElement(conversation, offset).findElement(By.cssSelector(".reaction[data-emoji='" + emoji + "']")).click();
+    }
+
+    /** Clicks the quote above a reply, which shows the message it answers. */
+    void clickQuote(String conversation, long offset) {
+        messageElement(conversation, offset).findElement(By.cssSelector(".quote")).click();
+    }
+
+    /** Whether the message at {@code offset} is inside the visible part of its list. */
+    boolean inView(String conversation, long offset) {
+        return Boolean.TRUE.equals(script("""
+                const li = arguments[0], list = li.closest('.thread');
+                const a = li.getBoundingClientRect(), b = list.getBoundingClientRect();
+                return a.top >= b.top && a.bottom <= b.bottom;
+                """, messageElement(conversation, offset)));
+    }
+
+    /** The offset of the message that has the keyboard focus (or holds it), or null. */
+    Long focusedMessage() {
+        Object offset = script("const li = document.activeElement.closest('li.msg'); return li ? Number(li.dataset.offset) : null");
+        return offset == null ? null : ((Number) offset).longValue();
+    }
+
+    /** The bar above the message box while replying or editing ("Replying to bob: …"), or "" when hidden. */
+    String composerContext() {
+        return (String) script("const bar = document.getElementById('composer-context');"
+                + " return bar.hidden ? '' : bar.querySelector('span').textContent");
+    }
+
+    /** Clicks "Delete" in the dialog that asks whether to delete a message. */
+    void confirmDelete() {
+        WebElement confirm = driver.findElement(By.id("delete-confirm"));
+        eventually(() -> assertThat(confirm.isDisplayed()).isTrue());
+        confirm.click();
+    }
+
+    /** The offset of the message right under a room's "New messages" divider, or null when it shows none. */
+    Long dividerAbove(String conversation) {
+        Object offset = script("""
+                const divider = document.querySelector(`.thread[data-conversation="${arguments[0]}"] .unread-divider`);
+                return divider ? Number(divider.nextElementSibling.dataset.offset) : null;
+                """, conversation);
+        return offset == null ? null : ((Number) offset).longValue();
+    }
+
+    /** Whether a conversation's unread badge says that someone mentioned us. */
+    boolean badgeMentions(String conversation) {
+        return Boolean.TRUE.equals(script(
+                "return document.querySelector(`button[data-conversation=\"${arguments[0]}\"] .badge.mentioned`) !== null",
+                conversation));
+    }
+
+    /** Turns desktop notifications of mentions on or off with the top bar's switch. */
+    void toggleNotifications() {
+        driver.findElement(By.id("notify-toggle")).click();
+    }
+
+    /** Puts a finger on the middle of a room's message and keeps it there, as on a touch screen. */
+    @SuppressWarnings("unchecked")
+    void touchMessage(String conversation, long offset) {
+        Map<String, Object> middle = (Map<String, Object>) script(
+                "const r = arguments[0].getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + r.height / 2}",
+                messageElement(conversation, offset));
+        touch("touchStart", List.of(Map.of("x", middle.get("x"), "y", middle.get("y"))));
+    }
+
+    /** Lifts the finger that {@link #touchMessage} put down. */
+    void liftFinger() {
+        touch("touchEnd", List.of());
+    }
+
+    private void touch(String type, List<Map<String, Object>> points) {
+        ((HasCdp) driver).executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", type, "touchPoints", points));
+    }
+
+    /** Whether a room message's actions can be seen (on hover, focus or after a long press). */
+    boolean actionsShown(String conversation, long offset) {
+        return Boolean.TRUE.equals(script("return getComputedStyle(arguments[0].querySelector('.actions')).opacity === '1'",
+                messageElement(conversation, offset)));
+    }
+
+    private WebElement messageElement(String conversation, long offset) {
+        return driver.findElement(By.cssSelector(
+                ".thread[data-conversation='" + conversation + "'] li.msg[data-offset='" + offset + "']"));
     }
 
     // ---- search
