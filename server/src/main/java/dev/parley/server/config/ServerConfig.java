@@ -114,7 +114,8 @@ public record ServerConfig(
         long handshakeTimeoutMs,
         @Setting(value = "5000", min = 1, hidden = true, help = "Time a client has to answer the server's close frame")
         long closeTimeoutMs,
-        SecurityConfig security) {
+        SecurityConfig security,
+        HookConfig hooks) {
 
     /** Which Netty transport carries the sockets. */
     public enum TransportType { AUTO, EPOLL, NIO }
@@ -124,6 +125,7 @@ public record ServerConfig(
         Objects.requireNonNull(transport, "transport");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(hooks, "hooks");
         Settings.requireRange("maxTextChars", maxTextChars, 1, maxFrameBytes);
         if (redisUri != null && !redisUri.matches("rediss?://.+")) {
             // The value is not repeated: it may hold a password.
