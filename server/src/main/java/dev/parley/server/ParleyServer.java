@@ -13,6 +13,7 @@ import dev.parley.server.limits.AddressLimiter;
 import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Backend;
+import dev.parley.server.node.Hooks;
 import dev.parley.server.node.Node;
 import dev.parley.server.node.UserSessions;
 import dev.parley.server.session.SessionSettings;
@@ -122,7 +123,7 @@ public final class ParleyServer implements AutoCloseable {
         this.metrics = metrics;
         this.node = new Node(backend, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis,
                 config.presenceLimit(), security.authEnabled() ? UserSessions.shared(config.maxSessionsPerUser())
-                        : UserSessions.EXCLUSIVE, workerGroup.next());
+                        : UserSessions.EXCLUSIVE, workerGroup.next(), Hooks.of(config.hooks(), System::currentTimeMillis));
         metrics.gaugeActiveRooms(node.hub()::activeRooms);
         if (addressLimiter.enabled()) {
             bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);

@@ -58,6 +58,7 @@ public final class Node implements BrokerListener, PresenceListener {
     private final OccupancyWatch occupancy;
     private final Logins logins;
     private final UserReadState userReadState;
+    private final Hooks hooks;
     /** Departures (leaves and their announcements, nick releases) not yet through, for a stop to wait on. */
     private final Set<CompletableFuture<?>> departing = ConcurrentHashMap.newKeySet();
 
@@ -69,7 +70,14 @@ public final class Node implements BrokerListener, PresenceListener {
      */
     public Node(Backend backend, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock, int presenceLimit,
                 UserSessions sessions, EventExecutor timers) {
+        this(backend, metrics, alloc, clock, presenceLimit, sessions, timers, Hooks.NONE);
+    }
+
+    /** As above, with the hooks to the application's backend, which the node closes. */
+    public Node(Backend backend, ServerMetrics metrics, ByteBufAllocator alloc, LongSupplier clock, int presenceLimit,
+                UserSessions sessions, EventExecutor timers, Hooks hooks) {
         this.backend = backend;
+        this.hooks = hooks;
         this.broker = backend.broker();
         this.presence = backend.presence();
         this.clock = clock;
@@ -102,6 +110,11 @@ public final class Node implements BrokerListener, PresenceListener {
 
     /** A message published for a backend, with the epoch of the room's history it went into. */
     public record Published(ServerEvent.Message message, String epoch) {
+    }
+
+    /** The hooks to the application's backend ({@link Hooks#NONE} when none is configured). */
+    public Hooks hooks() {
+        return hooks;
     }
 
     /** The registry of this node's members and rooms. */
@@ -355,6 +368,7 @@ public final class Node implements BrokerListener, PresenceListener {
      */
     public CompletableFuture<Void> close() {
         occupancy.close();
+        hooks.close();
         return backend.close();
     }
 }

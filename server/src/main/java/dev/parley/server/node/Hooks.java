@@ -1,0 +1,57 @@
+package dev.parley.server.node;
+
+import dev.parley.server.config.HookConfig;
+import dev.parley.server.hooks.HookClient;
+import dev.parley.server.hooks.HookSecret;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * This node's hooks to the application's backend: their settings and the one {@link HookClient}
+ * that makes their requests, made when a hook URL is set ({@link #NONE} otherwise) and closed with
+ * the node.
+ */
+public final class Hooks implements AutoCloseable {
+    /** No hook configured. */
+    public static final Hooks NONE = new Hooks(null, null);
+    /** How long a hook request may take to connect, whatever the hook's own timeout. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final HookConfig config;
+    private final HookClient client;
+
+    private Hooks(HookConfig config, HookClient client) {
+        this.config = config;
+        this.client = client;
+    }
+
+    /** The hooks {@code config} sets up, their requests stamped with {@code clock} (ms since the epoch). */
+    public static Hooks of(HookConfig config, LongSupplier clock) {
+        if (!config.enabled()) {
+            return NONE;
+        }
+        return new Hooks(config, new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
+                CONNECT_TIMEOUT, clock));
+    }
+
+    /** Whether any hook is configured; when not, {@link #config()} and {@link #client()} are null. */
+    public boolean enabled() {
+        return client != null;
+    }
+
+    public HookConfig config() {
+        return config;
+    }
+
+    public HookClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
