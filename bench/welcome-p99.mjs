@@ -4,7 +4,8 @@
 //   (Node 22 and later have WebSocket without the flag)
 //
 // A writer fills ROOMS rooms (default 200) with 30 messages each, every third mentioning the reader;
-// the reader joins them all and marks each read at its 10th message, so every room has 20 unread
+// the reader joins each, marks it read at its 10th message and leaves it again (a plain leave keeps the
+// marker, and a session may be in fewer rooms than 200), so every room has 20 unread
 // messages and 7 mentions of the reader. Then, CONNECTS times (default 500), the reader connects,
 // says hello and closes once `welcome` came: the time from `hello` sent to `welcome` read, with the
 // welcome's `unread` checked (ROOMS rooms, 20 unread and 7 mentions each). The same number of
@@ -97,6 +98,8 @@ async function fill() {
     }
     const joined = await first.ask({ type: 'history', room, limit: PER_ROOM });
     await first.ask({ type: 'read', room, offset: joined.messages[READ_AT - 1].offset });
+    // A plain leave keeps the marker, so the reader holds read state in more rooms than it may join.
+    await Promise.all([writer.ask({ type: 'leave', room }), first.ask({ type: 'leave', room })]);
   }
   await Promise.all([writer.close(), first.close()]);
 }
