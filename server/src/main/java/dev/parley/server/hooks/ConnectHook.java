@@ -18,19 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * time, refused, a redirect, a huge or dripping body, not JSON, wrong types) is
  * {@link ConnectVerdict.Unavailable}. Thread-safe; never blocks.
  */
-public final class ConnectHook {
+public record ConnectHook(HookClient client, URI url, Duration timeout) {
     /** The reason given to a client when the backend rejects it without one. */
     static final String NO_REASON = "refused by the application";
-
-    private final HookClient client;
-    private final URI url;
-    private final Duration timeout;
-
-    public ConnectHook(HookClient client, URI url, Duration timeout) {
-        this.client = client;
-        this.url = url;
-        this.timeout = timeout;
-    }
 
     private record Body(String nick, String token, String address, Headers headers) {
     }
