@@ -1,7 +1,7 @@
 package dev.parley.protocol;
 
 /**
- * WebSocket close codes the server sends. 1000–1012 are RFC 6455's; 4000–4999 are Parley's own.
+ * WebSocket close codes the server sends. 1000–1013 are RFC 6455's; 4000–4999 are Parley's own.
  */
 public enum CloseCode {
     NORMAL(1000, "normal close"),
@@ -14,6 +14,8 @@ public enum CloseCode {
     INTERNAL_ERROR(1011, "internal error"),
     /** A room's history was lost or has a hole this connection cannot be given: reconnect and recover. */
     SERVICE_RESTART(1012, "room history lost"),
+    /** Something the server asked before letting the session in (the connect hook) did not answer: retry later. */
+    TRY_AGAIN_LATER(1013, "try again later"),
     IDLE_TIMEOUT(4000, "idle timeout"),
     SLOW_CONSUMER(4001, "slow consumer"),
     TOKEN_EXPIRED(4003, "token expired"),

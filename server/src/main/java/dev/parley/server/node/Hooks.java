@@ -1,6 +1,7 @@
 package dev.parley.server.node;
 
 import dev.parley.server.config.HookConfig;
+import dev.parley.server.hooks.ConnectHook;
 import dev.parley.server.hooks.HookClient;
 import dev.parley.server.hooks.HookSecret;
 
@@ -14,16 +15,18 @@ import java.util.function.LongSupplier;
  */
 public final class Hooks implements AutoCloseable {
     /** No hook configured. */
-    public static final Hooks NONE = new Hooks(null, null);
+    public static final Hooks NONE = new Hooks(null, null, null);
     /** How long a hook request may take to connect, whatever the hook's own timeout. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final HookConfig config;
     private final HookClient client;
+    private final ConnectHook connect;
 
-    private Hooks(HookConfig config, HookClient client) {
+    private Hooks(HookConfig config, HookClient client, ConnectHook connect) {
         this.config = config;
         this.client = client;
+        this.connect = connect;
     }
 
     /** The hooks {@code config} sets up, their requests stamped with {@code clock} (ms since the epoch). */
@@ -31,8 +34,10 @@ public final class Hooks implements AutoCloseable {
         if (!config.enabled()) {
             return NONE;
         }
-        return new Hooks(config, new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
-                CONNECT_TIMEOUT, clock));
+        HookClient client = new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
+                CONNECT_TIMEOUT, clock);
+        return new Hooks(config, client, config.connectHookUrl() == null ? null : new ConnectHook(client,
+                HookConfig.uri(config.connectHookUrl()), Duration.ofMillis(config.connectHookTimeoutMs())));
     }
 
     /** Whether any hook is configured; when not, {@link #config()} and {@link #client()} are null. */
@@ -46,6 +51,11 @@ public final class Hooks implements AutoCloseable {
 
     public HookClient client() {
         return client;
+    }
+
+    /** The connect hook, asked at every {@code hello}; null when {@code --connect-hook-url} is not set. */
+    public ConnectHook connect() {
+        return connect;
     }
 
     @Override

@@ -33,7 +33,8 @@ final class RoomCommands {
             return;
         }
         if (!session.grant().mayJoin(room)) {
-            Replies.fail(session, join.id(), ErrorCode.FORBIDDEN, "the token does not allow room '" + room + "'");
+            Replies.fail(session, join.id(), ErrorCode.FORBIDDEN,
+                    "room '" + room + "' is not among those the token or the connect hook allows");
             return;
         }
         int maxRooms = session.settings().limits().maxRooms();

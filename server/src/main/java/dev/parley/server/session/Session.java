@@ -12,6 +12,8 @@ import dev.parley.server.auth.Grant;
 import dev.parley.server.auth.GrantExpiry;
 import dev.parley.server.broker.ReadState;
 import dev.parley.server.codec.EncodedEvent;
+import dev.parley.server.hooks.ConnectVerdict;
+import dev.parley.server.hooks.UpgradeRequest;
 import dev.parley.server.hub.Member;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.node.Node;
@@ -65,6 +67,9 @@ public final class Session implements Member {
     private RateLimit rateLimit;
     /** Made on the first event for the user that comes before the welcome. */
     private HeldUntilWelcome heldUntilWelcome;
+    private UpgradeRequest upgradeRequest;
+    /** The rooms the connect hook allowed, narrowing every grant; null for any. */
+    private List<String> connectRooms;
     private volatile String nick;
     private State state = State.NEW;
     private boolean ended;
@@ -145,9 +150,18 @@ public final class Session implements Member {
         return rateLimit;
     }
 
-    /** Takes a new grant (hello, refresh), and its expiry in place of the old one. */
+    /** Keeps what the upgrade request said, for the connect hook, until the welcome. */
+    public void keepUpgradeRequest(UpgradeRequest request) {
+        upgradeRequest = request;
+    }
+
+    UpgradeRequest upgradeRequest() {
+        return upgradeRequest;
+    }
+
+    /** Takes a new grant (hello, refresh), narrowed to the connect hook's rooms, and its expiry in place of the old one. */
     void renew(Grant granted) {
-        grant = granted;
+        grant = granted.narrowedTo(connectRooms);
         if (expiry == null && granted.expiresAtMs() != null) {
             expiry = new GrantExpiry();
         }
@@ -204,6 +218,12 @@ public final class Session implements Member {
             return;
         }
         state = State.SAYING_HELLO;
+        ConnectHello.admit(this, hello, helloGrant);
+    }
+
+    /** Claims the nick once the token and the connect hook let the session in; the welcome, then the hook's joins. */
+    void login(Command.Hello hello, Grant helloGrant, ConnectVerdict.Accept admitted) {
+        connectRooms = admitted.rooms();
         nick = hello.nick();
         String resumeSecret = randomToken(18);
         Replies.whenDone(this, node.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), () -> {
@@ -226,7 +246,7 @@ public final class Session implements Member {
                     Replies.fail(this, hello.id(), ErrorCode.NICK_TAKEN, "'" + hello.nick() + "' is taken");
                 }
             } else {
-                welcome(hello.id(), helloGrant, resumeSecret);
+                welcome(hello.id(), helloGrant, resumeSecret, admitted.join());
             }
         });
     }
@@ -234,9 +254,10 @@ public final class Session implements Member {
     /**
      * Sends {@code welcome}, with the user's read state where the node keeps it, read first without
      * blocking; a read that fails (its backend out of reach) leaves {@code unread} out rather than
-     * failing the login. Then what came for the user meanwhile, and the stored direct messages.
+     * failing the login. Then what came for the user meanwhile, the joins the connect hook asked for
+     * (each answered by a {@code joined} without id) and the stored direct messages.
      */
-    private void welcome(RequestId helloId, Grant helloGrant, String resumeSecret) {
+    private void welcome(RequestId helloId, Grant helloGrant, String resumeSecret, List<String> join) {
         CompletableFuture<List<ServerEvent.UnreadRoom>> unread = node.features().contains(ReadState.FEATURE)
                 ? node.userReadState().unread(nick).exceptionally(failure -> {
                     LOG.debug("{}: welcome without unread: {}", this, failure.toString());
@@ -248,6 +269,7 @@ public final class Session implements Member {
                 return;
             }
             state = State.READY;
+            upgradeRequest = null;
             renew(helloGrant);
             transport.send(new ServerEvent.Welcome(helloId, id, nick, resumeSecret, settings.heartbeatMs(),
                     settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds(),
@@ -256,6 +278,7 @@ public final class Session implements Member {
                 heldUntilWelcome.writeTo(this);
                 heldUntilWelcome = null;
             }
+            join.forEach(room -> RoomCommands.join(this, new Command.Join(null, room, null)));
             ConnectionCommands.deliverStored(this);
         });
     }

@@ -3,6 +3,7 @@ package dev.parley.server.transport;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.CommandDecoder;
 import dev.parley.protocol.ProtocolException;
+import dev.parley.server.hooks.UpgradeRequest;
 import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.Session;
@@ -15,6 +16,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,15 +62,15 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            start(ctx);
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            start(ctx, handshake);
         } else if (evt == ServerContext.STOPPING && session != null) {
             session.stop();
         }
         ctx.fireUserEventTriggered(evt);
     }
 
-    private void start(ChannelHandlerContext ctx) {
+    private void start(ChannelHandlerContext ctx, WebSocketServerProtocolHandler.HandshakeComplete handshake) {
         Channel channel = ctx.channel();
         ServerMetrics metrics = context.metrics();
         long closeTimeoutMs = context.config().closeTimeoutMs();
@@ -73,6 +78,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         session = new Session(transport, context.node(), context.sessionSettings(), metrics, System::currentTimeMillis,
                 context.authenticator());
         metrics.connectionOpened();
+        if (context.node().hooks().connect() != null) {
+            session.keepUpgradeRequest(upgradeRequest(channel, handshake.requestHeaders()));
+        }
         helloTimeout = channel.eventLoop().schedule(() -> {
             if (!session.isReady()) {
                 ClosingHandshake.start(channel, CloseCode.HELLO_TIMEOUT, closeTimeoutMs);
@@ -95,6 +103,15 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
                 }
             }
         }
+    }
+
+    /** What the connect hook is told of the upgrade: only it needs the headers, so only with it are they kept. */
+    private static UpgradeRequest upgradeRequest(Channel channel, HttpHeaders headers) {
+        InetAddress client = channel.attr(ClientAddresses.CLIENT).get();
+        String address = client != null ? client.getHostAddress()
+                : ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+        return new UpgradeRequest(address, headers.get(HttpHeaderNames.COOKIE), headers.get(HttpHeaderNames.ORIGIN),
+                headers.get(HttpHeaderNames.USER_AGENT));
     }
 
     private void end(Channel channel) {
