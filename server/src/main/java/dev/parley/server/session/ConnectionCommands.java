@@ -84,12 +84,17 @@ final class ConnectionCommands {
         Replies.send(session, new ServerEvent.Pong(ping.id(), session.clock().getAsLong()));
     }
 
-    /** Takes a new token: its grant replaces the old one, and its expiry the old expiry. */
+    /** Takes a new token (once its key is at hand): its grant replaces the old one, and its expiry the old expiry. */
     static void refresh(Session session, Command.Refresh refresh) {
-        Grant refreshed = session.authenticated(refresh.id(), session.nick(), refresh.token());
-        if (refreshed != null) {
-            session.renew(refreshed);
-            Replies.send(session, new ServerEvent.Refreshed(refresh.id(), refreshed.expiresAtSeconds()));
-        }
+        Replies.whenDone(session, session.keysFor(refresh.token()), refresh.id(), fetched -> {
+            if (session.hasEnded()) {
+                return;
+            }
+            Grant refreshed = session.authenticated(refresh.id(), session.nick(), refresh.token());
+            if (refreshed != null) {
+                session.renew(refreshed);
+                Replies.send(session, new ServerEvent.Refreshed(refresh.id(), refreshed.expiresAtSeconds()));
+            }
+        });
     }
 }

@@ -199,6 +199,18 @@ public final class Session implements Member {
                     + " letters, digits, '_', '-' or '.'");
             return;
         }
+        CompletableFuture<Void> keys = keysFor(hello.token());
+        if (!keys.isDone()) {
+            // The token's key is being fetched: this hello goes on once it is through, and no other meanwhile.
+            state = State.SAYING_HELLO;
+            Replies.whenDone(this, keys, hello.id(), fetched -> {
+                if (state == State.SAYING_HELLO) {
+                    state = State.NEW;
+                    hello(hello);
+                }
+            });
+            return;
+        }
         Grant helloGrant = authenticated(hello.id(), hello.nick(), hello.token());
         if (helloGrant == null) {
             return;
@@ -265,6 +277,11 @@ public final class Session implements Member {
             heldUntilWelcome.release(this);
             heldUntilWelcome = null;
         }
+    }
+
+    /** Completes when the authenticator has the keys for {@code token}: at once, unless its key is being fetched. */
+    CompletableFuture<Void> keysFor(String token) {
+        return authenticator.keysFor(token);
     }
 
     /** The grant of {@code token}, or null after answering {@code unauthorized} and closing with 1008. */
