@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +25,7 @@ public final class JwksServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile int status = 200;
     private volatile String body = "{\"keys\":[]}";
     private volatile CountDownLatch held = new CountDownLatch(0);
@@ -87,9 +89,12 @@ public final class JwksServer implements AutoCloseable {
         return requests.get();
     }
 
-    /** Stops answering: connections are refused from now on. */
+    /** Stops answering: connections are refused from now on. Closing again does nothing. */
     @Override
     public void close() {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
         release();
         http.stop(0);
         executor.shutdownNow();
