@@ -69,21 +69,28 @@ public final class ReloadingAuthenticator implements Authenticator, AutoCloseabl
         return new Keys(fromFiles, fetched, set, all.isEmpty() ? NO_KEYS : new JwtAuthenticator(set, issuer, audience));
     }
 
-    /** The current keys, made again when a fetch has brought new ones. */
+    /** The current keys, made again (under this lock, so that a reload is not lost) when a fetch has brought new ones. */
     private Keys current() {
         Keys current = keys;
-        JWKSet fetched = fetched();
-        if (current.fetched() != fetched) {
-            current = keys(current.files(), fetched);
-            keys = current;
+        if (current.fetched() == fetched()) {
+            return current;
         }
-        return current;
+        synchronized (this) {
+            JWKSet fetched = fetched();
+            if (keys.fetched() != fetched) {
+                keys = keys(keys.files(), fetched);
+            }
+            return keys;
+        }
     }
 
     /** Reads the key files again; returns whether their new keys are in use. Blocks on file I/O. */
     public boolean reload() {
         try {
-            keys = keys(files.read(), fetched());
+            JWKSet fromFiles = files.read();
+            synchronized (this) {
+                keys = keys(fromFiles, fetched());
+            }
             LOG.info("JWT keys reloaded");
             return true;
         } catch (IOException | IllegalArgumentException e) {

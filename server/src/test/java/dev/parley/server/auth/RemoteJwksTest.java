@@ -67,7 +67,7 @@ class RemoteJwksTest {
     private ReloadingAuthenticator fetching(Duration refreshEvery) throws Exception {
         auth = new ReloadingAuthenticator(JWKSet::new, null, null,
                 new RemoteJwks(jwks.url(), refreshEvery, MIN_ON_DEMAND, nanos::get));
-        await().atMost(WITHIN).until(() -> jwks.requests() == 1);
+        await().atMost(WITHIN).until(() -> jwks.requests() >= 1);
         return auth;
     }
 
