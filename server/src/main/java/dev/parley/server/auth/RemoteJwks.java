@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The keys an identity provider publishes at a JWKS URL, fetched with the JDK's asynchronous
- * {@link HttpClient} on a thread of their own (never on an event loop), kept, and fetched again every
+ * {@link HttpClient} on threads of their own (never on an event loop), kept, and fetched again every
  * {@code refreshEvery} and when a token names a key they lack, at most once per {@code minOnDemand}
  * (so that tokens with made-up key ids cannot make Parley flood the provider). A fetch that fails
  * (no answer within {@value #FETCH_TIMEOUT_SECONDS} s, not 200, not a JWKS, no key, over
