@@ -6,7 +6,6 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
-import dev.parley.server.auth.AuthException;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.auth.Grant;
 import dev.parley.server.auth.GrantExpiry;
@@ -199,23 +198,12 @@ public final class Session implements Member {
                     + " letters, digits, '_', '-' or '.'");
             return;
         }
-        CompletableFuture<Void> keys = keysFor(hello.token());
-        if (!keys.isDone()) {
-            // The token's key is being fetched: this hello goes on once it is through, and no other meanwhile.
-            state = State.SAYING_HELLO;
-            Replies.whenDone(this, keys, hello.id(), fetched -> {
-                if (state == State.SAYING_HELLO) {
-                    state = State.NEW;
-                    hello(hello);
-                }
-            });
-            return;
-        }
-        Grant helloGrant = authenticated(hello.id(), hello.nick(), hello.token());
-        if (helloGrant == null) {
-            return;
-        }
         state = State.SAYING_HELLO;
+        TokenCheck.check(this, hello.id(), hello.nick(), hello.token(), helloGrant -> login(hello, helloGrant));
+    }
+
+    /** Claims the nick once the token let the session in; then the welcome. */
+    private void login(Command.Hello hello, Grant helloGrant) {
         nick = hello.nick();
         String resumeSecret = randomToken(18);
         Replies.whenDone(this, node.login(this, hello.nick(), resumeSecret, hello.resume()), hello.id(), () -> {
@@ -279,21 +267,9 @@ public final class Session implements Member {
         }
     }
 
-    /** Completes when the authenticator has the keys for {@code token}: at once, unless its key is being fetched. */
-    CompletableFuture<Void> keysFor(String token) {
-        return authenticator.keysFor(token);
-    }
-
-    /** The grant of {@code token}, or null after answering {@code unauthorized} and closing with 1008. */
-    Grant authenticated(RequestId id, String forNick, String token) {
-        try {
-            return authenticator.authenticate(forNick, token);
-        } catch (AuthException e) {
-            LOG.debug("{}: {}", this, e.getMessage());
-            Replies.fail(this, id, ErrorCode.UNAUTHORIZED, e.getMessage());
-            transport.close(CloseCode.POLICY_VIOLATION);
-            return null;
-        }
+    /** Checks the tokens of {@code hello} and {@code refresh} ({@link TokenCheck}). */
+    Authenticator authenticator() {
+        return authenticator;
     }
 
     @Override
