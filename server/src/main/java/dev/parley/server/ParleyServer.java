@@ -7,6 +7,7 @@ import dev.parley.protocol.ProtocolVersion;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.auth.JwtAuthenticator;
 import dev.parley.server.auth.ReloadingAuthenticator;
+import dev.parley.server.auth.RemoteJwks;
 import dev.parley.server.http.StaticFiles;
 import dev.parley.server.hub.Hub;
 import dev.parley.server.limits.AddressLimiter;
@@ -103,8 +104,8 @@ public final class ParleyServer implements AutoCloseable {
     private ParleyServer(ServerConfig config, ServerMetrics metrics, Backend backend) {
         this.config = config;
         SecurityConfig security = config.security();
-        this.jwt = jwt(security);
         this.tls = tls(security);
+        this.jwt = jwt(security);
         this.clientAddresses = new ClientAddresses(security.trustedProxies());
         this.addressLimiter = new AddressLimiter(security.maxConnectionsPerAddress(),
                 security.connectionsPerSecPerAddress(), System::nanoTime);
@@ -138,14 +139,16 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
-    /** The JWT authenticator, reloadable on SIGHUP; null without keys. */
+    /** The JWT authenticator, its key files reloadable on SIGHUP, its JWKS URL fetched from now on; null without keys. */
     private static ReloadingAuthenticator jwt(SecurityConfig security) {
         if (!security.authEnabled()) {
             return null;
         }
         try {
-            return new ReloadingAuthenticator(() -> new JwtAuthenticator(JwtAuthenticator.keys(security.jwtHmacSecret(),
-                    security.jwtPublicKey(), security.jwtJwks()), security.jwtIssuer(), security.jwtAudience()));
+            return new ReloadingAuthenticator(() -> JwtAuthenticator.keys(security.jwtHmacSecret(), security.jwtPublicKey(),
+                    security.jwtJwks()), security.jwtIssuer(), security.jwtAudience(), security.jwtJwksUrl() == null ? null
+                    : new RemoteJwks(URI.create(security.jwtJwksUrl()), RemoteJwks.REFRESH_EVERY, RemoteJwks.MIN_ON_DEMAND,
+                    System::nanoTime));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a JWT key file", e);
         }
@@ -344,6 +347,9 @@ public final class ParleyServer implements AutoCloseable {
     private void release() {
         if (tlsWatch != null) {
             tlsWatch.shutdownNow();
+        }
+        if (jwt != null) {
+            jwt.close();
         }
         node.close().whenComplete((released, failure) -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
                 bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(boss -> {

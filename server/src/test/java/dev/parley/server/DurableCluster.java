@@ -50,6 +50,14 @@ final class DurableCluster implements BeforeEachCallback, AfterEachCallback {
         return nodeAlone(c -> customize.apply(c.with("--redis-uri", redis.uri())));
     }
 
+    /** Node {@code index} of the test, started on first use with the nodes before it, each with {@code customize}'s settings. */
+    ParleyServer node(int index, UnaryOperator<ServerConfig.Builder> customize) {
+        while (nodes.size() <= index) {
+            node(customize);
+        }
+        return nodes.get(index);
+    }
+
     /** A node alone on the database (no Redis), with {@code customize}'s settings. */
     ParleyServer nodeAlone(UnaryOperator<ServerConfig.Builder> customize) {
         ParleyServer node = TestServers.start(c -> customize.apply(c.with("--database-url", url)));

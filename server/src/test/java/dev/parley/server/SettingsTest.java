@@ -57,7 +57,8 @@ class SettingsTest {
             return "10.0.0.0/8";
         } else if (type == Path.class) {
             return "keys/parley.pem";
-        } else if (option.longestName().endsWith("-hook-url") || option.longestName().equals("--webhook-url")) {
+        } else if (option.longestName().endsWith("-hook-url") || option.longestName().equals("--webhook-url")
+                || option.longestName().equals("--jwt-jwks-url")) {
             return "https://backend.example.com/parley";
         } else if (option.longestName().equals("--hook-secret")) {
             return "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -28,6 +28,9 @@ public interface BrokerListener {
     /** Delivers {@code event} to every local session of {@code nick} but {@code exceptSession}. */
     void onUserEvent(String nick, String exceptSession, ServerEvent event);
 
+    /** Closes every local session of {@code nick} with 1008; returns whether it had any. */
+    boolean onDisconnect(String nick);
+
     /** Delivers a direct message to a local session; returns whether its recipient is here. */
     boolean onDirect(ServerEvent.Dm dm);
 }

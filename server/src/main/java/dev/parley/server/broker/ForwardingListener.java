@@ -31,6 +31,11 @@ class ForwardingListener implements BrokerListener {
     }
 
     @Override
+    public boolean onDisconnect(String nick) {
+        return next.onDisconnect(nick);
+    }
+
+    @Override
     public boolean onDirect(ServerEvent.Dm dm) {
         return next.onDirect(dm);
     }

@@ -51,6 +51,13 @@ public interface LiveEvents extends AutoCloseable {
      */
     CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event);
 
+    /**
+     * Closes every session of {@code nick} on every node with 1008 (the server API's
+     * {@code disconnect}). Completes with whether a node had a session of the user: with
+     * {@link RoomChannels}, whether a node listened on the user's channel.
+     */
+    CompletableFuture<Boolean> disconnect(String nick);
+
     /** Releases what it holds; it serves nothing afterwards. */
     @Override
     void close();

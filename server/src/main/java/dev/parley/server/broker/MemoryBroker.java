@@ -135,6 +135,11 @@ public final class MemoryBroker implements Broker, LivePart {
     }
 
     @Override
+    public CompletableFuture<Boolean> disconnect(String nick) {
+        return CompletableFuture.completedFuture(listener.onDisconnect(nick));
+    }
+
+    @Override
     public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         RoomLog log = logs.get(room);
         if (log == null) {

@@ -115,6 +115,11 @@ public final class OutageBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Boolean> disconnect(String nick) {
+        return durable.disconnect(nick);
+    }
+
+    @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
         return withDeadline(durable.direct(dm), "storing a direct message");
     }

@@ -196,6 +196,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Boolean> disconnect(String nick) {
+        return live.disconnect(nick);
+    }
+
+    @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
         if (directMessages == null) {
             return live.direct(dm);

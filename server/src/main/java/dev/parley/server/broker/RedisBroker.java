@@ -222,6 +222,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Boolean> disconnect(String nick) {
+        return channels.disconnect(nick);
+    }
+
+    @Override
     public CompletableFuture<OptionalLong> markRead(String user, String room, long offset) {
         return readState.markRead(user, room, offset);
     }

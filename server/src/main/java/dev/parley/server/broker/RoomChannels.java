@@ -38,6 +38,12 @@ final class RoomChannels implements LivePart {
     private static final String USER_PREFIX = "parley:user:";
     /** The field of a user channel's event that names the session it is not for. */
     private static final String EXCEPT = "except";
+    /**
+     * The field of a user channel's message for the nodes themselves, never sent to clients: its
+     * value says what to do ({@value #DISCONNECT}: close the user's sessions).
+     */
+    private static final String CONTROL = "control";
+    private static final String DISCONNECT = "disconnect";
 
     /** Reads where rooms stand: the epoch and latest offset of each of them that has a history; the others are left out. */
     interface Positions {
@@ -162,6 +168,13 @@ final class RoomChannels implements LivePart {
         });
     }
 
+    /** Publishes a control message on the user's channel: the nodes that listen there close the user's sessions. */
+    @Override
+    public CompletableFuture<Boolean> disconnect(String nick) {
+        ObjectNode payload = JSON.createObjectNode().put(CONTROL, DISCONNECT);
+        return publish(userChannel(nick), payload.toString()).thenApply(receivers -> receivers > 0);
+    }
+
     /**
      * Publishes a stored message on its room's channel, with its epoch as {@code publish.lua} does.
      * A publish that fails is only logged: the message is stored, and the nodes' feeds find it in
@@ -209,6 +222,10 @@ final class RoomChannels implements LivePart {
         try {
             if (channel.startsWith(USER_PREFIX)) {
                 JsonNode node = JSON.readTree(payload);
+                if (node.has(CONTROL)) {
+                    control(channel.substring(USER_PREFIX.length()), node.get(CONTROL).asText());
+                    return;
+                }
                 ServerEvent event = JSON.treeToValue(node, ServerEvent.class);
                 if (event instanceof ServerEvent.Dm dm) {
                     target.onDirect(dm);
@@ -230,6 +247,14 @@ final class RoomChannels implements LivePart {
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("unreadable message on {} ignored", channel, e);
+        }
+    }
+
+    private void control(String nick, String action) {
+        if (action.equals(DISCONNECT)) {
+            listener.onDisconnect(nick);
+        } else {
+            LOG.warn("unknown control message '{}' for {} ignored", action, nick);
         }
     }
 

@@ -20,6 +20,10 @@ public record SecurityConfig(
         @Setting(help = "JWKS file; the token's kid picks the key; turns auth on; JWT key files are read "
                 + "again on SIGHUP")
         Path jwtJwks,
+        @Setting(label = "URL", help = "URL of a JWKS document (an identity provider's, such as Keycloak's, Auth0's or "
+                + "Okta's); fetched at start, every 5 minutes and on a token's unknown kid (at most once in 30 s); a failed "
+                + "fetch keeps the last keys; turns auth on")
+        String jwtJwksUrl,
         @Setting(label = "ISS", whenUnset = "any", help = "Required iss claim")
         String jwtIssuer,
         @Setting(label = "AUD", whenUnset = "any", help = "Required aud claim")
@@ -56,6 +60,9 @@ public record SecurityConfig(
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tlsCert and tlsKey go together");
         }
+        if (jwtJwksUrl != null && !jwtJwksUrl.matches("https?://.+")) {
+            throw new IllegalArgumentException("jwtJwksUrl must be http:// or https://, not " + jwtJwksUrl);
+        }
         if (apiKey != null && apiKey.length() < MIN_API_KEY_CHARS) {
             throw new IllegalArgumentException("apiKey must be at least " + MIN_API_KEY_CHARS + " characters");
         }
@@ -63,7 +70,7 @@ public record SecurityConfig(
 
     /** Whether a JWT key is configured, which turns auth on. */
     public boolean authEnabled() {
-        return jwtHmacSecret != null || jwtPublicKey != null || jwtJwks != null;
+        return jwtHmacSecret != null || jwtPublicKey != null || jwtJwks != null || jwtJwksUrl != null;
     }
 
     /** Whether the port speaks TLS. */

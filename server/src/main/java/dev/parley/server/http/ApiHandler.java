@@ -187,14 +187,18 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** Closes the user's sessions on every node; 404 when no node had one. */
     private CompletableFuture<DisconnectReply> disconnect(JsonNode body) throws ApiError {
         String nick = validNick(string(body, "nick", true));
         String reason = string(body, "reason", false);
-        if (!node.disconnect(nick)) {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, ErrorCode.NO_SUCH_USER, "no user '" + nick + "' is online");
-        }
-        LOG.info("server API disconnected '{}'{}", nick, reason == null ? "" : ": " + reason);
-        return CompletableFuture.completedFuture(new DisconnectReply(nick));
+        return node.disconnect(nick).thenApply(found -> {
+            if (!found) {
+                throw new CompletionException(new ApiError(HttpResponseStatus.NOT_FOUND, ErrorCode.NO_SUCH_USER,
+                        "no user '" + nick + "' is online"));
+            }
+            LOG.info("server API disconnected '{}'{}", nick, reason == null ? "" : ": " + reason);
+            return new DisconnectReply(nick);
+        });
     }
 
     private static void requireMethod(FullHttpRequest request, HttpMethod method) throws ApiError {

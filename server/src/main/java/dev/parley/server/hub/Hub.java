@@ -88,6 +88,20 @@ public final class Hub {
         return membersByNick.getOrDefault(Names.nickKey(nick), List.of());
     }
 
+    /** Closes the sessions of {@code nick} on this node with 1008, each on its loop; false when it has none here. */
+    public boolean disconnect(String nick) {
+        boolean closing = false;
+        for (Member member : byNick(nick)) {
+            try {
+                member.executor().execute(member::disconnect);
+                closing = true;
+            } catch (RejectedExecutionException shuttingDown) {
+                // the loop is stopping: its sessions close with it
+            }
+        }
+        return closing;
+    }
+
     /**
      * Adds {@code member} to the room's local members: from now on it receives the room's events.
      * Completes once the room's events reach this node.

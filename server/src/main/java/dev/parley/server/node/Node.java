@@ -30,7 +30,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -296,18 +295,9 @@ public final class Node implements BrokerListener, PresenceListener {
                 : new MemberPage(members.subList(0, limit), members.get(limit - 1)));
     }
 
-    /** Closes the sessions of {@code nick} on this node with 1008; false when it has none here. */
-    public boolean disconnect(String nick) {
-        boolean closing = false;
-        for (Member member : hub.byNick(nick)) {
-            try {
-                member.executor().execute(member::disconnect);
-                closing = true;
-            } catch (RejectedExecutionException shuttingDown) {
-                // the loop is stopping: its sessions close with it
-            }
-        }
-        return closing;
+    /** Closes the sessions of {@code nick} on every node with 1008; completes with whether a node had one. */
+    public CompletableFuture<Boolean> disconnect(String nick) {
+        return broker.disconnect(nick);
     }
 
     /** Every room that has members or history, by name. */
@@ -355,6 +345,11 @@ public final class Node implements BrokerListener, PresenceListener {
     @Override
     public boolean onDirect(ServerEvent.Dm dm) {
         return hub.deliverDirect(dm);
+    }
+
+    @Override
+    public boolean onDisconnect(String nick) {
+        return hub.disconnect(nick);
     }
 
     @Override

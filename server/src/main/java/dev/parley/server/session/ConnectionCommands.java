@@ -2,7 +2,6 @@ package dev.parley.server.session;
 
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ServerEvent;
-import dev.parley.server.auth.Grant;
 import dev.parley.server.store.DirectMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,12 +83,11 @@ final class ConnectionCommands {
         Replies.send(session, new ServerEvent.Pong(ping.id(), session.clock().getAsLong()));
     }
 
-    /** Takes a new token: its grant replaces the old one, and its expiry the old expiry. */
+    /** Takes a new token (once its key is at hand): its grant replaces the old one, and its expiry the old expiry. */
     static void refresh(Session session, Command.Refresh refresh) {
-        Grant refreshed = session.authenticated(refresh.id(), session.nick(), refresh.token());
-        if (refreshed != null) {
+        TokenCheck.check(session, refresh.id(), session.nick(), refresh.token(), refreshed -> {
             session.renew(refreshed);
             Replies.send(session, new ServerEvent.Refreshed(refresh.id(), refreshed.expiresAtSeconds()));
-        }
+        });
     }
 }

@@ -6,7 +6,6 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
-import dev.parley.server.auth.AuthException;
 import dev.parley.server.auth.Authenticator;
 import dev.parley.server.auth.Grant;
 import dev.parley.server.auth.GrantExpiry;
@@ -213,12 +212,9 @@ public final class Session implements Member {
                     + " letters, digits, '_', '-' or '.'");
             return;
         }
-        Grant helloGrant = authenticated(hello.id(), hello.nick(), hello.token());
-        if (helloGrant == null) {
-            return;
-        }
         state = State.SAYING_HELLO;
-        ConnectHello.admit(this, hello, helloGrant);
+        TokenCheck.check(this, hello.id(), hello.nick(), hello.token(),
+                helloGrant -> ConnectHello.admit(this, hello, helloGrant));
     }
 
     /** Claims the nick once the token and the connect hook let the session in; the welcome, then the hook's joins. */
@@ -290,16 +286,9 @@ public final class Session implements Member {
         }
     }
 
-    /** The grant of {@code token}, or null after answering {@code unauthorized} and closing with 1008. */
-    Grant authenticated(RequestId id, String forNick, String token) {
-        try {
-            return authenticator.authenticate(forNick, token);
-        } catch (AuthException e) {
-            LOG.debug("{}: {}", this, e.getMessage());
-            Replies.fail(this, id, ErrorCode.UNAUTHORIZED, e.getMessage());
-            transport.close(CloseCode.POLICY_VIOLATION);
-            return null;
-        }
+    /** Checks the tokens of {@code hello} and {@code refresh} ({@link TokenCheck}). */
+    Authenticator authenticator() {
+        return authenticator;
     }
 
     @Override

@@ -63,6 +63,7 @@ abstract class BrokerContract {
         final Queue<Object> events = new ConcurrentLinkedQueue<>();
         final Queue<ServerEvent.Dm> directs = new ConcurrentLinkedQueue<>();
         final Queue<String> toUsers = new ConcurrentLinkedQueue<>();
+        final Queue<String> disconnected = new ConcurrentLinkedQueue<>();
         final Set<String> here = ConcurrentHashMap.newKeySet();
 
         @Override
@@ -83,6 +84,12 @@ abstract class BrokerContract {
         @Override
         public void onUserEvent(String nick, String exceptSession, ServerEvent event) {
             toUsers.add(nick + " but " + exceptSession + ": " + event);
+        }
+
+        @Override
+        public boolean onDisconnect(String nick) {
+            disconnected.add(nick);
+            return here.contains(nick);
         }
 
         @Override
@@ -300,6 +307,22 @@ abstract class BrokerContract {
         recorder.here.remove("bob");
         broker.unwatchUser("bob");
         await().atMost(WITHIN).until(() -> !broker.direct(new ServerEvent.Dm("alice", "bob", "gone?", 9)).join());
+    }
+
+    @Test
+    void disconnectReachesAWatchedUserAndSaysWhetherAnyNodeHadASession() {
+        Broker broker = broker(5);
+        recorder.here.add("bob");
+        broker.watchUser("bob").join();
+        assertThat(broker.disconnect("bob").join()).isTrue();
+        await().atMost(WITHIN).until(() -> recorder.disconnected.contains("bob"));
+        assertThat(broker.disconnect("nobody").join()).isFalse();
+        assertThat(recorder.events).as("nothing for the rooms").isEmpty();
+        assertThat(recorder.toUsers).as("nothing for the user's sessions to read").isEmpty();
+
+        recorder.here.remove("bob");
+        broker.unwatchUser("bob");
+        await().atMost(WITHIN).until(() -> !broker.disconnect("bob").join());
     }
 
     @Test

@@ -24,6 +24,11 @@ public final class IgnoringListener implements BrokerListener {
 
 
     @Override
+    public boolean onDisconnect(String nick) {
+        return false;
+    }
+
+    @Override
     public boolean onDirect(ServerEvent.Dm dm) {
         return false;
     }

@@ -43,6 +43,11 @@ class MemoryBrokerTest {
 
 
             @Override
+            public boolean onDisconnect(String nick) {
+                return false;
+            }
+
+            @Override
             public boolean onDirect(ServerEvent.Dm dm) {
                 return dm.to().equals("here");
             }

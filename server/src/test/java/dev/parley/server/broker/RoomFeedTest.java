@@ -50,6 +50,11 @@ class RoomFeedTest {
 
 
             @Override
+            public boolean onDisconnect(String nick) {
+                return false;
+            }
+
+            @Override
             public boolean onDirect(ServerEvent.Dm dm) {
                 return false;
             }
