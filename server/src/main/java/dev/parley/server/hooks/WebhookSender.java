@@ -1,0 +1,90 @@
+package dev.parley.server.hooks;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One attempt at a webhook: a signed POST through the node's {@link HookClient} under the
+ * webhook's own id, counted in the metrics ({@code parley.webhooks.delivered}, {@code .failed},
+ * {@code .retried}, the {@code .latency} from the webhook's making to its 2xx). Whoever keeps the
+ * webhooks (the memory queue, the outbox) decides what comes after: the next of its room after a
+ * 2xx, a retry after {@link #retryDelayMs} otherwise.
+ */
+public final class WebhookSender {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
+    /** Longest wait for one attempt's answer. */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    private static final long FIRST_RETRY_MS = 250;
+    /** Longest wait between two attempts of one webhook. */
+    static final long MAX_RETRY_MS = 60_000;
+
+    private final HookClient client;
+    private final URI url;
+    private final Counter delivered;
+    private final Counter failed;
+    private final Counter retried;
+    private final Timer latency;
+
+    public WebhookSender(HookClient client, URI url, MeterRegistry registry) {
+        this.client = client;
+        this.url = url;
+        this.delivered = Counter.builder("parley.webhooks.delivered").description("Webhooks the backend answered 2xx")
+                .register(registry);
+        this.failed = Counter.builder("parley.webhooks.failed")
+                .description("Webhook attempts without a 2xx (each is retried)").register(registry);
+        this.retried = Counter.builder("parley.webhooks.retried").description("Webhook attempts after the first")
+                .register(registry);
+        this.latency = Timer.builder("parley.webhooks.latency").description("From a webhook's making to its 2xx")
+                .register(registry);
+    }
+
+    /** Reports {@code pending} as the gauge {@code name}: the webhooks waiting (in memory, or rows of the outbox). */
+    public static void gauge(MeterRegistry registry, String name, String description, Supplier<Number> pending) {
+        Gauge.builder(name, pending).description(description).register(registry);
+    }
+
+    /**
+     * Posts the webhook {@code id} with {@code body}, its {@code attempt}th try (0 the first),
+     * made at {@code madeNanos} ({@link System#nanoTime}); completes with whether the backend
+     * answered 2xx, never exceptionally.
+     */
+    public CompletableFuture<Boolean> attempt(String id, String body, int attempt, long madeNanos) {
+        if (attempt > 0) {
+            retried.increment();
+        }
+        CompletableFuture<HookReply> reply;
+        try {
+            reply = client.post(url, id, body, ATTEMPT_TIMEOUT);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return reply.handle((answer, failure) -> {
+            if (answer != null && answer.succeeded()) {
+                delivered.increment();
+                latency.record(System.nanoTime() - madeNanos, TimeUnit.NANOSECONDS);
+                return true;
+            }
+            failed.increment();
+            LOG.debug("webhook {} attempt {} failed: {}", id, attempt,
+                    answer != null ? "status " + answer.status() : failure.getMessage());
+            return false;
+        });
+    }
+
+    /** How long to wait before the try after {@code attempts} failed ones: doubling, capped, with full jitter over its upper half. */
+    public static long retryDelayMs(int attempts) {
+        long ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempts, 20));
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+}

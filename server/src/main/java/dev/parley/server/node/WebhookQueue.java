@@ -1,0 +1,143 @@
+package dev.parley.server.node;
+
+import dev.parley.server.hooks.WebhookSender;
+import dev.parley.server.store.Webhook;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Webhooks without a database: at most {@code max} held in this process until the backend answers
+ * 2xx, each retried with {@link WebhookSender#retryDelayMs backoff} until then. A room's webhooks
+ * wait in the room's line and go one at a time, in the order they were offered; lines of different
+ * rooms, and webhooks that name no room, go in parallel (as many as the hook client lets be in
+ * flight; an attempt past that is a failed one, retried). One offered when {@code max} are held is
+ * dropped: counted in {@code parley.webhooks.dropped} and logged, at most once per
+ * {@link #DROP_LOG_INTERVAL_NANOS}. What is held dies with the process.
+ */
+final class WebhookQueue implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookQueue.class);
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private record Pending(Webhook webhook, long madeNanos) {
+    }
+
+    private final WebhookSender sender;
+    private final int max;
+    private final AtomicInteger held = new AtomicInteger();
+    /** Each room's line, its head in flight (or waiting for its retry); a room without webhooks has none. Guarded by itself. */
+    private final Map<String, ArrayDeque<Pending>> lines = new HashMap<>();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-webhook-retries");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Counter dropped;
+    private final AtomicLong droppedSinceLog = new AtomicLong();
+    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
+    private volatile boolean closed;
+
+    WebhookQueue(WebhookSender sender, int max, MeterRegistry registry) {
+        this.sender = sender;
+        this.max = max;
+        this.dropped = Counter.builder("parley.webhooks.dropped")
+                .description("Webhooks dropped because the memory queue was full").register(registry);
+        WebhookSender.gauge(registry, "parley.webhooks.queue", "Webhooks held in memory for the backend", held::get);
+    }
+
+    /** Holds {@code webhook} until it is delivered, or drops it when the queue is full. */
+    void offer(Webhook webhook) {
+        if (closed) {
+            return;
+        }
+        if (held.incrementAndGet() > max) {
+            held.decrementAndGet();
+            drop(webhook);
+            return;
+        }
+        Pending pending = new Pending(webhook, System.nanoTime());
+        if (webhook.room() == null) {
+            send(null, pending, 0);
+            return;
+        }
+        boolean first;
+        synchronized (lines) {
+            ArrayDeque<Pending> line = lines.computeIfAbsent(webhook.room(), room -> new ArrayDeque<>());
+            line.add(pending);
+            first = line.size() == 1;
+        }
+        if (first) {
+            send(webhook.room(), pending, 0);
+        }
+    }
+
+    private void send(String room, Pending pending, int attempt) {
+        if (closed) {
+            return;
+        }
+        sender.attempt(pending.webhook().id(), pending.webhook().body(), attempt, pending.madeNanos()).thenAccept(ok -> {
+            if (!ok) {
+                retry(room, pending, attempt);
+                return;
+            }
+            held.decrementAndGet();
+            if (room != null) {
+                Pending next;
+                synchronized (lines) {
+                    ArrayDeque<Pending> line = lines.get(room);
+                    line.poll();
+                    next = line.peek();
+                    if (next == null) {
+                        lines.remove(room);
+                    }
+                }
+                if (next != null) {
+                    send(room, next, 0);
+                }
+            }
+        });
+    }
+
+    private void retry(String room, Pending pending, int attempt) {
+        try {
+            retries.schedule(() -> send(room, pending, attempt + 1), WebhookSender.retryDelayMs(attempt),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the node is stopping: what is held in memory ends with it
+        }
+    }
+
+    private void drop(Webhook webhook) {
+        dropped.increment();
+        long count = droppedSinceLog.incrementAndGet();
+        long last = lastDropLog.get();
+        long now = System.nanoTime();
+        if (now - last >= DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+            droppedSinceLog.addAndGet(-count);
+            LOG.warn("webhook queue full ({} held): {} webhooks dropped, the last {} {}", max, count, webhook.type(),
+                    webhook.id());
+        }
+    }
+
+    /** Webhooks held now. */
+    int held() {
+        return held.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        retries.shutdownNow();
+    }
+}
