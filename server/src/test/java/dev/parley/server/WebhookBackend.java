@@ -13,10 +13,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 
 /**
@@ -39,6 +43,9 @@ final class WebhookBackend implements AutoCloseable {
     private final ExecutorService threads = Executors.newFixedThreadPool(8);
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private volatile ToIntFunction<JsonNode> answer = body -> 204;
+    /** Requests being answered now, by the room they name. */
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger mostAtOnceInARoom = new AtomicInteger();
 
     private WebhookBackend(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
@@ -80,6 +87,23 @@ final class WebhookBackend implements AutoCloseable {
                 .map(body -> body.path("data").path(field).asText()).toList();
     }
 
+    /** The most requests naming one room that were being answered at once. */
+    int mostAtOnceInARoom() {
+        return mostAtOnceInARoom.get();
+    }
+
+    /**
+     * The data of the delivered webhooks of {@code type} in {@code room}, each id once (a webhook
+     * may come more than once: at least once), in the order they were first answered 2xx.
+     */
+    List<JsonNode> deliveredOnce(String type, String room) {
+        Map<String, JsonNode> first = new LinkedHashMap<>();
+        delivered().stream().filter(body -> body.path("type").asText().equals(type)
+                        && body.path("data").path("room").asText().equals(room))
+                .forEach(body -> first.putIfAbsent(body.path("id").asText(), body.path("data")));
+        return List.copyOf(first.values());
+    }
+
     /** Whether the attempt's signature is the HMAC-SHA256 of "id.timestamp.body" under the secret. */
     static boolean verifies(Attempt attempt) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -95,7 +119,14 @@ final class WebhookBackend implements AutoCloseable {
             raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         JsonNode body = JSON.readTree(raw);
-        int status = answer.applyAsInt(body);
+        AtomicInteger room = inFlight.computeIfAbsent(body.path("data").path("room").asText(), name -> new AtomicInteger());
+        mostAtOnceInARoom.accumulateAndGet(room.incrementAndGet(), Math::max);
+        int status;
+        try {
+            status = answer.applyAsInt(body);
+        } finally {
+            room.decrementAndGet();
+        }
         attempts.add(new Attempt(exchange.getRequestHeaders().getFirst("webhook-id"),
                 exchange.getRequestHeaders().getFirst("webhook-timestamp"),
                 exchange.getRequestHeaders().getFirst("webhook-signature"), raw, body, status));

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,7 @@ public final class WebhookSender {
     private static final long FIRST_RETRY_MS = 250;
     /** Longest wait between two attempts of one webhook. */
     static final long MAX_RETRY_MS = 60_000;
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final HookClient client;
     private final URI url;
@@ -35,6 +37,9 @@ public final class WebhookSender {
     private final Counter failed;
     private final Counter retried;
     private final Timer latency;
+    private final Counter dropped;
+    private final AtomicLong droppedSinceLog = new AtomicLong();
+    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
 
     public WebhookSender(HookClient client, URI url, MeterRegistry registry) {
         this.client = client;
@@ -47,6 +52,24 @@ public final class WebhookSender {
                 .register(registry);
         this.latency = Timer.builder("parley.webhooks.latency").description("From a webhook's making to its 2xx")
                 .register(registry);
+        this.dropped = Counter.builder("parley.webhooks.dropped")
+                .description("Webhooks never delivered: the memory queue was full, or the outbox could not be written")
+                .register(registry);
+    }
+
+    /**
+     * The webhook {@code id} of {@code type} will not be delivered ({@code why}): counted in {@code parley.webhooks.dropped}
+     * and logged, with how many went since, at most once per {@link #DROP_LOG_INTERVAL_NANOS}.
+     */
+    public void dropped(String type, String id, String why) {
+        dropped.increment();
+        long count = droppedSinceLog.incrementAndGet();
+        long last = lastDropLog.get();
+        long now = System.nanoTime();
+        if (now - last >= DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+            droppedSinceLog.addAndGet(-count);
+            LOG.warn("{} webhooks dropped ({}), the last {} {}", count, why, type, id);
+        }
     }
 
     /** Reports {@code pending} as the gauge {@code name}: the webhooks waiting (in memory, or rows of the outbox). */
@@ -56,10 +79,10 @@ public final class WebhookSender {
 
     /**
      * Posts the webhook {@code id} with {@code body}, its {@code attempt}th try (0 the first),
-     * made at {@code madeNanos} ({@link System#nanoTime}); completes with whether the backend
+     * made at {@code madeMs} (ms since the epoch); completes with whether the backend
      * answered 2xx, never exceptionally.
      */
-    public CompletableFuture<Boolean> attempt(String id, String body, int attempt, long madeNanos) {
+    public CompletableFuture<Boolean> attempt(String id, String body, int attempt, long madeMs) {
         if (attempt > 0) {
             retried.increment();
         }
@@ -72,7 +95,7 @@ public final class WebhookSender {
         return reply.handle((answer, failure) -> {
             if (answer != null && answer.succeeded()) {
                 delivered.increment();
-                latency.record(System.nanoTime() - madeNanos, TimeUnit.NANOSECONDS);
+                latency.record(Math.max(0, System.currentTimeMillis() - madeMs), TimeUnit.MILLISECONDS);
                 return true;
             }
             failed.increment();

@@ -2,10 +2,7 @@ package dev.parley.server.node;
 
 import dev.parley.server.hooks.WebhookSender;
 import dev.parley.server.store.Webhook;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -15,7 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Webhooks without a database: at most {@code max} held in this process until the backend answers
@@ -23,14 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * wait in the room's line and go one at a time, in the order they were offered; lines of different
  * rooms, and webhooks that name no room, go in parallel (as many as the hook client lets be in
  * flight; an attempt past that is a failed one, retried). One offered when {@code max} are held is
- * dropped: counted in {@code parley.webhooks.dropped} and logged, at most once per
- * {@link #DROP_LOG_INTERVAL_NANOS}. What is held dies with the process.
+ * {@link WebhookSender#dropped dropped}. What is held dies with the process.
  */
 final class WebhookQueue implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookQueue.class);
-    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private record Pending(Webhook webhook, long madeNanos) {
+    private record Pending(Webhook webhook, long madeMs) {
     }
 
     private final WebhookSender sender;
@@ -43,16 +36,11 @@ final class WebhookQueue implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final Counter dropped;
-    private final AtomicLong droppedSinceLog = new AtomicLong();
-    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
     private volatile boolean closed;
 
     WebhookQueue(WebhookSender sender, int max, MeterRegistry registry) {
         this.sender = sender;
         this.max = max;
-        this.dropped = Counter.builder("parley.webhooks.dropped")
-                .description("Webhooks dropped because the memory queue was full").register(registry);
         WebhookSender.gauge(registry, "parley.webhooks.queue", "Webhooks held in memory for the backend", held::get);
     }
 
@@ -63,10 +51,10 @@ final class WebhookQueue implements AutoCloseable {
         }
         if (held.incrementAndGet() > max) {
             held.decrementAndGet();
-            drop(webhook);
+            sender.dropped(webhook.type(), webhook.id(), "the memory queue holds " + max);
             return;
         }
-        Pending pending = new Pending(webhook, System.nanoTime());
+        Pending pending = new Pending(webhook, System.currentTimeMillis());
         if (webhook.room() == null) {
             send(null, pending, 0);
             return;
@@ -86,7 +74,7 @@ final class WebhookQueue implements AutoCloseable {
         if (closed) {
             return;
         }
-        sender.attempt(pending.webhook().id(), pending.webhook().body(), attempt, pending.madeNanos()).thenAccept(ok -> {
+        sender.attempt(pending.webhook().id(), pending.webhook().body(), attempt, pending.madeMs()).thenAccept(ok -> {
             if (!ok) {
                 retry(room, pending, attempt);
                 return;
@@ -115,18 +103,6 @@ final class WebhookQueue implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // the node is stopping: what is held in memory ends with it
-        }
-    }
-
-    private void drop(Webhook webhook) {
-        dropped.increment();
-        long count = droppedSinceLog.incrementAndGet();
-        long last = lastDropLog.get();
-        long now = System.nanoTime();
-        if (now - last >= DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
-            droppedSinceLog.addAndGet(-count);
-            LOG.warn("webhook queue full ({} held): {} webhooks dropped, the last {} {}", max, count, webhook.type(),
-                    webhook.id());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.parley.server.config.HookConfig;
 import dev.parley.server.hooks.WebhookSender;
 import dev.parley.server.hub.Member;
 import dev.parley.server.store.Webhook;
+import dev.parley.server.store.WebhookOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Map;
@@ -21,7 +22,8 @@ import java.util.function.LongSupplier;
  * cluster: a room event where the node alone hands it to its listener (in offset order) or, on
  * Redis, where it was published; a member's join or leave where presence said it changed the
  * room; a session's opening and closing where the session lives. Each goes to the memory queue
- * ({@link WebhookQueue}).
+ * ({@link WebhookQueue}) or, with durable history, to the database's outbox by a write of its own
+ * (room events reach the outbox in their own transactions), which {@link OutboxDeliverer} delivers.
  */
 final class Webhooks implements AutoCloseable {
     /** No webhooks: every call does nothing. */
@@ -33,6 +35,8 @@ final class Webhooks implements AutoCloseable {
         LISTENER,
         /** On Redis: every node that watches the room gets each event, so only the publishing node makes one. */
         PUBLISH,
+        /** With durable history: the group-commit writer adds the room events' rows to the outbox itself. */
+        STORED,
         NONE
     }
 
@@ -59,6 +63,15 @@ final class Webhooks implements AutoCloseable {
         }
         HookConfig config = hooks.config();
         WebhookSender sender = new WebhookSender(hooks.client(), HookConfig.uri(config.webhookUrl()), registry);
+        WebhookOutbox outbox = broker.webhookOutbox();
+        if (outbox != null) {
+            Consumer<Webhook> write = webhook -> outbox.add(webhook).whenComplete((written, failure) -> {
+                if (failure != null) {
+                    sender.dropped(webhook.type(), webhook.id(), "the outbox could not be written: " + failure.getMessage());
+                }
+            });
+            return new Webhooks(config, Source.STORED, write, new OutboxDeliverer(outbox, sender, registry), clock);
+        }
         WebhookQueue queue = new WebhookQueue(sender, config.webhookQueueMax(), registry);
         return new Webhooks(config, broker instanceof MemoryBroker ? Source.LISTENER : Source.PUBLISH, queue::offer,
                 queue, clock);
