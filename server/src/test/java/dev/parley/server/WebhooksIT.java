@@ -136,16 +136,16 @@ class WebhooksIT {
 
     @Test
     void aClusterOnRedisPostsEachEventOnceFromTheNodeItWasPublishedThrough() throws Exception {
-        try (WebhookBackend backend = WebhookBackend.start();
-             RedisServer redis = RedisServer.start();
+        try (RedisServer redis = RedisServer.start();
+             WebhookBackend backend = WebhookBackend.start();
              ParleyServer a = clustered(backend, redis);
              ParleyServer b = clustered(backend, redis);
              TestSocket alice = TestServers.member(a, "alice", "both");
              TestSocket bob = TestServers.member(b, "bob", "both")) {
-            for (int i = 1; i <= 5; i++) {
+            IntStream.rangeClosed(1, 5).forEach(i -> {
                 alice.request("ack", "type", "send", "room", "both", "text", "alice " + i);
                 bob.request("ack", "type", "send", "room", "both", "text", "bob " + i);
-            }
+            });
             alice.request("ack", "type", "send", "room", "both", "text", "last");
             await().atMost(PATIENCE).until(() -> backend.delivered("message.created", "text").contains("last"));
             List<String> texts = backend.delivered("message.created", "text");
