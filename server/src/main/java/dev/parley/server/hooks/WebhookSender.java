@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -33,6 +34,8 @@ public final class WebhookSender {
 
     private final HookClient client;
     private final URI url;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter delivered;
     private final Counter failed;
     private final Counter retried;
@@ -41,9 +44,14 @@ public final class WebhookSender {
     private final AtomicLong droppedSinceLog = new AtomicLong();
     private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
 
-    public WebhookSender(HookClient client, URI url, MeterRegistry registry) {
+    /**
+     * {@code maxInFlight}: the most webhook attempts in flight at once, less than the client's own
+     * bound so that a backlog of webhooks leaves room for the hooks a session waits on.
+     */
+    public WebhookSender(HookClient client, URI url, int maxInFlight, MeterRegistry registry) {
         this.client = client;
         this.url = url;
+        this.maxInFlight = maxInFlight;
         this.delivered = Counter.builder("parley.webhooks.delivered").description("Webhooks the backend answered 2xx")
                 .register(registry);
         this.failed = Counter.builder("parley.webhooks.failed")
@@ -80,11 +88,17 @@ public final class WebhookSender {
     /**
      * Posts the webhook {@code id} with {@code body}, its {@code attempt}th try (0 the first),
      * made at {@code madeMs} (ms since the epoch); completes with whether the backend
-     * answered 2xx, never exceptionally.
+     * answered 2xx, never exceptionally: false too, without a request, when {@code maxInFlight}
+     * webhooks are in flight already (the caller retries it as a failed one).
      */
     public CompletableFuture<Boolean> attempt(String id, String body, int attempt, long madeMs) {
         if (attempt > 0) {
             retried.increment();
+        }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            LOG.debug("webhook {} waits: {} webhooks in flight already", id, maxInFlight);
+            return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<HookReply> reply;
         try {
@@ -93,6 +107,7 @@ public final class WebhookSender {
             reply = CompletableFuture.failedFuture(e);
         }
         return reply.handle((answer, failure) -> {
+            inFlight.decrementAndGet();
             if (answer != null && answer.succeeded()) {
                 delivered.increment();
                 latency.record(Math.max(0, System.currentTimeMillis() - madeMs), TimeUnit.MILLISECONDS);

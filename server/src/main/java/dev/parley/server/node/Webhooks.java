@@ -62,7 +62,8 @@ final class Webhooks implements AutoCloseable {
             return NONE;
         }
         HookConfig config = hooks.config();
-        WebhookSender sender = new WebhookSender(hooks.client(), HookConfig.uri(config.webhookUrl()), registry);
+        WebhookSender sender = new WebhookSender(hooks.client(), HookConfig.uri(config.webhookUrl()),
+                Math.max(1, config.hookMaxInFlight() / 2), registry);
         WebhookOutbox outbox = broker.webhookOutbox();
         if (outbox != null) {
             Consumer<Webhook> write = webhook -> outbox.add(webhook).whenComplete((written, failure) -> {
