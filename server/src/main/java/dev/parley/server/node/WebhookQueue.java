@@ -17,12 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Webhooks without a database: at most {@code max} held in this process until the backend answers
  * 2xx, each retried with {@link WebhookSender#retryDelayMs backoff} until then. A room's webhooks
  * wait in the room's line and go one at a time, in the order they were offered; lines of different
- * rooms, and webhooks that name no room, go in parallel (as many as the hook client lets be in
- * flight; an attempt past that is a failed one, retried). One offered when {@code max} are held is
+ * rooms, and webhooks that name no room, go in parallel (as many as the {@link WebhookSender} lets
+ * be in flight; an attempt past that is retried like a failed one). One offered when {@code max} are held is
  * {@link WebhookSender#dropped dropped}. What is held dies with the process.
  */
 final class WebhookQueue implements AutoCloseable {
-
     private record Pending(Webhook webhook, long madeMs) {
     }
 
@@ -31,8 +30,8 @@ final class WebhookQueue implements AutoCloseable {
     private final AtomicInteger held = new AtomicInteger();
     /** Each room's line, its head in flight (or waiting for its retry); a room without webhooks has none. Guarded by itself. */
     private final Map<String, ArrayDeque<Pending>> lines = new HashMap<>();
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "parley-webhook-retries");
+    private final ScheduledExecutorService sending = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-webhooks");
         thread.setDaemon(true);
         return thread;
     });
@@ -55,18 +54,17 @@ final class WebhookQueue implements AutoCloseable {
             return;
         }
         Pending pending = new Pending(webhook, System.currentTimeMillis());
-        if (webhook.room() == null) {
-            send(null, pending, 0);
-            return;
-        }
-        boolean first;
-        synchronized (lines) {
-            ArrayDeque<Pending> line = lines.computeIfAbsent(webhook.room(), room -> new ArrayDeque<>());
-            line.add(pending);
-            first = line.size() == 1;
+        boolean first = true;
+        if (webhook.room() != null) {
+            synchronized (lines) {
+                ArrayDeque<Pending> line = lines.computeIfAbsent(webhook.room(), room -> new ArrayDeque<>());
+                line.add(pending);
+                first = line.size() == 1;
+            }
         }
         if (first) {
-            send(webhook.room(), pending, 0);
+            // Sent from the queue's thread: the caller may be an event loop, or hold a room's lock.
+            later(webhook.room(), pending, 0, 0);
         }
     }
 
@@ -76,7 +74,7 @@ final class WebhookQueue implements AutoCloseable {
         }
         sender.attempt(pending.webhook().id(), pending.webhook().body(), attempt, pending.madeMs()).thenAccept(ok -> {
             if (!ok) {
-                retry(room, pending, attempt);
+                later(room, pending, attempt + 1, WebhookSender.retryDelayMs(attempt));
                 return;
             }
             held.decrementAndGet();
@@ -97,10 +95,9 @@ final class WebhookQueue implements AutoCloseable {
         });
     }
 
-    private void retry(String room, Pending pending, int attempt) {
+    private void later(String room, Pending pending, int attempt, long delayMs) {
         try {
-            retries.schedule(() -> send(room, pending, attempt + 1), WebhookSender.retryDelayMs(attempt),
-                    TimeUnit.MILLISECONDS);
+            sending.schedule(() -> send(room, pending, attempt), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // the node is stopping: what is held in memory ends with it
         }
@@ -114,6 +111,6 @@ final class WebhookQueue implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        retries.shutdownNow();
+        sending.shutdownNow();
     }
 }
