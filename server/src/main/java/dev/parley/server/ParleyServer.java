@@ -175,7 +175,8 @@ public final class ParleyServer implements AutoCloseable {
     public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
         ServerMetrics metrics = new ServerMetrics();
         Database.Settings database = config.databaseUrl() == null ? null : new Database.Settings(
-                DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs());
+                DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs(),
+                config.hooks().postedTypes());
         Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.historySize(), config.redisTimeoutMs(),
                 config.redisCheckMs(), config.presenceTtlMs(), config.presenceRefreshMs(), database,
                 TimeUnit.DAYS.toMillis(config.historyRetentionDays()), config.historyMaxEvents(),

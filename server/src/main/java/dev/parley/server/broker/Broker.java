@@ -3,6 +3,7 @@ package dev.parley.server.broker;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.store.DirectMessages;
+import dev.parley.server.store.WebhookOutbox;
 
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,14 @@ public interface Broker extends LiveEvents, ReadState {
 
     /** Where direct messages are stored (durable history with auth on); null where they are not. */
     default DirectMessages directMessages() {
+        return null;
+    }
+
+    /**
+     * Where webhooks wait for the backend when they are kept with the history (in the same
+     * transaction as the room events); null where they are not.
+     */
+    default WebhookOutbox webhookOutbox() {
         return null;
     }
 

@@ -3,6 +3,7 @@ package dev.parley.server.broker;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.store.DirectMessages;
+import dev.parley.server.store.WebhookOutbox;
 import dev.parley.server.backend.UnavailableException;
 
 import java.util.List;
@@ -127,6 +128,11 @@ public final class OutageBroker implements Broker {
     @Override
     public DirectMessages directMessages() {
         return durable.directMessages();
+    }
+
+    @Override
+    public WebhookOutbox webhookOutbox() {
+        return durable.webhookOutbox();
     }
 
     @Override

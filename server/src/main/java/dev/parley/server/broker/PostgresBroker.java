@@ -11,6 +11,7 @@ import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.NewEvent;
 import dev.parley.server.store.ReadMarkers;
 import dev.parley.server.store.RoomHistory;
+import dev.parley.server.store.WebhookOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class PostgresBroker implements Broker {
     private final GroupCommitWriter writer;
     private final RoomHistory history;
     private final DirectMessages directMessages;
+    private final WebhookOutbox outbox;
     private final ReadMarkers markers;
     private volatile BrokerListener listener;
 
@@ -68,6 +70,7 @@ public final class PostgresBroker implements Broker {
         this.history = history;
         this.directMessages = storeDirect ? new DirectMessages(database, dm -> listener.onDirect(dm)) : null;
         this.markers = new ReadMarkers(database);
+        this.outbox = WebhookOutbox.of(database);
         this.writer = new GroupCommitWriter(database, clock, live::committed, Command.React.MAX_EMOJI_PER_MESSAGE, registry);
     }
 
@@ -219,6 +222,11 @@ public final class PostgresBroker implements Broker {
     @Override
     public DirectMessages directMessages() {
         return directMessages;
+    }
+
+    @Override
+    public WebhookOutbox webhookOutbox() {
+        return outbox;
     }
 
     @Override

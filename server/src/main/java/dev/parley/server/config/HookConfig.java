@@ -5,6 +5,7 @@ import dev.parley.server.hooks.HookSecret;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The hooks to the application's backend, a part of {@link ServerConfig}: each off until its URL
@@ -79,6 +80,11 @@ public record HookConfig(
     /** Whether webhooks of {@code type} are posted. */
     public boolean posts(String type) {
         return webhookUrl != null && (webhookEvents.isEmpty() || webhookEvents.contains(type));
+    }
+
+    /** The webhook types posted: none without a webhook URL. */
+    public Set<String> postedTypes() {
+        return WEBHOOK_TYPES.stream().filter(this::posts).collect(Collectors.toUnmodifiableSet());
     }
 
     /** {@code url} as a URI; null for null. */

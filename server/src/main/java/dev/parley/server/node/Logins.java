@@ -26,13 +26,15 @@ final class Logins {
     private final Presence presence;
     private final Hub hub;
     private final UserSessions sessions;
+    private final Webhooks webhooks;
     /** Evictions under way by session id, so that a second request waits for the same one. */
     private final Map<String, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
 
-    Logins(Presence presence, Hub hub, UserSessions sessions) {
+    Logins(Presence presence, Hub hub, UserSessions sessions, Webhooks webhooks) {
         this.presence = presence;
         this.hub = hub;
         this.sessions = sessions;
+        this.webhooks = webhooks;
     }
 
     /** See {@link Node#login}. */
@@ -49,6 +51,7 @@ final class Logins {
                     logout(member);
                     throw failure instanceof CompletionException e ? e : new CompletionException(failure);
                 }
+                webhooks.sessionOpened(member, nick);
                 return claim;
             });
         });
@@ -77,6 +80,7 @@ final class Logins {
     /** Forgets a member that has ended; completes when its claim is released. */
     CompletableFuture<Void> logout(Member member) {
         hub.unregister(member);
+        webhooks.sessionClosed(member);
         String nick = member.nick();
         return nick == null ? DONE : presence.release(nick, member.id());
     }

@@ -58,6 +58,7 @@ public final class Node implements BrokerListener, PresenceListener {
     private final Logins logins;
     private final UserReadState userReadState;
     private final Hooks hooks;
+    private final Webhooks webhooks;
     /** Departures (leaves and their announcements, nick releases) not yet through, for a stop to wait on. */
     private final Set<CompletableFuture<?>> departing = ConcurrentHashMap.newKeySet();
 
@@ -88,7 +89,8 @@ public final class Node implements BrokerListener, PresenceListener {
         this.features = List.copyOf(offered);
         BrokerWatch watch = new BrokerWatch(broker);
         this.hub = new Hub(metrics, alloc, watch, watch);
-        this.logins = new Logins(presence, hub, sessions);
+        this.webhooks = Webhooks.of(hooks, broker, metrics.registry(), clock);
+        this.logins = new Logins(presence, hub, sessions, webhooks);
         this.userReadState = new UserReadState(broker);
         this.occupancy = new OccupancyWatch(presence, presenceLimit, timers, OCCUPANCY_INTERVAL_MS, hub::hasRoom,
                 (room, count) -> hub.fanOut(room, 0, null, new ServerEvent.Occupancy(room, count, clock.getAsLong())));
@@ -252,6 +254,7 @@ public final class Node implements BrokerListener, PresenceListener {
      * broker, to watch it.
      */
     private CompletableFuture<Void> announce(String room, ServerEvent.PresenceKind kind, String nick, int count) {
+        webhooks.member(kind == ServerEvent.PresenceKind.JOIN, room, nick);
         int withMember = kind == ServerEvent.PresenceKind.JOIN ? count : count + 1;
         if (withMember <= presenceLimit) {
             return broker.broadcast(room, new ServerEvent.Presence(room, kind, nick, clock.getAsLong()));
@@ -264,12 +267,12 @@ public final class Node implements BrokerListener, PresenceListener {
 
     /** Publishes a message, edit, delete or reaction as {@link Broker#publish(RoomAction)} says. */
     public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
-        return broker.publish(action);
+        return webhooks.published(broker.publish(action));
     }
 
     /** Publishes a room message on behalf of {@code from}, who need not be connected (the server API). */
     public CompletableFuture<Published> publish(String from, String room, String text) {
-        return broker.publish(room, from, text, null).thenCompose(message -> broker.recover(room, null, 0, 0)
+        return webhooks.publishedMessage(broker.publish(room, from, text, null)).thenCompose(message -> broker.recover(room, null, 0, 0)
                 .thenApply(recovery -> new Published(message, recovery.epoch())));
     }
 
@@ -322,6 +325,7 @@ public final class Node implements BrokerListener, PresenceListener {
 
     @Override
     public void onMessage(ServerEvent.RoomEvent message) {
+        webhooks.delivered(message);
         hub.fanOut(message.room(), message.offset(), null, message);
     }
 
@@ -363,6 +367,7 @@ public final class Node implements BrokerListener, PresenceListener {
      */
     public CompletableFuture<Void> close() {
         occupancy.close();
+        webhooks.close();
         hooks.close();
         return backend.close();
     }

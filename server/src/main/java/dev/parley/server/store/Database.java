@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -43,12 +44,21 @@ public final class Database implements AutoCloseable {
     private static final int READ_QUEUE = 4096;
     private static final long PROBE_INTERVAL_MS = 1000;
 
-    /** @param timeoutMs longest wait for a connection or a statement before the request fails with {@code unavailable} */
-    public record Settings(DatabaseUrl url, int poolSize, long timeoutMs) {
+    /**
+     * @param timeoutMs    longest wait for a connection or a statement before the request fails with {@code unavailable}
+     * @param webhookTypes the webhook types kept in the outbox ({@link WebhookOutbox}); none without a webhook URL
+     */
+    public record Settings(DatabaseUrl url, int poolSize, long timeoutMs, Set<String> webhookTypes) {
         public Settings {
             if (poolSize <= OTHER_CONNECTIONS) {
                 throw new IllegalArgumentException("poolSize must be more than " + OTHER_CONNECTIONS);
             }
+            webhookTypes = Set.copyOf(webhookTypes);
+        }
+
+        /** Without webhooks. */
+        public Settings(DatabaseUrl url, int poolSize, long timeoutMs) {
+            this(url, poolSize, timeoutMs, Set.of());
         }
     }
 

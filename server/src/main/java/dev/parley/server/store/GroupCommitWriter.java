@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,8 @@ import java.util.function.LongSupplier;
  * in it fails with {@link UnavailableException}. A full queue fails a publish at once, the same way.
  * A publish whose future its caller completed (gave up on it, past a deadline) before its batch
  * was taken is not stored; one given up while its batch was written rolls the batch back, failing
- * every publish in it.
+ * every publish in it. With webhooks, the events' rows of the {@link WebhookOutbox} are written in
+ * the same transaction.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -134,6 +136,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 outcome = store(connection, batch.stream().map(Append::event).toList(), clock, mostEmoji);
+                WebhookOutbox.add(connection, webhooks(outcome.stored));
                 if (batch.stream().anyMatch(append -> append.done.isDone())) {
                     // A caller gave up while the batch was written: storing nothing keeps its
                     // "unavailable" true (only a commit already on its way can make it wrong).
@@ -176,6 +179,15 @@ public final class GroupCommitWriter implements AutoCloseable {
                 batch.get(i).done.complete(answer.event());
             }
         }
+    }
+
+    /** The webhooks of {@code stored} that the outbox keeps, in their order. */
+    private List<Webhook> webhooks(List<ServerEvent.RoomEvent> stored) {
+        Set<String> types = database.settings().webhookTypes();
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        return stored.stream().filter(event -> types.contains(Webhook.typeOf(event))).map(Webhook::of).toList();
     }
 
     private static void rollback(Connection connection) {

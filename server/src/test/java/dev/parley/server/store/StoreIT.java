@@ -267,7 +267,7 @@ class StoreIT {
                     + "(100, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 1, 'parley', 1, true)");
         }
         assertThatThrownBy(() -> open(url)).isInstanceOf(DatabaseStartException.class)
-                .hasMessageContaining("is at version 99, newer than this node knows (5)");
+                .hasMessageContaining("is at version 99, newer than this node knows (6)");
     }
 
     @Test
