@@ -395,6 +395,10 @@ final class ClientCore implements Connection.Handler {
 
     private void replied(ServerEvent.Reply reply) {
         RequestId id = reply.id();
+        if (id == null && reply instanceof ServerEvent.Joined joined) {
+            joinedByServer(joined);
+            return;
+        }
         if (id == null) {
             LOG.warn("{}: the server reported {}", name, reply);
             return;
@@ -424,6 +428,16 @@ final class ClientCore implements Connection.Handler {
             LOG.debug("{}: reply to no pending request (timed out or cancelled): {}", name, reply);
         }
         complete(p, reply);
+    }
+
+    /** The server put the session in a room; a room the client is in already is a duplicate, its re-join recovers it. */
+    private void joinedByServer(ServerEvent.Joined joined) {
+        if (rooms.joinedByServer(joined)) {
+            memberCounts.joined(joined);
+            events.event(l -> l.onJoined(joined));
+        } else {
+            LOG.debug("{}: the server joined '{}' again, already tracked", name, joined.room());
+        }
     }
 
     private void complete(Requests.Pending<?> p, ServerEvent.Reply reply) {

@@ -62,6 +62,16 @@ public interface ParleyListener {
     default void onRead(ServerEvent.Read read) {
     }
 
+    /**
+     * The server put the client in a room it had not joined: the application's connect hook
+     * answered {@code join}. The room is then tracked as if {@link ParleyClient#join} had joined it
+     * (its room events follow, a reconnect re-joins it {@code since} what was seen); the messages
+     * {@code joined} carries are history. Not called again when a reconnect's hook joins a room the
+     * client is in already.
+     */
+    default void onJoined(ServerEvent.Joined joined) {
+    }
+
     /** Someone joined or left a room the client is in. */
     default void onPresence(ServerEvent.Presence presence) {
     }

@@ -110,6 +110,22 @@ final class RoomTracker {
         return new Outcome(gap, deliver);
     }
 
+    /**
+     * A {@code joined} without id: the server put the session in a room (the connect hook's
+     * {@code join}). Returns whether the room is new to the client. For a room it is in or joining
+     * already (the hook joins it again at a reconnect) nothing changes: the client's own re-join
+     * {@code since} its position recovers what was missed.
+     */
+    boolean joinedByServer(ServerEvent.Joined joined) {
+        if (rooms.containsKey(joined.room())) {
+            return false;
+        }
+        Room r = new Room();
+        r.position = new StreamPosition(joined.epoch(), joined.offset());
+        rooms.put(joined.room(), r);
+        return true;
+    }
+
     /** A live room event: returns what to deliver now (it, or nothing when held back, a duplicate, or of no room joined). */
     List<ServerEvent.RoomEvent> event(ServerEvent.RoomEvent event) {
         Room r = rooms.get(event.room());

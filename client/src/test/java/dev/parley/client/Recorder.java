@@ -69,6 +69,11 @@ final class Recorder implements ParleyListener {
     }
 
     @Override
+    public void onJoined(ServerEvent.Joined joined) {
+        record(joined);
+    }
+
+    @Override
     public void onPresence(ServerEvent.Presence presence) {
         record(presence);
     }

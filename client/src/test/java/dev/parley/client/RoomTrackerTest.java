@@ -199,4 +199,17 @@ class RoomTrackerTest {
 
         assertThat(offsets(tracker.joined(joined("e1", 5, true)).events())).containsExactly(6L, 7L);
     }
+
+    @Test
+    void aRoomTheServerJoinsIsTrackedFromItsPositionAndItsJoinAgainChangesNothing() {
+        assertThat(tracker.joinedByServer(joined("e1", 5, false, 4, 5))).isTrue();
+        assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 5));
+        assertThat(offsets(tracker.event(message(6)))).containsExactly(6L);
+
+        tracker.joinSent("general");
+        assertThat(tracker.joinedByServer(joined("e1", 9, false, 8, 9))).isFalse();
+        assertThat(tracker.since("general")).isEqualTo(new StreamPosition("e1", 6));
+        tracker.event(message(7));
+        assertThat(offsets(tracker.joined(joined("e1", 6, true)).events())).containsExactly(7L);
+    }
 }

@@ -65,6 +65,11 @@ final class JsonLines implements ParleyListener {
     }
 
     @Override
+    public void onJoined(ServerEvent.Joined joined) {
+        print(joined);
+    }
+
+    @Override
     public void onPresence(ServerEvent.Presence presence) {
         print(presence);
     }
