@@ -277,7 +277,11 @@ export interface Joined {
   missed?: number;
 }
 
-/** Every `joined` reply, the client's own re-joins included; `since` is what the join asked for. */
+/**
+ * Every `joined` reply, the client's own re-joins included; `since` is what the join asked for.
+ * Also a room the server put the client in (the connect hook's `join`): then without `id` and
+ * `since`, and the room is tracked from then on as if the client had joined it.
+ */
 export interface JoinedEvent extends Joined {
   since?: Position;
 }

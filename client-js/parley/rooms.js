@@ -17,9 +17,12 @@ export function isLogEvent(event) {
     || (!KNOWN_EVENTS.has(event.type) && typeof event.room === 'string' && Number.isInteger(event.offset));
 }
 
-/** Whether `event` goes through the RoomTracker: held while its room is joined, dropped once left. */
+/**
+ * Whether `event` goes through the RoomTracker: held while its room is joined, dropped once left;
+ * or a `joined` without id, by which the server put the session in a room (the connect hook's `join`).
+ */
 export function isRoomEvent(event) {
-  return HELD_EVENTS.has(event.type) || isLogEvent(event);
+  return HELD_EVENTS.has(event.type) || isLogEvent(event) || (event.type === 'joined' && event.id === undefined);
 }
 
 /**
@@ -114,6 +117,9 @@ export class RoomTracker {
 
   /** A live room event: the events to deliver now (it, or none when held, a duplicate, or of a room not joined). */
   event(event) {
+    if (event.type === 'joined') {
+      return this.#joinedByServer(event);
+    }
     const room = this.#rooms.get(event.room);
     if (!room) {
       return [];
@@ -138,6 +144,19 @@ export class RoomTracker {
         this.#rooms.delete(name);
       }
     }
+  }
+
+  /**
+   * The server put the session in a room: tracked from its position like a room the client joined.
+   * A room the client is in or joining already (the hook joins it again at a reconnect) is left as
+   * it is: the client's own re-join `since` its position recovers what was missed.
+   */
+  #joinedByServer(joined) {
+    if (this.#rooms.has(joined.room)) {
+      return [];
+    }
+    this.#rooms.set(joined.room, { position: { epoch: joined.epoch, offset: joined.offset }, joinsInFlight: 0, held: [] });
+    return [joined];
   }
 
   #release(room) {

@@ -187,3 +187,17 @@ test('Requests: onReply sees a reply before the promise resolves, and never an e
   await assert.rejects(refused, /unsupported/);
   assert.deepEqual(seen, ['ack']);
 });
+
+test('RoomTracker: a joined without id tracks a new room from its position, and a room already tracked is no duplicate', () => {
+  const rooms = new RoomTracker();
+  const byServer = { type: 'joined', room: 'lobby', epoch: 'e1', offset: 3, members: [], recovered: false, messages: [] };
+  assert.equal(isRoomEvent(byServer), true);
+  assert.equal(isRoomEvent({ ...byServer, id: 7 }), false, 'a reply to a join of the client');
+  assert.deepEqual(rooms.event(byServer), [byServer]);
+  assert.deepEqual(rooms.positions(), [['lobby', { epoch: 'e1', offset: 3 }]]);
+  assert.deepEqual(rooms.event({ type: 'message', room: 'lobby', offset: 4, text: 'hi' }).map((e) => e.offset), [4]);
+  assert.deepEqual(rooms.event({ ...byServer, offset: 9 }), [], 'the hook joins it again after a reconnect');
+  rooms.joinSent('lobby');
+  assert.deepEqual(rooms.event({ ...byServer, offset: 9 }), [], 'while the re-join since is in flight');
+  assert.deepEqual(rooms.positions(), [['lobby', { epoch: 'e1', offset: 4 }]]);
+});
