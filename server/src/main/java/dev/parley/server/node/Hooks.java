@@ -3,6 +3,7 @@ package dev.parley.server.node;
 import dev.parley.server.config.HookConfig;
 import dev.parley.server.hooks.HookClient;
 import dev.parley.server.hooks.HookSecret;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -14,25 +15,33 @@ import java.util.function.LongSupplier;
  */
 public final class Hooks implements AutoCloseable {
     /** No hook configured. */
-    public static final Hooks NONE = new Hooks(null, null);
+    public static final Hooks NONE = new Hooks(null, null, null);
     /** How long a hook request may take to connect, whatever the hook's own timeout. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final HookConfig config;
     private final HookClient client;
+    private final PublishHook publishHook;
 
-    private Hooks(HookConfig config, HookClient client) {
+    private Hooks(HookConfig config, HookClient client, PublishHook publishHook) {
         this.config = config;
         this.client = client;
+        this.publishHook = publishHook;
     }
 
-    /** The hooks {@code config} sets up, their requests stamped with {@code clock} (ms since the epoch). */
-    public static Hooks of(HookConfig config, LongSupplier clock) {
+    /**
+     * The hooks {@code config} sets up, their requests stamped with {@code clock} (ms since the
+     * epoch), their metrics in {@code registry}; a publish hook's replacement text may hold at most
+     * {@code maxTextChars}, as a client's.
+     */
+    public static Hooks of(HookConfig config, LongSupplier clock, MeterRegistry registry, int maxTextChars) {
         if (!config.enabled()) {
             return NONE;
         }
-        return new Hooks(config, new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
-                CONNECT_TIMEOUT, clock));
+        HookClient client = new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
+                CONNECT_TIMEOUT, clock);
+        return new Hooks(config, client, config.publishHookUrl() == null ? null
+                : new PublishHook(client, config, maxTextChars, registry));
     }
 
     /** Whether any hook is configured; when not, {@link #config()} and {@link #client()} are null. */
@@ -46,6 +55,11 @@ public final class Hooks implements AutoCloseable {
 
     public HookClient client() {
         return client;
+    }
+
+    /** The publish hook, or null when {@code --publish-hook-url} is not set. */
+    public PublishHook publishHook() {
+        return publishHook;
     }
 
     @Override
