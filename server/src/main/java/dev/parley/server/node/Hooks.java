@@ -1,5 +1,6 @@
 package dev.parley.server.node;
 
+import dev.parley.server.broker.Broker;
 import dev.parley.server.config.HookConfig;
 import dev.parley.server.hooks.HookClient;
 import dev.parley.server.hooks.HookSecret;
@@ -32,16 +33,18 @@ public final class Hooks implements AutoCloseable {
     /**
      * The hooks {@code config} sets up, their requests stamped with {@code clock} (ms since the
      * epoch), their metrics in {@code registry}; a publish hook's replacement text may hold at most
-     * {@code maxTextChars}, as a client's.
+     * {@code maxTextChars}, as a client's; the
+     * {@code broker} knows the nonces a resend repeats.
      */
-    public static Hooks of(HookConfig config, LongSupplier clock, MeterRegistry registry, int maxTextChars) {
+    public static Hooks of(HookConfig config, LongSupplier clock, MeterRegistry registry, int maxTextChars,
+                           Broker broker) {
         if (!config.enabled()) {
             return NONE;
         }
         HookClient client = new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
                 CONNECT_TIMEOUT, clock);
         return new Hooks(config, client, config.publishHookUrl() == null ? null
-                : new PublishHook(client, config, maxTextChars, registry));
+                : new PublishHook(client, config, maxTextChars, registry, broker));
     }
 
     /** Whether any hook is configured; when not, {@link #config()} and {@link #client()} are null. */

@@ -6,6 +6,8 @@ import dev.parley.protocol.CommandDecoder;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.server.backend.UnavailableException;
+import dev.parley.server.broker.Broker;
+import dev.parley.server.broker.RoomAction;
 import dev.parley.server.broker.RoomActionRefused;
 import dev.parley.server.config.HookConfig;
 import dev.parley.server.hooks.HookClient;
@@ -36,6 +38,7 @@ public final class PublishHook {
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final HookClient client;
+    private final Broker broker;
     private final URI url;
     private final Duration timeout;
     private final boolean acceptOnFailure;
@@ -48,8 +51,9 @@ public final class PublishHook {
     private final Timer latency;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
 
-    PublishHook(HookClient client, HookConfig config, int maxTextChars, MeterRegistry registry) {
+    PublishHook(HookClient client, HookConfig config, int maxTextChars, MeterRegistry registry, Broker broker) {
         this.client = client;
+        this.broker = broker;
         this.url = HookConfig.uri(config.publishHookUrl());
         this.timeout = Duration.ofMillis(config.publishHookTimeoutMs());
         this.acceptOnFailure = config.publishHookFailure() == HookConfig.HookFailurePolicy.ACCEPT;
@@ -76,6 +80,29 @@ public final class PublishHook {
     /** Whether {@code POST /api/publish} asks the hook too ({@code --publish-hook-api}). */
     public boolean askedByApi() {
         return askedByApi;
+    }
+
+    /** Whether a session's {@code action} is asked about: a message or an edit. */
+    public static boolean asks(RoomAction action) {
+        return action instanceof RoomAction.Send || action instanceof RoomAction.Edit;
+    }
+
+    /**
+     * Asks the backend about a session's message or edit ({@link #asks}); completes with the action
+     * to publish, with the backend's text. A message whose nonce the room keeps already is not asked
+     * about again: it is a resend, which the broker answers with the message stored the first time.
+     */
+    public CompletableFuture<RoomAction> approve(RoomAction action) {
+        if (action instanceof RoomAction.Edit edit) {
+            return check(edit.room(), edit.from(), edit.text(), null, edit.target())
+                    .thenApply(text -> new RoomAction.Edit(edit.room(), edit.from(), edit.target(), text));
+        }
+        RoomAction.Send send = (RoomAction.Send) action;
+        CompletableFuture<Boolean> resent = send.nonce() == null ? CompletableFuture.completedFuture(false)
+                : broker.sentWith(send.room(), send.from(), send.nonce());
+        return resent.thenCompose(stored -> stored ? CompletableFuture.completedFuture(action)
+                : check(send.room(), send.from(), send.text(), send.replyTo(), null).thenApply(text ->
+                        new RoomAction.Send(send.room(), send.from(), text, send.nonce(), send.replyTo())));
     }
 
     /**

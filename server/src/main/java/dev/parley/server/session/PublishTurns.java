@@ -24,7 +24,7 @@ final class PublishTurns {
     static CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(Session session, Membership membership,
                                                                      RoomAction action) {
         PublishHook hook = session.node().hooks().publishHook();
-        CompletableFuture<String> verdict = hook == null ? null : ask(hook, action);
+        CompletableFuture<RoomAction> verdict = hook == null || !PublishHook.asks(action) ? null : hook.approve(action);
         CompletableFuture<Void> before = membership.publishing;
         if (verdict == null && before == null) {
             return session.node().publish(action);
@@ -46,18 +46,7 @@ final class PublishTurns {
         return result;
     }
 
-    /** The hook's answer for a send or edit; null for the actions it is not asked about. */
-    private static CompletableFuture<String> ask(PublishHook hook, RoomAction action) {
-        if (action instanceof RoomAction.Send send) {
-            return hook.check(send.room(), send.from(), send.text(), send.replyTo(), null);
-        }
-        if (action instanceof RoomAction.Edit edit) {
-            return hook.check(edit.room(), edit.from(), edit.text(), null, edit.target());
-        }
-        return null;
-    }
-
-    private static void handOn(Session session, RoomAction action, CompletableFuture<String> verdict,
+    private static void handOn(Session session, RoomAction action, CompletableFuture<RoomAction> verdict,
                                CompletableFuture<Optional<ServerEvent.RoomEvent>> result) {
         if (verdict != null && verdict.isCompletedExceptionally()) {
             verdict.whenComplete((text, failure) -> result.completeExceptionally(failure));
@@ -67,7 +56,7 @@ final class PublishTurns {
             result.completeExceptionally(new UnavailableException("the session ended before its message was published", null));
             return;
         }
-        RoomAction approved = verdict == null ? action : withText(action, verdict.join());
+        RoomAction approved = verdict == null ? action : verdict.join();
         session.node().publish(approved).whenComplete((event, failure) -> {
             if (failure == null) {
                 result.complete(event);
@@ -75,13 +64,5 @@ final class PublishTurns {
                 result.completeExceptionally(failure);
             }
         });
-    }
-
-    private static RoomAction withText(RoomAction action, String text) {
-        if (action instanceof RoomAction.Send send) {
-            return new RoomAction.Send(send.room(), send.from(), text, send.nonce(), send.replyTo());
-        }
-        RoomAction.Edit edit = (RoomAction.Edit) action;
-        return new RoomAction.Edit(edit.room(), edit.from(), edit.target(), text);
     }
 }
