@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.server.hooks.HookSecret;
 import dev.parley.testing.HookBackend;
 import dev.parley.testing.TestSocket;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The publish hook against a real HTTP backend: each answer, each kind of failure under both
@@ -45,8 +46,7 @@ class PublishHookIT {
         lenient = TestServers.start(c -> hooked(c, backend.url()).with("--publish-hook-failure", "accept"));
     }
 
-    private static dev.parley.server.config.ServerConfig.Builder hooked(
-            dev.parley.server.config.ServerConfig.Builder config, URI url) {
+    private static ServerConfig.Builder hooked(ServerConfig.Builder config, URI url) {
         return config.with("--hook-secret", SECRET).with("--publish-hook-url", url.toString())
                 .with("--publish-hook-timeout-ms", 500).with("--max-text-chars", MAX_TEXT).with("--api-key", KEY);
     }
@@ -85,7 +85,7 @@ class PublishHookIT {
             assertThat(call.json().has("replyTo")).isFalse();
             assertThat(call.json().has("target")).isFalse();
             long timestamp = Long.parseLong(call.header("webhook-timestamp"));
-            assertThat(timestamp).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+            assertThat(timestamp).isCloseTo(Instant.now().getEpochSecond(), within(60L));
             assertThat(call.header("webhook-signature"))
                     .isEqualTo(HookSecret.parse(SECRET).sign(call.header("webhook-id"), timestamp, call.body()));
         }
