@@ -92,7 +92,7 @@ class PublishHookIT {
     }
 
     @Test
-    void aReplacementIsWhatIsPublishedAndAReplyCarriesItsTarget() {
+    void aReplacementIsWhatIsPublishedAndRepliesAndEditsCarryTheirTargets() {
         try (TestSocket alice = member(strict, "alice", "replaced");
              TestSocket bob = member(strict, "bob", "replaced")) {
             backend.answer(HookBackend.json(200, ACCEPT));
@@ -105,6 +105,20 @@ class PublishHookIT {
             assertThat(message.get("text").asText()).isEqualTo("[redacted]");
             assertThat(message.get("replyTo").asLong()).isEqualTo(first);
             assertThat(backend.nextCall().json().get("replyTo").asLong()).isEqualTo(first);
+
+            backend.answer(HookBackend.json(200, "{\"action\":\"reject\",\"reason\":\"no shouting\"}"));
+            JsonNode refused = reply(alice, "type", "edit", "room", "replaced", "offset", first, "text", "HELLO");
+            assertThat(refused.get("code").asText()).isEqualTo("rejected");
+            HookBackend.Call call = backend.nextCall();
+            assertThat(call.json().get("target").asLong()).isEqualTo(first);
+            assertThat(call.json().get("text").asText()).isEqualTo("HELLO");
+
+            backend.answer(HookBackend.json(200, "{\"action\":\"accept\",\"text\":\"hello, all\"}"));
+            assertThat(reply(alice, "type", "edit", "room", "replaced", "offset", first, "text", "hello all")
+                    .get("type").asText()).isEqualTo("ack");
+            JsonNode edit = bob.next("edit");
+            assertThat(edit.get("text").asText()).isEqualTo("hello, all");
+            assertThat(edit.get("target").asLong()).isEqualTo(first);
         }
     }
 
@@ -182,29 +196,6 @@ class PublishHookIT {
             assertThat(firstAck.get("offset").asLong()).isLessThan(secondAck.get("offset").asLong());
             assertThat(bob.next("message").get("text").asText()).isEqualTo("first");
             assertThat(bob.next("message").get("text").asText()).isEqualTo("second");
-        }
-    }
-
-    @Test
-    void anEditAsksTheHookWithItsTarget() {
-        try (TestSocket alice = member(strict, "alice", "edited");
-             TestSocket bob = member(strict, "bob", "edited")) {
-            backend.answer(HookBackend.json(200, ACCEPT));
-            long offset = reply(alice, "type", "send", "room", "edited", "text", "hello").get("offset").asLong();
-            bob.next("message");
-            backend.answer(HookBackend.json(200, "{\"action\":\"reject\",\"reason\":\"no shouting\"}"));
-            JsonNode refused = reply(alice, "type", "edit", "room", "edited", "offset", offset, "text", "HELLO");
-            assertThat(refused.get("code").asText()).isEqualTo("rejected");
-            HookBackend.Call call = backend.nextCall();
-            assertThat(call.json().get("target").asLong()).isEqualTo(offset);
-            assertThat(call.json().get("text").asText()).isEqualTo("HELLO");
-
-            backend.answer(HookBackend.json(200, "{\"action\":\"accept\",\"text\":\"hello, all\"}"));
-            assertThat(reply(alice, "type", "edit", "room", "edited", "offset", offset, "text", "hello all")
-                    .get("type").asText()).isEqualTo("ack");
-            JsonNode edit = bob.next("edit");
-            assertThat(edit.get("text").asText()).isEqualTo("hello, all");
-            assertThat(edit.get("target").asLong()).isEqualTo(offset);
         }
     }
 
