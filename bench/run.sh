@@ -31,7 +31,8 @@
 #                    (bench/welcome-p99.mjs), in memory and with durable history (PostgreSQL as above)
 #   hooks            the publish hook's cost on the sender's ack: 2,000 sends/s (200 senders, each in its
 #                    own room, 10/s) without and with --publish-hook-url pointing at bench/hook-backend.mjs
-#                    (Node's http server answering accept at once, on PORT+30); needs Node
+#                    (Node's http server answering accept at once, on PORT+30; HOOK_RATE, default 10, sets
+#                    the sends/s of each sender); needs Node
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -523,7 +524,7 @@ case "$MODE" in
     ;;
   hooks)
     # The same load without and with the publish hook; the index's "ack p99" is the cost on the sender.
-    load=(broadcast --clients 200 --rooms 200 --senders 200 --rate 10 --size 100 --warmup 5 --duration 30)
+    load=(broadcast --clients 200 --rooms 200 --senders 200 --rate "${HOOK_RATE:-10}" --size 100 --warmup 5 --duration 30)
     TOPOLOGY=single scenario h1-no-hook "${load[@]}"
     hook_port=$(( PORT + 30 ))
     node bench/hook-backend.mjs --port "$hook_port" > "$RUN_DIR/hook-backend.log" 2>&1 &
