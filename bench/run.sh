@@ -524,7 +524,7 @@ case "$MODE" in
     ;;
   hooks)
     # The same load without and with the publish hook; the index's "ack p99" is the cost on the sender.
-    load=(broadcast --clients 200 --rooms 200 --senders 200 --rate "${HOOK_RATE:-10}" --size 100 --warmup 5 --duration 30)
+    load=(broadcast --clients 200 --rooms 200 --senders 200 --rate "${HOOK_RATE:-10}" --size 100 --warmup 20 --duration 30)
     TOPOLOGY=single scenario h1-no-hook "${load[@]}"
     hook_port=$(( PORT + 30 ))
     node bench/hook-backend.mjs --port "$hook_port" > "$RUN_DIR/hook-backend.log" 2>&1 &
