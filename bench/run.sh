@@ -2,7 +2,7 @@
 # Parley's standard benchmark: starts the server jar the same way for every scenario, runs the
 # load-test harness against it, and writes every report plus an index under target/bench/<time>/.
 #
-#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life]
+#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks]
 #                                      (build first: ./mvnw -B package -DskipTests, or verify)
 #   large            the large-room and tail-latency scenarios alone (heap per session in rooms,
 #                    filling a 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000
@@ -29,6 +29,10 @@
 #                    members, then beside as many reactions/s (what the storm costs the senders' messages);
 #                    then `welcome` for a user with read state in 200 rooms against a user with none
 #                    (bench/welcome-p99.mjs), in memory and with durable history (PostgreSQL as above)
+#   hooks            the publish hook's cost on the sender's ack: 2,000 sends/s (200 senders, each in its
+#                    own room, 10/s) without and with --publish-hook-url pointing at bench/hook-backend.mjs
+#                    (Node's http server answering accept at once, on PORT+30; HOOK_RATE, default 10, sets
+#                    the sends/s of each sender); needs Node
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -278,7 +282,12 @@ stop_server() {
   [[ -n "$REDIS_PID" ]] && stop_pid "$REDIS_PID"
   REDIS_PID=""
 }
-trap 'stop_server; stop_postgres' EXIT
+HOOK_BACKEND_PID=""
+stop_hook_backend() {
+  [[ -n "$HOOK_BACKEND_PID" ]] && stop_pid "$HOOK_BACKEND_PID"
+  HOOK_BACKEND_PID=""
+}
+trap 'stop_server; stop_postgres; stop_hook_backend' EXIT
 
 WORST=0
 # The harness, the same way every time: $1 = the directory of its GC log (and JFR profile), rest = its arguments.
@@ -513,8 +522,21 @@ case "$MODE" in
     TOPOLOGY=durable welcome_p99 l5-welcome-durable
     stop_postgres
     ;;
+  hooks)
+    # The same load without and with the publish hook; the index's "ack p99" is the cost on the sender.
+    load=(broadcast --clients 200 --rooms 200 --senders 200 --rate "${HOOK_RATE:-10}" --size 100 --warmup 20 --duration 30)
+    TOPOLOGY=single scenario h1-no-hook "${load[@]}"
+    hook_port=$(( PORT + 30 ))
+    node bench/hook-backend.mjs --port "$hook_port" > "$RUN_DIR/hook-backend.log" 2>&1 &
+    HOOK_BACKEND_PID=$!
+    await_http "http://127.0.0.1:${hook_port}/" "$HOOK_BACKEND_PID" "$RUN_DIR/hook-backend.log"
+    SERVER_OPTS+=(--hook-secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+        --publish-hook-url "http://127.0.0.1:${hook_port}/publish")
+    TOPOLOGY=single scenario h2-publish-hook "${load[@]}"
+    stop_hook_backend
+    ;;
   *)
-    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life]" >&2
+    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks]" >&2
     exit 2
     ;;
 esac

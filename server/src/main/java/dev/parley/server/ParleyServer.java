@@ -124,7 +124,8 @@ public final class ParleyServer implements AutoCloseable {
         this.metrics = metrics;
         this.node = new Node(backend, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis,
                 config.presenceLimit(), security.authEnabled() ? UserSessions.shared(config.maxSessionsPerUser())
-                        : UserSessions.EXCLUSIVE, workerGroup.next(), Hooks.of(config.hooks(), System::currentTimeMillis));
+                        : UserSessions.EXCLUSIVE, workerGroup.next(), Hooks.of(config.hooks(), System::currentTimeMillis,
+                        metrics.registry(), config.maxTextChars(), backend.broker()));
         metrics.gaugeActiveRooms(node.hub()::activeRooms);
         if (addressLimiter.enabled()) {
             bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);

@@ -34,6 +34,13 @@ public interface Broker extends LiveEvents, ReadState {
     CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce);
 
     /**
+     * Whether {@code from} published a message in {@code room} with {@code nonce} that the room
+     * still keeps the nonce of, so that a resend of it would publish nothing: asked before the
+     * publish hook, which a resend of a stored message does not call again.
+     */
+    CompletableFuture<Boolean> sentWith(String room, String from, String nonce);
+
+    /**
      * Publishes what {@code action} does as the room's next room event, kept and delivered like a
      * message, and completes with it as published (a {@link RoomAction.Send} with a repeated nonce:
      * the first message). Empty for a reaction that changes nothing (already on, or already off):

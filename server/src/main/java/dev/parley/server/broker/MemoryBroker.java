@@ -89,6 +89,17 @@ public final class MemoryBroker implements Broker, LivePart {
     }
 
     @Override
+    public CompletableFuture<Boolean> sentWith(String room, String from, String nonce) {
+        RoomLog log = logs.get(room);
+        if (log == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        synchronized (log) {
+            return CompletableFuture.completedFuture(log.sentWith(from, nonce) != null);
+        }
+    }
+
+    @Override
     public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
         RoomLog log = action instanceof RoomAction.Send
                 ? logs.computeIfAbsent(action.room(), name -> new RoomLog(name, historySize)) : logs.get(action.room());

@@ -79,6 +79,11 @@ public final class OutageBroker implements Broker {
 
     /** The durable broker passes a deadline that fails its answer on to its writer, which then skips the event. */
     @Override
+    public CompletableFuture<Boolean> sentWith(String room, String from, String nonce) {
+        return withDeadline(durable.sentWith(room, from, nonce), "looking up a nonce");
+    }
+
+    @Override
     public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
         return withDeadline(durable.publish(action), action instanceof RoomAction.Send ? "storing a message" : "storing a room event");
     }

@@ -119,6 +119,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Boolean> sentWith(String room, String from, String nonce) {
+        return history.sentWith(room, from, nonce);
+    }
+
+    @Override
     public CompletableFuture<Optional<ServerEvent.RoomEvent>> publish(RoomAction action) {
         CompletableFuture<Optional<ServerEvent.RoomEvent>> stored = writer.append(newEvent(action));
         CompletableFuture<Optional<ServerEvent.RoomEvent>> result = new CompletableFuture<>();

@@ -1,7 +1,6 @@
 package dev.parley.server.broker;
 
 import dev.parley.protocol.Command;
-import dev.parley.protocol.Names;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.redis.LuaScript;
@@ -122,6 +121,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Boolean> sentWith(String room, String from, String nonce) {
+        return redis.call(redis.commands().hexists(RedisRooms.nonces(room), RoomLog.nonceKey(from, nonce)));
+    }
+
+    @Override
     public CompletableFuture<ServerEvent.Message> publish(String room, String from, String text, String nonce) {
         return send(new RoomAction.Send(room, from, text, nonce, null));
     }
@@ -166,7 +170,7 @@ public final class RedisBroker implements Broker {
         CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
                 Long.toString(ts), send.from(), send.text(), room,
-                send.nonce() == null ? "" : Names.nickKey(send.from()) + ' ' + send.nonce(),
+                send.nonce() == null ? "" : RoomLog.nonceKey(send.from(), send.nonce()),
                 send.replyTo() == null ? "" : send.replyTo().toString(), RedisReadState.mentionedBy(send.from(), send.text())));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);

@@ -16,8 +16,13 @@ final class RedisRooms {
     /** The keys every room script is given, in the order {@code redis/epoch.lua} names them. */
     static String[] keys(String room) {
         String prefix = ROOM_PREFIX + room + "}:";
-        return new String[] {prefix + "log", meta(room), prefix + "nonces", prefix + "texts", prefix + "state",
+        return new String[] {prefix + "log", meta(room), nonces(room), prefix + "texts", prefix + "state",
                 prefix + "live", prefix + "senders", prefix + "mentions", prefix + "mentioned", reads(room)};
+    }
+
+    /** The room's hash of the nonces of its kept messages, {@code <nick key> <nonce>} to offset. */
+    static String nonces(String room) {
+        return ROOM_PREFIX + room + "}:nonces";
     }
 
     /** The room's hash of its {@code epoch} and {@code top} offset. */

@@ -145,7 +145,7 @@ final class RoomLog {
     }
 
     /** Nicks are one user's whatever their case, and hold no space, so this names one user's nonce. */
-    private static String nonceKey(String from, String nonce) {
+    static String nonceKey(String from, String nonce) {
         return Names.nickKey(from) + ' ' + nonce;
     }
 

@@ -14,6 +14,7 @@ import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.broker.RoomAction;
 import dev.parley.server.broker.RoomActionRefused;
 import dev.parley.server.node.Node;
+import dev.parley.server.node.PublishHook;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -155,8 +156,11 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         String room = validRoom(string(body, "room", true));
         String text = validText(string(body, "text", true));
         String from = from(body);
-        return node.publish(from, room, text).thenApply(published -> new PublishReply(room,
-                published.message().offset(), published.epoch(), published.message().ts()));
+        PublishHook hook = node.hooks().publishHook();
+        CompletableFuture<String> approved = hook != null && hook.askedByApi()
+                ? hook.check(room, from, text, null, null) : CompletableFuture.completedFuture(text);
+        return approved.thenCompose(approvedText -> node.publish(from, room, approvedText)).thenApply(published ->
+                new PublishReply(room, published.message().offset(), published.epoch(), published.message().ts()));
     }
 
     /** Deletes anyone's message, as a moderator does; the delete event's {@code from} is {@value #DEFAULT_FROM}. */

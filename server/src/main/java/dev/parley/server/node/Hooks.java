@@ -1,9 +1,11 @@
 package dev.parley.server.node;
 
+import dev.parley.server.broker.Broker;
 import dev.parley.server.config.HookConfig;
 import dev.parley.server.hooks.ConnectHook;
 import dev.parley.server.hooks.HookClient;
 import dev.parley.server.hooks.HookSecret;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -15,29 +17,39 @@ import java.util.function.LongSupplier;
  */
 public final class Hooks implements AutoCloseable {
     /** No hook configured. */
-    public static final Hooks NONE = new Hooks(null, null, null);
+    public static final Hooks NONE = new Hooks(null, null, null, null);
     /** How long a hook request may take to connect, whatever the hook's own timeout. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final HookConfig config;
     private final HookClient client;
     private final ConnectHook connect;
+    private final PublishHook publishHook;
 
-    private Hooks(HookConfig config, HookClient client, ConnectHook connect) {
+    private Hooks(HookConfig config, HookClient client, ConnectHook connect, PublishHook publishHook) {
         this.config = config;
         this.client = client;
         this.connect = connect;
+        this.publishHook = publishHook;
     }
 
-    /** The hooks {@code config} sets up, their requests stamped with {@code clock} (ms since the epoch). */
-    public static Hooks of(HookConfig config, LongSupplier clock) {
+    /**
+     * The hooks {@code config} sets up, their requests stamped with {@code clock} (ms since the
+     * epoch), their metrics in {@code registry}; a publish hook's replacement text may hold at most
+     * {@code maxTextChars}, as a client's; the
+     * {@code broker} knows the nonces a resend repeats.
+     */
+    public static Hooks of(HookConfig config, LongSupplier clock, MeterRegistry registry, int maxTextChars,
+                           Broker broker) {
         if (!config.enabled()) {
             return NONE;
         }
         HookClient client = new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
                 CONNECT_TIMEOUT, clock);
-        return new Hooks(config, client, config.connectHookUrl() == null ? null : new ConnectHook(client,
-                HookConfig.uri(config.connectHookUrl()), Duration.ofMillis(config.connectHookTimeoutMs())));
+        ConnectHook connect = config.connectHookUrl() == null ? null : new ConnectHook(client,
+                HookConfig.uri(config.connectHookUrl()), Duration.ofMillis(config.connectHookTimeoutMs()));
+        return new Hooks(config, client, connect, config.publishHookUrl() == null ? null
+                : new PublishHook(client, config, maxTextChars, registry, broker));
     }
 
     /** Whether any hook is configured; when not, {@link #config()} and {@link #client()} are null. */
@@ -56,6 +68,11 @@ public final class Hooks implements AutoCloseable {
     /** The connect hook, asked at every {@code hello}; null when {@code --connect-hook-url} is not set. */
     public ConnectHook connect() {
         return connect;
+    }
+
+    /** The publish hook, or null when {@code --publish-hook-url} is not set. */
+    public PublishHook publishHook() {
+        return publishHook;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.parley.server.session;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A room a session is in, and where its deliveries stand: the last offset sent, the replies about
@@ -16,6 +17,11 @@ final class Membership {
     boolean lost;
     /** Deliveries held back, each retained until it is written or dropped; null when none. */
     List<RoomOrder.Held> held;
+    /**
+     * The last of the session's room actions for this room still waiting for the publish hook,
+     * done once handed to the broker; null when none waits ({@link PublishTurns}).
+     */
+    CompletableFuture<Void> publishing;
 
     Membership(String room) {
         this.room = room;

@@ -57,13 +57,14 @@ final class RoomEventCommands {
     }
 
     /**
-     * Publishes {@code action}; the room's deliveries wait behind the {@code ack}, which carries the
-     * room event's offset, or none when the action changed nothing.
+     * Publishes {@code action} (through the publish hook, when one is set, as {@link PublishTurns}
+     * says); the room's deliveries wait behind the {@code ack}, which carries the room event's
+     * offset, or none when the action changed nothing.
      */
     static void publish(Session session, RequestId id, Membership membership, RoomAction action) {
         String room = action.room();
         RoomOrder.expectReply(membership);
-        Replies.whenDone(session, session.node().publish(action), id, () -> RoomOrder.settle(session, room, membership),
+        Replies.whenDone(session, PublishTurns.publish(session, membership, action), id, () -> RoomOrder.settle(session, room, membership),
                 published -> {
                     Replies.send(session, published
                             .map(event -> new ServerEvent.Ack(id, room, event.offset(), event.ts()))

@@ -108,6 +108,21 @@ public final class RoomHistory {
         });
     }
 
+    /** Whether {@code from} (a nick, compared as nicks are) stored a message in {@code room} with {@code nonce}. */
+    public CompletableFuture<Boolean> sentWith(String room, String from, String nonce) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select 1 from room_events where room = ? and lower(sender) = ? and nonce = ?")) {
+                statement.setString(1, room);
+                statement.setString(2, EventBatch.user(from));
+                statement.setString(3, nonce);
+                try (ResultSet result = statement.executeQuery()) {
+                    return result.next();
+                }
+            }
+        });
+    }
+
     /**
      * The epoch and latest offset of each of {@code rooms} that has a row (one statement for all),
      * without making rows: where each stands, for a node that follows them.

@@ -343,6 +343,11 @@ abstract class BrokerContract {
         ServerEvent.Message first = broker.publish("r", "alice", "hi", "n-1").join();
         broker.publish("r", "alice", "other", "n-2").join();
 
+        assertThat(broker.sentWith("r", "alice", "n-1").join()).isTrue();
+        assertThat(broker.sentWith("r", "Alice", "n-2").join()).as("the same user").isTrue();
+        assertThat(broker.sentWith("r", "alice", "n-3").join()).as("unused").isFalse();
+        assertThat(broker.sentWith("r", "bob", "n-1").join()).as("another sender's").isFalse();
+        assertThat(broker.sentWith("s", "alice", "n-1").join()).as("another room's").isFalse();
         assertThat(broker.publish("r", "alice", "hi", "n-1").join()).as("same offset and ts").isEqualTo(first);
         assertThat(broker.publish("r", "ALICE", "hi, edited", "n-1").join()).as("the same user, the first text")
                 .isEqualTo(first);
@@ -364,6 +369,8 @@ abstract class BrokerContract {
         broker.publish("r", "alice", "second", "n-2").join();
         assertThat(broker.publish("r", "alice", "second", "n-2").join().offset()).isEqualTo(2);
         broker.publish("r", "alice", "third", null).join();
+        assertThat(broker.sentWith("r", "alice", "n-1").join()).as("message 1 left the history").isFalse();
+        assertThat(broker.sentWith("r", "alice", "n-2").join()).isTrue();
         assertThat(broker.publish("r", "alice", "first", "n-1").join().offset()).as("message 1 left the history")
                 .isEqualTo(4);
         assertThat(broker.publish("r", "alice", "first", "n-1").join().offset()).as("its new message is kept")
@@ -371,6 +378,7 @@ abstract class BrokerContract {
 
         Broker forgetful = broker(0);
         assertThat(forgetful.publish("q", "alice", "x", "n-1").join().offset()).isEqualTo(1);
+        assertThat(forgetful.sentWith("q", "alice", "n-1").join()).isFalse();
         assertThat(forgetful.publish("q", "alice", "x", "n-1").join().offset()).as("nothing kept").isEqualTo(2);
     }
 
