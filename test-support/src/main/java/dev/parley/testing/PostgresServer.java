@@ -271,9 +271,14 @@ public final class PostgresServer implements AutoCloseable {
         signal("CONT");
     }
 
-    /** Sends {@code signal} to the postmaster and all its descendants, the postmaster first. */
+    /**
+     * Sends {@code signal} to the postmaster and all its descendants. The postmaster is stopped
+     * before they are listed: a backend it forked for a new connection after the list (the pool
+     * still filling) would otherwise escape the signal, and answer while the rest is frozen.
+     */
     private void signal(String signal) {
         ProcessHandle postmaster = postmaster();
+        run(List.of("kill", "-STOP", Long.toString(postmaster.pid())), true);
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster.pid())));
         postmaster.descendants().forEach(process -> command.add(Long.toString(process.pid())));
         run(command, true);

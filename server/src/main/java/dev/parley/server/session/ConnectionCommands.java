@@ -18,7 +18,8 @@ final class ConnectionCommands {
     }
 
     /**
-     * Right after {@code welcome}, where direct messages are stored: those that waited for this
+     * Asked for as {@code welcome} is sent (what it takes comes after it, from the session's loop),
+     * where direct messages are stored: those that waited for this
      * user, oldest first, as {@code dm} events with {@code "stored":true}, a chunk at a time, each
      * chunk marked delivered only once the socket took it (so a connection that drops before gets
      * them again on its next {@code hello}). After the last chunk new ones come live; those that

@@ -250,8 +250,9 @@ public final class Session implements Member {
     /**
      * Sends {@code welcome}, with the user's read state where the node keeps it, read first without
      * blocking; a read that fails (its backend out of reach) leaves {@code unread} out rather than
-     * failing the login. Then what came for the user meanwhile, the joins the connect hook asked for
-     * (each answered by a {@code joined} without id) and the stored direct messages.
+     * failing the login. The stored direct messages are taken as it goes out, and come after what
+     * came for the user meanwhile and the joins the connect hook asked for (each answered by a
+     * {@code joined} without id).
      */
     private void welcome(RequestId helloId, Grant helloGrant, String resumeSecret, List<String> join) {
         CompletableFuture<List<ServerEvent.UnreadRoom>> unread = node.features().contains(ReadState.FEATURE)
@@ -267,6 +268,9 @@ public final class Session implements Member {
             state = State.READY;
             upgradeRequest = null;
             renew(helloGrant);
+            // Asked for before the welcome leaves (sent at once, outside a read): a dm stored after
+            // the client has its welcome is stored after this take, so it comes live.
+            ConnectionCommands.deliverStored(this);
             transport.send(new ServerEvent.Welcome(helloId, id, nick, resumeSecret, settings.heartbeatMs(),
                     settings.idleTimeoutMs(), settings.limits(), settings.server(), helloGrant.expiresAtSeconds(),
                     node.features(), rooms));
@@ -275,7 +279,6 @@ public final class Session implements Member {
                 heldUntilWelcome = null;
             }
             join.forEach(room -> RoomCommands.join(this, new Command.Join(null, room, null)));
-            ConnectionCommands.deliverStored(this);
         });
     }
 
