@@ -512,6 +512,9 @@ case "$MODE" in
     stop_postgres
     ;;
   life)
+    # A history of 10,000 room events, so that the storm's reactions find the recent messages they
+    # react to (with the default 100, a storm of 1,000/s pushes a message out within 0.1 s).
+    SERVER_OPTS+=(--history-size 10000)
     room=(broadcast --clients 1002 --rooms 1 --senders 2 --rate 10 --size 100 --warmup 5 --duration 20)
     storm=(--storm-rate "${STORM_RATE:-1000}" --storm-members 1000)
     TOPOLOGY=single scenario l1-room-alone "${room[@]}"
