@@ -43,6 +43,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,11 +131,8 @@ public final class ParleyServer implements AutoCloseable {
         if (addressLimiter.enabled()) {
             bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);
         }
-        this.tlsWatch = tls == null ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "parley-tls-watch");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.tlsWatch = tls == null ? null
+                : Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("parley-tls-watch", true));
         if (tlsWatch != null) {
             tlsWatch.scheduleWithFixedDelay(tls::reloadIfChanged, TLS_WATCH_MS, TLS_WATCH_MS, TimeUnit.MILLISECONDS);
         }

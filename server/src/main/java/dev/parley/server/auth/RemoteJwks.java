@@ -1,6 +1,7 @@
 package dev.parley.server.auth;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +55,7 @@ public final class RemoteJwks implements AutoCloseable {
         this.url = url;
         this.minOnDemand = minOnDemand;
         this.nanoClock = nanoClock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "parley-jwks");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("parley-jwks", true));
         this.http = HttpClient.newBuilder().executor(executor).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(FETCH_TIMEOUT_SECONDS)).build();
         long every = refreshEvery.toMillis();

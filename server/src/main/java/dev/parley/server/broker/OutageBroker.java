@@ -2,9 +2,10 @@ package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
+import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.store.DirectMessages;
 import dev.parley.server.store.WebhookOutbox;
-import dev.parley.server.backend.UnavailableException;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -44,11 +45,7 @@ public final class OutageBroker implements Broker {
         this.durable = durable;
         this.timeoutMs = timeoutMs;
         this.windowSize = windowSize;
-        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "parley-broker-deadlines");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.deadlines = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("parley-broker-deadlines", true));
         deadlines.setRemoveOnCancelPolicy(true);
     }
 

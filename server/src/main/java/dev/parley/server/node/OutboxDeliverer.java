@@ -3,6 +3,7 @@ package dev.parley.server.node;
 import dev.parley.server.hooks.WebhookSender;
 import dev.parley.server.store.WebhookOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +46,8 @@ final class OutboxDeliverer implements AutoCloseable {
     /** Lanes this node holds and delivers now. */
     private final Set<String> delivering = ConcurrentHashMap.newKeySet();
     private final AtomicLong rows = new AtomicLong();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "parley-webhook-outbox");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("parley-webhook-outbox", true));
     /** The name of the last lane the last look found: the next look goes on from there, so that every lane gets its turn. */
     private volatile String lastLane = "";
     private volatile boolean closed;

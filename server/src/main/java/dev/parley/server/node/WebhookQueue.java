@@ -3,6 +3,7 @@ package dev.parley.server.node;
 import dev.parley.server.hooks.WebhookSender;
 import dev.parley.server.store.Webhook;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -30,11 +31,8 @@ final class WebhookQueue implements AutoCloseable {
     private final AtomicInteger held = new AtomicInteger();
     /** Each room's line, its head in flight (or waiting for its retry); a room without webhooks has none. Guarded by itself. */
     private final Map<String, ArrayDeque<Pending>> lines = new HashMap<>();
-    private final ScheduledExecutorService sending = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "parley-webhooks");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService sending =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("parley-webhooks", true));
     private volatile boolean closed;
 
     WebhookQueue(WebhookSender sender, int max, MeterRegistry registry) {
