@@ -11,6 +11,7 @@
 // (SECONDS_PER_KIND), so a slow one costs a minute, not hours. Prints and writes p50, p90, p99 and
 // max in milliseconds.
 import { writeFileSync } from 'node:fs';
+import { describe, openSession, percentiles } from './ws-session.mjs';
 
 const [url, room, topText, requestsText = '2000', sessionsText = '4', reportFile] = process.argv.slice(2);
 if (!url || !room || !topText) {
@@ -22,36 +23,10 @@ const requests = Number(requestsText);
 const sessions = Number(sessionsText);
 const secondsPerKind = Number(process.env.SECONDS_PER_KIND ?? 60);
 
-function open(n) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const waiting = new Map();
-    let id = 1;
-    const session = {
-      ask(command) {
-        return new Promise((answer, fail) => {
-          const mine = ++id;
-          waiting.set(mine, { answer, fail });
-          ws.send(JSON.stringify({ ...command, id: mine }));
-        });
-      },
-      close() { ws.close(); },
-    };
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', id: 1, nick: `reader${n}-${process.pid}` }));
-    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-    ws.onmessage = (frame) => {
-      const event = JSON.parse(frame.data);
-      if (event.type === 'welcome') {
-        session.ask({ type: 'join', room }).then(() => resolve(session), reject);
-        return;
-      }
-      const request = waiting.get(event.id);
-      if (!request) return;
-      waiting.delete(event.id);
-      if (event.type === 'error') request.fail(new Error(`${event.code}: ${event.message ?? ''}`));
-      else request.answer(event);
-    };
-  });
+async function open(n) {
+  const session = await openSession(url, `reader${n}-${process.pid}`);
+  await session.ask({ type: 'join', room });
+  return session;
 }
 
 const randomOffset = () => 51 + Math.floor(Math.random() * (top - 50)); // a full page below it
@@ -71,13 +46,8 @@ async function measure(name, command, check) {
       if (mine >= warmup) latencies.push(ms);
     }
   }));
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  if (latencies.length === 0) latencies.push(NaN);
-  const result = { name, requests: latencies.length, sessions, p50: at(0.5), p90: at(0.9), p99: at(0.99),
-    max: latencies[latencies.length - 1] };
-  console.log(`${name.padEnd(22)} ${result.requests} requests, ${sessions} sessions: p50 ${result.p50.toFixed(2)} ms,`
-    + ` p90 ${result.p90.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(2)} ms`);
+  const result = percentiles(name, latencies, { requests: latencies.length, sessions });
+  console.log(describe(`${name.padEnd(22)} ${result.requests} requests, ${sessions} sessions:`, result));
   return result;
 }
 

@@ -12,6 +12,7 @@
 // connects of a user without read state, interleaved one for one, is the baseline. The first tenth
 // of each warms up and is not counted. Prints and writes p50, p90, p99 and max in milliseconds.
 import { writeFileSync } from 'node:fs';
+import { describe, openSession, percentiles } from './ws-session.mjs';
 
 const [url, roomsText = '200', connectsText = '500', reportFile] = process.argv.slice(2);
 if (!url) {
@@ -25,53 +26,7 @@ const READ_AT = 10;
 const reader = `reader${process.pid}`;
 const rooms = Array.from({ length: roomCount }, (_, i) => `welcome-${process.pid}-${i}`);
 
-/** A session that has said hello; `welcome` is its answer, `ask` sends a command and resolves with its answer. */
-function open(nick) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const waiting = new Map();
-    let id = 1;
-    let helloSent;
-    const session = {
-      ask(command) {
-        return new Promise((answer, fail) => {
-          const mine = ++id;
-          waiting.set(mine, { answer, fail });
-          ws.send(JSON.stringify({ ...command, id: mine }));
-        });
-      },
-      close() {
-        return new Promise((closed) => {
-          ws.onclose = () => closed();
-          ws.close();
-        });
-      },
-    };
-    ws.onopen = () => {
-      helloSent = process.hrtime.bigint();
-      ws.send(JSON.stringify({ type: 'hello', id: 1, nick }));
-    };
-    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-    ws.onmessage = (frame) => {
-      const event = JSON.parse(frame.data);
-      if (event.id === 1) {
-        if (event.type !== 'welcome') {
-          reject(new Error(`hello of ${nick}: ${JSON.stringify(event)}`));
-          return;
-        }
-        session.welcome = event;
-        session.welcomeMs = Number(process.hrtime.bigint() - helloSent) / 1e6;
-        resolve(session);
-        return;
-      }
-      const request = waiting.get(event.id);
-      if (!request) return;
-      waiting.delete(event.id);
-      if (event.type === 'error') request.fail(new Error(`${event.code}: ${event.message ?? ''}`));
-      else request.answer(event);
-    };
-  });
-}
+const open = (nick) => openSession(url, nick);
 
 /** Opens a session of `nick`, trying again while the server still holds the nick of the last one. */
 async function openAgain(nick) {
@@ -114,12 +69,8 @@ function check(welcome) {
 }
 
 const summary = (name, latencies) => {
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  const result = { name, connects: latencies.length, p50: at(0.5), p90: at(0.9), p99: at(0.99),
-    max: latencies[latencies.length - 1] };
-  console.log(`${name.padEnd(34)} ${result.connects} connects: p50 ${result.p50.toFixed(2)} ms,`
-    + ` p90 ${result.p90.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(2)} ms`);
+  const result = percentiles(name, latencies, { connects: latencies.length });
+  console.log(describe(`${name.padEnd(34)} ${result.connects} connects:`, result));
   return result;
 };
 
