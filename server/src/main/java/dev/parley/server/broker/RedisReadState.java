@@ -36,9 +36,12 @@ final class RedisReadState implements ReadState {
     static final List<LuaScript> SCRIPTS = List.of(UNREAD);
 
     private final Redis redis;
+    /** The room scripts' last argument ({@code redis/epoch.lua}). */
+    private final String roomTtlMs;
 
-    RedisReadState(Redis redis) {
+    RedisReadState(Redis redis, String roomTtlMs) {
         this.redis = redis;
+        this.roomTtlMs = roomTtlMs;
     }
 
     /**
@@ -55,7 +58,7 @@ final class RedisReadState implements ReadState {
         String nick = Names.nickKey(user);
         return redis.call(redis.commands().sadd(userRooms(nick), room))
                 .thenCompose(added -> redis.<List<Object>>call(MARKER.runInOrder(redis.commands(), ScriptOutputType.MULTI,
-                        RedisRooms.keys(room), Epochs.fresh(), nick, Long.toString(offset))))
+                        RedisRooms.keys(room), Epochs.fresh(), nick, Long.toString(offset), roomTtlMs)))
                 .thenApply(r -> (Long) r.get(0) == 1 ? OptionalLong.of((Long) r.get(1)) : OptionalLong.empty());
     }
 
@@ -70,7 +73,7 @@ final class RedisReadState implements ReadState {
         List<CompletableFuture<ServerEvent.UnreadRoom>> reads = new ArrayList<>(rooms.size());
         for (String room : rooms) {
             CompletableFuture<List<Object>> reply = redis.call(UNREAD.run(redis.commands(), ScriptOutputType.MULTI,
-                    RedisRooms.keys(room), Epochs.fresh(), nick));
+                    RedisRooms.keys(room), Epochs.fresh(), nick, roomTtlMs));
             reads.add(reply.thenApply(r -> r.isEmpty() ? null
                     : new ServerEvent.UnreadRoom(room, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2))));
         }
