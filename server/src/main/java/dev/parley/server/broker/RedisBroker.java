@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * and changes its state in the same step; both keep the unread index with the stream), so the
  * order in which every node receives a room's events is the history's order. Direct messages go to the channel
  * {@code parley:user:<nick>}, subscribed by the node where that user is connected. The set
- * {@code parley:rooms} names the rooms that have had messages.
+ * {@code parley:rooms} names the rooms that have had messages; those found expired when it is listed
+ * are taken out.
  *
  * <p>A node subscribes to a room's channel while it has members there ({@link RoomChannels}); each
  * room's {@link RoomFeed} fills any gap in the live messages from the stream, and every
@@ -315,12 +316,32 @@ public final class RedisBroker implements Broker {
             Map<String, Long> result = new HashMap<>();
             tops.forEach((room, top) -> {
                 String value = top.join();
-                if (value != null && !value.equals("0")) {
+                if (hasMessages(value)) {
                     result.put(room, Long.parseLong(value));
+                } else {
+                    forgetExpired(room);
                 }
             });
             return result;
         });
+    }
+
+    /** Whether a room's {@code top} (null without a hash) says it has messages in its epoch. */
+    private static boolean hasMessages(String top) {
+        return top != null && !top.equals("0");
+    }
+
+    /**
+     * Takes a room without messages in its epoch (its keys expired, or Redis lost them) out of
+     * {@code parley:rooms}, so that the set follows the rooms Redis holds. Its first message may come
+     * meanwhile and add it after its script: a room found with messages once taken out is put back.
+     */
+    private void forgetExpired(String room) {
+        redis.call(redis.commands().srem(ROOMS, room))
+                .thenCompose(removed -> redis.call(redis.commands().hget(RedisRooms.meta(room), "top")))
+                .thenCompose(top -> hasMessages(top) ? redis.call(redis.commands().sadd(ROOMS, room))
+                        : CompletableFuture.completedFuture(0L))
+                .exceptionally(failure -> 0L);
     }
 
     /** The epoch and top offset in each room's hash; rooms without one are left out. */

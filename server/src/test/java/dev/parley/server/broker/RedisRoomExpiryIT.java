@@ -125,7 +125,7 @@ class RedisRoomExpiryIT {
     }
 
     @Test
-    void anExpiredRoomStartsOverUnderANewEpochAndItsWatchersAreToldItsHistoryWasLost() {
+    void anExpiredRoomLeavesTheRoomsWithHistoryAndStartsOverUnderANewEpochAndItsWatchersAreToldItsHistoryWasLost() {
         Recorder watching = new Recorder();
         Broker writer = node(new IgnoringListener());
         Broker watcher = node(watching);
@@ -133,6 +133,7 @@ class RedisRoomExpiryIT {
         writer.publish("r", "alice", "one", null).join();
         writer.publish("r", "alice", "two", null).join();
         String lostEpoch = watcher.recover("r", null, 20, 100).join().epoch();
+        assertThat(writer.roomsWithHistory().join()).isEqualTo(Map.of("r", 2L));
         await().atMost(EXPIRED_WITHIN).until(() -> watching.messages("r").size() == 2);
 
         await().atMost(EXPIRED_WITHIN).until(() -> admin.keys(ROOM_KEYS).isEmpty());
@@ -142,7 +143,12 @@ class RedisRoomExpiryIT {
         assertThat(empty.offset()).isZero();
         assertThat(empty.messages()).isEmpty();
 
+        assertThat(writer.roomsWithHistory().join()).isEmpty();
+        await("an expired room is taken out of the rooms ever used").atMost(EXPIRED_WITHIN)
+                .until(() -> !admin.sismember("parley:rooms", "r"));
+
         ServerEvent.Message again = writer.publish("r", "bob", "back", null).join();
+        assertThat(writer.roomsWithHistory().join()).isEqualTo(Map.of("r", 1L));
         assertThat(again.offset()).as("offsets restart").isEqualTo(1);
         Recovery recovery = writer.recover("r", new StreamPosition(lostEpoch, 2), 20, 100).join();
         assertThat(recovery.recovered()).isFalse();
