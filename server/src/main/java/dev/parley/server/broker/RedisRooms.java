@@ -5,7 +5,9 @@ import dev.parley.server.redis.LuaScript;
 /**
  * The names of a room's keys in Redis and how its scripts are put together, for {@link RedisBroker}
  * and {@link RedisReadState}. Every key of a room carries it as a hash tag ({@code {R}}), so that
- * one script reaches them all in one Redis Cluster slot.
+ * one script reaches them all in one Redis Cluster slot. Every room script takes the epoch a room
+ * without one gets as its first argument and the life of the room's keys after its last write (ms,
+ * 0 for ever) as its last ({@code redis/epoch.lua}).
  */
 final class RedisRooms {
     private static final String ROOM_PREFIX = "parley:room:{";
