@@ -333,15 +333,12 @@ public final class RedisBroker implements Broker {
 
     /**
      * Takes a room without messages in its epoch (its keys expired, or Redis lost them) out of
-     * {@code parley:rooms}, so that the set follows the rooms Redis holds. Its first message may come
-     * meanwhile and add it after its script: a room found with messages once taken out is put back.
+     * {@code parley:rooms}, so that the set follows the rooms Redis holds; its first message adds it
+     * back after its script.
      */
     private void forgetExpired(String room) {
-        redis.call(redis.commands().srem(ROOMS, room))
-                .thenCompose(removed -> redis.call(redis.commands().hget(RedisRooms.meta(room), "top")))
-                .thenCompose(top -> hasMessages(top) ? redis.call(redis.commands().sadd(ROOMS, room))
-                        : CompletableFuture.completedFuture(0L))
-                .exceptionally(failure -> 0L);
+        RedisRooms.removeUnlessBack(redis, ROOMS, room,
+                () -> redis.call(redis.commands().hget(RedisRooms.meta(room), "top")).thenApply(RedisBroker::hasMessages));
     }
 
     /** The epoch and top offset in each room's hash; rooms without one are left out. */

@@ -170,7 +170,10 @@ class RedisRoomExpiryIT {
             broker.publish("r", "alice", "new " + i, null).join();
         }
         assertThat(broker.unread("bob").join()).as("no marker at 5 reading the new 1 to 3, none counting them").isEmpty();
+        await("the room is taken out of the user's rooms with markers").atMost(EXPIRED_WITHIN)
+                .until(() -> !admin.sismember("parley:reads:{bob}", "r"));
         assertThat(broker.markRead("bob", "r", 1).join()).hasValue(1);
+        assertThat(admin.sismember("parley:reads:{bob}", "r")).isTrue();
         assertThat(broker.unread("bob").join()).containsExactly(new ServerEvent.UnreadRoom("r", 1, 2, 0));
     }
 }
