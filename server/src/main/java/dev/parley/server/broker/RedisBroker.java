@@ -283,7 +283,8 @@ public final class RedisBroker implements Broker {
     }
 
     private static CompletableFuture<RoomFeed.Fetched> fetch(Redis redis, String roomTtlMs, String room, long from, long to) {
-        return range(redis, roomTtlMs, room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false, true);
+        return range(redis, roomTtlMs, room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1),
+                false, true);
     }
 
     /** Up to {@code count} events from stream id {@code first} to {@code last}: the log's, or messages with their state. */

@@ -61,7 +61,8 @@ final class RedisReadState implements ReadState {
                 .thenCompose(added -> redis.<List<Object>>call(MARKER.runInOrder(redis.commands(), ScriptOutputType.MULTI,
                         RedisRooms.keys(room), Epochs.fresh(), nick, Long.toString(offset), roomTtlMs)))
                 .thenCompose(r -> (Long) r.get(0) == 0 ? CompletableFuture.completedFuture(OptionalLong.empty())
-                        : redis.call(redis.commands().sadd(userRooms(nick), room)).thenApply(again -> OptionalLong.of((Long) r.get(1))));
+                        : redis.call(redis.commands().sadd(userRooms(nick), room))
+                                .thenApply(again -> OptionalLong.of((Long) r.get(1))));
     }
 
     /** One {@code unread.lua} per room the user's set names, all sent at once on the shared connection. */

@@ -50,7 +50,8 @@ final class RedisRooms {
     static void removeUnlessBack(Redis redis, String rooms, String room, Supplier<CompletableFuture<Boolean>> belongs) {
         redis.call(redis.commands().srem(rooms, room))
                 .thenCompose(removed -> belongs.get())
-                .thenCompose(back -> back ? redis.call(redis.commands().sadd(rooms, room)) : CompletableFuture.completedFuture(0L))
+                .thenCompose(back -> back ? redis.call(redis.commands().sadd(rooms, room))
+                        : CompletableFuture.completedFuture(0L))
                 .exceptionally(failure -> 0L);
     }
 

@@ -41,9 +41,9 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
     /**
      * What the backend is made of: Redis at {@code redisUri} (null for memory), history kept per
      * room, and the Redis timings, in milliseconds (the life of an idle room's keys among them, 0 for
-     * ever); or a {@code database} (null for none) with the
-     * retention of its events ({@code retentionMs}, {@code maxEvents}; 0 for none), which stores
-     * direct messages too when {@code auth} is on (a user is then a token's subject).
+     * ever); or a {@code database} (null for none) with the retention of its events ({@code retentionMs},
+     * {@code maxEvents}; 0 for none), which stores direct messages too when {@code auth} is on (a user is
+     * then a token's subject).
      */
     public record Settings(String redisUri, int historySize, long redisTimeoutMs, long redisCheckMs, long roomTtlMs,
                            long presenceTtlMs, long presenceRefreshMs, Database.Settings database, long retentionMs,
