@@ -90,4 +90,5 @@ if #redis.call('xrange', KEYS[1], target .. '-0', target .. '-0') > 0 then
     unindexMessage(target, message['from'])
   end
 end
+keepRoom()
 return {offset}

@@ -8,4 +8,5 @@ if marker and tonumber(marker) >= wanted then
   return {0}
 end
 redis.call('hset', KEYS[10], ARGV[2], wanted)
+keepRoom()
 return {1, wanted}

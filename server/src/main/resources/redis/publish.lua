@@ -38,4 +38,5 @@ if size > 0 then
   end
   indexMessage(offset, ARGV[5], ARGV[10])
 end
+keepRoom()
 return {offset}

@@ -1,7 +1,9 @@
 package dev.parley.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.ServerConfig;
 import dev.parley.testing.RedisServer;
+import dev.parley.testing.TestSocket;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -9,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Several server nodes in this JVM, on free ports, that share one real {@code redis-server}
@@ -52,6 +57,27 @@ final class Cluster implements AutoCloseable {
 
     ParleyServer node(int index) {
         return nodes.get(index);
+    }
+
+    /**
+     * In {@code room}, whose history of {@code lostEpoch} Redis no longer has: {@code sender}'s next
+     * message starts a new history at offset 1, and {@code sender} and {@code member} are closed with
+     * 1012; then {@code newcomer} (a new nick: the closed sessions' may still be releasing) joining on
+     * {@code node} with {@code since} of the lost epoch is not recovered and gets that message.
+     */
+    static void assertStartsOver(TestSocket sender, TestSocket member, String room, String lostEpoch, ParleyServer node,
+                                 String newcomer) {
+        JsonNode ack = sender.request("ack", "type", "send", "room", room, "text", "after");
+        assertThat(ack.get("offset").asLong()).as("offsets restart in the new history").isEqualTo(1);
+        assertThat(member.awaitClose().code()).as("a member of a room whose history was lost recovers").isEqualTo(1012);
+        assertThat(sender.awaitClose().code()).isEqualTo(1012);
+        try (TestSocket joiner = TestSocket.login(node.webSocketUri(), newcomer)) {
+            JsonNode joined = joiner.request("joined", "type", "join", "room", room,
+                    "since", Map.of("epoch", lostEpoch, "offset", 1));
+            assertThat(joined.get("recovered").asBoolean()).isFalse();
+            assertThat(joined.get("epoch").asText()).isNotEqualTo(lostEpoch);
+            assertThat(joined.get("messages")).extracting(m -> m.get("text").asText()).containsExactly("after");
+        }
     }
 
     /** The status code of {@code GET /readyz} on {@code node}. */

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,13 +31,12 @@ class ClusterFaultIT {
     @Test
     void withoutRedisCommandsGetUnavailableAndConnectionsStayOpenThenAnEmptyRedisMeansANewEpoch() {
         cluster = Cluster.start(2);
-        String epoch;
         try (TestSocket alice = TestServers.member(cluster.node(0), "alice", "fault");
              TestSocket bob = TestServers.member(cluster.node(1), "bob", "fault")) {
             assertThat(Cluster.readiness(cluster.node(0))).isEqualTo(200);
             alice.request("ack", "type", "send", "room", "fault", "text", "before");
             assertThat(bob.next("message").get("text").asText()).isEqualTo("before");
-            epoch = bob.request("history", "type", "history", "room", "fault").get("epoch").asText();
+            String epoch = bob.request("history", "type", "history", "room", "fault").get("epoch").asText();
 
             cluster.redis().kill();
             await().atMost(REDIS_BACK).until(() -> Cluster.readiness(cluster.node(0)) == 503
@@ -58,18 +56,7 @@ class ClusterFaultIT {
             cluster.redis().restart();
             await().atMost(REDIS_BACK).until(() -> Cluster.readiness(cluster.node(0)) == 200
                     && Cluster.readiness(cluster.node(1)) == 200);
-            JsonNode ack = alice.request("ack", "type", "send", "room", "fault", "text", "after");
-            assertThat(ack.get("offset").asLong()).as("offsets restart in the new history").isEqualTo(1);
-            assertThat(bob.awaitClose().code()).as("a member of a room whose history was lost recovers").isEqualTo(1012);
-            assertThat(alice.awaitClose().code()).isEqualTo(1012);
-        }
-        // A new nick: the closed session's nick may still be releasing on Redis.
-        try (TestSocket bob = TestSocket.login(cluster.node(1).webSocketUri(), "bob-again")) {
-            JsonNode joined = bob.request("joined", "type", "join", "room", "fault",
-                    "since", Map.of("epoch", epoch, "offset", 1));
-            assertThat(joined.get("recovered").asBoolean()).isFalse();
-            assertThat(joined.get("epoch").asText()).isNotEqualTo(epoch);
-            assertThat(joined.get("messages")).extracting(m -> m.get("text").asText()).containsExactly("after");
+            Cluster.assertStartsOver(alice, bob, "fault", epoch, cluster.node(1), "bob-again");
         }
     }
 

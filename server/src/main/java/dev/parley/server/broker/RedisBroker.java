@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * and changes its state in the same step; both keep the unread index with the stream), so the
  * order in which every node receives a room's events is the history's order. Direct messages go to the channel
  * {@code parley:user:<nick>}, subscribed by the node where that user is connected. The set
- * {@code parley:rooms} names the rooms that have had messages.
+ * {@code parley:rooms} names the rooms that have had messages; those found expired when it is listed
+ * are taken out.
  *
  * <p>A node subscribes to a room's channel while it has members there ({@link RoomChannels}); each
  * room's {@link RoomFeed} fills any gap in the live messages from the stream, and every
@@ -67,27 +68,32 @@ public final class RedisBroker implements Broker {
     private final RoomChannels channels;
     private final RedisReadState readState;
     private final int historySize;
+    /** Every room script's last argument: the life of the room's keys after its last write, in ms. */
+    private final String roomTtlMs;
     private final LongSupplier clock;
 
-    private RedisBroker(Redis redis, RoomChannels channels, int historySize, LongSupplier clock) {
+    private RedisBroker(Redis redis, RoomChannels channels, int historySize, String roomTtlMs, LongSupplier clock) {
         this.redis = redis;
         this.channels = channels;
-        this.readState = new RedisReadState(redis);
+        this.roomTtlMs = roomTtlMs;
+        this.readState = new RedisReadState(redis, roomTtlMs);
         this.historySize = historySize;
         this.clock = clock;
         redis.onConnected(() -> loadScripts(redis).exceptionally(failure -> null));
     }
 
     /**
-     * A broker on {@code redis} that keeps {@code historySize} messages per room, stamps messages
-     * with {@code clock}, and checks each watched room's position every {@code checkInterval}.
-     * Completes once its publish/subscribe connection is up.
+     * A broker on {@code redis} that keeps {@code historySize} messages per room and a room's keys for
+     * {@code roomTtl} after its last write ({@link Duration#ZERO}: for ever), stamps messages with
+     * {@code clock}, and checks each watched room's position every {@code checkInterval}. Completes
+     * once its publish/subscribe connection is up.
      */
-    public static CompletableFuture<RedisBroker> open(Redis redis, int historySize, LongSupplier clock,
+    public static CompletableFuture<RedisBroker> open(Redis redis, int historySize, Duration roomTtl, LongSupplier clock,
                                                      Duration checkInterval) {
+        String roomTtlMs = Long.toString(roomTtl.toMillis());
         return loadScripts(redis).thenCompose(loaded -> RoomChannels.open(redis, rooms -> positions(redis, rooms),
-                        (room, from, to) -> fetch(redis, room, from, to), checkInterval))
-                .thenApply(channels -> new RedisBroker(redis, channels, historySize, clock));
+                        (room, from, to) -> fetch(redis, roomTtlMs, room, from, to), checkInterval))
+                .thenApply(channels -> new RedisBroker(redis, channels, historySize, roomTtlMs, clock));
     }
 
     private static CompletableFuture<Void> loadScripts(Redis redis) {
@@ -149,6 +155,7 @@ public final class RedisBroker implements Broker {
             args.addAll(List.of("reaction", Long.toString(react.target()), react.emoji(), react.on() ? "1" : "0",
                     Integer.toString(Command.React.MAX_EMOJI_PER_MESSAGE)));
         }
+        args.add(roomTtlMs);
         CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), args.toArray(String[]::new)));
         return reply.thenApply(r -> {
@@ -171,7 +178,8 @@ public final class RedisBroker implements Broker {
                 RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
                 Long.toString(ts), send.from(), send.text(), room,
                 send.nonce() == null ? "" : RoomLog.nonceKey(send.from(), send.nonce()),
-                send.replyTo() == null ? "" : send.replyTo().toString(), RedisReadState.mentionedBy(send.from(), send.text())));
+                send.replyTo() == null ? "" : send.replyTo().toString(), RedisReadState.mentionedBy(send.from(), send.text()),
+                roomTtlMs));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
             if (offset == 0) {
@@ -249,7 +257,8 @@ public final class RedisBroker implements Broker {
     public CompletableFuture<Recovery> recover(String room, StreamPosition since, int latest, int recoverMax) {
         CompletableFuture<List<Object>> reply = redis.call(RECOVER.run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), Epochs.fresh(), since == null ? "" : since.epoch(),
-                Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest), Integer.toString(recoverMax)));
+                Long.toString(since == null ? 0 : since.offset()), Integer.toString(latest), Integer.toString(recoverMax),
+                roomTtlMs));
         return reply.thenApply(r -> {
             boolean recovered = (Long) r.get(2) == 1;
             List<?> entries = (List<?>) r.get(3);
@@ -262,27 +271,28 @@ public final class RedisBroker implements Broker {
     public CompletableFuture<HistorySlice> history(String room, HistoryQuery query) {
         if (query.after() != null) {
             // Stream ids are unsigned: after Long.MAX_VALUE comes 2^63, past every offset.
-            return range(redis, room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false,
+            return range(redis, roomTtlMs, room, Long.toUnsignedString(query.after() + 1) + "-0", "+", query.limit(), false,
                     query.allEvents()).thenApply(range -> new HistorySlice(range.epoch(), range.messages()));
         }
         String last = query.before() == null ? "+" : Math.max(0, query.before() - 1) + "-0";
-        return range(redis, room, "-", last, query.limit(), true, query.allEvents()).thenApply(range -> {
+        return range(redis, roomTtlMs, room, "-", last, query.limit(), true, query.allEvents()).thenApply(range -> {
             List<ServerEvent.RoomEvent> oldestFirst = new ArrayList<>(range.messages());
             Collections.reverse(oldestFirst);
             return new HistorySlice(range.epoch(), oldestFirst);
         });
     }
 
-    private static CompletableFuture<RoomFeed.Fetched> fetch(Redis redis, String room, long from, long to) {
-        return range(redis, room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1), false, true);
+    private static CompletableFuture<RoomFeed.Fetched> fetch(Redis redis, String roomTtlMs, String room, long from, long to) {
+        return range(redis, roomTtlMs, room, from + "-0", to + "-0", (int) Math.min(Integer.MAX_VALUE, to - from + 1),
+                false, true);
     }
 
     /** Up to {@code count} events from stream id {@code first} to {@code last}: the log's, or messages with their state. */
-    private static CompletableFuture<RoomFeed.Fetched> range(Redis redis, String room, String first, String last, int count,
-                                                            boolean newestFirst, boolean log) {
+    private static CompletableFuture<RoomFeed.Fetched> range(Redis redis, String roomTtlMs, String room, String first,
+                                                            String last, int count, boolean newestFirst, boolean log) {
         CompletableFuture<List<Object>> reply = redis.call(RANGE.run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), Epochs.fresh(), first, last, Integer.toString(count), newestFirst ? "rev" : "fwd",
-                log ? "log" : "state"));
+                log ? "log" : "state", roomTtlMs));
         return reply.thenApply(r -> {
             List<?> entries = (List<?>) r.get(2);
             return new RoomFeed.Fetched((String) r.get(0), (Long) r.get(1),
@@ -307,12 +317,29 @@ public final class RedisBroker implements Broker {
             Map<String, Long> result = new HashMap<>();
             tops.forEach((room, top) -> {
                 String value = top.join();
-                if (value != null && !value.equals("0")) {
+                if (hasMessages(value)) {
                     result.put(room, Long.parseLong(value));
+                } else {
+                    forgetExpired(room);
                 }
             });
             return result;
         });
+    }
+
+    /** Whether a room's {@code top} (null without a hash) says it has messages in its epoch. */
+    private static boolean hasMessages(String top) {
+        return top != null && !top.equals("0");
+    }
+
+    /**
+     * Takes a room without messages in its epoch (its keys expired, or Redis lost them) out of
+     * {@code parley:rooms}, so that the set follows the rooms Redis holds; its first message adds it
+     * back after its script.
+     */
+    private void forgetExpired(String room) {
+        RedisRooms.removeUnlessBack(redis, ROOMS, room,
+                () -> redis.call(redis.commands().hget(RedisRooms.meta(room), "top")).thenApply(RedisBroker::hasMessages));
     }
 
     /** The epoch and top offset in each room's hash; rooms without one are left out. */

@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
  * from the room's unread index, which the scripts that append and change messages keep
  * ({@code index.lua}), read by {@code unread.lua}. The rooms a user has markers in are the set
  * {@code parley:reads:{<user>}}, in the user's own slot: a marker is only ever in a room that set
- * names (it is added before the marker is set, and removed after the marker), while the set may name
- * a room whose marker is gone, which {@link #unread} leaves out.
+ * names (it is added before the marker is set and again once it moved, and removed after the marker),
+ * while the set may name a room whose marker is gone (expired with the room, or a {@code forget} that
+ * failed half-way), which {@link #unread} leaves out and takes out of the set.
  */
 final class RedisReadState implements ReadState {
     private static final String USER_ROOMS_PREFIX = "parley:reads:{";
@@ -36,9 +37,12 @@ final class RedisReadState implements ReadState {
     static final List<LuaScript> SCRIPTS = List.of(UNREAD);
 
     private final Redis redis;
+    /** The room scripts' last argument ({@code redis/epoch.lua}). */
+    private final String roomTtlMs;
 
-    RedisReadState(Redis redis) {
+    RedisReadState(Redis redis, String roomTtlMs) {
         this.redis = redis;
+        this.roomTtlMs = roomTtlMs;
     }
 
     /**
@@ -55,8 +59,10 @@ final class RedisReadState implements ReadState {
         String nick = Names.nickKey(user);
         return redis.call(redis.commands().sadd(userRooms(nick), room))
                 .thenCompose(added -> redis.<List<Object>>call(MARKER.runInOrder(redis.commands(), ScriptOutputType.MULTI,
-                        RedisRooms.keys(room), Epochs.fresh(), nick, Long.toString(offset))))
-                .thenApply(r -> (Long) r.get(0) == 1 ? OptionalLong.of((Long) r.get(1)) : OptionalLong.empty());
+                        RedisRooms.keys(room), Epochs.fresh(), nick, Long.toString(offset), roomTtlMs)))
+                .thenCompose(r -> (Long) r.get(0) == 0 ? CompletableFuture.completedFuture(OptionalLong.empty())
+                        : redis.call(redis.commands().sadd(userRooms(nick), room))
+                                .thenApply(again -> OptionalLong.of((Long) r.get(1))));
     }
 
     /** One {@code unread.lua} per room the user's set names, all sent at once on the shared connection. */
@@ -70,15 +76,30 @@ final class RedisReadState implements ReadState {
         List<CompletableFuture<ServerEvent.UnreadRoom>> reads = new ArrayList<>(rooms.size());
         for (String room : rooms) {
             CompletableFuture<List<Object>> reply = redis.call(UNREAD.run(redis.commands(), ScriptOutputType.MULTI,
-                    RedisRooms.keys(room), Epochs.fresh(), nick));
-            reads.add(reply.thenApply(r -> r.isEmpty() ? null
-                    : new ServerEvent.UnreadRoom(room, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2))));
+                    RedisRooms.keys(room), Epochs.fresh(), nick, roomTtlMs));
+            reads.add(reply.thenApply(r -> {
+                if (r.isEmpty()) {
+                    forgetUnmarked(nick, room);
+                    return null;
+                }
+                return new ServerEvent.UnreadRoom(room, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
+            }));
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> reads.stream()
                 .map(CompletableFuture::join)
                 .filter(read -> read != null)
                 .sorted(Comparator.comparing(ServerEvent.UnreadRoom::room))
                 .toList());
+    }
+
+    /**
+     * Takes a room where the user has no marker (the room's keys expired, or a {@code forget} left it)
+     * out of the user's set, so that the set follows the markers Redis holds; a marker set meanwhile
+     * adds the room back once set ({@link #markRead}).
+     */
+    private void forgetUnmarked(String nick, String room) {
+        RedisRooms.removeUnlessBack(redis, userRooms(nick), room,
+                () -> redis.call(redis.commands().hexists(RedisRooms.reads(room), nick)));
     }
 
     @Override

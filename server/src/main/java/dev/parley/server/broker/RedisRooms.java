@@ -1,11 +1,17 @@
 package dev.parley.server.broker;
 
 import dev.parley.server.redis.LuaScript;
+import dev.parley.server.redis.Redis;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The names of a room's keys in Redis and how its scripts are put together, for {@link RedisBroker}
  * and {@link RedisReadState}. Every key of a room carries it as a hash tag ({@code {R}}), so that
- * one script reaches them all in one Redis Cluster slot.
+ * one script reaches them all in one Redis Cluster slot. Every room script takes the epoch a room
+ * without one gets as its first argument and the life of the room's keys after its last write (ms,
+ * 0 for ever) as its last ({@code redis/epoch.lua}).
  */
 final class RedisRooms {
     private static final String ROOM_PREFIX = "parley:room:{";
@@ -33,6 +39,20 @@ final class RedisRooms {
     /** The room's hash of read markers, user to offset. */
     static String reads(String room) {
         return ROOM_PREFIX + room + "}:reads";
+    }
+
+    /**
+     * Takes {@code room} out of the set {@code rooms} (in another slot than the room's), then puts it
+     * back when {@code belongs}, asked after the removal, says it belongs there after all: for a set
+     * that a writer adds a room to after the room's own keys show it belongs, so that a room that came
+     * to belong while it was being taken out is either seen here or added after the removal.
+     */
+    static void removeUnlessBack(Redis redis, String rooms, String room, Supplier<CompletableFuture<Boolean>> belongs) {
+        redis.call(redis.commands().srem(rooms, room))
+                .thenCompose(removed -> belongs.get())
+                .thenCompose(back -> back ? redis.call(redis.commands().sadd(rooms, room))
+                        : CompletableFuture.completedFuture(0L))
+                .exceptionally(failure -> 0L);
     }
 
     /**

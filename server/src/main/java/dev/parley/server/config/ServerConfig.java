@@ -75,6 +75,10 @@ public record ServerConfig(
                 help = "Interval of the check of each watched room's latest offset against Redis (or the database, "
                         + "with one), which catches a lost last message")
         long redisCheckMs,
+        @Setting(value = "2592000", min = 0,
+                help = "With Redis and no database: a room's keys expire this long after its last write, so that "
+                        + "Redis keeps only rooms in use (an expired room starts over under a new epoch); 0 keeps them")
+        long redisRoomTtlS,
         @Setting(value = "40000",
                 help = "With Redis: how long nick claims and room memberships live unless their node refreshes them; "
                         + "a dead node's members leave within this plus the refresh interval")

@@ -40,11 +40,12 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
 
     /**
      * What the backend is made of: Redis at {@code redisUri} (null for memory), history kept per
-     * room, and the Redis timings, in milliseconds; or a {@code database} (null for none) with the
-     * retention of its events ({@code retentionMs}, {@code maxEvents}; 0 for none), which stores
-     * direct messages too when {@code auth} is on (a user is then a token's subject).
+     * room, and the Redis timings, in milliseconds (the life of an idle room's keys among them, 0 for
+     * ever); or a {@code database} (null for none) with the retention of its events ({@code retentionMs},
+     * {@code maxEvents}; 0 for none), which stores direct messages too when {@code auth} is on (a user is
+     * then a token's subject).
      */
-    public record Settings(String redisUri, int historySize, long redisTimeoutMs, long redisCheckMs,
+    public record Settings(String redisUri, int historySize, long redisTimeoutMs, long redisCheckMs, long roomTtlMs,
                            long presenceTtlMs, long presenceRefreshMs, Database.Settings database, long retentionMs,
                            long maxEvents, boolean auth) {
     }
@@ -64,7 +65,8 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
         Duration checkInterval = Duration.ofMillis(settings.redisCheckMs());
         if (settings.database() == null) {
             return settings.redisUri() == null ? CompletableFuture.completedFuture(inMemory(settings.historySize(), clock))
-                    : onRedis(settings, registry, redis -> RedisBroker.open(redis, settings.historySize(), clock, checkInterval));
+                    : onRedis(settings, registry, redis -> RedisBroker.open(redis, settings.historySize(),
+                            Duration.ofMillis(settings.roomTtlMs()), clock, checkInterval));
         }
         return CompletableFuture.supplyAsync(() -> openDatabase(settings, clock, registry), ownThread("parley-database-open"))
                 .thenCompose(database -> {

@@ -173,6 +173,23 @@ class ClusteredPostgresBrokerIT extends BrokerContract {
     }
 
     @Test
+    void aRoomKeepsNoKeyInRedisSoThatNothingOfItExpiresThere() {
+        Broker broker = node(new Recorder());
+        broker.watch("r").join();
+        ServerEvent.Message first = broker.publish("r", "alice", "hi @bob", "n-1").join();
+        broker.publish(new RoomAction.React("r", "bob", first.offset(), "👍", true)).join();
+        broker.publish(new RoomAction.Edit("r", "alice", first.offset(), "hi @carol")).join();
+        broker.markRead("bob", "r", 1).join();
+        broker.recover("r", null, 20, 100).join();
+        broker.history("r", new HistoryQuery(null, null, 20)).join();
+
+        try (RedisClient admin = RedisClient.create(redis.uri());
+             StatefulRedisConnection<String, String> connection = admin.connect()) {
+            assertThat(connection.sync().keys("*")).as("the database holds the room; Redis carries its traffic").isEmpty();
+        }
+    }
+
+    @Test
     void redisFlushedOrRestartedChangesNoOffsetOrEpochAndWhatWasStoredMeanwhileStillReachesEveryNode() {
         Recorder atB = new Recorder();
         Broker a = node(new Recorder());

@@ -54,7 +54,7 @@ class RedisBrokerIT extends BrokerContract {
     Broker open(int historySize, LongSupplier clock) {
         Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
         connections.add(connection);
-        RedisBroker broker = RedisBroker.open(connection, historySize, clock, CHECK_INTERVAL).join();
+        RedisBroker broker = RedisBroker.open(connection, historySize, Duration.ofDays(30), clock, CHECK_INTERVAL).join();
         brokers.add(broker);
         return broker;
     }
