@@ -364,6 +364,7 @@ public final class Session implements Member {
         state = State.CLOSED;
         cancelExpiry();
         releaseHeldUntilWelcome();
+        ConnectionCommands.endStored(this);
         leaveAll().whenComplete((done, failure) -> node.logout(this));
     }
 
