@@ -33,7 +33,7 @@ final class ConnectionCommands {
         }
     }
 
-    /** The session has ended: where direct messages are stored, it gets none from now on. */
+    /** The session is closing (ended, or replaced by a resume): where direct messages are stored, none go to it from now on. */
     static void endStored(Session session) {
         DirectMessages stored = session.node().directMessages();
         if (stored != null && session.nick() != null) {
