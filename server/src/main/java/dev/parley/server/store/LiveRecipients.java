@@ -101,7 +101,7 @@ final class LiveRecipients {
     /** {@code session} of {@code nick} took {@code chunk} of its stored messages: their live copies are not for it. */
     void took(String nick, String session, List<ServerEvent.Dm> chunk) {
         List<Receiver> receivers = here.get(Names.nickKey(nick));
-        if (receivers == null) {
+        if (receivers == null || chunk.isEmpty()) {
             return;
         }
         synchronized (receivers) {
