@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
  * Stored direct messages on a cluster, over WebSocket: nodes with auth on that share one real
  * PostgreSQL and one real {@code redis-server} (new ones for each test). A dm from one node to a
  * recipient on another arrives live once; an offline recipient gets it after its next hello on any
- * node; one sent while the recipient's hello takes its stored messages comes once, after them; one
- * whose publish Redis lost waits for the next hello.
+ * node; one sent while the recipient's hello takes its stored messages comes once, after them; a
+ * user with sessions on both nodes gets each dm once in each, also in the sessions that log in
+ * while dms are sent; one whose publish Redis lost waits for the next hello.
  */
 class ClusteredDirectMessagesIT {
     private static final Duration WITHIN = Duration.ofSeconds(30);
@@ -162,6 +163,99 @@ class ClusteredDirectMessagesIT {
                 }
             }
         }
+    }
+
+    /**
+     * Alice has a session on each node and bob sends her dms through either: each of her sessions
+     * gets every one live, once, in order, whichever node claimed it.
+     */
+    @Test
+    void aUserWithASessionOnEachNodeGetsEveryDmLiveOnceInOrderOnBoth() throws SQLException {
+        ParleyServer first = node(true);
+        ParleyServer second = node(true);
+        try (TestSocket aliceOnFirst = login(first, "alice");
+             TestSocket aliceOnSecond = login(second, "alice");
+             TestSocket bobOnFirst = login(first, "bob");
+             TestSocket bobOnSecond = login(second, "bob")) {
+            List<TestSocket> alice = List.of(aliceOnFirst, aliceOnSecond);
+            dm(bobOnFirst, "alice", "warm-up");
+            for (TestSocket session : alice) {
+                // In a chunk or live: the session may still be taking its stored messages. Either
+                // way its last chunk is taken: what follows comes live.
+                assertThat(session.next("dm").get("seq").asLong()).isEqualTo(1);
+            }
+            for (int i = 2; i <= 21; i++) {
+                dm(i % 2 == 0 ? bobOnFirst : bobOnSecond, "alice", "dm " + i);
+            }
+            for (TestSocket session : alice) {
+                List<JsonNode> received = receive(session, 20);
+                assertThat(seqs(received)).as("once each, in order").isEqualTo(range(2, 21));
+                assertThat(received).allMatch(dm -> !dm.has("stored") && dm.get("text").asText().equals("dm " + dm.get("seq")));
+            }
+            await().atMost(WITHIN).until(() -> pending("alice") == 0);
+            dm(bobOnSecond, "alice", "last");
+            for (TestSocket session : alice) {
+                assertThat(session.next("dm").get("seq").asLong()).as("nothing came twice").isEqualTo(22);
+            }
+        }
+    }
+
+    /**
+     * Alice listens on the first node while bob sends 300 dms through the second, and two more
+     * sessions of hers log in meanwhile, one on each node. Each session gets each dm at most once
+     * (stored ones first), and every dm sent after its welcome; the one that listened from the
+     * start gets them all, live and in order.
+     */
+    @Test
+    void sessionsThatLogInWhileDmsAreSentGetEachOnceInAChunkOrLive() throws SQLException {
+        ParleyServer first = node(true);
+        ParleyServer second = node(true);
+        try (TestSocket bob = login(second, "bob");
+             TestSocket listening = login(first, "alice")) {
+            dm(bob, "alice", "warm-up");
+            listening.next("dm");
+            sendPipelined(bob, 1, 100);
+            try (TestSocket joiningSecond = login(second, "alice")) {
+                sendPipelined(bob, 101, 200);
+                try (TestSocket joiningFirst = login(first, "alice")) {
+                    sendPipelined(bob, 201, 300);
+                    for (int i = 1; i <= 300; i++) {
+                        bob.next("ack");
+                    }
+                    dm(bob, "alice", "marker");
+
+                    List<JsonNode> all = untilMarker(listening);
+                    assertThat(seqs(all)).as("from the start: all, once, in order").isEqualTo(range(2, 302));
+                    assertThat(all).noneMatch(dm -> dm.has("stored"));
+                    assertReceivedOnceEachAndAllSentAfterItsWelcome(untilMarker(joiningSecond), 101);
+                    assertReceivedOnceEachAndAllSentAfterItsWelcome(untilMarker(joiningFirst), 201);
+                    await().atMost(WITHIN).until(() -> pending("alice") == 0);
+                }
+            }
+        }
+    }
+
+    /** Sends dms {@code from}…{@code to} (each text {@code "dm <n>"}, its seq n + 1) without waiting for their acks. */
+    private static void sendPipelined(TestSocket sender, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            sender.send("type", "dm", "id", i, "to", "alice", "text", "dm " + i);
+        }
+    }
+
+    /** The dms {@code session} receives up to and including the one whose text is "marker". */
+    private static List<JsonNode> untilMarker(TestSocket session) {
+        List<JsonNode> received = new ArrayList<>();
+        do {
+            received.add(session.next("dm"));
+        } while (!received.get(received.size() - 1).get("text").asText().equals("marker"));
+        return received;
+    }
+
+    private static void assertReceivedOnceEachAndAllSentAfterItsWelcome(List<JsonNode> received, int firstSentAfter) {
+        List<Long> seqs = seqs(received);
+        assertThat(seqs).as("once each").doesNotHaveDuplicates().containsAll(range(firstSentAfter + 1, 302));
+        int firstLive = (int) received.stream().takeWhile(dm -> dm.path("stored").asBoolean()).count();
+        assertThat(received.subList(firstLive, received.size())).as("stored ones first").noneMatch(dm -> dm.has("stored"));
     }
 
     @Test

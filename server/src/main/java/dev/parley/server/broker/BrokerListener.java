@@ -2,11 +2,15 @@ package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
 
+import java.util.function.Predicate;
+
 /**
  * Receives what the {@link Broker} routes to this node. Calls for one room come one at a time and
  * in the room's order, so an implementation must hand the work off quickly and never block.
  */
 public interface BrokerListener {
+    /** For {@link #onDirect}: a direct message for every session of its recipient here. */
+    Predicate<String> EVERY_SESSION = session -> true;
 
     /** The nick a {@code presence} or {@code typing} event is about, whose own session is not sent it. */
     static String aboutNick(ServerEvent event) {
@@ -31,6 +35,9 @@ public interface BrokerListener {
     /** Closes every local session of {@code nick} with 1008; returns whether it had any. */
     boolean onDisconnect(String nick);
 
-    /** Delivers a direct message to a local session; returns whether its recipient is here. */
-    boolean onDirect(ServerEvent.Dm dm);
+    /**
+     * Delivers a direct message to the local sessions of its recipient that {@code toSessions}
+     * accepts (by session id); returns whether one got it.
+     */
+    boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions);
 }

@@ -2,6 +2,8 @@ package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
 
+import java.util.function.Predicate;
+
 /** A {@link BrokerListener} that passes everything on to another; a broker over another overrides what it adds. */
 class ForwardingListener implements BrokerListener {
     private final BrokerListener next;
@@ -36,7 +38,7 @@ class ForwardingListener implements BrokerListener {
     }
 
     @Override
-    public boolean onDirect(ServerEvent.Dm dm) {
-        return next.onDirect(dm);
+    public boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
+        return next.onDirect(dm, toSessions);
     }
 }

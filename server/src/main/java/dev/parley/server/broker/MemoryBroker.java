@@ -136,7 +136,7 @@ public final class MemoryBroker implements Broker, LivePart {
 
     @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
-        return CompletableFuture.completedFuture(listener.onDirect(dm));
+        return CompletableFuture.completedFuture(listener.onDirect(dm, BrokerListener.EVERY_SESSION));
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The {@link Broker} with durable history: room events are stored in PostgreSQL by the
@@ -38,7 +39,8 @@ import java.util.function.LongSupplier;
  * in a cluster, Redis publish/subscribe ({@link RoomChannels}), whose feeds read a room's position
  * and missing messages from the database, so that Redis holds nothing a room needs. With
  * auth on, direct messages are stored by {@link DirectMessages} before the live part carries them
- * to the recipient's node, where {@link DirectMessages#arrived} claims them before delivering.
+ * to every node of the recipient, where {@link DirectMessages#arrived} delivers them to each of its
+ * sessions once (in a chunk of its stored messages or live) and marks them delivered.
  * Read markers and unread counts are the database's ({@link ReadMarkers}), so every node of a
  * cluster sees the same; the {@code read} event to a user's other sessions goes through the live
  * part's {@link #toUser}.
@@ -68,7 +70,8 @@ public final class PostgresBroker implements Broker {
                            MeterRegistry registry, boolean storeDirect) {
         this.live = live;
         this.history = history;
-        this.directMessages = storeDirect ? new DirectMessages(database, dm -> listener.onDirect(dm)) : null;
+        this.directMessages = storeDirect ? new DirectMessages(database,
+                (dm, sessions) -> listener.onDirect(dm, sessions::contains)) : null;
         this.markers = new ReadMarkers(database);
         this.outbox = WebhookOutbox.of(database);
         this.writer = new GroupCommitWriter(database, clock, live::committed, Command.React.MAX_EMOJI_PER_MESSAGE, registry);
@@ -102,9 +105,9 @@ public final class PostgresBroker implements Broker {
     public void listen(BrokerListener listener) {
         this.listener = listener;
         live.listen(directMessages == null ? listener : new ForwardingListener(listener) {
-            /** A stored message, claimed before it is delivered. */
+            /** A stored message, to the recipient's sessions that did not take it as stored. */
             @Override
-            public boolean onDirect(ServerEvent.Dm dm) {
+            public boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
                 return directMessages.arrived(dm);
             }
         });
@@ -179,18 +182,12 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> watchUser(String nick) {
-        if (directMessages != null) {
-            directMessages.expect(nick);
-        }
         return live.watchUser(nick);
     }
 
     @Override
     public void unwatchUser(String nick) {
         live.unwatchUser(nick);
-        if (directMessages != null) {
-            directMessages.forget(nick);
-        }
     }
 
     @Override
@@ -213,8 +210,8 @@ public final class PostgresBroker implements Broker {
         if (directMessages == null) {
             return live.direct(dm);
         }
-        // Stored pending, then to the node of its recipient, which claims it; the sender's answer
-        // says stored, whatever becomes of the publish.
+        // Stored pending, then to the nodes of its recipient, which deliver and claim it; the
+        // sender's answer says stored, whatever becomes of the publish.
         return directMessages.store(dm).thenApply(stored -> {
             live.direct(stored).exceptionally(failure -> {
                 LOG.debug("direct message {} to {} stored, not published: {}", stored.seq(), stored.to(), failure.getMessage());

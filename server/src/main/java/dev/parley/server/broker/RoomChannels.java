@@ -228,7 +228,7 @@ final class RoomChannels implements LivePart {
                 }
                 ServerEvent event = JSON.treeToValue(node, ServerEvent.class);
                 if (event instanceof ServerEvent.Dm dm) {
-                    target.onDirect(dm);
+                    target.onDirect(dm, BrokerListener.EVERY_SESSION);
                 } else if (event != null) {
                     target.onUserEvent(channel.substring(USER_PREFIX.length()), node.path(EXCEPT).asText(null), event);
                 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 /**
  * This node's registry of members (by session id, and by nick: a user may have several sessions)
@@ -177,9 +178,12 @@ public final class Hub {
         }
     }
 
-    /** Delivers a direct message to each session of its recipient on this node; returns whether any got it. */
-    public boolean deliverDirect(ServerEvent.Dm dm) {
-        List<Member> recipients = byNick(dm.to());
+    /**
+     * Delivers a direct message to each session of its recipient on this node that {@code toSessions}
+     * accepts (by session id); returns whether any got it.
+     */
+    public boolean deliverDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
+        List<Member> recipients = byNick(dm.to()).stream().filter(member -> toSessions.test(member.id())).toList();
         return !recipients.isEmpty() && deliverTo(recipients, null, dm.addressedTo(recipients.get(0).nick())) > 0;
     }
 

@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * This node of the chat: it owns the {@link Broker} and {@link Presence} (in memory or on Redis,
@@ -347,8 +348,8 @@ public final class Node implements BrokerListener, PresenceListener {
     }
 
     @Override
-    public boolean onDirect(ServerEvent.Dm dm) {
-        return hub.deliverDirect(dm);
+    public boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
+        return hub.deliverDirect(dm, toSessions);
     }
 
     @Override

@@ -23,23 +23,32 @@ final class ConnectionCommands {
      * user, oldest first, as {@code dm} events with {@code "stored":true}, a chunk at a time, each
      * chunk marked delivered only once the socket took it (so a connection that drops before gets
      * them again on its next {@code hello}). After the last chunk new ones come live; those that
-     * arrived meanwhile were held, and come right after it.
+     * arrived meanwhile were held, and those of them in no chunk come right after it.
      */
     static void deliverStored(Session session) {
         DirectMessages stored = session.node().directMessages();
         if (stored != null) {
+            stored.expect(session.nick(), session.id());
             takeStored(session, stored);
         }
     }
 
+    /** The session is closing (ended, or replaced by a resume): where direct messages are stored, none go to it from now on. */
+    static void endStored(Session session) {
+        DirectMessages stored = session.node().directMessages();
+        if (stored != null && session.nick() != null) {
+            stored.forget(session.nick(), session.id());
+        }
+    }
+
     private static void takeStored(Session session, DirectMessages stored) {
-        stored.takePending(session.nick(), STORED_CHUNK).whenComplete((dms, failure) -> session.executor().execute(() -> {
+        stored.takePending(session.nick(), session.id(), STORED_CHUNK).whenComplete((dms, failure) -> session.executor().execute(() -> {
             if (!session.isReady()) {
                 return; // those taken come again on the next hello
             }
             if (failure != null) {
                 LOG.debug("{}: stored direct messages not taken: {}", session, failure.getMessage());
-                stored.listen(session.nick()); // the rest waits for the next hello; new ones come live
+                stored.listen(session.nick(), session.id()); // the rest waits for the next hello; new ones come live
             } else if (dms.isEmpty()) {
                 listen(session, stored);
             } else {
@@ -65,7 +74,7 @@ final class ConnectionCommands {
         }
         if (notMarked != null) {
             LOG.debug("{}: stored direct messages not marked: {}", session, notMarked.getMessage());
-            stored.listen(session.nick()); // those sent come again on the next hello
+            stored.listen(session.nick(), session.id()); // those sent come again on the next hello
         } else if (size == STORED_CHUNK) {
             takeStored(session, stored);
         } else {
@@ -75,7 +84,7 @@ final class ConnectionCommands {
 
     /** After the last chunk: live from now on, unless more arrived meanwhile than were held; then take again. */
     private static void listen(Session session, DirectMessages stored) {
-        if (session.isReady() && !stored.listen(session.nick())) {
+        if (session.isReady() && !stored.listen(session.nick(), session.id())) {
             takeStored(session, stored);
         }
     }

@@ -334,6 +334,7 @@ public final class Session implements Member {
     public CompletableFuture<Void> evict() {
         state = State.CLOSED;
         cancelExpiry();
+        ConnectionCommands.endStored(this);
         CompletableFuture<Void> left = leaveAll();
         transport.close(CloseCode.SESSION_REPLACED);
         return left;
@@ -364,6 +365,7 @@ public final class Session implements Member {
         state = State.CLOSED;
         cancelExpiry();
         releaseHeldUntilWelcome();
+        ConnectionCommands.endStored(this);
         leaveAll().whenComplete((done, failure) -> node.logout(this));
     }
 

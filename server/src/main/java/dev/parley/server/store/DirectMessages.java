@@ -9,30 +9,32 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * Stored direct messages (with auth on): every one in its conversation, numbered by the
  * conversation's {@code seq} in the same transaction that stores it (the conversation's row
- * locked, as {@code rooms.top} numbers room events), and pending until its recipient has it.
+ * locked, as {@code rooms.top} numbers room events), and pending until a session of its recipient
+ * has it.
  *
- * <p>Every message is stored pending; the broker then publishes it to the node its recipient is
- * connected to (this one, or another of a cluster), where {@link #arrived} hands it to the session
- * only once it is <em>claimed</em>: marked delivered by a conditional update that succeeds for a
- * message still pending and not taken. A session takes its stored messages in chunks after
- * {@code hello} ({@link #takePending}, which marks them taken), and until it {@link #listen}s what
- * arrives live for it is held ({@link LiveRecipients}). So each message is claimed once, whichever
- * node stores it, and comes either in a chunk or live, never both, stored ones first.
+ * <p>Every message is stored pending; the broker then publishes it to every node its recipient is
+ * connected to (this one, or others of a cluster), where {@link #arrived} hands it to each of the
+ * recipient's sessions there ({@link LiveRecipients}) and then <em>claims</em> it: marks it
+ * delivered by a conditional update that changes a message still pending and not taken. A session
+ * takes its stored messages in chunks after {@code hello} ({@link #takePending}, which marks them
+ * taken), and until it {@link #listen}s what arrives live for it is held; then it gets the held
+ * ones it did not take in a chunk. So each session gets each message that arrives for it once, in
+ * a chunk or live, never both, stored ones first; and a message no session got stays pending for
+ * the next {@code hello}.
  *
  * <p>Writes run on the {@link Database}'s one thread for small writes, so they happen in the order
- * they were asked for (a sender's messages keep their order, and a node's claims the order their
- * messages arrived in) and never wait behind room events. Reads of a conversation run on the read
- * threads.
+ * they were asked for (a sender's messages keep their order) and never wait behind room events.
+ * Reads of a conversation run on the read threads.
  */
 public final class DirectMessages {
     private static final Logger LOG = LoggerFactory.getLogger(DirectMessages.class);
@@ -60,16 +62,18 @@ public final class DirectMessages {
     private static final String UPDATE = """
             update direct_messages d set %s from unnest(?::text[], ?::bigint[]) as m(conversation, seq)
             where d.conversation = m.conversation and d.seq = m.seq""";
-    /** Claims the given messages that are still pending and in no chunk; returns those claimed. */
-    private static final String CLAIM = UPDATE.formatted("pending = false")
-            + " and d.pending and not d.taken returning d.seq, d.conversation";
+    /** Marks the given messages delivered where they are still pending and in no chunk (a chunk marks its own). */
+    private static final String CLAIM = UPDATE.formatted("pending = false") + " and d.pending and not d.taken";
 
     private final Database database;
-    private final Predicate<ServerEvent.Dm> deliver;
-    private final LiveRecipients recipients = new LiveRecipients(this::claimAndDeliver);
+    private final BiPredicate<ServerEvent.Dm, Set<String>> deliver;
+    private final LiveRecipients recipients = new LiveRecipients(this::deliverAndClaim);
 
-    /** {@code deliver}: hands a claimed message to its recipient's session; false when it is gone. */
-    public DirectMessages(Database database, Predicate<ServerEvent.Dm> deliver) {
+    /**
+     * {@code deliver}: hands a message to those of the given sessions (ids) of its recipient that
+     * are still here; whether one got it.
+     */
+    public DirectMessages(Database database, BiPredicate<ServerEvent.Dm, Set<String>> deliver) {
         this.database = database;
         this.deliver = deliver;
     }
@@ -98,18 +102,18 @@ public final class DirectMessages {
     }
 
     /**
-     * A session of {@code nick} is on this node and will take its stored messages: what arrives for
-     * it is held until it {@link #listen}s.
+     * {@code session} of {@code nick} is on this node and will take its stored messages: what
+     * arrives for it is held until it {@link #listen}s.
      */
-    public void expect(String nick) {
-        recipients.expect(nick);
+    public void expect(String nick, String session) {
+        recipients.expect(nick, session);
     }
 
     /**
-     * A stored message published for its recipient. Ignored (it stays pending) unless the recipient
-     * has a session here; held while that session takes its stored messages; otherwise claimed
-     * and, if the claim succeeds, delivered (and pending again if the session is gone by then).
-     * Returns whether the recipient has a session here.
+     * A stored message published for its recipient. Ignored unless the recipient has a session
+     * here; held for each session that takes its stored messages; delivered to each listening one
+     * that did not take it in a chunk, and then claimed. Returns whether the recipient has a
+     * session here.
      */
     public boolean arrived(ServerEvent.Dm dm) {
         return recipients.arrived(dm);
@@ -117,26 +121,30 @@ public final class DirectMessages {
 
     /**
      * Up to {@code limit} of the messages pending for {@code nick}, oldest first, as stored
-     * messages, marked taken: no live delivery claims them. They stay pending until
-     * {@link #delivered}, and the next call takes them again if they were not.
+     * messages for {@code session}, marked taken: no live delivery claims them, and their live
+     * copies do not reach that session. They stay pending until {@link #delivered}, and the next
+     * call takes them again if they were not.
      */
-    public CompletableFuture<List<ServerEvent.Dm>> takePending(String nick, int limit) {
+    public CompletableFuture<List<ServerEvent.Dm>> takePending(String nick, String session, int limit) {
         return database.write(connection -> select(connection, TAKE, Names.nickKey(nick), limit).stream()
-                .map(ServerEvent.Dm::asStored).toList());
+                .map(ServerEvent.Dm::asStored).toList()).thenApply(chunk -> {
+                    recipients.took(nick, session, chunk);
+                    return chunk;
+                });
     }
 
     /**
-     * The session of {@code nick} has its stored messages: new ones (and those held meanwhile) come
-     * live. Returns false when more arrived meanwhile than could be held: take the stored ones
-     * again (they are among them), then listen again.
+     * {@code session} of {@code nick} has its stored messages: new ones (and those held meanwhile
+     * that were in no chunk of it) come live. Returns false when more arrived meanwhile than could
+     * be held: take the stored ones again, then listen again.
      */
-    public boolean listen(String nick) {
-        return recipients.listen(nick);
+    public boolean listen(String nick, String session) {
+        return recipients.listen(nick, session);
     }
 
-    /** {@code nick} has no session on this node any more: its messages wait for its next hello. */
-    public void forget(String nick) {
-        recipients.forget(nick);
+    /** {@code session} of {@code nick} is gone from this node: nothing more is held or delivered for it. */
+    public void forget(String nick, String session) {
+        recipients.forget(nick, session);
     }
 
     /** Marks {@code dms}, taken with {@link #takePending}, as received. */
@@ -148,33 +156,27 @@ public final class DirectMessages {
     }
 
     /**
-     * Claims {@code arrived} in one transaction, then delivers the claimed ones in order; those
-     * whose recipient is gone are pending again. Those not claimed were taken or claimed before.
+     * Delivers {@code arrived}, in order, to those of {@code sessions} still here, then claims those
+     * one got in one transaction; a claim that fails leaves them pending, to come again on the
+     * user's next hello.
      */
-    private void claimAndDeliver(List<ServerEvent.Dm> arrived) {
-        database.write(connection -> {
-            Set<String> claimed = new HashSet<>();
-            try (PreparedStatement statement = update(connection, CLAIM, arrived);
-                 ResultSet result = statement.getResultSet()) {
-                while (result.next()) {
-                    claimed.add(result.getString(2) + SEPARATOR + result.getLong(1));
-                }
+    private void deliverAndClaim(List<ServerEvent.Dm> arrived, Set<String> sessions) {
+        List<ServerEvent.Dm> delivered = new ArrayList<>(arrived.size());
+        for (ServerEvent.Dm dm : arrived) {
+            if (deliver.test(dm, sessions)) {
+                delivered.add(dm);
             }
-            return arrived.stream().filter(dm -> claimed.contains(key(dm))).toList();
-        }).thenCompose(claimed -> {
-            List<ServerEvent.Dm> gone = claimed.stream().filter(dm -> !deliver.test(dm)).toList();
-            return gone.isEmpty() ? CompletableFuture.completedFuture(null) : database.write(connection -> {
-                update(connection, UPDATE.formatted("pending = true"), gone).close();
-                return null;
-            });
+        }
+        if (delivered.isEmpty()) {
+            return;
+        }
+        database.write(connection -> {
+            update(connection, CLAIM, delivered).close();
+            return null;
         }).exceptionally(failure -> {
-            LOG.debug("direct messages arrived live not delivered, left for the next hello: {}", failure.getMessage());
+            LOG.debug("direct messages delivered live not marked, pending for the next hello: {}", failure.getMessage());
             return null;
         });
-    }
-
-    private static String key(ServerEvent.Dm dm) {
-        return conversation(dm.from(), dm.to()) + SEPARATOR + dm.seq();
     }
 
     /**

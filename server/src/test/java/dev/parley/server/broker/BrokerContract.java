@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,7 +94,7 @@ abstract class BrokerContract {
         }
 
         @Override
-        public boolean onDirect(ServerEvent.Dm dm) {
+        public boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
             directs.add(dm);
             return here.contains(dm.to());
         }

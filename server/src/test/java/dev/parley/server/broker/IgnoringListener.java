@@ -2,6 +2,8 @@ package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
 
+import java.util.function.Predicate;
+
 /** A node's listener for tests that look at what a broker answers, not at what it delivers. */
 public final class IgnoringListener implements BrokerListener {
     @Override
@@ -29,7 +31,7 @@ public final class IgnoringListener implements BrokerListener {
     }
 
     @Override
-    public boolean onDirect(ServerEvent.Dm dm) {
+    public boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
         return false;
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +49,7 @@ class MemoryBrokerTest {
             }
 
             @Override
-            public boolean onDirect(ServerEvent.Dm dm) {
+            public boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
                 return dm.to().equals("here");
             }
         });

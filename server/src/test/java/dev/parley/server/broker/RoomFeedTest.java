@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +56,7 @@ class RoomFeedTest {
             }
 
             @Override
-            public boolean onDirect(ServerEvent.Dm dm) {
+            public boolean onDirect(ServerEvent.Dm dm, Predicate<String> toSessions) {
                 return false;
             }
         };
