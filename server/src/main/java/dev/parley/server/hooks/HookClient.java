@@ -108,11 +108,14 @@ public final class HookClient implements AutoCloseable {
      * Posts {@code body} to {@code url} as the request {@code id} (a webhook keeps its id across
      * retries); completes with the answer, or fails with {@link HookFailure} when there is none
      * within {@code timeout}, which counts from now: a request that waits for a slot in flight
-     * waits within it. Fails at once when {@code maxWaiting} requests wait already.
+     * waits at most half of it, and fails when it has none by then. Fails at once when
+     * {@code maxWaiting} requests wait already.
      */
     public CompletableFuture<HookReply> post(URI url, String id, String body, Duration timeout) {
         CompletableFuture<HookReply> answer = new CompletableFuture<>();
-        HookSlots.Slot slot = new HookSlots.Slot(() -> send(url, id, body, answer));
+        HookSlots.Slot slot = new HookSlots.Slot(() -> send(url, id, body, answer),
+                () -> answer.completeExceptionally(new HookFailure("no slot in flight within half the timeout")),
+                System.nanoTime() + timeout.toNanos() / 2);
         if (!slots.admit(slot)) {
             refused.increment();
             return CompletableFuture.failedFuture(new HookFailure(maxInFlight + " hook requests in flight and "
