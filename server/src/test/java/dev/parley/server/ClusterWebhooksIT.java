@@ -74,16 +74,15 @@ class ClusterWebhooksIT {
              ParleyServer b = node(redis, backend.url().toString());
              TestSocket alice = TestServers.member(a, "alice", "both");
              TestSocket bob = TestServers.member(b, "bob", "both")) {
-            for (int i = 1; i <= 10; i++) {
-                alice.request("ack", "type", "send", "room", "both", "text", "alice " + i);
-                bob.request("ack", "type", "send", "room", "both", "text", "bob " + i);
-            }
+            List<TestSocket> inTurn = List.of(alice, bob);
+            List<String> sent = IntStream.rangeClosed(1, 10).boxed().flatMap(i -> Stream.of("alice " + i, "bob " + i)).toList();
+            sent.forEach(text -> inTurn.get(text.startsWith("alice") ? 0 : 1)
+                    .request("ack", "type", "send", "room", "both", "text", text));
             alice.request("ack", "type", "edit", "room", "both", "offset", 1, "text", "edited");
             await().atMost(PATIENCE).until(() -> offsets(backend, "both").size() == 21);
             assertThat(offsets(backend, "both")).as("the room's offset order, across the nodes").isEqualTo(oneTo(21));
             assertThat(backend.deliveredOnce("message.created", "both")).extracting(data -> data.path("text").asText())
-                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).boxed()
-                            .flatMap(i -> Stream.of("alice " + i, "bob " + i)).toList());
+                    .containsExactlyElementsOf(sent);
             assertThat(backend.delivered("message.edited", "text")).containsExactly("edited");
             assertThat(backend.delivered("member.joined", "nick")).containsExactlyInAnyOrder("alice", "bob");
             assertThat(backend.mostAtOnceInARoom()).as("one room's webhooks one at a time, across the nodes").isEqualTo(1);

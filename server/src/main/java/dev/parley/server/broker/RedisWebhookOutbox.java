@@ -33,9 +33,8 @@ import java.util.function.Predicate;
  * replication) is lost with it.
  */
 final class RedisWebhookOutbox implements WebhookLanes {
-    /** Shorter than the database's: a room whose node died waits this long for another. */
-    private static final long LEASE_MS = 10_000;
-    private static final long LOOK_MS = 500;
+    /** A room whose node died waits 10 s for another (the database's outbox: 30 s); a look is a SCAN step. */
+    private static final Pace PACE = new Pace(10_000, 500);
     /** Keys a SCAN step looks at: a room has about ten, so a look covers about a hundred rooms. */
     private static final int SCAN_COUNT = 1000;
     private static final String OUTBOXES = "parley:room:{*}:webhooks";
@@ -80,13 +79,8 @@ final class RedisWebhookOutbox implements WebhookLanes {
     }
 
     @Override
-    public long leaseMs() {
-        return LEASE_MS;
-    }
-
-    @Override
-    public long lookMs() {
-        return LOOK_MS;
+    public Pace pace() {
+        return PACE;
     }
 
     /** One step of the SCAN for rooms' outboxes; {@code limit} is left to {@link #SCAN_COUNT}. */

@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Delivers an outbox of lanes ({@link WebhookLanes}: the database's with durable history, the
  * rooms' in Redis in a cluster without one), on every node of a cluster: every
- * {@link WebhookLanes#lookMs} it looks for lanes with waiting webhooks and takes the lease of those
+ * {@link WebhookLanes.Pace#lookMs} it looks for lanes with waiting webhooks and takes the lease of those
  * no live node holds (and a lane it is {@link #wake woken} for at once); a lane it holds it delivers
  * one webhook at a time, oldest first, renewing its lease before each attempt (and all its leases
- * every third of {@link WebhookLanes#leaseMs}): a 2xx deletes the row and the next follows, a
+ * every third of {@link WebhookLanes.Pace#leaseMs}): a 2xx deletes the row and the next follows, a
  * failure counts an attempt and the same row is tried again after
  * {@link WebhookSender#retryDelayMs backoff}. An empty lane's lease is let go. A node that stops
  * lets go of its leases; one that dies leaves them to expire, when another node (or this one,
@@ -53,10 +53,10 @@ final class OutboxDeliverer implements AutoCloseable {
     OutboxDeliverer(WebhookLanes outbox, WebhookSender sender, MeterRegistry registry) {
         this.outbox = outbox;
         this.sender = sender;
-        this.leaseMs = outbox.leaseMs();
+        this.leaseMs = outbox.pace().leaseMs();
         WebhookSender.gauge(registry, "parley.webhooks.outbox",
                 "Webhooks waiting in the outbox (on Redis: in the rooms this node delivers)", rows::get);
-        timers.scheduleWithFixedDelay(this::look, 0, outbox.lookMs(), TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::look, 0, outbox.pace().lookMs(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> outbox.size().thenAccept(rows::set), 0, SIZE_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
         long renewMs = leaseMs / 3;

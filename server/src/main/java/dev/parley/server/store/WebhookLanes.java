@@ -19,11 +19,15 @@ public interface WebhookLanes {
     record Look(List<String> lanes, String next) {
     }
 
-    /** How long a lane stays with a node that no longer renews its lease (one that died). */
-    long leaseMs();
+    /**
+     * How a deliverer goes about the lanes: {@code leaseMs}, how long a lane stays with a node that
+     * no longer renews its lease (one that died); {@code lookMs}, how often it looks for lanes with
+     * waiting webhooks.
+     */
+    record Pace(long leaseMs, long lookMs) {
+    }
 
-    /** How often to look for lanes with waiting webhooks. */
-    long lookMs();
+    Pace pace();
 
     /** Some lanes with waiting webhooks, about {@code limit}, going on from where the last look said. */
     CompletableFuture<Look> lanes(String from, int limit);

@@ -15,10 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * the backend answered 2xx. Reads on the read threads, writes on the thread for small writes.
  */
 public final class WebhookOutbox implements WebhookLanes {
-    /** A node that dies leaves its lanes this long. */
-    private static final long LEASE_MS = 30_000;
-    /** Looks are cheap (an index probe per lane), so new lanes wait little. */
-    private static final long LOOK_MS = 200;
+    /** A node that dies leaves its lanes 30 s; looks are cheap (an index probe per lane), so new lanes wait little. */
+    private static final Pace PACE = new Pace(30_000, 200);
     private static final String INSERT = """
             insert into webhook_outbox (lane, id, type, body)
             select * from unnest(?::text[], ?::text[], ?::text[], ?::text[])""";
@@ -61,13 +59,8 @@ public final class WebhookOutbox implements WebhookLanes {
     }
 
     @Override
-    public long leaseMs() {
-        return LEASE_MS;
-    }
-
-    @Override
-    public long lookMs() {
-        return LOOK_MS;
+    public Pace pace() {
+        return PACE;
     }
 
     /** Adds {@code webhook} by a write of its own. */
