@@ -23,8 +23,8 @@ public record HookConfig(
                         + "reaction.changed, member.joined, member.left, session.opened, session.closed")
         List<String> webhookEvents,
         @Setting(value = "100000", min = 1, max = 100_000_000,
-                help = "Without a database: webhooks queued in memory for the backend; past it they are dropped, "
-                        + "counted and logged")
+                help = "Without a database: webhooks queued in memory for the backend (on Redis: in each room's "
+                        + "outbox); past it they are dropped, counted and logged")
         int webhookQueueMax,
         @Setting(label = "URL", whenUnset = "none",
                 help = "Backend asked before a send or edit is published: accept, accept with new text, or reject")
