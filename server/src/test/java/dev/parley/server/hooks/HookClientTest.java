@@ -124,6 +124,28 @@ class HookClientTest {
     }
 
     @Test
+    void aFreedSlotGoesToTheNewestWaitingAndOneWaitingPastHalfItsTimeoutIsNeverSent() {
+        CompletableFuture<Void> slowBackend = new CompletableFuture<>();
+        backend.answer(backend.after(slowBackend, HookBackend.json(200, "{}")));
+        CompletableFuture<HookReply> first = post(WAIT);
+        CompletableFuture<HookReply> second = post(WAIT);
+        long posted = System.nanoTime();
+        CompletableFuture<HookReply> stale = post(Duration.ofSeconds(2));
+        backend.nextCall();
+        backend.nextCall();
+        await().atMost(WAIT).until(() -> System.nanoTime() - posted > Duration.ofMillis(1100).toNanos());
+        CompletableFuture<HookReply> fresh = post(WAIT);
+        assertThat(client.waiting()).isEqualTo(2);
+
+        slowBackend.complete(null);
+        assertThat(first.join().succeeded()).isTrue();
+        assertThat(second.join().succeeded()).isTrue();
+        assertThat(failure(stale)).as("expired when a slot freed, before its own timeout").contains("no slot in flight");
+        assertThat(fresh.join().succeeded()).isTrue();
+        assertThat(backend.pendingCalls()).as("only the fresh one was sent after the first two").isEqualTo(1);
+    }
+
+    @Test
     void aRefusedConnectionFails() throws Exception {
         URI closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
