@@ -22,16 +22,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * Webhooks of a cluster on Redis without a database: each room's outbox in Redis, written with
  * the room's events, orders the room's webhooks across the nodes that publish into it, keeps what
- * a backend that is down has not taken, and outlives the node that was delivering it.
+ * a backend that is down has not taken (up to its bound, past which its oldest go), and outlives
+ * the node that was delivering it.
  */
 class ClusterWebhooksIT {
     private static final Duration PATIENCE = Duration.ofSeconds(40);
     private static final String EVENTS = "message.created,message.edited,member.joined";
 
     private static ParleyServer node(RedisServer redis, String hookUrl) {
+        return node(redis, hookUrl, EVENTS, 1000);
+    }
+
+    private static ParleyServer node(RedisServer redis, String hookUrl, String events, int outboxMax) {
         return TestServers.start(c -> c.with("--hook-secret", WebhookBackend.SECRET).with("--webhook-url", hookUrl)
-                .with("--webhook-events", EVENTS).with("--redis-uri", redis.uri()).with("--redis-timeout-ms", 5_000)
-                .with("--redis-check-ms", 200).with("--rate-per-sec", 10_000).with("--burst", 10_000));
+                .with("--webhook-events", events).with("--webhook-queue-max", outboxMax).with("--redis-uri", redis.uri())
+                .with("--redis-timeout-ms", 5_000).with("--redis-check-ms", 200).with("--rate-per-sec", 10_000)
+                .with("--burst", 10_000));
     }
 
     private static int freePort() throws Exception {
@@ -143,6 +149,23 @@ class ClusterWebhooksIT {
                 assertThat(backend.deliveredOnce("member.joined", "crash")).extracting(data -> data.path("nick").asText())
                         .containsExactly("alice");
                 assertThat(WebhooksIT.metric(survivor, "parley.webhooks.delivered")).isGreaterThanOrEqualTo(21);
+            }
+        }
+    }
+
+    @Test
+    void aRoomsFullOutboxDropsItsOldestCountsThemAndKeepsTheNewest() throws Exception {
+        int port = freePort();
+        try (RedisServer redis = RedisServer.start();
+             ParleyServer node = node(redis, "http://127.0.0.1:" + port + "/hooks", "message.created", 2);
+             TestSocket alice = TestServers.member(node, "alice", "full")) {
+            texts("full", 5).forEach(text -> alice.request("ack", "type", "send", "room", "full", "text", text));
+            assertThat(WebhooksIT.metric(node, "parley.webhooks.dropped")).isEqualTo(3);
+            assertThat(waitingInRedis(redis)).isEqualTo(2);
+            try (WebhookBackend backend = WebhookBackend.start(port)) {
+                await().atMost(PATIENCE).until(() -> waitingInRedis(redis) == 0);
+                assertThat(backend.deliveredOnce("message.created", "full")).extracting(data -> data.path("text").asText())
+                        .containsExactly("full 4", "full 5");
             }
         }
     }
