@@ -1,5 +1,6 @@
 import dev.parley.server.hooks.HookClient;
 import dev.parley.server.hooks.HookSecret;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -45,8 +46,8 @@ public final class HookClients {
             post = () -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
             close = threads::shutdownNow;
         } else {
-            HookClient client = new HookClient(HookSecret.parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 512,
-                    Duration.ofSeconds(2), System::currentTimeMillis);
+            HookClient client = new HookClient(HookSecret.parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 512, 4096,
+                    Duration.ofSeconds(2), System::currentTimeMillis, new SimpleMeterRegistry());
             post = () -> client.post(url, BODY, TIMEOUT);
             close = client::close;
         }

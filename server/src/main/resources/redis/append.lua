@@ -6,6 +6,12 @@
 -- came). Everything about an event leaves with it when the stream trims it, its entries in the
 -- unread index (index.lua) too.
 
+-- With webhooks, the two ARGV before the last (the room's time to live, epoch.lua) of a script
+-- that appends are the event's webhook's id ('' for none: webhooks off, or not of the event's
+-- type) and the most the room's outbox (KEYS[11], outbox.lua) keeps: the webhook goes there in the same step as its event, so that an
+-- acknowledged event never lacks its webhook. How many of the outbox's oldest went to make room.
+local webhookDropped = 0
+
 -- The entry's fields as a table.
 local function fieldsOf(entry)
   local fields = {}
@@ -62,5 +68,8 @@ local function append(channel, size, fields, text, payload)
   payload['offset'] = top
   payload['epoch'] = epoch
   redis.call('publish', channel, cjson.encode(payload))
+  if ARGV[#ARGV - 2] ~= '' then
+    webhookDropped = addWebhook(KEYS[11], tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV - 2], 'event', cjson.encode(payload))
+  end
   return top
 end

@@ -1,7 +1,8 @@
 -- KEYS[1]: the room's stream, KEYS[2]: its hash {epoch, top}, KEYS[3]: the nonces of its stream's
 -- messages, KEYS[4]: the texts of its stream's events, KEYS[5]: the state of its stream's messages,
 -- KEYS[6] to KEYS[9]: the unread index of its stream's messages (append.lua), KEYS[10]: the users'
--- read markers (user: offset); ARGV[1]: an epoch made by the node; the last ARGV: how long the
+-- read markers (user: offset), KEYS[11]: its webhook outbox (outbox.lua: a lost history's webhooks are
+-- still owed, so it is kept); ARGV[1]: an epoch made by the node; the last ARGV: how long the
 -- room's keys live after its last write, in ms (0: for ever). Gives the room an epoch when it
 -- has none. A stream (and what goes with it, read markers included) left without its hash belongs
 -- to a lost history (lost by Redis, or expired): it is deleted, so that offsets restart under the new

@@ -4,7 +4,7 @@
 -- reaction: ARGV[9] the emoji, ARGV[10] '1' to put it on, '0' to take it off, ARGV[11] the most
 -- emoji a message takes. Checks the message and appends the event in one step, so that it is
 -- decided on the room's state right before it (a delete and an edit of one message are ordered).
--- Returns {offset}; {0} for a reaction that changes nothing; {0, code} when refused: 'not_found'
+-- Returns {offset, the webhooks the outbox dropped (append.lua)}; {0} for a reaction that changes nothing; {0, code} when refused: 'not_found'
 -- (no such kept message, or deleted), 'forbidden' (not from's own), 'bad_request' (one emoji too many).
 local size = tonumber(ARGV[3])
 local target = ARGV[8]
@@ -91,4 +91,4 @@ if #redis.call('xrange', KEYS[1], target .. '-0', target .. '-0') > 0 then
   end
 end
 keepRoom()
-return {offset}
+return {offset, webhookDropped}

@@ -4,7 +4,7 @@
 -- '' for none). A nonce key the room still keeps (KEYS[3]: {nonce key: offset}) publishes
 -- nothing: returns {offset, ts, from, replyTo or '', text} of that first message (no text once deleted). A reply to a message the
 -- room does not keep, or deleted, returns {0, 'not_found'}. Otherwise appends and indexes the
--- message and returns {offset}.
+-- message and returns {offset, the webhooks the outbox dropped to make room (append.lua)}.
 local size = tonumber(ARGV[3])
 if ARGV[8] ~= '' then
   local first = redis.call('hget', KEYS[3], ARGV[8])
@@ -39,4 +39,4 @@ if size > 0 then
   indexMessage(offset, ARGV[5], ARGV[10])
 end
 keepRoom()
-return {offset}
+return {offset, webhookDropped}

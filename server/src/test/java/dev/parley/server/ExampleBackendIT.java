@@ -6,6 +6,7 @@ import dev.parley.server.hooks.HookClient;
 import dev.parley.server.hooks.HookReply;
 import dev.parley.server.hooks.HookSecret;
 import dev.parley.testing.TestSocket;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.java_websocket.drafts.Draft_6455;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,7 +160,8 @@ class ExampleBackendIT {
 
     @Test
     void theBannedWordIsRejectedAndWebhooksLoggedUnsignedRequestsRefused() throws Exception {
-        try (HookClient client = new HookClient(HookSecret.parse(SECRET), 4, Duration.ofSeconds(2), System::currentTimeMillis)) {
+        try (HookClient client = new HookClient(HookSecret.parse(SECRET), 4, 0, Duration.ofSeconds(2), System::currentTimeMillis,
+                new SimpleMeterRegistry())) {
             Duration timeout = Duration.ofSeconds(5);
             HookReply banned = client.post(URI.create(backendUrl + "/publish"),
                     "{\"room\":\"general\",\"from\":\"alice\",\"text\":\"Oh DARN it\"}", timeout).join();

@@ -1,6 +1,5 @@
 package dev.parley.server;
 
-import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Webhooks without a database, to a real HTTP backend: signed, every type, retried with the same
  * id after 500s and refused connections, one room's in order while another room flows, and a
- * full memory queue's drops counted.
+ * full memory queue's drops counted. A cluster's: {@link ClusterWebhooksIT}.
  */
 class WebhooksIT {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -132,34 +131,6 @@ class WebhooksIT {
 
     private static String[] texts(String prefix) {
         return IntStream.rangeClosed(1, 5).mapToObj(i -> prefix + " " + i).toArray(String[]::new);
-    }
-
-    @Test
-    void aClusterOnRedisPostsEachEventOnceFromTheNodeItWasPublishedThrough() throws Exception {
-        try (RedisServer redis = RedisServer.start();
-             WebhookBackend backend = WebhookBackend.start();
-             ParleyServer a = clustered(backend, redis);
-             ParleyServer b = clustered(backend, redis);
-             TestSocket alice = TestServers.member(a, "alice", "both");
-             TestSocket bob = TestServers.member(b, "bob", "both")) {
-            IntStream.rangeClosed(1, 5).forEach(i -> {
-                alice.request("ack", "type", "send", "room", "both", "text", "alice " + i);
-                bob.request("ack", "type", "send", "room", "both", "text", "bob " + i);
-            });
-            alice.request("ack", "type", "send", "room", "both", "text", "last");
-            await().atMost(PATIENCE).until(() -> backend.delivered("message.created", "text").contains("last"));
-            List<String> texts = backend.delivered("message.created", "text");
-            assertThat(texts).hasSize(11).doesNotHaveDuplicates();
-            assertThat(texts.stream().filter(text -> text.startsWith("alice"))).containsExactly(texts("alice"));
-            assertThat(texts.stream().filter(text -> text.startsWith("bob"))).containsExactly(texts("bob"));
-            assertThat(backend.delivered("member.joined", "nick")).containsExactlyInAnyOrder("alice", "bob");
-        }
-    }
-
-    private static ParleyServer clustered(WebhookBackend backend, RedisServer redis) {
-        return TestServers.start(c -> c.with("--hook-secret", WebhookBackend.SECRET)
-                .with("--webhook-url", backend.url().toString()).with("--webhook-events", "message.created,member.joined")
-                .with("--redis-uri", redis.uri()).with("--redis-timeout-ms", 5_000).with("--redis-check-ms", 200));
     }
 
     @Test

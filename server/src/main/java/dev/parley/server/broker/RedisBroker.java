@@ -5,6 +5,8 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.StreamPosition;
 import dev.parley.server.redis.LuaScript;
 import dev.parley.server.redis.Redis;
+import dev.parley.server.store.Webhook;
+import dev.parley.server.store.WebhookLanes;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 
@@ -19,6 +21,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.ObjIntConsumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +43,8 @@ import java.util.stream.Stream;
  *   <li>{@code parley:room:{R}:live}, {@code :senders}, {@code :mentions} and {@code :mentioned}, the
  *       unread index of the stream's messages that are not deleted, and {@code parley:room:{R}:reads},
  *       the users' read markers ({@link RedisReadState});</li>
- *   <li>{@code parley:room:{R}}, the channel of its live room events, presence and typing events.</li>
+ *   <li>{@code parley:room:{R}}, the channel of its live room events, presence and typing events;</li>
+ *   <li>with webhooks, {@code parley:room:{R}:webhooks}, the room's webhook outbox ({@link RedisWebhookOutbox}).</li>
  * </ul>
  * One Lua script gives a room event its offset, appends it and publishes it ({@code publish.lua}
  * for messages, {@code event.lua} for edits, deletes and reactions, which also checks the message
@@ -57,8 +62,10 @@ import java.util.stream.Stream;
 public final class RedisBroker implements Broker {
     private static final String ROOMS = "parley:rooms";
     private static final Set<String> FEATURES = Set.of("edit", "delete", "reactions", "replies", ReadState.FEATURE);
-    private static final LuaScript PUBLISH = RedisRooms.script("index", "append", "publish");
-    private static final LuaScript EVENT = RedisRooms.script("index", "append", "event");
+    private static final LuaScript PUBLISH = RedisRooms.script("index", "outbox", "append", "publish");
+    private static final LuaScript EVENT = RedisRooms.script("index", "outbox", "append", "event");
+    /** The last two arguments of a room script without webhooks: no webhook's id, and an outbox's most. */
+    private static final String[] NO_WEBHOOK = {"", "0"};
     private static final LuaScript RECOVER = RedisRooms.script("read", "recover");
     private static final LuaScript RANGE = RedisRooms.script("read", "range");
     private static final List<LuaScript> SCRIPTS = Stream.concat(Stream.of(PUBLISH, EVENT, RECOVER, RANGE),
@@ -71,6 +78,8 @@ public final class RedisBroker implements Broker {
     /** Every room script's last argument: the life of the room's keys after its last write, in ms. */
     private final String roomTtlMs;
     private final LongSupplier clock;
+    /** Where the room scripts put the room events' webhooks; null without webhooks. */
+    private volatile RedisWebhookOutbox webhooks;
 
     private RedisBroker(Redis redis, RoomChannels channels, int historySize, String roomTtlMs, LongSupplier clock) {
         this.redis = redis;
@@ -99,6 +108,30 @@ public final class RedisBroker implements Broker {
     private static CompletableFuture<Void> loadScripts(Redis redis) {
         return CompletableFuture.allOf(SCRIPTS.stream().map(script -> redis.call(script.load(redis.commands())))
                 .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * From now on, the room scripts add the webhook of each room event of a type {@code posts}
+     * accepts to the room's outbox in Redis, in the step that appends the event; each room's holds at
+     * most {@code most}, and {@code dropped} is told of those that went to make room. Returns that
+     * outbox, which member webhooks go to as well.
+     */
+    public WebhookLanes keepWebhooks(Predicate<String> posts, int most, ObjIntConsumer<String> dropped) {
+        webhooks = new RedisWebhookOutbox(redis, posts, most, dropped);
+        return webhooks;
+    }
+
+    private String[] webhookArgs(String type) {
+        RedisWebhookOutbox outbox = webhooks;
+        return outbox == null ? NO_WEBHOOK : outbox.scriptArgs(type);
+    }
+
+    /** The room script's reply {@code reply} of a new event in {@code room}: what its outbox dropped, after the offset. */
+    private void dropped(String room, List<Object> reply) {
+        RedisWebhookOutbox outbox = webhooks;
+        if (outbox != null) {
+            outbox.dropped(room, (Long) reply.get(1));
+        }
     }
 
     @Override
@@ -145,16 +178,21 @@ public final class RedisBroker implements Broker {
         String room = action.room();
         List<String> args = new ArrayList<>(List.of(Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
                 Long.toString(ts), action.from(), room));
+        String type;
         if (action instanceof RoomAction.Edit edit) {
+            type = Webhook.MESSAGE_EDITED;
             args.addAll(List.of("edit", Long.toString(edit.target()), edit.text(),
                     RedisReadState.mentionedBy(edit.from(), edit.text())));
         } else if (action instanceof RoomAction.Delete delete) {
+            type = Webhook.MESSAGE_DELETED;
             args.addAll(List.of("delete", Long.toString(delete.target()), delete.moderator() ? "1" : "0"));
         } else {
+            type = Webhook.REACTION_CHANGED;
             RoomAction.React react = (RoomAction.React) action;
             args.addAll(List.of("reaction", Long.toString(react.target()), react.emoji(), react.on() ? "1" : "0",
                     Integer.toString(Command.React.MAX_EMOJI_PER_MESSAGE)));
         }
+        args.addAll(List.of(webhookArgs(type)));
         args.add(roomTtlMs);
         CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), args.toArray(String[]::new)));
@@ -167,6 +205,7 @@ public final class RedisBroker implements Broker {
                 return Optional.empty();
             }
             redis.published();
+            dropped(room, r);
             return Optional.of(event(action, offset, ts));
         });
     }
@@ -174,24 +213,26 @@ public final class RedisBroker implements Broker {
     private CompletableFuture<ServerEvent.Message> send(RoomAction.Send send) {
         long ts = clock.getAsLong();
         String room = send.room();
+        String[] webhook = webhookArgs(Webhook.MESSAGE_CREATED);
         CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
                 Long.toString(ts), send.from(), send.text(), room,
                 send.nonce() == null ? "" : RoomLog.nonceKey(send.from(), send.nonce()),
                 send.replyTo() == null ? "" : send.replyTo().toString(), RedisReadState.mentionedBy(send.from(), send.text()),
-                roomTtlMs));
+                webhook[0], webhook[1], roomTtlMs));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
             if (offset == 0) {
                 throw refused((String) r.get(1), send.replyTo());
             }
-            if (r.size() > 1) {
+            if (r.size() > 2) {
                 String replyTo = (String) r.get(3);
                 ServerEvent.Message first = new ServerEvent.Message(room, offset, Long.parseLong((String) r.get(1)),
                         (String) r.get(2), (String) r.get(4), replyTo.isEmpty() ? null : Long.valueOf(replyTo), null, null, null);
                 return first.text() == null ? first.withTextDeleted() : first;
             }
             redis.published();
+            dropped(room, r);
             if (offset == 1) {
                 redis.call(redis.commands().sadd(ROOMS, room));
             }

@@ -23,7 +23,12 @@ final class RedisRooms {
     static String[] keys(String room) {
         String prefix = ROOM_PREFIX + room + "}:";
         return new String[] {prefix + "log", meta(room), nonces(room), prefix + "texts", prefix + "state",
-                prefix + "live", prefix + "senders", prefix + "mentions", prefix + "mentioned", reads(room)};
+                prefix + "live", prefix + "senders", prefix + "mentions", prefix + "mentioned", reads(room), webhooks(room)};
+    }
+
+    /** The room's webhook outbox, a stream ({@code redis/outbox.lua}). */
+    static String webhooks(String room) {
+        return ROOM_PREFIX + room + "}:webhooks";
     }
 
     /** The room's hash of the nonces of its kept messages, {@code <nick key> <nonce>} to offset. */

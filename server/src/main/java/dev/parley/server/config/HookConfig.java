@@ -23,8 +23,8 @@ public record HookConfig(
                         + "reaction.changed, member.joined, member.left, session.opened, session.closed")
         List<String> webhookEvents,
         @Setting(value = "100000", min = 1, max = 100_000_000,
-                help = "Without a database: webhooks queued in memory for the backend; past it they are dropped, "
-                        + "counted and logged")
+                help = "Without a database: webhooks queued in memory for the backend (on Redis: in each room's "
+                        + "outbox); past it they are dropped, counted and logged")
         int webhookQueueMax,
         @Setting(label = "URL", whenUnset = "none",
                 help = "Backend asked before a send or edit is published: accept, accept with new text, or reject")
@@ -43,7 +43,10 @@ public record HookConfig(
         @Setting(value = "2000", min = 1, help = "Longest wait for the connect hook's answer")
         long connectHookTimeoutMs,
         @Setting(value = "512", min = 1, max = 100_000, help = "Hook requests of this node in flight at once")
-        int hookMaxInFlight) {
+        int hookMaxInFlight,
+        @Setting(value = "4096", min = 0, max = 1_000_000,
+                help = "Hook requests that wait for a slot in flight, each within its own timeout; past it they are refused")
+        int hookMaxWaiting) {
 
     /** The webhook types, as the protocol names them. */
     public static final Set<String> WEBHOOK_TYPES = Set.of("message.created", "message.edited", "message.deleted",

@@ -1,5 +1,8 @@
 package dev.parley.server.hooks;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -42,7 +45,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,7 +53,8 @@ import java.util.function.LongSupplier;
  * over Netty on one event loop of its own (nothing runs on a session's loop), with a pool of
  * keep-alive connections per backend, each carrying one request at a time. Netty rather than the
  * JDK's HttpClient, by measurement: a tenth of the CPU a request (docs/benchmarks.md). At most
- * {@code maxInFlight} requests at once, a timeout on the connect and on the whole exchange (a
+ * {@code maxInFlight} requests at once, up to {@code maxWaiting} more waiting for a slot
+ * ({@link HookSlots}), a timeout on the connect and on the whole exchange (a
  * backend that drips its answer is cut off, and the connection closed), no redirects followed,
  * answers of at most {@link #MAX_REPLY_BYTES}. Anything short of an answer fails the result with
  * {@link HookFailure}; a non-2xx answer is an answer ({@link HookReply#succeeded()}).
@@ -67,15 +70,31 @@ public final class HookClient implements AutoCloseable {
     private final Map<String, ChannelPool> pools = new ConcurrentHashMap<>();
     private final HookSecret secret;
     private final int maxInFlight;
+    private final int maxWaiting;
+    private final HookSlots slots;
+    private final Counter refused;
     private final LongSupplier clock;
-    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile SslContext tls;
 
-    /** {@code clock}: milliseconds since the epoch, for {@code webhook-timestamp}. */
-    public HookClient(HookSecret secret, int maxInFlight, Duration connectTimeout, LongSupplier clock) {
+    /**
+     * At most {@code maxInFlight} requests at once and {@code maxWaiting} waiting for their turn;
+     * {@code clock}: milliseconds since the epoch, for {@code webhook-timestamp}; the metrics
+     * ({@code parley.hooks.in_flight}, {@code .waiting}, {@code .refused}) in {@code registry}.
+     */
+    public HookClient(HookSecret secret, int maxInFlight, int maxWaiting, Duration connectTimeout, LongSupplier clock,
+                      MeterRegistry registry) {
         this.secret = secret;
         this.maxInFlight = maxInFlight;
+        this.maxWaiting = maxWaiting;
+        this.slots = new HookSlots(maxInFlight, maxWaiting);
         this.clock = clock;
+        Gauge.builder("parley.hooks.in_flight", slots, HookSlots::inFlight).description("Hook requests in flight")
+                .register(registry);
+        Gauge.builder("parley.hooks.waiting", slots, HookSlots::waiting)
+                .description("Hook requests waiting for a slot in flight").register(registry);
+        this.refused = Counter.builder("parley.hooks.refused")
+                .description("Hook requests refused at once: as many in flight and waiting as the bounds allow")
+                .register(registry);
         this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
     }
@@ -88,25 +107,48 @@ public final class HookClient implements AutoCloseable {
     /**
      * Posts {@code body} to {@code url} as the request {@code id} (a webhook keeps its id across
      * retries); completes with the answer, or fails with {@link HookFailure} when there is none
-     * within {@code timeout}.
+     * within {@code timeout}, which counts from now: a request that waits for a slot in flight
+     * waits at most half of it, and fails when it has none by then. Fails at once when
+     * {@code maxWaiting} requests wait already.
      */
     public CompletableFuture<HookReply> post(URI url, String id, String body, Duration timeout) {
-        if (inFlight.incrementAndGet() > maxInFlight) {
-            inFlight.decrementAndGet();
-            return CompletableFuture.failedFuture(new HookFailure(maxInFlight + " hook requests in flight already"));
+        CompletableFuture<HookReply> answer = new CompletableFuture<>();
+        HookSlots.Slot slot = new HookSlots.Slot(() -> send(url, id, body, answer),
+                () -> answer.completeExceptionally(new HookFailure("no slot in flight within half the timeout")),
+                System.nanoTime() + timeout.toNanos() / 2);
+        if (!slots.admit(slot)) {
+            refused.increment();
+            return CompletableFuture.failedFuture(new HookFailure(maxInFlight + " hook requests in flight and "
+                    + maxWaiting + " waiting already"));
+        }
+        return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((reply, failure) -> {
+            slots.leave(slot);
+            if (failure != null) {
+                throw failure(url, failure);
+            }
+            if (reply.status() >= 300 && reply.status() < 400) {
+                throw new HookFailure(url + " answered a redirect (" + reply.status() + "), which is not followed");
+            }
+            return reply;
+        });
+    }
+
+    /** Sends the request on a connection of {@code url}'s pool, once it has its slot in flight. */
+    private void send(URI url, String id, String body, CompletableFuture<HookReply> answer) {
+        if (answer.isDone()) {
+            return;
+        }
+        ChannelPool pool;
+        try {
+            pool = pools.computeIfAbsent(origin(url), origin -> pool(url));
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(new HookFailure("not sent: " + e.getMessage(), e));
+            return;
         }
         long timestamp = clock.getAsLong() / 1000;
         FullHttpRequest request = request(url, body);
         request.headers().set("webhook-id", id).set("webhook-timestamp", Long.toString(timestamp))
                 .set("webhook-signature", secret.sign(id, timestamp, body));
-        CompletableFuture<HookReply> answer = new CompletableFuture<>();
-        ChannelPool pool;
-        try {
-            pool = pools.computeIfAbsent(origin(url), origin -> pool(url));
-        } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
-            return CompletableFuture.failedFuture(new HookFailure("not sent: " + e.getMessage(), e));
-        }
         pool.acquire().addListener((Future<Channel> acquired) -> {
             if (!acquired.isSuccess()) {
                 request.release();
@@ -131,16 +173,6 @@ public final class HookClient implements AutoCloseable {
                     answer.completeExceptionally(written.cause());
                 }
             });
-        });
-        return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((reply, failure) -> {
-            inFlight.decrementAndGet();
-            if (failure != null) {
-                throw failure(url, failure);
-            }
-            if (reply.status() >= 300 && reply.status() < 400) {
-                throw new HookFailure(url + " answered a redirect (" + reply.status() + "), which is not followed");
-            }
-            return reply;
         });
     }
 
@@ -243,7 +275,12 @@ public final class HookClient implements AutoCloseable {
 
     /** Requests in flight now. */
     public int inFlight() {
-        return inFlight.get();
+        return slots.inFlight();
+    }
+
+    /** Requests waiting for a slot in flight now. */
+    public int waiting() {
+        return slots.waiting();
     }
 
     @Override

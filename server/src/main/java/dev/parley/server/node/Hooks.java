@@ -45,7 +45,7 @@ public final class Hooks implements AutoCloseable {
             return NONE;
         }
         HookClient client = new HookClient(HookSecret.parse(config.hookSecret()), config.hookMaxInFlight(),
-                CONNECT_TIMEOUT, clock);
+                config.hookMaxWaiting(), CONNECT_TIMEOUT, clock, registry);
         ConnectHook connect = config.connectHookUrl() == null ? null : new ConnectHook(client,
                 HookConfig.uri(config.connectHookUrl()), Duration.ofMillis(config.connectHookTimeoutMs()));
         return new Hooks(config, client, connect, config.publishHookUrl() == null ? null

@@ -1,7 +1,7 @@
 package dev.parley.server.node;
 
 import dev.parley.server.hooks.WebhookSender;
-import dev.parley.server.store.WebhookOutbox;
+import dev.parley.server.store.WebhookLanes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,26 +19,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Delivers the {@link WebhookOutbox} with durable history, on every node of a cluster: every
- * {@link #POLL_MS} it looks for lanes with waiting webhooks and takes the lease of those no live
- * node holds; a lane it holds it delivers one webhook at a time, oldest first, renewing its lease
- * before each attempt (and all its leases every {@link #RENEW_MS}): a 2xx deletes the row and the
- * next follows, a failure counts an attempt and the same row is tried again after
+ * Delivers an outbox of lanes ({@link WebhookLanes}: the database's with durable history, the
+ * rooms' in Redis in a cluster without one), on every node of a cluster: every
+ * {@link WebhookLanes.Pace#lookMs} it looks for lanes with waiting webhooks and takes the lease of those
+ * no live node holds (and a lane it is {@link #wake woken} for at once); a lane it holds it delivers
+ * one webhook at a time, oldest first, renewing its lease before each attempt (and all its leases
+ * every third of {@link WebhookLanes.Pace#leaseMs}): a 2xx deletes the row and the next follows, a
+ * failure counts an attempt and the same row is tried again after
  * {@link WebhookSender#retryDelayMs backoff}. An empty lane's lease is let go. A node that stops
- * lets go of its leases; one that dies leaves them to expire after {@link #LEASE_MS}, when another
- * node (or this one, restarted) takes its lanes over. The database's failures end a lane's turn
- * here; the next look takes it up again.
+ * lets go of its leases; one that dies leaves them to expire, when another node (or this one,
+ * restarted) takes its lanes over. The outbox's failures end a lane's turn here; the next look
+ * takes it up again.
  */
 final class OutboxDeliverer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDeliverer.class);
-    static final long POLL_MS = 200;
-    /** How long a lane stays with a node that no longer renews it (one that died). */
-    static final long LEASE_MS = 30_000;
-    static final long RENEW_MS = LEASE_MS / 3;
     private static final long SIZE_INTERVAL_MS = 2_000;
     private static final int LANES_PER_LOOK = 256;
 
-    private final WebhookOutbox outbox;
+    private final WebhookLanes outbox;
+    private final long leaseMs;
     private final WebhookSender sender;
     /** This node's name as a lease holder, new at each start. */
     private final String holder = holderName();
@@ -48,25 +46,28 @@ final class OutboxDeliverer implements AutoCloseable {
     private final AtomicLong rows = new AtomicLong();
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("parley-webhook-outbox", true));
-    /** The name of the last lane the last look found: the next look goes on from there, so that every lane gets its turn. */
-    private volatile String lastLane = "";
+    /** Where the last look ended: the next goes on from there, so that every lane gets its turn. */
+    private volatile String lookFrom = "";
     private volatile boolean closed;
 
-    OutboxDeliverer(WebhookOutbox outbox, WebhookSender sender, MeterRegistry registry) {
+    OutboxDeliverer(WebhookLanes outbox, WebhookSender sender, MeterRegistry registry) {
         this.outbox = outbox;
         this.sender = sender;
-        WebhookSender.gauge(registry, "parley.webhooks.outbox", "Webhooks waiting in the database's outbox", rows::get);
-        timers.scheduleWithFixedDelay(this::look, 0, POLL_MS, TimeUnit.MILLISECONDS);
+        this.leaseMs = outbox.pace().leaseMs();
+        WebhookSender.gauge(registry, "parley.webhooks.outbox",
+                "Webhooks waiting in the outbox (on Redis: in the rooms this node delivers)", rows::get);
+        timers.scheduleWithFixedDelay(this::look, 0, outbox.pace().lookMs(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> outbox.size().thenAccept(rows::set), 0, SIZE_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(() -> outbox.renew(holder, LEASE_MS), RENEW_MS, RENEW_MS, TimeUnit.MILLISECONDS);
+        long renewMs = leaseMs / 3;
+        timers.scheduleWithFixedDelay(() -> outbox.renew(holder, leaseMs), renewMs, renewMs, TimeUnit.MILLISECONDS);
     }
 
     private void look() {
         try {
-            List<String> lanes = outbox.lanes(lastLane, LANES_PER_LOOK).get(LEASE_MS, TimeUnit.MILLISECONDS);
-            lastLane = lanes.size() < LANES_PER_LOOK ? "" : lanes.get(lanes.size() - 1);
-            lanes.forEach(this::start);
+            WebhookLanes.Look look = outbox.lanes(lookFrom, LANES_PER_LOOK).get(leaseMs, TimeUnit.MILLISECONDS);
+            lookFrom = look.next();
+            look.lanes().forEach(this::wake);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -74,7 +75,8 @@ final class OutboxDeliverer implements AutoCloseable {
         }
     }
 
-    private void start(String lane) {
+    /** Delivers {@code lane} unless this node does already: a lane found by a look, or one this node just added to. */
+    void wake(String lane) {
         if (!closed && delivering.add(lane)) {
             next(lane);
         }
@@ -85,9 +87,9 @@ final class OutboxDeliverer implements AutoCloseable {
         if (closed) {
             return;
         }
-        outbox.lease(lane, holder, LEASE_MS).thenCompose(held -> !held ? CompletableFuture.completedFuture(false)
+        outbox.lease(lane, holder, leaseMs).thenCompose(held -> !held ? CompletableFuture.completedFuture(false)
                 : outbox.head(lane).thenCompose(head -> head.isEmpty()
-                        ? outbox.release(lane, holder).thenApply(released -> false)
+                        ? outbox.release(lane, holder).thenApply(released -> !released && again(lane))
                         : attempt(lane, head.get()).thenApply(scheduled -> true)))
                 .whenComplete((continuing, failure) -> {
                     if (failure != null) {
@@ -100,10 +102,16 @@ final class OutboxDeliverer implements AutoCloseable {
     }
 
     /** One attempt at {@code row}; after it, the lane's next step (at once, or after the backoff). */
-    private CompletableFuture<Void> attempt(String lane, WebhookOutbox.Row row) {
+    private CompletableFuture<Void> attempt(String lane, WebhookLanes.Row row) {
         return sender.attempt(row.id(), row.body(), row.attempts(), row.madeMs()).thenCompose(delivered -> delivered
-                ? outbox.delivered(row.seq()).thenRun(() -> next(lane))
-                : outbox.failed(row.seq()).thenRun(() -> later(lane, WebhookSender.retryDelayMs(row.attempts()))));
+                ? outbox.delivered(lane, row).thenRun(() -> next(lane))
+                : outbox.failed(lane, row).thenRun(() -> later(lane, WebhookSender.retryDelayMs(row.attempts()))));
+    }
+
+    /** Webhooks came to {@code lane} while it was let go: its next step at once. */
+    private boolean again(String lane) {
+        later(lane, 0);
+        return true;
     }
 
     private void later(String lane, long delayMs) {
@@ -124,6 +132,6 @@ final class OutboxDeliverer implements AutoCloseable {
     public void close() {
         closed = true;
         timers.shutdownNow();
-        outbox.releaseAll(holder); // written before the database closes, which waits for its small writes
+        outbox.releaseAll(holder); // sent before the outbox's connections close (the database waits for its small writes)
     }
 }

@@ -11,7 +11,7 @@ import java.util.UUID;
  * One webhook as the backend gets it: its {@code id} (the {@code webhook-id}, the same on every
  * retry), its type, the room it names (null for a session's), and the body
  * {@code {"id","type","ts","data"}}, made once when the webhook is made. Kept in memory or, with
- * durable history, as a row of the outbox ({@link WebhookOutbox}).
+ * durable history, as a row of the outbox ({@link WebhookOutbox}), or in a room's outbox on Redis.
  */
 public record Webhook(String id, String type, String room, String body) {
     public static final String MESSAGE_CREATED = "message.created";
@@ -35,7 +35,17 @@ public record Webhook(String id, String type, String room, String body) {
 
     /** A room event's webhook; its data is the event as the wire has it. */
     public static Webhook of(ServerEvent.RoomEvent event) {
-        return of(typeOf(event), event.room(), event.ts(), event);
+        return of(newId(), event);
+    }
+
+    /** A room event's webhook under {@code id}, made again the same from the same event (as an outbox keeps it). */
+    public static Webhook of(String id, ServerEvent.RoomEvent event) {
+        return of(id, typeOf(event), event.room(), event.ts(), event);
+    }
+
+    /** A new webhook id. */
+    public static String newId() {
+        return "msg_" + UUID.randomUUID().toString().replace("-", "");
     }
 
     /** A {@code member.joined} or {@code member.left} webhook. */
@@ -43,7 +53,7 @@ public record Webhook(String id, String type, String room, String body) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("room", room);
         data.put("nick", nick);
-        return of(type, room, ts, data);
+        return of(newId(), type, room, ts, data);
     }
 
     /** A {@code session.opened} or {@code session.closed} webhook, which names no room. */
@@ -51,11 +61,10 @@ public record Webhook(String id, String type, String room, String body) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("nick", nick);
         data.put("session", session);
-        return of(type, null, ts, data);
+        return of(newId(), type, null, ts, data);
     }
 
-    private static Webhook of(String type, String room, long ts, Object data) {
-        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+    private static Webhook of(String id, String type, String room, long ts, Object data) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
         body.put("type", type);

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * in the {@link GroupCommitWriter}'s transactions, the others by small writes; a row goes once
  * the backend answered 2xx. Reads on the read threads, writes on the thread for small writes.
  */
-public final class WebhookOutbox {
+public final class WebhookOutbox implements WebhookLanes {
+    /** A node that dies leaves its lanes 30 s; looks are cheap (an index probe per lane), so new lanes wait little. */
+    private static final Pace PACE = new Pace(30_000, 200);
     private static final String INSERT = """
             insert into webhook_outbox (lane, id, type, body)
             select * from unnest(?::text[], ?::text[], ?::text[], ?::text[])""";
@@ -31,13 +33,14 @@ public final class WebhookOutbox {
             on conflict (lane) do update set holder = excluded.holder, expires = excluded.expires
             where webhook_leases.holder = excluded.holder or webhook_leases.expires < now()
             returning lane""";
+    /** The lease let go when the lane is empty; whether it is. */
+    private static final String RELEASE = """
+            with gone as (delete from webhook_leases where lane = ? and holder = ?
+                          and not exists (select 1 from webhook_outbox where lane = ?) returning lane)
+            select not exists (select 1 from webhook_outbox where lane = ?)""";
     private static final String HEAD = """
             select seq, id, body, attempts, (extract(epoch from made) * 1000)::bigint from webhook_outbox
             where lane = ? order by seq limit 1""";
-
-    /** A waiting webhook: its place in the outbox, its id and body, the attempts made, when it was made (ms). */
-    public record Row(long seq, String id, String body, int attempts, long madeMs) {
-    }
 
     private final Database database;
 
@@ -55,7 +58,13 @@ public final class WebhookOutbox {
         return webhook.room() != null ? "room:" + webhook.room() : "id:" + webhook.id();
     }
 
+    @Override
+    public Pace pace() {
+        return PACE;
+    }
+
     /** Adds {@code webhook} by a write of its own. */
+    @Override
     public CompletableFuture<Void> add(Webhook webhook) {
         return database.write(connection -> {
             add(connection, List.of(webhook));
@@ -78,49 +87,53 @@ public final class WebhookOutbox {
     }
 
     /** Up to {@code limit} lanes with waiting webhooks whose names come after {@code after}, in name order. */
-    public CompletableFuture<List<String>> lanes(String after, int limit) {
-        return database.read(connection -> Rows.select(connection, LANES, row -> row.getString(1), after, limit));
+    @Override
+    public CompletableFuture<Look> lanes(String after, int limit) {
+        return database.read(connection -> Rows.select(connection, LANES, row -> row.getString(1), after, limit))
+                .thenApply(lanes -> new Look(lanes, lanes.size() < limit ? "" : lanes.get(lanes.size() - 1)));
     }
 
-    /** Takes or renews the lease of {@code lane} for {@code holder} for {@code ms}; false when another node holds it. */
+    @Override
     public CompletableFuture<Boolean> lease(String lane, String holder, long ms) {
         return database.write(connection -> !Rows.select(connection, LEASE, row -> row.getString(1), lane, holder, ms)
                 .isEmpty());
     }
 
-    /** Renews every lease {@code holder} holds for {@code ms} more. */
+    @Override
     public CompletableFuture<Void> renew(String holder, long ms) {
         return update("update webhook_leases set expires = now() + ? * interval '1 millisecond' where holder = ?",
                 ms, holder);
     }
 
-    /** Lets go of every lane {@code holder} holds: a node that stops, so that others need not wait for the leases to expire. */
+    @Override
     public CompletableFuture<Void> releaseAll(String holder) {
         return update("delete from webhook_leases where holder = ?", holder);
     }
 
-    /** Lets go of {@code lane} if {@code holder} holds it. */
-    public CompletableFuture<Void> release(String lane, String holder) {
-        return update("delete from webhook_leases where lane = ? and holder = ?", lane, holder);
+    @Override
+    public CompletableFuture<Boolean> release(String lane, String holder) {
+        return database.write(connection -> Rows.select(connection, RELEASE, row -> row.getBoolean(1), lane, holder,
+                lane, lane).get(0));
     }
 
-    /** The first webhook waiting in {@code lane}, if any. */
+    @Override
     public CompletableFuture<Optional<Row>> head(String lane) {
-        return database.read(connection -> Rows.select(connection, HEAD, row -> new Row(row.getLong(1),
+        return database.read(connection -> Rows.select(connection, HEAD, row -> new Row(Long.toString(row.getLong(1)),
                 row.getString(2), row.getString(3), row.getInt(4), row.getLong(5)), lane).stream().findFirst());
     }
 
-    /** The webhook at {@code seq} was answered 2xx: gone. */
-    public CompletableFuture<Void> delivered(long seq) {
-        return update("delete from webhook_outbox where seq = ?", seq);
+    @Override
+    public CompletableFuture<Void> delivered(String lane, Row row) {
+        return update("delete from webhook_outbox where seq = ?", Long.parseLong(row.place()));
     }
 
-    /** One more failed attempt at the webhook at {@code seq}. */
-    public CompletableFuture<Void> failed(long seq) {
-        return update("update webhook_outbox set attempts = attempts + 1 where seq = ?", seq);
+    @Override
+    public CompletableFuture<Void> failed(String lane, Row row) {
+        return update("update webhook_outbox set attempts = attempts + 1 where seq = ?", Long.parseLong(row.place()));
     }
 
     /** Webhooks waiting now, in every lane. */
+    @Override
     public CompletableFuture<Long> size() {
         return database.read(connection -> Rows.select(connection, "select count(*) from webhook_outbox",
                 row -> row.getLong(1)).get(0));

@@ -1,6 +1,7 @@
 package dev.parley.server.hooks;
 
 import dev.parley.testing.HookBackend;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -8,19 +9,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The hook client against a real HTTP backend: answers, the bound on requests in flight, the timeout, the cap, redirects. */
+/** The hook client against a real HTTP backend: answers, the bound on requests in flight and the line waiting for it, the timeout, the cap, redirects. */
 class HookClientTest {
     private static final HookSecret SECRET = HookSecret.parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final HookBackend backend = HookBackend.start();
-    private final HookClient client = new HookClient(SECRET, 2, Duration.ofSeconds(2), System::currentTimeMillis);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final HookClient client = new HookClient(SECRET, 2, 2, Duration.ofSeconds(2), System::currentTimeMillis, registry);
 
     @AfterEach
     void close() {
@@ -78,20 +82,67 @@ class HookClientTest {
     }
 
     @Test
-    void requestsPastTheBoundOnThoseInFlightFailAtOnceAndTheBoundIsFreedWhenTheyEnd() {
-        backend.answer(backend.silent());
-        CompletableFuture<HookReply> first = post(Duration.ofMillis(500));
-        CompletableFuture<HookReply> second = post(Duration.ofMillis(500));
+    void requestsPastTheBoundOnThoseInFlightWaitForASlotAndAreAnsweredOnlyAFullLineRefuses() {
+        CompletableFuture<Void> slowBackend = new CompletableFuture<>();
+        backend.answer(backend.after(slowBackend, HookBackend.json(200, "{}")));
+        List<CompletableFuture<HookReply>> replies = IntStream.range(0, 4).mapToObj(i -> post(WAIT)).toList();
         assertThat(client.inFlight()).isEqualTo(2);
-        CompletableFuture<HookReply> third = post(WAIT);
-        assertThat(third).isCompletedExceptionally();
-        assertThat(failure(third)).contains("in flight");
+        assertThat(client.waiting()).isEqualTo(2);
+        assertThat(registry.get("parley.hooks.waiting").gauge().value()).isEqualTo(2);
+        CompletableFuture<HookReply> refused = post(WAIT);
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(failure(refused)).contains("2 hook requests in flight and 2 waiting");
+        assertThat(registry.get("parley.hooks.refused").counter().count()).isEqualTo(1);
+        backend.nextCall();
+        backend.nextCall();
+        assertThat(backend.pendingCalls()).as("those waiting are not sent yet").isZero();
+
+        slowBackend.complete(null);
+        replies.forEach(reply -> assertThat(reply.join().succeeded()).isTrue());
+        assertThat(backend.pendingCalls()).isEqualTo(2);
+        assertThat(client.inFlight()).isZero();
+        assertThat(client.waiting()).isZero();
+    }
+
+    @Test
+    void aRequestWaitingPastItsTimeoutFailsAndLeavesTheLineAndTheBoundIsFreedWhenTheOthersEnd() {
+        backend.answer(backend.silent());
+        CompletableFuture<HookReply> first = post(Duration.ofMillis(800));
+        CompletableFuture<HookReply> second = post(Duration.ofMillis(800));
+        CompletableFuture<HookReply> waiting = post(Duration.ofMillis(200));
+        assertThat(client.waiting()).isEqualTo(1);
+        assertThat(failure(waiting)).contains("no answer in time");
+        assertThat(first).isNotDone();
+        assertThat(client.waiting()).as("the request that timed out left the line").isZero();
 
         assertThat(failure(first)).contains("no answer in time");
         assertThat(failure(second)).contains("no answer in time");
         await().atMost(WAIT).until(() -> client.inFlight() == 0);
+        assertThat(backend.pendingCalls()).as("the one that timed out waiting was never sent").isEqualTo(2);
         backend.answer(HookBackend.json(200, "{}"));
         assertThat(post(WAIT).join().succeeded()).isTrue();
+    }
+
+    @Test
+    void aFreedSlotGoesToTheNewestWaitingAndOneWaitingPastHalfItsTimeoutIsNeverSent() {
+        CompletableFuture<Void> slowBackend = new CompletableFuture<>();
+        backend.answer(backend.after(slowBackend, HookBackend.json(200, "{}")));
+        CompletableFuture<HookReply> first = post(WAIT);
+        CompletableFuture<HookReply> second = post(WAIT);
+        long posted = System.nanoTime();
+        CompletableFuture<HookReply> stale = post(Duration.ofSeconds(2));
+        backend.nextCall();
+        backend.nextCall();
+        await().atMost(WAIT).until(() -> System.nanoTime() - posted > Duration.ofMillis(1100).toNanos());
+        CompletableFuture<HookReply> fresh = post(WAIT);
+        assertThat(client.waiting()).isEqualTo(2);
+
+        slowBackend.complete(null);
+        assertThat(first.join().succeeded()).isTrue();
+        assertThat(second.join().succeeded()).isTrue();
+        assertThat(failure(stale)).as("expired when a slot freed, before its own timeout").contains("no slot in flight");
+        assertThat(fresh.join().succeeded()).isTrue();
+        assertThat(backend.pendingCalls()).as("only the fresh one was sent after the first two").isEqualTo(1);
     }
 
     @Test

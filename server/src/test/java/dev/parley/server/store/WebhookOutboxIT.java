@@ -52,26 +52,30 @@ class WebhookOutboxIT {
             done(writer.append(NewEvent.edit("east", "ann", 1, "edited")));
             done(outbox.add(Webhook.member(Webhook.MEMBER_JOINED, "east", "bob", 5)));
 
-            assertThat(done(outbox.lanes("", 10))).containsExactly("room:east", "room:west");
-            assertThat(done(outbox.lanes("room:east", 10))).containsExactly("room:west");
+            assertThat(done(outbox.lanes("", 10)).lanes()).containsExactly("room:east", "room:west");
+            assertThat(done(outbox.lanes("", 2)).next()).as("a full look goes on from its last").isEqualTo("room:west");
+            assertThat(done(outbox.lanes("room:east", 10))).isEqualTo(new WebhookLanes.Look(List.of("room:west"), ""));
             assertThat(done(outbox.size())).as("no row for the edit, a type not kept").isEqualTo(7);
 
             assertThat(done(outbox.lease("room:east", "node-a", 60_000))).isTrue();
             assertThat(done(outbox.lease("room:east", "node-b", 60_000))).as("held by a").isFalse();
             assertThat(done(outbox.lease("room:east", "node-a", 60_000))).as("renewed").isTrue();
             StringBuilder delivered = new StringBuilder();
-            for (Optional<WebhookOutbox.Row> head = done(outbox.head("room:east")); head.isPresent();
+            for (Optional<WebhookLanes.Row> head = done(outbox.head("room:east")); head.isPresent();
                  head = done(outbox.head("room:east"))) {
                 delivered.append(head.get().body().contains("member.joined") ? "joined" : head.get().body()
                         .replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")).append(';');
-                done(outbox.failed(head.get().seq()));
+                done(outbox.failed("room:east", head.get()));
                 assertThat(done(outbox.head("room:east")).orElseThrow().attempts()).isEqualTo(1);
-                done(outbox.delivered(head.get().seq()));
+                done(outbox.delivered("room:east", head.get()));
             }
             assertThat(delivered).hasToString("east 1;east 2;east 3;joined;");
-            done(outbox.release("room:east", "node-a"));
+            assertThat(done(outbox.release("room:east", "node-a"))).as("empty").isTrue();
             assertThat(done(outbox.lease("room:east", "node-b", 60_000))).as("let go").isTrue();
 
+            assertThat(done(outbox.lease("room:west", "node-a", 60_000))).isTrue();
+            assertThat(done(outbox.release("room:west", "node-a"))).as("webhooks wait in it").isFalse();
+            assertThat(done(outbox.lease("room:west", "node-b", 60_000))).as("still held by a").isFalse();
             assertThat(done(outbox.lease("room:west", "node-a", 1))).isTrue();
             await().atMost(Duration.ofSeconds(TIMEOUT_S))
                     .until(() -> done(outbox.lease("room:west", "node-b", 60_000)));
