@@ -176,7 +176,7 @@ public final class ParleyServer implements AutoCloseable {
         Database.Settings database = config.databaseUrl() == null ? null : new Database.Settings(
                 DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs(),
                 config.hooks().postedTypes());
-        Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.historySize(), config.redisTimeoutMs(),
+        Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.redisCluster(), config.historySize(), config.redisTimeoutMs(),
                 config.redisCheckMs(), config.presenceTtlMs(), config.presenceRefreshMs(), database,
                 TimeUnit.DAYS.toMillis(config.historyRetentionDays()), config.historyMaxEvents(),
                 config.security().authEnabled());

@@ -56,14 +56,29 @@ import java.util.stream.Stream;
 public final class RedisBroker implements Broker {
     private static final String ROOMS = "parley:rooms";
     private static final Set<String> FEATURES = Set.of("edit", "delete", "reactions", "replies", ReadState.FEATURE);
-    private static final LuaScript PUBLISH = RedisRooms.script("index", "append", "publish");
-    private static final LuaScript EVENT = RedisRooms.script("index", "append", "event");
     private static final LuaScript RECOVER = RedisRooms.script("read", "recover");
     private static final LuaScript RANGE = RedisRooms.script("read", "range");
-    private static final List<LuaScript> SCRIPTS = Stream.concat(Stream.of(PUBLISH, EVENT, RECOVER, RANGE),
-            RedisReadState.SCRIPTS.stream()).toList();
+    private static final Publishing PUBLISHING = new Publishing("publish");
+    private static final Publishing SHARDED = new Publishing("spublish");
+
+    /** The scripts that append and publish room events, with one publish command, and every script to load with them. */
+    private record Publishing(LuaScript send, LuaScript event, List<LuaScript> all) {
+        Publishing(String command) {
+            this(RedisRooms.publishing(command, "index", "append", "publish"),
+                    RedisRooms.publishing(command, "index", "append", "event"));
+        }
+
+        private Publishing(LuaScript send, LuaScript event) {
+            this(send, event, Stream.concat(Stream.of(send, event, RECOVER, RANGE), RedisReadState.SCRIPTS.stream()).toList());
+        }
+
+        static Publishing on(Redis redis) {
+            return redis.isCluster() ? SHARDED : PUBLISHING;
+        }
+    }
 
     private final Redis redis;
+    private final Publishing publishing;
     private final RoomChannels channels;
     private final RedisReadState readState;
     private final int historySize;
@@ -71,6 +86,7 @@ public final class RedisBroker implements Broker {
 
     private RedisBroker(Redis redis, RoomChannels channels, int historySize, LongSupplier clock) {
         this.redis = redis;
+        this.publishing = Publishing.on(redis);
         this.channels = channels;
         this.readState = new RedisReadState(redis);
         this.historySize = historySize;
@@ -91,7 +107,7 @@ public final class RedisBroker implements Broker {
     }
 
     private static CompletableFuture<Void> loadScripts(Redis redis) {
-        return CompletableFuture.allOf(SCRIPTS.stream().map(script -> redis.call(script.load(redis.commands())))
+        return CompletableFuture.allOf(Publishing.on(redis).all().stream().map(script -> redis.call(script.load(redis.commands())))
                 .toArray(CompletableFuture[]::new));
     }
 
@@ -149,7 +165,7 @@ public final class RedisBroker implements Broker {
             args.addAll(List.of("reaction", Long.toString(react.target()), react.emoji(), react.on() ? "1" : "0",
                     Integer.toString(Command.React.MAX_EMOJI_PER_MESSAGE)));
         }
-        CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI,
+        CompletableFuture<List<Object>> reply = redis.call(publishing.event().run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), args.toArray(String[]::new)));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
@@ -167,7 +183,7 @@ public final class RedisBroker implements Broker {
     private CompletableFuture<ServerEvent.Message> send(RoomAction.Send send) {
         long ts = clock.getAsLong();
         String room = send.room();
-        CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
+        CompletableFuture<List<Object>> reply = redis.call(publishing.send().run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
                 Long.toString(ts), send.from(), send.text(), room,
                 send.nonce() == null ? "" : RoomLog.nonceKey(send.from(), send.nonce()),

@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.redis.PubSub;
 import dev.parley.server.redis.Redis;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * the channels of watched rooms ({@code parley:room:{R}}) and connected users
  * ({@code parley:user:<nick>}), a {@link RoomFeed} per watched room, which delivers in offset order
  * and fills gaps, and every {@code checkInterval} (and on each reconnection) a comparison of each
- * feed with its room's position. Where a room's position and missing messages are read is the
+ * feed with its room's position (on a Redis Cluster also once the channels are subscribed again after
+ * a failover: {@link PubSub}). Where a room's position and missing messages are read is the
  * owner's: the Redis stream for {@link RedisBroker}, the database for the clustered
  * {@link PostgresBroker}.
  */
@@ -51,7 +51,7 @@ final class RoomChannels implements LivePart {
     }
 
     private final Redis redis;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final PubSub pubSub;
     private final Positions positions;
     private final RoomFeed.Fetcher fetcher;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
@@ -62,19 +62,15 @@ final class RoomChannels implements LivePart {
     private record Watch(RoomFeed feed, CompletableFuture<Void> ready) {
     }
 
-    private RoomChannels(Redis redis, StatefulRedisPubSubConnection<String, String> pubSub, Positions positions,
+    private RoomChannels(Redis redis, PubSub pubSub, Positions positions,
                          RoomFeed.Fetcher fetcher, Duration checkInterval) {
         this.redis = redis;
         this.pubSub = pubSub;
         this.positions = positions;
         this.fetcher = fetcher;
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String payload) {
-                received(channel, payload);
-            }
-        });
+        pubSub.listen(this::received);
         redis.onConnected(this::checkAll);
+        pubSub.onResubscribed(this::checkAll);
         long every = checkInterval.toMillis();
         checks = redis.timers().scheduleAtFixedRate(this::checkAll, every, every, TimeUnit.MILLISECONDS);
     }
@@ -98,7 +94,7 @@ final class RoomChannels implements LivePart {
             return current.ready();
         }
         // Subscribed first, then the position read: whatever is published after it arrives live.
-        redis.call(pubSub.async().subscribe(channel(room)))
+        pubSub.subscribe(channel(room))
                 .thenCompose(subscribed -> positions.read(Set.of(room)))
                 .whenComplete((read, failure) -> {
                     if (failure != null) {
@@ -117,32 +113,23 @@ final class RoomChannels implements LivePart {
     @Override
     public void unwatch(String room) {
         if (watches.remove(room) != null) {
-            unsubscribe(channel(room));
+            pubSub.unsubscribe(channel(room));
         }
     }
 
     @Override
     public CompletableFuture<Void> watchUser(String nick) {
-        return redis.call(pubSub.async().subscribe(userChannel(nick)));
+        return pubSub.subscribe(userChannel(nick));
     }
 
     @Override
     public void unwatchUser(String nick) {
-        unsubscribe(userChannel(nick));
-    }
-
-    private void unsubscribe(String channel) {
-        redis.call(pubSub.async().unsubscribe(channel)).exceptionally(failure -> {
-            // Redis forgets the subscription when the connection drops; when it does not, messages
-            // of the channel are ignored here until the next attempt.
-            LOG.debug("unsubscribing from {} failed: {}", channel, failure.getMessage());
-            return null;
-        });
+        pubSub.unsubscribe(userChannel(nick));
     }
 
     @Override
     public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
-        return publish(channel(room), ParleyJson.write(event)).handle((receivers, failure) -> {
+        return redis.publish(channel(room), ParleyJson.write(event)).handle((receivers, failure) -> {
             if (failure != null) {
                 LOG.debug("{} event of room {} not sent: {}", event.getClass().getSimpleName(), room, failure.getMessage());
             }
@@ -152,7 +139,7 @@ final class RoomChannels implements LivePart {
 
     @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
-        return publish(userChannel(dm.to()), ParleyJson.write(dm)).thenApply(receivers -> receivers > 0);
+        return redis.publish(userChannel(dm.to()), ParleyJson.write(dm)).thenApply(receivers -> receivers > 0);
     }
 
     /** Publishes {@code event} on the user's channel with the session it must skip, as {@code "except"}. */
@@ -160,7 +147,7 @@ final class RoomChannels implements LivePart {
     public CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event) {
         ObjectNode payload = JSON.valueToTree(event);
         payload.put(EXCEPT, exceptSession);
-        return publish(userChannel(nick), payload.toString()).handle((receivers, failure) -> {
+        return redis.publish(userChannel(nick), payload.toString()).handle((receivers, failure) -> {
             if (failure != null) {
                 LOG.debug("{} for {} not published: {}", event, nick, failure.getMessage());
             }
@@ -172,7 +159,7 @@ final class RoomChannels implements LivePart {
     @Override
     public CompletableFuture<Boolean> disconnect(String nick) {
         ObjectNode payload = JSON.createObjectNode().put(CONTROL, DISCONNECT);
-        return publish(userChannel(nick), payload.toString()).thenApply(receivers -> receivers > 0);
+        return redis.publish(userChannel(nick), payload.toString()).thenApply(receivers -> receivers > 0);
     }
 
     /**
@@ -184,16 +171,9 @@ final class RoomChannels implements LivePart {
     public void committed(String epoch, ServerEvent.RoomEvent message) {
         ObjectNode payload = JSON.valueToTree(message);
         payload.put("epoch", epoch);
-        publish(channel(message.room()), payload.toString()).exceptionally(failure -> {
+        redis.publish(channel(message.room()), payload.toString()).exceptionally(failure -> {
             LOG.debug("message {} of room {} not published: {}", message.offset(), message.room(), failure.getMessage());
             return null;
-        });
-    }
-
-    private CompletableFuture<Long> publish(String channel, String payload) {
-        return redis.call(redis.commands().publish(channel, payload)).thenApply(receivers -> {
-            redis.published();
-            return receivers;
         });
     }
 
@@ -217,7 +197,6 @@ final class RoomChannels implements LivePart {
     }
 
     private void received(String channel, String payload) {
-        redis.received();
         BrokerListener target = listener;
         try {
             if (channel.startsWith(USER_PREFIX)) {

@@ -52,7 +52,7 @@ class RedisBrokerIT extends BrokerContract {
 
     @Override
     Broker open(int historySize, LongSupplier clock) {
-        Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        Redis connection = Redis.connect(redis.uri(), false, Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
         connections.add(connection);
         RedisBroker broker = RedisBroker.open(connection, historySize, clock, CHECK_INTERVAL).join();
         brokers.add(broker);
