@@ -15,8 +15,11 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectedEvent;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
@@ -36,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +47,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -87,6 +92,8 @@ public final class Redis implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final List<StatefulConnection<String, String>> connections = new CopyOnWriteArrayList<>();
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+    /** On a cluster, how each connection opens its link to a master at {@code host, port}. */
+    private final List<BiFunction<String, Integer, CompletionStage<?>>> masterLinks = new CopyOnWriteArrayList<>();
     private final Disposable events;
     private final Counter unavailable;
     private final Counter failed;
@@ -125,9 +132,11 @@ public final class Redis implements AutoCloseable {
         events = resources.eventBus().get().subscribe(event -> {
             if (event instanceof ConnectedEvent) {
                 connects.increment();
-            } else if (event instanceof ConnectionActivatedEvent || event instanceof ClusterTopologyChangedEvent) {
+            } else if (event instanceof ConnectionActivatedEvent) {
                 // Only now does the connection take commands again; at ConnectedEvent it still rejects them.
                 connectedListeners.forEach(Runnable::run);
+            } else if (event instanceof ClusterTopologyChangedEvent) {
+                linkMasters().whenComplete((linked, failure) -> connectedListeners.forEach(Runnable::run));
             } else if (event instanceof DisconnectedEvent) {
                 disconnects.increment();
             } else if (event instanceof ReconnectAttemptEvent) {
@@ -163,8 +172,14 @@ public final class Redis implements AutoCloseable {
                             .build())
                     .build());
             opened = client;
-            connected = client.connectAsync(StringCodec.UTF8).thenApply(connection -> new Redis(client, resources, true,
-                    () -> client.connectPubSubAsync(StringCodec.UTF8), connection, connection.async(), registry));
+            // An asynchronous connection needs the topology read first.
+            connected = client.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(read -> client.connectAsync(StringCodec.UTF8))
+                    .thenCompose(connection -> {
+                        Redis redis = new Redis(client, resources, true, () -> client.connectPubSubAsync(StringCodec.UTF8),
+                                connection, connection.async(), registry);
+                        return redis.linkMasters(connection).thenApply(linked -> redis);
+                    });
         } else {
             RedisURI redisUri = uri(uri, timeout);
             RedisClient client = RedisClient.create(resources);
@@ -230,12 +245,47 @@ public final class Redis implements AutoCloseable {
         });
     }
 
-    /** Opens a publish/subscribe connection, closed with this; completes once it is up. */
+    /** Opens a publish/subscribe connection, closed with this; completes once it is up (on a cluster, to every master). */
     public CompletableFuture<PubSub> connectPubSub() {
-        return call(pubSubOpener.get()).thenApply(pubSub -> {
+        return call(pubSubOpener.get()).thenCompose(pubSub -> {
             connections.add(pubSub);
-            return new PubSub(this, pubSub, cluster);
+            CompletableFuture<Void> linked = pubSub instanceof StatefulRedisClusterPubSubConnection<String, String> sharded
+                    ? linkMasters(sharded) : CompletableFuture.completedFuture(null);
+            return linked.thenApply(done -> new PubSub(this, pubSub, cluster));
         });
+    }
+
+    private CompletableFuture<Void> linkMasters(StatefulRedisClusterConnection<String, String> connection) {
+        return linkMasters(connection::getConnectionAsync);
+    }
+
+    private CompletableFuture<Void> linkMasters(StatefulRedisClusterPubSubConnection<String, String> connection) {
+        return linkMasters(connection::getConnectionAsync);
+    }
+
+    /**
+     * Opens {@code link}'s connection to every master now, and again whenever the topology
+     * changes: while a master's connection is being made, a command routed to it is rejected
+     * ({@code REJECT_COMMANDS}), not held.
+     */
+    private CompletableFuture<Void> linkMasters(BiFunction<String, Integer, CompletionStage<?>> link) {
+        masterLinks.add(link);
+        return linkMasters(List.of(link));
+    }
+
+    private CompletableFuture<Void> linkMasters() {
+        return linkMasters(masterLinks);
+    }
+
+    private CompletableFuture<Void> linkMasters(List<BiFunction<String, Integer, CompletionStage<?>>> links) {
+        List<CompletableFuture<?>> linked = new ArrayList<>();
+        for (RedisClusterNode node : ((RedisClusterClient) client).getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                    && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+                links.forEach(link -> linked.add(call(link.apply(node.getUri().getHost(), node.getUri().getPort()))));
+            }
+        }
+        return CompletableFuture.allOf(linked.toArray(CompletableFuture[]::new));
     }
 
     /**
