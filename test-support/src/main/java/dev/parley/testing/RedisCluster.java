@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * A real Redis Cluster owned by a test: six {@code redis-server} processes on free loopback ports
  * ({@code --cluster-enabled yes}, nothing saved to disk), made three masters with a replica each by
- * {@code redis-cli --cluster create}. Starting one takes seconds: share one per test class and
+ * {@code redis-cli --cluster create}. Starting one takes seconds: share one ({@link #shared}) and
  * {@link #flushAll} between tests. A master can be killed ({@code kill -9}) or failed over
  * gracefully; both wait until its replica serves its slots.
  *
@@ -43,6 +43,8 @@ public final class RedisCluster implements AutoCloseable {
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final int SLOTS = 16384;
+
+    private static RedisCluster shared;
 
     private final Path directory;
     /** Each node's process by its port; a killed node's is gone. */
@@ -73,6 +75,19 @@ public final class RedisCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * The cluster that the tests of this JVM share, started on first use and killed when the JVM
+     * exits: for tests that empty it ({@link #flushAll}) and may fail a master over gracefully, but
+     * kill none (those start their own).
+     */
+    public static synchronized RedisCluster shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "redis-cluster-close"));
+        }
+        return shared;
     }
 
     private void create() {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -58,6 +59,8 @@ public final class RedisBroker implements Broker {
     private static final Set<String> FEATURES = Set.of("edit", "delete", "reactions", "replies", ReadState.FEATURE);
     private static final LuaScript RECOVER = RedisRooms.script("read", "recover");
     private static final LuaScript RANGE = RedisRooms.script("read", "range");
+    /** Sent whole: it runs only when a failover lost writes. */
+    private static final LuaScript REWIND = RedisRooms.script("rewind");
     private static final Publishing PUBLISHING = new Publishing("publish");
     private static final Publishing SHARDED = new Publishing("spublish");
 
@@ -102,7 +105,8 @@ public final class RedisBroker implements Broker {
     public static CompletableFuture<RedisBroker> open(Redis redis, int historySize, LongSupplier clock,
                                                      Duration checkInterval) {
         return loadScripts(redis).thenCompose(loaded -> RoomChannels.open(redis, rooms -> positions(redis, rooms),
-                        (room, from, to) -> fetch(redis, room, from, to), checkInterval))
+                        (room, from, to) -> fetch(redis, room, from, to), (room, epoch) -> rewind(redis, room, epoch),
+                        checkInterval))
                 .thenApply(channels -> new RedisBroker(redis, channels, historySize, clock));
     }
 
@@ -287,6 +291,18 @@ public final class RedisBroker implements Broker {
             Collections.reverse(oldestFirst);
             return new HistorySlice(range.epoch(), oldestFirst);
         });
+    }
+
+    /**
+     * Gives {@code room}, whose history {@code epoch} went back, a new epoch; tried again every
+     * second until Redis answers (the new master may not be known yet).
+     */
+    private static void rewind(Redis redis, String room, String epoch) {
+        redis.call(REWIND.<Long>runInOrder(redis.commands(), ScriptOutputType.INTEGER, RedisRooms.keys(room), Epochs.fresh(),
+                epoch)).exceptionally(failure -> {
+                    redis.timers().schedule(() -> rewind(redis, room, epoch), 1, TimeUnit.SECONDS);
+                    return null;
+                });
     }
 
     private static CompletableFuture<RoomFeed.Fetched> fetch(Redis redis, String room, long from, long to) {

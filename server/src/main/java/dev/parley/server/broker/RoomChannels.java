@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +54,7 @@ final class RoomChannels implements LivePart {
     private final PubSub pubSub;
     private final Positions positions;
     private final RoomFeed.Fetcher fetcher;
+    private final RoomFeed.Rewinder rewinder;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> checks;
     private volatile BrokerListener listener;
@@ -63,11 +64,12 @@ final class RoomChannels implements LivePart {
     }
 
     private RoomChannels(Redis redis, PubSub pubSub, Positions positions,
-                         RoomFeed.Fetcher fetcher, Duration checkInterval) {
+                         RoomFeed.Fetcher fetcher, RoomFeed.Rewinder rewinder, Duration checkInterval) {
         this.redis = redis;
         this.pubSub = pubSub;
         this.positions = positions;
         this.fetcher = fetcher;
+        this.rewinder = rewinder;
         pubSub.listen(this::received);
         redis.onConnected(this::checkAll);
         pubSub.onResubscribed(this::checkAll);
@@ -77,8 +79,9 @@ final class RoomChannels implements LivePart {
 
     /** Channels on a publish/subscribe connection of {@code redis} of their own; completes once it is up. */
     static CompletableFuture<RoomChannels> open(Redis redis, Positions positions, RoomFeed.Fetcher fetcher,
-                                                Duration checkInterval) {
-        return redis.connectPubSub().thenApply(pubSub -> new RoomChannels(redis, pubSub, positions, fetcher, checkInterval));
+                                                RoomFeed.Rewinder rewinder, Duration checkInterval) {
+        return redis.connectPubSub().thenApply(pubSub -> new RoomChannels(redis, pubSub, positions, fetcher, rewinder,
+                checkInterval));
     }
 
     @Override
@@ -88,7 +91,7 @@ final class RoomChannels implements LivePart {
 
     @Override
     public CompletableFuture<Void> watch(String room) {
-        Watch watch = new Watch(new RoomFeed(room, listener, fetcher), new CompletableFuture<>());
+        Watch watch = new Watch(new RoomFeed(room, listener, fetcher, rewinder), new CompletableFuture<>());
         Watch current = watches.putIfAbsent(room, watch);
         if (current != null) {
             return current.ready();
@@ -179,19 +182,19 @@ final class RoomChannels implements LivePart {
 
     /** Compares every watched room's feed with its history's position; a room without a history yet is left for its first message. */
     private void checkAll() {
-        Set<String> ready = new HashSet<>();
+        Map<String, RoomFeed.Position> before = new HashMap<>();
         watches.forEach((room, watch) -> {
             if (watch.ready().isDone() && !watch.ready().isCompletedExceptionally()) {
-                ready.add(room);
+                before.put(room, watch.feed().delivered());
             }
         });
-        if (ready.isEmpty()) {
+        if (before.isEmpty()) {
             return;
         }
-        positions.read(ready).thenAccept(read -> read.forEach((room, position) -> {
+        positions.read(before.keySet()).thenAccept(read -> read.forEach((room, position) -> {
             Watch watch = watches.get(room);
             if (watch != null) {
-                watch.feed().check(position.epoch(), position.top());
+                watch.feed().check(before.get(room), position.epoch(), position.top());
             }
         })).exceptionally(failure -> null);
     }

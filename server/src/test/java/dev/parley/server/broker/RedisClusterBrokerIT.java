@@ -4,7 +4,6 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.server.redis.Redis;
 import dev.parley.testing.RedisCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,17 +24,10 @@ class RedisClusterBrokerIT extends RedisBrokerIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = RedisCluster.start();
+        cluster = RedisCluster.shared();
     }
 
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    /** One cluster for the class, emptied before each test. */
+    /** The cluster this JVM's tests share, emptied before each test. */
     @Override
     @BeforeEach
     void startRedis() {
