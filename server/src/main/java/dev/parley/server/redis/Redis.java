@@ -266,7 +266,8 @@ public final class Redis implements AutoCloseable {
     /**
      * Opens {@code link}'s connection to every master now, and again whenever the topology
      * changes: while a master's connection is being made, a command routed to it is rejected
-     * ({@code REJECT_COMMANDS}), not held.
+     * ({@code REJECT_COMMANDS}), not held. Completes when every link is made or failed: one that
+     * failed is made again by the first command for that master, which alone is rejected.
      */
     private CompletableFuture<Void> linkMasters(BiFunction<String, Integer, CompletionStage<?>> link) {
         masterLinks.add(link);
@@ -282,7 +283,11 @@ public final class Redis implements AutoCloseable {
         for (RedisClusterNode node : ((RedisClusterClient) client).getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
                     && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
-                links.forEach(link -> linked.add(call(link.apply(node.getUri().getHost(), node.getUri().getPort()))));
+                links.forEach(link -> linked.add(call(link.apply(node.getUri().getHost(), node.getUri().getPort()))
+                        .exceptionally(failure -> {
+                            LOG.debug("no connection to the master {} yet: {}", node.getUri(), failure.getMessage());
+                            return null;
+                        })));
             }
         }
         return CompletableFuture.allOf(linked.toArray(CompletableFuture[]::new));
