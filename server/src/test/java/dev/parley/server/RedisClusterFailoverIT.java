@@ -58,7 +58,7 @@ class RedisClusterFailoverIT {
 
     private ParleyServer node(UnaryOperator<ServerConfig.Builder> customize) {
         ParleyServer node = TestServers.start(c -> customize.apply(c.with("--redis-cluster", true)
-                .with("--redis-uri", redis.uris()).with("--redis-timeout-ms", 1000).with("--redis-check-ms", 200)
+                .with("--redis-uri", redis.uris()).with("--redis-timeout-ms", 5000).with("--redis-check-ms", 200)
                 .with("--history-size", 1000).with("--rate-per-sec", 10_000).with("--burst", 10_000)));
         nodes.add(node);
         return node;

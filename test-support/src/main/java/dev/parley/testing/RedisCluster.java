@@ -194,12 +194,10 @@ public final class RedisCluster implements AutoCloseable {
     /**
      * Kills the master of {@code key}'s slot at once (SIGKILL: what it had not sent its replica yet
      * is lost), then waits until its replica serves the slot and the live nodes say the cluster is ok.
-     * Then the live nodes forget the killed one, as an operator removes a dead node, so that clients
-     * stop trying to reconnect to it.
+     * The killed node stays gone (listed as failed).
      */
     public void killMasterOf(String key) {
         int master = masterOf(key);
-        String masterId = topology().stream().filter(node -> node.port() == master).findFirst().orElseThrow().id();
         Process process;
         synchronized (this) {
             process = nodes.remove(master);
@@ -211,11 +209,6 @@ public final class RedisCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         awaitNewMaster(key, master);
-        for (int port : ports()) {
-            cli(port, "CLUSTER", "FORGET", masterId);
-        }
-        awaitCondition("the killed node forgotten", FAILOVER_TIMEOUT,
-                () -> topology().stream().noneMatch(node -> node.id().equals(masterId)));
     }
 
     /**

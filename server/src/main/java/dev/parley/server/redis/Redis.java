@@ -80,6 +80,7 @@ public final class Redis implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RECONNECT_MIN = Duration.ofMillis(50);
     private static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
+    private static final long SHUTDOWN_QUIET_MS = 100;
     /** A cluster's topology is read again at least this often, and after a redirection or reconnection at most this often. */
     private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
     private static final Duration ADAPTIVE_REFRESH_MIN_INTERVAL = Duration.ofSeconds(1);
@@ -365,8 +366,10 @@ public final class Redis implements AutoCloseable {
     public CompletableFuture<Void> closeAsync() {
         events.dispose();
         CompletableFuture<Void> closed = new CompletableFuture<>();
+        // A quiet period, so that a reconnection under way (to a node that died) closes its channel
+        // before the event loops end, and Lettuce releases the channel's read buffer.
         client.shutdownAsync(0, 2, TimeUnit.SECONDS).whenComplete((done, failure) ->
-                resources.shutdown(0, 2, TimeUnit.SECONDS).addListener(shutdown -> {
+                resources.shutdown(SHUTDOWN_QUIET_MS, 2000, TimeUnit.MILLISECONDS).addListener(shutdown -> {
                     if (failure != null) {
                         LOG.warn("closing the Redis client failed", failure);
                     }
