@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeEach;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link PresenceContract} of {@link RedisPresence} on a real Redis Cluster: three nodes, each
@@ -18,16 +17,6 @@ import java.util.concurrent.CompletableFuture;
 class RedisClusterPresenceIT extends PresenceContract {
     private static final RedisPresence.Settings SETTINGS = new RedisPresence.Settings(Duration.ofSeconds(10),
             Duration.ofSeconds(2), Duration.ofSeconds(2));
-    private static final PresenceListener EVICTING = new PresenceListener() {
-        @Override
-        public void memberExpired(String room, String nick) {
-        }
-
-        @Override
-        public CompletableFuture<Void> evict(String sessionId) {
-            return CompletableFuture.completedFuture(null);
-        }
-    };
 
     private final List<Redis> connections = new ArrayList<>();
     private final List<RedisPresence> nodes = new ArrayList<>();
@@ -49,9 +38,7 @@ class RedisClusterPresenceIT extends PresenceContract {
             Redis connection = Redis.connect(RedisCluster.shared().uris(), true, Duration.ofSeconds(2),
                     new SimpleMeterRegistry()).join();
             connections.add(connection);
-            RedisPresence node = RedisPresence.open(connection, "n" + nodes.size(), SETTINGS, new SimpleMeterRegistry()).join();
-            node.listen(EVICTING);
-            nodes.add(node);
+            nodes.add(RedisPresence.open(connection, "n" + nodes.size(), SETTINGS, new SimpleMeterRegistry()).join());
         }
         return nodes.get(index);
     }
