@@ -49,7 +49,7 @@ final class RedisRooms {
 
     /**
      * A room script that publishes the room's events ({@code redis/append.lua} among its parts)
-     * with {@code publishCommand} ({@link dev.parley.server.redis.Redis#publishCommand}).
+     * with {@code publishCommand}: {@code publish}, or {@code spublish} on a Redis Cluster.
      */
     static LuaScript publishing(String publishCommand, String... parts) {
         return script(parts).after("local publish_command = '" + publishCommand + "'");

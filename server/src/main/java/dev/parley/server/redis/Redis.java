@@ -55,8 +55,8 @@ import java.util.function.Supplier;
  * for a Redis Cluster, on its own two event loops, one shared connection for commands, and the
  * publish/subscribe connections opened from it. Every Redis-backed part of the server (broker,
  * presence) works through one instance, alike on one Redis and on a cluster: {@link #commands}
- * route by key there, {@link #publish} and {@link PubSub} use sharded publish/subscribe, and
- * {@link #publishCommand} names the command scripts publish with.
+ * route by key there, and {@link #publish} and {@link PubSub} use sharded publish/subscribe (as
+ * scripts must then: {@link #isCluster}).
  *
  * <p>Commands fail fast rather than queue while Redis is out of reach (auto-reconnect on, commands
  * rejected while disconnected, a timeout on each command), and {@link #call} turns those failures
@@ -224,18 +224,13 @@ public final class Redis implements AutoCloseable {
         return commands;
     }
 
-    /** Whether this is a Redis Cluster, where channels are sharded. */
+    /**
+     * Whether this is a Redis Cluster, where channels are sharded: a script publishes with
+     * {@code SPUBLISH} there, to the shard that owns the channel's slot (the script's own when the
+     * channel carries its keys' hash tag); one Redis keeps {@code PUBLISH}, which Redis 6 has too.
+     */
     public boolean isCluster() {
         return cluster;
-    }
-
-    /**
-     * The command a script publishes a room's events with: {@code spublish} on a cluster, to the
-     * shard that owns the channel's slot (the script's own: the channel carries its keys' hash tag),
-     * {@code publish} on one Redis, which Redis 6 has too.
-     */
-    public String publishCommand() {
-        return cluster ? "spublish" : "publish";
     }
 
     /** Publishes {@code message} on {@code channel} (sharded on a cluster); completes with how many subscribers received it. */
