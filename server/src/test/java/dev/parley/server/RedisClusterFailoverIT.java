@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
  * Two nodes on a Redis Cluster of their own while the master of their room's slot is killed
  * ({@code kill -9}) under load: its replica takes over, the nodes follow the new topology and keep
  * serving, and no acknowledged message is lost or doubled; unless Redis lost some (asynchronous
- * replication), and then the room is under a new epoch and its members were told to recover. With
- * the database the room's history is not in Redis: nothing acknowledged is lost at all.
+ * replication; forced here by stopping the replica first), and then the room is under a new epoch
+ * and its members were told to recover. With the database the room's history is not in Redis:
+ * nothing acknowledged is lost at all.
  */
 class RedisClusterFailoverIT {
     private static final String ROOM = "failover";
@@ -172,6 +173,35 @@ class RedisClusterFailoverIT {
         for (int i = 0; i < nodes.size(); i++) {
             try (TestSocket after = TestServers.member(nodes.get(i), "after" + i, "after-" + i)) {
                 TestServers.sendUntilAcked(after, "after-" + i, "still serving");
+            }
+        }
+    }
+
+    @Test
+    void acknowledgedMessagesAFailoverLostGiveTheRoomANewEpochAndItsMembersRecover() {
+        ParleyServer a = node(UnaryOperator.identity());
+        ParleyServer b = node(UnaryOperator.identity());
+        try (TestSocket listener = TestServers.member(b, "listener", ROOM)) {
+            Sender alice = new Sender("alice", a);
+            String epoch = alice.epoch;
+            alice.send(1, 5);
+            redis.killMasterOfLosing("parley:room:{" + ROOM + "}", () -> alice.send(6, 10));
+            for (long offset = 1; offset <= 10; offset++) {
+                assertThat(listener.next("message").get("offset").asLong()).as("delivered before the failover").isEqualTo(offset);
+            }
+
+            alice.send(11, 15);
+
+            assertThat(listener.awaitClose(WITHIN).code()).as("told, not given other messages at offsets 6 to 10")
+                    .isEqualTo(1012);
+            try (TestSocket back = TestSocket.login(b.webSocketUri(), "listener-back")) {
+                JsonNode joined = back.request("joined", "type", "join", "room", ROOM,
+                        "since", Map.of("epoch", epoch, "offset", 10));
+                assertThat(joined.get("recovered").asBoolean()).isFalse();
+                assertThat(joined.get("epoch").asText()).isNotEqualTo(epoch);
+                assertThat(joined.get("messages")).extracting(m -> m.get("text").asText())
+                        .as("what Redis kept, then what came after").startsWith("alice-1", "alice-2", "alice-3", "alice-4", "alice-5")
+                        .contains("alice-15").doesNotContain("alice-6");
             }
         }
     }

@@ -198,9 +198,14 @@ public final class RedisCluster implements AutoCloseable {
      */
     public void killMasterOf(String key) {
         int master = masterOf(key);
+        kill(master);
+        awaitNewMaster(key, master);
+    }
+
+    private void kill(int port) {
         Process process;
         synchronized (this) {
-            process = nodes.remove(master);
+            process = nodes.remove(port);
         }
         process.destroyForcibly();
         try {
@@ -208,7 +213,41 @@ public final class RedisCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Stops the replica of {@code key}'s master (SIGSTOP) and drops its link, runs {@code writes},
+     * which the master acknowledges but cannot replicate, kills the master (SIGKILL), lets the replica go on (SIGCONT)
+     * and waits until it serves the slot: the writes are lost, as asynchronous replication may lose
+     * the last ones in any failover. The killed node stays gone.
+     */
+    public void killMasterOfLosing(String key, Runnable writes) {
+        int master = masterOf(key);
+        List<Node> topology = topology();
+        String masterId = topology.stream().filter(node -> node.port() == master).findFirst().orElseThrow().id();
+        int replica = topology.stream().filter(node -> masterId.equals(node.masterId())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the master on port " + master + " has no replica")).port();
+        long replicaPid;
+        synchronized (this) {
+            replicaPid = nodes.get(replica).pid();
+        }
+        signal("STOP", replicaPid);
+        try {
+            // Its link dropped too: what the master sends meanwhile would wait in the stopped replica's socket.
+            cli(master, "CLIENT", "KILL", "TYPE", "replica");
+            writes.run();
+            kill(master);
+        } finally {
+            signal("CONT", replicaPid);
+        }
         awaitNewMaster(key, master);
+    }
+
+    private static void signal(String signal, long pid) {
+        String output = run(List.of("kill", "-" + signal, Long.toString(pid)));
+        if (!output.isEmpty()) {
+            throw new IllegalStateException("kill -" + signal + " " + pid + ": " + output);
+        }
     }
 
     /**
