@@ -43,7 +43,8 @@ end
 -- Appends an event with the room's next offset: the stream keeps the last size events (and what
 -- goes with them alone, their index entries too), text (nil for none) is kept apart, and the event (the table payload, to
 -- which its offset and the epoch are added) is published on channel in the same step, so that
--- every node receives the room's events in offset order. Returns the offset.
+-- every node receives the room's events in offset order (publish_command, which the node puts in
+-- the script's first line: 'publish', or 'spublish' on a Redis Cluster). Returns the offset.
 local function append(channel, size, fields, text, payload)
   local leaving = redis.call('xlen', KEYS[1]) + 1 - size
   if leaving > 0 then
@@ -67,9 +68,10 @@ local function append(channel, size, fields, text, payload)
   end
   payload['offset'] = top
   payload['epoch'] = epoch
-  redis.call('publish', channel, cjson.encode(payload))
+  local encoded = cjson.encode(payload)
+  redis.call(publish_command, channel, encoded)
   if ARGV[#ARGV - 2] ~= '' then
-    webhookDropped = addWebhook(KEYS[11], tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV - 2], 'event', cjson.encode(payload))
+    webhookDropped = addWebhook(KEYS[11], tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV - 2], 'event', encoded)
   end
   return top
 end

@@ -176,9 +176,9 @@ public final class ParleyServer implements AutoCloseable {
         Database.Settings database = config.databaseUrl() == null ? null : new Database.Settings(
                 DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs(),
                 config.hooks().postedTypes());
-        Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.historySize(), config.redisTimeoutMs(),
-                config.redisCheckMs(), TimeUnit.SECONDS.toMillis(config.redisRoomTtlS()), config.presenceTtlMs(),
-                config.presenceRefreshMs(), database,
+        Backend.Settings backendSettings = new Backend.Settings(config.redisUri(), config.redisCluster(), config.historySize(),
+                config.redisTimeoutMs(), config.redisCheckMs(), TimeUnit.SECONDS.toMillis(config.redisRoomTtlS()),
+                config.presenceTtlMs(), config.presenceRefreshMs(), database,
                 TimeUnit.DAYS.toMillis(config.historyRetentionDays()), config.historyMaxEvents(),
                 config.security().authEnabled());
         return Backend.open(backendSettings, System::currentTimeMillis, metrics.registry()).whenComplete((backend, failure) -> {

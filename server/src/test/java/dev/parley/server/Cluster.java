@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.ServerConfig;
+import dev.parley.testing.RedisCluster;
 import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestSocket;
 
@@ -18,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Several server nodes in this JVM, on free ports, that share one real {@code redis-server}
- * started for them: a cluster for integration tests. Closing it stops the nodes, then Redis.
+ * started for them, or the Redis Cluster this JVM's tests share: a cluster for integration tests.
+ * Closing it stops the nodes, then the {@code redis-server}.
  */
 final class Cluster implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -37,10 +39,25 @@ final class Cluster implements AutoCloseable {
 
     /** As {@link #start(int)}, each node's configuration changed by {@code customize}. */
     static Cluster start(int size, UnaryOperator<ServerConfig.Builder> customize) {
-        Cluster cluster = new Cluster(RedisServer.start());
+        RedisServer redis = RedisServer.start();
+        return start(new Cluster(redis), size, c -> customize.apply(c.with("--redis-uri", redis.uri())));
+    }
+
+    /**
+     * {@code size} nodes as {@link #start(int, UnaryOperator)} makes them, on the Redis Cluster that
+     * this JVM's tests share ({@link RedisCluster#shared}), emptied first; {@link #redis} is null.
+     */
+    static Cluster onRedisCluster(int size, UnaryOperator<ServerConfig.Builder> customize) {
+        RedisCluster redis = RedisCluster.shared();
+        redis.flushAll();
+        return start(new Cluster(null), size, c -> customize.apply(c.with("--redis-cluster", true)
+                .with("--redis-uri", redis.uris())));
+    }
+
+    private static Cluster start(Cluster cluster, int size, UnaryOperator<ServerConfig.Builder> customize) {
         try {
             for (int i = 0; i < size; i++) {
-                cluster.nodes.add(TestServers.start(c -> customize.apply(c.with("--redis-uri", cluster.redis.uri())
+                cluster.nodes.add(TestServers.start(c -> customize.apply(c
                         .with("--redis-timeout-ms", 5_000).with("--redis-check-ms", 200).with("--rate-per-sec", 10_000)
                         .with("--burst", 10_000))));
             }
@@ -98,7 +115,9 @@ final class Cluster implements AutoCloseable {
         try {
             nodes.forEach(ParleyServer::close);
         } finally {
-            redis.close();
+            if (redis != null) {
+                redis.close();
+            }
         }
     }
 }

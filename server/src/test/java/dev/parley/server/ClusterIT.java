@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Three nodes on one Redis behave as one server: order, history, recovery, DMs and typing across nodes. */
 class ClusterIT {
-    private static Cluster cluster;
+    static Cluster cluster;
 
     @BeforeAll
     static void start() {

@@ -8,7 +8,7 @@ import java.net.URI;
 
 /** Read state kept in Redis, a user's sessions spread over two nodes that share it. */
 class ClusterReadStateIT extends ReadStateContract {
-    private static Cluster cluster;
+    static Cluster cluster;
 
     @BeforeAll
     static void start() {

@@ -89,7 +89,9 @@ public final class PostgresBroker implements Broker {
         RoomHistory history = new RoomHistory(database);
         return RoomChannels.open(redis, rooms -> positions(history, rooms), (room, from, to) -> history
                         .after(room, from - 1, (int) Math.min(Integer.MAX_VALUE, to - from + 1), true)
-                        .thenApply(page -> new RoomFeed.Fetched(page.epoch(), page.top(), page.messages())), checkInterval)
+                        .thenApply(page -> new RoomFeed.Fetched(page.epoch(), page.top(), page.messages())),
+                // The database gives every offset once and loses none: a history never goes back.
+                (room, epoch) -> { }, checkInterval)
                 .thenApply(channels -> new PostgresBroker(database, history, channels, clock, registry, storeDirect));
     }
 

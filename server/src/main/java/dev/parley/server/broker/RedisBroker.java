@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Predicate;
@@ -62,16 +63,33 @@ import java.util.stream.Stream;
 public final class RedisBroker implements Broker {
     private static final String ROOMS = "parley:rooms";
     private static final Set<String> FEATURES = Set.of("edit", "delete", "reactions", "replies", ReadState.FEATURE);
-    private static final LuaScript PUBLISH = RedisRooms.script("index", "outbox", "append", "publish");
-    private static final LuaScript EVENT = RedisRooms.script("index", "outbox", "append", "event");
     /** The last two arguments of a room script without webhooks: no webhook's id, and an outbox's most. */
     private static final String[] NO_WEBHOOK = {"", "0"};
     private static final LuaScript RECOVER = RedisRooms.script("read", "recover");
     private static final LuaScript RANGE = RedisRooms.script("read", "range");
-    private static final List<LuaScript> SCRIPTS = Stream.concat(Stream.of(PUBLISH, EVENT, RECOVER, RANGE),
-            RedisReadState.SCRIPTS.stream()).toList();
+    /** Sent whole: it runs only when a failover lost writes. */
+    private static final LuaScript REWIND = RedisRooms.script("rewind");
+    private static final Publishing PUBLISHING = new Publishing("publish");
+    private static final Publishing SHARDED = new Publishing("spublish");
+
+    /** The scripts that append and publish room events, with one publish command, and every script to load with them. */
+    private record Publishing(LuaScript send, LuaScript event, List<LuaScript> all) {
+        Publishing(String command) {
+            this(RedisRooms.publishing(command, "index", "outbox", "append", "publish"),
+                    RedisRooms.publishing(command, "index", "outbox", "append", "event"));
+        }
+
+        private Publishing(LuaScript send, LuaScript event) {
+            this(send, event, Stream.concat(Stream.of(send, event, RECOVER, RANGE), RedisReadState.SCRIPTS.stream()).toList());
+        }
+
+        static Publishing on(Redis redis) {
+            return redis.isCluster() ? SHARDED : PUBLISHING;
+        }
+    }
 
     private final Redis redis;
+    private final Publishing publishing;
     private final RoomChannels channels;
     private final RedisReadState readState;
     private final int historySize;
@@ -83,6 +101,7 @@ public final class RedisBroker implements Broker {
 
     private RedisBroker(Redis redis, RoomChannels channels, int historySize, String roomTtlMs, LongSupplier clock) {
         this.redis = redis;
+        this.publishing = Publishing.on(redis);
         this.channels = channels;
         this.roomTtlMs = roomTtlMs;
         this.readState = new RedisReadState(redis, roomTtlMs);
@@ -101,12 +120,13 @@ public final class RedisBroker implements Broker {
                                                      Duration checkInterval) {
         String roomTtlMs = Long.toString(roomTtl.toMillis());
         return loadScripts(redis).thenCompose(loaded -> RoomChannels.open(redis, rooms -> positions(redis, rooms),
-                        (room, from, to) -> fetch(redis, roomTtlMs, room, from, to), checkInterval))
+                        (room, from, to) -> fetch(redis, roomTtlMs, room, from, to),
+                        (room, epoch) -> rewind(redis, roomTtlMs, room, epoch), checkInterval))
                 .thenApply(channels -> new RedisBroker(redis, channels, historySize, roomTtlMs, clock));
     }
 
     private static CompletableFuture<Void> loadScripts(Redis redis) {
-        return CompletableFuture.allOf(SCRIPTS.stream().map(script -> redis.call(script.load(redis.commands())))
+        return CompletableFuture.allOf(Publishing.on(redis).all().stream().map(script -> redis.call(script.load(redis.commands())))
                 .toArray(CompletableFuture[]::new));
     }
 
@@ -194,7 +214,7 @@ public final class RedisBroker implements Broker {
         }
         args.addAll(List.of(webhookArgs(type)));
         args.add(roomTtlMs);
-        CompletableFuture<List<Object>> reply = redis.call(EVENT.run(redis.commands(), ScriptOutputType.MULTI,
+        CompletableFuture<List<Object>> reply = redis.call(publishing.event().run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), args.toArray(String[]::new)));
         return reply.thenApply(r -> {
             long offset = (Long) r.get(0);
@@ -214,7 +234,7 @@ public final class RedisBroker implements Broker {
         long ts = clock.getAsLong();
         String room = send.room();
         String[] webhook = webhookArgs(Webhook.MESSAGE_CREATED);
-        CompletableFuture<List<Object>> reply = redis.call(PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
+        CompletableFuture<List<Object>> reply = redis.call(publishing.send().run(redis.commands(), ScriptOutputType.MULTI,
                 RedisRooms.keys(room), Epochs.fresh(), RoomChannels.channel(room), Integer.toString(historySize),
                 Long.toString(ts), send.from(), send.text(), room,
                 send.nonce() == null ? "" : RoomLog.nonceKey(send.from(), send.nonce()),
@@ -321,6 +341,18 @@ public final class RedisBroker implements Broker {
             Collections.reverse(oldestFirst);
             return new HistorySlice(range.epoch(), oldestFirst);
         });
+    }
+
+    /**
+     * Gives {@code room}, whose history {@code epoch} went back, a new epoch; tried again every
+     * second until Redis answers (the new master may not be known yet).
+     */
+    private static void rewind(Redis redis, String roomTtlMs, String room, String epoch) {
+        redis.call(REWIND.<Long>runInOrder(redis.commands(), ScriptOutputType.INTEGER, RedisRooms.keys(room), Epochs.fresh(),
+                epoch, roomTtlMs)).exceptionally(failure -> {
+                    redis.timers().schedule(() -> rewind(redis, roomTtlMs, room, epoch), 1, TimeUnit.SECONDS);
+                    return null;
+                });
     }
 
     private static CompletableFuture<RoomFeed.Fetched> fetch(Redis redis, String roomTtlMs, String room, long from, long to) {

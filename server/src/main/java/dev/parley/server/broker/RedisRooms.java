@@ -71,4 +71,12 @@ final class RedisRooms {
         System.arraycopy(parts, 0, names, 1, parts.length);
         return LuaScript.fromResources(names);
     }
+
+    /**
+     * A room script that publishes the room's events ({@code redis/append.lua} among its parts)
+     * with {@code publishCommand}: {@code publish}, or {@code spublish} on a Redis Cluster.
+     */
+    static LuaScript publishing(String publishCommand, String... parts) {
+        return script(parts).after("local publish_command = '" + publishCommand + "'");
+    }
 }

@@ -50,6 +50,8 @@ final class RedisWebhookOutbox implements WebhookLanes {
     private final Predicate<String> posts;
     private final int most;
     private final ObjIntConsumer<String> dropped;
+    /** Where the scan is: the cursor of its last step (one deliverer scans at a time). */
+    private volatile ScanCursor lastStep;
     /** The lanes this node holds the lease of, to renew and let go of. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** The length of each held lane's outbox at its last head, for {@link #size}. */
@@ -83,20 +85,21 @@ final class RedisWebhookOutbox implements WebhookLanes {
         return PACE;
     }
 
-    /** One step of the SCAN for rooms' outboxes; {@code limit} is left to {@link #SCAN_COUNT}. */
+    /**
+     * One step of the SCAN for rooms' outboxes; {@code limit} is left to {@link #SCAN_COUNT}. The
+     * step goes on from the cursor the last one returned: on a Redis Cluster, Lettuce's cursor also
+     * holds which master the scan is at (it steps through all of them), which its text does not.
+     */
     @Override
     public CompletableFuture<Look> lanes(String from, int limit) {
-        return scan(from.isEmpty() ? ScanCursor.INITIAL : ScanCursor.of(from));
-    }
-
-    /**
-     * One SCAN step from {@code cursor} over the keys of the one Redis this node talks to. On a Redis
-     * Cluster it must step through every master.
-     */
-    private CompletableFuture<Look> scan(ScanCursor cursor) {
+        ScanCursor last = lastStep;
+        ScanCursor cursor = !from.isEmpty() && last != null && from.equals(last.getCursor()) ? last : ScanCursor.INITIAL;
         return redis.call(redis.commands().scan(cursor, ScanArgs.Builder.matches(OUTBOXES).limit(SCAN_COUNT)))
-                .thenApply(step -> new Look(step.getKeys().stream().map(RedisWebhookOutbox::roomOf).toList(),
-                        step.isFinished() ? "" : step.getCursor()));
+                .thenApply(step -> {
+                    lastStep = step;
+                    return new Look(step.getKeys().stream().map(RedisWebhookOutbox::roomOf).toList(),
+                            step.isFinished() ? "" : step.getCursor());
+                });
     }
 
     private static String roomOf(String outbox) {

@@ -6,16 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.Names;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.redis.PubSub;
 import dev.parley.server.redis.Redis;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * the channels of watched rooms ({@code parley:room:{R}}) and connected users
  * ({@code parley:user:<nick>}), a {@link RoomFeed} per watched room, which delivers in offset order
  * and fills gaps, and every {@code checkInterval} (and on each reconnection) a comparison of each
- * feed with its room's position. Where a room's position and missing messages are read is the
+ * feed with its room's position (on a Redis Cluster also once the channels are subscribed again after
+ * a failover: {@link PubSub}). Where a room's position and missing messages are read is the
  * owner's: the Redis stream for {@link RedisBroker}, the database for the clustered
  * {@link PostgresBroker}.
  */
@@ -51,9 +51,10 @@ final class RoomChannels implements LivePart {
     }
 
     private final Redis redis;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final PubSub pubSub;
     private final Positions positions;
     private final RoomFeed.Fetcher fetcher;
+    private final RoomFeed.Rewinder rewinder;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> checks;
     private volatile BrokerListener listener;
@@ -62,27 +63,25 @@ final class RoomChannels implements LivePart {
     private record Watch(RoomFeed feed, CompletableFuture<Void> ready) {
     }
 
-    private RoomChannels(Redis redis, StatefulRedisPubSubConnection<String, String> pubSub, Positions positions,
-                         RoomFeed.Fetcher fetcher, Duration checkInterval) {
+    private RoomChannels(Redis redis, PubSub pubSub, Positions positions,
+                         RoomFeed.Fetcher fetcher, RoomFeed.Rewinder rewinder, Duration checkInterval) {
         this.redis = redis;
         this.pubSub = pubSub;
         this.positions = positions;
         this.fetcher = fetcher;
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String payload) {
-                received(channel, payload);
-            }
-        });
+        this.rewinder = rewinder;
+        pubSub.listen(this::received);
         redis.onConnected(this::checkAll);
+        pubSub.onResubscribed(this::checkAll);
         long every = checkInterval.toMillis();
         checks = redis.timers().scheduleAtFixedRate(this::checkAll, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Channels on a publish/subscribe connection of {@code redis} of their own; completes once it is up. */
     static CompletableFuture<RoomChannels> open(Redis redis, Positions positions, RoomFeed.Fetcher fetcher,
-                                                Duration checkInterval) {
-        return redis.connectPubSub().thenApply(pubSub -> new RoomChannels(redis, pubSub, positions, fetcher, checkInterval));
+                                                RoomFeed.Rewinder rewinder, Duration checkInterval) {
+        return redis.connectPubSub().thenApply(pubSub -> new RoomChannels(redis, pubSub, positions, fetcher, rewinder,
+                checkInterval));
     }
 
     @Override
@@ -92,13 +91,13 @@ final class RoomChannels implements LivePart {
 
     @Override
     public CompletableFuture<Void> watch(String room) {
-        Watch watch = new Watch(new RoomFeed(room, listener, fetcher), new CompletableFuture<>());
+        Watch watch = new Watch(new RoomFeed(room, listener, fetcher, rewinder), new CompletableFuture<>());
         Watch current = watches.putIfAbsent(room, watch);
         if (current != null) {
             return current.ready();
         }
         // Subscribed first, then the position read: whatever is published after it arrives live.
-        redis.call(pubSub.async().subscribe(channel(room)))
+        pubSub.subscribe(channel(room))
                 .thenCompose(subscribed -> positions.read(Set.of(room)))
                 .whenComplete((read, failure) -> {
                     if (failure != null) {
@@ -117,32 +116,23 @@ final class RoomChannels implements LivePart {
     @Override
     public void unwatch(String room) {
         if (watches.remove(room) != null) {
-            unsubscribe(channel(room));
+            pubSub.unsubscribe(channel(room));
         }
     }
 
     @Override
     public CompletableFuture<Void> watchUser(String nick) {
-        return redis.call(pubSub.async().subscribe(userChannel(nick)));
+        return pubSub.subscribe(userChannel(nick));
     }
 
     @Override
     public void unwatchUser(String nick) {
-        unsubscribe(userChannel(nick));
-    }
-
-    private void unsubscribe(String channel) {
-        redis.call(pubSub.async().unsubscribe(channel)).exceptionally(failure -> {
-            // Redis forgets the subscription when the connection drops; when it does not, messages
-            // of the channel are ignored here until the next attempt.
-            LOG.debug("unsubscribing from {} failed: {}", channel, failure.getMessage());
-            return null;
-        });
+        pubSub.unsubscribe(userChannel(nick));
     }
 
     @Override
     public CompletableFuture<Void> broadcast(String room, ServerEvent event) {
-        return publish(channel(room), ParleyJson.write(event)).handle((receivers, failure) -> {
+        return redis.publish(channel(room), ParleyJson.write(event)).handle((receivers, failure) -> {
             if (failure != null) {
                 LOG.debug("{} event of room {} not sent: {}", event.getClass().getSimpleName(), room, failure.getMessage());
             }
@@ -152,7 +142,7 @@ final class RoomChannels implements LivePart {
 
     @Override
     public CompletableFuture<Boolean> direct(ServerEvent.Dm dm) {
-        return publish(userChannel(dm.to()), ParleyJson.write(dm)).thenApply(receivers -> receivers > 0);
+        return redis.publish(userChannel(dm.to()), ParleyJson.write(dm)).thenApply(receivers -> receivers > 0);
     }
 
     /** Publishes {@code event} on the user's channel with the session it must skip, as {@code "except"}. */
@@ -160,7 +150,7 @@ final class RoomChannels implements LivePart {
     public CompletableFuture<Void> toUser(String nick, String exceptSession, ServerEvent event) {
         ObjectNode payload = JSON.valueToTree(event);
         payload.put(EXCEPT, exceptSession);
-        return publish(userChannel(nick), payload.toString()).handle((receivers, failure) -> {
+        return redis.publish(userChannel(nick), payload.toString()).handle((receivers, failure) -> {
             if (failure != null) {
                 LOG.debug("{} for {} not published: {}", event, nick, failure.getMessage());
             }
@@ -172,7 +162,7 @@ final class RoomChannels implements LivePart {
     @Override
     public CompletableFuture<Boolean> disconnect(String nick) {
         ObjectNode payload = JSON.createObjectNode().put(CONTROL, DISCONNECT);
-        return publish(userChannel(nick), payload.toString()).thenApply(receivers -> receivers > 0);
+        return redis.publish(userChannel(nick), payload.toString()).thenApply(receivers -> receivers > 0);
     }
 
     /**
@@ -184,40 +174,32 @@ final class RoomChannels implements LivePart {
     public void committed(String epoch, ServerEvent.RoomEvent message) {
         ObjectNode payload = JSON.valueToTree(message);
         payload.put("epoch", epoch);
-        publish(channel(message.room()), payload.toString()).exceptionally(failure -> {
+        redis.publish(channel(message.room()), payload.toString()).exceptionally(failure -> {
             LOG.debug("message {} of room {} not published: {}", message.offset(), message.room(), failure.getMessage());
             return null;
         });
     }
 
-    private CompletableFuture<Long> publish(String channel, String payload) {
-        return redis.call(redis.commands().publish(channel, payload)).thenApply(receivers -> {
-            redis.published();
-            return receivers;
-        });
-    }
-
     /** Compares every watched room's feed with its history's position; a room without a history yet is left for its first message. */
     private void checkAll() {
-        Set<String> ready = new HashSet<>();
+        Map<String, RoomFeed.Position> before = new HashMap<>();
         watches.forEach((room, watch) -> {
             if (watch.ready().isDone() && !watch.ready().isCompletedExceptionally()) {
-                ready.add(room);
+                before.put(room, watch.feed().delivered());
             }
         });
-        if (ready.isEmpty()) {
+        if (before.isEmpty()) {
             return;
         }
-        positions.read(ready).thenAccept(read -> read.forEach((room, position) -> {
+        positions.read(before.keySet()).thenAccept(read -> read.forEach((room, position) -> {
             Watch watch = watches.get(room);
             if (watch != null) {
-                watch.feed().check(position.epoch(), position.top());
+                watch.feed().check(before.get(room), position.epoch(), position.top());
             }
         })).exceptionally(failure -> null);
     }
 
     private void received(String channel, String payload) {
-        redis.received();
         BrokerListener target = listener;
         try {
             if (channel.startsWith(USER_PREFIX)) {

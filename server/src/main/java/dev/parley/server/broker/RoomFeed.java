@@ -5,7 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,6 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * the missing ones from the room's history and delivers them first. A position read by the
  * periodic check does the same for a lost last message. A new epoch, or missing messages that the
  * history no longer holds, cannot be delivered in order: the listener is told the room is lost.
+ * So it is when the history went back under the same epoch (a Redis failover lost acknowledged
+ * writes: an event arrives with a delivered offset but is another, or a position read after a
+ * delivery is below it); the room is then given a new epoch ({@link Rewinder}), so that no client
+ * takes the offsets that now name other events for the ones it has.
  *
  * <p>Thread-safe: events and fetched ranges arrive on Redis (or database) threads; this object's
  * monitor orders them, and it is held while the listener is called, which only queues work.
@@ -24,10 +30,17 @@ final class RoomFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RoomFeed.class);
     /** Most messages one fetch asks for: a node far behind catches up in steps, not in one read of all it missed. */
     static final int FETCH_MAX = 1000;
+    /** How many delivered events a late copy is compared with, to tell it from another event that took a lost one's offset. */
+    private static final int RECENT = 32;
 
     /** Reads the room's kept messages with offsets {@code from..to}. */
     interface Fetcher {
         CompletableFuture<Fetched> fetch(String room, long from, long to);
+    }
+
+    /** Gives a room whose history went back under {@code epoch} a new epoch, unless another node did already. */
+    interface Rewinder {
+        void rewound(String room, String epoch);
     }
 
     /** Kept room events of the room's history {@code epoch}, whose latest offset is {@code top}. */
@@ -53,6 +66,9 @@ final class RoomFeed {
     private final String room;
     private final BrokerListener listener;
     private final Fetcher fetcher;
+    private final Rewinder rewinder;
+    /** Guarded by this: the latest events delivered, each at its offset modulo their number. */
+    private final ServerEvent.RoomEvent[] recent = new ServerEvent.RoomEvent[RECENT];
     /** Guarded by this. */
     private final ArrayDeque<Item> pending = new ArrayDeque<>();
     /** Guarded by this: the epoch and offset delivered last; epoch null until the room has one. */
@@ -66,10 +82,11 @@ final class RoomFeed {
     /** Guarded by this: the position the previous check read. */
     private Position checked;
 
-    RoomFeed(String room, BrokerListener listener, Fetcher fetcher) {
+    RoomFeed(String room, BrokerListener listener, Fetcher fetcher, Rewinder rewinder) {
         this.room = room;
         this.listener = listener;
         this.fetcher = fetcher;
+        this.rewinder = rewinder;
     }
 
     /** The room's position when this node began to receive its channel; what arrived before waits until now. */
@@ -104,6 +121,45 @@ final class RoomFeed {
         drain();
     }
 
+    /** Where this feed stands: the epoch and offset it delivered last. */
+    synchronized Position delivered() {
+        return new Position(epoch, last);
+    }
+
+    /**
+     * {@link #check}s the room's position, read after this feed stood at {@code before}: a position
+     * of that epoch below it means the history went back.
+     */
+    synchronized void check(Position before, String epoch, long top) {
+        if (epoch.equals(this.epoch) && epoch.equals(before.epoch()) && top < before.top()) {
+            wentBack(top + 1);
+        } else {
+            check(epoch, top);
+        }
+    }
+
+    /** The history went back to {@code offset}: delivered offsets name other events from there on. */
+    private void wentBack(long offset) {
+        LOG.warn("room {}: its history {} went back to offset {} below {} (Redis lost acknowledged writes, as in a failover); "
+                + "it gets a new epoch and its members must recover", room, epoch, offset, last);
+        replaced = epoch;
+        rewinder.rewound(room, epoch);
+        listener.onRoomLost(room);
+    }
+
+    /** Whether {@code message}, at or below the delivered offset, is another event than the one delivered there. */
+    private boolean isOther(ServerEvent.RoomEvent message) {
+        ServerEvent.RoomEvent seen = recent[(int) (message.offset() % RECENT)];
+        return seen != null && seen.offset() == message.offset()
+                && (seen.ts() != message.ts() || !Objects.equals(seen.from(), message.from()));
+    }
+
+    private void deliver(ServerEvent.RoomEvent message) {
+        last = message.offset();
+        recent[(int) (last % RECENT)] = message;
+        listener.onMessage(message);
+    }
+
     private void drain() {
         while (started && !fetching && !pending.isEmpty()) {
             Item item = pending.peek();
@@ -125,14 +181,17 @@ final class RoomFeed {
                 replaced = epoch;
                 epoch = itemEpoch;
                 last = item instanceof Live live ? live.message().offset() : target;
+                Arrays.fill(recent, null);
                 listener.onRoomLost(room);
             } else if (target > last) {
                 fetch(last + 1, target, item instanceof Live);
+            } else if (item instanceof Live live && isOther(live.message())) {
+                pending.poll();
+                wentBack(live.message().offset());
             } else {
                 pending.poll();
                 if (item instanceof Live live && live.message().offset() == last + 1) {
-                    last++;
-                    listener.onMessage(live.message());
+                    deliver(live.message());
                 }
             }
         }
@@ -169,8 +228,7 @@ final class RoomFeed {
         } else {
             for (ServerEvent.RoomEvent message : range.messages()) {
                 if (message.offset() == last + 1) {
-                    last++;
-                    listener.onMessage(message);
+                    deliver(message);
                 }
             }
             if (last < to) {

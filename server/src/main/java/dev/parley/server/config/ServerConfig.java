@@ -67,8 +67,12 @@ public record ServerConfig(
         List<String> allowedOrigins,
         @Setting(label = "URI", whenUnset = "none",
                 help = "Redis that nodes share to form a cluster, redis://[:password@]host:port[/db] or "
-                        + "rediss://...; empty runs alone in memory")
+                        + "rediss://... (with --redis-cluster, comma-separated seeds); empty runs alone in memory")
         String redisUri,
+        @Setting(value = "false",
+                help = "With Redis: --redis-uri is a Redis Cluster, given by one or several comma-separated seed URIs; "
+                        + "room channels use sharded publish/subscribe (Redis 7)")
+        boolean redisCluster,
         @Setting(value = "2000", min = 1, help = "Longest wait for Redis before a command fails with unavailable")
         long redisTimeoutMs,
         @Setting(value = "2000", min = 1,
@@ -134,6 +138,9 @@ public record ServerConfig(
         if (redisUri != null && !redisUri.matches("rediss?://.+")) {
             // The value is not repeated: it may hold a password.
             throw new IllegalArgumentException("redisUri must be redis://host:port[/db] or rediss://...");
+        }
+        if (redisUri != null && !redisCluster && redisUri.contains(",")) {
+            throw new IllegalArgumentException("several Redis URIs are the seeds of a Redis Cluster: set redisCluster");
         }
         if (databaseUrl != null) {
             DatabaseUrl.parse(databaseUrl);

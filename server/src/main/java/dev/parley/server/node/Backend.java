@@ -39,13 +39,14 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
     private static final int RETENTION_BATCH = 1000;
 
     /**
-     * What the backend is made of: Redis at {@code redisUri} (null for memory), history kept per
-     * room, and the Redis timings, in milliseconds (the life of an idle room's keys among them, 0 for
-     * ever); or a {@code database} (null for none) with the retention of its events ({@code retentionMs},
-     * {@code maxEvents}; 0 for none), which stores direct messages too when {@code auth} is on (a user is
-     * then a token's subject).
+     * What the backend is made of: Redis at {@code redisUri} (null for memory; a Redis Cluster's
+     * comma-separated seeds when {@code redisCluster}), history kept per room, and the Redis timings,
+     * in milliseconds (the life of an idle room's keys among them, 0 for ever); or a {@code database}
+     * (null for none) with the retention of its events ({@code retentionMs}, {@code maxEvents}; 0 for
+     * none), which stores direct messages too when {@code auth} is on (a user is then a token's subject).
      */
-    public record Settings(String redisUri, int historySize, long redisTimeoutMs, long redisCheckMs, long roomTtlMs,
+    public record Settings(String redisUri, boolean redisCluster, int historySize, long redisTimeoutMs, long redisCheckMs,
+                           long roomTtlMs,
                            long presenceTtlMs, long presenceRefreshMs, Database.Settings database, long retentionMs,
                            long maxEvents, boolean auth) {
     }
@@ -87,7 +88,7 @@ public record Backend(Broker broker, Presence presence, BooleanSupplier reachabl
     /** A node of a cluster: connects to Redis, then opens the broker that {@code broker} makes on it, and the presence. */
     private static CompletableFuture<Backend> onRedis(Settings settings, MeterRegistry registry,
                                                       Function<Redis, CompletableFuture<? extends Broker>> broker) {
-        return Redis.connect(settings.redisUri(), Duration.ofMillis(settings.redisTimeoutMs()), registry).thenCompose(redis -> {
+        return Redis.connect(settings.redisUri(), settings.redisCluster(), Duration.ofMillis(settings.redisTimeoutMs()), registry).thenCompose(redis -> {
             CompletableFuture<? extends Broker> opening = broker.apply(redis);
             CompletableFuture<RedisPresence> presence = RedisPresence.open(redis, nodeId(), new RedisPresence.Settings(
                     Duration.ofMillis(settings.presenceTtlMs()), Duration.ofMillis(settings.presenceRefreshMs()),

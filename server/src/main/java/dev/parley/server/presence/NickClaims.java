@@ -1,11 +1,10 @@
 package dev.parley.server.presence;
 
 import dev.parley.server.redis.LuaScript;
+import dev.parley.server.redis.PubSub;
 import dev.parley.server.redis.Redis;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -52,7 +51,7 @@ final class NickClaims {
     }
 
     private final Redis redis;
-    private final RedisAsyncCommands<String, String> commands;
+    private final RedisClusterAsyncCommands<String, String> commands;
     private final String nodeId;
     private final RedisPresence.Settings settings;
     private final String ttlMs;
@@ -83,15 +82,9 @@ final class NickClaims {
     }
 
     /** Listens on this node's channel for eviction requests and answers; completes once subscribed. */
-    CompletableFuture<Void> subscribe(StatefulRedisPubSubConnection<String, String> channel) {
-        channel.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String name, String message) {
-                redis.received();
-                onNodeMessage(message);
-            }
-        });
-        return redis.call(channel.async().subscribe(PresenceKeys.nodeChannel(nodeId)));
+    CompletableFuture<Void> subscribe(PubSub channel) {
+        channel.listen((name, message) -> onNodeMessage(message));
+        return channel.subscribe(PresenceKeys.nodeChannel(nodeId));
     }
 
     CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume, int maxSessions) {
@@ -204,7 +197,7 @@ final class NickClaims {
         long id = evictionIds.incrementAndGet();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         evictions.put(id, answered);
-        publish(PresenceKeys.nodeChannel(holderNode), "evict " + id + ' ' + nodeId + ' ' + holderSession)
+        redis.publish(PresenceKeys.nodeChannel(holderNode), "evict " + id + ' ' + nodeId + ' ' + holderSession)
                 .whenComplete((listeners, failure) -> {
                     if (failure != null || listeners == 0) {
                         answered.complete(null);
@@ -232,7 +225,7 @@ final class NickClaims {
         if (parts.length == 4 && parts[0].equals("evict")) {
             claims.remove(parts[3]);
             listener.get().evict(parts[3]).whenComplete((done, failure) ->
-                    publish(PresenceKeys.nodeChannel(parts[2]), "evicted " + parts[1]));
+                    redis.publish(PresenceKeys.nodeChannel(parts[2]), "evicted " + parts[1]));
         } else if (parts.length == 2 && parts[0].equals("evicted") && isNumber(parts[1])) {
             CompletableFuture<Void> answered = evictions.get(Long.parseLong(parts[1]));
             if (answered != null) {
@@ -241,11 +234,6 @@ final class NickClaims {
         } else {
             LOG.warn("ignoring a message on the node channel: {}", message);
         }
-    }
-
-    private CompletableFuture<Long> publish(String channel, String message) {
-        redis.published();
-        return redis.call(commands.publish(channel, message));
     }
 
     private static boolean isNumber(String text) {

@@ -5,7 +5,7 @@ import dev.parley.server.redis.Redis;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,7 @@ final class RoomMembers {
             "presence/remove-expired-rooms");
 
     private final Redis redis;
-    private final RedisAsyncCommands<String, String> commands;
+    private final RedisClusterAsyncCommands<String, String> commands;
     private final String ttlMs;
     /**
      * This node's sessions by room, each {@code <nick> <session>} as the scripts take it; a set is

@@ -2,7 +2,7 @@ package dev.parley.server.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +56,13 @@ public final class LuaScript {
         return new LuaScript(source.toString());
     }
 
+    /** This script after {@code line}: a {@code local} that parts of the script read, say. */
+    public LuaScript after(String line) {
+        return new LuaScript(line + '\n' + source);
+    }
+
     /** Runs the script by its SHA1, in full on {@code NOSCRIPT}; the result's type follows {@code output}. */
-    public <T> CompletableFuture<T> run(RedisAsyncCommands<String, String> commands, ScriptOutputType output,
+    public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType output,
                                         String[] keys, String... args) {
         CompletableFuture<T> bySha = commands.<T>evalsha(sha, output, keys, args).toCompletableFuture();
         return bySha.handle((value, failure) -> failure == null ? bySha
@@ -69,13 +74,13 @@ public final class LuaScript {
      * Runs the script sent in full ({@code EVAL}; Redis keeps it compiled), so that it runs in the
      * order it was sent among the connection's other commands, whatever Redis has cached.
      */
-    public <T> CompletableFuture<T> runInOrder(RedisAsyncCommands<String, String> commands, ScriptOutputType output,
+    public <T> CompletableFuture<T> runInOrder(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType output,
                                                String[] keys, String... args) {
         return commands.<T>eval(source, output, keys, args).toCompletableFuture();
     }
 
     /** Puts the script in Redis's cache ({@code SCRIPT LOAD}). */
-    public CompletableFuture<String> load(RedisAsyncCommands<String, String> commands) {
+    public CompletableFuture<String> load(RedisClusterAsyncCommands<String, String> commands) {
         return commands.scriptLoad(source).toCompletableFuture();
     }
 

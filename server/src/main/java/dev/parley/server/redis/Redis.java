@@ -1,6 +1,7 @@
 package dev.parley.server.redis;
 
 import dev.parley.server.backend.UnavailableException;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
@@ -11,8 +12,14 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectedEvent;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
@@ -32,22 +39,31 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
- * This node's link to the cluster's Redis: one {@link RedisClient} on its own two event loops,
- * one shared connection for commands, and the publish/subscribe connections opened from it.
- * Every Redis-backed part of the server (broker, presence) works through one instance.
+ * This node's link to the cluster's Redis: one {@link RedisClient}, or a {@link RedisClusterClient}
+ * for a Redis Cluster, on its own two event loops, one shared connection for commands, and the
+ * publish/subscribe connections opened from it. Every Redis-backed part of the server (broker,
+ * presence) works through one instance, alike on one Redis and on a cluster: {@link #commands}
+ * route by key there, and {@link #publish} and {@link PubSub} use sharded publish/subscribe (as
+ * scripts must then: {@link #isCluster}).
  *
  * <p>Commands fail fast rather than queue while Redis is out of reach (auto-reconnect on, commands
  * rejected while disconnected, a timeout on each command), and {@link #call} turns those failures
  * into {@link UnavailableException}. Lettuce re-subscribes a publish/subscribe connection's
- * channels when it reconnects.
+ * channels when it reconnects; on a cluster, {@link PubSub} subscribes again itself. On a cluster the
+ * topology is refreshed periodically and on redirections and reconnections, and every change counts
+ * as a connection back ({@link #onConnected}): a failover may have lost writes and cached scripts.
  *
  * <p>Metrics: {@code lettuce.command.completion} (latency by command), {@code parley.redis.errors},
  * {@code parley.redis.pubsub.in} and {@code .out}, {@code parley.redis.connects},
@@ -64,13 +80,21 @@ public final class Redis implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RECONNECT_MIN = Duration.ofMillis(50);
     private static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
+    private static final long SHUTDOWN_QUIET_MS = 100;
+    /** A cluster's topology is read again at least this often, and after a redirection or reconnection at most this often. */
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
+    private static final Duration ADAPTIVE_REFRESH_MIN_INTERVAL = Duration.ofSeconds(1);
 
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final ClientResources resources;
-    private final RedisURI uri;
-    private final StatefulRedisConnection<String, String> connection;
+    private final boolean cluster;
+    private final Supplier<CompletionStage<? extends StatefulRedisPubSubConnection<String, String>>> pubSubOpener;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> commands;
     private final List<StatefulConnection<String, String>> connections = new CopyOnWriteArrayList<>();
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+    /** On a cluster, how each connection opens its link to a master at {@code host, port}. */
+    private final List<BiFunction<String, Integer, CompletionStage<?>>> masterLinks = new CopyOnWriteArrayList<>();
     private final Disposable events;
     private final Counter unavailable;
     private final Counter failed;
@@ -79,12 +103,16 @@ public final class Redis implements AutoCloseable {
     /** False from a command's timeout until the next command succeeds. */
     private volatile boolean answering = true;
 
-    private Redis(RedisClient client, ClientResources resources, RedisURI uri,
-                  StatefulRedisConnection<String, String> connection, MeterRegistry registry) {
+    private Redis(AbstractRedisClient client, ClientResources resources, boolean cluster,
+                  Supplier<CompletionStage<? extends StatefulRedisPubSubConnection<String, String>>> pubSubOpener,
+                  StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
+                  MeterRegistry registry) {
         this.client = client;
         this.resources = resources;
-        this.uri = uri;
+        this.cluster = cluster;
+        this.pubSubOpener = pubSubOpener;
         this.connection = connection;
+        this.commands = commands;
         connections.add(connection);
         unavailable = Counter.builder("parley.redis.errors").tag("kind", "unavailable")
                 .description("Redis commands that failed, by kind").register(registry);
@@ -108,6 +136,8 @@ public final class Redis implements AutoCloseable {
             } else if (event instanceof ConnectionActivatedEvent) {
                 // Only now does the connection take commands again; at ConnectedEvent it still rejects them.
                 connectedListeners.forEach(Runnable::run);
+            } else if (event instanceof ClusterTopologyChangedEvent) {
+                linkMasters().whenComplete((linked, failure) -> connectedListeners.forEach(Runnable::run));
             } else if (event instanceof DisconnectedEvent) {
                 disconnects.increment();
             } else if (event instanceof ReconnectAttemptEvent) {
@@ -118,49 +148,145 @@ public final class Redis implements AutoCloseable {
 
     /**
      * Connects to {@code uri} ({@code redis://[:password@]host:port[/db]}, or {@code rediss://} for
-     * TLS); completes once the command connection is up, or fails when Redis cannot be reached.
+     * TLS), or with {@code cluster} to the Redis Cluster that the comma-separated seed URIs in
+     * {@code uri} belong to; completes once the command connection is up, or fails when Redis cannot
+     * be reached.
      */
-    public static CompletableFuture<Redis> connect(String uri, Duration timeout, MeterRegistry registry) {
-        RedisURI redisUri = RedisURI.create(uri);
-        redisUri.setTimeout(timeout);
+    public static CompletableFuture<Redis> connect(String uri, boolean cluster, Duration timeout, MeterRegistry registry) {
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(IO_THREADS)
                 .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(RECONNECT_MIN, RECONNECT_MAX, 2, TimeUnit.MILLISECONDS))
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
                 .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+        CompletableFuture<Redis> connected;
+        AbstractRedisClient opened;
+        if (cluster) {
+            List<RedisURI> seeds = Arrays.stream(uri.split(",")).map(String::strip).map(seed -> uri(seed, timeout)).toList();
+            RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+            client.setOptions(failFast(ClusterClientOptions.builder(), timeout)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_MIN_INTERVAL)
+                            .refreshTriggersReconnectAttempts(1)
+                            .build())
+                    .build());
+            opened = client;
+            // An asynchronous connection needs the topology read first.
+            connected = client.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(read -> client.connectAsync(StringCodec.UTF8))
+                    .thenCompose(connection -> {
+                        Redis redis = new Redis(client, resources, true, () -> client.connectPubSubAsync(StringCodec.UTF8),
+                                connection, connection.async(), registry);
+                        return redis.linkMasters(connection).thenApply(linked -> redis);
+                    });
+        } else {
+            RedisURI redisUri = uri(uri, timeout);
+            RedisClient client = RedisClient.create(resources);
+            client.setOptions(failFast(ClientOptions.builder(), timeout).build());
+            opened = client;
+            connected = client.connectAsync(StringCodec.UTF8, redisUri).toCompletableFuture().thenApply(connection ->
+                    new Redis(client, resources, false, () -> client.connectPubSubAsync(StringCodec.UTF8, redisUri),
+                            connection, connection.async(), registry));
+        }
+        return connected.whenComplete((redis, failure) -> {
+            if (failure != null) {
+                opened.shutdownAsync(0, 0, TimeUnit.SECONDS).thenRun(() -> resources.shutdown(0, 0, TimeUnit.SECONDS));
+            }
+        });
+    }
+
+    private static RedisURI uri(String uri, Duration timeout) {
+        RedisURI redisUri = RedisURI.create(uri);
+        redisUri.setTimeout(timeout);
+        return redisUri;
+    }
+
+    /**
+     * Commands rejected at once while their connection is down, and each failed after
+     * {@code timeout}, instead of queued; reconnection on.
+     */
+    private static <B extends ClientOptions.Builder> B failFast(B options, Duration timeout) {
+        options.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                .build());
-        return client.connectAsync(StringCodec.UTF8, redisUri).toCompletableFuture()
-                .thenApply(connection -> new Redis(client, resources, redisUri, connection, registry))
-                .whenComplete((redis, failure) -> {
-                    if (failure != null) {
-                        client.shutdownAsync(0, 0, TimeUnit.SECONDS).thenRun(() -> resources.shutdown(0, 0, TimeUnit.SECONDS));
-                    }
-                });
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
+        return options;
     }
 
-    /** The client, for a part that needs connections of its own; they count towards {@link #isReachable}. */
-    public RedisClient client() {
-        return client;
+    /**
+     * The shared connection's commands (thread-safe); wrap each in {@link #call}. On a cluster each
+     * goes to the master of its key's slot: a command of several keys (a script's) must keep them
+     * in one slot.
+     */
+    public RedisClusterAsyncCommands<String, String> commands() {
+        return commands;
     }
 
-    /** The shared connection's commands (thread-safe); wrap each in {@link #call}. */
-    public RedisAsyncCommands<String, String> commands() {
-        return connection.async();
+    /**
+     * Whether this is a Redis Cluster, where channels are sharded: a script publishes with
+     * {@code SPUBLISH} there, to the shard that owns the channel's slot (the script's own when the
+     * channel carries its keys' hash tag); one Redis keeps {@code PUBLISH}, which Redis 6 has too.
+     */
+    public boolean isCluster() {
+        return cluster;
     }
 
-    /** Opens a publish/subscribe connection, closed with this; completes once it is up. */
-    public CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
-        return call(client.connectPubSubAsync(StringCodec.UTF8, uri)).thenApply(pubSub -> {
-            connections.add(pubSub);
-            return pubSub;
+    /** Publishes {@code message} on {@code channel} (sharded on a cluster); completes with how many subscribers received it. */
+    public CompletableFuture<Long> publish(String channel, String message) {
+        return call(cluster ? commands.spublish(channel, message) : commands.publish(channel, message)).thenApply(receivers -> {
+            pubSubOut.increment();
+            return receivers;
         });
+    }
+
+    /** Opens a publish/subscribe connection, closed with this; completes once it is up (on a cluster, to every master). */
+    public CompletableFuture<PubSub> connectPubSub() {
+        return call(pubSubOpener.get()).thenCompose(pubSub -> {
+            connections.add(pubSub);
+            CompletableFuture<Void> linked = pubSub instanceof StatefulRedisClusterPubSubConnection<String, String> sharded
+                    ? linkMasters(sharded) : CompletableFuture.completedFuture(null);
+            return linked.thenApply(done -> new PubSub(this, pubSub, cluster));
+        });
+    }
+
+    private CompletableFuture<Void> linkMasters(StatefulRedisClusterConnection<String, String> connection) {
+        return linkMasters(connection::getConnectionAsync);
+    }
+
+    private CompletableFuture<Void> linkMasters(StatefulRedisClusterPubSubConnection<String, String> connection) {
+        return linkMasters(connection::getConnectionAsync);
+    }
+
+    /**
+     * Opens {@code link}'s connection to every master now, and again whenever the topology
+     * changes: while a master's connection is being made, a command routed to it is rejected
+     * ({@code REJECT_COMMANDS}), not held. Completes when every link is made or failed: one that
+     * failed is made again by the first command for that master, which alone is rejected.
+     */
+    private CompletableFuture<Void> linkMasters(BiFunction<String, Integer, CompletionStage<?>> link) {
+        masterLinks.add(link);
+        return linkMasters(List.of(link));
+    }
+
+    private CompletableFuture<Void> linkMasters() {
+        return linkMasters(masterLinks);
+    }
+
+    private CompletableFuture<Void> linkMasters(List<BiFunction<String, Integer, CompletionStage<?>>> links) {
+        List<CompletableFuture<?>> linked = new ArrayList<>();
+        for (RedisClusterNode node : ((RedisClusterClient) client).getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                    && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+                links.forEach(link -> linked.add(call(link.apply(node.getUri().getHost(), node.getUri().getPort()))
+                        .exceptionally(failure -> {
+                            LOG.debug("no connection to the master {} yet: {}", node.getUri(), failure.getMessage());
+                            return null;
+                        })));
+            }
+        }
+        return CompletableFuture.allOf(linked.toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -194,7 +320,7 @@ public final class Redis implements AutoCloseable {
         return result;
     }
 
-    /** Counts a message published to a channel. */
+    /** Counts a message published to a channel by a script. */
     public void published() {
         pubSubOut.increment();
     }
@@ -235,8 +361,10 @@ public final class Redis implements AutoCloseable {
     public CompletableFuture<Void> closeAsync() {
         events.dispose();
         CompletableFuture<Void> closed = new CompletableFuture<>();
+        // A quiet period, so that a reconnection under way (to a node that died) closes its channel
+        // before the event loops end, and Lettuce releases the channel's read buffer.
         client.shutdownAsync(0, 2, TimeUnit.SECONDS).whenComplete((done, failure) ->
-                resources.shutdown(0, 2, TimeUnit.SECONDS).addListener(shutdown -> {
+                resources.shutdown(SHUTDOWN_QUIET_MS, 2000, TimeUnit.MILLISECONDS).addListener(shutdown -> {
                     if (failure != null) {
                         LOG.warn("closing the Redis client failed", failure);
                     }

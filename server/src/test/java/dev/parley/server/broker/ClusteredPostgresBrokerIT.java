@@ -64,7 +64,7 @@ class ClusteredPostgresBrokerIT extends BrokerContract {
     @Override
     Broker open(int historySize, LongSupplier clock) {
         Database database = database();
-        Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        Redis connection = Redis.connect(redis.uri(), false, Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
         opened.add(connection);
         PostgresBroker broker = PostgresBroker.clustered(database, connection, clock, CHECK_INTERVAL,
                 new SimpleMeterRegistry(), false).join();

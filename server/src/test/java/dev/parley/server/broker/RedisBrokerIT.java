@@ -50,16 +50,21 @@ class RedisBrokerIT extends BrokerContract {
         }
     }
 
+    /** A node's connection to the Redis of the test. */
+    Redis connect() {
+        return Redis.connect(redis.uri(), false, Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+    }
+
     @Override
     Broker open(int historySize, LongSupplier clock) {
-        Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        Redis connection = connect();
         connections.add(connection);
         RedisBroker broker = RedisBroker.open(connection, historySize, Duration.ofDays(30), clock, CHECK_INTERVAL).join();
         brokers.add(broker);
         return broker;
     }
 
-    private Broker node(Recorder recorder) {
+    Broker node(Recorder recorder) {
         return node(10, recorder);
     }
 
@@ -190,7 +195,7 @@ class RedisBrokerIT extends BrokerContract {
         assertThat(a.direct(new ServerEvent.Dm("alice", "carol", "hi", 2)).join()).isFalse();
     }
 
-    private Redis connection() {
+    Redis connection() {
         return connections.get(0);
     }
 

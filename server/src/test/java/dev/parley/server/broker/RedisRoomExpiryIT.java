@@ -62,7 +62,7 @@ class RedisRoomExpiryIT {
     }
 
     private Broker node(BrokerListener listener) {
-        Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        Redis connection = Redis.connect(redis.uri(), false, Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
         connections.add(connection);
         RedisBroker broker = RedisBroker.open(connection, 50, ROOM_TTL, System::currentTimeMillis, Duration.ofMillis(200)).join();
         brokers.add(broker);

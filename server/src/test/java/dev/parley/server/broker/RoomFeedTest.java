@@ -22,6 +22,8 @@ class RoomFeedTest {
     private final List<CompletableFuture<RoomFeed.Fetched>> fetches = new ArrayList<>();
     /** The ranges fetched, "from..to", in order. */
     private final List<String> asked = new ArrayList<>();
+    /** The epochs the feed asked to replace, their histories having gone back. */
+    private final List<String> rewound = new ArrayList<>();
     private String historyEpoch = EPOCH;
     private RoomFeed feed;
 
@@ -65,7 +67,7 @@ class RoomFeedTest {
             CompletableFuture<RoomFeed.Fetched> fetch = new CompletableFuture<>();
             fetches.add(fetch);
             return fetch;
-        });
+        }, (room, epoch) -> rewound.add(epoch));
         LongStream.rangeClosed(1, 10).forEach(o -> history.add(message(o)));
     }
 
@@ -146,6 +148,38 @@ class RoomFeedTest {
         answer(2, 3);
         feed.onMessage(EPOCH, message(2));
         assertThat(delivered).containsExactly(2L);
+    }
+
+    @Test
+    void aLateCopyOfADeliveredEventIsDroppedButAnotherEventAtItsOffsetRewindsTheRoom() {
+        feed.start(EPOCH, 0);
+        feed.onMessage(EPOCH, message(1));
+        feed.onMessage(EPOCH, message(2));
+        feed.onMessage(EPOCH, message(2));
+        assertThat(rewound).as("a late copy").isEmpty();
+
+        feed.onMessage(EPOCH, new ServerEvent.Message("r", 2, 99, "b", "took lost 2's offset"));
+        feed.onMessage(EPOCH, message(3));
+        assertThat(rewound).containsExactly(EPOCH);
+        assertThat(delivered).as("nothing more of the history that went back").containsExactly(1L, 2L, "lost");
+        feed.onMessage("e-2", message(4));
+        feed.onMessage("e-2", message(5));
+        assertThat(delivered).as("members told once more at the new epoch, then its events")
+                .containsExactly(1L, 2L, "lost", "lost", 5L);
+    }
+
+    @Test
+    void aPositionReadAfterADeliveryAndBelowItRewindsTheRoomButOneReadBeforeDoesNot() {
+        feed.start(EPOCH, 0);
+        feed.onMessage(EPOCH, message(1));
+        RoomFeed.Position beforeTwo = feed.delivered();
+        feed.onMessage(EPOCH, message(2));
+        feed.check(beforeTwo, EPOCH, 1);
+        assertThat(rewound).as("read before 2 arrived").isEmpty();
+
+        feed.check(feed.delivered(), EPOCH, 1);
+        assertThat(rewound).containsExactly(EPOCH);
+        assertThat(delivered).containsExactly(1L, 2L, "lost");
     }
 
     @Test

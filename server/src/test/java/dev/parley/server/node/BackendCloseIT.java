@@ -42,7 +42,7 @@ class BackendCloseIT {
     @Test
     void closeOnAnEventLoopLeavesTheLoopFreeWhileTheWriterFinishesItsTransaction() throws Exception {
         PostgresServer postgres = POSTGRES.server();
-        Backend.Settings settings = new Backend.Settings(null, 10, 0, 0, 0, 0, 0,
+        Backend.Settings settings = new Backend.Settings(null, false, 10, 0, 0, 0, 0, 0,
                 new Database.Settings(DatabaseUrl.parse(postgres.url()), 4, 10_000), 0, 0, false);
         Backend backend = Backend.open(settings, System::currentTimeMillis, new SimpleMeterRegistry()).get(30, TimeUnit.SECONDS);
         backend.broker().listen(new IgnoringListener());

@@ -66,7 +66,7 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     private Redis connect() {
-        Redis connection = Redis.connect(redis.uri(), Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        Redis connection = Redis.connect(redis.uri(), false, Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
         connections.add(connection);
         return connection;
     }
