@@ -38,13 +38,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -93,6 +96,8 @@ public final class Redis implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final List<StatefulConnection<String, String>> connections = new CopyOnWriteArrayList<>();
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+    /** The addresses of the connections being reconnected, until they take commands again. */
+    private final Set<SocketAddress> reconnecting = ConcurrentHashMap.newKeySet();
     /** On a cluster, how each connection opens its link to a master at {@code host, port}. */
     private final List<BiFunction<String, Integer, CompletionStage<?>>> masterLinks = new CopyOnWriteArrayList<>();
     private final Disposable events;
@@ -133,15 +138,20 @@ public final class Redis implements AutoCloseable {
         events = resources.eventBus().get().subscribe(event -> {
             if (event instanceof ConnectedEvent) {
                 connects.increment();
-            } else if (event instanceof ConnectionActivatedEvent) {
+            } else if (event instanceof ConnectionActivatedEvent activated) {
                 // Only now does the connection take commands again; at ConnectedEvent it still rejects them.
-                connectedListeners.forEach(Runnable::run);
+                // Only a connection that was lost counts: a cluster's topology refresh opens short-lived
+                // connections of its own every time, and resubscribing everything on each is a storm.
+                if (reconnecting.remove(activated.remoteAddress())) {
+                    connectedListeners.forEach(Runnable::run);
+                }
             } else if (event instanceof ClusterTopologyChangedEvent) {
                 linkMasters().whenComplete((linked, failure) -> connectedListeners.forEach(Runnable::run));
             } else if (event instanceof DisconnectedEvent) {
                 disconnects.increment();
-            } else if (event instanceof ReconnectAttemptEvent) {
+            } else if (event instanceof ReconnectAttemptEvent attempt) {
                 attempts.increment();
+                reconnecting.add(attempt.remoteAddress());
             }
         });
     }
@@ -309,7 +319,7 @@ public final class Redis implements AutoCloseable {
                 answering = false;
             }
             if (cause instanceof RedisCommandExecutionException && !(cause instanceof RedisBusyException)
-                    && !(cause instanceof RedisLoadingException)) {
+                    && !(cause instanceof RedisLoadingException) && !isClusterInTransition(cause)) {
                 failed.increment();
                 result.completeExceptionally(cause);
             } else {
@@ -318,6 +328,13 @@ public final class Redis implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /** A cluster's refusal while a slot's master is replaced or the slot moves: out of reach for a moment. */
+    private static boolean isClusterInTransition(Throwable cause) {
+        String message = cause.getMessage();
+        return message != null && (message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")
+                || message.startsWith("MASTERDOWN"));
     }
 
     /** Counts a message published to a channel by a script. */

@@ -1,6 +1,7 @@
 package dev.parley.server.broker;
 
 import dev.parley.protocol.ServerEvent;
+import dev.parley.server.redis.PubSub;
 import dev.parley.server.redis.Redis;
 import dev.parley.testing.RedisCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,5 +62,22 @@ class RedisClusterBrokerIT extends RedisBrokerIT {
         ServerEvent.Dm dm = new ServerEvent.Dm("alice", "bob", "hi", 1);
         await().atMost(WITHIN).until(() -> a.direct(dm).join());
         await().atMost(WITHIN).until(() -> atB.directs.contains(dm));
+    }
+
+    /**
+     * The topology is read again every 10 s over short-lived connections of Lettuce's own; their
+     * activation is no connection coming back, and an idle node must not subscribe every channel
+     * again each time (at 100,000 sessions that was thousands of SSUBSCRIBEs a second).
+     */
+    @Test
+    void anIdleNodeDoesNotSubscribeAgainWhenTheTopologyIsReadAgain() throws Exception {
+        try (Redis redis = connect()) {
+            PubSub pubSub = redis.connectPubSub().join();
+            AtomicInteger resubscribed = new AtomicInteger();
+            pubSub.onResubscribed(resubscribed::incrementAndGet);
+            pubSub.subscribe(RoomChannels.channel("r")).join();
+
+            await().during(Duration.ofSeconds(12)).atMost(WITHIN).until(() -> resubscribed.get() == 0);
+        }
     }
 }
