@@ -142,7 +142,7 @@ public final class Redis implements AutoCloseable {
                 // Only now does the connection take commands again; at ConnectedEvent it still rejects them.
                 // Only a connection that was lost counts: a cluster's topology refresh opens short-lived
                 // connections of its own every time, and resubscribing everything on each is a storm.
-                if (reconnecting.remove(activated.remoteAddress())) {
+                if (activated.remoteAddress() != null && reconnecting.remove(activated.remoteAddress())) {
                     connectedListeners.forEach(Runnable::run);
                 }
             } else if (event instanceof ClusterTopologyChangedEvent) {
@@ -151,7 +151,9 @@ public final class Redis implements AutoCloseable {
                 disconnects.increment();
             } else if (event instanceof ReconnectAttemptEvent attempt) {
                 attempts.increment();
-                reconnecting.add(attempt.remoteAddress());
+                if (attempt.remoteAddress() != null) {
+                    reconnecting.add(attempt.remoteAddress());
+                }
             }
         });
     }
