@@ -131,7 +131,8 @@ def growth(first, last):
 
 
 def measure(directory):
-    """The measured window's counts and growths, and the idle hold's (scale runs) as rates; None without data."""
+    """The measured window's counts and growths, and (scale runs) the idle sessions' hold's and the
+    baseline's without sessions; None without data."""
     runs = harness_reports(directory)
     samples = [json.loads(line) for line in (directory / "costs.jsonl").read_text().splitlines() if line]
     points = [measured_points(run) for run in runs]
@@ -147,20 +148,28 @@ def measure(directory):
     figures["messages"] = sum(p["sentPerSec"] for p in window)
     figures["deliveries"] = sum(p["deliveredPerSec"] for p in window)
     env = scale_env(directory)
-    if "idle_start" in env:
-        idle_first, idle_last = at(samples, float(env["idle_start"]) + 1), at(samples, float(env["idle_end"]))
-        if idle_first and idle_last and idle_last["t"] > idle_first["t"]:
-            figures["idle"] = growth(idle_first, idle_last)
+    for hold in ("idle", "baseline"):
+        if f"{hold}_start" in env:
+            hold_first = at(samples, float(env[f"{hold}_start"]) + 1)
+            hold_last = at(samples, float(env[f"{hold}_end"]))
+            if hold_first and hold_last and hold_last["t"] > hold_first["t"]:
+                figures[hold] = growth(hold_first, hold_last)
     return figures
 
 
-def net(figures, kind, key):
-    """A window's growth of figures[kind][key] less what the idle hold's rate would have done meanwhile."""
-    grown = figures[kind].get(key, 0)
+def net(figures, kind, prefix):
+    """A window's growth of the counters (or CPU) of `kind` whose names start with `prefix`, less what the
+    idle hold's rate of them would have done meanwhile."""
+    grown = sum(v for k, v in figures[kind].items() if k.startswith(prefix))
     idle = figures.get("idle")
-    if idle is None or idle["seconds"] <= 0:
+    if idle is None:
         return grown
-    return grown - idle[kind].get(key, 0) / idle["seconds"] * figures["seconds"]
+    return grown - rate(idle, kind, prefix) * figures["seconds"]
+
+
+def rate(hold, kind, prefix):
+    """Per second of a hold: the growth of the counters or CPU of `kind` whose names start with `prefix`."""
+    return sum(v for k, v in hold[kind].items() if k.startswith(prefix)) / hold["seconds"]
 
 
 def report(directory):
@@ -207,6 +216,7 @@ SHARD_RAM = 12 * 2**30         # a Redis shard's memory for data
 FRAME_BYTES = 250              # a delivered message on the wire: ~200 B of JSON, frame and TCP/IP headers
 PUBSUB_DELIVERY_CPU = 2e-6     # Redis CPU per pub/sub message written to one subscribed node (assumed)
 SLOTS = 16384
+ROOM_RATE = 1.0                # the shape sized: every room of the measured size gets 1 message a second
 
 
 def table(path):
@@ -228,14 +238,17 @@ def inputs(directory):
     redis_before, redis_after = table(directory / "redis-before.tsv"), table(directory / "redis-idle.tsv")
     sessions = sum(n["sessions"] for n in after)
     nodes, rooms = int(env["nodes"]), int(env["rooms"])
-    messages, deliveries, seconds = figures["messages"], figures["deliveries"], figures["seconds"]
-    idle = figures["idle"]
-    node_cpu = sum(v for k, v in figures["cpu"].items() if k.startswith("node"))
-    node_idle_cpu = sum(v for k, v in idle["cpu"].items() if k.startswith("node"))
-    redis_cpu = sum(v for k, v in figures["cpu"].items() if k.startswith("redis"))
-    redis_idle_cpu = sum(v for k, v in idle["cpu"].items() if k.startswith("redis"))
+    messages, deliveries = figures["messages"], figures["deliveries"]
+    idle, baseline = figures["idle"], figures["baseline"]
     masters = [r["port"] for r in redis_after if r["role"] == "master"]
     here = nodes_per_room(nodes, sessions / rooms)
+
+    def per_message(kind, prefix):
+        return net(figures, kind, prefix) / messages
+
+    def per_session_second(kind, prefix):
+        return (rate(idle, kind, prefix) - rate(baseline, kind, prefix)) / sessions
+
     return {
         "sessions": sessions, "nodes": nodes, "room size": sessions / rooms,
         "room rate": float(env["room_rate"]), "nodes per room here": here,
@@ -243,22 +256,21 @@ def inputs(directory):
         "rss per session": sum(a["rss_bytes"] - b["rss_bytes"] for a, b in zip(after, before)) / sessions,
         "redis bytes per session": sum(a["used_memory"] - b["used_memory"] for a, b in zip(redis_after, redis_before)
                                        if a["port"] in masters) / sessions,
-        "redis commands per message": net(figures, "redis", "total_commands_processed") / messages,
-        "redis bytes in per message": net(figures, "redis", "total_net_input_bytes") / messages,
-        "redis bytes out per message and node": net(figures, "redis", "total_net_output_bytes") / messages / here,
-        "redis cpu per message": (redis_cpu - redis_idle_cpu / idle["seconds"] * seconds) / messages,
-        "redis commands per session-second": idle["redis"].get("total_commands_processed", 0) / idle["seconds"]
-                                             / sessions,
-        "redis cpu per session-second": redis_idle_cpu / idle["seconds"] / sessions,
-        "node cpu per delivery": (node_cpu - node_idle_cpu / idle["seconds"] * seconds) / deliveries,
-        "node cpu per session-second": node_idle_cpu / idle["seconds"] / sessions,
+        "redis commands per message": per_message("redis", "total_commands_processed"),
+        "redis bytes in per message": per_message("redis", "total_net_input_bytes"),
+        "redis bytes out per message and node": per_message("redis", "total_net_output_bytes") / here,
+        "redis cpu per message": per_message("cpu", "redis"),
+        "redis commands per session-second": per_session_second("redis", "total_commands_processed"),
+        "redis cpu per session-second": per_session_second("cpu", "redis"),
+        "node cpu per delivery": per_message("cpu", "node") * messages / deliveries,
+        "node cpu per session-second": per_session_second("cpu", "node"),
     }
 
 
 def size(m, sessions):
     """What `sessions` sessions in rooms and at the rate measured need: nodes, shards and what bounds each."""
     rooms = sessions / m["room size"]
-    messages = rooms * m["room rate"]
+    messages = rooms * ROOM_RATE
     deliveries = messages * m["room size"]
     by = {
         "node memory (RSS)": sessions * m["rss per session"] / (BUSY * NODE_RAM),
@@ -303,7 +315,7 @@ def simulate(m, plan, seed=19):
     room reaches, and the busiest shard's room messages/s against the mean."""
     rng = random.Random(seed)
     nodes, shards, members = plan["nodes"], plan["shards"], round(m["room size"])
-    rate = m["room rate"]
+    rate = ROOM_RATE
     deliveries = [0.0] * nodes
     shard_messages = [0.0] * shards
     reached = 0
@@ -327,7 +339,7 @@ def model(directory, targets):
     print(f"Assumed: nodes of {NODE_CORES} cores, {NODE_RAM / 2**30:.0f} GiB and {NODE_NIC_BYTES * 8 / 1e9:.0f} Gbit/s; "
           f"Redis shards of one core and {SHARD_RAM / 2**30:.0f} GiB; {BUSY:.0%} of each planned; "
           f"{FRAME_BYTES} B a delivery on the wire; {PUBSUB_DELIVERY_CPU * 1e6:g} µs of Redis CPU a pub/sub "
-          f"message to one node. Every room of the same size and rate as measured.")
+          f"message to one node. Every room of the size measured, at {ROOM_RATE:g} message a second.")
     for sessions in targets:
         plan = size(m, sessions)
         sim = simulate(m, plan)

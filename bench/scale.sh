@@ -25,7 +25,8 @@ SCALE_REDIS="${SCALE_REDIS:-cluster}"
 SESSIONS_PER_HARNESS="${SESSIONS_PER_HARNESS:-19000}"
 SCALE_DURATION="${SCALE_DURATION:-60}"
 SCALE_WARMUP=10
-# Seconds the idle sessions are held before the messages: what they cost apart from the messages.
+# Seconds the nodes are held without sessions, then with the idle sessions before the messages:
+# what the sessions cost apart from the messages.
 SCALE_IDLE=30
 REDIS_NODE_TIMEOUT_MS="${REDIS_NODE_TIMEOUT_MS:-5000}"
 # shellcheck disable=SC2206
@@ -230,7 +231,7 @@ run_harnesses() {
     echo "idle_start=$idle_start"
     echo "idle_end=$(date +%s.%N)"
     echo "go=$(date +%s.%N)"
-  } > "$dir/scale.env"
+  } >> "$dir/scale.env"
   touch "$dir/go"
   AT_GO_PID=""
   if [[ -n "$at_go" ]]; then
@@ -301,6 +302,10 @@ scale_mode() {
   node_memory "$dir/memory-before.tsv"
   redis_memory "$dir/redis-before.tsv"
   start_scale_sampler "$dir/costs.jsonl"
+  # What the nodes and Redis do without sessions: the baseline the idle sessions' cost is taken from.
+  echo "baseline_start=$(date +%s.%N)" > "$dir/scale.env"
+  sleep "$SCALE_IDLE"
+  echo "baseline_end=$(date +%s.%N)" >> "$dir/scale.env"
   run_harnesses "$dir" "$SESSIONS" "$SCALE_DURATION" || { WORST=3; return; }
   await_harnesses
   bench/cluster-costs.py report "$dir" | tee "$dir/costs.txt"
