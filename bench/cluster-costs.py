@@ -150,7 +150,7 @@ def measure(directory):
     env = scale_env(directory)
     for hold in ("idle", "baseline"):
         if f"{hold}_start" in env:
-            hold_first = at(samples, float(env[f"{hold}_start"]) + 1)
+            hold_first = next((s for s in samples if s["t"] >= float(env[f"{hold}_start"])), None)
             hold_last = at(samples, float(env[f"{hold}_end"]))
             if hold_first and hold_last and hold_last["t"] > hold_first["t"]:
                 figures[hold] = growth(hold_first, hold_last)

@@ -52,7 +52,8 @@ def fill(directory, runs, out):
     failed_joins = sum(v for k, v in errors.items() if k.startswith("join"))
     failed_connects = sum(v for k, v in errors.items() if k.startswith("connect"))
     out.append(f"- **Sessions:** {opened:,} of {requested:,} opened, {members:,} joined their room "
-               f"({e['processes']} harness processes, {e['nodes']} nodes, Redis {e['redis']}, {e['rooms']} rooms)")
+               f"({e['processes']} harness processes of {e.get('concurrency')} openings and joins in flight, {e['nodes']} nodes, "
+               f"Redis {e['redis']}, {e['rooms']} rooms)")
     out.append(f"- **Failed in the storm:** {failed_connects:,} connects, **{failed_joins:,} joins**")
     out.append(f"- **Connect rate:** {opened / connect_seconds:,.0f} sessions/s ({connect_seconds:,.1f} s to open all)")
     out.append(f"- **Time to fill** (first connect to every process's last `joined`, and the rooms settled): "
@@ -157,6 +158,8 @@ def main(run_dir):
     scale = run_dir / "s1-scale"
     e = env(scale / "scale.env")
     runs = reports(scale)
+    out += ["", f"Nodes: `java {e.get('node_jvm')} -jar parley-server.jar {e.get('node_options')}`; harness processes: "
+            f"`java {e.get('harness_jvm')}`."]
     out += ["", f"## The fill, {e.get('sessions', '?')} sessions", ""]
     fill(scale, runs, out)
     out += ["", "## Memory per idle session (after the fill, before the messages)"]

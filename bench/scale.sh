@@ -8,6 +8,7 @@
 #   SCALE_NODES            Parley nodes, on ports PORT.. (6)
 #   SCALE_REDIS            cluster (3 masters, 3 replicas) or single (one redis-server, to compare)
 #   SESSIONS_PER_HARNESS   most sessions one harness process holds (19000: 20,000 open files a process)
+#   SCALE_CONCURRENCY      openings and joins in flight in each harness process (256)
 #   SCALE_DURATION         measured seconds at ROOM_RATE (60), after 10 s of warm-up
 #   FAILOVER               1 (default) runs the failover test after the scale run; 0 does not
 #   FAILOVER_SESSIONS      its sessions, in the same rooms at the same rate (10000, at most SESSIONS)
@@ -189,7 +190,7 @@ run_harnesses() {
         --clients "$count" --rooms "$SCALE_ROOMS" --senders "$SCALE_ROOMS" \
         --rate "$(awk -v r="$ROOM_RATE" -v p="$processes" 'BEGIN { printf "%.6f", r / p }')" --size 100 \
         --warmup "$SCALE_WARMUP" --duration "$duration" --settle-timeout "$SCALE_SETTLE_S" --drain-timeout 60 \
-        --run-id "$run_id" --first-session "$first" --ready-file "$dir/h$p/ready" --go-file "$dir/go" \
+        --connect-concurrency "${SCALE_CONCURRENCY:-256}" --run-id "$run_id" --first-session "$first" --ready-file "$dir/h$p/ready" --go-file "$dir/go" \
         > "$dir/h$p/harness.log" 2>&1 &
     HARNESS_PIDS+=($!)
     first=$(( first + count ))
@@ -224,6 +225,10 @@ run_harnesses() {
     echo "rooms=$SCALE_ROOMS"
     echo "room_rate=$ROOM_RATE"
     echo "redis=$SCALE_REDIS"
+    echo "concurrency=${SCALE_CONCURRENCY:-256}"
+    echo "node_jvm=${SCALE_NODE_JVM[*]}"
+    echo "harness_jvm=${SCALE_HARNESS_JVM[*]}"
+    echo "node_options=${SERVER_OPTS[*]} $(redis_options | sed 's/--redis-uri .*/--redis-uri <seeds>/') ${SCALE_SERVER_OPTS:-}"
     echo "warmup=$SCALE_WARMUP"
     echo "duration=$duration"
     echo "fill_start=$fill_start"
