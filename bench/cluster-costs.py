@@ -7,9 +7,9 @@ from that, what 1 and 10 million sessions need.
     bench/cluster-costs.py model DIR [SESSIONS ...]                   (bench/run.sh scale's s1-scale directory)
 
 `sample` writes one JSON line a second: Redis's INFO counters (commands by name, network bytes in
-and out, memory), summed over the given Redis processes (the shards of a Redis Cluster, replicas
-included) and, with several, each one's under "shards"; and the CPU time (user + system, from
-/proc) of each named process.
+and out, memory), summed over the given Redis processes that are masters (the shards of a Redis
+Cluster) and, with several, each one's (replicas too) under "shards"; and the CPU time (user +
+system, from /proc) of each named process (replicas' too).
 `report` takes the scenario's measured window from its report.json, or from the report.json of
 each harness process in its subdirectories (one second off each end), and prints per room message
 published and per delivery: Redis commands by name, Redis bytes in and out, the CPU of Redis and
@@ -51,7 +51,9 @@ def redis_info(port):
 
 
 def redis_infos(ports):
-    """Each reachable port's INFO (a killed shard is left out) and their counters summed."""
+    """Each reachable port's INFO (a killed shard is left out) and the masters' counters summed: a
+    replica runs its master's writes again (PEXPIRE as PEXPIREAT, a script's as MULTI/EXEC), which
+    are no further commands of the clients'."""
     shards = {}
     for port in ports:
         try:
@@ -60,6 +62,8 @@ def redis_infos(ports):
             pass
     total = {}
     for info in shards.values():
+        if info.get("role", "master") != "master":
+            continue
         for key, value in info.items():
             if isinstance(value, int):
                 total[key] = total.get(key, 0) + value
