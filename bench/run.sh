@@ -2,7 +2,7 @@
 # Parley's standard benchmark: starts the server jar the same way for every scenario, runs the
 # load-test harness against it, and writes every report plus an index under target/bench/<time>/.
 #
-#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks]
+#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks|scale]
 #                                      (build first: ./mvnw -B package -DskipTests, or verify)
 #   large            the large-room and tail-latency scenarios alone (heap per session in rooms,
 #                    filling a 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000
@@ -275,12 +275,16 @@ stop_server() {
   SAMPLER_PID=""
   [[ -n "$SERVER_PID" ]] && stop_pid "$SERVER_PID"
   SERVER_PID=""
+  for pid in "${HARNESS_PIDS[@]}"; do stop_pid "$pid"; done
+  HARNESS_PIDS=()
   for pid in "${NODE_PIDS[@]}"; do stop_pid "$pid"; done
   NODE_PIDS=()
   [[ -n "${CLUSTER_DIR:-}" ]] && PARLEY_CLUSTER_DIR="$CLUSTER_DIR" cluster stop
   CLUSTER_DIR=""
   [[ -n "$REDIS_PID" ]] && stop_pid "$REDIS_PID"
   REDIS_PID=""
+  for pid in "${REDIS_CLUSTER_PIDS[@]}"; do stop_pid "$pid"; done
+  REDIS_CLUSTER_PIDS=()
 }
 HOOK_BACKEND_PID=""
 stop_hook_backend() {
@@ -441,6 +445,9 @@ large_rooms() {
       --warmup 5 --duration 20
 }
 
+# shellcheck source=bench/scale.sh
+source bench/scale.sh
+
 case "$MODE" in
   large)
     large_rooms
@@ -538,8 +545,11 @@ case "$MODE" in
     TOPOLOGY=single scenario h2-publish-hook "${load[@]}"
     stop_hook_backend
     ;;
+  scale)
+    scale_mode
+    ;;
   *)
-    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks]" >&2
+    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks|scale]" >&2
     exit 2
     ;;
 esac

@@ -11,9 +11,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Every scenario, at small scale, against a real Parley server: it runs and its report is right. */
 class ScenariosIT {
@@ -84,6 +93,41 @@ class ScenariosIT {
             assertThat(r.get("lost").asLong() + r.get("duplicated").asLong() + r.get("reordered").asLong()).isZero();
             assertThat(r.get("errors").asLong()).isZero();
             assertThat(r.at("/parameters/refusedCommands").asLong()).as("every reaction changed something").isZero();
+        }
+    }
+
+    @Test
+    void harnessProcessesOfOneRunShareItsRoomsAndStartSendingTogether() throws Exception {
+        Path go = dir.resolve("go");
+        ExecutorService processes = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Runs.Run>> parts = new ArrayList<>();
+            for (int part = 0; part < 2; part++) {
+                String[] options = {"--clients", "10", "--rooms", "2", "--senders", "2", "--rate", "10", "--warmup",
+                        "0.5", "--duration", "1.5", "--run-id", "shared", "--first-session", Integer.toString(part * 10),
+                        "--ready-file", dir.resolve("ready" + part).toString(), "--go-file", go.toString()};
+                Path report = dir.resolve("part" + part);
+                parts.add(processes.submit(() -> Runs.run(report, "broadcast", server.webSocketUri(), options)));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("ready0"))
+                    && Files.exists(dir.resolve("ready1")));
+            assertThat(Files.readString(dir.resolve("ready1"))).startsWith("members 10");
+            await("no part ends before the go").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                    .until(() -> parts.stream().noneMatch(Future::isDone));
+            Files.createFile(go);
+
+            for (Future<Runs.Run> part : parts) {
+                Runs.Run run = part.get(60, TimeUnit.SECONDS);
+                JsonNode r = run.report();
+                assertThat(run.exitCode()).isEqualTo(ExitCodes.PASSED);
+                assertThat(r.get("sent").asLong()).as("2 senders × 10/s × 2 s").isEqualTo(40);
+                assertThat(r.get("delivered").asLong())
+                        .as("each room's 5 members here get its 20 messages from each part").isEqualTo(2 * 5 * 40);
+                assertThat(r.get("lost").asLong() + r.get("duplicated").asLong() + r.get("reordered").asLong())
+                        .isZero();
+            }
+        } finally {
+            processes.shutdownNow();
         }
     }
 

@@ -184,6 +184,61 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void composeRedisClusterProfileMakesOneClusterOfItsSixRedisAndItsNodesUseIt() throws IOException {
+        JsonNode services = read("compose.yaml").get("services");
+        Set<String> redis = new TreeSet<>();
+        services.fields().forEachRemaining(s -> {
+            if (s.getValue().path("image").asText().startsWith("redis:") && !s.getKey().equals("redis-cluster-create")
+                    && s.getValue().path("profiles").toString().contains("redis-cluster")) {
+                redis.add(s.getKey());
+                assertThat(s.getValue().get("command").toString()).contains("\"--cluster-enabled\",\"yes\"");
+            }
+        });
+        assertThat(redis).as("three masters and three replicas").hasSize(6);
+        JsonNode create = services.get("redis-cluster-create");
+        assertThat(create.get("command").toString()).contains("--cluster-replicas 1");
+        redis.forEach(name -> {
+            assertThat(create.get("command").toString()).contains(name);
+            assertThat(create.at("/depends_on/" + name + "/condition").asText()).isEqualTo("service_healthy");
+        });
+        Set<String> nodes = new TreeSet<>();
+        for (String name : List.of("cnode1", "cnode2", "cnode3")) {
+            JsonNode node = services.get(name);
+            assertThat(node.get("profiles").toString()).contains("redis-cluster");
+            assertThat(node.at("/depends_on/redis-cluster-create/condition").asText())
+                    .isEqualTo("service_completed_successfully");
+            Map<String, String> env = envFile(node.get("env_file").asText());
+            assertThat(env).containsEntry("PARLEY_REDIS_CLUSTER", "true");
+            ServerConfig config = configFrom(env);
+            assertThat(config.databaseUrl()).as("a cluster of its own beside the default nodes' database").isNull();
+            List<String> seeds = List.of(config.redisUri().split(","));
+            assertThat(seeds).hasSize(6);
+            seeds.forEach(seed -> assertReaches(seed, redis.stream().collect(Collectors.toMap(r -> r, r -> 6379))));
+            nodes.add(name + ":" + config.port());
+        }
+        Map<String, String> proxyEnv = envOf(services.get("haproxy-cluster").get("environment"));
+        assertThat(new TreeSet<>(List.of(proxyEnv.get("PARLEY_NODE1"), proxyEnv.get("PARLEY_NODE2"),
+                proxyEnv.get("PARLEY_NODE3")))).isEqualTo(nodes);
+        assertThat(HaProxyConfig.read().variables()).isEqualTo(new TreeSet<>(proxyEnv.keySet()));
+    }
+
+    @Test
+    void kubernetesShowsRedisClusterSettingsTheServerTakes() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(ROOT.resolve("deploy/kubernetes.yaml"))) {
+            Matcher shown = Pattern.compile("^\\s*#\\s+- (\\{name: PARLEY_.*})$").matcher(line);
+            if (shown.matches()) {
+                JsonNode entry = YAML.readValue(shown.group(1));
+                env.put(entry.get("name").asText(), entry.get("value").asText());
+            }
+        }
+        assertThat(env).containsEntry("PARLEY_REDIS_CLUSTER", "true").containsKey("PARLEY_REDIS_URI");
+        ServerConfig config = configFrom(env);
+        assertThat(config.redisUri().split(",")).as("seeds (the server takes several only for a cluster)")
+                .hasSizeGreaterThan(1);
+    }
+
+    @Test
     void haproxyChecksReadinessAndNeverCutsADrainingNodesSessions() throws IOException {
         HaProxyConfig cfg = HaProxyConfig.read();
         assertThat(cfg.text()).contains("option httpchk GET " + ReadyHandler.PATH).contains("http-check expect status 200")

@@ -1,6 +1,7 @@
 package dev.parley.loadtest.cli;
 
 import dev.parley.loadtest.scenario.BroadcastScenario;
+import dev.parley.loadtest.scenario.StartSignal;
 import dev.parley.loadtest.scenario.Storm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code broadcast}: see {@link BroadcastScenario}. */
@@ -61,6 +63,14 @@ public final class BroadcastCommand implements Callable<Integer> {
             description = "Sessions that make the storm (at most the members after the senders). Default: ${DEFAULT-VALUE}")
     int stormMembers;
 
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = "Written once the sessions have joined and settled; then nothing is sent before "
+                    + "--go-file exists (at most --settle-timeout): several harness processes start together.")
+    Path readyFile;
+
+    @Option(names = "--go-file", paramLabel = "FILE", description = "See --ready-file.")
+    Path goFile;
+
     @Override
     public Integer call() throws Exception {
         return ScenarioRunner.run(spec, common, () -> {
@@ -78,7 +88,11 @@ public final class BroadcastCommand implements Callable<Integer> {
                 Checks.atLeast("--storm-members", stormMembers, 1);
                 stormSettings = new Storm(storm, stormMembers, stormRate);
             }
-            return new BroadcastScenario(load.settings(searchSettings, stormSettings));
+            if ((readyFile == null) != (goFile == null)) {
+                throw new IllegalArgumentException("--ready-file and --go-file go together");
+            }
+            StartSignal start = readyFile == null ? null : new StartSignal(readyFile, goFile);
+            return new BroadcastScenario(load.settings(searchSettings, stormSettings, start));
         });
     }
 }

@@ -67,6 +67,17 @@ public final class CommonOptions {
             description = "A session not resumed this long after its loss ends for good. Default: ${DEFAULT-VALUE}")
     double reconnectGiveUpSeconds;
 
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "Names the run's sessions and rooms (lt<ID>-<i>, lt<ID>-r<i>), so that several harness "
+                    + "processes given one ID share their rooms. Default: random")
+    String runId;
+
+    @Option(names = "--first-session", defaultValue = "0", paramLabel = "N",
+            description = "This process's sessions are the run's sessions N, N+1, ...: their nicks, and session i "
+                    + "joins room i mod R by this number (each process of a shared --run-id takes its own range). "
+                    + "Default: ${DEFAULT-VALUE}")
+    int firstSession;
+
     @Option(names = "--metrics-url", paramLabel = "URL",
             description = "Prometheus metrics of the server, for its heap. Default: http://HOST:PORT/metrics of the "
                     + "first --url")

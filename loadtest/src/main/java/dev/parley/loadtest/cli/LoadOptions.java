@@ -2,6 +2,7 @@ package dev.parley.loadtest.cli;
 
 import dev.parley.loadtest.run.Payload;
 import dev.parley.loadtest.scenario.BroadcastScenario;
+import dev.parley.loadtest.scenario.StartSignal;
 import dev.parley.loadtest.scenario.Storm;
 import picocli.CommandLine.Option;
 
@@ -41,10 +42,10 @@ public final class LoadOptions {
     double settleTimeout;
 
     BroadcastScenario.Settings settings(BroadcastScenario.Search search) {
-        return settings(search, null);
+        return settings(search, null, null);
     }
 
-    BroadcastScenario.Settings settings(BroadcastScenario.Search search, Storm storm) {
+    BroadcastScenario.Settings settings(BroadcastScenario.Search search, Storm storm, StartSignal start) {
         Checks.atLeast("--clients", clients, 1);
         Checks.atLeast("--rooms", rooms, 1);
         Checks.atLeast("--senders", senders, 1);
@@ -54,6 +55,6 @@ public final class LoadOptions {
         Checks.positive("--duration", duration);
         Checks.atLeast("--settle-timeout", settleTimeout, 0);
         return new BroadcastScenario.Settings(clients, rooms, senders, rate, size, warmup, duration, settleTimeout,
-                search, storm);
+                search, storm, start);
     }
 }

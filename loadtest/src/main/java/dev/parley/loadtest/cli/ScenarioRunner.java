@@ -40,6 +40,7 @@ final class ScenarioRunner {
             Checks.positive("--timeout-ms", common.timeoutMs);
             Checks.positive("--drain-timeout", common.drainTimeoutSeconds);
             Checks.atLeast("--max-errors", common.maxErrors, 0);
+            Checks.atLeast("--first-session", common.firstSession, 0);
             Checks.atLeast("--reconnect-delay-ms", common.reconnectDelayMs, 1);
             Checks.atLeast("--reconnect-max-delay-ms", common.reconnectMaxDelayMs, common.reconnectDelayMs);
             Checks.positive("--reconnect-give-up", common.reconnectGiveUpSeconds);
@@ -64,7 +65,7 @@ final class ScenarioRunner {
         Report report;
         try (RunContext ctx = new RunContext(client, new Connector.Options(common.connectConcurrency,
                 common.rampUpSeconds, common.timeoutMs), probe, out, Math.round(common.drainTimeoutSeconds * 1000),
-                common.maxErrors, VersionProvider.VERSION)) {
+                common.maxErrors, VersionProvider.VERSION, common.runId, common.firstSession)) {
             out.println("parley-loadtest " + spec.name() + " against " + client.urls() + " (" + client.transport()
                     + ", sources: " + sources + ")");
             ctx.warmUp();

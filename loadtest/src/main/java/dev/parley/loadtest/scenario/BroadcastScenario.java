@@ -27,10 +27,11 @@ public final class BroadcastScenario implements Scenario {
 
     /**
      * The load; {@code search} is null for a single run at {@code rate}, {@code storm} null for none
-     * (a storm is {@code broadcast}'s alone).
+     * (a storm is {@code broadcast}'s alone), {@code start} null to send as soon as the rooms settled.
      */
     public record Settings(int clients, int rooms, int senders, double rate, int size, double warmupSeconds,
-                           double durationSeconds, double settleSeconds, Search search, Storm storm) {
+                           double durationSeconds, double settleSeconds, Search search, Storm storm,
+                           StartSignal start) {
         /** Adds these settings to a report's parameters. */
         Report.Builder describe(Report.Builder report) {
             report.parameter("clients", clients).parameter("rooms", rooms).parameter("senders", senders)
@@ -64,7 +65,11 @@ public final class BroadcastScenario implements Scenario {
         ChatLoad chat = new ChatLoad(ctx, s.rooms(), s.size(), s.settleSeconds());
         try {
             report.connections(chat.setup(s.clients()).summary());
-            report.parameter("members", chat.members());
+            report.parameter("members", chat.members()).parameter("fillSeconds", chat.fillSeconds());
+            if (s.start() != null && !s.start().readyThenAwaitGo(ctx, chat.members(), chat.fillSeconds(),
+                    Math.round(s.settleSeconds() * 1000))) {
+                ctx.out().println("-- no go file within the settle timeout; sending anyway");
+            }
             ChatLoad.PhaseResult chosen = s.search() == null
                     ? chat.runPhase(s.senders(), s.rate(), s.warmupSeconds(), s.durationSeconds(), s.storm())
                     : search(ctx, chat, report);

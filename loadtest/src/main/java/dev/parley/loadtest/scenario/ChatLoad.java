@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Rooms full of harness sessions and senders that talk in them: what {@code broadcast} and
  * {@code churn} (and the deliveries search) are made of. {@link #setup} opens the sessions,
- * joins session {@code i} to room {@code i mod rooms} and waits for the presence announcements
+ * joins session {@code i} (the run's number, see {@link RunContext#sessionNumber}) to room
+ * {@code i mod rooms} and waits for the presence announcements
  * to settle; {@link #runPhase} lets the first {@code senders} sessions send at a fixed rate
  * through a warm-up and a measurement window, then drains; {@link #faults} adds up every receiver's delivery check; {@link #close} ends it all.
  */
@@ -97,7 +98,7 @@ final class ChatLoad {
             synchronized (receivers) {
                 receiver = receivers.get(session);
             }
-            RoomState room = rooms.get(i % rooms.size());
+            RoomState room = room(ctx.sessionNumber(i));
             int index = i;
             inFlight.acquireUninterruptibly();
             joins.add(receiver.join(session, room)

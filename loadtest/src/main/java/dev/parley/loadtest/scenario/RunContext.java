@@ -21,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * What every scenario runs with: the client, the live counts, the progress line, the connector,
  * the server probe and the few settings all scenarios share. Names are unique per run
- * ({@code lt<run>-<i>}), so runs against the same server never collide.
+ * ({@code lt<run>-<i>}), so runs against the same server never collide; several harness processes
+ * given one run id share its rooms, each naming its sessions from its own first session number.
  */
 public final class RunContext implements AutoCloseable {
     private final LoadClient client;
@@ -34,13 +35,17 @@ public final class RunContext implements AutoCloseable {
     private final int concurrency;
     private final long connectTimeoutMs;
     private final long maxErrors;
-    private final String runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
+    private final String runId;
+    private final int firstSession;
     private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private final String harness;
 
     public RunContext(LoadClient client, Connector.Options connect, ServerProbe probe, PrintStream out,
-                      long drainTimeoutMs, long maxErrors, String version) {
+                      long drainTimeoutMs, long maxErrors, String version, String runId, int firstSession) {
         this.client = client;
+        this.runId = runId != null ? runId
+                : Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
+        this.firstSession = firstSession;
         this.stats = new LiveStats();
         this.progress = new Progress(stats, out);
         this.connector = new Connector(client, stats, connect);
@@ -105,9 +110,14 @@ public final class RunContext implements AutoCloseable {
         }
     }
 
-    /** The nick of harness session {@code i}. */
+    /** The run's number of this process's session {@code i}: what names it and picks its room. */
+    public int sessionNumber(int i) {
+        return firstSession + i;
+    }
+
+    /** The nick of this process's session {@code i}. */
     public String nick(int i) {
-        return "lt" + runId + "-" + i;
+        return "lt" + runId + "-" + sessionNumber(i);
     }
 
     /** The name of harness room {@code i}. */
