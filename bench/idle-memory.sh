@@ -10,8 +10,8 @@
 # Environment (build first: ./mvnw -B -o -pl server,loadtest -am -DskipTests package):
 #   SERVER_JAVA  the server's java, default java (Temurin 25: /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #   SERVER_JVM   its JVM flags, default the Docker image's for a container of MaxRAM (default 1g)
-#   SETTLE       seconds to wait before each look (default 0): what an idle server gives back meanwhile
-#                (ZGC uncommits after ZUncommitDelay, G1 after a periodic collection) counts
+#   SETTLE       seconds between each look's full GC and its readings (default 0): what an idle server
+#                gives back meanwhile counts (ZGC uncommits what it freed after ZUncommitDelay)
 #   SERVER_JAR   default server/target/parley-server.jar
 #   SESSIONS (10000), ROOMS (100), WARMUP (2000), PORT (18391), MAX_RAM (1g)
 set -u
@@ -39,9 +39,9 @@ metric() { # $1 = Prometheus name with labels as printed: the sum of its samples
   curl -fsS "$METRICS" | awk -v m="$1" 'index($0, m) == 1 { sum += $NF } END { printf "%.0f\n", sum }'
 }
 
-look() { # $1 = file prefix: heap, RSS, NMT and histogram after SETTLE seconds and a full GC
-  sleep "${SETTLE:-0}"
+look() { # $1 = file prefix: heap, RSS, NMT and histogram after a full GC and SETTLE seconds
   "$JCMD" "$SERVER_PID" GC.run > /dev/null
+  sleep "${SETTLE:-0}"
   echo "heap_used $(metric 'jvm_memory_used_bytes{area="heap"')" > "$1.txt"
   echo "rss $(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$SERVER_PID/status")" >> "$1.txt"
   echo "sessions $(metric parley_connections_active)" >> "$1.txt"
