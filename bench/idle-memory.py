@@ -61,10 +61,11 @@ def report(run, classes):
         count0, size0 = hist_idle.get(name, (0, 0))
         growth.append(((size - size0) / sessions, (count - count0) / sessions, name))
     growth.sort(reverse=True)
-    print(f"histogram per session: {sum(g[0] for g in growth):,.0f} B; the largest:")
+    objects = sum(g[0] for g in growth)
+    print(f"histogram per session: {objects:,.0f} B; the largest:")
     for size, count, name in growth[:classes]:
         print(f"  {size:8,.1f} B {count:6.2f}×  {name}")
-    return heap, rss, nmt_full.get("Java Heap", 0) - nmt_idle.get("Java Heap", 0)
+    return objects, rss, nmt_full.get("Java Heap", 0) - nmt_idle.get("Java Heap", 0)
 
 
 def main(args):
@@ -75,7 +76,8 @@ def main(args):
         del args[i:i + 2]
     results = [report(Path(run), classes) for run in args]
     print()
-    print("runs: heap per session " + " / ".join(f"{h:,.0f} B" for h, _, _ in results)
+    # ZGC reports its heap in whole pages: the histogram's bytes are the figure to compare.
+    print("runs: objects per session (class histogram) " + " / ".join(f"{h:,.0f} B" for h, _, _ in results)
           + "; RSS per session " + " / ".join(f"{r / 1024:.1f} KiB" for _, r, _ in results)
           + "; heap committed growth " + " / ".join(f"{c / 1024:.0f} MiB" for _, _, c in results))
 
