@@ -37,8 +37,8 @@ import io.netty.util.AttributeKey;
  * HTTP phase:  [proxy-protocol] | [tls] | flush | http-encoder | http-decoder | http-keepalive | http-aggregator
  *              | http-deadline | address-limit | origin | ws-deflate | ws-protocol | ws-aggregator | [api] | healthz
  *              | readyz | metrics | static | upgrade | session
- * upgraded:    [tls] | keepalive | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
- *              | ws-aggregator | slow-consumer | session
+ * upgraded:    [tls] | watch | ws-encoder | ws-decoder | deflate codecs | utf8 | ws-protocol
+ *              | ws-aggregator | session
  * </pre>
  *
  * {@code proxy-protocol} is there for connections from trusted proxies only, {@code tls} when a
@@ -94,8 +94,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
     private final ReadyHandler ready;
     private final MetricsHandler metrics;
     private final StaticFileHandler staticFiles;
-    private final SlowConsumerHandler slowConsumer;
-    private final KeepAliveHandler.Intervals keepAlive;
+    private final ConnectionWatch.Intervals watchIntervals;
     private final AddressLimitHandler addressLimit;
     private final ApiHandler api;
     private final int maxHttpRequestBytes;
@@ -123,8 +122,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
         this.ready = new ReadyHandler(context.draining(), context.reachable());
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
-        this.slowConsumer = new SlowConsumerHandler(config.closeTimeoutMs());
-        this.keepAlive = KeepAliveHandler.Intervals.ofMillis(config.heartbeatMs(), config.idleTimeoutMs(),
+        this.watchIntervals = ConnectionWatch.Intervals.ofMillis(config.heartbeatMs(), config.idleTimeoutMs(),
                 config.closeTimeoutMs());
         this.addressLimit = new AddressLimitHandler(context.clientAddresses(), context.addressLimiter(), context.metrics());
         String apiKey = config.security().apiKey();
@@ -192,13 +190,12 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 pipeline.remove("readyz");
                 pipeline.remove("metrics");
                 pipeline.remove("static");
-                KeepAliveHandler keepAliveHandler = new KeepAliveHandler(keepAlive);
+                ConnectionWatch watch = new ConnectionWatch(watchIntervals);
                 if (pipeline.get("tls") != null) {
-                    pipeline.addAfter("tls", "keepalive", keepAliveHandler);
+                    pipeline.addAfter("tls", "watch", watch);
                 } else {
-                    pipeline.addFirst("keepalive", keepAliveHandler);
+                    pipeline.addFirst("watch", watch);
                 }
-                pipeline.addBefore("session", "slow-consumer", slowConsumer);
                 pipeline.remove(this);
                 ctx.channel().attr(HANDSHAKER).set(null);
             }

@@ -11,16 +11,25 @@ import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Liveness of an upgraded connection: a WebSocket ping every {@code heartbeatMs}, and close 4000
- * after {@code idleTimeoutMs} without a byte from the client. It sits at the head of the pipeline
- * so that every frame counts as a sign of life, pongs included.
+ * Watches an upgraded connection: a WebSocket ping every {@code heartbeatMs}, close 4000 after
+ * {@code idleTimeoutMs} without a byte from the client, and close 4001 when its unsent backlog
+ * stays above {@code --max-outbound-bytes} after a flush. It sits at the head of the pipeline so
+ * that every frame counts as a sign of life, pongs included. Every idle connection holds this
+ * handler and its one timer, so both are kept small, and one handler does all three jobs: a
+ * pipeline context costs each connection 64–96 B.
  *
  * <p>Pings go out at a fixed rate rather than on writer idleness: a client that only listens in a
  * busy room must still be pinged, or it would have nothing to answer and time out. One timer does
- * both jobs, armed for whichever is due first; a read only notes the time. Every idle connection
- * holds this handler and its one timer, so both are kept small. The timer dies with the handler.
+ * both jobs, armed for whichever is due first; a read only notes the time. The timer dies with the
+ * handler.
+ *
+ * <p>The slow consumer: the channel's low and high water marks are both the outbound limit, so every
+ * crossing fires {@code channelWritabilityChanged}; the check waits for the flushes already queued
+ * (fan-out writes several events before it flushes once), and only a backlog the socket did not
+ * take counts. Writes to the client are dropped from then on; the close frame waits behind the
+ * backlog, and the closing handshake's deadline drops the connection if the client never reads.
  */
-final class KeepAliveHandler extends ChannelInboundHandlerAdapter implements Runnable {
+final class ConnectionWatch extends ChannelInboundHandlerAdapter implements Runnable {
     /** The intervals, shared by every connection. */
     record Intervals(long heartbeatNanos, long idleTimeoutNanos, long closeTimeoutMs) {
         static Intervals ofMillis(long heartbeatMs, long idleTimeoutMs, long closeTimeoutMs) {
@@ -35,7 +44,7 @@ final class KeepAliveHandler extends ChannelInboundHandlerAdapter implements Run
     private long lastReadNanos;
     private long nextPingNanos;
 
-    KeepAliveHandler(Intervals intervals) {
+    ConnectionWatch(Intervals intervals) {
         this.intervals = intervals;
     }
 
@@ -73,6 +82,19 @@ final class KeepAliveHandler extends ChannelInboundHandlerAdapter implements Run
     public void channelInactive(ChannelHandlerContext ctx) {
         disarm();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        if (!channel.isWritable()) {
+            ctx.executor().execute(() -> {
+                if (!channel.isWritable()) {
+                    ClosingHandshake.start(channel, CloseCode.SLOW_CONSUMER, intervals.closeTimeoutMs());
+                }
+            });
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /** The timer: closes an idle client, or pings and waits for what is due next. */

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SlowConsumerHandlerTest {
+class ConnectionWatchSlowConsumerTest {
     private boolean flushAfterTheBurst;
-    private final EmbeddedChannel channel = new EmbeddedChannel(new SlowConsumerHandler(1_000),
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ConnectionWatch(ConnectionWatch.Intervals.ofMillis(60_000, 60_000, 1_000)),
             new ChannelInboundHandlerAdapter() {
                 /** Writes 20 bytes past a limit of 16 in one event-loop task, as a fan-out does. */
                 @Override

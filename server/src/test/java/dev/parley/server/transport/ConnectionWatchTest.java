@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class KeepAliveHandlerTest {
+class ConnectionWatchTest {
     private EmbeddedChannel channel;
 
     @BeforeEach
     void setUp() {
         channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new KeepAliveHandler(KeepAliveHandler.Intervals.ofMillis(100, 350, 50)));
+        channel.pipeline().addLast(new ConnectionWatch(ConnectionWatch.Intervals.ofMillis(100, 350, 50)));
     }
 
     @AfterEach
