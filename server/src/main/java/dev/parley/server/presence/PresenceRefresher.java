@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * Keeps this node's presence alive in Redis: every {@code interval}, and at once whenever a
  * connection to Redis comes (back) up, it re-adds this node's members and claims (re-creating what
  * Redis lost), then removes the expired members of the rooms this node has members in and reports
- * each one it removed to the {@link PresenceListener}.
+ * each one it removed to the {@link PresenceListener}. One round at a time: while Redis answers
+ * slower than the interval, a round that is due waits for the last, instead of adding its commands
+ * to those that already wait (which, at tens of thousands of sessions, only made every command late).
  */
 final class PresenceRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceRefresher.class);
@@ -31,6 +33,9 @@ final class PresenceRefresher {
     private final Counter expired;
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean underWay = new AtomicBoolean();
+    /** A connection came back during a round: another round once it ends. */
+    private final AtomicBoolean again = new AtomicBoolean();
     private volatile Future<?> timer;
 
     PresenceRefresher(Redis redis, Duration interval, NickClaims claims, RoomMembers members, MeterRegistry registry,
@@ -47,7 +52,7 @@ final class PresenceRefresher {
     /** Refreshes every interval from now on, and whenever a connection to Redis comes back. */
     void start() {
         long every = interval.toMillis();
-        timer = redis.timers().scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+        timer = redis.timers().scheduleWithFixedDelay(() -> refresh(false), every, every, TimeUnit.MILLISECONDS);
         redis.onConnected(this::refreshSoon);
     }
 
@@ -66,18 +71,36 @@ final class PresenceRefresher {
             return;
         }
         try {
-            redis.timers().execute(this::refresh);
+            redis.timers().execute(() -> refresh(true));
         } catch (RejectedExecutionException shuttingDown) {
             // Redis is being closed: nothing left to refresh
         }
     }
 
-    private void refresh() {
+    /** A round now, unless one is under way; then, if {@code urgent}, another right after it. */
+    private void refresh(boolean urgent) {
+        if (!underWay.compareAndSet(false, true)) {
+            if (urgent) {
+                again.set(true);
+                if (!underWay.get() && again.getAndSet(false)) {
+                    refreshSoon(); // the round ended between the two looks
+                }
+            }
+            return;
+        }
         try {
-            refreshRound();
+            refreshRound().whenComplete((done, failure) -> ended(failure));
         } catch (RuntimeException e) {
             // a command refused before it was sent (the client is shutting down): the next round retries
-            report(e);
+            ended(e);
+        }
+    }
+
+    private void ended(Throwable failure) {
+        report(failure);
+        underWay.set(false);
+        if (again.getAndSet(false)) {
+            refreshSoon();
         }
     }
 
@@ -86,13 +109,13 @@ final class PresenceRefresher {
      * failed ones removes nothing: after an outage every entry may have expired, and the other
      * nodes need a round to re-add their live ones.
      */
-    private void refreshRound() {
+    private CompletableFuture<Void> refreshRound() {
         boolean removeExpired = !failing.get();
         CompletableFuture<Void> membersRefreshed = members.refresh();
         CompletableFuture<Void> claimsRefreshed = claims.refresh();
         CompletableFuture<Void> removed = removeExpired ? members.removeExpired(this::expired)
                 : CompletableFuture.completedFuture(null);
-        CompletableFuture.allOf(membersRefreshed, claimsRefreshed, removed).whenComplete((done, failure) -> report(failure));
+        return CompletableFuture.allOf(membersRefreshed, claimsRefreshed, removed);
     }
 
     private void expired(String room, String nick) {
