@@ -38,16 +38,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -83,6 +80,8 @@ public final class Redis implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RECONNECT_MIN = Duration.ofMillis(50);
     private static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
+    /** A connection activated this long after a reconnection attempt counts as one back (attempts come every RECONNECT_MAX at most). */
+    private static final Duration RECONNECTING = CONNECT_TIMEOUT.plus(RECONNECT_MAX).multipliedBy(2);
     private static final long SHUTDOWN_QUIET_MS = 100;
     /** A cluster's topology is read again at least this often, and after a redirection or reconnection at most this often. */
     private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
@@ -96,8 +95,8 @@ public final class Redis implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final List<StatefulConnection<String, String>> connections = new CopyOnWriteArrayList<>();
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
-    /** The addresses of the connections being reconnected, until they take commands again. */
-    private final Set<SocketAddress> reconnecting = ConcurrentHashMap.newKeySet();
+    /** When Lettuce last tried to get a lost connection back (System.nanoTime). */
+    private volatile long lastReconnectAttempt = System.nanoTime() - RECONNECTING.toNanos();
     /** On a cluster, how each connection opens its link to a master at {@code host, port}. */
     private final List<BiFunction<String, Integer, CompletionStage<?>>> masterLinks = new CopyOnWriteArrayList<>();
     private final Disposable events;
@@ -138,22 +137,20 @@ public final class Redis implements AutoCloseable {
         events = resources.eventBus().get().subscribe(event -> {
             if (event instanceof ConnectedEvent) {
                 connects.increment();
-            } else if (event instanceof ConnectionActivatedEvent activated) {
+            } else if (event instanceof ConnectionActivatedEvent) {
                 // Only now does the connection take commands again; at ConnectedEvent it still rejects them.
-                // Only a connection that was lost counts: a cluster's topology refresh opens short-lived
+                // Only while connections are being got back: a cluster's topology refresh opens short-lived
                 // connections of its own every time, and resubscribing everything on each is a storm.
-                if (activated.remoteAddress() != null && reconnecting.remove(activated.remoteAddress())) {
+                if (System.nanoTime() - lastReconnectAttempt < RECONNECTING.toNanos()) {
                     connectedListeners.forEach(Runnable::run);
                 }
             } else if (event instanceof ClusterTopologyChangedEvent) {
                 linkMasters().whenComplete((linked, failure) -> connectedListeners.forEach(Runnable::run));
             } else if (event instanceof DisconnectedEvent) {
                 disconnects.increment();
-            } else if (event instanceof ReconnectAttemptEvent attempt) {
+            } else if (event instanceof ReconnectAttemptEvent) {
                 attempts.increment();
-                if (attempt.remoteAddress() != null) {
-                    reconnecting.add(attempt.remoteAddress());
-                }
+                lastReconnectAttempt = System.nanoTime();
             }
         });
     }
