@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -32,7 +33,8 @@ public final class CommandDecoder {
         JsonNode root;
         try {
             root = TREE_READER.readTree(json);
-        } catch (JacksonException e) {
+        } catch (JacksonException | CharConversionException e) {
+            // CharConversionException: bytes Jackson takes for another encoding than UTF-8 (00 00 7B 00 for UCS-4).
             throw new ProtocolException(ErrorCode.BAD_JSON, null, "not valid JSON");
         } catch (IOException e) {
             throw new IllegalStateException("reading an in-memory frame failed", e);

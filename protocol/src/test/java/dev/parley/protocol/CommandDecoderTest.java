@@ -89,6 +89,12 @@ class CommandDecoderTest {
     }
 
     @Test
+    void aFrameThatLooksLikeAnotherEncodingIsNotValidJson() {
+        // Found by CommandDecoderFuzzTest: Jackson reads 00 00 7B 00 as UCS-4 in an order it refuses.
+        assertThat(failure("\u0000\u0000{\u0000").code()).isEqualTo(ErrorCode.BAD_JSON);
+    }
+
+    @Test
     void ignoresUnknownFields() throws Exception {
         assertThat(decode("{\"type\":\"ping\",\"id\":9,\"future\":{\"x\":[1,2]}}")).isEqualTo(new Command.Ping(RequestId.of(9)));
     }

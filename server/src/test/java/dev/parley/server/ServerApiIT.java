@@ -141,6 +141,7 @@ class ServerApiIT {
     void badRequestsGetTheirCodes() throws Exception {
         assertThat(call("POST", "/api/publish", "{\"room\":").code()).isEqualTo("bad_json");
         assertThat(call("POST", "/api/publish", "[1,2]").code()).isEqualTo("bad_json");
+        assertThat(call("POST", "/api/publish", "\u0000\u0000{\u0000").code()).as("taken for UCS-4").isEqualTo("bad_json");
         assertThat(call("POST", "/api/publish", "{\"text\":\"x\"}").code()).isEqualTo("bad_request");
         assertThat(call("POST", "/api/publish", "{\"room\":7,\"text\":\"x\"}").code()).isEqualTo("bad_request");
         assertThat(call("POST", "/api/publish", "{\"room\":\"bad room\",\"text\":\"x\"}").code()).isEqualTo("room_invalid");

@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -215,7 +216,8 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         JsonNode body;
         try {
             body = BODY_READER.readTree((InputStream) new ByteBufInputStream(request.content()));
-        } catch (JacksonException e) {
+        } catch (JacksonException | CharConversionException e) {
+            // CharConversionException: bytes Jackson takes for another encoding than UTF-8
             body = null;
         } catch (IOException e) {
             throw new IllegalStateException("reading an in-memory body failed", e);
