@@ -100,6 +100,8 @@ public final class ParleyServer implements AutoCloseable {
     /** Set once the drain delay is over and sessions are being closed. */
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** The hooks' client readied for their backends: until then the node is not ready for sessions. */
+    private final CompletableFuture<Void> hooksPrepared;
     private Channel serverChannel;
 
     private ParleyServer(ServerConfig config, ServerMetrics metrics, Backend backend) {
@@ -128,6 +130,7 @@ public final class ParleyServer implements AutoCloseable {
                         : UserSessions.EXCLUSIVE, workerGroup.next(), Hooks.of(config.hooks(), System::currentTimeMillis,
                         metrics.registry(), config.maxTextChars(), backend.broker()));
         metrics.gaugeActiveRooms(node.hub()::activeRooms);
+        this.hooksPrepared = node.hooks().prepare();
         if (addressLimiter.enabled()) {
             bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);
         }
@@ -199,7 +202,7 @@ public final class ParleyServer implements AutoCloseable {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION, config.keepPresenceOnStop(), config.maxOutboundBytes());
         ServerContext context = new ServerContext(config, node, metrics, settings, connections, closing::get,
-                node::reachable, stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
+                () -> hooksPrepared.isDone() && node.reachable(), stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
                 addressLimiter);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);

@@ -31,8 +31,8 @@ public final class HookBackend implements AutoCloseable {
     /** The longest any responder holds a request, so that a test's end is never waited on for long. */
     private static final Duration MOST_HELD = Duration.ofSeconds(30);
 
-    /** A request the backend received: its headers and body. */
-    public record Call(Headers headers, String body) {
+    /** A request the backend received: its headers, its body, and the client's port (one per connection). */
+    public record Call(Headers headers, String body, int clientPort) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -69,7 +69,8 @@ public final class HookBackend implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange) {
                 Call call = new Call(exchange.getRequestHeaders(),
-                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                        exchange.getRemoteAddress().getPort());
                 calls.add(call);
                 responder.answer(call, exchange);
             } catch (InterruptedException e) {

@@ -7,13 +7,11 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.ChannelPool;
-import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -51,7 +49,7 @@ import java.util.function.LongSupplier;
  * The one HTTP client of a node's hooks: every request a {@code POST} of a JSON body signed as
  * Standard Webhooks says ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature}),
  * over Netty on one event loop of its own (nothing runs on a session's loop), with a pool of
- * keep-alive connections per backend, each carrying one request at a time. Netty rather than the
+ * keep-alive connections per backend ({@link HookConnections}), each carrying one request at a time. Netty rather than the
  * JDK's HttpClient, by measurement: a tenth of the CPU a request (docs/benchmarks.md). At most
  * {@code maxInFlight} requests at once, up to {@code maxWaiting} more waiting for a slot
  * ({@link HookSlots}), a timeout on the connect and on the whole exchange (a
@@ -62,12 +60,16 @@ import java.util.function.LongSupplier;
 public final class HookClient implements AutoCloseable {
     /** The most of an answer read; a longer one fails the request. */
     public static final int MAX_REPLY_BYTES = 64 * 1024;
+    /** Connections opened at once to one backend at most; more requests wait for them (see {@link HookConnections}). */
+    private static final int MAX_CONNECTING = 16;
+    /** Connections {@link #prepare} opens to a backend. */
+    private static final int WARM_CONNECTIONS = 8;
     private static final AttributeKey<CompletableFuture<HookReply>> ANSWER = AttributeKey.valueOf("parley.hookAnswer");
 
     private final MultiThreadIoEventLoopGroup loop =
             new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-hooks", true), NioIoHandler.newFactory());
     private final Bootstrap bootstrap;
-    private final Map<String, ChannelPool> pools = new ConcurrentHashMap<>();
+    private final Map<String, HookConnections> connections = new ConcurrentHashMap<>();
     private final HookSecret secret;
     private final int maxInFlight;
     private final int maxWaiting;
@@ -92,6 +94,9 @@ public final class HookClient implements AutoCloseable {
                 .register(registry);
         Gauge.builder("parley.hooks.waiting", slots, HookSlots::waiting)
                 .description("Hook requests waiting for a slot in flight").register(registry);
+        Gauge.builder("parley.hooks.connecting", this, client -> client.connections.values().stream()
+                        .mapToInt(HookConnections::connecting).sum())
+                .description("Connections to hook backends being opened now").register(registry);
         this.refused = Counter.builder("parley.hooks.refused")
                 .description("Hook requests refused at once: as many in flight and waiting as the bounds allow")
                 .register(registry);
@@ -138,9 +143,9 @@ public final class HookClient implements AutoCloseable {
         if (answer.isDone()) {
             return;
         }
-        ChannelPool pool;
+        HookConnections connections;
         try {
-            pool = pools.computeIfAbsent(origin(url), origin -> pool(url));
+            connections = connections(url);
         } catch (RuntimeException e) {
             answer.completeExceptionally(new HookFailure("not sent: " + e.getMessage(), e));
             return;
@@ -149,7 +154,7 @@ public final class HookClient implements AutoCloseable {
         FullHttpRequest request = request(url, body);
         request.headers().set("webhook-id", id).set("webhook-timestamp", Long.toString(timestamp))
                 .set("webhook-signature", secret.sign(id, timestamp, body));
-        pool.acquire().addListener((Future<Channel> acquired) -> {
+        connections.acquire().addListener((Future<Channel> acquired) -> {
             if (!acquired.isSuccess()) {
                 request.release();
                 answer.completeExceptionally(acquired.cause());
@@ -158,7 +163,7 @@ public final class HookClient implements AutoCloseable {
             Channel channel = acquired.getNow();
             if (answer.isDone()) {
                 request.release();
-                pool.release(channel);
+                connections.release(channel);
                 return;
             }
             channel.attr(ANSWER).set(answer);
@@ -166,7 +171,7 @@ public final class HookClient implements AutoCloseable {
                 if (failure != null) {
                     channel.close();
                 }
-                pool.release(channel);
+                connections.release(channel);
             });
             channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
@@ -174,6 +179,23 @@ public final class HookClient implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /**
+     * Readies requests to {@code url} before the first one: opens {@link #WARM_CONNECTIONS} connections to
+     * its backend and runs the signing once (its first run loads the JDK's cryptography). Completes when
+     * the connections are open or failed, never exceptionally: a backend down at start is the first
+     * requests' failure, not the node's.
+     */
+    public CompletableFuture<Void> prepare(URI url) {
+        secret.sign("msg_prepare", clock.getAsLong() / 1000, "{}");
+        CompletableFuture<Void> prepared = new CompletableFuture<>();
+        try {
+            connections(url).open(WARM_CONNECTIONS).addListener(opened -> prepared.complete(null));
+        } catch (RuntimeException e) {
+            prepared.complete(null);
+        }
+        return prepared;
     }
 
     private static FullHttpRequest request(URI url, String body) {
@@ -196,15 +218,19 @@ public final class HookClient implements AutoCloseable {
         return url.getPort() >= 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
     }
 
+    private HookConnections connections(URI url) {
+        return connections.computeIfAbsent(origin(url), origin -> newConnections(url));
+    }
+
     /** Keep-alive connections to {@code url}'s origin, over TLS (its host name verified) for https. */
-    private ChannelPool pool(URI url) {
+    private HookConnections newConnections(URI url) {
         String host = url.getHost();
         int port = port(url);
         SslContext tlsContext = "https".equals(url.getScheme()) ? tls() : null;
-        return new SimpleChannelPool(bootstrap.clone().remoteAddress(InetSocketAddress.createUnresolved(host, port)),
-                new AbstractChannelPoolHandler() {
+        Bootstrap connecting = bootstrap.clone().remoteAddress(InetSocketAddress.createUnresolved(host, port))
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    public void channelCreated(Channel channel) {
+                    protected void initChannel(Channel channel) {
                         if (tlsContext != null) {
                             SslHandler handler = tlsContext.newHandler(channel.alloc(), host, port);
                             SSLParameters parameters = handler.engine().getSSLParameters();
@@ -216,6 +242,7 @@ public final class HookClient implements AutoCloseable {
                                 new Answers());
                     }
                 });
+        return new HookConnections(connecting, loop.next(), MAX_CONNECTING);
     }
 
     private SslContext tls() {
@@ -285,7 +312,7 @@ public final class HookClient implements AutoCloseable {
 
     @Override
     public void close() {
-        pools.values().forEach(ChannelPool::close);
+        connections.values().forEach(HookConnections::close);
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

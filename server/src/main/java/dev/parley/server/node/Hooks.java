@@ -8,7 +8,10 @@ import dev.parley.server.hooks.HookSecret;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * This node's hooks to the application's backend: their settings and the one {@link HookClient}
@@ -50,6 +53,20 @@ public final class Hooks implements AutoCloseable {
                 HookConfig.uri(config.connectHookUrl()), Duration.ofMillis(config.connectHookTimeoutMs()));
         return new Hooks(config, client, connect, config.publishHookUrl() == null ? null
                 : new PublishHook(client, config, maxTextChars, registry, broker));
+    }
+
+    /**
+     * Readies the client for each hook's backend before the node reports ready (its connections open,
+     * its signing run once), so that a cold node under load from its first second does not refuse
+     * sends while its first connections open; completes when done, or at once without hooks.
+     */
+    public CompletableFuture<Void> prepare() {
+        if (client == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(Stream.of(config.webhookUrl(), config.publishHookUrl(), config.connectHookUrl())
+                .filter(Objects::nonNull).map(url -> client.prepare(HookConfig.uri(url)))
+                .toArray(CompletableFuture[]::new));
     }
 
     /** Whether any hook is configured; when not, {@link #config()} and {@link #client()} are null. */

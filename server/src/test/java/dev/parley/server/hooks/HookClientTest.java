@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -151,6 +152,44 @@ class HookClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/hook");
         }
+        assertThat(failure(client.post(closed, "{}", WAIT))).contains("ConnectException");
+    }
+
+    @Test
+    void aBurstFromAColdClientOpensAtMostSixteenConnectionsAtOnce() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        try (HookClient wide = new HookClient(SECRET, 300, 0, Duration.ofSeconds(2), System::currentTimeMillis, own)) {
+            List<CompletableFuture<HookReply>> replies = IntStream.range(0, 300)
+                    .mapToObj(i -> wide.post(backend.url(), "{}", WAIT)).toList();
+            CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
+            double mostConnecting = 0;
+            while (!all.isDone()) {
+                mostConnecting = Math.max(mostConnecting, own.get("parley.hooks.connecting").gauge().value());
+            }
+            replies.forEach(reply -> assertThat(reply.join().succeeded()).isTrue());
+            assertThat(mostConnecting).isBetween(1.0, 16.0);
+        }
+    }
+
+    @Test
+    void preparingOpensConnectionsToTheBackendBeforeAnyRequest() throws Exception {
+        try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            URI url = URI.create("http://127.0.0.1:" + listening.getLocalPort() + "/hook");
+            client.prepare(url).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            listening.setSoTimeout((int) WAIT.toMillis());
+            for (int i = 0; i < 8; i++) {
+                listening.accept().close();
+            }
+        }
+    }
+
+    @Test
+    void preparingForABackendThatIsDownCompletesAnyway() throws Exception {
+        URI closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/hook");
+        }
+        client.prepare(closed).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(failure(client.post(closed, "{}", WAIT))).contains("ConnectException");
     }
 }
