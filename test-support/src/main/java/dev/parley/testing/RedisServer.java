@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,6 +33,17 @@ public final class RedisServer implements AutoCloseable {
     private static final String BINARY = "redis-server";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
+    /**
+     * Every process started and not yet ended, killed when the JVM exits: a test that never closes
+     * its server (a failure in its set-up, a shared one) must not leave a redis-server behind.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "redis-server-reaper"));
+    }
 
     private final int port;
     private Process process;
@@ -78,6 +91,7 @@ public final class RedisServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
+            RUNNING.add(process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,6 +99,7 @@ public final class RedisServer implements AutoCloseable {
         while (!answersPing()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
+                RUNNING.remove(process);
                 throw new IllegalStateException("redis-server did not start on port " + port);
             }
             LockSupport.parkNanos(POLL_INTERVAL.toNanos());
@@ -131,6 +146,7 @@ public final class RedisServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        RUNNING.remove(process);
         process = null;
     }
 
