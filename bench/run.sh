@@ -15,8 +15,8 @@
 #                    proxy while each node is restarted gracefully in turn, then while one is killed
 #                    with SIGKILL and started again
 #   durable          durable history (--database-url) beside the same run in memory: the search for the
-#                    most deliveries/s, stored room events a second (rooms of one member, each its own
-#                    sender) with the send → ack percentiles, what a batch commits and PostgreSQL's CPU
+#                    most deliveries/s, stored room events a second (DURABLE_SENDERS rooms of one member,
+#                    default 1000, each its own sender at DURABLE_RATE/s, default 20) with the send → ack percentiles, what a batch commits and PostgreSQL's CPU
 #                    per stored event; then a
 #                    room of DURABLE_EVENTS (default 10,000,000) events loaded with COPY: history and
 #                    search pages over WebSocket (bench/history-p99.mjs), disk bytes per event and the
@@ -509,10 +509,11 @@ case "$MODE" in
         --max-deliveries-search --p99-bound-ms 50 --search-factor 2 --search-max-steps 6)
     TOPOLOGY=single scenario d1-max-memory "${search[@]}"
     TOPOLOGY=durable scenario d2-max-durable "${search[@]}"
-    # Stored events: 1000 rooms of one member, each member sending 20/s (20,000 events/s); the
-    # harness times each send to its ack (ackLatency, the index's "ack p99").
-    stored=(broadcast --clients 1000 --rooms 1000 --senders 1000 --rate "${DURABLE_RATE:-20}" --size 100 --warmup 3
-        --duration 10)
+    # Stored events: 1000 rooms of one member (DURABLE_SENDERS), each member sending 20/s
+    # (DURABLE_RATE; 20,000 events/s); the harness times each send to its ack (the index's "ack p99").
+    senders="${DURABLE_SENDERS:-1000}"
+    stored=(broadcast --clients "$senders" --rooms "$senders" --senders "$senders" --rate "${DURABLE_RATE:-20}"
+        --size 100 --warmup 3 --duration 10)
     TOPOLOGY=single scenario d3-stored-memory "${stored[@]}"
     TOPOLOGY=durable scenario d4-stored-durable "${stored[@]}"
     durable_history d5-history-10m
