@@ -186,14 +186,15 @@ class RedisPresenceIT extends PresenceContract {
         await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob", "carol", "dave")));
         await().atMost(WITHIN).until(() -> !b.rooms().join().containsKey("lonely"));
         await().atMost(WITHIN).until(() -> raw(redis -> new TreeSet<>(redis.zrange("parley:presence:{r}:sessions", 0, -1))
-                .toString()).equals("[bob s-bob, carol s-carol, dave s-d2]"));
+                .toString()).equals("[bob s-bob b, carol s-carol c, dave s-d2 b]"));
         assertThat(b.claim("alice", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
         await().atMost(WITHIN).until(() -> b.claim("dave", new NickOwner("s-d3", "three"), null, 2).join().granted());
         assertThat(b.claim("dave", new NickOwner("s-d4", "four"), null, 2).join()).isEqualTo(NickClaim.FULL);
         List<String> reported = new ArrayList<>(atB.expired);
         reported.addAll(atC.expired);
-        assertThat(reported).as("dave's session on b keeps him in r").containsExactly("r/alice");
-        assertThat(metrics.counter("parley.presence.expired").count()).isEqualTo(1);
+        assertThat(reported).as("dave's session on b keeps him in r; a room with no other node's member is told too")
+                .containsExactlyInAnyOrder("r/alice", "lonely/alice");
+        assertThat(metrics.counter("parley.presence.expired").count()).isEqualTo(2);
         assertThat(b.members("r", null, 10).join()).as("live members stay").containsExactly("bob", "carol", "dave");
         assertThat(b.leave("r", "dave", "s-d2").join()).as("the counts stayed right through the refreshes")
                 .isEqualTo(new RoomChange(true, 2));
@@ -213,9 +214,11 @@ class RedisPresenceIT extends PresenceContract {
         a.abandon("s", "alice", "s-alice").join();
         assertThat(b.members("r", null, 10).join()).as("nothing written").containsExactly("alice", "bob");
         assertThat(b.join("s", "alice", "s-resumed").join().changed()).as("a resume's join is no change").isFalse();
+        a.close();
+        assertThat(raw(commands -> String.valueOf(commands.zscore("parley:nodes", "a"))))
+                .as("a node that abandoned sessions leaves its heartbeat to lapse").isNotEqualTo("null");
 
         await().atMost(WITHIN).until(() -> atB.expired.contains("r/alice"));
-        a.close();
         assertThat(b.members("r", null, 10).join()).containsExactly("bob");
         assertThat(b.members("s", null, 10).join()).as("kept by the node that joined it").containsExactly("alice", "bob");
         assertThat(atB.expired).as("the abandoned session's expiry in s is no leave").containsExactly("r/alice");
@@ -270,7 +273,8 @@ class RedisPresenceIT extends PresenceContract {
                 .equals("[s-1, s-2]"));
 
         raw(redis -> redis.hdel("parley:nick:{alice}:sessions", "s-2") + " "
-                + redis.zadd("parley:nick:{alice}:replaced", System.currentTimeMillis() + 60_000, "s-2"));
+                + redis.zadd("parley:nick:{alice}:replaced", System.currentTimeMillis() + 60_000, "s-2") + " "
+                + redis.zrem("parley:nodes", "b"));
         await().atMost(WITHIN).until(() -> atB.evicted.contains("s-2"));
         assertThat(raw(redis -> redis.hkeys("parley:nick:{alice}:sessions").toString())).isEqualTo("[s-1]");
         assertThat(atA.evicted).isEmpty();
@@ -281,7 +285,8 @@ class RedisPresenceIT extends PresenceContract {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
         a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
-        raw(redis -> redis.del("parley:nick:{alice}:sessions") + " " + redis.hset("parley:nick:{alice}:sessions", "s-7", "b hash alice"));
+        raw(redis -> redis.del("parley:nick:{alice}:sessions") + " " + redis.hset("parley:nick:{alice}:sessions", "s-7", "b hash alice")
+                + " " + redis.zrem("parley:nodes", "a"));
         await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
         a.release("alice", "s-1").join();
         assertThat(raw(redis -> redis.hgetall("parley:nick:{alice}:sessions").toString())).isEqualTo("{s-7=b hash alice}");
