@@ -145,7 +145,8 @@ final class PresenceRefresher {
      */
     private CompletableFuture<Void> refreshRound() {
         boolean mayClean = !failing.get();
-        return heartbeat.beat(suspects.keySet()).thenCompose(beat -> {
+        // on a timer thread: commands written on Lettuce's event loop would go before joins queued earlier
+        return heartbeat.beat(suspects.keySet()).thenComposeAsync(beat -> {
             boolean wasBeating = beating;
             beating = true;
             CompletableFuture<Void> restored = restoreDue.getAndSet(false) || beat.found() != NodeHeartbeat.Found.ALIVE
@@ -155,7 +156,7 @@ final class PresenceRefresher {
                     ? restored.thenCompose(done -> lookForOrphans()) : DONE;
             CompletableFuture<Void> cleaned = mayClean ? cleanUp(beat) : DONE;
             return CompletableFuture.allOf(restored, indexed, orphans, cleaned);
-        });
+        }, redis.timers());
     }
 
     /** Puts back every member and claim of this node; on a failure, tries again next round. */

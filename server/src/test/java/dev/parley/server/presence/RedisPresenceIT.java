@@ -4,12 +4,17 @@ import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.redis.Redis;
 import dev.parley.testing.RedisServer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import dev.parley.testing.TcpProxy;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +24,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -290,5 +297,158 @@ class RedisPresenceIT extends PresenceContract {
         await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
         a.release("alice", "s-1").join();
         assertThat(raw(redis -> redis.hgetall("parley:nick:{alice}:sessions").toString())).isEqualTo("{s-7=b hash alice}");
+    }
+
+    /** The scripts Redis ran since its statistics were reset, by {@code INFO commandstats}. */
+    private static long scriptsRun(String commandStats) {
+        Matcher calls = Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+)").matcher(commandStats);
+        long total = 0;
+        while (calls.find()) {
+            total += Long.parseLong(calls.group(1));
+        }
+        return total;
+    }
+
+    private double heartbeatOf(String node) {
+        return Double.parseDouble(raw(commands -> String.valueOf(commands.zscore("parley:nodes", node))));
+    }
+
+    @Test
+    void aRoundCostsAFewCommandsPlusOnePerRoomWhateverTheNumberOfSessions() {
+        RedisPresence a = node(connect(), "a", new Recorder(), new RedisPresence.Settings(Duration.ofSeconds(2),
+                Duration.ofMillis(100), Duration.ofSeconds(2)));
+        List<CompletableFuture<?>> sessions = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            sessions.add(a.claim("user" + i, new NickOwner("s-" + i, "secret" + i), null, 1));
+            sessions.add(a.join("room" + i % 3, "user" + i, "s-" + i));
+        }
+        CompletableFuture.allOf(sessions.toArray(CompletableFuture[]::new)).join();
+        double before = heartbeatOf("a");
+        raw(commands -> commands.configResetstat());
+
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> heartbeatOf("a") >= before + 1000);
+        String stats = raw(commands -> commands.info("commandstats"));
+        long rounds = 1000 / 100 + 2;
+        assertThat(scriptsRun(stats)).as("at most %d rounds of two scripts, not one per session: %s", rounds, stats)
+                .isLessThanOrEqualTo(rounds * (2 + 3));
+    }
+
+    @Test
+    void aNodeClosedWithoutCleaningUpLosesItsMembersAndClaimsWithinTtlAndAnIntervalEachLeaveToldOnce() {
+        Recorder atB = new Recorder();
+        Recorder atC = new Recorder();
+        Redis dying = connect();
+        RedisPresence d = node(dying, "d", new Recorder());
+        RedisPresence b = node("b", atB);
+        node("c", atC);
+        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
+        d.join("r", "dora", "s-1").join();
+        d.join("s", "dora", "s-1").join();
+        b.join("r", "bob", "s-bob").join();
+
+        dying.close();
+        long closed = System.nanoTime();
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob"))
+                && b.count("s").join() == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("ttl + interval, and some slack")
+                .isLessThan(FAST.ttl().plus(FAST.refreshInterval()).plusSeconds(2));
+        assertThat(b.claim("dora", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
+        await().atMost(WITHIN).until(() -> raw(commands -> commands.keys("parley:node:{d}*").toString()).equals("[]"));
+        assertThat(raw(commands -> String.valueOf(commands.zscore("parley:nodes", "d")))).isEqualTo("null");
+        List<String> reported = new ArrayList<>(atB.expired);
+        reported.addAll(atC.expired);
+        assertThat(reported).containsExactlyInAnyOrder("r/dora", "s/dora");
+    }
+
+    @Test
+    void everyLiveNodePutsItsPresenceBackWithinARoundAfterAFlushAndARestartEmpty() {
+        RedisPresence a = node("a", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        a.claim("alice", new NickOwner("s-1", "one"), null, 1).join();
+        a.join("r", "alice", "s-1").join();
+        b.claim("bob", new NickOwner("s-2", "two"), null, 1).join();
+        b.join("r", "bob", "s-2").join();
+        b.join("t", "bob", "s-2").join();
+        Duration round = FAST.refreshInterval().multipliedBy(2).plusSeconds(1);
+
+        for (Runnable loss : List.<Runnable>of(() -> raw(commands -> commands.flushall()), () -> {
+            redis.kill();
+            redis.restart();
+        })) {
+            loss.run();
+            await().atMost(round.plusSeconds(3)).ignoreExceptions().until(() -> a.rooms().join().equals(Map.of("r", 2, "t", 1))
+                    && raw(commands -> new TreeSet<>(commands.smembers("parley:node:{b}:rooms")).toString()).equals("[r, t]")
+                    && raw(commands -> commands.smembers("parley:node:{a}:nicks").toString()).equals("[alice]")
+                    && raw(commands -> commands.hkeys("parley:nick:{bob}:sessions").toString()).equals("[s-2]")
+                    && raw(commands -> commands.zcard("parley:nodes").toString()).equals("2"));
+        }
+        assertThat(b.claim("alice", new NickOwner("s-3", "x"), null, 1).join()).isEqualTo(NickClaim.FULL);
+    }
+
+    @Test
+    void aNodeCutOffLongerThanTheTtlPutsBackWhatAnotherNodeCleanedUpAfterIt() {
+        Recorder atB = new Recorder();
+        TcpProxy proxy = TcpProxy.to(new InetSocketAddress(InetAddress.getLoopbackAddress(), redis.port()));
+        Redis throughProxy = Redis.connect(proxy.rewrite(URI.create(redis.uri())).toString(), false,
+                Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
+        connections.add(throughProxy);
+        RedisPresence a = node(throughProxy, "a", new Recorder());
+        RedisPresence b = node("b", atB);
+        a.claim("alice", new NickOwner("s-1", "one"), null, 1).join();
+        a.join("r", "alice", "s-1").join();
+        b.join("r", "bob", "s-2").join();
+
+        proxy.holdToServer();
+        await().atMost(WITHIN).until(() -> atB.expired.contains("r/alice"));
+        assertThat(b.members("r", null, 10).join()).containsExactly("bob");
+        proxy.cutAll();
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("alice", "bob"))
+                && raw(commands -> commands.hkeys("parley:nick:{alice}:sessions").toString()).equals("[s-1]")
+                && raw(commands -> commands.smembers("parley:node:{a}:rooms").toString()).equals("[r]"));
+        assertThat(b.claim("alice", new NickOwner("s-3", "x"), null, 1).join()).isEqualTo(NickClaim.FULL);
+        proxy.close();
+    }
+
+    @Test
+    void whenTheNodeCleaningUpAfterADeadNodeDiesMidWayAnotherFinishesOnceItsLeaseExpires() {
+        Recorder atB = new Recorder();
+        Redis dying = connect();
+        RedisPresence d = node(dying, "d", new Recorder());
+        RedisPresence b = node("b", atB);
+        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
+        d.join("r", "dora", "s-1").join();
+        d.join("s", "dora", "s-1").join();
+        b.join("r", "bob", "s-bob").join();
+        raw(commands -> commands.set("parley:node:{d}:cleaner", "gone", SetArgs.Builder.px(4000)));
+        raw(commands -> commands.zrem("parley:presence:{s}:sessions", "dora s-1 d").toString()
+                + commands.del("parley:presence:{s}:members", "parley:presence:{s}:counts"));
+
+        dying.close();
+        await().atMost(WITHIN).until(() -> heartbeatOf("d") < Double.parseDouble(raw(commands -> commands.time().get(0))) * 1000);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> b.members("r", null, 10).join().equals(List.of("bob", "dora")));
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob")));
+        assertThat(b.claim("dora", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
+        assertThat(atB.expired).as("what the dead cleaner had done is not done again").containsExactly("r/dora");
+        await().atMost(WITHIN).until(() -> raw(commands -> commands.keys("parley:node:{d}*").toString()).equals("[]"));
+    }
+
+    @Test
+    void aNodeThatLostItsHeartbeatFindsAnOrphanedIndexAndCleansUpAfterItsNodeOnceItStaysWithoutOne() {
+        Recorder atB = new Recorder();
+        Redis dying = connect();
+        RedisPresence d = node(dying, "d", new Recorder());
+        RedisPresence b = node("b", atB);
+        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
+        d.join("r", "dora", "s-1").join();
+        b.join("r", "bob", "s-bob").join();
+
+        dying.close();
+        raw(commands -> commands.del("parley:nodes").toString());
+        await().atMost(WITHIN).until(() -> atB.expired.contains("r/dora"));
+        assertThat(b.members("r", null, 10).join()).containsExactly("bob");
+        assertThat(b.claim("dora", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
+        assertThat(atB.expired).containsExactly("r/dora");
+        assertThat(raw(commands -> commands.keys("parley:node:{d}*").toString())).isEqualTo("[]");
     }
 }
