@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 /**
  * Keeps this node's presence alive in Redis by a heartbeat ({@link NodeHeartbeat}), and cleans up
  * after dead nodes ({@link NodeCleaner}). Every {@code interval} a round renews this node's entry,
- * keeps its rooms in the room index, and cleans up after each node whose entry lapsed: a constant
- * number of commands, whatever the number of sessions. When this node's entry was missing or had
+ * keeps its rooms in the room index, removes again the sessions whose leave failed, and cleans up
+ * after each node whose entry lapsed: a constant number of commands, whatever the number of sessions. When this node's entry was missing or had
  * lapsed, or a connection to Redis came (back) up, the round first puts back every member and claim
  * of this node (re-creating what Redis or a cleaner removed); when the entry was missing, it also
  * looks for orphans, nodes with index keys but no entry (a failover lost {@code parley:nodes}), and
@@ -152,10 +152,11 @@ final class PresenceRefresher {
             CompletableFuture<Void> restored = restoreDue.getAndSet(false) || beat.found() != NodeHeartbeat.Found.ALIVE
                     ? restore() : DONE;
             CompletableFuture<Void> indexed = members.renewRoomIndex();
+            CompletableFuture<Void> retried = members.retryRemovals(this::expired);
             CompletableFuture<Void> orphans = wasBeating && beat.found() == NodeHeartbeat.Found.MISSING
                     ? restored.thenCompose(done -> lookForOrphans()) : DONE;
             CompletableFuture<Void> cleaned = mayClean ? cleanUp(beat) : DONE;
-            return CompletableFuture.allOf(restored, indexed, orphans, cleaned);
+            return CompletableFuture.allOf(restored, indexed, retried, orphans, cleaned);
         }, redis.timers());
     }
 

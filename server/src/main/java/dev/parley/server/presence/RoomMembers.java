@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * The room members of {@link RedisPresence}: joins and leaves of sessions, the member lists (nicks,
@@ -49,6 +50,11 @@ final class RoomMembers {
      * set is read and changed only inside its map entry's compute.
      */
     private final Map<String, Set<String>> localMembers = new ConcurrentHashMap<>();
+    /** This node's sessions whose removal from a room failed, to remove again each round. */
+    private final Set<RoomSession> unremoved = ConcurrentHashMap.newKeySet();
+
+    private record RoomSession(String room, String session) {
+    }
 
     RoomMembers(Redis redis, String nodeId, Duration ttl) {
         this.redis = redis;
@@ -117,12 +123,43 @@ final class RoomMembers {
                     session)));
             return sessions == null || sessions.isEmpty() ? null : sessions;
         });
-        return removed.get().thenApply(reply -> {
-            if (held.get()) {
+        return removed.get().whenComplete((reply, failure) -> {
+            if (held.get() && failure == null) {
                 rooms.release(room);
+            } else if (held.get()) {
+                unremoved.add(new RoomSession(room, session));
             }
-            return reply;
         });
+    }
+
+    /**
+     * Removes again the sessions whose removal failed (Redis was out of reach), telling
+     * {@code left} of each (room, nick) that left with one; a session joined again since is this
+     * node's to keep. Nothing else would remove them: this node's heartbeat keeps them alive.
+     */
+    CompletableFuture<Void> retryRemovals(BiConsumer<String, String> left) {
+        List<CompletableFuture<?>> retried = new ArrayList<>();
+        for (RoomSession failed : List.copyOf(unremoved)) {
+            localMembers.compute(failed.room(), (name, sessions) -> {
+                if (sessions != null && sessions.contains(failed.session())) {
+                    if (unremoved.remove(failed)) {
+                        rooms.release(name);
+                    }
+                    return sessions;
+                }
+                retried.add(redis.call(REMOVE.<List<Object>>runInOrder(commands, ScriptOutputType.MULTI,
+                        PresenceKeys.room(name), failed.session())).thenAccept(reply -> {
+                            if (unremoved.remove(failed)) {
+                                rooms.release(name);
+                                if (number(reply, 0) == 1) {
+                                    left.accept(name, failed.session().substring(0, failed.session().indexOf(' ')));
+                                }
+                            }
+                        }));
+                return sessions;
+            });
+        }
+        return CompletableFuture.allOf(retried.toArray(CompletableFuture[]::new));
     }
 
     /** Removes every session this node still has in Redis (it is stopping); completes when all are gone. */
