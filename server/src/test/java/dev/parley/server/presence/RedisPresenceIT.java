@@ -320,6 +320,26 @@ class RedisPresenceIT extends PresenceContract {
         return Double.parseDouble(raw(commands -> String.valueOf(commands.zscore("parley:nodes", node))));
     }
 
+    private Redis connectThrough(TcpProxy proxy) {
+        Redis connection = Redis.connect(proxy.rewrite(URI.create(redis.uri())).toString(), false,
+                Duration.ofSeconds(1), new SimpleMeterRegistry()).join();
+        connections.add(connection);
+        return connection;
+    }
+
+    /** Node d, on a connection of its own (returned), with dora in r and {@code moreRooms}, beside bob of {@code b} in r. */
+    private Redis doraOnNodeD(RedisPresence b, String... moreRooms) {
+        Redis connection = connect();
+        RedisPresence d = node(connection, "d", new Recorder());
+        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
+        d.join("r", "dora", "s-1").join();
+        for (String room : moreRooms) {
+            d.join(room, "dora", "s-1").join();
+        }
+        b.join("r", "bob", "s-bob").join();
+        return connection;
+    }
+
     @Test
     void aRoundCostsAFewCommandsPlusOnePerRoomWhateverTheNumberOfSessions() {
         RedisPresence a = node(connect(), "a", new Recorder(), new RedisPresence.Settings(Duration.ofSeconds(2),
@@ -344,16 +364,9 @@ class RedisPresenceIT extends PresenceContract {
     void aNodeClosedWithoutCleaningUpLosesItsMembersAndClaimsWithinTtlAndAnIntervalEachLeaveToldOnce() {
         Recorder atB = new Recorder();
         Recorder atC = new Recorder();
-        Redis dying = connect();
-        RedisPresence d = node(dying, "d", new Recorder());
         RedisPresence b = node("b", atB);
         node("c", atC);
-        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
-        d.join("r", "dora", "s-1").join();
-        d.join("s", "dora", "s-1").join();
-        b.join("r", "bob", "s-bob").join();
-
-        dying.close();
+        doraOnNodeD(b, "s").close();
         long closed = System.nanoTime();
         await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob"))
                 && b.count("s").join() == 0);
@@ -396,9 +409,7 @@ class RedisPresenceIT extends PresenceContract {
     void aNodeCutOffLongerThanTheTtlPutsBackWhatAnotherNodeCleanedUpAfterIt() {
         Recorder atB = new Recorder();
         TcpProxy proxy = TcpProxy.to(new InetSocketAddress(InetAddress.getLoopbackAddress(), redis.port()));
-        Redis throughProxy = Redis.connect(proxy.rewrite(URI.create(redis.uri())).toString(), false,
-                Duration.ofSeconds(2), new SimpleMeterRegistry()).join();
-        connections.add(throughProxy);
+        Redis throughProxy = connectThrough(proxy);
         RedisPresence a = node(throughProxy, "a", new Recorder());
         RedisPresence b = node("b", atB);
         a.claim("alice", new NickOwner("s-1", "one"), null, 1).join();
@@ -417,15 +428,32 @@ class RedisPresenceIT extends PresenceContract {
     }
 
     @Test
+    void aLeaveThatFailedWhileRedisWasOutOfReachIsWrittenAndToldOnceRedisIsBack() {
+        Recorder atA = new Recorder();
+        TcpProxy proxy = TcpProxy.to(new InetSocketAddress(InetAddress.getLoopbackAddress(), redis.port()));
+        Redis throughProxy = connectThrough(proxy);
+        RedisPresence a = node(throughProxy, "a", atA, new RedisPresence.Settings(Duration.ofSeconds(30),
+                Duration.ofMillis(250), Duration.ofSeconds(2)));
+        RedisPresence b = node("b", new Recorder());
+        a.join("r", "alice", "s-1").join();
+        b.join("r", "bob", "s-2").join();
+
+        proxy.holdToServer();
+        assertThatThrownBy(() -> a.leave("r", "alice", "s-1").join()).hasCauseInstanceOf(UnavailableException.class);
+        assertThat(b.members("r", null, 10).join()).containsExactly("alice", "bob");
+        proxy.cutAll();
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob")));
+        await().atMost(WITHIN).until(() -> atA.expired.contains("r/alice"));
+        assertThat(atA.expired).containsExactly("r/alice");
+        assertThat(raw(commands -> commands.exists("parley:node:{a}:rooms").toString())).isEqualTo("0");
+        proxy.close();
+    }
+
+    @Test
     void whenTheNodeCleaningUpAfterADeadNodeDiesMidWayAnotherFinishesOnceItsLeaseExpires() {
         Recorder atB = new Recorder();
-        Redis dying = connect();
-        RedisPresence d = node(dying, "d", new Recorder());
         RedisPresence b = node("b", atB);
-        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
-        d.join("r", "dora", "s-1").join();
-        d.join("s", "dora", "s-1").join();
-        b.join("r", "bob", "s-bob").join();
+        Redis dying = doraOnNodeD(b, "s");
         raw(commands -> commands.set("parley:node:{d}:cleaner", "gone", SetArgs.Builder.px(4000)));
         raw(commands -> commands.zrem("parley:presence:{s}:sessions", "dora s-1 d").toString()
                 + commands.del("parley:presence:{s}:members", "parley:presence:{s}:counts"));
@@ -443,14 +471,8 @@ class RedisPresenceIT extends PresenceContract {
     @Test
     void aNodeThatLostItsHeartbeatFindsAnOrphanedIndexAndCleansUpAfterItsNodeOnceItStaysWithoutOne() {
         Recorder atB = new Recorder();
-        Redis dying = connect();
-        RedisPresence d = node(dying, "d", new Recorder());
         RedisPresence b = node("b", atB);
-        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
-        d.join("r", "dora", "s-1").join();
-        b.join("r", "bob", "s-bob").join();
-
-        dying.close();
+        doraOnNodeD(b).close();
         raw(commands -> commands.del("parley:nodes").toString());
         await().atMost(WITHIN).until(() -> atB.expired.contains("r/dora"));
         assertThat(b.members("r", null, 10).join()).containsExactly("bob");
