@@ -49,6 +49,8 @@ final class PresenceRefresher {
     private final AtomicBoolean again = new AtomicBoolean();
     /** Put back every member and claim at the next round (a connection came back, or putting back failed). */
     private final AtomicBoolean restoreDue = new AtomicBoolean();
+    /** Look for orphans at the next round (the last look failed). */
+    private final AtomicBoolean orphanLookDue = new AtomicBoolean();
     /** Whether a heartbeat has found this node's entry yet: the first finds it missing, as it should. */
     private volatile boolean beating;
     /** Nodes with index keys but no entry, by when (System.nanoTime) they count as dead. */
@@ -76,11 +78,7 @@ final class PresenceRefresher {
         redis.onConnected(this::reconnected);
     }
 
-    /**
-     * Stops beating, and when this node holds nothing in Redis any more (its sessions left and
-     * released, none abandoned), deletes its entry and index keys; otherwise its entry lapses and
-     * another node cleans up after it.
-     */
+    /** Stops beating; a round under way finishes. */
     void stop() {
         stopped.set(true);
         Future<?> running = timer;
@@ -89,7 +87,11 @@ final class PresenceRefresher {
         }
     }
 
-    /** Ends this node's heartbeat at once, as {@link NodeHeartbeat#end}, if it holds nothing in Redis. */
+    /**
+     * Ends this node's heartbeat at once ({@link NodeHeartbeat#end}) when it holds nothing in Redis
+     * any more (its sessions left and released, none abandoned); otherwise its entry lapses and
+     * another node cleans up after it.
+     */
     CompletableFuture<Void> endIfEmpty() {
         return members.isEmpty() && claims.isEmpty() ? heartbeat.end() : DONE;
     }
@@ -152,9 +154,16 @@ final class PresenceRefresher {
             CompletableFuture<Void> restored = restoreDue.getAndSet(false) || beat.found() != NodeHeartbeat.Found.ALIVE
                     ? restore() : DONE;
             CompletableFuture<Void> indexed = members.renewRoomIndex();
-            CompletableFuture<Void> retried = members.retryRemovals(this::expired);
-            CompletableFuture<Void> orphans = wasBeating && beat.found() == NodeHeartbeat.Found.MISSING
-                    ? restored.thenCompose(done -> lookForOrphans()) : DONE;
+            CompletableFuture<Void> retried = members.retryRemovals((room, nick) ->
+                    listener.get().memberExpired(room, nick));
+            boolean orphansDue = orphanLookDue.getAndSet(false)
+                    || wasBeating && beat.found() == NodeHeartbeat.Found.MISSING;
+            CompletableFuture<Void> orphans = orphansDue ? restored.thenCompose(done -> lookForOrphans())
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            orphanLookDue.set(true);
+                        }
+                    }) : DONE;
             CompletableFuture<Void> cleaned = mayClean ? cleanUp(beat) : DONE;
             return CompletableFuture.allOf(restored, indexed, retried, orphans, cleaned);
         }, redis.timers());
@@ -169,7 +178,10 @@ final class PresenceRefresher {
         });
     }
 
-    /** Suspects every other node with index keys; the heartbeats of the next rounds tell whether it has an entry. */
+    /**
+     * Suspects every other node with index keys; the heartbeats of the next rounds tell whether it
+     * has an entry. A look that failed (or whose putting back failed) is made again next round.
+     */
     private CompletableFuture<Void> lookForOrphans() {
         return heartbeat.nodesWithIndexes().thenAccept(nodes -> {
             long deadline = System.nanoTime() + orphanWaitNanos;
