@@ -166,8 +166,12 @@ final class RoomMembers {
     CompletableFuture<Void> leaveAll() {
         List<CompletableFuture<?>> removed = new ArrayList<>();
         for (String room : List.copyOf(localMembers.keySet())) {
-            Set<String> sessions = localMembers.getOrDefault(room, Set.of());
-            List.copyOf(sessions).forEach(session -> removed.add(remove(room, session)));
+            List<String> sessions = new ArrayList<>();
+            localMembers.computeIfPresent(room, (name, held) -> {
+                sessions.addAll(held);
+                return held;
+            });
+            sessions.forEach(session -> removed.add(remove(room, session)));
         }
         return CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new));
     }
