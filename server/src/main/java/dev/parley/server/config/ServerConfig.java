@@ -84,12 +84,11 @@ public record ServerConfig(
                         + "Redis keeps only rooms in use (an expired room starts over under a new epoch); 0 keeps them")
         long redisRoomTtlS,
         @Setting(value = "40000",
-                help = "With Redis: how long nick claims and room memberships live unless their node refreshes them; "
-                        + "a dead node's members leave within this plus the refresh interval")
+                help = "With Redis: how long a node counts as alive after its last heartbeat, which keeps all its nick "
+                        + "claims and room memberships; a dead node's members leave within this plus the refresh interval")
         long presenceTtlMs,
         @Setting(value = "10000", min = 1,
-                help = "With Redis: interval at which a node refreshes its claims and memberships and removes "
-                        + "expired ones")
+                help = "With Redis: interval at which a node renews its heartbeat and cleans up after dead nodes")
         long presenceRefreshMs,
         @Setting(value = "1000", min = 1, max = 1_000_000,
                 help = "Members past which a room sends occupancy counts instead of each join and leave")

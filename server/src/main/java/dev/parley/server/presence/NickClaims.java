@@ -1,5 +1,6 @@
 package dev.parley.server.presence;
 
+import dev.parley.protocol.Names;
 import dev.parley.server.redis.LuaScript;
 import dev.parley.server.redis.PubSub;
 import dev.parley.server.redis.Redis;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * The nick claims of {@link RedisPresence}, one per session: claiming a nick, taking a session's
- * claim over with its resume secret, releasing it, keeping this node's claims alive, and the
+ * claim over with its resume secret, releasing it, putting this node's claims back when Redis lost
+ * them, the index of the nicks it holds ({@link NodeIndex}) that whoever cleans up after it reads, and the
  * evictions that a take-over asks of the node holding the old session, over the nodes' channels
  * ({@link PresenceKeys#nodeChannel}).
  */
@@ -35,8 +37,8 @@ final class NickClaims {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final LuaScript CLAIM = LuaScript.fromResources("presence/now", "presence/claims", "presence/claim");
     private static final LuaScript RELEASE = LuaScript.fromResources("presence/release");
-    private static final LuaScript REFRESH = LuaScript.fromResources("presence/now", "presence/claims",
-            "presence/refresh-claim");
+    private static final LuaScript RESTORE = LuaScript.fromResources("presence/now", "presence/claims",
+            "presence/restore-claim");
 
     /**
      * A session's claim: its nick's keys, the most sessions its user may hold, and its value in
@@ -48,6 +50,10 @@ final class NickClaims {
         String value() {
             return node + ' ' + secretHash + ' ' + nick;
         }
+
+        String nickKey() {
+            return Names.nickKey(nick);
+        }
     }
 
     private final Redis redis;
@@ -58,6 +64,8 @@ final class NickClaims {
     private final Supplier<PresenceListener> listener;
     /** This node's claims by session id; an entry is read and changed only inside its map entry's compute. */
     private final Map<String, Claim> claims = new ConcurrentHashMap<>();
+    /** The nicks this node holds claims of as Redis has them: those in {@link #claims}, and any not yet released there. */
+    private final NodeIndex nicks;
     private final Map<Long, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
     private final AtomicLong evictionIds = new AtomicLong();
     private final Counter evictionsAsked;
@@ -72,12 +80,13 @@ final class NickClaims {
         this.settings = settings;
         this.ttlMs = Long.toString(settings.ttl().toMillis());
         this.listener = listener;
+        this.nicks = new NodeIndex(redis, PresenceKeys.nodeNicks(nodeId));
         this.evictionsAsked = Counter.builder("parley.presence.evictions")
                 .description("Sessions on other nodes that this node asked to evict for a resume").register(registry);
         this.evictionsUnconfirmed = Counter.builder("parley.presence.evictions.unconfirmed")
                 .description("Evictions on other nodes not confirmed within the timeout").register(registry);
         this.claimsLost = Counter.builder("parley.presence.claims.lost")
-                .description("Local sessions whose nick claim was gone when their node refreshed it")
+                .description("Local sessions whose nick claim was gone when their node put it back")
                 .register(registry);
     }
 
@@ -87,17 +96,19 @@ final class NickClaims {
         return channel.subscribe(PresenceKeys.nodeChannel(nodeId));
     }
 
+    /** The nick is in this node's index before the claim is made, so a cleaner finds the claim. */
     CompletableFuture<NickClaim> claim(String nick, NickOwner claimant, String presentedResume, int maxSessions) {
         Claim claim = new Claim(PresenceKeys.nick(nick), Integer.toString(maxSessions), claimant.sessionId(), nodeId,
                 hash(claimant.resumeSecret()), nick);
-        return redis.call(CLAIM.<List<Object>>runInOrder(commands, ScriptOutputType.MULTI, claim.keys(), ttlMs,
-                claim.maxSessions(), claim.session(), claim.value(), nick,
-                presentedResume == null ? "" : hash(presentedResume))).thenCompose(reply -> {
+        CompletableFuture<Void> indexed = nicks.hold(claim.nickKey());
+        CompletableFuture<List<Object>> made = redis.call(CLAIM.runInOrder(commands, ScriptOutputType.MULTI,
+                claim.keys(), ttlMs, claim.maxSessions(), claim.session(), claim.value(), nick,
+                presentedResume == null ? "" : hash(presentedResume)));
+        return indexed.thenCombine(made, (done, reply) -> reply).thenCompose(reply -> {
                     long outcome = (Long) reply.get(0);
-                    if (outcome == 0) {
-                        return CompletableFuture.completedFuture(NickClaim.TAKEN);
-                    } else if (outcome == 2) {
-                        return CompletableFuture.completedFuture(NickClaim.FULL);
+                    if (outcome != 1) {
+                        nicks.release(claim.nickKey());
+                        return CompletableFuture.completedFuture(outcome == 0 ? NickClaim.TAKEN : NickClaim.FULL);
                     }
                     claims.put(claim.session(), claim);
                     if (reply.size() == 1) {
@@ -115,48 +126,56 @@ final class NickClaims {
 
     /**
      * Deletes a claim that failed here but may have been made in Redis (a reply past the timeout):
-     * left there, it would count against the user's sessions until it expires.
+     * left there, it would count against the user's sessions; while deleting fails too, the nick
+     * stays in this node's index, so that a cleaner would delete it.
      */
     private void withdraw(Claim claim) {
         claims.remove(claim.session(), claim);
         delete(claim).exceptionally(failure -> {
-            LOG.debug("withdrawing the claim of {} failed; it expires in {} ms: {}", claim.session(), ttlMs,
-                    failure.getMessage());
-            return 0L;
+            LOG.debug("withdrawing the claim of {} failed: {}", claim.session(), failure.getMessage());
+            return null;
         });
     }
 
     CompletableFuture<Void> release(String sessionId) {
         AtomicReference<CompletableFuture<Void>> released = new AtomicReference<>(DONE);
         claims.computeIfPresent(sessionId, (session, claim) -> {
-            released.set(delete(claim).thenApply(deleted -> null));
+            released.set(delete(claim));
             return null;
         });
         return released.get();
     }
 
-    /** Releases every claim this node still holds (it is stopping). */
-    void releaseAll() {
-        List.copyOf(claims.keySet()).forEach(this::release);
+    /** Releases every claim this node still holds (it is stopping); completes when all are gone. */
+    CompletableFuture<Void> releaseAll() {
+        return CompletableFuture.allOf(List.copyOf(claims.keySet()).stream().map(this::release)
+                .toArray(CompletableFuture[]::new));
     }
 
-    /** Deletes the claim while it is still this one; completes with 1 if it did. */
-    private CompletableFuture<Long> delete(Claim claim) {
-        return redis.call(RELEASE.runInOrder(commands, ScriptOutputType.INTEGER, claim.keys(), claim.session(),
-                claim.value()));
+    /** Whether this node holds no claim in Redis any more. */
+    boolean isEmpty() {
+        return nicks.isEmpty();
+    }
+
+    /** Deletes the claim while it is still this one, then its nick from this node's index unless another claim holds it. */
+    private CompletableFuture<Void> delete(Claim claim) {
+        return redis.call(RELEASE.<Long>runInOrder(commands, ScriptOutputType.INTEGER, claim.keys(), claim.session(),
+                claim.value())).thenAccept(deleted -> nicks.release(claim.nickKey()));
     }
 
     /**
-     * Extends each of this node's claims, re-creating those Redis lost while the nick has room for
-     * them; a claim taken over, or one that others hold the nick in place of, is lost, and its
-     * local session evicted. Completes when every claim is done.
+     * Re-creates this node's claims that Redis lost, while their nick has room for them, and its
+     * index of nicks; a claim taken over, or one that others hold the nick in place of, is lost, and
+     * its local session evicted. One command per claim: this runs only when Redis lost this node's
+     * state. Completes when every claim is done.
      */
-    CompletableFuture<Void> refresh() {
-        List<CompletableFuture<Void>> refreshed = new ArrayList<>();
+    CompletableFuture<Void> restore() {
+        List<CompletableFuture<?>> restored = new ArrayList<>();
+        restored.add(nicks.restore());
         for (String session : claims.keySet()) {
             claims.computeIfPresent(session, (id, claim) -> {
-                refreshed.add(redis.call(REFRESH.<Long>runInOrder(commands, ScriptOutputType.INTEGER, claim.keys(),
-                        ttlMs, claim.maxSessions(), claim.session(), claim.value(), claim.nick())).thenAccept(kept -> {
+                restored.add(redis.call(RESTORE.<Long>runInOrder(commands, ScriptOutputType.INTEGER, claim.keys(),
+                        claim.maxSessions(), claim.session(), claim.value(), claim.nick())).thenAccept(kept -> {
                             if (kept == 0) {
                                 lost(claim);
                             }
@@ -164,7 +183,7 @@ final class NickClaims {
                 return claim;
             });
         }
-        return CompletableFuture.allOf(refreshed.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -175,6 +194,7 @@ final class NickClaims {
      */
     private void lost(Claim claim) {
         if (claims.remove(claim.session(), claim)) {
+            nicks.release(claim.nickKey());
             claimsLost.increment();
             LOG.info("session {} lost its claim of nick {}; evicting it", claim.session(), claim.nick());
             listener.get().evict(claim.session());
@@ -223,7 +243,10 @@ final class NickClaims {
     private void onNodeMessage(String message) {
         String[] parts = message.split(" ");
         if (parts.length == 4 && parts[0].equals("evict")) {
-            claims.remove(parts[3]);
+            Claim taken = claims.remove(parts[3]);
+            if (taken != null) {
+                nicks.release(taken.nickKey());
+            }
             listener.get().evict(parts[3]).whenComplete((done, failure) ->
                     redis.publish(PresenceKeys.nodeChannel(parts[2]), "evicted " + parts[1]));
         } else if (parts.length == 2 && parts[0].equals("evicted") && isNumber(parts[1])) {

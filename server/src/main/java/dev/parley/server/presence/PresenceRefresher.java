@@ -7,7 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,20 +19,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Keeps this node's presence alive in Redis: every {@code interval}, and at once whenever a
- * connection to Redis comes (back) up, it re-adds this node's members and claims (re-creating what
- * Redis lost), then removes the expired members of the rooms this node has members in and reports
- * each one it removed to the {@link PresenceListener}. One round at a time: while Redis answers
- * slower than the interval, a round that is due waits for the last, instead of adding its commands
- * to those that already wait (which, at tens of thousands of sessions, only made every command late).
+ * Keeps this node's presence alive in Redis by a heartbeat ({@link NodeHeartbeat}), and cleans up
+ * after dead nodes ({@link NodeCleaner}). Every {@code interval} a round renews this node's entry,
+ * keeps its rooms in the room index, removes again the sessions whose leave failed, and cleans up
+ * after each node whose entry lapsed: a constant number of commands, whatever the number of sessions. When this node's entry was missing or had
+ * lapsed, or a connection to Redis came (back) up, the round first puts back every member and claim
+ * of this node (re-creating what Redis or a cleaner removed); when the entry was missing, it also
+ * looks for orphans, nodes with index keys but no entry (a failover lost {@code parley:nodes}), and
+ * cleans up after those still without one a ttl and an interval later. One round at a time: while
+ * Redis answers slower than the interval, a round that is due waits for the last.
  */
 final class PresenceRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceRefresher.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final Redis redis;
     private final Duration interval;
+    private final long orphanWaitNanos;
     private final NickClaims claims;
     private final RoomMembers members;
+    private final NodeHeartbeat heartbeat;
+    private final NodeCleaner cleaner;
     private final Supplier<PresenceListener> listener;
     private final Counter expired;
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -36,27 +47,38 @@ final class PresenceRefresher {
     private final AtomicBoolean underWay = new AtomicBoolean();
     /** A connection came back during a round: another round once it ends. */
     private final AtomicBoolean again = new AtomicBoolean();
+    /** Put back every member and claim at the next round (a connection came back, or putting back failed). */
+    private final AtomicBoolean restoreDue = new AtomicBoolean();
+    /** Look for orphans at the next round (the last look failed). */
+    private final AtomicBoolean orphanLookDue = new AtomicBoolean();
+    /** Whether a heartbeat has found this node's entry yet: the first finds it missing, as it should. */
+    private volatile boolean beating;
+    /** Nodes with index keys but no entry, by when (System.nanoTime) they count as dead. */
+    private final Map<String, Long> suspects = new ConcurrentHashMap<>();
     private volatile Future<?> timer;
 
-    PresenceRefresher(Redis redis, Duration interval, NickClaims claims, RoomMembers members, MeterRegistry registry,
-                      Supplier<PresenceListener> listener) {
+    PresenceRefresher(Redis redis, String nodeId, RedisPresence.Settings settings, NickClaims claims,
+                      RoomMembers members, MeterRegistry registry, Supplier<PresenceListener> listener) {
         this.redis = redis;
-        this.interval = interval;
+        this.interval = settings.refreshInterval();
+        this.orphanWaitNanos = settings.ttl().plus(interval).toNanos();
         this.claims = claims;
         this.members = members;
+        this.heartbeat = new NodeHeartbeat(redis, nodeId, settings.ttl());
+        this.cleaner = new NodeCleaner(redis, nodeId, settings.ttl(), this::expired);
         this.listener = listener;
         this.expired = Counter.builder("parley.presence.expired")
                 .description("Members of dead nodes that this node removed from their rooms").register(registry);
     }
 
-    /** Refreshes every interval from now on, and whenever a connection to Redis comes back. */
+    /** Beats now and every interval from now on, and whenever a connection to Redis comes back. */
     void start() {
         long every = interval.toMillis();
-        timer = redis.timers().scheduleWithFixedDelay(() -> refresh(false), every, every, TimeUnit.MILLISECONDS);
-        redis.onConnected(this::refreshSoon);
+        timer = redis.timers().scheduleWithFixedDelay(() -> refresh(false), 0, every, TimeUnit.MILLISECONDS);
+        redis.onConnected(this::reconnected);
     }
 
-    /** Stops refreshing; a round under way finishes. */
+    /** Stops beating; a round under way finishes. */
     void stop() {
         stopped.set(true);
         Future<?> running = timer;
@@ -65,7 +87,21 @@ final class PresenceRefresher {
         }
     }
 
+    /**
+     * Ends this node's heartbeat at once ({@link NodeHeartbeat#end}) when it holds nothing in Redis
+     * any more (its sessions left and released, none abandoned); otherwise its entry lapses and
+     * another node cleans up after it.
+     */
+    CompletableFuture<Void> endIfEmpty() {
+        return members.isEmpty() && claims.isEmpty() ? heartbeat.end() : DONE;
+    }
+
     /** A connection to Redis came (back) up: put back at once what Redis may have lost. */
+    private void reconnected() {
+        restoreDue.set(true);
+        refreshSoon();
+    }
+
     private void refreshSoon() {
         if (stopped.get()) {
             return;
@@ -105,17 +141,71 @@ final class PresenceRefresher {
     }
 
     /**
-     * One round: re-add members, then claims, then remove what expired. The first round after
-     * failed ones removes nothing: after an outage every entry may have expired, and the other
-     * nodes need a round to re-add their live ones.
+     * One round: the heartbeat, putting back what Redis lost when it says so, the room index, then
+     * the clean-ups. The first round after failed ones cleans up after nobody: after an outage every
+     * entry may have lapsed, and the other nodes need a round to renew theirs.
      */
     private CompletableFuture<Void> refreshRound() {
-        boolean removeExpired = !failing.get();
-        CompletableFuture<Void> membersRefreshed = members.refresh();
-        CompletableFuture<Void> claimsRefreshed = claims.refresh();
-        CompletableFuture<Void> removed = removeExpired ? members.removeExpired(this::expired)
-                : CompletableFuture.completedFuture(null);
-        return CompletableFuture.allOf(membersRefreshed, claimsRefreshed, removed);
+        boolean mayClean = !failing.get();
+        // on a timer thread: commands written on Lettuce's event loop would go before joins queued earlier
+        return heartbeat.beat(suspects.keySet()).thenComposeAsync(beat -> {
+            boolean wasBeating = beating;
+            beating = true;
+            CompletableFuture<Void> restored = restoreDue.getAndSet(false) || beat.found() != NodeHeartbeat.Found.ALIVE
+                    ? restore() : DONE;
+            CompletableFuture<Void> indexed = members.renewRoomIndex();
+            CompletableFuture<Void> retried = members.retryRemovals((room, nick) ->
+                    listener.get().memberExpired(room, nick));
+            boolean orphansDue = orphanLookDue.getAndSet(false)
+                    || wasBeating && beat.found() == NodeHeartbeat.Found.MISSING;
+            CompletableFuture<Void> orphans = orphansDue ? restored.thenCompose(done -> lookForOrphans())
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            orphanLookDue.set(true);
+                        }
+                    }) : DONE;
+            CompletableFuture<Void> cleaned = mayClean ? cleanUp(beat) : DONE;
+            return CompletableFuture.allOf(restored, indexed, retried, orphans, cleaned);
+        }, redis.timers());
+    }
+
+    /** Puts back every member and claim of this node; on a failure, tries again next round. */
+    private CompletableFuture<Void> restore() {
+        return CompletableFuture.allOf(members.restore(), claims.restore()).whenComplete((done, failure) -> {
+            if (failure != null) {
+                restoreDue.set(true);
+            }
+        });
+    }
+
+    /**
+     * Suspects every other node with index keys; the heartbeats of the next rounds tell whether it
+     * has an entry. A look that failed (or whose putting back failed) is made again next round.
+     */
+    private CompletableFuture<Void> lookForOrphans() {
+        return heartbeat.nodesWithIndexes().thenAccept(nodes -> {
+            long deadline = System.nanoTime() + orphanWaitNanos;
+            nodes.forEach(node -> suspects.putIfAbsent(node, deadline));
+        });
+    }
+
+    /** Cleans up after the nodes whose entries lapsed, and the suspects without one past their deadline. */
+    private CompletableFuture<Void> cleanUp(NodeHeartbeat.Beat beat) {
+        List<CompletableFuture<?>> cleaned = new ArrayList<>();
+        beat.dead().forEach(dead -> cleaned.add(cleaner.clean(dead)));
+        suspects.keySet().retainAll(beat.absent());
+        long now = System.nanoTime();
+        suspects.forEach((orphan, deadline) -> {
+            if (now - deadline >= 0) {
+                LOG.info("cleaning up after node {}, which has index keys in Redis but no heartbeat", orphan);
+                cleaned.add(cleaner.clean(orphan).thenAccept(done -> {
+                    if (done) {
+                        suspects.remove(orphan, deadline);
+                    }
+                }));
+            }
+        });
+        return CompletableFuture.allOf(cleaned.toArray(CompletableFuture[]::new));
     }
 
     private void expired(String room, String nick) {

@@ -13,13 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link Presence} shared by every node through Redis: nick claims, one per session, that expire
- * unless their node refreshes them ({@link NickClaims}, which also asks another node to evict a
- * session taken over with its resume secret), room members counted by nick with an expiry for each
- * session in the room ({@link RoomMembers}),
- * and the periodic refresh that keeps this node's entries alive and removes those of dead nodes
- * ({@link PresenceRefresher}). Keys are in {@link PresenceKeys}; docs/cluster.md describes the
- * layout. Redis commands go through Lettuce's async API; while Redis is out of reach they fail, and
+ * {@link Presence} shared by every node through Redis: nick claims, one per session, each naming its
+ * node ({@link NickClaims}, which also asks another node to evict a session taken over with its
+ * resume secret), room members counted by nick, each session in a room naming its node
+ * ({@link RoomMembers}), and this node's heartbeat, which keeps all of them alive at once, with the
+ * clean-up after dead nodes ({@link PresenceRefresher}). Keys are in {@link PresenceKeys};
+ * docs/cluster.md describes the layout. Redis commands go through Lettuce's async API; while Redis is out of reach they fail, and
  * so do the futures returned here.
  */
 public final class RedisPresence implements Presence {
@@ -36,8 +35,8 @@ public final class RedisPresence implements Presence {
     };
 
     /**
-     * How long claims and memberships live without a refresh, how often this node refreshes its own
-     * and removes expired ones, and how long a resume waits for another node to evict the old
+     * How long a node's claims and memberships live after its last heartbeat, how often it beats and
+     * cleans up after dead nodes, and how long a resume waits for another node to evict the old
      * session. A member of a node that dies is removed within {@code ttl + refreshInterval}.
      */
     public record Settings(Duration ttl, Duration refreshInterval, Duration evictionTimeout) {
@@ -62,15 +61,14 @@ public final class RedisPresence implements Presence {
 
     private RedisPresence(Redis redis, String nodeId, Settings settings, MeterRegistry registry) {
         this.claims = new NickClaims(redis, nodeId, settings, registry, () -> listener);
-        this.members = new RoomMembers(redis, settings.ttl());
-        this.refresher = new PresenceRefresher(redis, settings.refreshInterval(), claims, members, registry,
-                () -> listener);
+        this.members = new RoomMembers(redis, nodeId, settings.ttl());
+        this.refresher = new PresenceRefresher(redis, nodeId, settings, claims, members, registry, () -> listener);
     }
 
     /**
      * Starts the presence of node {@code nodeId} (one word, unique among the nodes; a restarted
-     * node takes a new one): subscribes to its node channel, then refreshes every
-     * {@code refreshInterval} and whenever a connection to Redis comes back.
+     * node takes a new one): subscribes to its node channel, then beats at once, every
+     * {@code refreshInterval}, and whenever a connection to Redis comes back.
      */
     public static CompletableFuture<RedisPresence> open(Redis redis, String nodeId, Settings settings,
                                                        MeterRegistry registry) {
@@ -104,7 +102,10 @@ public final class RedisPresence implements Presence {
         return members.join(room, nick, sessionId);
     }
 
-    /** The session stays in Redis with the expiry of this node's last refresh, which it no longer renews. */
+    /**
+     * The session stays in Redis until this node's heartbeat lapses (it stops beating on
+     * {@link #close}) and another node cleans up after it.
+     */
     @Override
     public CompletableFuture<Void> abandon(String room, String nick, String sessionId) {
         members.forget(room, nick, sessionId);
@@ -132,8 +133,10 @@ public final class RedisPresence implements Presence {
     }
 
     /**
-     * Stops refreshing and removes what this node still holds (its sessions normally left and
-     * released already). The connections belong to {@link Redis}.
+     * Stops beating and removes what this node still holds (its sessions normally left and released
+     * already); once all of it is gone, and nothing was abandoned, its heartbeat and index keys too.
+     * What is left, abandoned sessions, goes when another node sees the heartbeat lapse. Does not
+     * wait: the connections belong to {@link Redis}.
      */
     @Override
     public void close() {
@@ -142,10 +145,16 @@ public final class RedisPresence implements Presence {
         }
         refresher.stop();
         try {
-            members.leaveAll();
-            claims.releaseAll();
+            CompletableFuture.allOf(members.leaveAll(), claims.releaseAll())
+                    .thenCompose(removed -> refresher.endIfEmpty())
+                    .exceptionally(failure -> {
+                        LOG.info("could not remove all of this node's presence from Redis; another node cleans up: {}",
+                                failure.toString());
+                        return null;
+                    });
         } catch (RuntimeException clientShutDown) {
-            LOG.warn("could not remove this node's presence from Redis; it expires: {}", clientShutDown.toString());
+            LOG.warn("could not remove this node's presence from Redis; another node cleans up: {}",
+                    clientShutDown.toString());
         }
     }
 }

@@ -4,12 +4,17 @@ import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.redis.Redis;
 import dev.parley.testing.RedisServer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import dev.parley.testing.TcpProxy;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +24,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -186,14 +193,15 @@ class RedisPresenceIT extends PresenceContract {
         await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob", "carol", "dave")));
         await().atMost(WITHIN).until(() -> !b.rooms().join().containsKey("lonely"));
         await().atMost(WITHIN).until(() -> raw(redis -> new TreeSet<>(redis.zrange("parley:presence:{r}:sessions", 0, -1))
-                .toString()).equals("[bob s-bob, carol s-carol, dave s-d2]"));
+                .toString()).equals("[bob s-bob b, carol s-carol c, dave s-d2 b]"));
         assertThat(b.claim("alice", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
         await().atMost(WITHIN).until(() -> b.claim("dave", new NickOwner("s-d3", "three"), null, 2).join().granted());
         assertThat(b.claim("dave", new NickOwner("s-d4", "four"), null, 2).join()).isEqualTo(NickClaim.FULL);
         List<String> reported = new ArrayList<>(atB.expired);
         reported.addAll(atC.expired);
-        assertThat(reported).as("dave's session on b keeps him in r").containsExactly("r/alice");
-        assertThat(metrics.counter("parley.presence.expired").count()).isEqualTo(1);
+        assertThat(reported).as("dave's session on b keeps him in r; a room with no other node's member is told too")
+                .containsExactlyInAnyOrder("r/alice", "lonely/alice");
+        assertThat(metrics.counter("parley.presence.expired").count()).isEqualTo(2);
         assertThat(b.members("r", null, 10).join()).as("live members stay").containsExactly("bob", "carol", "dave");
         assertThat(b.leave("r", "dave", "s-d2").join()).as("the counts stayed right through the refreshes")
                 .isEqualTo(new RoomChange(true, 2));
@@ -213,9 +221,11 @@ class RedisPresenceIT extends PresenceContract {
         a.abandon("s", "alice", "s-alice").join();
         assertThat(b.members("r", null, 10).join()).as("nothing written").containsExactly("alice", "bob");
         assertThat(b.join("s", "alice", "s-resumed").join().changed()).as("a resume's join is no change").isFalse();
+        a.close();
+        assertThat(raw(commands -> String.valueOf(commands.zscore("parley:nodes", "a"))))
+                .as("a node that abandoned sessions leaves its heartbeat to lapse").isNotEqualTo("null");
 
         await().atMost(WITHIN).until(() -> atB.expired.contains("r/alice"));
-        a.close();
         assertThat(b.members("r", null, 10).join()).containsExactly("bob");
         assertThat(b.members("s", null, 10).join()).as("kept by the node that joined it").containsExactly("alice", "bob");
         assertThat(atB.expired).as("the abandoned session's expiry in s is no leave").containsExactly("r/alice");
@@ -270,7 +280,8 @@ class RedisPresenceIT extends PresenceContract {
                 .equals("[s-1, s-2]"));
 
         raw(redis -> redis.hdel("parley:nick:{alice}:sessions", "s-2") + " "
-                + redis.zadd("parley:nick:{alice}:replaced", System.currentTimeMillis() + 60_000, "s-2"));
+                + redis.zadd("parley:nick:{alice}:replaced", System.currentTimeMillis() + 60_000, "s-2") + " "
+                + redis.zrem("parley:nodes", "b"));
         await().atMost(WITHIN).until(() -> atB.evicted.contains("s-2"));
         assertThat(raw(redis -> redis.hkeys("parley:nick:{alice}:sessions").toString())).isEqualTo("[s-1]");
         assertThat(atA.evicted).isEmpty();
@@ -281,9 +292,192 @@ class RedisPresenceIT extends PresenceContract {
         Recorder recorder = new Recorder();
         RedisPresence a = node("a", recorder);
         a.claim("alice", new NickOwner("s-1", "secret"), null, 1).join();
-        raw(redis -> redis.del("parley:nick:{alice}:sessions") + " " + redis.hset("parley:nick:{alice}:sessions", "s-7", "b hash alice"));
+        raw(redis -> redis.del("parley:nick:{alice}:sessions") + " " + redis.hset("parley:nick:{alice}:sessions", "s-7", "b hash alice")
+                + " " + redis.zrem("parley:nodes", "a"));
         await().atMost(WITHIN).until(() -> recorder.evicted.contains("s-1"));
         a.release("alice", "s-1").join();
         assertThat(raw(redis -> redis.hgetall("parley:nick:{alice}:sessions").toString())).isEqualTo("{s-7=b hash alice}");
+    }
+
+    /** The scripts Redis ran since its statistics were reset, by {@code INFO commandstats}. */
+    private static long scriptsRun(String commandStats) {
+        Matcher calls = Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+)").matcher(commandStats);
+        long total = 0;
+        while (calls.find()) {
+            total += Long.parseLong(calls.group(1));
+        }
+        return total;
+    }
+
+    private long redisTimeMs() {
+        return Long.parseLong(raw(commands -> {
+            List<String> time = commands.time();
+            return time.get(0) + String.format("%03d", Long.parseLong(time.get(1)) / 1000);
+        }));
+    }
+
+    private double heartbeatOf(String node) {
+        return Double.parseDouble(raw(commands -> String.valueOf(commands.zscore("parley:nodes", node))));
+    }
+
+    private Redis connectThrough(TcpProxy proxy) {
+        Redis connection = Redis.connect(proxy.rewrite(URI.create(redis.uri())).toString(), false,
+                Duration.ofSeconds(1), new SimpleMeterRegistry()).join();
+        connections.add(connection);
+        return connection;
+    }
+
+    /** Node d, on a connection of its own (returned), with dora in r and {@code moreRooms}, beside bob of {@code b} in r. */
+    private Redis doraOnNodeD(RedisPresence b, String... moreRooms) {
+        Redis connection = connect();
+        RedisPresence d = node(connection, "d", new Recorder());
+        d.claim("dora", new NickOwner("s-1", "secret"), null, 1).join();
+        d.join("r", "dora", "s-1").join();
+        for (String room : moreRooms) {
+            d.join(room, "dora", "s-1").join();
+        }
+        b.join("r", "bob", "s-bob").join();
+        return connection;
+    }
+
+    @Test
+    void aRoundCostsAFewCommandsPlusOnePerRoomWhateverTheNumberOfSessions() {
+        RedisPresence a = node(connect(), "a", new Recorder(), new RedisPresence.Settings(Duration.ofSeconds(2),
+                Duration.ofMillis(100), Duration.ofSeconds(2)));
+        List<CompletableFuture<?>> sessions = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            sessions.add(a.claim("user" + i, new NickOwner("s-" + i, "secret" + i), null, 1));
+            sessions.add(a.join("room" + i % 3, "user" + i, "s-" + i));
+        }
+        CompletableFuture.allOf(sessions.toArray(CompletableFuture[]::new)).join();
+        raw(commands -> commands.configResetstat());
+        long reset = redisTimeMs();
+
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> redisTimeMs() >= reset + 1000);
+        String stats = raw(commands -> commands.info("commandstats"));
+        long rounds = 1000 / 100 + 2;
+        assertThat(scriptsRun(stats)).as("at most %d rounds of two scripts, not one per session: %s", rounds, stats)
+                .isLessThanOrEqualTo(rounds * (2 + 3));
+    }
+
+    @Test
+    void aNodeClosedWithoutCleaningUpLosesItsMembersAndClaimsWithinTtlAndAnIntervalEachLeaveToldOnce() {
+        Recorder atB = new Recorder();
+        Recorder atC = new Recorder();
+        RedisPresence b = node("b", atB);
+        node("c", atC);
+        doraOnNodeD(b, "s").close();
+        long closed = System.nanoTime();
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob"))
+                && b.count("s").join() == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("ttl + interval, and some slack")
+                .isLessThan(FAST.ttl().plus(FAST.refreshInterval()).plusSeconds(2));
+        assertThat(b.claim("dora", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
+        await().atMost(WITHIN).until(() -> raw(commands -> commands.keys("parley:node:{d}*").toString()).equals("[]"));
+        assertThat(raw(commands -> String.valueOf(commands.zscore("parley:nodes", "d")))).isEqualTo("null");
+        List<String> reported = new ArrayList<>(atB.expired);
+        reported.addAll(atC.expired);
+        assertThat(reported).containsExactlyInAnyOrder("r/dora", "s/dora");
+    }
+
+    @Test
+    void everyLiveNodePutsItsPresenceBackWithinARoundAfterAFlushAndARestartEmpty() {
+        RedisPresence a = node("a", new Recorder());
+        RedisPresence b = node("b", new Recorder());
+        a.claim("alice", new NickOwner("s-1", "one"), null, 1).join();
+        a.join("r", "alice", "s-1").join();
+        b.claim("bob", new NickOwner("s-2", "two"), null, 1).join();
+        b.join("r", "bob", "s-2").join();
+        b.join("t", "bob", "s-2").join();
+        Duration round = FAST.refreshInterval().multipliedBy(2).plusSeconds(1);
+
+        for (Runnable loss : List.<Runnable>of(() -> raw(commands -> commands.flushall()), () -> {
+            redis.kill();
+            redis.restart();
+        })) {
+            loss.run();
+            await().atMost(round.plusSeconds(3)).ignoreExceptions().until(() -> a.rooms().join().equals(Map.of("r", 2, "t", 1))
+                    && raw(commands -> new TreeSet<>(commands.smembers("parley:node:{b}:rooms")).toString()).equals("[r, t]")
+                    && raw(commands -> commands.smembers("parley:node:{a}:nicks").toString()).equals("[alice]")
+                    && raw(commands -> commands.hkeys("parley:nick:{bob}:sessions").toString()).equals("[s-2]")
+                    && raw(commands -> commands.zcard("parley:nodes").toString()).equals("2"));
+        }
+        assertThat(b.claim("alice", new NickOwner("s-3", "x"), null, 1).join()).isEqualTo(NickClaim.FULL);
+    }
+
+    @Test
+    void aNodeCutOffLongerThanTheTtlPutsBackWhatAnotherNodeCleanedUpAfterIt() {
+        Recorder atB = new Recorder();
+        TcpProxy proxy = TcpProxy.to(new InetSocketAddress(InetAddress.getLoopbackAddress(), redis.port()));
+        Redis throughProxy = connectThrough(proxy);
+        RedisPresence a = node(throughProxy, "a", new Recorder());
+        RedisPresence b = node("b", atB);
+        a.claim("alice", new NickOwner("s-1", "one"), null, 1).join();
+        a.join("r", "alice", "s-1").join();
+        b.join("r", "bob", "s-2").join();
+
+        proxy.holdToServer();
+        await().atMost(WITHIN).until(() -> atB.expired.contains("r/alice"));
+        assertThat(b.members("r", null, 10).join()).containsExactly("bob");
+        proxy.cutAll();
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("alice", "bob"))
+                && raw(commands -> commands.hkeys("parley:nick:{alice}:sessions").toString()).equals("[s-1]")
+                && raw(commands -> commands.smembers("parley:node:{a}:rooms").toString()).equals("[r]"));
+        assertThat(b.claim("alice", new NickOwner("s-3", "x"), null, 1).join()).isEqualTo(NickClaim.FULL);
+        proxy.close();
+    }
+
+    @Test
+    void aLeaveThatFailedWhileRedisWasOutOfReachIsWrittenAndToldOnceRedisIsBack() {
+        Recorder atA = new Recorder();
+        TcpProxy proxy = TcpProxy.to(new InetSocketAddress(InetAddress.getLoopbackAddress(), redis.port()));
+        Redis throughProxy = connectThrough(proxy);
+        RedisPresence a = node(throughProxy, "a", atA, new RedisPresence.Settings(Duration.ofSeconds(30),
+                Duration.ofMillis(250), Duration.ofSeconds(2)));
+        RedisPresence b = node("b", new Recorder());
+        a.join("r", "alice", "s-1").join();
+        b.join("r", "bob", "s-2").join();
+
+        proxy.holdToServer();
+        assertThatThrownBy(() -> a.leave("r", "alice", "s-1").join()).hasCauseInstanceOf(UnavailableException.class);
+        assertThat(b.members("r", null, 10).join()).containsExactly("alice", "bob");
+        proxy.cutAll();
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob")));
+        await().atMost(WITHIN).until(() -> atA.expired.contains("r/alice"));
+        assertThat(atA.expired).containsExactly("r/alice");
+        assertThat(raw(commands -> commands.exists("parley:node:{a}:rooms").toString())).isEqualTo("0");
+        proxy.close();
+    }
+
+    @Test
+    void whenTheNodeCleaningUpAfterADeadNodeDiesMidWayAnotherFinishesOnceItsLeaseExpires() {
+        Recorder atB = new Recorder();
+        RedisPresence b = node("b", atB);
+        Redis dying = doraOnNodeD(b, "s");
+        raw(commands -> commands.set("parley:node:{d}:cleaner", "gone", SetArgs.Builder.px(4000)));
+        raw(commands -> commands.zrem("parley:presence:{s}:sessions", "dora s-1 d").toString()
+                + commands.del("parley:presence:{s}:members", "parley:presence:{s}:counts"));
+
+        dying.close();
+        await().atMost(WITHIN).until(() -> heartbeatOf("d") < redisTimeMs());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> b.members("r", null, 10).join().equals(List.of("bob", "dora")));
+        await().atMost(WITHIN).until(() -> b.members("r", null, 10).join().equals(List.of("bob")));
+        assertThat(b.claim("dora", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
+        assertThat(atB.expired).as("what the dead cleaner had done is not done again").containsExactly("r/dora");
+        await().atMost(WITHIN).until(() -> raw(commands -> commands.keys("parley:node:{d}*").toString()).equals("[]"));
+    }
+
+    @Test
+    void aNodeThatLostItsHeartbeatFindsAnOrphanedIndexAndCleansUpAfterItsNodeOnceItStaysWithoutOne() {
+        Recorder atB = new Recorder();
+        RedisPresence b = node("b", atB);
+        doraOnNodeD(b).close();
+        raw(commands -> commands.del("parley:nodes").toString());
+        await().atMost(WITHIN).until(() -> atB.expired.contains("r/dora"));
+        assertThat(b.members("r", null, 10).join()).containsExactly("bob");
+        assertThat(b.claim("dora", new NickOwner("s-2", "x"), null, 1).join()).isEqualTo(NickClaim.GRANTED);
+        assertThat(atB.expired).containsExactly("r/dora");
+        assertThat(raw(commands -> commands.keys("parley:node:{d}*").toString())).isEqualTo("[]");
     }
 }

@@ -80,10 +80,10 @@ class LuaScriptIT {
 
     @Test
     void scriptsFromResourcesRunAsOneScript() {
-        LuaScript removeExpiredRooms = LuaScript.fromResources("presence/now", "presence/remove-expired-rooms");
+        LuaScript indexRooms = LuaScript.fromResources("presence/now", "presence/index-rooms");
         commands.zadd("index", 1, "long-gone").toCompletableFuture().join();
         commands.zadd("index", Long.MAX_VALUE / 2, "alive").toCompletableFuture().join();
-        Long removed = removeExpiredRooms.<Long>runInOrder(commands, ScriptOutputType.INTEGER, new String[] {"index"})
+        Long removed = indexRooms.<Long>runInOrder(commands, ScriptOutputType.INTEGER, new String[] {"index"}, "1000")
                 .join();
         assertThat(removed).isEqualTo(1);
         assertThat(commands.zrange("index", 0, -1).toCompletableFuture().join()).containsExactly("alive");
