@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -27,6 +29,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 
@@ -43,6 +46,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -62,6 +66,12 @@ public final class HookClient implements AutoCloseable {
     public static final int MAX_REPLY_BYTES = 64 * 1024;
     /** Connections opened at once to one backend at most; more requests wait for them (see {@link HookConnections}). */
     private static final int MAX_CONNECTING = 16;
+    /** How long a connection whose request timed out waits for the late answer before it is closed. */
+    private static final Duration LATE_ANSWER_WAIT = Duration.ofSeconds(1);
+    /** Connections waiting for a late answer at most, all backends together; past it they are closed. */
+    private static final int MAX_AWAITING_LATE = 256;
+    /** Requests {@link #prepare} runs through the client's code path, for the JIT. */
+    private static final int WARM_UP_ROUNDS = 20_000;
     /** Connections {@link #prepare} opens to a backend. */
     private static final int WARM_CONNECTIONS = 8;
     private static final AttributeKey<CompletableFuture<HookReply>> ANSWER = AttributeKey.valueOf("parley.hookAnswer");
@@ -70,6 +80,7 @@ public final class HookClient implements AutoCloseable {
             new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-hooks", true), NioIoHandler.newFactory());
     private final Bootstrap bootstrap;
     private final Map<String, HookConnections> connections = new ConcurrentHashMap<>();
+    private final AtomicInteger awaitingLate = new AtomicInteger();
     private final HookSecret secret;
     private final int maxInFlight;
     private final int maxWaiting;
@@ -97,6 +108,8 @@ public final class HookClient implements AutoCloseable {
         Gauge.builder("parley.hooks.connecting", this, client -> client.connections.values().stream()
                         .mapToInt(HookConnections::connecting).sum())
                 .description("Connections to hook backends being opened now").register(registry);
+        Gauge.builder("parley.hooks.awaiting_late", awaitingLate, AtomicInteger::get)
+                .description("Connections kept for the late answer of a request that timed out").register(registry);
         this.refused = Counter.builder("parley.hooks.refused")
                 .description("Hook requests refused at once: as many in flight and waiting as the bounds allow")
                 .register(registry);
@@ -150,10 +163,7 @@ public final class HookClient implements AutoCloseable {
             answer.completeExceptionally(new HookFailure("not sent: " + e.getMessage(), e));
             return;
         }
-        long timestamp = clock.getAsLong() / 1000;
-        FullHttpRequest request = request(url, body);
-        request.headers().set("webhook-id", id).set("webhook-timestamp", Long.toString(timestamp))
-                .set("webhook-signature", secret.sign(id, timestamp, body));
+        FullHttpRequest request = signedRequest(url, id, body);
         connections.acquire().addListener((Future<Channel> acquired) -> {
             if (!acquired.isSuccess()) {
                 request.release();
@@ -168,6 +178,9 @@ public final class HookClient implements AutoCloseable {
             }
             channel.attr(ANSWER).set(answer);
             answer.whenComplete((reply, failure) -> {
+                if (failure != null && unwrap(failure) instanceof TimeoutException && awaitLateAnswer(channel, connections)) {
+                    return;
+                }
                 if (failure != null) {
                     channel.close();
                 }
@@ -182,20 +195,77 @@ public final class HookClient implements AutoCloseable {
     }
 
     /**
-     * Readies requests to {@code url} before the first one: opens {@link #WARM_CONNECTIONS} connections to
-     * its backend and runs the signing once (its first run loads the JDK's cryptography). Completes when
-     * the connections are open or failed, never exceptionally: a backend down at start is the first
+     * Keeps a connection whose request timed out until the backend's late answer, for another
+     * {@link #LATE_ANSWER_WAIT}, and then gives it back: a slow backend (or a cold node) under load
+     * would otherwise have each timeout close a connection and the next request open one, and that
+     * churn kept the requests slow long after the cause was gone. False when
+     * {@link #MAX_AWAITING_LATE} connections wait already, or this one is closed: close it.
+     */
+    private boolean awaitLateAnswer(Channel channel, HookConnections connections) {
+        if (!channel.isActive() || awaitingLate.incrementAndGet() > MAX_AWAITING_LATE) {
+            awaitingLate.decrementAndGet();
+            return false;
+        }
+        CompletableFuture<HookReply> late = new CompletableFuture<>();
+        channel.attr(ANSWER).set(late);
+        late.orTimeout(LATE_ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, failure) -> {
+            awaitingLate.decrementAndGet();
+            if (failure != null) {
+                channel.close();
+            }
+            connections.release(channel);
+        });
+        return true;
+    }
+
+    private FullHttpRequest signedRequest(URI url, String id, String body) {
+        long timestamp = clock.getAsLong() / 1000;
+        FullHttpRequest request = request(url, body);
+        request.headers().set("webhook-id", id).set("webhook-timestamp", Long.toString(timestamp))
+                .set("webhook-signature", secret.sign(id, timestamp, body));
+        return request;
+    }
+
+    /**
+     * Readies requests to {@code url} before the first one: runs a request's whole code path
+     * {@link #WARM_UP_ROUNDS} times on the client's thread without a backend (signing, encoding, and
+     * decoding a canned answer), so that the JIT has compiled it, and opens {@link #WARM_CONNECTIONS}
+     * connections to the backend. A cold node's one hook thread, interpreting, made fewer requests a
+     * second than a busy node asked for, and its line timed out for seconds. Completes when done
+     * (the connections open or failed), never exceptionally: a backend down at start is the first
      * requests' failure, not the node's.
      */
     public CompletableFuture<Void> prepare(URI url) {
-        secret.sign("msg_prepare", clock.getAsLong() / 1000, "{}");
         CompletableFuture<Void> prepared = new CompletableFuture<>();
-        try {
-            connections(url).open(WARM_CONNECTIONS).addListener(opened -> prepared.complete(null));
-        } catch (RuntimeException e) {
-            prepared.complete(null);
-        }
+        loop.execute(() -> {
+            warmUp(url);
+            try {
+                connections(url).open(WARM_CONNECTIONS).addListener(opened -> prepared.complete(null));
+            } catch (RuntimeException e) {
+                prepared.complete(null);
+            }
+        });
         return prepared;
+    }
+
+    private void warmUp(URI url) {
+        ByteBuf answer = Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                + "content-length: 19\r\n\r\n{\"action\":\"accept\"}", StandardCharsets.US_ASCII);
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(MAX_REPLY_BYTES),
+                new Answers());
+        try {
+            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                channel.attr(ANSWER).set(new CompletableFuture<>());
+                channel.writeOutbound(signedRequest(url, "msg_warm_up_" + i, "{\"room\":\"warm-up\"}"));
+                for (Object written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
+                    ReferenceCountUtil.release(written);
+                }
+                channel.writeInbound(answer.retainedDuplicate());
+            }
+        } finally {
+            channel.finishAndReleaseAll();
+            answer.release();
+        }
     }
 
     private static FullHttpRequest request(URI url, String body) {
@@ -290,8 +360,12 @@ public final class HookClient implements AutoCloseable {
         }
     }
 
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     private static HookFailure failure(URI url, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         if (cause instanceof HookFailure hook) {
             return hook;
         }

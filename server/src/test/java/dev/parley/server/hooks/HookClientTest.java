@@ -192,4 +192,17 @@ class HookClientTest {
         client.prepare(closed).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(failure(client.post(closed, "{}", WAIT))).contains("ConnectException");
     }
+
+    @Test
+    void aConnectionWhoseRequestTimedOutIsReusedOnceTheLateAnswerComes() {
+        CompletableFuture<Void> slowBackend = new CompletableFuture<>();
+        backend.answer(backend.after(slowBackend, HookBackend.json(200, "{}")));
+        assertThat(failure(post(Duration.ofMillis(300)))).contains("no answer in time");
+        int first = backend.nextCall().clientPort();
+        assertThat(registry.get("parley.hooks.awaiting_late").gauge().value()).isEqualTo(1);
+        slowBackend.complete(null);
+        await().atMost(WAIT).until(() -> registry.get("parley.hooks.awaiting_late").gauge().value() == 0);
+        assertThat(post(WAIT).join().succeeded()).isTrue();
+        assertThat(backend.nextCall().clientPort()).as("the same connection, kept for the late answer").isEqualTo(first);
+    }
 }
