@@ -8,8 +8,9 @@ CPU (user and system), context switches and system calls by name, per process.
 
 `sample` writes DIR/counts.jsonl, one line a second: each named process's user and system CPU
 (from /proc) and its context switches, voluntary and not, summed over its threads; and runs one
-`perf stat` a process (where the syscall tracepoints are readable) that writes DIR/perf-NAME.csv,
-the system calls by name and the context switches of each second.
+`perf stat` a process (where the syscall tracepoints are readable; SYSCALLS=0 does not, as each
+counted call costs the kernel a little) that writes DIR/perf-NAME.csv, the system calls by name and
+the context switches of each second.
 `report` takes the measured window from the scenario's report.json (one second off each end, as
 bench/cluster-costs.py does), prints the delivery latency and the counts per delivery, and writes
 them to DIR/counts.json.
@@ -64,7 +65,7 @@ def sample(directory, processes):
     directory = Path(directory)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the perf processes stop with this one
     perfs = []
-    if perf_readable():
+    if os.environ.get("SYSCALLS", "1") != "0" and perf_readable():
         for name, pid in pids.items():
             started = time.time()
             perfs.append(subprocess.Popen(["perf", "stat", "-x,", "-I", "1000", "-e", ",".join(PERF_EVENTS), "-p", pid,

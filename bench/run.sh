@@ -38,7 +38,7 @@
 #                    default 1), then 50,000/s with every room across 3 nodes on Redis; per scenario the
 #                    latency and, per delivery, each process's CPU (user, system), context switches and
 #                    system calls by name (bench/delivery-costs.py; perf's syscall tracepoints where
-#                    readable); the table of them all in moderate.md. Set QUIET_WAIT=0 on a busy machine
+#                    readable; SYSCALLS=0 leaves them out); the table of them all in moderate.md
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -236,8 +236,10 @@ urls() {
 }
 
 jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
-  # each thread's allocated bytes every second, for bench/allocation.py
-  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
+  # each thread's allocated bytes every second, for bench/allocation.py; DebugNonSafepoints, or the
+  # samples name frames the JIT inlined wrongly (a frame write's samples showed a handshake's header check)
+  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
+      "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
 }
 
 # PostgreSQL for the durable mode, as test-support's PostgresServer starts it: initdb in PG_DIR, the
