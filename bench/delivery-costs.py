@@ -156,10 +156,16 @@ def report(directory):
     print(f"  all      CPU {cpu / deliveries * 1e6:6.2f} µs per delivery, context switches {switches / deliveries:.3f}")
 
 
+def load_before(directory):
+    """The 1-minute load average bench/run.sh saw before the scenario."""
+    path = directory / "load.txt"
+    return path.read_text().rsplit(":", 1)[-1].split()[0] if path.exists() else "?"
+
+
 def table(run_directory):
     print("| scenario | deliveries/s | p50 ms | p99 ms | p99.9 ms | CPU µs/delivery (user + system) "
-          "| context switches/delivery | syscalls/delivery | writes/delivery |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| context switches/delivery | syscalls/delivery | writes/delivery | load before |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path in sorted(Path(run_directory).glob("*/counts.json")):
         f = json.loads(path.read_text())
         n, procs = f["deliveries"], f["processes"].values()
@@ -170,7 +176,7 @@ def table(run_directory):
                   if perf else "n/a")
         print(f"| {f['scenario']} | {f['deliveriesPerSec']:,.0f} | {f['p50Ms']:.2f} | {f['p99Ms']:.2f} | {f['p999Ms']:.2f} "
               f"| {(user + system) / n * 1e6:.2f} ({user / n * 1e6:.2f} + {system / n * 1e6:.2f}) "
-              f"| {sum(p['switches'] for p in procs) / n:.3f} | {calls} | {writes} |")
+              f"| {sum(p['switches'] for p in procs) / n:.3f} | {calls} | {writes} | {load_before(path.parent)} |")
 
 
 if __name__ == "__main__":
