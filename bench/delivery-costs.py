@@ -32,7 +32,15 @@ _spec.loader.exec_module(cluster_costs)
 TICKS = os.sysconf("SC_CLK_TCK")
 SYSCALLS = ("write", "writev", "sendto", "sendmsg", "read", "readv", "recvfrom", "recvmsg", "epoll_wait",
             "epoll_pwait", "epoll_pwait2", "io_uring_enter", "futex")
-PERF_EVENTS = ["raw_syscalls:sys_enter", "context-switches"] + [f"syscalls:sys_enter_{name}" for name in SYSCALLS]
+TRACING = Path("/sys/kernel/tracing/events")
+
+
+def perf_events():
+    """All system calls, context switches, the calls of SYSCALLS and io_uring's submitted requests (its
+    sends and receives make no system call each), those of them this kernel has."""
+    wanted = [f"syscalls:sys_enter_{name}" for name in SYSCALLS] + ["io_uring:io_uring_submit_req"]
+    return ["raw_syscalls:sys_enter", "context-switches"] + [
+        e for e in wanted if not TRACING.exists() or (TRACING / e.replace(":", "/")).exists()]
 
 
 def process_counts(pid):
@@ -68,7 +76,7 @@ def sample(directory, processes):
     if os.environ.get("SYSCALLS", "1") != "0" and perf_readable():
         for name, pid in pids.items():
             started = time.time()
-            perfs.append(subprocess.Popen(["perf", "stat", "-x,", "-I", "1000", "-e", ",".join(PERF_EVENTS), "-p", pid,
+            perfs.append(subprocess.Popen(["perf", "stat", "-x,", "-I", "1000", "-e", ",".join(perf_events()), "-p", pid,
                                            "-o", str(directory / f"perf-{name}.csv")]))
             (directory / f"perf-{name}.start").write_text(f"{started}\n")
     try:
@@ -97,7 +105,8 @@ def perf_counts(path, start, end):
         except ValueError:
             continue  # "<not counted>" or a header
         if start < when <= end:
-            event = fields[3].removeprefix("syscalls:sys_enter_").removeprefix("raw_syscalls:sys_enter")
+            event = fields[3].removeprefix("syscalls:sys_enter_").removeprefix("raw_syscalls:sys_enter").removeprefix(
+                "io_uring:")
             totals[event or "all syscalls"] = totals.get(event or "all syscalls", 0) + count
     return totals
 
@@ -150,8 +159,11 @@ def report(directory):
         perf = grown.get("perf")
         if perf:
             calls = ", ".join(f"{k} {v / deliveries:.3f}" for k, v in sorted(perf.items(), key=lambda kv: -kv[1])
-                              if k not in ("all syscalls", "context-switches") and v / deliveries >= 0.0005)
+                              if k not in ("all syscalls", "context-switches", "io_uring_submit_req")
+                              and v / deliveries >= 0.0005)
             line += f"\n           syscalls {perf.get('all syscalls', 0) / deliveries:.3f} per delivery: {calls}"
+            if perf.get("io_uring_submit_req"):
+                line += f"; io_uring requests {perf['io_uring_submit_req'] / deliveries:.3f}"
         print(line)
     print(f"  all      CPU {cpu / deliveries * 1e6:6.2f} µs per delivery, context switches {switches / deliveries:.3f}")
 
