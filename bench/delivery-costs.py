@@ -7,7 +7,8 @@ CPU (user and system), context switches and system calls by name, per process.
     bench/delivery-costs.py table RUN_DIR             (the scenarios' counts.json side by side, Markdown)
 
 `sample` writes DIR/counts.jsonl, one line a second: each named process's user and system CPU
-(from /proc) and its context switches, voluntary and not, summed over its threads; and runs one
+(from /proc), its CPU by thread name (JIT compiler threads, the collector's, event loops) and its
+context switches, voluntary and not, summed over its threads; and runs one
 `perf stat` a process (where the syscall tracepoints are readable; SYSCALLS=0 does not, as each
 counted call costs the kernel a little) that writes DIR/perf-NAME.csv, the system calls by name and
 the context switches of each second.
@@ -49,15 +50,19 @@ def process_counts(pid):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    switches = 0
-    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+    switches, threads = 0, {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            for line in status.read_text().splitlines():
+            for line in (task / "status").read_text().splitlines():
                 if "ctxt_switches:" in line:
                     switches += int(line.split()[1])
+            name, rest = (task / "stat").read_text().split(" (", 1)[1].rsplit(") ", 1)
+            times = rest.split()
+            threads[name] = threads.get(name, 0) + (int(times[11]) + int(times[12])) / TICKS
         except (OSError, ValueError, IndexError):
             pass  # the thread ended meanwhile
-    return {"user": int(fields[11]) / TICKS, "system": int(fields[12]) / TICKS, "switches": switches}
+    return {"user": int(fields[11]) / TICKS, "system": int(fields[12]) / TICKS, "switches": switches,
+            "threads": threads}
 
 
 def perf_readable():
@@ -128,7 +133,11 @@ def measure(directory):
         begin = first["processes"].get(name)
         if end is None or begin is None:
             continue
-        grown = {k: end[k] - begin[k] for k in end}
+        grown = {k: end[k] - begin[k] for k in end if k != "threads"}
+        # by thread name (the JIT's compiler threads, the collector's, the event loops); a thread that
+        # ended in the window is left out, its time stays in the process's
+        grown["threads"] = {name: cpu - begin.get("threads", {}).get(name, 0)
+                            for name, cpu in end.get("threads", {}).items()}
         perf = directory / f"perf-{name}.csv"
         if perf.exists():
             grown["perf"] = perf_counts(perf, first["t"], last["t"])
@@ -156,6 +165,10 @@ def report(directory):
         line = (f"  {name:<8} CPU {(grown['user'] + grown['system']) / deliveries * 1e6:6.2f} µs per delivery "
                 f"(user {grown['user'] / deliveries * 1e6:5.2f}, system {grown['system'] / deliveries * 1e6:5.2f}), "
                 f"context switches {grown['switches'] / deliveries:.3f}")
+        busiest = sorted(grown.get("threads", {}).items(), key=lambda kv: -kv[1])[:6]
+        if busiest:
+            line += "\n           by thread: " + ", ".join(f"{name} {cpu / deliveries * 1e6:.2f}" for name, cpu in busiest
+                                                        if cpu > 0)
         perf = grown.get("perf")
         if perf:
             calls = ", ".join(f"{k} {v / deliveries:.3f}" for k, v in sorted(perf.items(), key=lambda kv: -kv[1])
@@ -168,6 +181,14 @@ def report(directory):
     print(f"  all      CPU {cpu / deliveries * 1e6:6.2f} µs per delivery, context switches {switches / deliveries:.3f}")
 
 
+JIT_THREADS = ("C1 CompilerThre", "C2 CompilerThre")
+GC_THREADS = ("GC Thread", "G1 ", "Z")  # G1's workers, refinement and marking; ZGC's ZWorker, ZDirector, ...
+
+
+def thread_cpu(processes, prefixes):
+    return sum(cpu for p in processes for name, cpu in p.get("threads", {}).items() if name.startswith(prefixes))
+
+
 def load_before(directory):
     """The 1-minute load average bench/run.sh saw before the scenario."""
     path = directory / "load.txt"
@@ -176,8 +197,8 @@ def load_before(directory):
 
 def table(run_directory):
     print("| scenario | deliveries/s | p50 ms | p99 ms | p99.9 ms | CPU µs/delivery (user + system) "
-          "| context switches/delivery | syscalls/delivery | writes/delivery | load before |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| of it JIT + GC threads | context switches/delivery | syscalls/delivery | writes/delivery | load before |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path in sorted(Path(run_directory).glob("*/counts.json")):
         f = json.loads(path.read_text())
         n, procs = f["deliveries"], f["processes"].values()
@@ -188,6 +209,7 @@ def table(run_directory):
                   if perf else "n/a")
         print(f"| {f['scenario']} | {f['deliveriesPerSec']:,.0f} | {f['p50Ms']:.2f} | {f['p99Ms']:.2f} | {f['p999Ms']:.2f} "
               f"| {(user + system) / n * 1e6:.2f} ({user / n * 1e6:.2f} + {system / n * 1e6:.2f}) "
+              f"| {thread_cpu(procs, JIT_THREADS) / n * 1e6:.2f} + {thread_cpu(procs, GC_THREADS) / n * 1e6:.2f} "
               f"| {sum(p['switches'] for p in procs) / n:.3f} | {calls} | {writes} | {load_before(path.parent)} |")
 
 
