@@ -38,7 +38,8 @@
 #                    default 1), then 50,000/s with every room across 3 nodes on Redis; per scenario the
 #                    latency and, per delivery, each process's CPU (user, system), context switches and
 #                    system calls by name (bench/delivery-costs.py; perf's syscall tracepoints where
-#                    readable; SYSCALLS=0 leaves them out); the table of them all in moderate.md
+#                    readable; SYSCALLS=0 leaves them out); the table of them all in moderate.md;
+#                    WARMUP (default 15 s) before the 20 measured seconds
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -566,7 +567,9 @@ case "$MODE" in
     # Issue 20's everyday load: 2,000 clients in 4 rooms of 500 and 40 senders, at 2.5 messages/s
     # each (50,000 deliveries/s) and 1/s (20,000/s); Parley and the Node `ws` reference take turns,
     # MODERATE_ROUNDS times (default 1), then every room across three nodes on Redis (Parley only).
-    load=(broadcast --clients 2000 --rooms 4 --senders 40 --size 100 --warmup 5 --duration 20)
+    # The warm-up is longer than the large mode's 5 s: the JIT compiles the fan-out path after the joins, and
+    # with 5 s its compiler threads took a fifth of the server's CPU in the measured window.
+    load=(broadcast --clients 2000 --rooms 4 --senders 40 --size 100 --warmup "${WARMUP:-15}" --duration 20)
     for (( round = 1; round <= ${MODERATE_ROUNDS:-1}; round++ )); do
       TOPOLOGY=single scenario "m1-parley-50k-$round" "${load[@]}" --rate 2.5
       REFERENCE=1 TOPOLOGY=single scenario "m2-ws-50k-$round" "${load[@]}" --rate 2.5
