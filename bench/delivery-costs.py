@@ -213,13 +213,11 @@ def table(run_directory):
               f"| {sum(p['switches'] for p in procs) / n:.3f} | {calls} | {writes} | {load_before(path.parent)} |")
 
 
+COMMANDS = {"sample": lambda args: sample(args[0], args[1:]),
+            "report": lambda args: [report(d) for d in args],
+            "table": lambda args: table(args[0])}
+
 if __name__ == "__main__":
-    if len(sys.argv) >= 3 and sys.argv[1] == "sample":
-        sample(sys.argv[2], sys.argv[3:])
-    elif len(sys.argv) >= 3 and sys.argv[1] == "report":
-        for d in sys.argv[2:]:
-            report(d)
-    elif len(sys.argv) == 3 and sys.argv[1] == "table":
-        table(sys.argv[2])
-    else:
+    if len(sys.argv) < 3 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
