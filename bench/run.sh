@@ -2,7 +2,7 @@
 # Parley's standard benchmark: starts the server jar the same way for every scenario, runs the
 # load-test harness against it, and writes every report plus an index under target/bench/<time>/.
 #
-#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks|scale]
+#   bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks|scale|moderate]
 #                                      (build first: ./mvnw -B package -DskipTests, or verify)
 #   large            the large-room and tail-latency scenarios alone (heap per session in rooms,
 #                    filling a 10,000-member room, 2,000 clients in 4 rooms at 50,000 and 100,000
@@ -33,6 +33,13 @@
 #                    own room, 10/s) without and with --publish-hook-url pointing at bench/hook-backend.mjs
 #                    (Node's http server answering accept at once, on PORT+30; HOOK_RATE, default 10, sets
 #                    the sends/s of each sender); needs Node
+#   moderate         issue 20's everyday load: 2,000 clients in 4 rooms at 50,000 and 20,000 deliveries/s,
+#                    Parley and bench/reference/server.js (Node `ws`) in turns (MODERATE_ROUNDS rounds,
+#                    default 1), then 50,000/s with every room across 3 nodes on Redis; per scenario the
+#                    latency and, per delivery, each process's CPU (user, system), context switches and
+#                    system calls by name (bench/delivery-costs.py; perf's syscall tracepoints where
+#                    readable; SYSCALLS=0 leaves them out); the table of them all in moderate.md;
+#                    WARMUP (default 15 s) before the 20 measured seconds
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -136,7 +143,7 @@ SERVER_PID=""
 REDIS_PID=""
 NODE_PIDS=()
 NODES=3
-SAMPLER_PID=""
+SAMPLERS=()
 
 await_http() { # $1 = URL, $2 = pid that must stay alive, $3 = log to point at
   for _ in $(seq 1 150); do
@@ -201,7 +208,15 @@ start_server() { # $1 = scenario directory
     [[ -n "$SERVER_PID" ]] && named+=("server=$SERVER_PID")
     for pid in "${NODE_PIDS[@]}"; do named+=("node$n=$pid"); n=$(( n + 1 )); done
     bench/cluster-costs.py sample "$1/costs.jsonl" "$REDIS_PORT" "${named[@]}" &
-    SAMPLER_PID=$!
+    SAMPLERS+=($!)
+  fi
+  if [[ "$MODE" == moderate ]]; then
+    local counted=() n=1
+    [[ -n "$SERVER_PID" ]] && counted+=("server=$SERVER_PID")
+    for pid in "${NODE_PIDS[@]}"; do counted+=("node$n=$pid"); n=$(( n + 1 )); done
+    [[ -n "$REDIS_PID" ]] && counted+=("redis=$REDIS_PID")
+    bench/delivery-costs.py sample "$1" "${counted[@]}" &
+    SAMPLERS+=($!)
   fi
 }
 
@@ -222,8 +237,10 @@ urls() {
 }
 
 jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
-  # each thread's allocated bytes every second, for bench/allocation.py
-  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
+  # each thread's allocated bytes every second, for bench/allocation.py; DebugNonSafepoints, or the
+  # samples name frames the JIT inlined wrongly (a frame write's samples showed a handshake's header check)
+  [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
+      "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
 }
 
 # PostgreSQL for the durable mode, as test-support's PostgresServer starts it: initdb in PG_DIR, the
@@ -271,8 +288,8 @@ stop_pid() { # $1 = pid
 }
 
 stop_server() {
-  [[ -n "$SAMPLER_PID" ]] && stop_pid "$SAMPLER_PID"
-  SAMPLER_PID=""
+  for pid in "${SAMPLERS[@]}"; do stop_pid "$pid"; done
+  SAMPLERS=()
   [[ -n "$SERVER_PID" ]] && stop_pid "$SERVER_PID"
   SERVER_PID=""
   for pid in "${HARNESS_PIDS[@]}"; do stop_pid "$pid"; done
@@ -328,6 +345,7 @@ scenario() { # $1 = name, $2 = harness subcommand, rest = its options
   [[ "$TOPOLOGY" == durable ]] && store_metrics "$dir"
   stop_server
   [[ -f "$dir/costs.jsonl" && -f "$dir/report.json" ]] && bench/cluster-costs.py report "$dir" | tee "$dir/costs.txt"
+  [[ -f "$dir/counts.jsonl" && -f "$dir/report.json" ]] && bench/delivery-costs.py report "$dir" | tee "$dir/counts.txt"
 }
 
 # One harness process per node, at once (each process holds only its own node's sessions, under
@@ -546,11 +564,27 @@ case "$MODE" in
     TOPOLOGY=single scenario h2-publish-hook "${load[@]}"
     stop_hook_backend
     ;;
+  moderate)
+    # Issue 20's everyday load: 2,000 clients in 4 rooms of 500 and 40 senders, at 2.5 messages/s
+    # each (50,000 deliveries/s) and 1/s (20,000/s); Parley and the Node `ws` reference take turns,
+    # MODERATE_ROUNDS times (default 1), then every room across three nodes on Redis (Parley only).
+    # The warm-up is longer than the large mode's 5 s: the JIT compiles the fan-out path after the joins, and
+    # with 5 s its compiler threads took a fifth of the server's CPU in the measured window.
+    load=(broadcast --clients 2000 --rooms 4 --senders 40 --size 100 --warmup "${WARMUP:-15}" --duration 20)
+    for (( round = 1; round <= ${MODERATE_ROUNDS:-1}; round++ )); do
+      TOPOLOGY=single scenario "m1-parley-50k-$round" "${load[@]}" --rate 2.5
+      REFERENCE=1 TOPOLOGY=single scenario "m2-ws-50k-$round" "${load[@]}" --rate 2.5
+      TOPOLOGY=single scenario "m3-parley-20k-$round" "${load[@]}" --rate 1
+      REFERENCE=1 TOPOLOGY=single scenario "m4-ws-20k-$round" "${load[@]}" --rate 1
+    done
+    TOPOLOGY=nodes scenario m5-parley-3nodes-redis-50k "${load[@]}" --rate 2.5
+    bench/delivery-costs.py table "$RUN_DIR" | tee "$RUN_DIR/moderate.md"
+    ;;
   scale)
     scale_mode
     ;;
   *)
-    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks|scale]" >&2
+    echo "usage: bench/run.sh [standard|quick|large|cluster|rolling-restart|durable|life|hooks|scale|moderate]" >&2
     exit 2
     ;;
 esac

@@ -160,7 +160,7 @@ start_scale_sampler() { # $1 = file
   fi
   for n in "${!NODE_PIDS[@]}"; do named+=("node$(( n + 1 ))=${NODE_PIDS[$n]}"); done
   bench/cluster-costs.py sample "$1" "$ports" "${named[@]}" &
-  SAMPLER_PID=$!
+  SAMPLERS+=($!)
 }
 
 # All the node URLs, comma-separated: the harness spreads its sessions over them.

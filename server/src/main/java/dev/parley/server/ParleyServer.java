@@ -20,6 +20,7 @@ import dev.parley.server.node.UserSessions;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.store.Database;
 import dev.parley.server.store.DatabaseUrl;
+import dev.parley.server.transport.IoTransport;
 import dev.parley.server.transport.ParleyChannelInitializer;
 import dev.parley.server.transport.ServerContext;
 import dev.parley.server.transport.StaggeredClose;
@@ -31,17 +32,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -88,6 +83,7 @@ public final class ParleyServer implements AutoCloseable {
     private final Node node;
     private final ServerMetrics metrics;
     private final String transportName;
+    private final Class<? extends ServerChannel> serverChannelType;
     /** Set when a stop begins: not ready for new sessions from then on. */
     /** The JWT keys, reloadable; null when auth is off. */
     private final ReloadingAuthenticator jwt;
@@ -112,18 +108,11 @@ public final class ParleyServer implements AutoCloseable {
         this.clientAddresses = new ClientAddresses(security.trustedProxies());
         this.addressLimiter = new AddressLimiter(security.maxConnectionsPerAddress(),
                 security.connectionsPerSecPerAddress(), System::nanoTime);
-        boolean epoll = switch (config.transport()) {
-            case EPOLL -> {
-                Epoll.ensureAvailability();
-                yield true;
-            }
-            case NIO -> false;
-            case AUTO -> Epoll.isAvailable();
-        };
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.transportName = epoll ? "epoll" : "nio";
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        IoTransport io = IoTransport.of(config.transport());
+        this.transportName = io.name();
+        this.serverChannelType = io.serverChannel();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io.ioHandler());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io.ioHandler());
         this.metrics = metrics;
         this.node = new Node(backend, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis,
                 config.presenceLimit(), security.authEnabled() ? UserSessions.shared(config.maxSessionsPerUser())
@@ -206,11 +195,9 @@ public final class ParleyServer implements AutoCloseable {
                 addressLimiter);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
-        Class<? extends ServerChannel> channelType = transportName.equals("epoll")
-                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(channelType)
+                .channel(serverChannelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -289,7 +276,7 @@ public final class ParleyServer implements AutoCloseable {
         return URI.create(scheme + "://" + host + ":" + address.getPort() + path);
     }
 
-    /** The transport in use: {@code epoll} or {@code nio}. */
+    /** The transport in use: {@code epoll}, {@code io_uring} or {@code nio}. */
     public String transport() {
         return transportName;
     }

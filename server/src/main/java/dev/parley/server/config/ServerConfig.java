@@ -17,7 +17,7 @@ public record ServerConfig(
         String host,
         @Setting(label = "PORT", value = "8080", min = 0, max = 65535, help = "Port to listen on, 0 for any free one")
         int port,
-        @Setting(value = "auto", help = "Socket transport; auto takes epoll where it loads")
+        @Setting(value = "auto", help = "Socket transport; auto takes epoll where it loads, io_uring only when asked")
         TransportType transport,
         @Setting(value = "0", min = 0, max = 1024, help = "Worker event loops, 0 for twice the cores")
         int ioThreads,
@@ -125,7 +125,7 @@ public record ServerConfig(
         HookConfig hooks) {
 
     /** Which Netty transport carries the sockets. */
-    public enum TransportType { AUTO, EPOLL, NIO }
+    public enum TransportType { AUTO, EPOLL, IO_URING, NIO }
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");

@@ -7,7 +7,10 @@ import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.Transport;
 import dev.parley.server.codec.EncodedEvent;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -28,6 +31,8 @@ final class ChannelTransport implements Transport {
     private final ServerMetrics metrics;
     private final long closeTimeoutMs;
     private Boolean compressed;
+    /** Set on the first uncompressed fan-out write: see {@link #frameWriter()}. */
+    private ChannelOutboundInvoker frameWriter;
     /** Inside a read of the client's frames: replies wait for its end to be flushed. */
     private boolean reading;
     private boolean unflushed;
@@ -78,15 +83,32 @@ final class ChannelTransport implements Transport {
     @Override
     public void write(EncodedEvent event) {
         if (open()) {
-            Object frame = compressed() ? new TextWebSocketFrame(event.json().retainedDuplicate())
-                    : event.frame().retainedDuplicate();
-            channel.write(frame, channel.voidPromise());
+            if (compressed()) {
+                channel.write(new TextWebSocketFrame(event.json().retainedDuplicate()), channel.voidPromise());
+            } else {
+                frameWriter().write(event.frame().retainedDuplicate(), channel.voidPromise());
+            }
         }
     }
 
     @Override
     public void flush() {
-        channel.flush();
+        (frameWriter == null ? channel : frameWriter).flush();
+    }
+
+    /**
+     * Where finished frame bytes enter the pipeline: at the WebSocket encoder's context, so they
+     * skip the handlers after it, which would only pass them on (as the encoder itself would).
+     * At moderate load each delivery is a write and a flush of its own, on a connection whose
+     * state has left the cache meanwhile: each handler skipped is memory not read. Replies still
+     * take the whole pipeline; both end in the same outbound buffer, in the order written.
+     */
+    private ChannelOutboundInvoker frameWriter() {
+        if (frameWriter == null) {
+            ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+            frameWriter = encoder == null ? channel : encoder;
+        }
+        return frameWriter;
     }
 
     /** A read of the client's frames has begun. */
