@@ -23,6 +23,8 @@ public final class Hooks implements AutoCloseable {
     public static final Hooks NONE = new Hooks(null, null, null, null);
     /** How long a hook request may take to connect, whatever the hook's own timeout. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** Calls of the publish hook's own work run before the node is ready, for the JIT. */
+    private static final int WARM_UP_ROUNDS = 20_000;
 
     private final HookConfig config;
     private final HookClient client;
@@ -57,15 +59,18 @@ public final class Hooks implements AutoCloseable {
 
     /**
      * Readies the client for each hook's backend before the node reports ready (its connections open,
-     * its signing run once), so that a cold node under load from its first second does not refuse
+     * a request's code path and the publish hook's run for the JIT), so that a cold node under load from its first second does not refuse
      * sends while its first connections open; completes when done, or at once without hooks.
      */
     public CompletableFuture<Void> prepare() {
         if (client == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.allOf(Stream.of(config.webhookUrl(), config.publishHookUrl(), config.connectHookUrl())
-                .filter(Objects::nonNull).map(url -> client.prepare(HookConfig.uri(url)))
+        CompletableFuture<Void> publishWarm = publishHook == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> publishHook.warmUp(WARM_UP_ROUNDS));
+        return CompletableFuture.allOf(Stream.concat(Stream.of(publishWarm),
+                Stream.of(config.webhookUrl(), config.publishHookUrl(), config.connectHookUrl())
+                        .filter(Objects::nonNull).map(url -> client.prepare(HookConfig.uri(url))))
                 .toArray(CompletableFuture[]::new));
     }
 

@@ -122,34 +122,71 @@ public final class PublishHook {
     }
 
     private String verdict(String room, String text, HookReply reply) {
+        Verdict verdict = judge(reply, text);
+        if (verdict instanceof Verdict.Rejected rejection) {
+            rejected.increment();
+            throw new RoomActionRefused(ErrorCode.REJECTED, rejection.reason());
+        }
+        if (verdict instanceof Verdict.Unusable unusable) {
+            return failed(room, text, unusable.why());
+        }
+        Verdict.Publish publish = (Verdict.Publish) verdict;
+        (publish.replaced() ? replaced : accepted).increment();
+        return publish.text();
+    }
+
+    /** What an answer says, before anything is counted: the text to publish, a rejection, or no usable answer. */
+    private sealed interface Verdict {
+        record Publish(String text, boolean replaced) implements Verdict {
+        }
+
+        record Rejected(String reason) implements Verdict {
+        }
+
+        record Unusable(String why) implements Verdict {
+        }
+    }
+
+    private Verdict judge(HookReply reply, String text) {
         if (!reply.succeeded()) {
-            return failed(room, text, "answered " + reply.status());
+            return new Verdict.Unusable("answered " + reply.status());
         }
         JsonNode answer;
         try {
             answer = ParleyJson.mapper().readTree(reply.body());
         } catch (JacksonException e) {
-            return failed(room, text, "answered something that is not JSON");
+            return new Verdict.Unusable("answered something that is not JSON");
         }
         String action = answer == null ? null : textual(answer, "action");
         if ("reject".equals(action) && (answer.get("reason") == null || textual(answer, "reason") != null)) {
-            rejected.increment();
             String reason = textual(answer, "reason");
-            throw new RoomActionRefused(ErrorCode.REJECTED, reason == null ? "rejected by the application" : reason);
+            return new Verdict.Rejected(reason == null ? "rejected by the application" : reason);
         }
         if (!"accept".equals(action)) {
-            return failed(room, text, "answered neither accept nor reject with a string reason");
+            return new Verdict.Unusable("answered neither accept nor reject with a string reason");
         }
         if (answer.get("text") == null) {
-            accepted.increment();
-            return text;
+            return new Verdict.Publish(text, false);
         }
         String replacement = textual(answer, "text");
         if (replacement == null || !validText(replacement)) {
-            return failed(room, text, "answered a replacement text that is not a valid message");
+            return new Verdict.Unusable("answered a replacement text that is not a valid message");
         }
-        replaced.increment();
-        return replacement;
+        return new Verdict.Publish(replacement, true);
+    }
+
+    /**
+     * Runs a call's own work {@code rounds} times without a backend or a count (the request's body
+     * written, an accept and a replacement judged), so that the JIT has compiled it before the node
+     * is ready: a cold node's first second under load answered on the hook's one thread too slowly.
+     */
+    void warmUp(int rounds) {
+        HookReply accept = new HookReply(200, "{\"action\":\"accept\"}");
+        HookReply replace = new HookReply(200, "{\"action\":\"accept\",\"text\":\"warm\"}");
+        for (int i = 0; i < rounds; i++) {
+            ParleyJson.write(new Request("warm-up", "warm-up", "warm up " + i, null, null));
+            judge(i % 2 == 0 ? accept : replace, "warm up");
+        }
     }
 
     /** The string at {@code field} of an object, or null when absent or of another type. */
