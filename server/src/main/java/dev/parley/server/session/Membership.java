@@ -12,7 +12,12 @@ final class Membership {
     /** The hub's copy of the room's name, so that deliveries find it by identity. */
     final String room;
     long lastOffset;
-    int pendingReplies;
+    /** Replies about the room asked for so far; each one's number is the count when it was asked. */
+    long repliesAsked;
+    /** Every reply numbered up to this one has been sent (or has failed). */
+    long repliesSettled;
+    /** Replies settled ahead of an earlier one still on its way; null when none (nearly always). */
+    List<Long> settledAhead;
     /** The room went on past what can be delivered; the session closes once its replies are out. */
     boolean lost;
     /** Deliveries held back, each retained until it is written or dropped; null when none. */

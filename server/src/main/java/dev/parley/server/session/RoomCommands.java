@@ -23,12 +23,12 @@ final class RoomCommands {
         }
         Membership membership = session.rooms().get(room);
         if (membership != null) {
-            RoomOrder.expectReply(membership);
+            long reply = RoomOrder.expectReply(membership);
             Replies.whenDone(session, session.node().rejoin(room, join.since(), session.settings().historyOnJoin(),
                     session.settings().limits().recoverMax()),
-                    join.id(), () -> RoomOrder.settle(session, room, membership), joined -> {
+                    join.id(), () -> RoomOrder.settle(session, room, membership, reply), joined -> {
                         Replies.send(session, joinedEvent(join, joined));
-                        RoomOrder.settle(session, room, membership);
+                        RoomOrder.settle(session, room, membership, reply);
                     });
             return;
         }
@@ -43,7 +43,7 @@ final class RoomCommands {
             return;
         }
         Membership joining = new Membership(session.node().hub().roomName(room));
-        RoomOrder.expectReply(joining);
+        long reply = RoomOrder.expectReply(joining);
         session.rooms().add(joining);
         Replies.whenDone(session, session.node().join(session, room, join.since(),
                 session.settings().historyOnJoin(), session.settings().limits().recoverMax()), join.id(), () -> {
@@ -53,7 +53,7 @@ final class RoomCommands {
                 }, joined -> {
                     RoomOrder.covered(joining, joined.recovery().offset());
                     Replies.send(session, joinedEvent(join, joined));
-                    RoomOrder.settle(session, room, joining);
+                    RoomOrder.settle(session, room, joining, reply);
                 });
     }
 

@@ -63,13 +63,14 @@ final class RoomEventCommands {
      */
     static void publish(Session session, RequestId id, Membership membership, RoomAction action) {
         String room = action.room();
-        RoomOrder.expectReply(membership);
-        Replies.whenDone(session, PublishTurns.publish(session, membership, action), id, () -> RoomOrder.settle(session, room, membership),
+        long reply = RoomOrder.expectReply(membership);
+        Replies.whenDone(session, PublishTurns.publish(session, membership, action), id,
+                () -> RoomOrder.settle(session, room, membership, reply),
                 published -> {
                     Replies.send(session, published
                             .map(event -> new ServerEvent.Ack(id, room, event.offset(), event.ts()))
                             .orElseGet(() -> new ServerEvent.Ack(id, room, null, session.clock().getAsLong())));
-                    RoomOrder.settle(session, room, membership);
+                    RoomOrder.settle(session, room, membership, reply);
                 });
     }
 }

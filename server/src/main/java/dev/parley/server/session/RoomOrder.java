@@ -11,8 +11,12 @@ import java.util.List;
 /**
  * The order of a session's replies and deliveries, room by room. While a reply about a room is on
  * its way ({@code joined}, {@code ack}), the room's deliveries are held back, so that they follow
- * the reply they come after; once no reply is pending they go out, but for those the replies
- * already covered (a delivery's offset at or below the last one sent is dropped). A room that lost
+ * the reply they come after; a delivery goes out once every reply asked for before it arrived has
+ * been sent, but for those the replies already covered (a delivery's offset at or below the last
+ * one sent is dropped). Replies asked for after a delivery arrived cannot come before it (their
+ * events are later in the room), so a sender that always has a reply on its way (a client
+ * pipelining sends) does not hold its rooms back for good: with a database, whose acks take a
+ * commit, that held every delivery to a busy sender until it closed as a slow consumer. A room that lost
  * track of its messages closes the session with 1012 once its replies are out.
  *
  * <p>What is held is bounded by the session's outbound limit: a session that has more bytes held
@@ -27,16 +31,23 @@ import java.util.List;
 final class RoomOrder {
     private static final Logger LOG = LoggerFactory.getLogger(RoomOrder.class);
 
-    /** A delivery held back, with its own reference to the event. */
-    record Held(long offset, EncodedEvent event) {
+    /** A delivery held back, with its own reference to the event, until the replies numbered up to {@code after} are out. */
+    record Held(long offset, EncodedEvent event, long after) {
     }
 
     private RoomOrder() {
     }
 
-    /** A reply about {@code membership}'s room is on its way: hold the room's deliveries until it is {@linkplain #settle settled}. */
-    static void expectReply(Membership membership) {
-        membership.pendingReplies++;
+    /**
+     * A reply about {@code membership}'s room is on its way: the room's deliveries from now on are
+     * held until it is {@linkplain #settle settled}. Returns the reply's number, for {@link #settle}.
+     */
+    static long expectReply(Membership membership) {
+        return ++membership.repliesAsked;
+    }
+
+    private static boolean repliesPending(Membership membership) {
+        return membership.repliesSettled < membership.repliesAsked;
     }
 
     /** A reply has sent the room's messages up to {@code offset}: later deliveries of those are dropped. */
@@ -53,7 +64,7 @@ final class RoomOrder {
         if (offset > 0 && offset <= membership.lastOffset) {
             return;
         }
-        if (membership.pendingReplies > 0) {
+        if (repliesPending(membership)) {
             hold(session, membership, offset, event);
             return;
         }
@@ -75,28 +86,31 @@ final class RoomOrder {
         if (membership.held == null) {
             membership.held = new ArrayList<>();
         }
-        membership.held.add(new Held(offset, event.retainedDuplicate()));
+        membership.held.add(new Held(offset, event.retainedDuplicate(), membership.repliesAsked));
         rooms.heldBytes += bytes;
     }
 
     /**
-     * A reply about {@code room} has been sent (or has failed): once none is pending, the
-     * deliveries held back behind them go out, but for those the replies already covered.
+     * Reply {@code reply} about {@code room} has been sent (or has failed): the deliveries held
+     * behind it and the replies before it go out, but for those the replies already covered.
      */
-    static void settle(Session session, String room, Membership membership) {
-        if (--membership.pendingReplies > 0 || session.rooms().get(room) != membership) {
+    static void settle(Session session, String room, Membership membership, long reply) {
+        settled(membership, reply);
+        if (session.rooms().get(room) != membership) {
             return;
         }
         if (membership.lost) {
-            drop(session, membership);
-            closeToRecover(session, room);
+            if (!repliesPending(membership)) {
+                drop(session, membership);
+                closeToRecover(session, room);
+            }
             return;
         }
-        List<Held> held = take(session, membership);
-        Transport transport = session.transport();
+        List<Held> held = take(session, membership, membership.repliesSettled);
         if (held == null) {
             return;
         }
+        Transport transport = session.transport();
         try {
             for (Held h : held) {
                 if (h.offset() == 0 || h.offset() > membership.lastOffset) {
@@ -112,13 +126,32 @@ final class RoomOrder {
         transport.flush();
     }
 
+    /** Counts {@code reply} as settled: the replies settled in order move on past it and past those settled ahead. */
+    private static void settled(Membership membership, long reply) {
+        if (reply != membership.repliesSettled + 1) {
+            if (membership.settledAhead == null) {
+                membership.settledAhead = new ArrayList<>(2);
+            }
+            membership.settledAhead.add(reply);
+            return;
+        }
+        membership.repliesSettled = reply;
+        List<Long> ahead = membership.settledAhead;
+        while (ahead != null && ahead.remove((Long) (membership.repliesSettled + 1))) {
+            membership.repliesSettled++;
+        }
+        if (ahead != null && ahead.isEmpty()) {
+            membership.settledAhead = null;
+        }
+    }
+
     /**
      * The room's messages went on past what can be delivered in order: close with 1012, so that
      * the client reconnects and re-joins with {@code since}; replies on their way go out first,
      * held-back deliveries not.
      */
     static void lostTrack(Session session, String room, Membership membership) {
-        if (membership.pendingReplies > 0) {
+        if (repliesPending(membership)) {
             membership.lost = true;
         } else {
             closeToRecover(session, room);
@@ -132,20 +165,37 @@ final class RoomOrder {
 
     /** Releases what is held for the room without writing it: the session left it or ended. */
     static void drop(Session session, Membership membership) {
-        List<Held> held = take(session, membership);
+        List<Held> held = take(session, membership, Long.MAX_VALUE);
         if (held != null) {
             held.forEach(h -> h.event().release());
         }
     }
 
-    private static List<Held> take(Session session, Membership membership) {
+    /** Takes the held deliveries whose replies up to {@code settled} are out, the first ones; null when none. */
+    private static List<Held> take(Session session, Membership membership, long settled) {
         List<Held> held = membership.held;
-        if (held != null) {
-            membership.held = null;
-            for (Held h : held) {
-                session.rooms().heldBytes -= h.event().frame().readableBytes();
-            }
+        if (held == null) {
+            return null;
         }
-        return held;
+        int ready = 0;
+        while (ready < held.size() && held.get(ready).after() <= settled) {
+            ready++;
+        }
+        if (ready == 0) {
+            return null;
+        }
+        List<Held> taken;
+        if (ready == held.size()) {
+            taken = held;
+            membership.held = null;
+        } else {
+            List<Held> first = held.subList(0, ready);
+            taken = new ArrayList<>(first);
+            first.clear();
+        }
+        for (Held h : taken) {
+            session.rooms().heldBytes -= h.event().frame().readableBytes();
+        }
+        return taken;
     }
 }

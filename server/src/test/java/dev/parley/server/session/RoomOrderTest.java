@@ -69,17 +69,17 @@ class RoomOrderTest {
 
     @Test
     void holdsDeliveriesBehindEveryPendingReplyThenWritesThoseTheRepliesDidNotCover() {
-        RoomOrder.expectReply(room);
-        RoomOrder.expectReply(room);
+        long first = RoomOrder.expectReply(room);
+        long second = RoomOrder.expectReply(room);
         RoomOrder.deliver(session, room, 1, message(1));
         RoomOrder.deliver(session, room, 0, event(new ServerEvent.Typing("r", "bob")));
         RoomOrder.deliver(session, room, 2, message(2));
         RoomOrder.deliver(session, room, 3, message(3));
         assertThat(rooms.heldBytes).isPositive();
         RoomOrder.covered(room, 2);
-        RoomOrder.settle(session, "r", room);
+        RoomOrder.settle(session, "r", room, first);
         assertThat(written()).as("one reply is still pending").isEmpty();
-        RoomOrder.settle(session, "r", room);
+        RoomOrder.settle(session, "r", room, second);
         assertThat(written()).containsExactly("Typing", "m3");
         assertThat(room.lastOffset).isEqualTo(3);
         assertThat(transport.flushes).isEqualTo(1);
@@ -89,11 +89,11 @@ class RoomOrderTest {
 
     @Test
     void aRoomLostBehindARepliesClosesWith1012OnceTheRepliesAreOutAndWritesNothingHeld() {
-        RoomOrder.expectReply(room);
+        long reply = RoomOrder.expectReply(room);
         RoomOrder.deliver(session, room, 1, message(1));
         RoomOrder.lostTrack(session, "r", room);
         assertThat(transport.closes).isEmpty();
-        RoomOrder.settle(session, "r", room);
+        RoomOrder.settle(session, "r", room, reply);
         assertThat(transport.closes).containsExactly(CloseCode.SERVICE_RESTART);
         assertThat(written()).isEmpty();
         assertThat(rooms.heldBytes).isZero();
@@ -123,12 +123,44 @@ class RoomOrderTest {
 
     @Test
     void aReplyForARoomLeftSinceWritesNothingAndLeavingReleasesWhatWasHeld() {
-        RoomOrder.expectReply(room);
+        long reply = RoomOrder.expectReply(room);
         RoomOrder.deliver(session, room, 1, message(1));
         rooms.remove(room);
-        RoomOrder.settle(session, "r", room);
+        RoomOrder.settle(session, "r", room, reply);
         assertThat(written()).isEmpty();
         RoomOrder.drop(session, room);
         assertThat(rooms.heldBytes).isZero();
+    }
+
+    @Test
+    void aDeliveryWaitsOnlyForTheRepliesAskedBeforeItSoThatASenderAlwaysAwaitingOneIsNotHeldForGood() {
+        long first = RoomOrder.expectReply(room);
+        RoomOrder.deliver(session, room, 1, message(1));
+        long second = RoomOrder.expectReply(room);
+        RoomOrder.deliver(session, room, 2, message(2));
+        long third = RoomOrder.expectReply(room);
+        RoomOrder.settle(session, "r", room, first);
+        assertThat(written()).as("after the first reply, though two more are on their way").containsExactly("m1");
+        RoomOrder.settle(session, "r", room, second);
+        assertThat(written()).containsExactly("m1", "m2");
+        RoomOrder.deliver(session, room, 3, message(3));
+        RoomOrder.settle(session, "r", room, third);
+        assertThat(written()).containsExactly("m1", "m2", "m3");
+        assertThat(rooms.heldBytes).isZero();
+        assertThat(room.held).isNull();
+    }
+
+    @Test
+    void aReplySettledBeforeAnEarlierOneReleasesNothingUntilTheEarlierOneIsOut() {
+        long first = RoomOrder.expectReply(room);
+        long second = RoomOrder.expectReply(room);
+        RoomOrder.deliver(session, room, 1, message(1));
+        RoomOrder.settle(session, "r", room, second);
+        assertThat(written()).isEmpty();
+        RoomOrder.settle(session, "r", room, first);
+        assertThat(written()).containsExactly("m1");
+        assertThat(room.settledAhead).isNull();
+        RoomOrder.deliver(session, room, 2, message(2));
+        assertThat(written()).as("no reply on its way any more").containsExactly("m1", "m2");
     }
 }
