@@ -71,7 +71,7 @@ public final class HookClient implements AutoCloseable {
     /** Connections waiting for a late answer at most, all backends together; past it they are closed. */
     private static final int MAX_AWAITING_LATE = 256;
     /** Requests {@link #prepare} runs through the client's code path, for the JIT. */
-    private static final int WARM_UP_ROUNDS = 20_000;
+    private static final int WARM_UP_ROUNDS = 10_000;
     /** Connections {@link #prepare} opens to a backend. */
     private static final int WARM_CONNECTIONS = 8;
     private static final AttributeKey<CompletableFuture<HookReply>> ANSWER = AttributeKey.valueOf("parley.hookAnswer");
@@ -228,7 +228,7 @@ public final class HookClient implements AutoCloseable {
 
     /**
      * Readies requests to {@code url} before the first one: runs a request's whole code path
-     * {@link #WARM_UP_ROUNDS} times on the client's thread without a backend (signing, encoding, and
+     * {@link #WARM_UP_ROUNDS} times on another thread without a backend (signing, encoding, and
      * decoding a canned answer), so that the JIT has compiled it, and opens {@link #WARM_CONNECTIONS}
      * connections to the backend. A cold node's one hook thread, interpreting, made fewer requests a
      * second than a busy node asked for, and its line timed out for seconds. Completes when done
@@ -236,16 +236,14 @@ public final class HookClient implements AutoCloseable {
      * requests' failure, not the node's.
      */
     public CompletableFuture<Void> prepare(URI url) {
-        CompletableFuture<Void> prepared = new CompletableFuture<>();
-        loop.execute(() -> {
-            warmUp(url);
-            try {
-                connections(url).open(WARM_CONNECTIONS).addListener(opened -> prepared.complete(null));
-            } catch (RuntimeException e) {
-                prepared.complete(null);
-            }
-        });
-        return prepared;
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        try {
+            connections(url).open(WARM_CONNECTIONS).addListener(done -> opened.complete(null));
+        } catch (RuntimeException e) {
+            opened.complete(null);
+        }
+        // off the client's thread, which serves the requests that come meanwhile
+        return CompletableFuture.allOf(opened, CompletableFuture.runAsync(() -> warmUp(url)));
     }
 
     private void warmUp(URI url) {

@@ -24,7 +24,7 @@ public final class Hooks implements AutoCloseable {
     /** How long a hook request may take to connect, whatever the hook's own timeout. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Calls of the publish hook's own work run before the node is ready, for the JIT. */
-    private static final int WARM_UP_ROUNDS = 20_000;
+    private static final int WARM_UP_ROUNDS = 10_000;
 
     private final HookConfig config;
     private final HookClient client;
