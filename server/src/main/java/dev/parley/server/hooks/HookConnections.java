@@ -77,12 +77,7 @@ final class HookConnections {
         onLoop(() -> {
             int[] left = {count};
             for (int i = 0; i < count; i++) {
-                connecting++;
-                bootstrap.connect().addListener((ChannelFuture connected) -> {
-                    connecting--;
-                    if (connected.isSuccess()) {
-                        offer(connected.channel());
-                    }
+                connect().addListener(connected -> {
                     if (--left[0] == 0) {
                         opened.trySuccess(null);
                     }
@@ -111,12 +106,8 @@ final class HookConnections {
     /** Opens connections for the requests that wait, as many as may be opening at once. */
     private void connectForWaiting() {
         while (!closed && connecting < maxConnecting && connecting < waiting.size()) {
-            connecting++;
-            bootstrap.connect().addListener((ChannelFuture connected) -> {
-                connecting--;
-                if (connected.isSuccess()) {
-                    offer(connected.channel());
-                } else {
+            connect().addListener(connected -> {
+                if (!connected.isSuccess()) {
                     // the oldest waiting request gets the failure (as if it had connected itself)
                     Promise<Channel> first = waiting.pollFirst();
                     if (first != null) {
@@ -126,6 +117,17 @@ final class HookConnections {
                 connectForWaiting();
             });
         }
+    }
+
+    /** Opens one connection, counted while it opens; once open it goes to the oldest waiting request, or idle. */
+    private ChannelFuture connect() {
+        connecting++;
+        return bootstrap.connect().addListener((ChannelFuture connected) -> {
+            connecting--;
+            if (connected.isSuccess()) {
+                offer(connected.channel());
+            }
+        });
     }
 
     /** Gives an open connection to the oldest waiting request, or keeps it idle. */
