@@ -39,6 +39,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -70,8 +73,8 @@ public final class HookClient implements AutoCloseable {
     private static final Duration LATE_ANSWER_WAIT = Duration.ofSeconds(1);
     /** Connections waiting for a late answer at most, all backends together; past it they are closed. */
     private static final int MAX_AWAITING_LATE = 256;
-    /** Requests {@link #prepare} runs through the client's code path, for the JIT. */
-    private static final int WARM_UP_ROUNDS = 10_000;
+    /** Requests {@link #prepare} runs through the client's code path, for the JIT; the hooks' own warm-ups run as many. */
+    public static final int WARM_UP_ROUNDS = 10_000;
     /** Connections {@link #prepare} opens to a backend. */
     private static final int WARM_CONNECTIONS = 8;
     private static final AttributeKey<CompletableFuture<HookReply>> ANSWER = AttributeKey.valueOf("parley.hookAnswer");
@@ -227,23 +230,30 @@ public final class HookClient implements AutoCloseable {
     }
 
     /**
-     * Readies requests to {@code url} before the first one: runs a request's whole code path
+     * Readies requests to {@code urls} before the first one: runs a request's whole code path
      * {@link #WARM_UP_ROUNDS} times on another thread without a backend (signing, encoding, and
      * decoding a canned answer), so that the JIT has compiled it, and opens {@link #WARM_CONNECTIONS}
-     * connections to the backend. A cold node's one hook thread, interpreting, made fewer requests a
-     * second than a busy node asked for, and its line timed out for seconds. Completes when done
-     * (the connections open or failed), never exceptionally: a backend down at start is the first
-     * requests' failure, not the node's.
+     * connections to each of their backends. A cold node's one hook thread, interpreting, made fewer
+     * requests a second than a busy node asked for, and its line timed out for seconds. Completes
+     * when done (the connections open or failed), never exceptionally: a backend down at start is
+     * the first requests' failure, not the node's.
      */
-    public CompletableFuture<Void> prepare(URI url) {
-        CompletableFuture<Void> opened = new CompletableFuture<>();
-        try {
-            connections(url).open(WARM_CONNECTIONS).addListener(done -> opened.complete(null));
-        } catch (RuntimeException e) {
-            opened.complete(null);
-        }
+    public CompletableFuture<Void> prepare(List<URI> urls) {
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
         // off the client's thread, which serves the requests that come meanwhile
-        return CompletableFuture.allOf(opened, CompletableFuture.runAsync(() -> warmUp(url)));
+        urls.stream().findFirst().ifPresent(url -> steps.add(CompletableFuture.runAsync(() -> warmUp(url))));
+        Map<String, URI> backends = new LinkedHashMap<>();
+        urls.forEach(url -> backends.putIfAbsent(origin(url), url));
+        backends.values().forEach(url -> {
+            CompletableFuture<Void> opened = new CompletableFuture<>();
+            try {
+                connections(url).open(WARM_CONNECTIONS).addListener(done -> opened.complete(null));
+            } catch (RuntimeException e) {
+                opened.complete(null);
+            }
+            steps.add(opened);
+        });
+        return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
     }
 
     private void warmUp(URI url) {

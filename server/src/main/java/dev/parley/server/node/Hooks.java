@@ -23,8 +23,6 @@ public final class Hooks implements AutoCloseable {
     public static final Hooks NONE = new Hooks(null, null, null, null);
     /** How long a hook request may take to connect, whatever the hook's own timeout. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** Calls of the publish hook's own work run before the node is ready, for the JIT. */
-    private static final int WARM_UP_ROUNDS = 10_000;
 
     private final HookConfig config;
     private final HookClient client;
@@ -67,11 +65,9 @@ public final class Hooks implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> publishWarm = publishHook == null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> publishHook.warmUp(WARM_UP_ROUNDS));
-        return CompletableFuture.allOf(Stream.concat(Stream.of(publishWarm),
-                Stream.of(config.webhookUrl(), config.publishHookUrl(), config.connectHookUrl())
-                        .filter(Objects::nonNull).map(url -> client.prepare(HookConfig.uri(url))))
-                .toArray(CompletableFuture[]::new));
+                : CompletableFuture.runAsync(() -> publishHook.warmUp(HookClient.WARM_UP_ROUNDS));
+        return CompletableFuture.allOf(publishWarm, client.prepare(Stream.of(config.webhookUrl(),
+                config.publishHookUrl(), config.connectHookUrl()).filter(Objects::nonNull).map(HookConfig::uri).toList()));
     }
 
     /** Whether any hook is configured; when not, {@link #config()} and {@link #client()} are null. */

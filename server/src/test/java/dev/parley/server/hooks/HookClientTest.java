@@ -175,7 +175,7 @@ class HookClientTest {
     void preparingOpensConnectionsToTheBackendBeforeAnyRequest() throws Exception {
         try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             URI url = URI.create("http://127.0.0.1:" + listening.getLocalPort() + "/hook");
-            client.prepare(url).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            client.prepare(List.of(url)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             listening.setSoTimeout((int) WAIT.toMillis());
             for (int i = 0; i < 8; i++) {
                 listening.accept().close();
@@ -189,7 +189,7 @@ class HookClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/hook");
         }
-        client.prepare(closed).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        client.prepare(List.of(closed)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(failure(client.post(closed, "{}", WAIT))).contains("ConnectException");
     }
 
