@@ -53,10 +53,8 @@ final class NodeCleaner {
                         DROP_CLAIMS.runInOrder(commands, ScriptOutputType.INTEGER, PresenceKeys.claimsOf(nickKey), dead)))
                         .toArray(CompletableFuture[]::new)));
         return CompletableFuture.allOf(rooms, nicks)
-                .thenCompose(dropped -> redis.call(commands.del(PresenceKeys.nodeRooms(dead),
-                        PresenceKeys.nodeNicks(dead))))
-                .thenCompose(deleted -> redis.call(commands.zrem(PresenceKeys.NODES, dead)))
-                .thenCompose(removed -> redis.call(commands.del(PresenceKeys.nodeCleaner(dead))))
+                .thenCompose(dropped -> NodeHeartbeat.forget(redis, dead))
+                .thenCompose(forgotten -> redis.call(commands.del(PresenceKeys.nodeCleaner(dead))))
                 .thenApply(released -> null);
     }
 

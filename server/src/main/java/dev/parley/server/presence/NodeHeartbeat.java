@@ -54,8 +54,16 @@ final class NodeHeartbeat {
 
     /** Deletes this node's entry and index keys at once: it stops, holding nothing. */
     CompletableFuture<Void> end() {
-        return redis.call(redis.commands().del(PresenceKeys.nodeRooms(nodeId), PresenceKeys.nodeNicks(nodeId)))
-                .thenCompose(deleted -> redis.call(redis.commands().zrem(PresenceKeys.NODES, nodeId)))
+        return forget(redis, nodeId);
+    }
+
+    /**
+     * Deletes {@code node}'s index keys, then its entry: the entry last, so that a node whose
+     * deleting stopped half-way is still found dead and cleaned up after.
+     */
+    static CompletableFuture<Void> forget(Redis redis, String node) {
+        return redis.call(redis.commands().del(PresenceKeys.nodeRooms(node), PresenceKeys.nodeNicks(node)))
+                .thenCompose(deleted -> redis.call(redis.commands().zrem(PresenceKeys.NODES, node)))
                 .thenApply(removed -> null);
     }
 
