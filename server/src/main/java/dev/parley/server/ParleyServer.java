@@ -33,7 +33,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -82,8 +81,7 @@ public final class ParleyServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private final Node node;
     private final ServerMetrics metrics;
-    private final String transportName;
-    private final Class<? extends ServerChannel> serverChannelType;
+    private final IoTransport io;
     /** Set when a stop begins: not ready for new sessions from then on. */
     /** The JWT keys, reloadable; null when auth is off. */
     private final ReloadingAuthenticator jwt;
@@ -108,9 +106,7 @@ public final class ParleyServer implements AutoCloseable {
         this.clientAddresses = new ClientAddresses(security.trustedProxies());
         this.addressLimiter = new AddressLimiter(security.maxConnectionsPerAddress(),
                 security.connectionsPerSecPerAddress(), System::nanoTime);
-        IoTransport io = IoTransport.of(config.transport());
-        this.transportName = io.name();
-        this.serverChannelType = io.serverChannel();
+        this.io = IoTransport.of(config.transport());
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io.ioHandler());
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io.ioHandler());
         this.metrics = metrics;
@@ -197,7 +193,7 @@ public final class ParleyServer implements AutoCloseable {
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(serverChannelType)
+                .channel(io.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -218,7 +214,7 @@ public final class ParleyServer implements AutoCloseable {
                             + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
                             + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, "
                             + "drain delay {} ms, {}; auth {}, TLS {}, per address {} open {}/s, trusted proxies {}, server API {}",
-                    VERSION, address(), transportName, config.heartbeatMs(), config.idleTimeoutMs(),
+                    VERSION, address(), io.name(), config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
                     config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
@@ -278,7 +274,7 @@ public final class ParleyServer implements AutoCloseable {
 
     /** The transport in use: {@code epoll}, {@code io_uring} or {@code nio}. */
     public String transport() {
-        return transportName;
+        return io.name();
     }
 
     /** The node, for tests and embedding applications that query rooms and members. */
