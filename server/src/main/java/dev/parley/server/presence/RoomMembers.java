@@ -119,8 +119,7 @@ final class RoomMembers {
         AtomicReference<CompletableFuture<List<Object>>> removed = new AtomicReference<>();
         localMembers.compute(room, (name, sessions) -> {
             held.set(sessions != null && sessions.remove(session));
-            removed.set(redis.call(REMOVE.runInOrder(commands, ScriptOutputType.MULTI, PresenceKeys.room(room),
-                    session)));
+            removed.set(drop(room, session));
             return sessions == null || sessions.isEmpty() ? null : sessions;
         });
         return removed.get().whenComplete((reply, failure) -> {
@@ -147,15 +146,14 @@ final class RoomMembers {
                     }
                     return sessions;
                 }
-                retried.add(redis.call(REMOVE.<List<Object>>runInOrder(commands, ScriptOutputType.MULTI,
-                        PresenceKeys.room(name), failed.session())).thenAccept(reply -> {
-                            if (unremoved.remove(failed)) {
-                                rooms.release(name);
-                                if (number(reply, 0) == 1) {
-                                    left.accept(name, failed.session().substring(0, failed.session().indexOf(' ')));
-                                }
-                            }
-                        }));
+                retried.add(drop(name, failed.session()).thenAccept(reply -> {
+                    if (unremoved.remove(failed)) {
+                        rooms.release(name);
+                        if (number(reply, 0) == 1) {
+                            left.accept(name, failed.session().substring(0, failed.session().indexOf(' ')));
+                        }
+                    }
+                }));
                 return sessions;
             });
         }
@@ -239,6 +237,11 @@ final class RoomMembers {
         args.addAll(localMembers.keySet());
         return redis.call(INDEX_ROOMS.runInOrder(commands, ScriptOutputType.INTEGER,
                 new String[] {PresenceKeys.ROOM_INDEX}, args.toArray(String[]::new))).thenApply(forgotten -> null);
+    }
+
+    /** Drops {@code session} from the room in Redis; replies {1 if its nick left the room else 0, member count}. */
+    private CompletableFuture<List<Object>> drop(String room, String session) {
+        return redis.call(REMOVE.runInOrder(commands, ScriptOutputType.MULTI, PresenceKeys.room(room), session));
     }
 
     /** Adds {@code sessions} not in the room yet; replies {nicks added, member count, the room index's expiry}. */
