@@ -144,7 +144,7 @@ class RedisClusterFailoverIT {
             List<Sender> senders = List.of(new Sender("alice", a), new Sender("bob", b));
             sendAcrossAKill(senders);
 
-            try (TestSocket reader = TestSocket.login(a.webSocketUri(), "reader")) {
+            try (TestSocket reader = TestServers.loginWhenServing(a.webSocketUri(), "reader")) {
                 Map.Entry<String, Map<Long, String>> history = history(reader);
                 if (history.getKey().equals(startEpoch)) {
                     for (Sender sender : senders) {
@@ -194,7 +194,7 @@ class RedisClusterFailoverIT {
 
             assertThat(listener.awaitClose(WITHIN).code()).as("told, not given other messages at offsets 6 to 10")
                     .isEqualTo(1012);
-            try (TestSocket back = TestSocket.login(b.webSocketUri(), "listener-back")) {
+            try (TestSocket back = TestServers.loginWhenServing(b.webSocketUri(), "listener-back")) {
                 JsonNode joined = back.request("joined", "type", "join", "room", ROOM,
                         "since", Map.of("epoch", epoch, "offset", 10));
                 assertThat(joined.get("recovered").asBoolean()).isFalse();
@@ -221,7 +221,7 @@ class RedisClusterFailoverIT {
                 received.add(listener.next("message").get("offset").asLong());
             }
             assertThat(received).as("once each, in order, the listener never closed").isEqualTo(DurableEvents.range(1, 2 * PER_SENDER));
-            try (TestSocket reader = TestSocket.login(a.webSocketUri(), "reader")) {
+            try (TestSocket reader = TestServers.loginWhenServing(a.webSocketUri(), "reader")) {
                 Map.Entry<String, Map<Long, String>> history = history(reader);
                 assertThat(history.getKey()).isEqualTo(epoch);
                 for (Sender sender : senders) {

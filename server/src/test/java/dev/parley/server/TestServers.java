@@ -4,11 +4,13 @@ import dev.parley.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.TestSocket;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Servers for the integration tests: loopback, any free port, short timers. */
@@ -41,6 +43,24 @@ final class TestServers {
         TestSocket socket = TestSocket.login(server.webSocketUri(), nick);
         socket.request("joined", "type", "join", "id", "j-" + room, "room", room);
         return socket;
+    }
+
+    /**
+     * A client that has said hello as {@code nick}, saying it again on a new connection while the
+     * server answers {@code unavailable} (a Redis failover in progress refuses nick claims).
+     */
+    static TestSocket loginWhenServing(URI uri, String nick) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> {
+            TestSocket socket = TestSocket.connect(uri);
+            socket.send("type", "hello", "id", "hello", "nick", nick);
+            JsonNode reply = socket.take(event -> event.path("type").asText().matches("welcome|error"), "welcome or error");
+            if (reply.path("type").asText().equals("welcome")) {
+                return socket;
+            }
+            assertThat(reply.path("code").asText()).isEqualTo("unavailable");
+            socket.close();
+            return null;
+        }, socket -> socket != null);
     }
 
     /**

@@ -119,7 +119,10 @@ final class WebhookBackend implements AutoCloseable {
             raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         JsonNode body = JSON.readTree(raw);
-        AtomicInteger room = inFlight.computeIfAbsent(body.path("data").path("room").asText(), name -> new AtomicInteger());
+        // Webhooks without a room (session.opened, …) each go their own way and may overlap.
+        String roomName = body.path("data").path("room").asText();
+        AtomicInteger room = roomName.isEmpty() ? new AtomicInteger()
+                : inFlight.computeIfAbsent(roomName, name -> new AtomicInteger());
         mostAtOnceInARoom.accumulateAndGet(room.incrementAndGet(), Math::max);
         int status;
         try {
