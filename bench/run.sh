@@ -240,7 +240,7 @@ jfr_flags() { # $1 = recording file; nothing unless PROFILE=1
   # each thread's allocated bytes every second, for bench/allocation.py; DebugNonSafepoints, or the
   # samples name frames the JIT inlined wrongly (a frame write's samples showed a handshake's header check)
   [[ "${PROFILE:-0}" == 1 ]] && echo "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
-      "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s"
+      "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true,jdk.ThreadAllocationStatistics#period=1s,jdk.ExecutionSample#period=2ms"
 }
 
 # PostgreSQL for the durable mode, as test-support's PostgresServer starts it: initdb in PG_DIR, the

@@ -6,7 +6,8 @@ package dev.parley.server.backend;
  */
 public final class UnavailableException extends RuntimeException {
 
+    /** Without a stack trace: under overload these are many (every refused send), and the message says where. */
     public UnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(message, cause, false, false);
     }
 }

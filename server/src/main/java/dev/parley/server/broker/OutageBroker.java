@@ -5,6 +5,8 @@ import dev.parley.protocol.StreamPosition;
 import dev.parley.server.backend.UnavailableException;
 import dev.parley.server.store.DirectMessages;
 import dev.parley.server.store.WebhookOutbox;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.List;
@@ -15,8 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -39,14 +39,15 @@ public final class OutageBroker implements Broker {
     private final long timeoutMs;
     private final int windowSize;
     private final Map<String, RecentEvents> windows = new ConcurrentHashMap<>();
-    private final ScheduledThreadPoolExecutor deadlines;
+    private final HashedWheelTimer deadlines;
 
     public OutageBroker(Broker durable, long timeoutMs, int windowSize) {
         this.durable = durable;
         this.timeoutMs = timeoutMs;
         this.windowSize = windowSize;
-        this.deadlines = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("parley-broker-deadlines", true));
-        deadlines.setRemoveOnCancelPolicy(true);
+        // A wheel: each storing request adds a deadline and cancels it, both O(1) without a lock.
+        this.deadlines = new HashedWheelTimer(new DefaultThreadFactory("parley-broker-deadlines", true), 10, TimeUnit.MILLISECONDS,
+                512, false);
     }
 
     @Override
@@ -237,15 +238,15 @@ public final class OutageBroker implements Broker {
         if (work.isDone()) {
             return work;
         }
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> work.completeExceptionally(
+        Timeout deadline = deadlines.newTimeout(expired -> work.completeExceptionally(
                 new UnavailableException(what + " took longer than " + timeoutMs + " ms", null)), timeoutMs, TimeUnit.MILLISECONDS);
-        work.whenComplete((done, failure) -> deadline.cancel(false));
+        work.whenComplete((done, failure) -> deadline.cancel());
         return work;
     }
 
     @Override
     public void close() {
         durable.close();
-        deadlines.shutdownNow();
+        deadlines.stop();
     }
 }

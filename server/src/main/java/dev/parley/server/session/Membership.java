@@ -1,6 +1,7 @@
 package dev.parley.server.session;
 
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,12 +17,15 @@ final class Membership {
     long repliesAsked;
     /** Every reply numbered up to this one has been sent (or has failed). */
     long repliesSettled;
-    /** Replies settled ahead of an earlier one still on its way; null when none (nearly always). */
-    List<Long> settledAhead;
+    /**
+     * Replies settled ahead of an earlier one still on its way, lowest first; null when none (nearly
+     * always; refusals while a database commit is on its way settle thousands ahead).
+     */
+    PriorityQueue<Long> settledAhead;
     /** The room went on past what can be delivered; the session closes once its replies are out. */
     boolean lost;
     /** Deliveries held back, each retained until it is written or dropped; null when none. */
-    List<RoomOrder.Held> held;
+    ArrayDeque<RoomOrder.Held> held;
     /**
      * The last of the session's room actions for this room still waiting for the publish hook,
      * done once handed to the broker; null when none waits ({@link PublishTurns}).

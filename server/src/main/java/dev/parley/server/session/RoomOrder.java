@@ -5,8 +5,8 @@ import dev.parley.server.codec.EncodedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.PriorityQueue;
 
 /**
  * The order of a session's replies and deliveries, room by room. While a reply about a room is on
@@ -84,7 +84,7 @@ final class RoomOrder {
             return;
         }
         if (membership.held == null) {
-            membership.held = new ArrayList<>();
+            membership.held = new ArrayDeque<>();
         }
         membership.held.add(new Held(offset, event.retainedDuplicate(), membership.repliesAsked));
         rooms.heldBytes += bytes;
@@ -106,7 +106,7 @@ final class RoomOrder {
             }
             return;
         }
-        List<Held> held = take(session, membership, membership.repliesSettled);
+        ArrayDeque<Held> held = take(session, membership, membership.repliesSettled);
         if (held == null) {
             return;
         }
@@ -130,17 +130,20 @@ final class RoomOrder {
     private static void settled(Membership membership, long reply) {
         if (reply != membership.repliesSettled + 1) {
             if (membership.settledAhead == null) {
-                membership.settledAhead = new ArrayList<>(2);
+                membership.settledAhead = new PriorityQueue<>(2);
             }
             membership.settledAhead.add(reply);
             return;
         }
         membership.repliesSettled = reply;
-        List<Long> ahead = membership.settledAhead;
-        while (ahead != null && ahead.remove((Long) (membership.repliesSettled + 1))) {
-            membership.repliesSettled++;
+        PriorityQueue<Long> ahead = membership.settledAhead;
+        if (ahead == null) {
+            return;
         }
-        if (ahead != null && ahead.isEmpty()) {
+        while (!ahead.isEmpty() && ahead.peek() == membership.repliesSettled + 1) {
+            membership.repliesSettled = ahead.poll();
+        }
+        if (ahead.isEmpty()) {
             membership.settledAhead = null;
         }
     }
@@ -165,33 +168,27 @@ final class RoomOrder {
 
     /** Releases what is held for the room without writing it: the session left it or ended. */
     static void drop(Session session, Membership membership) {
-        List<Held> held = take(session, membership, Long.MAX_VALUE);
+        ArrayDeque<Held> held = take(session, membership, Long.MAX_VALUE);
         if (held != null) {
             held.forEach(h -> h.event().release());
         }
     }
 
     /** Takes the held deliveries whose replies up to {@code settled} are out, the first ones; null when none. */
-    private static List<Held> take(Session session, Membership membership, long settled) {
-        List<Held> held = membership.held;
-        if (held == null) {
+    private static ArrayDeque<Held> take(Session session, Membership membership, long settled) {
+        ArrayDeque<Held> held = membership.held;
+        if (held == null || held.peekFirst().after() > settled) {
             return null;
         }
-        int ready = 0;
-        while (ready < held.size() && held.get(ready).after() <= settled) {
-            ready++;
-        }
-        if (ready == 0) {
-            return null;
-        }
-        List<Held> taken;
-        if (ready == held.size()) {
+        ArrayDeque<Held> taken;
+        if (held.peekLast().after() <= settled) {
             taken = held;
             membership.held = null;
         } else {
-            List<Held> first = held.subList(0, ready);
-            taken = new ArrayList<>(first);
-            first.clear();
+            taken = new ArrayDeque<>();
+            while (held.peekFirst().after() <= settled) {
+                taken.addLast(held.pollFirst());
+            }
         }
         for (Held h : taken) {
             session.rooms().heldBytes -= h.event().frame().readableBytes();
