@@ -3,7 +3,8 @@ package dev.parley.server;
 import dev.parley.protocol.ProtocolVersion;
 import dev.parley.server.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs a node's message path before the node reports ready: a cold JVM runs the WebSocket reads,
@@ -46,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
     private static final int CLIENTS = 4;
+    /** One short session (connect, log in, join, close) for this many messages. */
+    private static final int MESSAGES_PER_SHORT_SESSION = 100;
     private static final List<String> ROOMS = List.of("warm-up-a", "warm-up-b");
     /** Messages per line of the debug log's timing, from which the default count was chosen. */
     private static final int BLOCK = 1_000;
@@ -131,7 +135,10 @@ final class WarmUp {
                 .build();
     }
 
-    /** Connects the clients to {@code copy}; completes when every client's sends are acknowledged. */
+    /**
+     * Connects the clients to {@code copy}, and short sessions one after another beside them;
+     * completes when every client's sends are acknowledged and the last short session is over.
+     */
     private CompletableFuture<Void> drive(ParleyServer copy) {
         if (ended) {
             return CompletableFuture.completedFuture(null);
@@ -145,28 +152,50 @@ final class WarmUp {
             clients.add(new WarmUpClient(nick(i), nick((i + 1) % CLIENTS), ROOMS,
                     messages / CLIENTS + (i < messages % CLIENTS ? 1 : 0), this::acked));
         }
-        CompletableFuture<Void> done = CompletableFuture.allOf(clients.stream().map(WarmUpClient::done)
-                .toArray(CompletableFuture[]::new));
-        // the first client to fail ends it, not the last to finish
-        clients.forEach(client -> client.done().exceptionally(failure -> {
+        List<CompletableFuture<Void>> parts = Stream.concat(clients.stream().map(WarmUpClient::done),
+                Stream.of(shortSessions(uri, messages / MESSAGES_PER_SHORT_SESSION))).toList();
+        CompletableFuture<Void> done = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        // the first part to fail ends the warm-up, not the last to finish
+        parts.forEach(part -> part.exceptionally(failure -> {
             done.completeExceptionally(failure);
             return null;
         }));
         for (int i = 0; i < CLIENTS; i++) {
             // half the clients with permessage-deflate, as browsers offer it, when the node negotiates it
-            boolean compressed = nodeConfig.compression() && i % 2 == 1;
-            new Bootstrap().group(clientLoop).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-                    .handler(pipeline(uri, compressed, clients.get(i)))
-                    .connect(uri.getHost(), uri.getPort())
-                    .addListener((ChannelFutureListener) connect -> {
-                        if (!connect.isSuccess()) {
-                            done.completeExceptionally(connect.cause());
-                        }
-                    });
+            connect(uri, nodeConfig.compression() && i % 2 == 1, clients.get(i));
         }
         CompletableFuture.allOf(clients.stream().map(WarmUpClient::joined).toArray(CompletableFuture[]::new))
                 .thenRun(() -> clients.forEach(WarmUpClient::start));
         return done;
+    }
+
+    /**
+     * {@code count} sessions, each opened after the last closed, that log in, join the rooms
+     * (the other clients told of each join and leave) and close: the handshake's and login's path.
+     */
+    private CompletableFuture<Void> shortSessions(URI uri, int count) {
+        if (count == 0 || ended) {
+            return CompletableFuture.completedFuture(null);
+        }
+        WarmUpClient session = new WarmUpClient(nick(CLIENTS + count), nick(0), ROOMS, 0, () -> { });
+        session.joined().thenRun(session::start);
+        Channel channel = connect(uri, false, session);
+        return session.done().thenCompose(over -> completion(channel.close()))
+                .thenComposeAsync(closed -> shortSessions(uri, count - 1), driver);
+    }
+
+    /** Opens a connection to {@code uri} for {@code client}; a failure to connect fails the client. */
+    private Channel connect(URI uri, boolean compressed, WarmUpClient client) {
+        ChannelFuture connecting = new Bootstrap().group(clientLoop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(pipeline(uri, compressed, client))
+                .connect(uri.getHost(), uri.getPort());
+        connecting.addListener(connected -> {
+            if (!connected.isSuccess()) {
+                client.failed(connected.cause());
+            }
+        });
+        return connecting.channel();
     }
 
     private static String nick(int client) {

@@ -126,9 +126,14 @@ final class WarmUpClient extends SimpleChannelInboundHandler<TextWebSocketFrame>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failed(cause);
+        ctx.close();
+    }
+
+    /** Fails the client for {@code cause}, such as its connection that could not be opened. */
+    void failed(Throwable cause) {
         joined.completeExceptionally(cause);
         done.completeExceptionally(cause);
-        ctx.close();
     }
 
     /**
@@ -196,9 +201,8 @@ final class WarmUpClient extends SimpleChannelInboundHandler<TextWebSocketFrame>
     }
 
     private void fail(String why) {
-        IllegalStateException failure = new IllegalStateException(why);
-        joined.completeExceptionally(failure);
-        if (done.completeExceptionally(failure)) {
+        if (!done.isDone()) {
+            failed(new IllegalStateException(why));
             ctx.close();
         }
     }
