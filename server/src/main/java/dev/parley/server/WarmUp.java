@@ -112,14 +112,14 @@ final class WarmUp {
     private void begin() {
         startNanos = System.nanoTime();
         blockNanos = startNanos;
-        started = CompletableFuture.supplyAsync(() -> copyOf(nodeConfig), Runnable::run)
+        started = CompletableFuture.completedFuture(nodeConfig).thenApply(WarmUp::copyOf)
                 .thenCompose(config -> ParleyServer.startAsync(config, Level.DEBUG));
         started.thenComposeAsync(this::drive, driver)
                 .orTimeout(LIMIT_SECONDS, TimeUnit.SECONDS)
                 .whenCompleteAsync((done, failure) -> end(failure), driver);
     }
 
-    /** The private copy's settings: the node's transport, event loops, frames and compression, in memory and unlimited. */
+    /** The private copy's settings: the node's transport, event loops, outbound limit and compression; in memory, unlimited. */
     private static ServerConfig copyOf(ServerConfig node) {
         return ServerConfig.builder()
                 .with("--host", "127.0.0.1")
