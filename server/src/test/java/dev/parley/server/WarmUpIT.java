@@ -63,6 +63,10 @@ class WarmUpIT {
         return new ArrayList<>(logged.list).stream().filter(which).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    private static boolean noWarmUpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().noneMatch(thread -> thread.getName().startsWith("parley-warm-up"));
+    }
+
     /** The value of the metric without labels {@code name} in a scrape. */
     private static double metric(String scrape, String name) {
         return scrape.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line ->
@@ -92,6 +96,7 @@ class WarmUpIT {
             assertThat(starting.statusCode()).isEqualTo(503);
             assertThat(starting.body()).isEqualTo("{\"status\":\"starting\"}");
             await().atMost(PATIENCE).until(() -> get(server, "/readyz").statusCode() == 200);
+            await().atMost(PATIENCE).until(WarmUpIT::noWarmUpThreads);
 
             // the node's own first client, so that each place shows it and nothing else
             try (TestSocket alice = TestServers.member(server, "alice", "lobby")) {
@@ -135,8 +140,7 @@ class WarmUpIT {
         } finally {
             server.stop().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         }
-        await().atMost(PATIENCE).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(thread -> thread.getName().startsWith("parley-warm-up")));
+        await().atMost(PATIENCE).until(WarmUpIT::noWarmUpThreads);
         assertThat(lines(event -> event.getLoggerName().equals(WarmUp.class.getName())))
                 .noneMatch(line -> line.startsWith("warmed up") || line.startsWith("warm-up failed"))
                 .anyMatch(line -> line.startsWith("warm-up stopped after"));
