@@ -31,7 +31,7 @@ class ParleyClientIT {
 
     @BeforeEach
     void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--max-text-chars", 100).with("--max-rooms", 3).with("--rate-per-sec", 1000)
                 .with("--burst", 1000).build());
     }
@@ -167,7 +167,7 @@ class ParleyClientIT {
     @Test
     void largeRoomsCountAndPage() {
         server.close();
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--presence-limit", 2).build());
         Recorder alice = new Recorder();
         ParleyClient a = connect("alice", alice);
@@ -244,7 +244,7 @@ class ParleyClientIT {
     @Test
     void rateLimitedSends() {
         server.close();
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--rate-per-sec", 1).with("--burst", 2).build());
         ParleyClient a = connect("alice", new Recorder());
         result(a.join("general"));

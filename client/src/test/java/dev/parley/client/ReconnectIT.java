@@ -36,7 +36,7 @@ class ReconnectIT {
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     private ParleyServer start(ServerConfig.Builder config) {
-        server = ParleyServer.start(config.with("--host", "127.0.0.1").with("--rate-per-sec", 10_000)
+        server = ParleyServer.start(config.with("--host", "127.0.0.1").with("--warm-up-messages", 0).with("--rate-per-sec", 10_000)
                 .with("--burst", 10_000).build());
         return server;
     }

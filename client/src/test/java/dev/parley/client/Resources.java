@@ -24,7 +24,8 @@ final class Resources implements AutoCloseable, AfterEachCallback {
 
     /** A server on a free loopback port, with more options as flag and value pairs. */
     ParleyServer server(Object... flagsAndValues) {
-        ServerConfig.Builder config = ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0);
+        ServerConfig.Builder config = ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+                .with("--warm-up-messages", 0);
         for (int i = 0; i < flagsAndValues.length; i += 2) {
             config.with((String) flagsAndValues[i], flagsAndValues[i + 1]);
         }

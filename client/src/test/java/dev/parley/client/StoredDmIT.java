@@ -33,7 +33,7 @@ class StoredDmIT {
 
     @BeforeEach
     void start() {
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--database-url", POSTGRES.server().url()).with("--jwt-hmac-secret", Jwts.SECRET).build());
     }
 
@@ -81,7 +81,7 @@ class StoredDmIT {
     @Test
     void historyWithIsUnsupportedWhereDirectMessagesAreNotStored() {
         server.close();
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--jwt-hmac-secret", Jwts.SECRET).build());
         ParleyClient alice = connect("alice", new Recorder());
         Throwable failure = catchThrowable(() -> result(alice.historyWith("bob", null, 10)));

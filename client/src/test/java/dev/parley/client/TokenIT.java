@@ -30,7 +30,7 @@ class TokenIT {
 
     @BeforeEach
     void start() {
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--jwt-hmac-secret", Jwts.SECRET).build());
     }
 

@@ -38,7 +38,7 @@ class ReconnectIT {
     Path dir;
 
     private static ServerConfig.Builder config() {
-        return ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--rate-per-sec", 1000)
+        return ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0).with("--rate-per-sec", 1000)
                 .with("--burst", 1000);
     }
 
@@ -80,7 +80,7 @@ class ReconnectIT {
     void aStoppedNodesSessionsMoveToTheNextUrlAndWhatCannotBeRecoveredFailsTheRun() throws Exception {
         try (ParleyServer other = ParleyServer.start(config().build())) {
             Process node = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", SERVER_JAR.toString(), "--host", "127.0.0.1", "--port", "0", "--rate-per-sec", "1000",
+                    "-jar", SERVER_JAR.toString(), "--host", "127.0.0.1", "--port", "0", "--warm-up-messages", "0", "--rate-per-sec", "1000",
                     "--burst", "1000", "--drain-delay-ms", "100", "--shutdown-grace-ms", "1000"))
                     .redirectErrorStream(true).start();
             try {

@@ -33,7 +33,7 @@ class ScenariosIT {
 
     @BeforeAll
     static void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--rate-per-sec", 1000).with("--burst", 1000).build());
     }
 
@@ -205,7 +205,7 @@ class ScenariosIT {
     @Test
     void errorsOverTheBudgetFailTheRun() throws Exception {
         try (ParleyServer strict = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1")
-                .with("--port", 0)
+                .with("--port", 0).with("--warm-up-messages", 0)
                 .with("--rate-per-sec", 2).with("--burst", 2).build())) {
             Runs.Run run = Runs.run(dir, "broadcast", strict.webSocketUri(), "--clients", "3", "--rooms", "1",
                     "--senders", "1", "--rate", "10", "--warmup", "0", "--duration", "1");

@@ -40,6 +40,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +83,6 @@ public final class ParleyServer implements AutoCloseable {
     private final Node node;
     private final ServerMetrics metrics;
     private final IoTransport io;
-    /** Set when a stop begins: not ready for new sessions from then on. */
     /** The JWT keys, reloadable; null when auth is off. */
     private final ReloadingAuthenticator jwt;
     private final TlsContext tls;
@@ -90,16 +90,21 @@ public final class ParleyServer implements AutoCloseable {
     private final AddressLimiter addressLimiter;
     /** Reads the TLS files for changes, off the event loops; null without TLS. */
     private final ScheduledExecutorService tlsWatch;
+    /** Set when a stop begins: not ready for new sessions from then on. */
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** Set once the drain delay is over and sessions are being closed. */
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    /** The hooks' client readied for their backends: until then the node is not ready for sessions. */
-    private final CompletableFuture<Void> hooksPrepared;
+    /** The level of the start and stop lines: debug for {@link WarmUp}'s private copy. */
+    private final Level announce;
+    private final WarmUp warmUp;
+    /** The hooks' client readied for their backends and the message path warmed: until then the node is not ready. */
+    private final CompletableFuture<Void> prepared;
     private Channel serverChannel;
 
-    private ParleyServer(ServerConfig config, ServerMetrics metrics, Backend backend) {
+    private ParleyServer(ServerConfig config, ServerMetrics metrics, Backend backend, Level announce) {
         this.config = config;
+        this.announce = announce;
         SecurityConfig security = config.security();
         this.tls = tls(security);
         this.jwt = jwt(security);
@@ -115,7 +120,8 @@ public final class ParleyServer implements AutoCloseable {
                         : UserSessions.EXCLUSIVE, workerGroup.next(), Hooks.of(config.hooks(), System::currentTimeMillis,
                         metrics.registry(), config.maxTextChars(), backend.broker()));
         metrics.gaugeActiveRooms(node.hub()::activeRooms);
-        this.hooksPrepared = node.hooks().prepare();
+        this.warmUp = WarmUp.start(config);
+        this.prepared = CompletableFuture.allOf(node.hooks().prepare(), warmUp.finished());
         if (addressLimiter.enabled()) {
             bossGroup.scheduleAtFixedRate(addressLimiter::sweep, ADDRESS_SWEEP_SECONDS, ADDRESS_SWEEP_SECONDS, TimeUnit.SECONDS);
         }
@@ -160,6 +166,11 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a server; completes once it listens, or fails when it cannot bind or reach its Redis. */
     public static CompletableFuture<ParleyServer> startAsync(ServerConfig config) {
+        return startAsync(config, Level.INFO);
+    }
+
+    /** As {@link #startAsync(ServerConfig)}, its start and stop said at {@code announce}. */
+    static CompletableFuture<ParleyServer> startAsync(ServerConfig config, Level announce) {
         ServerMetrics metrics = new ServerMetrics();
         Database.Settings database = config.databaseUrl() == null ? null : new Database.Settings(
                 DatabaseUrl.parse(config.databaseUrl()), config.databasePoolSize(), config.databaseTimeoutMs(),
@@ -174,7 +185,7 @@ public final class ParleyServer implements AutoCloseable {
                 metrics.close();
             }
         }).thenCompose(opened -> {
-            ParleyServer server = new ParleyServer(config, metrics, opened);
+            ParleyServer server = new ParleyServer(config, metrics, opened, announce);
             return server.bind().whenComplete((bound, failure) -> {
                 if (failure != null) {
                     server.release();
@@ -187,7 +198,7 @@ public final class ParleyServer implements AutoCloseable {
         SessionSettings settings = new SessionSettings(config.limits(), config.heartbeatMs(), config.idleTimeoutMs(),
                 config.historyOnJoin(), "parley/" + VERSION, config.keepPresenceOnStop(), config.maxOutboundBytes());
         ServerContext context = new ServerContext(config, node, metrics, settings, connections, closing::get,
-                () -> hooksPrepared.isDone() && node.reachable(), stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
+                prepared::isDone, node::reachable, stopping::get, jwt == null ? Authenticator.OPEN : jwt, tls, clientAddresses,
                 addressLimiter);
         StaticFiles files = StaticFiles.load(ParleyServer.class.getClassLoader());
         ParleyChannelInitializer initializer = new ParleyChannelInitializer(context, files);
@@ -210,7 +221,7 @@ public final class ParleyServer implements AutoCloseable {
                 return;
             }
             serverChannel = future.channel();
-            LOG.info("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
+            LOG.atLevel(announce).log("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
                             + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
                             + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, "
                             + "drain delay {} ms, {}; auth {}, TLS {}, per address {} open {}/s, trusted proxies {}, server API {}",
@@ -296,7 +307,8 @@ public final class ParleyServer implements AutoCloseable {
         if (!stopping.compareAndSet(false, true)) {
             return stopped;
         }
-        LOG.info("stopping: not ready for new sessions; closing sessions in {} ms", config.drainDelayMs());
+        LOG.atLevel(announce).log("stopping: not ready for new sessions; closing sessions in {} ms", config.drainDelayMs());
+        warmUp.stop();
         GlobalEventExecutor.INSTANCE.schedule(this::closeConnections, config.drainDelayMs(), TimeUnit.MILLISECONDS);
         return stopped;
     }
@@ -308,7 +320,7 @@ public final class ParleyServer implements AutoCloseable {
         }
         StaggeredClose staggered = StaggeredClose.start(new ArrayList<>(connections), config.shutdownGraceMs() / 2,
                 GlobalEventExecutor.INSTANCE);
-        LOG.info("closing {} connection(s), WebSockets with 1001, over {} ms", connections.size(), staggered.windowMs());
+        LOG.atLevel(announce).log("closing {} connection(s), WebSockets with 1001, over {} ms", connections.size(), staggered.windowMs());
         CompletableFuture<Void> drained = new CompletableFuture<>();
         connections.newCloseFuture().addListener(all -> drained.complete(null));
         GlobalEventExecutor.INSTANCE.schedule(() -> drained.complete(null), config.shutdownGraceMs(), TimeUnit.MILLISECONDS);
@@ -338,10 +350,12 @@ public final class ParleyServer implements AutoCloseable {
         if (jwt != null) {
             jwt.close();
         }
-        node.close().whenComplete((released, failure) -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
+        // stopped means the warm-up's copy and clients are closed too
+        warmUp.stop().thenCompose(over -> node.close()).whenComplete((released, failure) ->
+                workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(workers ->
                 bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(boss -> {
                     metrics.close();
-                    LOG.info("stopped");
+                    LOG.atLevel(announce).log("stopped");
                     stopped.complete(null);
                 })));
     }

@@ -46,6 +46,7 @@ class ClientJsIT {
                 .redirectErrorStream(true)
                 .redirectOutput(OUTPUT.toFile());
         builder.environment().put("PARLEY_SERVER_JAR", ServerProcess.JAR.toString());
+        builder.environment().put("PARLEY_WARM_UP_MESSAGES", "0");
         builder.environment().put("PARLEY_JAVA", ServerProcess.javaBinary());
         builder.environment().put("NO_COLOR", "1");
         builder.environment().put("PARLEY_TEST_DATABASE_URL", POSTGRES.server().createDatabase("client_js"));

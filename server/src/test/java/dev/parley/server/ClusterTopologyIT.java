@@ -62,6 +62,7 @@ class ClusterTopologyIT {
         env.put("NODE_JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
         env.put("PARLEY_DRAIN_DELAY_MS", "1500");
         env.put("PARLEY_SHUTDOWN_GRACE_MS", "2000");
+        env.put("PARLEY_WARM_UP_MESSAGES", "0");
         int exit = script("start");
         if (exit != 0) {
             script("stop");

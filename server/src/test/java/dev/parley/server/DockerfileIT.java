@@ -89,6 +89,7 @@ class DockerfileIT {
         }
         env.put("PARLEY_PORT", Integer.toString(port));
         env.put("PARLEY_HOST", "127.0.0.1");
+        env.put("PARLEY_WARM_UP_MESSAGES", "0");
         List<String> healthcheck = execForm(instruction("HEALTHCHECK"));
         assertThat(run(healthcheck, env)).as("nothing is listening yet").isNotZero();
         try (ServerProcess server = ServerProcess.start(execForm(instruction("ENTRYPOINT")), env)) {

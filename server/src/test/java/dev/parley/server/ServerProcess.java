@@ -59,7 +59,7 @@ final class ServerProcess implements AutoCloseable {
      */
     static List<String> javaJar(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,HUP", javaBinary(),
-                "-jar", JAR.toString()));
+                "-jar", JAR.toString(), "--warm-up-messages", "0"));
         command.addAll(List.of(args));
         return command;
     }

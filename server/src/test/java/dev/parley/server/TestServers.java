@@ -27,7 +27,8 @@ final class TestServers {
                 .with("--heartbeat-ms", 500)
                 .with("--idle-timeout-ms", 5_000)
                 .with("--close-timeout-ms", 2_000)
-                .with("--shutdown-grace-ms", 2_000);
+                .with("--shutdown-grace-ms", 2_000)
+                .with("--warm-up-messages", 0);
     }
 
     static ParleyServer start() {

@@ -40,7 +40,7 @@ class ChatCommandIT {
 
     @BeforeEach
     void startServer() {
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0)
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0)
                 .with("--max-text-chars", 20).build());
     }
 

@@ -37,7 +37,7 @@ class ClientJarIT {
     @BeforeEach
     void startServer() {
         assertThat(JAR).as("built by the package phase").exists();
-        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).build());
+        server = ParleyServer.start(ServerConfig.builder().with("--host", "127.0.0.1").with("--port", 0).with("--warm-up-messages", 0).build());
     }
 
     @AfterEach

@@ -60,6 +60,10 @@ public record ServerConfig(
                 help = "On SIGTERM, how long to keep serving with /readyz at 503 before closing sessions, so a load "
                         + "balancer sends no new ones")
         long drainDelayMs,
+        @Setting(value = "10000", min = 0, max = 10_000_000,
+                help = "Messages a private in-memory copy of the node sends itself over loopback at start, before /readyz "
+                        + "turns 200, so that the JIT has compiled the message path; 0 skips it")
+        int warmUpMessages,
         @Setting(value = "true", help = "Negotiate permessage-deflate when offered")
         boolean compression,
         @Setting(label = "ORIGIN", whenUnset = "any",

@@ -119,7 +119,7 @@ public final class ParleyChannelInitializer extends ChannelInitializer<SocketCha
                 .build();
         this.originCheck = new OriginCheckHandler(ProtocolVersion.WEBSOCKET_PATH, config.allowedOrigins());
         this.health = new HealthHandler(context.stopping(), context.metrics()::activeConnections);
-        this.ready = new ReadyHandler(context.draining(), context.reachable());
+        this.ready = new ReadyHandler(context.draining(), context.prepared(), context.reachable());
         this.metrics = new MetricsHandler(context.metrics());
         this.staticFiles = new StaticFileHandler(files);
         this.watchIntervals = ConnectionWatch.Intervals.ofMillis(config.heartbeatMs(), config.idleTimeoutMs(),

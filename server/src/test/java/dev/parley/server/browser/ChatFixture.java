@@ -50,6 +50,7 @@ final class ChatFixture implements BeforeAllCallback, AfterEachCallback, AfterAl
     public void beforeAll(ExtensionContext context) {
         server = ParleyServer.start(tune.apply(ServerConfig.builder()
                 .with("--host", "127.0.0.1").with("--port", 0).with("--rate-per-sec", 10_000)
+                .with("--warm-up-messages", 0)
                 .with("--burst", 10_000)).build());
     }
 

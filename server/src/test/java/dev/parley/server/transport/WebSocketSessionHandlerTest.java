@@ -42,7 +42,8 @@ class WebSocketSessionHandlerTest {
     void setUp() {
         ServerContext context = new ServerContext(config, node, metrics,
                 new SessionSettings(config.limits(), 1, 2, 3, "parley/test", false, config.maxOutboundBytes()),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true, () -> stopping,
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> stopping, () -> true, () -> true,
+                () -> stopping,
                 Authenticator.OPEN, null, new ClientAddresses(List.of()), new AddressLimiter(0, 0, System::nanoTime));
         channel = new EmbeddedChannel(new WebSocketSessionHandler(context));
         channel.freezeTime();
