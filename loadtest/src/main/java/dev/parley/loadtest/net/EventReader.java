@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +21,45 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventReader {
     private static final JsonFactory FACTORY = ParleyJson.mapper().getFactory();
+    /** A frame's bytes when its buffer has no array: one per thread, grown to its largest frame. */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[4096];
+        }
+    };
 
     private EventReader() {
     }
 
     /**
-     * Reads one event from UTF-8 JSON.
+     * Reads one event from a frame's UTF-8 JSON, where it lies: the buffer's array, or a copy in
+     * the thread's scratch array; borrows the buffer.
      *
      * @throws IOException when the bytes are not one well-formed event
      */
-    public static ServerEvent read(byte[] json) throws IOException {
+    public static ServerEvent read(ByteBuf content) throws IOException {
+        int length = content.readableBytes();
+        if (content.hasArray()) {
+            return read(content.array(), content.arrayOffset() + content.readerIndex(), length);
+        }
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+            SCRATCH.set(scratch);
+        }
+        content.getBytes(content.readerIndex(), scratch, 0, length);
+        return read(scratch, 0, length);
+    }
+
+    /**
+     * Reads one event from the UTF-8 JSON in {@code json[offset .. offset + length)}.
+     *
+     * @throws IOException when the bytes are not one well-formed event
+     */
+    public static ServerEvent read(byte[] json, int offset, int length) throws IOException {
         Fields f = new Fields();
-        try (JsonParser parser = FACTORY.createParser(json)) {
+        try (JsonParser parser = FACTORY.createParser(json, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
@@ -52,7 +81,7 @@ public final class EventReader {
             case "ack" -> new ServerEvent.Ack(f.id, f.room, f.hasOffset ? f.offset : null, f.ts);
             case "pong" -> new ServerEvent.Pong(f.id, f.ts);
             case "presence" -> new ServerEvent.Presence(f.room, presenceKind(f.event), f.nick, f.ts);
-            default -> ParleyJson.readEvent(new String(json, StandardCharsets.UTF_8));
+            default -> ParleyJson.readEvent(new String(json, offset, length, StandardCharsets.UTF_8));
         };
     }
 

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventReaderTest {
     private static ServerEvent read(String json) throws IOException {
-        return EventReader.read(json.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return EventReader.read(bytes, 0, bytes.length);
     }
 
     @Test
