@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 public final class JsonBytes extends OutputStream {
     private static final int INITIAL_BYTES = 1024;
+    private static final long BILLION = 1_000_000_000L;
     /** A buffer grown past this for a rare large value is not kept for the thread's next one. */
     private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final ThreadLocal<JsonBytes> PER_THREAD = ThreadLocal.withInitial(JsonBytes::new);
@@ -65,19 +66,48 @@ public final class JsonBytes extends OutputStream {
         size += length;
     }
 
-    /** A JSON integer. */
+    /**
+     * A JSON integer. Written in int chunks of nine digits: a long division costs tens of cycles
+     * where an int division by a constant is a multiplication, and ids and times have 13 to 19 digits.
+     */
     void number(long value) {
         if (value < 0) {
             byte[] digits = Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             write(digits, 0, digits.length);
             return;
         }
-        int digits = 1;
-        for (long rest = value / 10; rest != 0; rest /= 10) {
-            digits++;
+        ensure(19);
+        if (value < BILLION) {
+            digits((int) value);
+            return;
         }
-        ensure(digits);
-        int end = size + digits;
+        long high = value / BILLION;
+        if (high < BILLION) {
+            digits((int) high);
+        } else {
+            long top = high / BILLION;
+            digits((int) top);
+            nineDigits((int) (high - top * BILLION));
+        }
+        nineDigits((int) (value - high * BILLION));
+    }
+
+    /** {@code value}, below a billion, without zeros in front. */
+    private void digits(int value) {
+        int count = 1;
+        for (int bound = 10; value >= bound; bound *= 10) {
+            count++;
+        }
+        fill(value, count);
+    }
+
+    private void nineDigits(int value) {
+        fill(value, 9);
+    }
+
+    /** {@code value}'s last {@code count} digits, zeros in front. */
+    private void fill(int value, int count) {
+        int end = size + count;
         for (int i = end - 1; i >= size; i--) {
             bytes[i] = (byte) ('0' + value % 10);
             value /= 10;

@@ -49,6 +49,10 @@ class HotJsonTest {
         sameBytesAsJackson(new ServerEvent.Ack(null, null, null, 0));
         sameBytesAsJackson(new ServerEvent.Ack(RequestId.of(Long.MIN_VALUE), "r", Long.MAX_VALUE, -1));
         sameBytesAsJackson(new Command.Send(null, "r", "t", "n", 9L));
+        for (long n : new long[] {0, 9, 10, 99, 999_999_999, 1_000_000_000, 1_000_000_001, 999_999_999_999_999_999L,
+                1_000_000_000_000_000_000L, 1_000_000_000_000_000_007L, Long.MAX_VALUE, -1, Long.MIN_VALUE + 1}) {
+            sameBytesAsJackson(new ServerEvent.Ack(RequestId.of(n), "r", n, n));
+        }
     }
 
     @Test
