@@ -66,6 +66,15 @@ class HotJsonTest {
         assertThat(out.size()).isZero();
     }
 
+    @Test
+    void theOtherTypesGoThroughTheGenericWriterIntoTheSameBuffer() {
+        ServerEvent.Welcome welcome = new ServerEvent.Welcome(RequestId.of(1), "s", "n", "r", 1, 2, null, "x");
+        JsonBytes out = JsonBytes.ofThisThread();
+        ParleyJson.write(welcome, out);
+        assertThat(new String(out.array(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(ParleyJson.write(welcome));
+    }
+
     @Provide
     Arbitrary<Object> hotValues() {
         Arbitrary<String> texts = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(60),
