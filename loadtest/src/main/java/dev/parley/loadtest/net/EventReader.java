@@ -3,11 +3,11 @@ package dev.parley.loadtest.net;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.parley.protocol.FrameBytes;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,35 +21,17 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventReader {
     private static final JsonFactory FACTORY = ParleyJson.mapper().getFactory();
-    /** A frame's bytes when its buffer has no array: one per thread, grown to its largest frame. */
-    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-            return new byte[4096];
-        }
-    };
 
     private EventReader() {
     }
 
     /**
-     * Reads one event from a frame's UTF-8 JSON, where it lies: the buffer's array, or a copy in
-     * the thread's scratch array; borrows the buffer.
+     * Reads one event from a frame's UTF-8 JSON where it lies ({@link FrameBytes}); borrows the buffer.
      *
      * @throws IOException when the bytes are not one well-formed event
      */
     public static ServerEvent read(ByteBuf content) throws IOException {
-        int length = content.readableBytes();
-        if (content.hasArray()) {
-            return read(content.array(), content.arrayOffset() + content.readerIndex(), length);
-        }
-        byte[] scratch = SCRATCH.get();
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
-            SCRATCH.set(scratch);
-        }
-        content.getBytes(content.readerIndex(), scratch, 0, length);
-        return read(scratch, 0, length);
+        return FrameBytes.parse(content.nioBuffer(), EventReader::read);
     }
 
     /**
