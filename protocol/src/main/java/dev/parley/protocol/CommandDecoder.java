@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.CharConversionException;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Decodes client commands strictly, mapping every failure to the protocol's error code:
@@ -28,11 +27,20 @@ public final class CommandDecoder {
     private CommandDecoder() {
     }
 
-    /** Decodes one command from UTF-8 JSON. */
-    public static Command decode(InputStream json) throws ProtocolException {
+    /**
+     * Decodes one command from the UTF-8 JSON in {@code json[offset .. offset + length)}: a well-formed
+     * {@code send} straight from the parser's tokens, anything else through a tree.
+     */
+    public static Command decode(byte[] json, int offset, int length) throws ProtocolException {
+        Command.Send send = SendReader.read(json, offset, length);
+        return send != null ? send : decodeTree(json, offset, length);
+    }
+
+    /** The generic way, which decides every error: the JSON read as a tree, then the command from it. */
+    static Command decodeTree(byte[] json, int offset, int length) throws ProtocolException {
         JsonNode root;
         try {
-            root = TREE_READER.readTree(json);
+            root = TREE_READER.readTree(json, offset, length);
         } catch (JacksonException | CharConversionException e) {
             // CharConversionException: bytes Jackson takes for another encoding than UTF-8 (00 00 7B 00 for UCS-4).
             throw new ProtocolException(ErrorCode.BAD_JSON, null, "not valid JSON");

@@ -54,6 +54,16 @@ public final class ParleyJson {
     }
 
     /**
+     * Encodes a command or event as UTF-8 JSON into {@code out}, the same bytes as
+     * {@link #write(Object, OutputStream)}: the hot types through {@link HotJson}, the rest through Jackson.
+     */
+    public static void write(Object value, JsonBytes out) {
+        if (!HotJson.write(value, out)) {
+            write(value, (OutputStream) out);
+        }
+    }
+
+    /**
      * Reads one server event, or returns {@code null} for an event type this version does not know.
      *
      * @throws IOException when {@code json} is not a well-formed event

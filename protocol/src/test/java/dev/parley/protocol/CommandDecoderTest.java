@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +12,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class CommandDecoderTest {
 
     private static Command decode(String json) throws ProtocolException {
-        return CommandDecoder.decode(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return CommandDecoder.decode(bytes, 0, bytes.length);
     }
 
     private static ProtocolException failure(String json) {

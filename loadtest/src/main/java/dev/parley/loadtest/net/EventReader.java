@@ -3,9 +3,11 @@ package dev.parley.loadtest.net;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.parley.protocol.FrameBytes;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
+import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +26,22 @@ public final class EventReader {
     }
 
     /**
-     * Reads one event from UTF-8 JSON.
+     * Reads one event from a frame's UTF-8 JSON where it lies ({@link FrameBytes}); borrows the buffer.
      *
      * @throws IOException when the bytes are not one well-formed event
      */
-    public static ServerEvent read(byte[] json) throws IOException {
+    public static ServerEvent read(ByteBuf content) throws IOException {
+        return FrameBytes.parse(content.nioBuffer(), EventReader::read);
+    }
+
+    /**
+     * Reads one event from the UTF-8 JSON in {@code json[offset .. offset + length)}.
+     *
+     * @throws IOException when the bytes are not one well-formed event
+     */
+    public static ServerEvent read(byte[] json, int offset, int length) throws IOException {
         Fields f = new Fields();
-        try (JsonParser parser = FACTORY.createParser(json)) {
+        try (JsonParser parser = FACTORY.createParser(json, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
@@ -52,7 +63,7 @@ public final class EventReader {
             case "ack" -> new ServerEvent.Ack(f.id, f.room, f.hasOffset ? f.offset : null, f.ts);
             case "pong" -> new ServerEvent.Pong(f.id, f.ts);
             case "presence" -> new ServerEvent.Presence(f.room, presenceKind(f.event), f.nick, f.ts);
-            default -> ParleyJson.readEvent(new String(json, StandardCharsets.UTF_8));
+            default -> ParleyJson.readEvent(new String(json, offset, length, StandardCharsets.UTF_8));
         };
     }
 

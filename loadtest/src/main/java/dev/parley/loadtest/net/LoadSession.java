@@ -3,10 +3,10 @@ package dev.parley.loadtest.net;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.JsonBytes;
 import dev.parley.protocol.ParleyJson;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -157,8 +157,10 @@ public final class LoadSession {
 
     /** Writes a command without flushing; event loop only. */
     public void send(Command command) {
-        String json = ParleyJson.write(command);
-        channel.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), json)), channel.voidPromise());
+        JsonBytes json = JsonBytes.ofThisThread();
+        ParleyJson.write(command, json);
+        channel.write(new TextWebSocketFrame(channel.alloc().buffer(json.size()).writeBytes(json.array(), 0, json.size())),
+                channel.voidPromise());
     }
 
     /** Flushes what {@link #send} wrote; event loop only. */

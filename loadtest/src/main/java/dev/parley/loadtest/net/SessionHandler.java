@@ -1,6 +1,5 @@
 package dev.parley.loadtest.net;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -39,7 +38,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         long receivedNanos = System.nanoTime();
         if (frame instanceof TextWebSocketFrame) {
             try {
-                session.received(EventReader.read(ByteBufUtil.getBytes(frame.content())), receivedNanos);
+                session.received(EventReader.read(frame.content()), receivedNanos);
             } catch (IOException | RuntimeException e) {
                 session.unreadable("unreadable event: " + e.getClass().getSimpleName());
             }

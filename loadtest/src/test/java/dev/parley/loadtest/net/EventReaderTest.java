@@ -3,6 +3,8 @@ package dev.parley.loadtest.net;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.RequestId;
 import dev.parley.protocol.ServerEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,7 +15,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventReaderTest {
     private static ServerEvent read(String json) throws IOException {
-        return EventReader.read(json.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return EventReader.read(bytes, 0, bytes.length);
+    }
+
+    @Test
+    void readsAFrameFromADirectBufferAndFromAHeapBufferAtItsOffset() throws IOException {
+        String json = "{\"type\":\"message\",\"room\":\"r\",\"offset\":1,\"ts\":2,\"from\":\"a\",\"text\":\"%s\"}";
+        for (String text : new String[] {"hi", "x".repeat(10_000)}) {
+            ByteBuf direct = Unpooled.directBuffer().writeBytes(json.formatted(text).getBytes(StandardCharsets.UTF_8));
+            try {
+                assertThat(EventReader.read(direct)).isEqualTo(new ServerEvent.Message("r", 1, 2, "a", text));
+            } finally {
+                direct.release();
+            }
+        }
+        byte[] padded = ("[[" + json.formatted("hé") + "]]").getBytes(StandardCharsets.UTF_8);
+        ByteBuf slice = Unpooled.wrappedBuffer(padded).slice(2, padded.length - 4);
+        assertThat(EventReader.read(slice)).isEqualTo(new ServerEvent.Message("r", 1, 2, "a", "hé"));
     }
 
     @Test

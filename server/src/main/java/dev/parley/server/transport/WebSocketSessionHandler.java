@@ -1,14 +1,13 @@
 package dev.parley.server.transport;
 
 import dev.parley.protocol.CloseCode;
-import dev.parley.protocol.CommandDecoder;
 import dev.parley.protocol.ProtocolException;
+import dev.parley.server.codec.CommandReader;
 import dev.parley.server.hooks.UpgradeRequest;
 import dev.parley.server.limits.ClientAddresses;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.session.Session;
 import dev.parley.server.session.SessionSettings;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -176,7 +175,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             return;
         }
         try {
-            session.handle(CommandDecoder.decode(new ByteBufInputStream(frame.content())));
+            session.handle(CommandReader.read(frame.content()));
         } catch (ProtocolException e) {
             session.reject(e.toEvent());
         }
