@@ -16,7 +16,8 @@
 #                    with SIGKILL and started again
 #   durable          durable history (--database-url) beside the same run in memory: the search for the
 #                    most deliveries/s, stored room events a second (DURABLE_SENDERS rooms of one member,
-#                    default 1000, each its own sender at DURABLE_RATE/s, default 20) with the send → ack percentiles, what a batch commits and PostgreSQL's CPU
+#                    default 1000, each its own sender at DURABLE_RATE/s, default 20; DURABLE_WARMUP and
+#                    DURABLE_DURATION seconds, default 3 and 10) with the send → ack percentiles, what a batch commits and PostgreSQL's CPU
 #                    per stored event; then a
 #                    room of DURABLE_EVENTS (default 10,000,000) events loaded with COPY: history and
 #                    search pages over WebSocket (bench/history-p99.mjs), disk bytes per event and the
@@ -531,7 +532,7 @@ case "$MODE" in
     # (DURABLE_RATE; 20,000 events/s); the harness times each send to its ack (the index's "ack p99").
     senders="${DURABLE_SENDERS:-1000}"
     stored=(broadcast --clients "$senders" --rooms "$senders" --senders "$senders" --rate "${DURABLE_RATE:-20}"
-        --size 100 --warmup 3 --duration 10)
+        --size 100 --warmup "${DURABLE_WARMUP:-3}" --duration "${DURABLE_DURATION:-10}")
     TOPOLOGY=single scenario d3-stored-memory "${stored[@]}"
     TOPOLOGY=durable scenario d4-stored-durable "${stored[@]}"
     durable_history d5-history-10m

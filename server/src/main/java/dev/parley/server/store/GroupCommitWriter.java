@@ -43,8 +43,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     /** Most events in one transaction. */
     static final int BATCH = 4096;
-    /** Most publishes waiting for the database; past it, {@code unavailable}. */
-    static final int QUEUE = 16_384;
+    /**
+     * Most publishes waiting for the database; past it, {@code unavailable}. Room for a few seconds
+     * of what one writer commits (20,000 events/s measured): a burst, or a cold start's slow first
+     * transactions, waits out its deadline here instead of being refused at once; a publish
+     * still queued at its deadline fails by it and is skipped.
+     */
+    static final int QUEUE = 65_536;
 
     private record Append(NewEvent event, CompletableFuture<Optional<ServerEvent.RoomEvent>> done) {
     }
