@@ -64,7 +64,7 @@ class DockerfileIT {
     }
 
     @Test
-    void buildsWithMavenOnTemurin17AndRunsOnTheTemurin25JreWithZgcAsANonRootUser() {
+    void buildsWithMavenOnTemurin17AndRunsOnTheTemurin25JreWithG1AndCompactHeadersAsANonRootUser() {
         List<String> stages = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(text).results().map(m -> m.group(1)).toList();
         assertThat(stages).containsExactly("maven:3.9.11-eclipse-temurin-17", "eclipse-temurin:25-jre");
         assertThat(instruction("RUN --mount=type=cache,target=/root/.m2 mvn")).contains("-pl server -am package");
@@ -72,8 +72,8 @@ class DockerfileIT {
         assertThat(instruction("USER")).isEqualTo("parley").isNotEqualTo("root");
         assertThat(instruction("EXPOSE")).isEqualTo("8080");
         assertThat(env()).containsEntry("PARLEY_PORT", "8080");
-        assertThat(env().get("JAVA_TOOL_OPTIONS")).contains("-XX:+UseZGC", "-XX:+UseCompactObjectHeaders",
-                "-XX:ZUncommitDelay=");
+        assertThat(env().get("JAVA_TOOL_OPTIONS")).contains("-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders",
+                "-XX:InitialRAMPercentage=75");
     }
 
     @Test

@@ -44,12 +44,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Most events in one transaction. */
     static final int BATCH = 4096;
     /**
-     * Most publishes waiting for the database; past it, {@code unavailable}. Room for a few seconds
-     * of what one writer commits (20,000 events/s measured): a burst, or a cold start's slow first
-     * transactions, waits out its deadline here instead of being refused at once; a publish
-     * still queued at its deadline fails by it and is skipped.
+     * Most publishes waiting for the database; past it, {@code unavailable}. Less than the timeout's
+     * worth of what one writer commits (~20,000 events/s): a queue that holds more makes every
+     * batch take publishes close to their deadline, one of which passes during the write and rolls
+     * the batch back, and nothing is stored any more (measured with 65,536: docs/benchmarks.md).
      */
-    static final int QUEUE = 65_536;
+    static final int QUEUE = 16_384;
 
     private record Append(NewEvent event, CompletableFuture<Optional<ServerEvent.RoomEvent>> done) {
     }
