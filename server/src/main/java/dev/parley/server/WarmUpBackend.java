@@ -112,6 +112,7 @@ final class WarmUpBackend {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // a connection the copy's hook client dropped: nothing to answer on it
             ctx.close();
         }
     }
