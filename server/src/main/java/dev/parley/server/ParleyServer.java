@@ -333,6 +333,11 @@ public final class ParleyServer implements AutoCloseable {
         });
     }
 
+    /** Completes once the hooks' client is readied and the warm-up over: from then on {@code /readyz} says 200 until a stop. */
+    CompletableFuture<Void> prepared() {
+        return prepared;
+    }
+
     /** The worker event loops, for tests that look for timers left behind. */
     EventLoopGroup workers() {
         return workerGroup;

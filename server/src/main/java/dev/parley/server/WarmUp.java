@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.protocol.ProtocolVersion;
+import dev.parley.server.config.HookConfig;
 import dev.parley.server.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -40,10 +41,12 @@ import java.util.stream.Stream;
  * still compiling), and a node that gets thousands of sends a second the moment {@code /readyz}
  * says 200 answered them late. So, on a thread of its own, it starts a private copy of the node
  * on loopback (its transport, event loops, pipeline and codec; in memory, without Redis, database,
- * hooks, auth or TLS; its own metrics, its log lines at debug), has a few WebSocket clients log in,
- * join two rooms and send {@code --warm-up-messages} messages through it ({@link WarmUpClient}),
- * then closes clients, copy and event loops once. The node's readiness waits for
- * {@link #finished()}; a failure is logged and does not hold the node back.
+ * webhooks, auth or TLS; its own metrics, its log lines at debug), has a few WebSocket clients log
+ * in, join two rooms and send {@code --warm-up-messages} messages through it ({@link WarmUpClient}),
+ * then closes clients, copy, backend and event loops once. When the node has a publish or connect
+ * hook, the copy has it too, with the node's settings but asking a backend of the warm-up's own
+ * ({@link WarmUpBackend}): the hooks' path runs on real sockets, and the node's backends see nothing.
+ * The node's readiness waits for {@link #finished()}; a failure is logged and does not hold the node back.
  */
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -63,6 +66,8 @@ final class WarmUp {
     /** The one thread that starts, drives and ends the warm-up; null when it is off. */
     private final ExecutorService driver;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    /** The start of the copy's hook backend, completed with null when the node has no publish or connect hook. */
+    private CompletableFuture<WarmUpBackend> backendStarted;
     /** The copy's start; set on the driver, before anything can end the warm-up. */
     private CompletableFuture<ParleyServer> started;
     /** The clients' event loop; the driver's. */
@@ -112,16 +117,24 @@ final class WarmUp {
     private void begin() {
         startNanos = System.nanoTime();
         blockNanos = startNanos;
-        started = CompletableFuture.completedFuture(nodeConfig).thenApply(WarmUp::copyOf)
+        HookConfig hooks = nodeConfig.hooks();
+        backendStarted = hooks.publishHookUrl() == null && hooks.connectHookUrl() == null
+                ? CompletableFuture.completedFuture(null) : WarmUpBackend.start();
+        started = backendStarted.thenApply(backend -> copyOf(nodeConfig, backend))
                 .thenCompose(config -> ParleyServer.startAsync(config, Level.DEBUG));
-        started.thenComposeAsync(this::drive, driver)
+        // the clients come once the copy is ready, as a node's do: its hook client's connections open
+        started.thenCompose(copy -> copy.prepared().thenApply(ready -> copy))
+                .thenComposeAsync(this::drive, driver)
                 .orTimeout(LIMIT_SECONDS, TimeUnit.SECONDS)
                 .whenCompleteAsync((done, failure) -> end(failure), driver);
     }
 
-    /** The private copy's settings: the node's transport, event loops, outbound limit and compression; in memory, unlimited. */
-    private static ServerConfig copyOf(ServerConfig node) {
-        return ServerConfig.builder()
+    /**
+     * The private copy's settings: the node's transport, event loops, outbound limit and compression;
+     * in memory, unlimited; the node's publish and connect hooks asking {@code backend} (null: none).
+     */
+    private static ServerConfig copyOf(ServerConfig node, WarmUpBackend backend) {
+        return hooks(node.hooks(), backend, ServerConfig.builder()
                 .with("--host", "127.0.0.1")
                 .with("--port", 0)
                 .with("--transport", node.transport())
@@ -131,8 +144,24 @@ final class WarmUp {
                 .with("--rate-per-sec", UNLIMITED_RATE)
                 .with("--burst", UNLIMITED_RATE)
                 .with("--shutdown-grace-ms", 1_000)
-                .with("--warm-up-messages", 0)
+                .with("--warm-up-messages", 0))
                 .build();
+    }
+
+    /** {@code copy} with the node's publish and connect hooks, their settings the node's, their URLs {@code backend}'s. */
+    private static ServerConfig.Builder hooks(HookConfig node, WarmUpBackend backend, ServerConfig.Builder copy) {
+        if (backend == null) {
+            return copy;
+        }
+        return copy.with("--hook-secret", node.hookSecret())
+                .with("--publish-hook-url", node.publishHookUrl() == null ? null : backend.uri("/publish"))
+                .with("--publish-hook-timeout-ms", node.publishHookTimeoutMs())
+                .with("--publish-hook-failure", node.publishHookFailure())
+                .with("--publish-hook-api", node.publishHookApi())
+                .with("--connect-hook-url", node.connectHookUrl() == null ? null : backend.uri("/connect"))
+                .with("--connect-hook-timeout-ms", node.connectHookTimeoutMs())
+                .with("--hook-max-in-flight", node.hookMaxInFlight())
+                .with("--hook-max-waiting", node.hookMaxWaiting());
     }
 
     /**
@@ -226,7 +255,10 @@ final class WarmUp {
         }
     }
 
-    /** Ends the warm-up once (on the driver): says how it went, then closes the clients, then the copy once it has started. */
+    /**
+     * Ends the warm-up once (on the driver): says how it went, then closes the clients, then the copy
+     * once it has started, then its hook backend once that has started.
+     */
     private void end(Throwable failure) {
         if (ended) {
             return;
@@ -246,13 +278,26 @@ final class WarmUp {
                 : completion(clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS));
         clientsClosed.thenCompose(closed -> started)
                 .thenCompose(ParleyServer::stop)
-                .whenComplete((stopped, notStarted) -> {
+                .handle((stopped, notStarted) -> null)
+                .thenCompose(copyClosed -> backendStarted)
+                .thenCompose(this::close)
+                .whenComplete((closed, notStarted) -> {
                     driver.shutdown();
                     finished.complete(null);
                 });
     }
 
-    private static CompletableFuture<Void> completion(io.netty.util.concurrent.Future<?> future) {
+    /** Closes the copy's hook backend, if it has one, saying how many requests it answered. */
+    private CompletableFuture<Void> close(WarmUpBackend backend) {
+        if (backend == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.debug("warm-up: the hook backend answered {} requests", backend.answered());
+        return backend.close();
+    }
+
+    /** Completes when {@code future} does, whatever its outcome. */
+    static CompletableFuture<Void> completion(io.netty.util.concurrent.Future<?> future) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         future.addListener(f -> done.complete(null));
         return done;

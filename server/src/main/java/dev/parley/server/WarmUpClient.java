@@ -105,7 +105,7 @@ final class WarmUpClient extends SimpleChannelInboundHandler<TextWebSocketFrame>
             }
             case "ack", "history" -> replied(event);
             case "error" -> {
-                if (outOfWindow(event)) {
+                if (outOfWindow(event) || hookUnavailable(event)) {
                     replied(event);
                 } else {
                     fail(nick + ": " + event.path("code").asText() + " " + event.path("message").asText());
@@ -145,9 +145,18 @@ final class WarmUpClient extends SimpleChannelInboundHandler<TextWebSocketFrame>
         return error.path("code").asText().equals("not_found") && (id.startsWith("edit-") || id.startsWith("react-"));
     }
 
+    /**
+     * Whether {@code error} refuses a send or edit because the publish hook gave no answer in time
+     * (under the reject policy): a cold copy's first hook requests can be late, as a node's are.
+     */
+    private static boolean hookUnavailable(JsonNode error) {
+        String id = error.path("id").asText();
+        return error.path("code").asText().equals("unavailable") && (id.startsWith("send-") || id.startsWith("edit-"));
+    }
+
     private void replied(JsonNode reply) {
         inFlight--;
-        if (reply.path("id").asText().startsWith("send-")) {
+        if (reply.path("type").asText().equals("ack") && reply.path("id").asText().startsWith("send-")) {
             lastRoom = reply.path("room").asText();
             lastOffset = reply.path("offset").asLong();
             onSendAcked.run();

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.store.DatabaseUrl;
+import dev.parley.testing.HookBackend;
 import dev.parley.testing.PostgresExtension;
 import dev.parley.testing.TestSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A node runs its message path on a private copy of itself before {@code /readyz} says 200, and
- * nothing of that copy shows on the node: not in its metrics, rooms, webhooks, database or logs.
+ * nothing of that copy shows on the node: not in its metrics, rooms, webhooks, hook backends,
+ * database or logs. The copy of a node with a publish and a connect hook asks a backend of its own.
  */
 class WarmUpIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -124,6 +126,34 @@ class WarmUpIT {
                 .filteredOn(line -> line.contains("listening on")).hasSize(1);
         assertThat(lines(event -> event.getLoggerName().equals(WarmUp.class.getName())))
                 .singleElement().asString().matches("warmed up in \\d+ ms \\(2000 messages\\)");
+    }
+
+    @Test
+    void aNodeWithHooksWarmsThemUpAgainstABackendOfItsOwn() throws Exception {
+        warmUpLogs.setLevel(Level.DEBUG);
+        try (HookBackend backend = HookBackend.start();
+             ParleyServer server = TestServers.start(c -> c.with("--warm-up-messages", 2_000)
+                     .with("--hook-secret", WebhookBackend.SECRET).with("--publish-hook-url", backend.url())
+                     .with("--connect-hook-url", backend.url()))) {
+            await().atMost(PATIENCE).until(() -> get(server, "/readyz").statusCode() == 200);
+            await().atMost(PATIENCE).until(WarmUpIT::noWarmUpThreads);
+            assertThat(backend.pendingCalls()).as("the node's backend asked nothing by the warm-up").isZero();
+
+            try (TestSocket alice = TestServers.member(server, "alice", "lobby")) {
+                alice.request("ack", "type", "send", "room", "lobby", "text", "hello");
+                assertThat(backend.nextCall().json().path("nick").asText()).isEqualTo("alice");
+                assertThat(backend.nextCall().json().path("text").asText()).isEqualTo("hello");
+                assertThat(backend.pendingCalls()).isZero();
+                assertThat(get(server, "/metrics").body()).as("alice's send alone")
+                        .containsPattern("parley_publish_hook_calls_total\\{outcome=\"accepted\"} 1.0");
+            }
+        }
+        List<String> warmUp = lines(event -> event.getLoggerName().equals(WarmUp.class.getName()));
+        assertThat(warmUp).anyMatch(line -> line.matches("warmed up in \\d+ ms \\(2000 messages\\)"));
+        String answered = warmUp.stream().filter(line -> line.startsWith("warm-up: the hook backend answered "))
+                .findFirst().orElseThrow();
+        assertThat(Integer.parseInt(answered.replaceAll("\\D", ""))).as("its 2,000 sends asked, and its logins")
+                .isGreaterThan(2_000);
     }
 
     @Test
