@@ -80,6 +80,8 @@ public final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to, boolean toServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16384];
+            // the end of the previous read, so that a marker split between two reads is found
+            byte[] seen = new byte[0];
             boolean marked = false;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
@@ -92,7 +94,12 @@ public final class TcpProxy implements AutoCloseable {
                         break;
                     }
                     byte[] marker = toServer ? cutAfter.get() : null;
-                    marked = marker != null && contains(buffer, n, marker) && cutAfter.compareAndSet(marker, null);
+                    if (marker != null) {
+                        byte[] window = Arrays.copyOf(seen, seen.length + n);
+                        System.arraycopy(buffer, 0, window, seen.length, n);
+                        marked = contains(window, window.length, marker) && cutAfter.compareAndSet(marker, null);
+                        seen = Arrays.copyOfRange(window, Math.max(0, window.length - marker.length + 1), window.length);
+                    }
                 }
             } catch (IOException e) {
                 // cut or closed: the other direction ends too
@@ -106,7 +113,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /**
-     * Cuts the next connection whose client sends {@code marker} (within one read) right after
+     * Cuts the next connection whose client sends {@code marker} (in one read or across two) right after
      * passing on what the client sends next, once: the request after the marked one reaches the
      * server, its answer never reaches the client. For a client that waits for each answer before
      * its next request, as a JDBC driver does before it sends the {@code COMMIT} after an insert.

@@ -211,6 +211,12 @@ final class NickClaims {
      */
     private CompletableFuture<Void> evictElsewhere(String holderNode, String holderSession) {
         if (holderNode.equals(nodeId)) {
+            // Replaced in Redis already: forget it here too, or a restore round would find it
+            // gone and evict it as lost; the hub ends the session itself.
+            Claim replaced = claims.remove(holderSession);
+            if (replaced != null) {
+                nicks.release(replaced.nickKey());
+            }
             return DONE;
         }
         evictionsAsked.increment();
