@@ -40,7 +40,7 @@
 #                    latency and, per delivery, each process's CPU (user, system), context switches and
 #                    system calls by name (bench/delivery-costs.py; perf's syscall tracepoints where
 #                    readable; SYSCALLS=0 leaves them out); the table of them all in moderate.md;
-#                    WARMUP (default 15 s) before the 20 measured seconds
+#                    WARMUP (default 30 s) before the 20 measured seconds
 #
 # Environment:
 #   PORT         default 18181 (cluster modes: PORT..PORT+3 and PORT+10 for Redis)
@@ -50,6 +50,7 @@
 #   SERVER_JVM   the server's JVM flags, default "-Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseStringDeduplication"
 #   HARNESS_JAVA, HARNESS_JVM   the same for the harness (default java, "-Xms1g -Xmx3g -XX:+UseG1GC"): its
 #                collector's pauses count in every latency it measures
+#   HARNESS_ARGS options added to every harness command (e.g. "--io-threads 1")
 #   REFERENCE=1  measure bench/reference/server.js (Node and ws, a baseline that is not Parley)
 #                instead of a server jar; it serves the connect and broadcast scenarios
 #   PROFILE=1    records a JFR profile of the server and of the harness per scenario (read them
@@ -317,7 +318,7 @@ harness() {
   local dir="$1"
   shift
   "$HARNESS_JAVA" "${HARNESS_JVM[@]}" "-Xlog:gc,safepoint:file=$dir/harness-gc.log:uptime,level,tags" \
-      $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$@"
+      $(jfr_flags "$dir/harness.jfr") -jar "$HARNESS_JAR" "$@" ${HARNESS_ARGS:-}
 }
 
 # Makes scenario $1's directory (SCENARIO_DIR), prints $2, waits for a quiet machine and starts the
@@ -570,8 +571,10 @@ case "$MODE" in
     # each (50,000 deliveries/s) and 1/s (20,000/s); Parley and the Node `ws` reference take turns,
     # MODERATE_ROUNDS times (default 1), then every room across three nodes on Redis (Parley only).
     # The warm-up is longer than the large mode's 5 s: the JIT compiles the fan-out path after the joins, and
-    # with 5 s its compiler threads took a fifth of the server's CPU in the measured window.
-    load=(broadcast --clients 2000 --rooms 4 --senders 40 --size 100 --warmup "${WARMUP:-15}" --duration 20)
+    # with 5 s its compiler threads took a fifth of the server's CPU in the measured window. And it is longer
+    # than Parley's 25 s heartbeat: the harness's JIT recompiles its WebSocket codec for the first pings (the
+    # Node reference sends none), which put 35-140 ms seconds into windows that began before them.
+    load=(broadcast --clients 2000 --rooms 4 --senders 40 --size 100 --warmup "${WARMUP:-30}" --duration 20)
     for (( round = 1; round <= ${MODERATE_ROUNDS:-1}; round++ )); do
       TOPOLOGY=single scenario "m1-parley-50k-$round" "${load[@]}" --rate 2.5
       REFERENCE=1 TOPOLOGY=single scenario "m2-ws-50k-$round" "${load[@]}" --rate 2.5

@@ -113,7 +113,7 @@ public final class ParleyServer implements AutoCloseable {
                 security.connectionsPerSecPerAddress(), System::nanoTime);
         this.io = IoTransport.of(config.transport());
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io.ioHandler());
-        this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io.ioHandler());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoops(), io.ioHandler());
         this.metrics = metrics;
         this.node = new Node(backend, metrics, PooledByteBufAllocator.DEFAULT, System::currentTimeMillis,
                 config.presenceLimit(), security.authEnabled() ? UserSessions.shared(config.maxSessionsPerUser())
@@ -221,11 +221,11 @@ public final class ParleyServer implements AutoCloseable {
                 return;
             }
             serverChannel = future.channel();
-            LOG.atLevel(announce).log("Parley {} listening on {} ({}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
+            LOG.atLevel(announce).log("Parley {} listening on {} ({}, event loops {}): heartbeat {} ms, idle timeout {} ms, hello timeout {} ms, "
                             + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
                             + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, "
                             + "drain delay {} ms, {}; auth {}, TLS {}, per address {} open {}/s, trusted proxies {}, server API {}",
-                    VERSION, address(), io.name(), config.heartbeatMs(), config.idleTimeoutMs(),
+                    VERSION, address(), io.name(), config.eventLoops(), config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
                     config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",

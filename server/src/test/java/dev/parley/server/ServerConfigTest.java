@@ -52,6 +52,13 @@ class ServerConfigTest {
     }
 
     @Test
+    void theEventLoopsAreHalfTheCoresUnlessSet() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(ServerConfig.builder().build().eventLoops()).isEqualTo(Math.max(1, cores / 2)).isPositive();
+        assertThat(ServerConfig.builder().with("--io-threads", 3).build().eventLoops()).isEqualTo(3);
+    }
+
+    @Test
     void aPresenceEntryOutlivesItsRefreshInterval() {
         ServerConfig config = ServerConfig.builder().build();
         assertThat(config.presenceTtlMs()).isEqualTo(40_000);

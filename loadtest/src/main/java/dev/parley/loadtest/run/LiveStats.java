@@ -34,8 +34,14 @@ public final class LiveStats {
     private final Recorder measured = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
     private final Recorder recent = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
     private final Recorder acks = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
-    private volatile long windowStart = Long.MAX_VALUE;
-    private volatile long windowEnd = Long.MIN_VALUE;
+    /** Takes what falls outside the window; never read. */
+    private final Recorder unmeasured = new Recorder(MAX_LATENCY_MICROS, SIGNIFICANT_DIGITS);
+    /** By {@link #inWindow}: where a delivery's and an ack's latency go. */
+    private final Recorder[] deliveries = {unmeasured, measured};
+    private final Recorder[] ackTimes = {unmeasured, acks};
+    /** The window: none yet. */
+    private volatile long windowStart = 0;
+    private volatile long windowEnd = 0;
 
     /** From now on, latencies of messages intended in {@code [startNanos, endNanos)} are measured. */
     public void window(long startNanos, long endNanos) {
@@ -50,21 +56,25 @@ public final class LiveStats {
         delivered.increment();
         long micros = micros(intendedNanos, receivedNanos);
         recent.recordValue(micros);
-        if (inWindow(intendedNanos)) {
-            measured.recordValue(micros);
-        }
+        deliveries[inWindow(intendedNanos)].recordValue(micros);
     }
 
     /** The {@code ack} of a send intended at {@code intendedNanos}. */
     public void acked(long intendedNanos, long receivedNanos) {
         acked();
-        if (inWindow(intendedNanos)) {
-            acks.recordValue(micros(intendedNanos, receivedNanos));
-        }
+        ackTimes[inWindow(intendedNanos)].recordValue(micros(intendedNanos, receivedNanos));
     }
 
-    private boolean inWindow(long intendedNanos) {
-        return intendedNanos >= windowStart && intendedNanos < windowEnd;
+    /**
+     * 1 when {@code intendedNanos} lies in the window, else 0. Without a branch: the JIT compiles
+     * the hot path during the warm-up, when no message is in the window yet, and would leave the
+     * measured case out, to throw the receivers back to the interpreter in the window's first
+     * second (measured: a p99 of 54 ms in that second, 9–16 ms in the others).
+     */
+    private int inWindow(long intendedNanos) {
+        long before = (intendedNanos - windowStart) >>> 63;
+        long after = (windowEnd - 1 - intendedNanos) >>> 63;
+        return (int) ((before | after) ^ 1);
     }
 
     private static long micros(long intendedNanos, long receivedNanos) {
