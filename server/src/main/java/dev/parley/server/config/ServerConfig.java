@@ -153,17 +153,17 @@ public record ServerConfig(
         }
     }
 
-    /** The limits announced in {@code welcome}. */
     /**
      * The worker event loops: {@code --io-threads}, or half the cores, at least one. Measured on two
      * cores shared with the clients (docs/benchmarks.md, "Moderate load, decided"): one loop gave the
-     * lowest p99 at 50,000 deliveries/s and twice the highest rate of two or four loops; most of a
-     * delivery's CPU is the kernel's, on the loop's thread, and loops beyond the cores only take turns.
+     * lowest p99 at 50,000 deliveries/s and 2.2–3.4 times the peak rate of four; most of a delivery's
+     * CPU is the kernel's, on the loop's thread, and loops beyond the cores only take turns.
      */
     public int eventLoops() {
         return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
+    /** The limits announced in {@code welcome}. */
     public Limits limits() {
         return new Limits(maxFrameBytes, maxTextChars, maxRooms, ratePerSec, burst, presenceLimit, recoverMax,
                 security.authEnabled() ? maxSessionsPerUser : 1);
