@@ -213,10 +213,7 @@ final class NickClaims {
         if (holderNode.equals(nodeId)) {
             // Replaced in Redis already: forget it here too, or a restore round would find it
             // gone and evict it as lost; the hub ends the session itself.
-            Claim replaced = claims.remove(holderSession);
-            if (replaced != null) {
-                nicks.release(replaced.nickKey());
-            }
+            forget(holderSession);
             return DONE;
         }
         evictionsAsked.increment();
@@ -249,10 +246,7 @@ final class NickClaims {
     private void onNodeMessage(String message) {
         String[] parts = message.split(" ");
         if (parts.length == 4 && parts[0].equals("evict")) {
-            Claim taken = claims.remove(parts[3]);
-            if (taken != null) {
-                nicks.release(taken.nickKey());
-            }
+            forget(parts[3]);
             listener.get().evict(parts[3]).whenComplete((done, failure) ->
                     redis.publish(PresenceKeys.nodeChannel(parts[2]), "evicted " + parts[1]));
         } else if (parts.length == 2 && parts[0].equals("evicted") && isNumber(parts[1])) {
@@ -262,6 +256,14 @@ final class NickClaims {
             }
         } else {
             LOG.warn("ignoring a message on the node channel: {}", message);
+        }
+    }
+
+    /** Stops holding {@code session}'s claim, if this node holds one: it is no longer this node's to refresh or report lost. */
+    private void forget(String session) {
+        Claim claim = claims.remove(session);
+        if (claim != null) {
+            nicks.release(claim.nickKey());
         }
     }
 
