@@ -83,6 +83,8 @@ public final class Redis implements AutoCloseable {
     /** A connection activated this long after a reconnection attempt counts as one back (attempts come every RECONNECT_MAX at most). */
     private static final Duration RECONNECTING = CONNECT_TIMEOUT.plus(RECONNECT_MAX).multipliedBy(2);
     private static final long SHUTDOWN_QUIET_MS = 100;
+    /** A cluster client's shutdown can wait forever on a topology refresh under way (lettuce#2904). */
+    private static final Duration CLIENT_SHUTDOWN_MAX = Duration.ofSeconds(5);
     /** A cluster's topology is read again at least this often, and after a redirection or reconnection at most this often. */
     private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
     private static final Duration ADAPTIVE_REFRESH_MIN_INTERVAL = Duration.ofSeconds(1);
@@ -379,7 +381,9 @@ public final class Redis implements AutoCloseable {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         // A quiet period, so that a reconnection under way (to a node that died) closes its channel
         // before the event loops end, and Lettuce releases the channel's read buffer.
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS).whenComplete((done, failure) ->
+        client.shutdownAsync(0, 2, TimeUnit.SECONDS)
+                .orTimeout(CLIENT_SHUTDOWN_MAX.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) ->
                 resources.shutdown(SHUTDOWN_QUIET_MS, 2000, TimeUnit.MILLISECONDS).addListener(shutdown -> {
                     if (failure != null) {
                         LOG.warn("closing the Redis client failed", failure);
