@@ -35,9 +35,10 @@ import java.util.function.LongSupplier;
  * nothing and completes with the first event. A failed transaction stores nothing: every publish
  * in it fails with {@link UnavailableException}. A full queue fails a publish at once, the same way.
  * A publish whose future its caller completed (gave up on it, past a deadline) before its batch
- * was taken is not stored; one given up while its batch was written rolls the batch back, failing
- * every publish in it. With webhooks, the events' rows of the {@link WebhookOutbox} are written in
- * the same transaction.
+ * was taken is not stored; one given up while its batch was written rolls the batch back, and the
+ * others are written again without it, in at most {@value #MOST_ATTEMPTS} transactions in all (then
+ * they fail with {@code unavailable}). With webhooks, the events' rows of the {@link WebhookOutbox}
+ * are written in the same transaction.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -46,10 +47,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     /**
      * Most publishes waiting for the database; past it, {@code unavailable}. Less than the timeout's
      * worth of what one writer commits (~20,000 events/s): a queue that holds more makes every
-     * batch take publishes close to their deadline, one of which passes during the write and rolls
-     * the batch back, and nothing is stored any more (measured with 65,536: docs/benchmarks.md).
+     * batch take publishes close to their deadline, which pass it during each of the batch's writes,
+     * and nothing is stored any more (measured with 65,536, when one such failed a batch: docs/benchmarks.md).
      */
     static final int QUEUE = 16_384;
+    /** Transactions a batch gets when callers keep giving up during them: a database slower than their timeout. */
+    static final int MOST_ATTEMPTS = 3;
 
     private record Append(NewEvent event, CompletableFuture<Optional<ServerEvent.RoomEvent>> done) {
     }
@@ -136,24 +139,22 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void write(List<Append> batch) {
-        EventBatch outcome;
+        EventBatch outcome = null;
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
-            try {
-                outcome = store(connection, batch.stream().map(Append::event).toList(), clock, mostEmoji);
-                WebhookOutbox.add(connection, webhooks(outcome.stored));
-                if (batch.stream().anyMatch(append -> append.done.isDone())) {
-                    // A caller gave up while the batch was written: storing nothing keeps its
-                    // "unavailable" true (only a commit already on its way can make it wrong).
-                    connection.rollback();
-                    UnavailableException late = new UnavailableException("the database took longer than the timeout", null);
-                    batch.forEach(append -> append.done.completeExceptionally(late));
-                    return;
+            for (int attempt = 1; outcome == null; attempt++) {
+                outcome = attempt(connection, batch);
+                if (outcome == null) {
+                    batch.removeIf(append -> append.done.isDone());
+                    if (batch.isEmpty()) {
+                        return;
+                    }
+                    if (attempt == MOST_ATTEMPTS) {
+                        UnavailableException late = new UnavailableException("the database took longer than the timeout", null);
+                        batch.forEach(append -> append.done.completeExceptionally(late));
+                        return;
+                    }
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection);
-                throw e;
             }
         } catch (SQLException e) {
             UnavailableException failure = database.failed(e);
@@ -183,6 +184,25 @@ public final class GroupCommitWriter implements AutoCloseable {
             } else {
                 batch.get(i).done.complete(answer.event());
             }
+        }
+    }
+
+    /** Writes and commits {@code batch}; null, rolled back, when a caller gave up on it meanwhile. */
+    private EventBatch attempt(Connection connection, List<Append> batch) throws SQLException {
+        try {
+            EventBatch outcome = store(connection, batch.stream().map(Append::event).toList(), clock, mostEmoji);
+            WebhookOutbox.add(connection, webhooks(outcome.stored));
+            if (batch.stream().anyMatch(append -> append.done.isDone())) {
+                // Storing nothing keeps the "unavailable" its caller answered true (only a commit
+                // already on its way can make it wrong).
+                connection.rollback();
+                return null;
+            }
+            connection.commit();
+            return outcome;
+        } catch (SQLException | RuntimeException e) {
+            rollback(connection);
+            throw e;
         }
     }
 

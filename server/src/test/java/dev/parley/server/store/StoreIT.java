@@ -330,6 +330,34 @@ class StoreIT {
     }
 
     @Test
+    void aPublishGivenUpDuringItsTransactionIsLeftOutAndTheRestOfItsBatchIsWrittenAgainAndStored() throws SQLException {
+        fill("first-batch", 1);
+        fill("second-batch", 1);
+        UnavailableException pastDeadline = new UnavailableException("past its deadline", null);
+        try (Connection first = postgres.connect(PostgresServer.DATABASE); Statement firstLock = first.createStatement();
+             Connection second = postgres.connect(PostgresServer.DATABASE); Statement secondLock = second.createStatement()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            firstLock.execute("select top from rooms where room = 'first-batch' for update");
+            CompletableFuture<ServerEvent.Message> blocked = publish(writer, "first-batch", "alice", "blocked", null);
+            await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
+            // Both wait in the queue, so the writer takes them into one batch.
+            CompletableFuture<Optional<ServerEvent.RoomEvent>> givenUp =
+                    writer.append(NewEvent.message("second-batch", "alice", "given up in the transaction", null, null));
+            CompletableFuture<ServerEvent.Message> kept = publish(writer, "second-batch", "bob", "kept", null);
+            secondLock.execute("select top from rooms where room = 'second-batch' for update");
+            first.rollback();
+            assertThat(blocked.orTimeout(20, TimeUnit.SECONDS).join().offset()).isEqualTo(2);
+            await().atMost(WITHIN).until(() -> postgres.sessionsWaitingForALock() == 1);
+            givenUp.completeExceptionally(pastDeadline);
+            second.rollback();
+            assertThat(kept.orTimeout(20, TimeUnit.SECONDS).join().offset()).isEqualTo(2);
+        }
+        assertThat(history.after("second-batch", 0, 10, true).join().messages())
+                .extracting(event -> ((ServerEvent.Message) event).text()).containsExactly("message 1", "kept");
+    }
+
+    @Test
     void whileTheDatabaseIsDownPublishesFailUnavailableAndAfterItsRestartEverythingCommittedIsThere() {
         List<ServerEvent.Message> before = fill("outage", 5);
         String epoch = history.before("outage", Long.MAX_VALUE, 1, true).join().epoch();
