@@ -78,7 +78,7 @@ public final class ParleyServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final EventLoopGroup bossGroup;
-    private final EventLoopGroup workerGroup;
+    private final MultiThreadIoEventLoopGroup workerGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private final Node node;
     private final ServerMetrics metrics;
@@ -225,7 +225,7 @@ public final class ParleyServer implements AutoCloseable {
                             + "max frame {} B, max text {} chars, max rooms {}, presence limit {}, rate {}/s burst {}, history {} "
                             + "(on join {}), max outbound {} B, compression {}, origins {}, shutdown grace {} ms, "
                             + "drain delay {} ms, {}; auth {}, TLS {}, per address {} open {}/s, trusted proxies {}, server API {}",
-                    VERSION, address(), io.name(), config.eventLoops(), config.heartbeatMs(), config.idleTimeoutMs(),
+                    VERSION, address(), io.name(), workerGroup.executorCount(), config.heartbeatMs(), config.idleTimeoutMs(),
                     config.helloTimeoutMs(), config.maxFrameBytes(), config.maxTextChars(), config.maxRooms(),
                     config.presenceLimit(), config.ratePerSec(), config.burst(), config.historySize(), config.historyOnJoin(),
                     config.maxOutboundBytes(), config.compression() ? "on" : "off",
